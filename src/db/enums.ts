@@ -1,0 +1,48 @@
+/**
+ * Enumerations stored as text with CHECK constraints (not Postgres enums): adding a value is a
+ * plain migration, and the same list drives validation in ingest and the GraphQL enums.
+ */
+export const SEXES = ["M", "F"] as const;
+export type SexCode = (typeof SEXES)[number];
+
+export const GUARDIAN_RELATIONS = ["FATHER", "MOTHER", "GRANDPARENT", "OTHER"] as const;
+export type GuardianRelation = (typeof GUARDIAN_RELATIONS)[number];
+
+export const REGISTRATION_KINDS = ["LOCAL_HUKOU", "RESIDENCE_PERMIT"] as const;
+export type RegistrationKind = (typeof REGISTRATION_KINDS)[number];
+
+export const SCHOOL_KINDS = ["KINDERGARTEN", "PRIMARY", "JUNIOR_SECONDARY", "SENIOR_SECONDARY", "VOCATIONAL", "SPECIAL"] as const;
+export type SchoolKind = (typeof SCHOOL_KINDS)[number];
+
+export const STUDENT_STATUSES = ["ENROLLED", "TRANSFERRED_OUT", "GRADUATED", "SUSPENDED"] as const;
+export type StudentStatus = (typeof STUDENT_STATUSES)[number];
+
+export const CONTRACT_STATUSES = ["ACTIVE", "EXPIRED", "CANCELLED"] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+
+export const ENROLLMENT_STATUSES = ["ACTIVE", "SUSPENDED", "TERMINATED"] as const;
+export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
+
+export const PAYER_KINDS = ["SELF", "MEDICAL_ASSISTANCE", "EMPLOYEE_ACCOUNT", "OTHER"] as const;
+export type PayerKind = (typeof PAYER_KINDS)[number];
+
+export const NEEDY_CATEGORIES = ["EXTREMELY_POOR", "MIN_LIVING", "ORPHAN", "DISABLED"] as const;
+export type NeedyCategoryCode = (typeof NEEDY_CATEGORIES)[number];
+
+/** Which department table a linked source record lives in. */
+export const SOURCE_KINDS = [
+  "household.person",
+  "health.birth_certificate",
+  "health.immunization_record",
+  "health.doctor_contract",
+  "education.student",
+  "insurance.enrollment",
+] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+export const LINK_RULES = ["ID_NUMBER", "PROBABILISTIC", "REVIEW_CONFIRMED", "MANUAL_MERGE", "MANUAL_SPLIT", "NEW_CHILD"] as const;
+export type LinkRule = (typeof LINK_RULES)[number];
+
+export const CHILD_STATES = ["ACTIVE", "MERGED"] as const;
+export const REVIEW_STATUSES = ["OPEN", "SAME_CHILD", "DIFFERENT_CHILDREN"] as const;
+export const CHILD_EVENT_KINDS = ["MERGE", "SPLIT", "REVIEW_RESOLVED", "RELINK", "UNDO"] as const;

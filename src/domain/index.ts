@@ -1,0 +1,6 @@
+/** Pure domain rules: dates, ID numbers, division codes, other identifiers, policy constants. */
+export * from "./dates.ts";
+export * from "./division-codes.ts";
+export * from "./id-number.ts";
+export * from "./identifiers.ts";
+export * from "./policy.ts";

@@ -1,0 +1,148 @@
+/**
+ * The numbers the policy fixes, in one place, each with where it comes from.
+ *
+ * "The 2024 notice" below is the national notice on the 2024 special campaign for children to
+ * join basic medical insurance (National Healthcare Security Administration, Ministry of
+ * Education, National Health Commission, the State Council Women and Children's Working
+ * Committee, All-China Women's Federation). "The 2024 opinion" is the State Council General
+ * Office's guiding opinion on a long-term mechanism for basic medical insurance enrolment
+ * (2024), which sets the waiting periods from 2025.
+ */
+import { addDays, isValidIsoDate, yearOf, type IsoDate } from "./dates.ts";
+
+/**
+ * Days after birth within which a newborn insured and paid gets every eligible expense since
+ * the birth date reimbursed (the 2024 notice). Provinces may allow longer (some 180 days), so
+ * this is only the default of a per-province setting.
+ */
+export const NEWBORN_WINDOW_DAYS_DEFAULT = 90;
+
+/**
+ * Days after birth within which the newborn's medical insurance code can be used for treatment
+ * and settlement directly, before the resident ID number exists (the 2024 notice).
+ */
+export const NEWBORN_CODE_WINDOW_DAYS = 180;
+
+/** Share of newborns to be insured in their year of birth by the end of 2024 (the 2024 notice: more than 80%). */
+export const TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR = 0.8;
+
+/** Overall coverage the campaign holds the line at (above 95%). */
+export const TARGET_OVERALL_COVERAGE = 0.95;
+
+/** Insurance type code of urban-rural resident basic medical insurance (城乡居民基本医疗保险), the scheme children join. */
+export const RESIDENT_INSURANCE_TYPE_CODE = "390";
+
+/**
+ * A child counts as a newborn for the coverage statuses (NEWBORN_IN_WINDOW / NEWBORN_OVERDUE)
+ * in the first year of life: past the first birthday a never-insured child is UNINSURED, and
+ * the newborn rules (retroactive cover, waiting-period exemption) no longer help.
+ */
+export const NEWBORN_STATUS_MAX_AGE_YEARS = 1;
+
+/** Compulsory education (九年义务教育) ages: a child this age with no school record is a gap reason. */
+export const COMPULSORY_SCHOOL_AGES = { min: 6, max: 15 } as const;
+
+/** A person is a child up to the day before their 18th birthday (minors under PRC law). */
+export const CHILD_MAX_AGE_EXCLUSIVE = 18;
+
+/**
+ * Statistics cells with fewer children than this are suppressed for roles that may not see
+ * individuals, so that an aggregate cannot single out a child.
+ */
+export const SMALL_CELL_SUPPRESSION_THRESHOLD = 5;
+
+/**
+ * The coverage year a date falls in. Resident insurance is bought per calendar year; the
+ * enrolment window (usually in the autumn before) varies by province, the year covered does not.
+ *
+ * @example coverageYearOf("2025-03-01") // 2025
+ */
+export function coverageYearOf(d: IsoDate): number {
+  return yearOf(d);
+}
+
+/**
+ * First and last day of a coverage year, both inclusive.
+ *
+ * @example coverageYearBounds(2025) // { start: "2025-01-01", end: "2025-12-31" }
+ */
+export function coverageYearBounds(year: number): { start: IsoDate; end: IsoDate } {
+  const start = `${String(year).padStart(4, "0")}-01-01`;
+  if (!Number.isSafeInteger(year) || !isValidIsoDate(start)) {
+    throw new RangeError(`coverage year must be a whole year from 1 to 9999, but got ${year}`);
+  }
+  return { start, end: `${String(year).padStart(4, "0")}-12-31` };
+}
+
+/**
+ * The last day a newborn can be insured and paid and still be covered from birth.
+ *
+ * @example newbornDeadline("2025-01-01") // "2025-04-01"
+ */
+export function newbornDeadline(birthDate: IsoDate, windowDays: number = NEWBORN_WINDOW_DAYS_DEFAULT): IsoDate {
+  return addDays(birthDate, windowDays);
+}
+
+const FIXED_WAITING_MONTHS = 3;
+const LONG_LAPSE_YEARS = 4;
+const LONG_LAPSE_MINIMUM_MONTHS = 6;
+
+/**
+ * Months between enrolment and the start of benefits, from 2025, for a person who enrols
+ * outside the enrolment window or after a lapse (the 2024 opinion). Newborns are exempt: 0.
+ *
+ * The rule: a fixed 3 months, plus a variable 1 month per lapsed year. Paying for missed years
+ * "repairs" the variable part, 1 month per year paid, but after 4 or more lapsed years the
+ * repaired total stays at least 6 months. That floor only ever bites after a repair: without
+ * one, 4 lapsed years already give 3 + 4 = 7. So `repairedYears` (default 0) is part of the
+ * reading, and a lapsed child's waiting period is:
+ *
+ *   lapsed < 4:  3 + max(0, lapsed − repaired)
+ *   lapsed ≥ 4:  max(6, 3 + max(0, lapsed − repaired))
+ *
+ * Whether the person has to wait at all (enrolled in the window without a lapse: no) is the
+ * caller's question; call this only for someone who does. Other groups exempted by local rules
+ * (needy children, for example) are the caller's as well.
+ *
+ * @example waitingPeriodMonths(0, false) // 3: enrolled outside the window, no lapse
+ * @example waitingPeriodMonths(2, false) // 5
+ * @example waitingPeriodMonths(5, false, 5) // 6: fully repaired, but floored
+ * @example waitingPeriodMonths(3, true) // 0
+ */
+export function waitingPeriodMonths(lapsedYears: number, isNewborn: boolean, repairedYears: number = 0): number {
+  for (const [name, n] of [
+    ["lapsed years", lapsedYears],
+    ["repaired years", repairedYears],
+  ] as const) {
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${name} must be a whole number from 0, but got ${n}`);
+  }
+  if (isNewborn) return 0;
+  const months = FIXED_WAITING_MONTHS + Math.max(0, lapsedYears - repairedYears);
+  return lapsedYears >= LONG_LAPSE_YEARS ? Math.max(LONG_LAPSE_MINIMUM_MONTHS, months) : months;
+}
+
+/**
+ * Categories of needy children whose individual contribution medical assistance subsidises
+ * (the 2024 notice). Extremely poor children get it in full, minimum-living-guarantee children
+ * a fixed amount; orphans and disabled children as local rules say.
+ */
+export const needyCategories = ["EXTREMELY_POOR", "MIN_LIVING", "ORPHAN", "DISABLED"] as const;
+
+export type NeedyCategory = (typeof needyCategories)[number];
+
+/** The Chinese labels departments use for each needy category. */
+export const needyCategoryLabels: Readonly<Record<NeedyCategory, string>> = Object.freeze({
+  EXTREMELY_POOR: "特困",
+  MIN_LIVING: "低保",
+  ORPHAN: "孤儿",
+  DISABLED: "残疾",
+});
+
+/**
+ * Narrows a string from outside to a needy category.
+ *
+ * @example isNeedyCategory("ORPHAN") // true
+ */
+export function isNeedyCategory(s: string): s is NeedyCategory {
+  return (needyCategories as readonly string[]).includes(s);
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import {
+  CHILD_MAX_AGE_EXCLUSIVE,
+  coverageYearBounds,
+  coverageYearOf,
+  isNeedyCategory,
+  NEWBORN_CODE_WINDOW_DAYS,
+  NEWBORN_WINDOW_DAYS_DEFAULT,
+  newbornDeadline,
+  needyCategories,
+  needyCategoryLabels,
+  RESIDENT_INSURANCE_TYPE_CODE,
+  SMALL_CELL_SUPPRESSION_THRESHOLD,
+  TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR,
+  TARGET_OVERALL_COVERAGE,
+  waitingPeriodMonths,
+} from "../../src/domain/policy.ts";
+
+describe("policy constants", () => {
+  it("hold the numbers of the 2024 notice and its neighbours", () => {
+    expect({
+      NEWBORN_WINDOW_DAYS_DEFAULT,
+      NEWBORN_CODE_WINDOW_DAYS,
+      TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR,
+      TARGET_OVERALL_COVERAGE,
+      RESIDENT_INSURANCE_TYPE_CODE,
+      CHILD_MAX_AGE_EXCLUSIVE,
+      SMALL_CELL_SUPPRESSION_THRESHOLD,
+    }).toEqual({
+      NEWBORN_WINDOW_DAYS_DEFAULT: 90,
+      NEWBORN_CODE_WINDOW_DAYS: 180,
+      TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR: 0.8,
+      TARGET_OVERALL_COVERAGE: 0.95,
+      RESIDENT_INSURANCE_TYPE_CODE: "390",
+      CHILD_MAX_AGE_EXCLUSIVE: 18,
+      SMALL_CELL_SUPPRESSION_THRESHOLD: 5,
+    });
+  });
+});
+
+describe("coverage year", () => {
+  it.each([
+    ["2024-01-01", 2024],
+    ["2024-12-31", 2024],
+    ["2025-01-01", 2025],
+  ])("%s falls in %i", (d, year) => {
+    expect(coverageYearOf(d)).toBe(year);
+  });
+
+  it("runs from 1 January to 31 December inclusive", () => {
+    expect(coverageYearBounds(2024)).toEqual({ start: "2024-01-01", end: "2024-12-31" });
+  });
+
+  it.each([2024.5, 0, 10_000, Number.NaN])("refuses the year %s", (year) => {
+    expect(() => coverageYearBounds(year)).toThrow(`coverage year must be a whole year from 1 to 9999, but got ${year}`);
+  });
+});
+
+describe("newbornDeadline", () => {
+  it.each([
+    ["2025-01-01", undefined, "2025-04-01"],
+    ["2024-01-01", undefined, "2024-03-31"],
+    ["2024-12-15", undefined, "2025-03-15"],
+    ["2024-12-15", 180, "2025-06-13"],
+  ])("born %s, window %s days: %s", (birth, windowDays, expected) => {
+    expect(newbornDeadline(birth, windowDays)).toBe(expected);
+  });
+});
+
+describe("waitingPeriodMonths", () => {
+  it.each([
+    [0, false, 0, 3, "outside the window without a lapse: the fixed 3 months"],
+    [1, false, 0, 4, "one lapsed year adds a month"],
+    [3, false, 0, 6, ""],
+    [4, false, 0, 7, "the 6-month floor does not bind without a repair"],
+    [10, false, 0, 13, ""],
+    [3, false, 3, 3, "fewer than 4 lapsed years can be repaired down to 3"],
+    [3, false, 1, 5, "a partial repair"],
+    [4, false, 4, 6, "4 lapsed years, fully repaired: floored at 6"],
+    [6, false, 2, 7, "6 lapsed years, 2 repaired: above the floor"],
+    [6, false, 5, 6, "6 lapsed years, 5 repaired: floored at 6"],
+    [2, false, 9, 3, "repairing more years than lapsed removes only the variable part"],
+    [0, true, 0, 0, "a newborn waits for nothing"],
+    [5, true, 0, 0, "a newborn is exempt whatever the count"],
+  ])("%i lapsed, newborn %s, %i repaired: %i months (%s)", (lapsed, isNewborn, repaired, expected) => {
+    expect(waitingPeriodMonths(lapsed, isNewborn, repaired)).toBe(expected);
+  });
+
+  it("defaults to no repair", () => {
+    expect(waitingPeriodMonths(5, false)).toBe(8);
+  });
+
+  it.each([
+    [-1, 0, "lapsed years must be a whole number from 0, but got -1"],
+    [1.5, 0, "lapsed years must be a whole number from 0, but got 1.5"],
+    [2, -1, "repaired years must be a whole number from 0, but got -1"],
+  ])("refuses %s lapsed, %s repaired", (lapsed, repaired, message) => {
+    expect(() => waitingPeriodMonths(lapsed, false, repaired)).toThrow(message);
+  });
+});
+
+describe("needy categories", () => {
+  it("lists the four categories, each with its Chinese label", () => {
+    expect(needyCategories.map((c) => `${c} ${needyCategoryLabels[c]}`)).toEqual([
+      "EXTREMELY_POOR 特困",
+      "MIN_LIVING 低保",
+      "ORPHAN 孤儿",
+      "DISABLED 残疾",
+    ]);
+  });
+
+  it.each([
+    ["ORPHAN", true],
+    ["MIN_LIVING", true],
+    ["orphan", false],
+    ["低保", false],
+    ["", false],
+  ])("isNeedyCategory(%j) is %s", (s, expected) => {
+    expect(isNeedyCategory(s)).toBe(expected);
+  });
+
+  it("cannot be changed at run time", () => {
+    expect(Object.isFrozen(needyCategoryLabels)).toBe(true);
+  });
+});
