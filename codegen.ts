@@ -1,12 +1,22 @@
+import type { CodegenConfig } from "@graphql-codegen/cli";
+
 /**
- * graphql-codegen configuration: typed documents for the operations under tests/operations/,
- * generated from the composed supergraph. The supergraph arrives with the federated graph
- * (issue #3); until then there is nothing to generate.
+ * Typed documents for the operations under tests/operations/, generated from the composed
+ * supergraph: `npm run gen:codegen`. Tests import them, so an operation that no longer fits the
+ * schema fails to type-check; a test fails when the generated file is stale.
  */
-const config = {
+export const CODEGEN_OUTPUT = "tests/operations/generated.ts";
+
+const config: CodegenConfig = {
   schema: "schema/supergraph.graphql",
   documents: ["tests/operations/**/*.graphql"],
-  generates: {},
+  generates: {
+    [CODEGEN_OUTPUT]: {
+      plugins: ["typescript-operations", "typed-document-node"],
+      config: { enumsAsTypes: true, useTypeImports: true, scalars: { Date: "string" }, avoidOptionals: { field: true } },
+    },
+  },
+  silent: true,
 };
 
 export default config;

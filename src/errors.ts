@@ -21,6 +21,11 @@ export class HubError extends Error {
     super(message, options);
     this.name = new.target.name;
   }
+
+  /** graphql-js copies an original error's `extensions` onto the GraphQL error: clients see the code. */
+  get extensions(): Record<string, unknown> {
+    return { code: this.code };
+  }
 }
 
 /** Configuration is read once at start-up; every problem is reported together. */
@@ -37,5 +42,9 @@ export class InputError extends HubError {
     message: string,
   ) {
     super(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`);
+  }
+
+  override get extensions(): Record<string, unknown> {
+    return { code: this.code, argument: this.field };
   }
 }

@@ -1,34 +1,90 @@
+import { parseArgs } from "node:util";
+import { sql } from "drizzle-orm";
 import { loadConfig, redactUrl } from "../config/index.ts";
+import { queryRows, type Database } from "../db/client.ts";
 import { countRecords } from "../db/counts.ts";
 import { openMigratedDatabase } from "../db/open.ts";
-import { generateProvince } from "../generator/index.ts";
-import { createProgress } from "../terminal/progress.ts";
+import { SUBGRAPH_NAMES, type SubgraphName } from "../graphql/subgraph.ts";
+import { EXAMPLE_QUERY } from "../gateway/examples.ts";
+import { createGatewayServer, createSubgraphServer } from "../gateway/server.ts";
+import { readSupergraph } from "../gateway/supergraph.ts";
+import { SUBGRAPHS } from "../gateway/subgraphs.ts";
+import { seedDemoProvince } from "./demo.ts";
 
-/** Children in the demo province `npm start` seeds into an empty database. */
-const DEMO_CHILDREN = 3_000;
-const DEMO_SEED = 20_240_101;
+const USAGE = `usage:
+  npm start                                   gateway and every subgraph in one process (default)
+  npm start -- --subgraph insurance --port 4104   one subgraph as its own HTTP service
+  npm start -- --remote household=http://127.0.0.1:4101/graphql,health=…,education=…,insurance=…,hub=…
+                                              the gateway against subgraphs running elsewhere`;
 
 async function main() {
+  const { values } = parseArgs({
+    options: { subgraph: { type: "string" }, port: { type: "string" }, remote: { type: "string" }, host: { type: "string", default: "127.0.0.1" }, help: { type: "boolean", default: false } },
+  });
+  if (values.help) return void console.log(USAGE);
   const config = loadConfig();
+  const port = values.port ? Number(values.port) : config.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, but got "${values.port}"\n${USAGE}`);
+
+  if (values.remote) {
+    const urls = parseRemote(values.remote);
+    const gateway = await createGatewayServer(readSupergraph(), { kind: "remote", urls });
+    const running = await gateway.listen(port, values.host);
+    console.log(`gateway (remote subgraphs) at ${running.url}`);
+    return;
+  }
+
   const where = config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
   console.log(`database: ${config.database.kind} (${where}); migrating…`);
   const database = await openMigratedDatabase(config);
-  try {
-    const before = await countRecords(database.db);
-    if (before.persons === 0 && before.schools === 0) {
-      const asOf = new Date().toISOString().slice(0, 10);
-      console.log(`empty database: seeding a demo province of ${DEMO_CHILDREN.toLocaleString("en-US")} children as of ${asOf}`);
-      const progress = createProgress("children", DEMO_CHILDREN);
-      await generateProvince(database.db, { children: DEMO_CHILDREN, seed: DEMO_SEED, asOf, onProgress: (p) => progress.update(p.children) });
-      progress.done();
-    }
-    const counts = await countRecords(database.db);
-    console.log("loaded:");
-    for (const [table, n] of Object.entries(counts)) console.log(`  ${table.padEnd(22)} ${n.toLocaleString("en-US").padStart(10)}`);
-    // The federated graph (gateway and subgraphs) is served from here once it exists (issue #3).
-  } finally {
-    await database.close();
+
+  if (values.subgraph) {
+    const name = values.subgraph as SubgraphName;
+    if (!SUBGRAPH_NAMES.includes(name)) throw new Error(`--subgraph must be one of ${SUBGRAPH_NAMES.join(", ")}, but got "${values.subgraph}"`);
+    const server = await createSubgraphServer(SUBGRAPHS[name], database.db);
+    const running = await server.listen(port, values.host);
+    console.log(`subgraph ${name} at ${running.url}`);
+    return;
   }
+
+  await seedDemoProvince(database);
+  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db });
+  const running = await gateway.listen(port, values.host);
+  await printWelcome(database, running.url);
+}
+
+function parseRemote(value: string): Record<SubgraphName, string> {
+  const urls: Partial<Record<SubgraphName, string>> = {};
+  for (const part of value.split(",")) {
+    const [name, url] = part.split("=", 2) as [string, string | undefined];
+    if (!SUBGRAPH_NAMES.includes(name as SubgraphName) || !url || !/^https?:\/\//.test(url)) {
+      throw new Error(`--remote takes name=url pairs for ${SUBGRAPH_NAMES.join(", ")}, but got "${part}"\n${USAGE}`);
+    }
+    urls[name as SubgraphName] = url;
+  }
+  const missing = SUBGRAPH_NAMES.filter((n) => !urls[n]);
+  if (missing.length > 0) throw new Error(`--remote is missing ${missing.join(", ")}\n${USAGE}`);
+  return urls as Record<SubgraphName, string>;
+}
+
+async function printWelcome(database: Database, url: string) {
+  const counts = await countRecords(database.db);
+  const [example] = await queryRows<{ id_number: string }>(
+    database.db,
+    sql`select p.id_number from household.persons p join hub.links l on l.source = 'household.person' and l.record_id = p.record_id and l.unlinked_at is null
+        join education.student_registrations s on s.id_number = p.id_number order by p.id limit 1`,
+  );
+  const idNumber = example?.id_number ?? "330106201501010011";
+  const body = JSON.stringify({ query: EXAMPLE_QUERY, variables: { idNumber } });
+  console.log(`
+child coverage hub: ${counts.children!.toLocaleString("en-US")} children linked from ${counts.persons!.toLocaleString("en-US")} persons, ${counts.studentRegistrations!.toLocaleString("en-US")} student registrations, ${counts.enrollments!.toLocaleString("en-US")} enrollments
+
+  GraphQL   ${url}
+  GraphiQL  ${url.replace(/\/graphql$/, "/graphiql")}   (served locally, no CDN)
+
+try it:
+  curl -s ${url} -H 'content-type: application/json' --data '${body.replaceAll("'", "'\\''")}'
+`);
 }
 
 main().catch((error: unknown) => {

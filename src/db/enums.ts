@@ -40,7 +40,21 @@ export const SOURCE_KINDS = [
 ] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
-export const LINK_RULES = ["ID_NUMBER", "PROBABILISTIC", "REVIEW_CONFIRMED", "MANUAL_MERGE", "MANUAL_SPLIT", "NEW_CHILD"] as const;
+/**
+ * Why a record is linked to its child: an exact identifier shared with the child's other records
+ * (ID number, birth certificate number, student number), a probabilistic match, a person's
+ * decision, or none (the record founded a new child).
+ */
+export const LINK_RULES = [
+  "ID_NUMBER",
+  "BIRTH_CERTIFICATE",
+  "STUDENT_NUMBER",
+  "PROBABILISTIC",
+  "REVIEW_CONFIRMED",
+  "MANUAL_MERGE",
+  "MANUAL_SPLIT",
+  "NEW_CHILD",
+] as const;
 export type LinkRule = (typeof LINK_RULES)[number];
 
 export const CHILD_STATES = ["ACTIVE", "MERGED"] as const;

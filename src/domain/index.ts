@@ -4,3 +4,4 @@ export * from "./division-codes.ts";
 export * from "./id-number.ts";
 export * from "./identifiers.ts";
 export * from "./policy.ts";
+export * from "./names.ts";

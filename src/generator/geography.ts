@@ -68,8 +68,9 @@ export const SCHOOL_AGES: Readonly<Record<"KINDERGARTEN" | "PRIMARY" | "JUNIOR_S
 };
 
 /**
- * Picks the counties children live in: a few for a small province (so schools and clinics are
- * not empty), every county of the province from about 45,000 children up.
+ * Picks the counties children live in: about 4,000 children a county (so schools, clinics and
+ * doctors have realistic rosters even in a small test province), every county of the province
+ * from about 360,000 children up.
  */
 export function chooseCounties(childCount: number): County[] {
   const all = countiesOf(DEMO_PROVINCE_CODE)
@@ -78,7 +79,7 @@ export function chooseCounties(childCount: number): County[] {
   const perPrefecture = new Map<string, number>();
   for (const c of all) perPrefecture.set(c.prefectureCode, (perPrefecture.get(c.prefectureCode) ?? 0) + 1);
   for (const c of all) c.weight = PREFECTURE_WEIGHTS[c.prefectureCode]! / perPrefecture.get(c.prefectureCode)!;
-  const wanted = Math.min(all.length, Math.max(3, Math.round(childCount / 500)));
+  const wanted = Math.min(all.length, Math.max(3, Math.round(childCount / 4000)));
   // Round-robin over prefectures, biggest first, so a small province still spans cities.
   const byPrefecture = Object.keys(PREFECTURE_WEIGHTS).map((p) => all.filter((c) => c.prefectureCode === p));
   const chosen: County[] = [];

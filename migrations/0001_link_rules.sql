@@ -1,0 +1,2 @@
+ALTER TABLE "hub"."links" DROP CONSTRAINT "links_rule_check";--> statement-breakpoint
+ALTER TABLE "hub"."links" ADD CONSTRAINT "links_rule_check" CHECK (rule in ('ID_NUMBER', 'BIRTH_CERTIFICATE', 'STUDENT_NUMBER', 'PROBABILISTIC', 'REVIEW_CONFIRMED', 'MANUAL_MERGE', 'MANUAL_SPLIT', 'NEW_CHILD'));

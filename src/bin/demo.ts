@@ -1,0 +1,19 @@
+import type { Database } from "../db/client.ts";
+import { countRecords } from "../db/counts.ts";
+import { generateProvince } from "../generator/index.ts";
+import { createProgress } from "../terminal/progress.ts";
+
+/** Children in the demo province `npm start` seeds into an empty database. */
+export const DEMO_CHILDREN = 3_000;
+export const DEMO_SEED = 20_240_101;
+
+/** Seeds and links the demo province when the database is empty; otherwise leaves it alone. */
+export async function seedDemoProvince(database: Database): Promise<void> {
+  const before = await countRecords(database.db);
+  if (before.persons !== 0 || before.schools !== 0) return;
+  const asOf = new Date().toISOString().slice(0, 10);
+  console.log(`empty database: seeding a demo province of ${DEMO_CHILDREN.toLocaleString("en-US")} children as of ${asOf}`);
+  const progress = createProgress("children", DEMO_CHILDREN);
+  await generateProvince(database.db, { children: DEMO_CHILDREN, seed: DEMO_SEED, asOf, onProgress: (p) => progress.update(p.children) });
+  progress.done();
+}

@@ -1,0 +1,59 @@
+import { LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import type { GraphQLSchema } from "graphql";
+import { graphql } from "graphql";
+import type { Db } from "../db/client.ts";
+import { createSubgraphContext } from "../graphql/context.ts";
+import type { SubgraphContext, SubgraphModule } from "../graphql/subgraph.ts";
+
+/** What the gateway keeps per client request: the headers it forwards to every subgraph. */
+export interface GatewayContext {
+  authorization: string | null;
+  requestId: string;
+}
+
+/** Headers the gateway passes on to subgraphs; everything else a client sent stays at the gateway. */
+export function forwardedHeaders(context: GatewayContext): Record<string, string> {
+  return { ...(context.authorization ? { authorization: context.authorization } : {}), "x-request-id": context.requestId };
+}
+
+/**
+ * A subgraph in the gateway's process. LocalGraphQLDataSource would hand the gateway's context
+ * straight to the resolvers; this builds the subgraph's own context from the forwarded headers,
+ * exactly as its HTTP server would, once per client request (so its DataLoaders batch across
+ * every fetch the query plan makes to it).
+ */
+export class InProcessSubgraphDataSource extends LocalGraphQLDataSource {
+  private readonly contexts = new WeakMap<object, SubgraphContext<unknown>>();
+
+  constructor(
+    schema: GraphQLSchema,
+    private readonly module: SubgraphModule<unknown>,
+    private readonly db: Db,
+  ) {
+    super(schema);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<Record<string, unknown>>) {
+    const gatewayContext = options.context as unknown as GatewayContext;
+    let context = this.contexts.get(gatewayContext);
+    if (!context) {
+      const headers = new Headers(forwardedHeaders(gatewayContext));
+      context = createSubgraphContext(this.module, this.db, { get: (name) => headers.get(name) });
+      this.contexts.set(gatewayContext, context);
+    }
+    return graphql({
+      schema: this.schema,
+      source: options.request.query!,
+      variableValues: options.request.variables,
+      operationName: options.request.operationName,
+      contextValue: context,
+    }) as never;
+  }
+}
+
+/** A subgraph over HTTP: the caller's identity headers go along with every request. */
+export class ForwardingRemoteDataSource extends RemoteGraphQLDataSource<Record<string, unknown>> {
+  override willSendRequest({ request, context }: { request: { http?: { headers: { set(name: string, value: string): void } } }; context: Record<string, unknown> }) {
+    for (const [name, value] of Object.entries(forwardedHeaders(context as unknown as GatewayContext))) request.http?.headers.set(name, value);
+  }
+}

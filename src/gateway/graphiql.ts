@@ -1,0 +1,31 @@
+import { EXAMPLE_QUERY } from "./examples.ts";
+
+/**
+ * The GraphiQL page, wired to the assets served from node_modules (no CDN). The header editor
+ * starts with an Authorization placeholder: paste one of the demo tokens `npm start` prints.
+ */
+export function graphiqlPage(): string {
+  const config = JSON.stringify({ query: EXAMPLE_QUERY, headers: JSON.stringify({ Authorization: "Bearer <token printed by npm start>" }, null, 2) });
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>儿童医保数据共享平台 · GraphiQL</title>
+<link rel="stylesheet" href="/graphiql/assets/graphiql.css">
+<style>html,body,#graphiql{height:100%;margin:0}</style>
+</head>
+<body>
+<div id="graphiql">加载中… Loading…</div>
+<script src="/graphiql/assets/react.js"></script>
+<script src="/graphiql/assets/react-dom.js"></script>
+<script src="/graphiql/assets/graphiql.js"></script>
+<script>
+  const config = ${config.replaceAll("<", "\\u003c")};
+  const fetcher = GraphiQL.createFetcher({ url: "/graphql" });
+  ReactDOM.createRoot(document.getElementById("graphiql")).render(
+    React.createElement(GraphiQL, { fetcher, defaultQuery: config.query, defaultHeaders: config.headers, headerEditorEnabled: true, shouldPersistHeaders: false })
+  );
+</script>
+</body>
+</html>`;
+}

@@ -1,0 +1,118 @@
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
+import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import { graphiqlPage } from "./graphiql.ts";
+
+export interface HttpHeaders {
+  get(name: string): string | null | undefined;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface HttpOptions<C> {
+  port: number;
+  host: string;
+  context: (headers: HttpHeaders) => C | Promise<C>;
+  /** Serve the offline GraphiQL page at /graphiql. */
+  graphiql: boolean;
+  /** Requests with a larger body are refused before parsing (413). */
+  maxBodyBytes?: number;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 1_000_000;
+const require = createRequire(import.meta.url);
+
+/** GraphiQL's files come from npm packages on disk: government networks have no CDN. */
+const ASSETS: Readonly<Record<string, { module: string; type: string }>> = {
+  "react.js": { module: "react/umd/react.production.min.js", type: "text/javascript" },
+  "react-dom.js": { module: "react-dom/umd/react-dom.production.min.js", type: "text/javascript" },
+  "graphiql.js": { module: "graphiql/graphiql.min.js", type: "text/javascript" },
+  "graphiql.css": { module: "graphiql/graphiql.min.css", type: "text/css" },
+};
+
+/**
+ * A minimal HTTP integration for Apollo Server (its documented `executeHTTPGraphQLRequest`):
+ * POST/GET /graphql, GET /graphiql, GET /healthz. Node's own http module, so limits such as the
+ * body size are enforced before anything is parsed.
+ */
+export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, options: HttpOptions<C>): Promise<RunningHttpServer> {
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error(`http: ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "internal error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/healthz") return send(res, 200, "text/plain", "ok\n");
+    if (options.graphiql && url.pathname === "/graphiql") return send(res, 200, "text/html; charset=utf-8", graphiqlPage());
+    if (options.graphiql && url.pathname.startsWith("/graphiql/assets/")) {
+      const asset = ASSETS[url.pathname.slice("/graphiql/assets/".length)];
+      if (!asset) return send(res, 404, "text/plain", "not found\n");
+      return send(res, 200, asset.type, readFileSync(require.resolve(asset.module)), "public, max-age=86400");
+    }
+    if (url.pathname !== "/graphql") return send(res, 404, "text/plain", "not found: the GraphQL endpoint is /graphql\n");
+
+    const raw = await readBody(req, maxBody);
+    if (raw === null) return sendJson(res, 413, { errors: [{ message: `request body exceeds the limit of ${maxBody} bytes`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    let body: unknown = undefined;
+    if (req.method === "POST" && raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString("utf8"));
+      } catch {
+        return sendJson(res, 400, { errors: [{ message: "request body must be JSON: {\"query\": \"…\", \"variables\": {…}}", extensions: { code: "BAD_REQUEST" } }] });
+      }
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+      context: async () => options.context({ get: (name) => headers.get(name) }),
+    });
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === "complete") return void res.end(response.body.string);
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}/graphql`,
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, cacheControl = "no-store") {
+  res.writeHead(status, { "content-type": type, "cache-control": cacheControl });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  send(res, status, "application/json", JSON.stringify(body));
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from "node:crypto";
+import { ApolloServer, type BaseContext } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import type { GraphQLSchema } from "graphql";
+import type { Db } from "../db/client.ts";
+import { createSubgraphContext } from "../graphql/context.ts";
+import type { SubgraphContext, SubgraphModule } from "../graphql/subgraph.ts";
+import type { GatewayContext } from "./data-sources.ts";
+import { createGateway, type SubgraphLocations } from "./gateway.ts";
+import { serveHttp, type HttpHeaders, type RunningHttpServer } from "./http.ts";
+
+export interface GatewayServer {
+  apollo: ApolloServer<GatewayContext>;
+  /** Runs an operation as an HTTP client would, without a socket (tests, benchmarks). */
+  execute(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: Record<string, unknown> | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }>;
+  listen(port: number, host?: string): Promise<RunningHttpServer>;
+  stop(): Promise<void>;
+}
+
+export function gatewayContextFrom(headers: HttpHeaders): GatewayContext {
+  return { authorization: headers.get("authorization") ?? null, requestId: headers.get("x-request-id") ?? randomUUID() };
+}
+
+/** The gateway as an Apollo Server over the supergraph, ready to execute or listen. */
+export async function createGatewayServer(supergraphSdl: string, locations: SubgraphLocations): Promise<GatewayServer> {
+  const gateway = await createGateway(supergraphSdl, locations);
+  const apollo = new ApolloServer<GatewayContext>({ gateway, includeStacktraceInErrorResponses: process.env.NODE_ENV !== "production" });
+  await apollo.start();
+  return {
+    apollo,
+    async execute(query, variables = {}, headers = {}) {
+      const h = new Headers(headers);
+      const response = await apollo.executeOperation({ query, variables }, { contextValue: gatewayContextFrom({ get: (n) => h.get(n) }) });
+      if (response.body.kind !== "single") throw new Error("incremental delivery is not used by the hub");
+      return response.body.singleResult as never;
+    },
+    listen: (port, host = "127.0.0.1") => serveHttp(apollo, { port, host, context: gatewayContextFrom, graphiql: true }),
+    stop: () => apollo.stop(),
+  };
+}
+
+/** One subgraph as its own HTTP service: how a department runs its part in production. */
+export async function createSubgraphServer<L>(module: SubgraphModule<L>, db: Db): Promise<{ schema: GraphQLSchema; listen(port: number, host?: string): Promise<RunningHttpServer>; stop(): Promise<void> }> {
+  const schema = await module.buildSchema();
+  const apollo = new ApolloServer<SubgraphContext<L> & BaseContext>({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  await apollo.start();
+  return {
+    schema,
+    listen: (port, host = "127.0.0.1") => serveHttp(apollo, { port, host, context: (headers) => createSubgraphContext(module, db, headers), graphiql: false }),
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,25 @@
+import type { GraphQLSchema } from "graphql";
+import type { Db } from "../db/client.ts";
+
+export const SUBGRAPH_NAMES = ["household", "health", "education", "insurance", "hub"] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+/** What every subgraph resolver receives: a database, its per-request loaders, the caller's headers. */
+export interface SubgraphContext<L = unknown> {
+  db: Db;
+  loaders: L;
+  /** The caller's `Authorization` header, forwarded by the gateway (verified with #4). */
+  authorization: string | null;
+  requestId: string;
+}
+
+/**
+ * A subgraph is a value, never a listening server: the gateway runs it in-process or
+ * `npm start -- --subgraph NAME` serves it on its own port.
+ */
+export interface SubgraphModule<L = unknown> {
+  name: SubgraphName;
+  buildSchema(): Promise<GraphQLSchema>;
+  /** Fresh DataLoaders for one request: batching within it, no cache across requests. */
+  createLoaders(db: Db): L;
+}

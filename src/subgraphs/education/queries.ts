@@ -1,0 +1,188 @@
+import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { queryRows, type Db } from "../../db/client.ts";
+import { withinRegion } from "../../db/region.ts";
+import { links } from "../hub/tables.ts";
+import { schools, studentRegistrations } from "./tables.ts";
+
+export type SchoolRow = typeof schools.$inferSelect;
+export type RegistrationRow = Pick<
+  typeof studentRegistrations.$inferSelect,
+  "id" | "recordId" | "studentNumber" | "name" | "sex" | "birthDate" | "schoolCode" | "grade" | "className" | "schoolYear" | "status" | "guardianPhone"
+>;
+
+/** The link table's name for a student registration. */
+const SOURCE = "education.student";
+
+const registrationColumns = {
+  id: studentRegistrations.id,
+  recordId: studentRegistrations.recordId,
+  studentNumber: studentRegistrations.studentNumber,
+  name: studentRegistrations.name,
+  sex: studentRegistrations.sex,
+  birthDate: studentRegistrations.birthDate,
+  schoolCode: studentRegistrations.schoolCode,
+  grade: studentRegistrations.grade,
+  className: studentRegistrations.className,
+  schoolYear: studentRegistrations.schoolYear,
+  status: studentRegistrations.status,
+  guardianPhone: studentRegistrations.guardianPhone,
+};
+
+/**
+ * The registrations linked to each child, newest school year first. A department reads its own
+ * tables plus the hub's link table (the one shared table), never another department's.
+ */
+export async function registrationsByChild(db: Db, childIds: readonly number[]): Promise<(RegistrationRow & { childId: number })[]> {
+  if (childIds.length === 0) return [];
+  return db
+    .select({ childId: links.childId, ...registrationColumns })
+    .from(links)
+    .innerJoin(studentRegistrations, eq(studentRegistrations.recordId, links.recordId))
+    .where(and(eq(links.source, SOURCE), isNull(links.unlinkedAt), inArray(links.childId, [...childIds])))
+    .orderBy(desc(studentRegistrations.schoolYear), desc(studentRegistrations.id));
+}
+
+/** The child each registration is currently linked to (a registration has at most one current link). */
+export async function childIdsOfRecords(db: Db, recordIds: readonly string[]): Promise<{ recordId: string; childId: number }[]> {
+  if (recordIds.length === 0) return [];
+  return db
+    .select({ recordId: links.recordId, childId: links.childId })
+    .from(links)
+    .where(and(eq(links.source, SOURCE), isNull(links.unlinkedAt), inArray(links.recordId, [...recordIds])));
+}
+
+/** Registrations under these student numbers, newest school year first. */
+export async function registrationsByStudentNumber(db: Db, numbers: readonly string[]): Promise<RegistrationRow[]> {
+  if (numbers.length === 0) return [];
+  return db
+    .select(registrationColumns)
+    .from(studentRegistrations)
+    .where(inArray(studentRegistrations.studentNumber, [...numbers]))
+    .orderBy(desc(studentRegistrations.schoolYear), desc(studentRegistrations.id));
+}
+
+export async function schoolsByCode(db: Db, codes: readonly string[]): Promise<SchoolRow[]> {
+  if (codes.length === 0) return [];
+  return db.select().from(schools).where(inArray(schools.schoolCode, [...codes]));
+}
+
+/** Schools of a region in code order, `limit + 1` of them after `afterCode` (keyset pagination). */
+export async function schoolsInRegion(db: Db, prefix: string, afterCode: string | null, limit: number): Promise<SchoolRow[]> {
+  return db
+    .select()
+    .from(schools)
+    .where(and(withinRegion(schools.regionCode, prefix), afterCode === null ? undefined : gt(schools.schoolCode, afterCode)))
+    .orderBy(asc(schools.schoolCode))
+    .limit(limit + 1);
+}
+
+/** Where a roster page starts: after this row in (grade, class, id) order. */
+export interface RosterPosition {
+  grade: number;
+  className: string;
+  id: number;
+}
+
+export interface RosterRequest {
+  schoolCode: string;
+  /** null: the latest school year the school has registrations for. */
+  schoolYear: number | null;
+  after: RosterPosition | null;
+  limit: number;
+}
+
+export interface RosterPage {
+  /** The school year listed (null when the school has no registrations at all). */
+  schoolYear: number | null;
+  /** Up to `limit + 1` enrolled registrations in (grade, class, id) order. */
+  rows: RegistrationRow[];
+}
+
+/**
+ * Pages of several schools' rosters in one statement: each request is a row of `unnest(…)`,
+ * and a lateral subquery takes that school's next `limit + 1` enrolled students after the
+ * cursor, so a list of schools each asking for its students costs one round trip.
+ */
+export async function rosterPages(db: Db, requests: readonly RosterRequest[]): Promise<RosterPage[]> {
+  if (requests.length === 0) return [];
+  const column = <T>(values: T[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
+  const rows = await queryRows<{
+    ord: number | string;
+    year: number | null;
+    id: number | string | null;
+    record_id: string;
+    student_number: string;
+    name: string;
+    sex: string;
+    birth_date: string;
+    school_code: string;
+    grade: number;
+    class_name: string;
+    school_year: number;
+    status: string;
+    guardian_phone: string | null;
+  }>(
+    db,
+    sql`
+    select k.ord, y.year, s.id, s.record_id, s.student_number, s.name, s.sex, s.birth_date, s.school_code, s.grade, s.class_name, s.school_year, s.status, s.guardian_phone
+    from unnest(
+      ${column(requests.map((r) => r.schoolCode), "text")},
+      ${column(requests.map((r) => r.schoolYear), "int")},
+      ${column(requests.map((r) => r.after?.grade ?? null), "int")},
+      ${column(requests.map((r) => r.after?.className ?? null), "text")},
+      ${column(requests.map((r) => r.after?.id ?? null), "bigint")},
+      ${column(requests.map((r) => r.limit + 1), "int")}
+    ) with ordinality as k(code, school_year, after_grade, after_class, after_id, lim, ord)
+    cross join lateral (
+      select coalesce(k.school_year, (select max(r.school_year) from education.student_registrations r where r.school_code = k.code)) as year
+    ) y
+    left join lateral (
+      select r.id, r.record_id, r.student_number, r.name, r.sex, r.birth_date::text as birth_date, r.school_code, r.grade, r.class_name, r.school_year, r.status, r.guardian_phone
+      from education.student_registrations r
+      where r.school_code = k.code and r.school_year = y.year and r.status = 'ENROLLED'
+        and (k.after_id is null or (r.grade, r.class_name, r.id) > (k.after_grade, k.after_class, k.after_id))
+      order by r.grade, r.class_name, r.id
+      limit k.lim
+    ) s on true
+    order by k.ord, s.grade, s.class_name, s.id`,
+  );
+  const pages: RosterPage[] = requests.map((r) => ({ schoolYear: r.schoolYear, rows: [] }));
+  for (const row of rows) {
+    const page = pages[Number(row.ord) - 1]!;
+    page.schoolYear = row.year === null ? null : Number(row.year);
+    if (row.id === null) continue;
+    page.rows.push({
+      id: Number(row.id),
+      recordId: row.record_id,
+      studentNumber: row.student_number,
+      name: row.name,
+      sex: row.sex,
+      birthDate: row.birth_date,
+      schoolCode: row.school_code,
+      grade: Number(row.grade),
+      className: row.class_name,
+      schoolYear: Number(row.school_year),
+      status: row.status,
+      guardianPhone: row.guardian_phone,
+    });
+  }
+  return pages;
+}
+
+/** Enrolled students per (school, school year) request, in one statement; a null year is the school's latest. */
+export async function enrolledCounts(db: Db, requests: readonly { schoolCode: string; schoolYear: number | null }[]): Promise<number[]> {
+  if (requests.length === 0) return [];
+  const rows = await queryRows<{ ord: number | string; n: number | string }>(
+    db,
+    sql`
+    select k.ord, (
+      select count(*)::int from education.student_registrations r
+      where r.school_code = k.code and r.status = 'ENROLLED'
+        and r.school_year = coalesce(k.school_year, (select max(m.school_year) from education.student_registrations m where m.school_code = k.code))
+    ) as n
+    from unnest(${sql.param(requests.map((r) => r.schoolCode))}::text[], ${sql.param(requests.map((r) => r.schoolYear))}::int[]) with ordinality as k(code, school_year, ord)`,
+  );
+  const counts = requests.map(() => 0);
+  for (const row of rows) counts[Number(row.ord) - 1] = Number(row.n);
+  return counts;
+}

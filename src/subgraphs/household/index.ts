@@ -1,0 +1,23 @@
+import { buildFederatedSchema } from "../../graphql/federation.ts";
+import type { SubgraphContext, SubgraphModule } from "../../graphql/subgraph.ts";
+import { HouseholdChildResolver } from "./child.resolver.ts";
+import { HouseholdResolver } from "./household.resolver.ts";
+import { HouseholdChild } from "./household.type.ts";
+import { createHouseholdLoaders, type HouseholdLoaders } from "./loaders.ts";
+
+/** Public security, household registration: hukou, households and guardians. */
+export const householdSubgraph: SubgraphModule<HouseholdLoaders> = {
+  name: "household",
+  buildSchema: () =>
+    buildFederatedSchema(
+      // Child is reached only through _entities, so it must be named: type-graphql emits reachable types only.
+      { resolvers: [HouseholdChildResolver, HouseholdResolver], orphanedTypes: [HouseholdChild] },
+      {
+        Child: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
+        Household: {
+          __resolveReference: (reference: { householdNumber: string }, ctx: SubgraphContext<HouseholdLoaders>) => ctx.loaders.household.load(reference.householdNumber),
+        },
+      },
+    ),
+  createLoaders: createHouseholdLoaders,
+};

@@ -1,0 +1,38 @@
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { links } from "../hub/tables.ts";
+import { guardianships, households, persons } from "./tables.ts";
+
+export type PersonRow = typeof persons.$inferSelect;
+export type GuardianshipRow = typeof guardianships.$inferSelect;
+export type HouseholdRow = typeof households.$inferSelect;
+
+/**
+ * The person records linked to each child. A department reads its own tables plus the hub's
+ * link table (the one shared table), never another department's.
+ */
+export async function personsByChild(db: Db, childIds: readonly number[]): Promise<(PersonRow & { childId: number })[]> {
+  if (childIds.length === 0) return [];
+  const rows = await db
+    .select({ childId: links.childId, person: persons })
+    .from(links)
+    .innerJoin(persons, eq(persons.recordId, links.recordId))
+    .where(and(eq(links.source, "household.person"), isNull(links.unlinkedAt), inArray(links.childId, [...childIds])))
+    .orderBy(asc(persons.id));
+  return rows.map((r) => ({ ...r.person, childId: r.childId }));
+}
+
+export async function guardiansOfPersons(db: Db, personRecordIds: readonly string[]): Promise<GuardianshipRow[]> {
+  if (personRecordIds.length === 0) return [];
+  return db.select().from(guardianships).where(inArray(guardianships.childRecordId, [...personRecordIds])).orderBy(asc(guardianships.id));
+}
+
+export async function householdsByNumber(db: Db, numbers: readonly string[]): Promise<HouseholdRow[]> {
+  if (numbers.length === 0) return [];
+  return db.select().from(households).where(inArray(households.householdNumber, [...numbers]));
+}
+
+export async function membersOfHouseholds(db: Db, numbers: readonly string[]): Promise<PersonRow[]> {
+  if (numbers.length === 0) return [];
+  return db.select().from(persons).where(inArray(persons.householdNumber, [...numbers])).orderBy(asc(persons.birthDate), asc(persons.id));
+}

@@ -1,0 +1,104 @@
+import { and, asc, count, desc, eq, gt, inArray, isNull } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { links } from "../hub/tables.ts";
+import { assistanceEligibility, contributions, coordinationAreas, enrollments } from "./tables.ts";
+
+export type EnrollmentRow = typeof enrollments.$inferSelect;
+export type ContributionRow = typeof contributions.$inferSelect;
+export type AreaRow = typeof coordinationAreas.$inferSelect;
+export type AssistanceRow = typeof assistanceEligibility.$inferSelect;
+
+/** A child's enrollments are listed newest coverage year first, then latest enrolled. */
+const NEWEST_FIRST = [desc(enrollments.coverageYear), desc(enrollments.enrolledOn), desc(enrollments.id)] as const;
+
+/**
+ * The enrollments linked to each child. A department reads its own tables plus the hub's link
+ * table (the one shared table), never another department's.
+ */
+export async function enrollmentsOfChildren(db: Db, childIds: readonly number[]): Promise<(EnrollmentRow & { childId: number })[]> {
+  if (childIds.length === 0) return [];
+  const rows = await db
+    .select({ childId: links.childId, enrollment: enrollments })
+    .from(links)
+    .innerJoin(enrollments, eq(enrollments.recordId, links.recordId))
+    .where(and(eq(links.source, "insurance.enrollment"), isNull(links.unlinkedAt), inArray(links.childId, [...childIds])))
+    .orderBy(...NEWEST_FIRST);
+  return rows.map((r) => ({ ...r.enrollment, childId: r.childId }));
+}
+
+export async function enrollmentsByIdNumbers(db: Db, idNumbers: readonly string[]): Promise<EnrollmentRow[]> {
+  if (idNumbers.length === 0) return [];
+  return db.select().from(enrollments).where(inArray(enrollments.idNumber, [...idNumbers])).orderBy(...NEWEST_FIRST);
+}
+
+export async function contributionsOfEnrollments(db: Db, enrollmentRecordIds: readonly string[]): Promise<ContributionRow[]> {
+  if (enrollmentRecordIds.length === 0) return [];
+  return db
+    .select()
+    .from(contributions)
+    .where(inArray(contributions.enrollmentRecordId, [...enrollmentRecordIds]))
+    .orderBy(asc(contributions.paidOn), asc(contributions.id));
+}
+
+export async function areasByCode(db: Db, codes: readonly string[]): Promise<AreaRow[]> {
+  if (codes.length === 0) return [];
+  return db.select().from(coordinationAreas).where(inArray(coordinationAreas.areaCode, [...codes]));
+}
+
+export async function assistanceByIdNumbers(db: Db, idNumbers: readonly string[]): Promise<AssistanceRow[]> {
+  if (idNumbers.length === 0) return [];
+  return db
+    .select()
+    .from(assistanceEligibility)
+    .where(inArray(assistanceEligibility.idNumber, [...idNumbers]))
+    .orderBy(asc(assistanceEligibility.validFrom), asc(assistanceEligibility.id));
+}
+
+/** Coordination areas in code order, after a code (keyset pagination); `limit` rows at most. */
+export async function areasAfter(db: Db, afterCode: string | null, limit: number): Promise<AreaRow[]> {
+  return db
+    .select()
+    .from(coordinationAreas)
+    .where(afterCode === null ? undefined : gt(coordinationAreas.areaCode, afterCode))
+    .orderBy(asc(coordinationAreas.areaCode))
+    .limit(limit);
+}
+
+/**
+ * One page of enrollments for a year in each of several areas, in enrollment id order after
+ * `afterId`: one statement for the whole batch, each area's page bounded by a lateral LIMIT.
+ */
+export async function enrollmentPagesOfAreas(
+  db: Db,
+  areaCodes: readonly string[],
+  coverageYear: number,
+  afterId: number,
+  limit: number,
+): Promise<(EnrollmentRow & { pageAreaCode: string })[]> {
+  if (areaCodes.length === 0) return [];
+  const page = db
+    .select()
+    .from(enrollments)
+    .where(and(eq(enrollments.areaCode, coordinationAreas.areaCode), eq(enrollments.coverageYear, coverageYear), gt(enrollments.id, afterId)))
+    .orderBy(asc(enrollments.id))
+    .limit(limit)
+    .as("page");
+  const rows = await db
+    .select()
+    .from(coordinationAreas)
+    .crossJoinLateral(page)
+    .where(inArray(coordinationAreas.areaCode, [...areaCodes]))
+    .orderBy(asc(coordinationAreas.areaCode), asc(page.id));
+  return rows.map((r) => ({ ...r.page, pageAreaCode: r.coordination_areas.areaCode }));
+}
+
+/** ACTIVE enrollments for a year, counted per area; areas without any are absent. */
+export async function activeEnrollmentCounts(db: Db, areaCodes: readonly string[], coverageYear: number): Promise<Map<string, number>> {
+  if (areaCodes.length === 0) return new Map();
+  const rows = await db
+    .select({ areaCode: enrollments.areaCode, n: count() })
+    .from(enrollments)
+    .where(and(inArray(enrollments.areaCode, [...areaCodes]), eq(enrollments.coverageYear, coverageYear), eq(enrollments.status, "ACTIVE")))
+    .groupBy(enrollments.areaCode);
+  return new Map(rows.map((r) => [r.areaCode, r.n]));
+}

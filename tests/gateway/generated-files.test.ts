@@ -1,0 +1,24 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { generate } from "@graphql-codegen/cli";
+import { describe, expect, it } from "vitest";
+import codegenConfig, { CODEGEN_OUTPUT } from "../../codegen.ts";
+import { buildAllSchemas } from "../../src/gateway/compose.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const read = (file: string) => readFileSync(path.join(root, file), "utf8");
+
+describe("generated files", () => {
+  it("schema/*.graphql match what the subgraphs print and compose (run `npm run schema`)", async () => {
+    const { subgraphs, supergraph } = await buildAllSchemas();
+    for (const s of subgraphs) expect(read(`schema/${s.name}.graphql`), `schema/${s.name}.graphql is stale`).toBe(`${s.sdl.trim()}\n`);
+    expect(read("schema/supergraph.graphql"), "schema/supergraph.graphql is stale").toBe(`${supergraph.trim()}\n`);
+  });
+
+  it("the typed operations match the operations and the supergraph (run `npm run gen:codegen`)", async () => {
+    const outputs = await generate({ ...codegenConfig, cwd: root }, false);
+    const output = outputs.find((o: { filename: string; content: string }) => o.filename.endsWith(CODEGEN_OUTPUT));
+    expect(output, "codegen produced no output").toBeDefined();
+    expect(read(CODEGEN_OUTPUT), `${CODEGEN_OUTPUT} is stale`).toBe(output!.content);
+  });
+});
