@@ -1,13 +1,14 @@
 import type { Database } from "../db/client.ts";
 import { countRecords } from "../db/counts.ts";
 import { generateProvince } from "../generator/index.ts";
+import { linkAll } from "../linkage/index.ts";
 import { createProgress } from "../terminal/progress.ts";
 
 /** Children in the demo province `npm start` seeds into an empty database. */
 export const DEMO_CHILDREN = 3_000;
 export const DEMO_SEED = 20_240_101;
 
-/** Seeds and links the demo province when the database is empty; otherwise leaves it alone. */
+/** Seeds the demo province and links its records when the database is empty; otherwise leaves it alone. */
 export async function seedDemoProvince(database: Database): Promise<void> {
   const before = await countRecords(database.db);
   if (before.persons !== 0 || before.schools !== 0) return;
@@ -16,4 +17,6 @@ export async function seedDemoProvince(database: Database): Promise<void> {
   const progress = createProgress("children", DEMO_CHILDREN);
   await generateProvince(database.db, { children: DEMO_CHILDREN, seed: DEMO_SEED, asOf, onProgress: (p) => progress.update(p.children) });
   progress.done();
+  const linked = await linkAll(database.db, { actor: "demo-seed" });
+  console.log(`linked the departments' records into ${linked.children.toLocaleString("en-US")} children (${linked.reviewsOpened.toLocaleString("en-US")} pairs left for review)`);
 }

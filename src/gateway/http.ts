@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
+import path from "node:path";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import { graphiqlPage } from "./graphiql.ts";
 
@@ -29,12 +30,29 @@ const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 const require = createRequire(import.meta.url);
 
 /** GraphiQL's files come from npm packages on disk: government networks have no CDN. */
-const ASSETS: Readonly<Record<string, { module: string; type: string }>> = {
-  "react.js": { module: "react/umd/react.production.min.js", type: "text/javascript" },
-  "react-dom.js": { module: "react-dom/umd/react-dom.production.min.js", type: "text/javascript" },
-  "graphiql.js": { module: "graphiql/graphiql.min.js", type: "text/javascript" },
-  "graphiql.css": { module: "graphiql/graphiql.min.css", type: "text/css" },
+const ASSETS: Readonly<Record<string, { pkg: string; file: string; type: string }>> = {
+  "react.js": { pkg: "react", file: "umd/react.production.min.js", type: "text/javascript" },
+  "react-dom.js": { pkg: "react-dom", file: "umd/react-dom.production.min.js", type: "text/javascript" },
+  "graphiql.js": { pkg: "graphiql", file: "graphiql.min.js", type: "text/javascript" },
+  "graphiql.css": { pkg: "graphiql", file: "graphiql.min.css", type: "text/css" },
 };
+
+/**
+ * A package's folder on disk. Its `exports` map hides the UMD files from require.resolve, so
+ * resolve the package's entry point and walk up to the folder whose package.json names it.
+ */
+function packageDir(name: string): string {
+  let dir = path.dirname(require.resolve(name));
+  while (dir !== path.dirname(dir)) {
+    try {
+      if ((JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string }).name === name) return dir;
+    } catch {
+      /* not the package root yet */
+    }
+    dir = path.dirname(dir);
+  }
+  throw new Error(`cannot find the folder of package ${name}`);
+}
 
 /**
  * A minimal HTTP integration for Apollo Server (its documented `executeHTTPGraphQLRequest`):
@@ -58,7 +76,7 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
     if (options.graphiql && url.pathname.startsWith("/graphiql/assets/")) {
       const asset = ASSETS[url.pathname.slice("/graphiql/assets/".length)];
       if (!asset) return send(res, 404, "text/plain", "not found\n");
-      return send(res, 200, asset.type, readFileSync(require.resolve(asset.module)), "public, max-age=86400");
+      return send(res, 200, asset.type, readFileSync(path.join(packageDir(asset.pkg), asset.file)), "public, max-age=86400");
     }
     if (url.pathname !== "/graphql") return send(res, 404, "text/plain", "not found: the GraphQL endpoint is /graphql\n");
 

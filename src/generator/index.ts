@@ -8,7 +8,7 @@ import { drawFamily, Registers } from "./family.ts";
 import { buildLayout, type ProvinceLayout } from "./geography.ts";
 import { Random } from "./random.ts";
 import { TRUTH_DDL, truthChildren, truthMeta, truthRecords } from "./truth.tables.ts";
-import { insertBatched } from "./writer.ts";
+import { insertBatched } from "../db/bulk-insert.ts";
 
 export interface GenerateOptions {
   children: number;

@@ -1,0 +1,109 @@
+/**
+ * Links a synthetic province from scratch and reports speed, memory and accuracy.
+ *
+ *   npx tsx bench/linkage.ts --children 1000000 [--seed 1] [--as-of 2026-06-30] [--keep]
+ *
+ * Database: DATABASE_URL (a PostgreSQL server) or else an in-memory PGlite. On a server,
+ * --keep reuses a province a previous run generated with the same size and seed (the hub's
+ * tables are emptied first), so the linking can be measured again without regenerating.
+ */
+import { spawn } from "node:child_process";
+import { resourceUsage } from "node:process";
+import { parseArgs } from "node:util";
+import { sql } from "drizzle-orm";
+import { loadConfig } from "../src/config/index.ts";
+import { queryRows } from "../src/db/client.ts";
+import { dropEverything, openMigratedDatabase } from "../src/db/open.ts";
+import { generateProvince } from "../src/generator/index.ts";
+import { linkAll } from "../src/linkage/link.ts";
+import { measurePairAccuracy } from "./pair-accuracy.ts";
+
+/**
+ * A province of a million children is millions of records in memory: the benchmark runs itself
+ * again in a child process with a heap large enough, and a larger young generation (fewer,
+ * cheaper garbage collections for the many short-lived objects of normalisation).
+ */
+const V8_FLAGS = ["--max-old-space-size=16384", "--max-semi-space-size=64"];
+
+function relaunchWithFlags(): boolean {
+  if (process.env.HUB_BENCH_CHILD === "1") return false;
+  const child = spawn(process.execPath, [...process.execArgv, ...V8_FLAGS, process.argv[1]!, ...process.argv.slice(2)], {
+    stdio: "inherit",
+    env: { ...process.env, HUB_BENCH_CHILD: "1" },
+  });
+  child.on("exit", (code) => process.exit(code ?? 1));
+  return true;
+}
+
+async function main() {
+  if (relaunchWithFlags()) return;
+  const { values } = parseArgs({
+    options: {
+      children: { type: "string", default: "100000" },
+      seed: { type: "string", default: "1" },
+      "as-of": { type: "string", default: "2026-06-30" },
+      keep: { type: "boolean", default: false },
+    },
+  });
+  const children = Number(values.children);
+  const seed = Number(values.seed);
+  if (!Number.isInteger(children) || children < 1) throw new Error(`--children must be a whole number of at least 1, but got "${values.children}"`);
+  if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, but got "${values.seed}"`);
+
+  const config = loadConfig({ ...process.env, HUB_DATA_DIR: process.env.HUB_DATA_DIR ?? "memory" });
+  let database = await openMigratedDatabase(config);
+  const meta = async () => {
+    try {
+      const rows = await queryRows<{ key: string; value: string }>(database.db, sql`select key, value from truth.meta`);
+      return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+    } catch {
+      return {};
+    }
+  };
+  const existing = await meta();
+  const reusable = values.keep && existing.children === String(children) && existing.seed === String(seed) && existing.as_of === values["as-of"];
+  if (reusable) {
+    console.log(`reusing the province of ${children.toLocaleString("en-US")} children (seed ${seed}) already in the database; emptying the hub's index`);
+    await database.db.execute(sql`truncate hub.link_reviews, hub.links, hub.child_events, hub.children restart identity`);
+  } else {
+    await dropEverything(database);
+    await database.close();
+    database = await openMigratedDatabase(config);
+    const started = performance.now();
+    await generateProvince(database.db, { children, seed, asOf: values["as-of"] });
+    console.log(`generated ${children.toLocaleString("en-US")} children in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const load = (await import("node:os")).loadavg()[0]!;
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const summary = await linkAll(database.db);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss, resourceUsage().maxRSS * 1024);
+
+  const accuracy = await measurePairAccuracy(database.db);
+  const mb = (b: number) => `${Math.round(b / 1024 / 1024).toLocaleString("en-US")} MB`;
+  console.log(`engine            ${database.kind}`);
+  console.log(`children          ${children.toLocaleString("en-US")}`);
+  console.log(`records           ${summary.records.toLocaleString("en-US")}`);
+  console.log(`link time         ${seconds.toFixed(1)} s (read ${(summary.timings.read / 1000).toFixed(1)} s, match ${(summary.timings.match / 1000).toFixed(1)} s, write ${(summary.timings.write / 1000).toFixed(1)} s)`);
+  console.log(`records/second    ${Math.round(summary.records / seconds).toLocaleString("en-US")}`);
+  console.log(`node CPU          ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (this process only; the database server's work is not in it)`);
+  console.log(`peak memory       ${mb(peakRss)} (RSS)`);
+  console.log(`load before       ${load.toFixed(2)} (1-minute load average, ${(await import("node:os")).cpus().length} cores)`);
+  console.log(`children found    ${summary.children.toLocaleString("en-US")}`);
+  console.log(`precision         ${(accuracy.precision * 100).toFixed(3)}% of ${accuracy.predictedPairs.toLocaleString("en-US")} linked pairs`);
+  console.log(`recall            ${(accuracy.recall * 100).toFixed(3)}% of ${accuracy.truePairs.toLocaleString("en-US")} true pairs`);
+  console.log(`review queue      ${accuracy.openReviews.toLocaleString("en-US")} (${(accuracy.reviewShare * 100).toFixed(3)}% of records)`);
+  console.log(`stats             ${JSON.stringify({ ...summary.stats, skippedBlocks: summary.stats.skippedBlocks.length })}`);
+  await database.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

@@ -1,0 +1,238 @@
+import { and, arrayContains, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { InputError } from "../errors.ts";
+import { accessLog } from "./audit.tables.ts";
+import { departmentOf, isRole, type Department, type Role, type Viewer, type ViewerScope } from "./viewer.ts";
+
+/** What a request says about itself, for the log. */
+export interface AuditRequest {
+  /** The GraphQL operation name, if the client gave one. */
+  operation?: string | null;
+  /** Why the data is read: the `X-Purpose` header, if sent. */
+  purpose?: string | null;
+  requestId?: string | null;
+}
+
+export interface AuditRecorder {
+  /** Notes that these children's `fields` ("Type.field") were read. In memory only: no SQL. */
+  record(childIds: readonly number[], fields: readonly string[]): void;
+  /** Children and fields recorded and not yet written. */
+  readonly pending: { childIds: readonly number[]; fields: readonly string[] };
+  /**
+   * Writes everything recorded so far as ONE row (one INSERT statement, however many children),
+   * then starts afresh. Nothing recorded: no statement at all.
+   */
+  flush(): Promise<{ written: boolean; childCount: number }>;
+}
+
+/**
+ * A page of the log, shaped like the graph's Relay connections (src/graphql/connection.ts's
+ * `Page`, whose module is not imported here: it pulls in type-graphql's decorators).
+ */
+export interface AuditPage<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+export const DEFAULT_AUDIT_PAGE = 50;
+export const MAX_AUDIT_PAGE = 500;
+
+/** Operation names and purposes are caller-supplied text: bounded and single-line in the log. */
+const MAX_TEXT = 200;
+
+/**
+ * One recorder per request. Resolvers call `record` for every child whose fields they return;
+ * the request's end calls `flush`, so the log costs one statement per request, not one per child.
+ *
+ *   const audit = createAuditRecorder(db, viewer, { operation: "SchoolRoster", purpose: "insurance drive", requestId });
+ *   audit.record([101, 102], ["Child.name", "Child.idNumber"]);
+ *   await audit.flush(); // one row: child_ids {101,102}, fields {Child.idNumber,Child.name}
+ */
+export function createAuditRecorder(db: Db, viewer: Viewer, request: AuditRequest = {}): AuditRecorder {
+  let childIds = new Set<number>();
+  let fields = new Set<string>();
+  return {
+    record(ids, names) {
+      if (ids.length === 0) return;
+      for (const id of ids) {
+        if (!Number.isSafeInteger(id) || id <= 0) throw new RangeError(`audit: child ids are positive whole numbers, but got ${id}`);
+        childIds.add(id);
+      }
+      for (const name of names) fields.add(name);
+    },
+    get pending() {
+      return { childIds: [...childIds].sort((a, b) => a - b), fields: [...fields].sort() };
+    },
+    async flush() {
+      if (childIds.size === 0) return { written: false, childCount: 0 };
+      // Take the batch before awaiting: reads recorded meanwhile go to the next flush, none twice.
+      const ids = [...childIds].sort((a, b) => a - b);
+      const names = [...fields].sort();
+      childIds = new Set();
+      fields = new Set();
+      await db.insert(accessLog).values({
+        actor: viewer.subject,
+        role: viewer.role,
+        scope: viewer.scope,
+        operation: cleanText(request.operation),
+        childIds: ids,
+        fields: names,
+        purpose: cleanText(request.purpose),
+        requestId: cleanText(request.requestId),
+      });
+      return { written: true, childCount: ids.length };
+    },
+  };
+}
+
+function cleanText(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  // eslint-disable-next-line no-control-regex
+  const text = value.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  if (text === "") return null;
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+
+/** One row of the access log, as the auditor sees it. */
+export interface AuditEntry {
+  id: number;
+  at: Date;
+  actor: string;
+  role: string;
+  scope: ViewerScope;
+  operation: string | null;
+  childIds: number[];
+  fields: string[];
+  purpose: string | null;
+  requestId: string | null;
+}
+
+export interface AuditQuery {
+  /** The token subject who read. */
+  actor?: string | null;
+  /** Entries that include this child. */
+  childId?: number | null;
+  /** From this instant (inclusive). */
+  from?: Date | null;
+  /** Before this instant (exclusive). */
+  to?: Date | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/**
+ * The access log for the auditor: newest first, filtered by actor, child and time range, a page
+ * at a time (`after` is the `endCursor` of the previous page). Uses the (actor, at), (at) and GIN
+ * (child_ids) indexes.
+ *
+ *   await queryAuditLog(db, { childId: 42, from: new Date("2026-01-01"), first: 50 })
+ */
+export async function queryAuditLog(db: Db, query: AuditQuery): Promise<AuditPage<AuditEntry>> {
+  const limit = query.first ?? DEFAULT_AUDIT_PAGE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) throw new InputError("first", `must be between 1 and ${MAX_AUDIT_PAGE}, but got ${limit}`);
+  const conditions: SQL[] = [];
+  if (query.actor != null) conditions.push(eq(accessLog.actor, query.actor));
+  if (query.childId != null) conditions.push(arrayContains(accessLog.childIds, [validChildId(query.childId)]));
+  const { from, to } = validRange(query.from, query.to);
+  if (from) conditions.push(gte(accessLog.at, from));
+  if (to) conditions.push(lt(accessLog.at, to));
+  if (query.after != null) conditions.push(lt(accessLog.id, decodeCursor(query.after)));
+  const rows = await db
+    .select()
+    .from(accessLog)
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(desc(accessLog.id))
+    .limit(limit + 1);
+  const edges = rows.slice(0, limit).map((row) => ({ cursor: encodeCursor(row.id), node: toEntry(row) }));
+  return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
+}
+
+/** The same opaque cursor format as the graph's connections: base64url of "c:" + the row's key. */
+function encodeCursor(id: number): string {
+  return Buffer.from(`c:${id}`, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): number {
+  const decoded = Buffer.from(cursor, "base64url").toString("utf8");
+  const id = decoded.startsWith("c:") ? Number(decoded.slice(2)) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id <= 0) throw new InputError("after", `must be a cursor returned by the access log, but got "${cursor.slice(0, 40)}"`);
+  return id;
+}
+
+function toEntry(row: typeof accessLog.$inferSelect): AuditEntry {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    role: row.role,
+    scope: row.scope as ViewerScope,
+    operation: row.operation,
+    childIds: row.childIds.map(Number),
+    fields: row.fields,
+    purpose: row.purpose,
+    requestId: row.requestId,
+  };
+}
+
+/** One access to a child's record, as a guardian is told about it. */
+export interface ChildAccess {
+  at: Date;
+  /** The role that read, e.g. "school_admin". */
+  role: string;
+  /** The department the reader works for; "hub" for the hub's own analysts and auditors. */
+  department: Department | "hub" | null;
+  /** The region the reader's token was scoped to, when it had one. */
+  region: string | null;
+  /** Which fields the request read ("Child.name", "Enrollment.status", …). */
+  fields: string[];
+  purpose: string | null;
+  operation: string | null;
+}
+
+/**
+ * "Who looked at my child's record": every logged read of the child, newest first, naming the
+ * reader by role, department and region only — no token subjects, request ids or other
+ * children's ids.
+ *
+ *   await whoLookedAt(db, 42) // [{ at, role: "school_admin", department: "education", fields: ["Child.name", …], purpose: "insurance drive", … }]
+ */
+export async function whoLookedAt(db: Db, childId: number, options: { from?: Date | null; to?: Date | null; limit?: number } = {}): Promise<ChildAccess[]> {
+  const conditions: SQL[] = [arrayContains(accessLog.childIds, [validChildId(childId)])];
+  const { from, to } = validRange(options.from, options.to);
+  if (from) conditions.push(gte(accessLog.at, from));
+  if (to) conditions.push(lt(accessLog.at, to));
+  const limit = options.limit ?? 1_000;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new InputError("limit", `must be a whole number from 1 to 10000, but got ${limit}`);
+  const rows = await db
+    .select({ at: accessLog.at, role: accessLog.role, scope: accessLog.scope, fields: accessLog.fields, purpose: accessLog.purpose, operation: accessLog.operation })
+    .from(accessLog)
+    .where(and(...conditions))
+    .orderBy(desc(accessLog.at), desc(accessLog.id))
+    .limit(limit);
+  return rows.map((r) => {
+    const scope = (r.scope ?? {}) as ViewerScope;
+    const role: Role | "anonymous" = isRole(r.role) ? r.role : "anonymous";
+    return {
+      at: r.at,
+      role: r.role,
+      department: departmentOf({ role, scope }),
+      region: typeof scope.region === "string" ? scope.region : null,
+      fields: r.fields,
+      purpose: r.purpose,
+      operation: r.operation,
+    };
+  });
+}
+
+function validChildId(id: number): number {
+  if (!Number.isSafeInteger(id) || id <= 0) throw new InputError("childId", `must be a child id (a positive whole number), but got ${id}`);
+  return id;
+}
+
+function validRange(from: Date | null | undefined, to: Date | null | undefined): { from: Date | null; to: Date | null } {
+  for (const [name, value] of [["from", from], ["to", to]] as const) {
+    if (value != null && Number.isNaN(value.getTime())) throw new InputError(name, "must be a valid date and time");
+  }
+  if (from && to && from.getTime() > to.getTime()) throw new InputError("to", `must not be before from (${from.toISOString()}), but got ${to.toISOString()}`);
+  return { from: from ?? null, to: to ?? null };
+}

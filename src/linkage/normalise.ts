@@ -1,0 +1,222 @@
+import { isValidIsoDate } from "../domain/dates.ts";
+import { parseIdNumber, type ParsedIdNumber, type Sex } from "../domain/id-number.ts";
+import { parseBirthCertificateNumber, parseStudentNumber } from "../domain/identifiers.ts";
+import type { NameFeature, RecordFeatures, RecordFlag, SourceRecord } from "./types.ts";
+
+/** Two-character surnames: without them 欧阳娜娜 would be surname 欧, given name 阳娜娜. */
+const COMPOUND_SURNAMES = new Set([
+  "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙", "宇文", "司徒", "端木", "独孤", "南宫", "西门", "轩辕",
+]);
+
+/**
+ * What hospitals and clinics write before a newborn has a name. A placeholder keeps its
+ * surname (王之子 → 王) for blocking, but is never a name: two different 王之子 are not a match.
+ */
+const PLACEHOLDER_SUFFIXES = ["之子", "之女", "之男", "之婴", "婴儿", "男婴", "女婴", "宝宝", "小孩", "新生儿"];
+const PLACEHOLDER_WHOLE = /^(baby ?(boy|girl)?|infant|newborn|unknown|无名|未取名|未命名|不详)$/i;
+
+export interface NormalisedName {
+  name: NameFeature | null;
+  surname: string | null;
+  placeholder: boolean;
+}
+
+/**
+ * A name as written → its comparable form: NFKC (full-width letters), no whitespace or
+ * separating dots, surname split off (compound surnames known), placeholders recognised.
+ *
+ * @example normaliseName(" 欧阳 娜娜 ") // { name: { full: "欧阳娜娜", surname: "欧阳", given: "娜娜" }, surname: "欧阳", placeholder: false }
+ * @example normaliseName("王之子")      // { name: null, surname: "王", placeholder: true }
+ */
+export function normaliseName(raw: string | null | undefined): NormalisedName {
+  if (raw == null) return NO_NAME;
+  let known = nameMemo.get(raw);
+  if (known === undefined) {
+    known = normaliseNameUncached(raw);
+    if (nameMemo.size >= MEMO_LIMIT) nameMemo.clear();
+    nameMemo.set(raw, known);
+  }
+  return known;
+}
+
+const NO_NAME: NormalisedName = Object.freeze({ name: null, surname: null, placeholder: false });
+
+// A child's name, ID number and guardians recur in every department's record of the child, and
+// common names recur across children: each distinct value is worked out once. The memos are
+// bounded (cleared when full), so memory stays flat however large the province.
+const MEMO_LIMIT = 2_000_000;
+const nameMemo = new Map<string, NormalisedName>();
+const idMemo = new Map<string, ParsedIdNumber | null>();
+
+/** parseIdNumber, remembered: the result only, never the problem message (not needed here). */
+function parseId(raw: string): ParsedIdNumber | null {
+  let known = idMemo.get(raw);
+  if (known === undefined) {
+    const parsed = parseIdNumber(raw);
+    known = parsed.ok ? parsed.value : null;
+    if (idMemo.size >= MEMO_LIMIT) idMemo.clear();
+    idMemo.set(raw, known);
+  }
+  return known;
+}
+
+function normaliseNameUncached(raw: string): NormalisedName {
+  const full = raw.normalize("NFKC").replace(/[\s·•.\-]/g, "");
+  if (full === "") return { name: null, surname: null, placeholder: false };
+  if (PLACEHOLDER_WHOLE.test(raw.normalize("NFKC").trim())) return { name: null, surname: null, placeholder: true };
+  for (const suffix of PLACEHOLDER_SUFFIXES) {
+    if (full.endsWith(suffix)) {
+      const prefix = full.slice(0, -suffix.length);
+      const surname = prefix.length >= 1 && prefix.length <= 2 ? prefix : null;
+      return { name: null, surname, placeholder: true };
+    }
+  }
+  const chars = [...full];
+  const surnameLength = chars.length >= 3 && COMPOUND_SURNAMES.has(chars.slice(0, 2).join("")) ? 2 : 1;
+  const surname = chars.slice(0, surnameLength).join("");
+  return { name: { full, surname, given: chars.slice(surnameLength).join("") }, surname, placeholder: false };
+}
+
+/**
+ * A mainland mobile number in its 11-digit form, or null: +86 / 0086 prefixes and separators
+ * are dropped, since departments write the same phone all these ways.
+ *
+ * @example normalisePhone("+86 138-0000-1234") // "13800001234"
+ */
+export function normalisePhone(raw: string | null | undefined): string | null {
+  if (raw == null) return null;
+  let digits = raw.normalize("NFKC").replace(/[\s\-()+]/g, "");
+  if (digits.startsWith("0086")) digits = digits.slice(4);
+  else if (digits.startsWith("86") && digits.length === 13) digits = digits.slice(2);
+  return /^1[3-9]\d{9}$/.test(digits) ? digits : null;
+}
+
+function normaliseSex(raw: string | null): Sex | null {
+  const s = raw?.normalize("NFKC").trim().toUpperCase();
+  if (s === "M" || s === "男" || s === "1") return "M";
+  if (s === "F" || s === "女" || s === "2") return "F";
+  return null;
+}
+
+const ID_SHAPE = /^\d{17}[\dX]$/;
+const SIX_DIGITS = /^\d{6}$/;
+
+function idShape(raw: string): string {
+  const s = raw.normalize("NFKC").trim().toUpperCase();
+  return s;
+}
+
+function unique<T>(values: T[]): T[] {
+  return values.length <= 1 ? values : [...new Set(values)];
+}
+
+// A province has a few thousand distinct birth dates and millions of records: validate each once.
+const validDates = new Map<string, boolean>();
+function isValidDate(s: string): boolean {
+  let ok = validDates.get(s);
+  if (ok === undefined) {
+    ok = isValidIsoDate(s);
+    if (validDates.size < 100_000) validDates.set(s, ok);
+  }
+  return ok;
+}
+
+/**
+ * A department record → the features linkage compares. Validates every identifier (an ID
+ * number fully, by GB 11643) and decides whether the record's ID number may link it exactly:
+ * only when it is valid and its birth date and sex agree with what the record says. A record
+ * whose ID number contradicts it is flagged and left to the probabilistic comparison, where
+ * the number still counts as strong evidence.
+ *
+ * @example
+ * normaliseRecord({ source: "education.student", recordId: "ST-1", name: "王梓轩", sex: "M",
+ *   birthDate: "2019-03-16", idNumber: "330106201903150134", studentNumber: null, … })
+ * // { trustedIdNumber: null, idNumbers: ["330106201903150134"], flags: ["ID_NUMBER_CONTRADICTS_BIRTH_DATE"], … }
+ */
+export function normaliseRecord(record: SourceRecord): RecordFeatures {
+  const name = normaliseName(record.name);
+  const sex = normaliseSex(record.sex);
+  const birthDate = record.birthDate && isValidDate(record.birthDate.trim()) ? record.birthDate.trim() : null;
+  const flags: RecordFlag[] = [];
+  const idNumbers: string[] = [];
+  const invalidIdNumbers: string[] = [];
+  let trustedIdNumber: string | null = null;
+  let studentKey: string | null = null;
+
+  // The ID number field, and for education a G student number, which is the ID number again.
+  const candidates: string[] = [];
+  if (record.idNumber && record.idNumber.trim() !== "") candidates.push(record.idNumber);
+  if (record.studentNumber && record.studentNumber.trim() !== "") {
+    const parsed = parseStudentNumber(record.studentNumber);
+    if (parsed.ok && parsed.value.kind === "G") candidates.push(parsed.value.idNumber);
+    else if (parsed.ok) studentKey = `${parsed.value.kind}${record.studentNumber.normalize("NFKC").trim().toUpperCase().slice(1)}`;
+  }
+  for (const raw of candidates) {
+    const id = parseId(raw);
+    if (!id) {
+      const shaped = idShape(raw);
+      if (ID_SHAPE.test(shaped)) invalidIdNumbers.push(shaped);
+      if (!flags.includes("ID_NUMBER_INVALID")) flags.push("ID_NUMBER_INVALID");
+      continue;
+    }
+    if (idNumbers.includes(id.idNumber)) continue;
+    idNumbers.push(id.idNumber);
+    const datesAgree = birthDate === null || id.birthDate === birthDate;
+    const sexAgrees = sex === null || id.sex === sex;
+    if (!datesAgree) flags.push("ID_NUMBER_CONTRADICTS_BIRTH_DATE");
+    if (!sexAgrees) flags.push("ID_NUMBER_CONTRADICTS_SEX");
+    if (datesAgree && sexAgrees && birthDate !== null && trustedIdNumber === null) trustedIdNumber = id.idNumber;
+  }
+  if (idNumbers.length > 1) {
+    // The ID field and the G student number name two different people: trust neither.
+    flags.push("ID_NUMBER_DISAGREES_WITH_STUDENT_NUMBER");
+    trustedIdNumber = null;
+  }
+  // An invalid ID number field beside a valid G number is the slip, not a second person.
+  if (trustedIdNumber !== null && flags.length === 1 && flags[0] === "ID_NUMBER_INVALID") flags.length = 0;
+
+  let birthCertificateNumber: string | null = null;
+  if (record.birthCertificateNumber && record.birthCertificateNumber.trim() !== "") {
+    const parsed = parseBirthCertificateNumber(record.birthCertificateNumber);
+    if (parsed.ok) birthCertificateNumber = parsed.value;
+  }
+
+  const guardianIdNumbers: string[] = [];
+  for (const raw of record.guardianIdNumbers) {
+    const parsed = parseId(raw);
+    if (parsed) guardianIdNumbers.push(parsed.idNumber);
+  }
+  const guardianPhones: string[] = [];
+  for (const raw of record.guardianPhones) {
+    const phone = normalisePhone(raw);
+    if (phone) guardianPhones.push(phone);
+  }
+  const regionCodes: string[] = [];
+  for (const raw of record.regionCodes) if (SIX_DIGITS.test(raw)) regionCodes.push(raw);
+
+  return {
+    source: record.source,
+    recordId: record.recordId,
+    name: name.name,
+    surname: name.surname,
+    sex,
+    birthDate,
+    trustedIdNumber,
+    idNumbers: orNone(idNumbers),
+    invalidIdNumbers: orNone(invalidIdNumbers),
+    birthCertificateNumber,
+    studentKey,
+    guardianIdNumbers: orNone(unique(guardianIdNumbers)),
+    guardianPhones: orNone(unique(guardianPhones)),
+    regionCodes: orNone(unique(regionCodes)),
+    flags: orNone(flags),
+  };
+}
+
+/** Frozen, so a caller that tries to push into a shared empty array fails loudly. */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** Most of a record's lists are empty: one shared empty array spares millions of allocations. */
+function orNone<T>(values: T[]): T[] {
+  return values.length === 0 ? (NONE as unknown as T[]) : values;
+}

@@ -1,0 +1,104 @@
+import {
+  compareBirthDates, compareIdNumbers, compareNames, compareRegions, compareSexes, compareShared,
+  type DateLevel, type IdLevel, type NameLevel, type RegionLevel, type SexLevel, type SharedLevel,
+} from "./compare.ts";
+import type { Profile } from "./types.ts";
+
+/** The agreement level of every field for one compared pair: the evidence a reviewer sees. */
+export interface FieldLevels {
+  name: NameLevel;
+  birthDate: DateLevel;
+  sex: SexLevel;
+  idNumber: IdLevel;
+  guardianIdNumber: SharedLevel;
+  guardianPhone: SharedLevel;
+  region: RegionLevel;
+}
+
+/**
+ * Fellegi–Sunter weights, log2(m/u), rounded and set by hand (documented here rather than
+ * estimated by EM each run, so a score means the same thing tomorrow). m is how often the level
+ * occurs for two records of one child, u for two different children *in the same block*, which
+ * is why siblings (same phone, same guardians, other birth date) drive the negative weights:
+ *
+ * - name: exact m≈0.9, u≈1/1000 among same-surname children born the same day → +9; a known
+ *   homophone or look-alike (VARIANT) m≈0.05 → +7; SIMILAR (one unknown character off) is as
+ *   likely a twin or sibling as a slip → 0; DIFFERENT, m≈0.01 (clerks do not invent names) → −8.
+ * - birth date: exact m≈0.98, u≈1/3000 in a phone or guardian block (siblings) → +7; a day/month
+ *   swap or one day off m≈0.005 each → +4 / +3; anything else is another child → −10.
+ * - sex: m≈0.998, u≈0.5 → +1; a different sex m≈0.002 → −6 (a twin of the other sex).
+ * - ID number: the same valid number on a record that was not trusted for the exact link →
+ *   +14; one character off an invalid one → +7; different numbers → −12.
+ * - guardian ID number: shared, u≈1/500 outside a family → +8; both known, none shared → −6.
+ * - guardian phone: shared → +7; none shared → −1 (the clinic has the father's phone, the
+ *   hospital the mother's: disagreement is weak evidence).
+ * - region: same county +1, same prefecture +0.5 (families move; this only breaks ties).
+ */
+export const WEIGHTS = {
+  name: { EXACT: 9, VARIANT: 7, SIMILAR: 0, DIFFERENT: -8, MISSING: 0 },
+  birthDate: { EXACT: 7, TRANSPOSED: 4, ONE_DAY: 3, DIFFERENT: -10, MISSING: 0 },
+  sex: { AGREE: 1, DIFFERENT: -6, MISSING: 0 },
+  idNumber: { EXACT: 14, NEAR: 7, DIFFERENT: -12, MISSING: 0 },
+  guardianIdNumber: { AGREE: 8, DIFFERENT: -6, MISSING: 0 },
+  guardianPhone: { AGREE: 7, DIFFERENT: -1, MISSING: 0 },
+  region: { SAME_COUNTY: 1, SAME_PREFECTURE: 0.5, DIFFERENT: 0, MISSING: 0 },
+} as const satisfies { [F in keyof FieldLevels]: Record<FieldLevels[F], number> };
+
+/**
+ * At or above: link automatically. The weakest pattern that should link on its own is a
+ * placeholder-named clinic record agreeing on birth date, sex and a guardian's phone
+ * (7 + 1 + 7 = 15); a name and birth date alone (9 + 7 + 1 = 17) links too.
+ */
+export const LINK_THRESHOLD = 14;
+/** At or above (and below LINK_THRESHOLD): a person decides. Below: a new child. */
+export const REVIEW_THRESHOLD = 9;
+/**
+ * Two candidates closer than this for one record, that cannot both be it (different ID
+ * numbers, twins), make the record ambiguous: it goes to review rather than to the first.
+ */
+export const AMBIGUITY_MARGIN = 3;
+
+export type Decision = "LINK" | "REVIEW" | "NEW_CHILD";
+
+/**
+ * Compares two groups of records field by field.
+ *
+ * @example compareProfiles(a, b) // { name: "VARIANT", birthDate: "EXACT", sex: "AGREE", idNumber: "MISSING", … }
+ */
+export function compareProfiles(a: Profile, b: Profile): FieldLevels {
+  return {
+    name: compareNames(a.names, b.names),
+    birthDate: compareBirthDates(a.birthDates, b.birthDates),
+    sex: compareSexes(a.sexes, b.sexes),
+    idNumber: compareIdNumbers(a.idNumbers, a.invalidIdNumbers, b.idNumbers, b.invalidIdNumbers),
+    guardianIdNumber: compareShared(a.guardianIdNumbers, b.guardianIdNumbers),
+    guardianPhone: compareShared(a.guardianPhones, b.guardianPhones),
+    region: compareRegions(a.regionCodes, b.regionCodes),
+  };
+}
+
+/**
+ * The match weight of a comparison: the sum of its fields' weights.
+ *
+ * @example scoreLevels({ name: "EXACT", birthDate: "EXACT", sex: "AGREE", idNumber: "MISSING",
+ *   guardianIdNumber: "MISSING", guardianPhone: "AGREE", region: "MISSING" }) // 24
+ */
+export function scoreLevels(levels: FieldLevels): number {
+  let total = 0;
+  for (const field of Object.keys(WEIGHTS) as (keyof FieldLevels)[]) {
+    total += (WEIGHTS[field] as Record<string, number>)[levels[field]] ?? 0;
+  }
+  return total;
+}
+
+/**
+ * What a score means: link, review, or new child.
+ *
+ * @example decide(15) // "LINK"
+ * @example decide(12) // "REVIEW"
+ */
+export function decide(score: number): Decision {
+  if (score >= LINK_THRESHOLD) return "LINK";
+  if (score >= REVIEW_THRESHOLD) return "REVIEW";
+  return "NEW_CHILD";
+}

@@ -1,0 +1,208 @@
+import { sql, type SQL } from "drizzle-orm";
+import { queryRows, type Db } from "../db/client.ts";
+import { SOURCE_KINDS, type SourceKind } from "../db/enums.ts";
+import type { RecordFeatures, RecordRef, SourceRecord } from "./types.ts";
+
+/**
+ * The SQL edge that feeds the engine: reads the departments' records as SourceRecords. Every
+ * read is batched (one statement per source table and page, never one per record) and works
+ * the same on PGlite and PostgreSQL: arrays travel as one bind parameter (`sql.param`), dates
+ * as text, guardians folded into comma-separated text so neither driver's array parsing matters.
+ */
+
+interface Row extends Record<string, unknown> {
+  id: number | string;
+  record_id: string;
+  name: string | null;
+  sex: string | null;
+  birth_date: string | null;
+  id_number: string | null;
+  bc: string | null;
+  student_number: string | null;
+  guardian_ids: string | null;
+  guardian_phones: string | null;
+  regions: string | null;
+}
+
+/** Rows per page when reading a whole table: bounds the memory one result set takes. */
+const PAGE_SIZE = 100_000;
+
+// Persons' guardians: aggregated per child. In a full read they are read on their own and
+// joined in memory (one pass over guardianships instead of a lookup per person).
+const personGuardianIds = sql`(select string_agg(g.guardian_id_number, ',') from household.guardianships g where g.child_record_id = x.record_id)`;
+const personGuardianPhones = sql`(select string_agg(g.guardian_phone, ',') from household.guardianships g where g.child_record_id = x.record_id)`;
+
+function selectOf(source: SourceKind, withGuardians: boolean): SQL {
+  switch (source) {
+    case "household.person":
+      return sql`select x.id, x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, null::text as bc, null::text as student_number,
+        ${withGuardians ? personGuardianIds : sql`null::text`} as guardian_ids, ${withGuardians ? personGuardianPhones : sql`null::text`} as guardian_phones,
+        concat_ws(',', x.hukou_region_code, x.residence_region_code) as regions
+        from household.persons x`;
+    case "health.birth_certificate":
+      return sql`select x.id, x.record_id, x.child_name as name, x.sex, x.birth_date::text as birth_date, null::text as id_number, x.certificate_number as bc,
+        null::text as student_number, concat_ws(',', x.mother_id_number, x.father_id_number) as guardian_ids, x.guardian_phone as guardian_phones,
+        x.region_code::text as regions
+        from health.birth_certificates x`;
+    case "health.immunization_record":
+      return sql`select x.id, x.record_id, x.child_name as name, x.sex, x.birth_date::text as birth_date, x.id_number, x.birth_certificate_number as bc,
+        null::text as student_number, null::text as guardian_ids, x.guardian_phone as guardian_phones, x.residence_region_code::text as regions
+        from health.immunization_records x`;
+    case "health.doctor_contract":
+      return sql`select x.id, x.record_id, x.patient_name as name, x.patient_sex as sex, x.patient_birth_date::text as birth_date, x.patient_id_number as id_number,
+        null::text as bc, null::text as student_number, null::text as guardian_ids, x.guardian_phone as guardian_phones,
+        d.region_code::text as regions
+        from health.doctor_contracts x left join health.family_doctors d on d.doctor_code = x.doctor_code`;
+    case "education.student":
+      return sql`select x.id, x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, null::text as bc, x.student_number,
+        null::text as guardian_ids, x.guardian_phone as guardian_phones,
+        s.region_code::text as regions
+        from education.student_registrations x left join education.schools s on s.school_code = x.school_code`;
+    case "insurance.enrollment":
+      return sql`select x.id, x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, x.birth_certificate_number as bc,
+        null::text as student_number, null::text as guardian_ids, null::text as guardian_phones, x.area_code::text as regions
+        from insurance.enrollments x`;
+    default: {
+      const unknown: never = source;
+      throw new Error(`linkage reads the sources ${SOURCE_KINDS.join(", ")}, but got ${String(unknown)}`);
+    }
+  }
+}
+
+const split = (s: string | null): string[] => (s ? s.split(",").filter((v) => v !== "") : []);
+
+function toRecord(source: SourceKind, row: Row): SourceRecord {
+  return {
+    source,
+    recordId: row.record_id,
+    name: row.name,
+    sex: row.sex,
+    birthDate: row.birth_date,
+    idNumber: row.id_number,
+    birthCertificateNumber: row.bc,
+    studentNumber: row.student_number,
+    guardianIdNumbers: split(row.guardian_ids),
+    guardianPhones: split(row.guardian_phones),
+    regionCodes: split(row.regions),
+  };
+}
+
+/**
+ * Every record of every department, table by table, page by page, each passed through `map`
+ * as it arrives (so a caller that only needs features never holds all the raw records). The
+ * tables are read concurrently: on a server each is its own connection and backend.
+ *
+ *   const features = await readAllRecords(db, normaliseRecord); // in source order, then id order
+ */
+export async function readAllRecords<T = SourceRecord>(db: Db, map: (record: SourceRecord) => T = (r) => r as T): Promise<T[]> {
+  const guardians = new Map<string, { ids: string[]; phones: string[] }>();
+  for (let last = 0; ; ) {
+    const rows = await queryRows<{ id: number | string; child_record_id: string; guardian_id_number: string | null; guardian_phone: string | null }>(
+      db,
+      sql`select id, child_record_id, guardian_id_number, guardian_phone from household.guardianships where id > ${last} order by id limit ${PAGE_SIZE}`,
+    );
+    for (const r of rows) {
+      let g = guardians.get(r.child_record_id);
+      if (!g) guardians.set(r.child_record_id, (g = { ids: [], phones: [] }));
+      if (r.guardian_id_number) g.ids.push(r.guardian_id_number);
+      if (r.guardian_phone) g.phones.push(r.guardian_phone);
+    }
+    if (rows.length < PAGE_SIZE) break;
+    last = Number(rows[rows.length - 1]!.id);
+  }
+  const readSource = async (source: SourceKind): Promise<T[]> => {
+    const out: T[] = [];
+    for (let last = 0; ; ) {
+      const rows = await queryRows<Row>(db, sql`${selectOf(source, false)} where x.id > ${last} order by x.id limit ${PAGE_SIZE}`);
+      for (const row of rows) {
+        const record = toRecord(source, row);
+        const g = source === "household.person" ? guardians.get(record.recordId) : undefined;
+        out.push(map(g ? { ...record, guardianIdNumbers: g.ids, guardianPhones: g.phones } : record));
+      }
+      if (rows.length < PAGE_SIZE) break;
+      last = Number(rows[rows.length - 1]!.id);
+    }
+    return out;
+  };
+  const bySource = await Promise.all(SOURCE_KINDS.map(readSource));
+  return bySource.flat();
+}
+
+/** Record ids grouped by source, for `= any($ids)` lookups. */
+function bySource(refs: readonly RecordRef[]): Map<SourceKind, string[]> {
+  const map = new Map<SourceKind, string[]>();
+  for (const ref of refs) {
+    if (!SOURCE_KINDS.includes(ref.source)) {
+      throw new Error(`a record reference must name one of the sources ${SOURCE_KINDS.join(", ")}, but got ${JSON.stringify(ref.source)}`);
+    }
+    (map.get(ref.source) ?? map.set(ref.source, []).get(ref.source)!).push(ref.recordId);
+  }
+  return map;
+}
+
+const textArray = (values: readonly string[]) => sql`${sql.param([...values])}::text[]`;
+
+/** The records named, in one statement per source. Records that do not exist are left out. */
+export async function readRecords(db: Db, refs: readonly RecordRef[]): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = [];
+  for (const [source, ids] of bySource(refs)) {
+    for (let start = 0; start < ids.length; start += PAGE_SIZE) {
+      const slice = ids.slice(start, start + PAGE_SIZE);
+      const rows = await queryRows<Row>(db, sql`${selectOf(source, true)} where x.record_id = any(${textArray(slice)})`);
+      for (const row of rows) out.push(toRecord(source, row));
+    }
+  }
+  return out;
+}
+
+/** The values of fresh records that other records may share a block with. */
+export interface BlockValues {
+  idNumbers: string[];
+  birthCertificateNumbers: string[];
+  birthDates: string[];
+  guardianIdNumbers: string[];
+  guardianPhones: string[];
+}
+
+export function blockValuesOf(records: readonly RecordFeatures[]): BlockValues {
+  const s = { ids: new Set<string>(), bcs: new Set<string>(), dates: new Set<string>(), gids: new Set<string>(), phones: new Set<string>() };
+  for (const r of records) {
+    for (const id of r.idNumbers) s.ids.add(id);
+    if (r.birthCertificateNumber) s.bcs.add(r.birthCertificateNumber);
+    if (r.birthDate) s.dates.add(r.birthDate);
+    for (const g of r.guardianIdNumbers) s.gids.add(g);
+    for (const p of r.guardianPhones) s.phones.add(p);
+  }
+  return { idNumbers: [...s.ids], birthCertificateNumbers: [...s.bcs], birthDates: [...s.dates], guardianIdNumbers: [...s.gids], guardianPhones: [...s.phones] };
+}
+
+/**
+ * Records that may share a block with records holding these values: the same ID number,
+ * birth certificate number, birth date (the engine then keeps those of the same sex and
+ * surname), guardian ID number or phone. One statement per source, on the departments' indexes
+ * (contracts and student registrations have no index on the guardian phone: a scan there).
+ */
+export async function readNeighbours(db: Db, v: BlockValues): Promise<SourceRecord[]> {
+  const ids = textArray(v.idNumbers);
+  const gNumbers = textArray(v.idNumbers.map((id) => `G${id}`));
+  const bcs = textArray(v.birthCertificateNumbers);
+  const dates = sql`${sql.param([...v.birthDates])}::date[]`;
+  const gids = textArray(v.guardianIdNumbers);
+  const phones = textArray(v.guardianPhones);
+  const where: Record<SourceKind, SQL> = {
+    "household.person": sql`x.id_number = any(${ids}) or x.birth_date = any(${dates}) or x.record_id in (
+      select g.child_record_id from household.guardianships g where g.guardian_id_number = any(${gids}) or g.guardian_phone = any(${phones}))`,
+    "health.birth_certificate": sql`x.certificate_number = any(${bcs}) or x.birth_date = any(${dates}) or x.mother_id_number = any(${gids})
+      or x.father_id_number = any(${gids}) or x.guardian_phone = any(${phones})`,
+    "health.immunization_record": sql`x.id_number = any(${ids}) or x.birth_certificate_number = any(${bcs}) or x.birth_date = any(${dates}) or x.guardian_phone = any(${phones})`,
+    "health.doctor_contract": sql`x.patient_id_number = any(${ids}) or x.patient_birth_date = any(${dates}) or x.guardian_phone = any(${phones})`,
+    "education.student": sql`x.id_number = any(${ids}) or x.student_number = any(${gNumbers}) or x.birth_date = any(${dates}) or x.guardian_phone = any(${phones})`,
+    "insurance.enrollment": sql`x.id_number = any(${ids}) or x.birth_certificate_number = any(${bcs}) or x.birth_date = any(${dates})`,
+  };
+  const out: SourceRecord[] = [];
+  for (const source of SOURCE_KINDS) {
+    const rows = await queryRows<Row>(db, sql`${selectOf(source, true)} where ${where[source]}`);
+    for (const row of rows) out.push(toRecord(source, row));
+  }
+  return out;
+}

@@ -1,0 +1,364 @@
+import { sql } from "drizzle-orm";
+import { insertBatched } from "../db/bulk-insert.ts";
+import { queryRows, type Db } from "../db/client.ts";
+import type { LinkRule, SourceKind } from "../db/enums.ts";
+import * as t from "../db/schema.ts";
+import { maskIdNumber, maskPhone } from "../domain/id-number.ts";
+import type { ClusterResult, ReviewItem } from "./cluster.ts";
+import { readRecords } from "./sources.ts";
+import type { RecordRef, SourceRecord } from "./types.ts";
+
+/**
+ * The SQL edge that keeps the master child index: hub.children, hub.links (closed, never
+ * overwritten), hub.link_reviews. Everything in batches: one statement per few thousand rows.
+ */
+
+/** A record's link as it stands (unlinked_at is null). */
+export interface CurrentLink {
+  linkId: number;
+  childId: number;
+  rule: LinkRule;
+  score: number | null;
+}
+
+export const refKey = (source: string, recordId: string) => `${source}\u0000${recordId}`;
+
+/** Rows per statement for links and children: the unnest insert takes one parameter per column. */
+const ROWS_PER_STATEMENT = 20_000;
+const LOOKUP_BATCH = 50_000;
+
+interface LinkRow extends Record<string, unknown> {
+  id: number | string;
+  source: string;
+  record_id: string;
+  child_id: number | string;
+  rule: string;
+  score: number | null;
+}
+
+function toCurrent(row: LinkRow): CurrentLink {
+  return { linkId: Number(row.id), childId: Number(row.child_id), rule: row.rule as LinkRule, score: row.score == null ? null : Number(row.score) };
+}
+
+/** Current links of the given records, keyed by refKey. */
+export async function currentLinksOf(db: Db, refs: readonly RecordRef[]): Promise<Map<string, CurrentLink>> {
+  const out = new Map<string, CurrentLink>();
+  for (let start = 0; start < refs.length; start += LOOKUP_BATCH) {
+    const slice = refs.slice(start, start + LOOKUP_BATCH);
+    const rows = await queryRows<LinkRow>(
+      db,
+      sql`select l.id, l.source, l.record_id, l.child_id, l.rule, l.score from hub.links l
+          join unnest(${sql.param(slice.map((r) => r.source))}::text[], ${sql.param(slice.map((r) => r.recordId))}::text[]) as k(source, record_id)
+            on l.source = k.source and l.record_id = k.record_id
+          where l.unlinked_at is null`,
+    );
+    for (const row of rows) out.set(refKey(row.source, row.record_id), toCurrent(row));
+  }
+  return out;
+}
+
+/** Every current link, page by page (a full re-link reconciles against all of them). */
+export async function allCurrentLinks(db: Db): Promise<Map<string, CurrentLink>> {
+  const out = new Map<string, CurrentLink>();
+  for (let last = 0; ; ) {
+    const rows = await queryRows<LinkRow>(
+      db,
+      sql`select id, source, record_id, child_id, rule, score from hub.links where unlinked_at is null and id > ${last} order by id limit ${LOOKUP_BATCH * 4}`,
+    );
+    for (const row of rows) out.set(refKey(row.source, row.record_id), toCurrent(row));
+    if (rows.length < LOOKUP_BATCH * 4) break;
+    last = Number(rows[rows.length - 1]!.id);
+  }
+  return out;
+}
+
+/** The records currently linked to any of these children. */
+export async function recordsOfChildren(db: Db, childIds: readonly number[]): Promise<RecordRef[]> {
+  const out: RecordRef[] = [];
+  for (let start = 0; start < childIds.length; start += LOOKUP_BATCH) {
+    const rows = await queryRows<{ source: SourceKind; record_id: string }>(
+      db,
+      sql`select source, record_id from hub.links where unlinked_at is null and child_id = any(${sql.param(childIds.slice(start, start + LOOKUP_BATCH))}::bigint[])`,
+    );
+    for (const r of rows) out.push({ source: r.source, recordId: r.record_id });
+  }
+  return out;
+}
+
+/**
+ * Children whose grouping a person decided (a merge, a split, a confirmed review): a re-link
+ * keeps their records together, as `pinnedChild`.
+ */
+export async function childrenWithDecisions(db: Db): Promise<Set<number>> {
+  const rows = await queryRows<{ child_id: number | string }>(
+    db,
+    sql`select distinct child_id from hub.links where unlinked_at is null and rule in ('MANUAL_MERGE', 'MANUAL_SPLIT', 'REVIEW_CONFIRMED')
+        union select distinct unnest(child_ids) from hub.child_events where undone_by is null and kind in ('MERGE', 'SPLIT', 'REVIEW_RESOLVED')`,
+  );
+  return new Set(rows.map((r) => Number(r.child_id)));
+}
+
+/** Pairs of children a person said are different: split apart, or a review rejected. */
+export async function cannotLinkPairs(db: Db): Promise<[number, number][]> {
+  const rows = await queryRows<{ a: number | string; b: number | string }>(
+    db,
+    sql`select (detail->>'from')::bigint as a, (detail->>'to')::bigint as b from hub.child_events where kind = 'SPLIT' and undone_by is null
+        union all
+        select l.child_id as a, r.candidate_child_id as b from hub.link_reviews r
+          join hub.links l on l.source = r.source and l.record_id = r.record_id and l.unlinked_at is null
+        where r.status = 'DIFFERENT_CHILDREN'`,
+  );
+  return rows.filter((r) => r.a != null && r.b != null).map((r) => [Number(r.a), Number(r.b)]);
+}
+
+/** Creates `n` active children, returning their ids. */
+export async function createChildren(db: Db, n: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let made = 0; made < n; made += ROWS_PER_STATEMENT * 5) {
+    const batch = Math.min(ROWS_PER_STATEMENT * 5, n - made);
+    const rows = await queryRows<{ id: number | string }>(db, sql`insert into hub.children (state) select 'ACTIVE' from generate_series(1, ${batch}) returning id`);
+    for (const r of rows) ids.push(Number(r.id));
+  }
+  return ids;
+}
+
+/** Closes links (never deletes them): unlinked_at now, and the event that closed them. */
+export async function closeLinks(db: Db, linkIds: readonly number[], eventId: number | null): Promise<void> {
+  for (let start = 0; start < linkIds.length; start += LOOKUP_BATCH) {
+    await db.execute(
+      sql`update hub.links set unlinked_at = now(), event_id = coalesce(${eventId}::bigint, event_id) where id = any(${sql.param(linkIds.slice(start, start + LOOKUP_BATCH))}::bigint[]) and unlinked_at is null`,
+    );
+  }
+}
+
+export interface NewLink {
+  source: SourceKind;
+  recordId: string;
+  childId: number;
+  rule: LinkRule;
+  score: number | null;
+  eventId: number | null;
+}
+
+export async function openLinks(db: Db, links: readonly NewLink[]): Promise<void> {
+  await insertBatched(db, t.links, links as (typeof t.links.$inferInsert)[], { rowsPerStatement: ROWS_PER_STATEMENT });
+}
+
+/** The evidence a reviewer sees: which fields agreed, the score, identifiers masked. */
+export function reviewEvidence(item: ReviewItem, record: SourceRecord, candidate: SourceRecord): Record<string, unknown> {
+  const show = (r: SourceRecord) => ({
+    source: r.source,
+    recordId: r.recordId,
+    name: r.name,
+    sex: r.sex,
+    birthDate: r.birthDate,
+    idNumber: r.idNumber ? maskIdNumber(r.idNumber) : null,
+    birthCertificateNumber: r.birthCertificateNumber ? maskPhone(r.birthCertificateNumber) : null,
+    guardianIdNumbers: r.guardianIdNumbers.map(maskIdNumber),
+    guardianPhones: r.guardianPhones.map(maskPhone),
+    regionCodes: r.regionCodes,
+  });
+  return { score: item.score, reason: item.reason, fields: item.levels, record: show(record), candidate: show(candidate) };
+}
+
+/** The county a record places the child in, for a reviewer's region filter. */
+export function reviewRegion(record: SourceRecord): string | null {
+  return record.regionCodes.find((c) => !c.endsWith("00")) ?? record.regionCodes[0] ?? null;
+}
+
+export interface LinkingWrite {
+  /** The records clustered, in the order of the result's arrays. */
+  records: readonly RecordRef[];
+  result: ClusterResult;
+  /** Per record, its current link, or null for a record never linked. */
+  current: readonly (CurrentLink | null)[];
+  actor: string;
+}
+
+export interface LinkingSummary {
+  records: number;
+  children: number;
+  newChildren: number;
+  linksOpened: number;
+  linksClosed: number;
+  childrenMerged: number;
+  reviewsOpened: number;
+  eventId: number | null;
+}
+
+/**
+ * Writes a clustering as links, changing only what changed: each cluster keeps the existing
+ * child holding most of its records (so child ids survive a re-link), other clusters get new
+ * children; a record whose child changes has its link closed and a new one opened; an existing
+ * child left with none of its records is marked MERGED into the child that took most of them.
+ * A change to existing links is recorded as one RELINK event that the changed rows point at.
+ */
+export async function writeLinking(db: Db, w: LinkingWrite): Promise<LinkingSummary> {
+  const { records, result, current } = w;
+  const n = records.length;
+  // Which existing child each cluster keeps: the largest share first, each child used once.
+  const shares = new Map<string, { cluster: number; child: number; count: number }>();
+  for (let i = 0; i < n; i++) {
+    const cur = current[i];
+    if (!cur) continue;
+    const key = `${result.clusterOf[i]}:${cur.childId}`;
+    const s = shares.get(key);
+    if (s) s.count++;
+    else shares.set(key, { cluster: result.clusterOf[i]!, child: cur.childId, count: 1 });
+  }
+  const ranked = [...shares.values()].sort((a, b) => b.count - a.count || a.child - b.child || a.cluster - b.cluster);
+  const childOfCluster = new Float64Array(result.clusterCount).fill(Number.NaN);
+  const usedChildren = new Set<number>();
+  for (const s of ranked) {
+    if (!Number.isNaN(childOfCluster[s.cluster]!) || usedChildren.has(s.child)) continue;
+    childOfCluster[s.cluster] = s.child;
+    usedChildren.add(s.child);
+  }
+  const unassigned: number[] = [];
+  for (let c = 0; c < result.clusterCount; c++) if (Number.isNaN(childOfCluster[c]!)) unassigned.push(c);
+
+  if (current.every((c) => c === null) && (await indexIsEmpty(db))) return writeFirstIndex(db, w, unassigned.length);
+
+  return db.transaction(async (txn) => {
+    const tx = txn as unknown as Db;
+    const fresh = await createChildren(tx, unassigned.length);
+    unassigned.forEach((c, k) => (childOfCluster[c] = fresh[k]!));
+
+    const toClose: number[] = [];
+    const moved: number[] = [];
+    const remaining = new Map<number, number>(); // existing child → records it keeps
+    const movedTo = new Map<number, Map<number, number>>(); // existing child → target → count
+    for (let i = 0; i < n; i++) {
+      const target = childOfCluster[result.clusterOf[i]!]!;
+      const cur = current[i];
+      if (cur) {
+        remaining.set(cur.childId, (remaining.get(cur.childId) ?? 0) + (cur.childId === target ? 1 : 0));
+        if (cur.childId === target) continue;
+        toClose.push(cur.linkId);
+        const m = movedTo.get(cur.childId) ?? movedTo.set(cur.childId, new Map()).get(cur.childId)!;
+        m.set(target, (m.get(target) ?? 0) + 1);
+      }
+      moved.push(i);
+    }
+    const emptied = [...remaining].filter(([, kept]) => kept === 0).map(([child]) => child);
+
+    let eventId: number | null = null;
+    if (toClose.length > 0) {
+      const touched = [...new Set([...movedTo.keys(), ...[...movedTo.values()].flatMap((m) => [...m.keys()])])];
+      const [event] = await queryRows<{ id: number | string }>(
+        tx,
+        sql`insert into hub.child_events (kind, child_ids, detail, actor) values ('RELINK', ${sql.param(touched)}::bigint[],
+            ${JSON.stringify({ linksClosed: toClose.length, linksOpened: moved.length, childrenMerged: emptied.length })}::jsonb, ${w.actor}) returning id`,
+      );
+      eventId = Number(event!.id);
+      await closeLinks(tx, toClose, eventId);
+    }
+    // Built and sent a statement's worth at a time: a province's links never sit in memory twice.
+    for (let start = 0; start < moved.length; start += ROWS_PER_STATEMENT) {
+      await openLinks(
+        tx,
+        moved.slice(start, start + ROWS_PER_STATEMENT).map((i) => ({
+          source: records[i]!.source,
+          recordId: records[i]!.recordId,
+          childId: childOfCluster[result.clusterOf[i]!]!,
+          rule: result.rule[i]!,
+          score: result.score[i] ?? null,
+          eventId,
+        })),
+      );
+    }
+    if (emptied.length > 0) {
+      const into = emptied.map((child) => [...(movedTo.get(child) ?? new Map<number, number>())].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? null);
+      await tx.execute(
+        sql`update hub.children c set state = 'MERGED', merged_into = u.target
+            from unnest(${sql.param(emptied)}::bigint[], ${sql.param(into)}::bigint[]) as u(id, target) where c.id = u.id`,
+      );
+    }
+
+    const reviewsOpened = await writeReviews(tx, records, result, childOfCluster);
+
+    return {
+      records: n,
+      children: result.clusterCount,
+      newChildren: fresh.length,
+      linksOpened: moved.length,
+      linksClosed: toClose.length,
+      childrenMerged: emptied.length,
+      reviewsOpened,
+      eventId,
+    };
+  });
+}
+
+async function indexIsEmpty(db: Db): Promise<boolean> {
+  const rows = await queryRows<{ one: number }>(db, sql`select 1 as one from hub.links limit 1`);
+  return rows.length === 0;
+}
+
+/** Parallel statement streams for the first link of a province: one per server core, about. */
+const FIRST_INDEX_STREAMS = 3;
+
+/**
+ * The first link of a province into an empty index: the same rows as writeLinking, but the
+ * links go in several concurrent streams (on a server, each its own connection and backend,
+ * so index maintenance runs on every core) instead of one transaction. Nothing exists yet
+ * that a partial write could corrupt: should it fail part-way, linkAll run again reconciles
+ * against the links that were written, as any re-link does. (PGlite runs the streams in turn.)
+ */
+async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Promise<LinkingSummary> {
+  const { records, result } = w;
+  const ids = await createChildren(db, childCount);
+  const childOfCluster = Float64Array.from(ids);
+  const n = records.length;
+  const chunk = ROWS_PER_STATEMENT;
+  let next = 0;
+  const stream = async () => {
+    for (;;) {
+      const start = next;
+      next += chunk; // claimed before the await: streams never take the same slice
+      if (start >= n) return;
+      const rows: NewLink[] = [];
+      for (let i = start; i < Math.min(n, start + chunk); i++) {
+        rows.push({ source: records[i]!.source, recordId: records[i]!.recordId, childId: childOfCluster[result.clusterOf[i]!]!, rule: result.rule[i]!, score: result.score[i] ?? null, eventId: null });
+      }
+      await openLinks(db, rows);
+    }
+  };
+  await Promise.all(Array.from({ length: FIRST_INDEX_STREAMS }, stream));
+  const reviewsOpened = await writeReviews(db, records, result, childOfCluster);
+  return { records: n, children: result.clusterCount, newChildren: ids.length, linksOpened: n, linksClosed: 0, childrenMerged: 0, reviewsOpened, eventId: null };
+}
+
+/** Reviews: one per uncertain record and candidate child, unless one is already open. */
+async function writeReviews(tx: Db, records: readonly RecordRef[], result: ClusterResult, childOfCluster: Float64Array): Promise<number> {
+  // The evidence shows the records as the departments wrote them: read the few concerned again.
+  const shown = new Map<string, SourceRecord>();
+  if (result.reviews.length > 0) {
+    const refs = result.reviews.flatMap((item) => [records[item.record]!, records[item.candidate]!]);
+    for (const r of await readRecords(tx, refs.map((r) => ({ source: r.source, recordId: r.recordId })))) shown.set(refKey(r.source, r.recordId), r);
+  }
+  const asWritten = (ref: RecordRef): SourceRecord =>
+    shown.get(refKey(ref.source, ref.recordId)) ?? { source: ref.source, recordId: ref.recordId, name: null, sex: null, birthDate: null, idNumber: null, birthCertificateNumber: null, studentNumber: null, guardianIdNumbers: [], guardianPhones: [], regionCodes: [] };
+  const wanted = result.reviews.map((item) => ({ item, record: asWritten(records[item.record]!), candidate: asWritten(records[item.candidate]!), candidateChild: childOfCluster[result.clusterOf[item.candidate]!]! }));
+  const open = new Set<string>();
+  if (wanted.length > 0) {
+    const rows = await queryRows<{ source: string; record_id: string; candidate_child_id: number | string }>(
+      tx,
+      sql`select source, record_id, candidate_child_id from hub.link_reviews where status = 'OPEN'
+          and record_id = any(${sql.param(wanted.map((w2) => w2.record.recordId))}::text[])`,
+    );
+    for (const r of rows) open.add(`${refKey(r.source, r.record_id)}\u0000${Number(r.candidate_child_id)}`);
+  }
+  const reviewRows = wanted
+    .filter((w2) => !open.has(`${refKey(w2.record.source, w2.record.recordId)}\u0000${w2.candidateChild}`))
+    .map((w2) => ({
+      source: w2.record.source,
+      recordId: w2.record.recordId,
+      candidateChildId: w2.candidateChild,
+      score: w2.item.score,
+      evidence: reviewEvidence(w2.item, w2.record, w2.candidate),
+      regionCode: reviewRegion(w2.record),
+    }));
+  await insertBatched(tx, t.linkReviews, reviewRows);
+  return reviewRows.length;
+}

@@ -1,0 +1,112 @@
+import { and, asc, eq, gt, type SQL } from "drizzle-orm";
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { withinRegion, regionPrefixOf } from "../../db/region.ts";
+import { pageArgs, toPage } from "../../graphql/connection.ts";
+import { parseChildId } from "../../graphql/errors.ts";
+import type { SubgraphContext } from "../../graphql/subgraph.ts";
+import { mergeChildren, resolveReview, splitChild, undoEvent } from "../../linkage/index.ts";
+import type { HubLoaders } from "./loaders.ts";
+import { ChildEventResult, LinkReview, LinkReviewConnection, LinkReviewStatusEnum, RecordRefInput, ReviewDecisionEnum, type ReviewedRecord } from "./review.type.ts";
+import { linkReviews } from "./tables.ts";
+
+type Context = SubgraphContext<HubLoaders>;
+
+/** Who made a decision. Until tokens are verified (#4) every caller is "anonymous". */
+function actorOf(_ctx: Context): string {
+  return "anonymous";
+}
+
+/** The review queue and the decisions on it: a thin layer over src/linkage. */
+@Resolver(() => LinkReview)
+export class ReviewResolver {
+  @Query(() => LinkReviewConnection, { description: "Pairs the matcher could not decide, oldest first; filter by region (division code or prefix)." })
+  async linkReviews(
+    @Arg("region", () => String, { nullable: true }) region: string | null,
+    @Arg("status", () => LinkReviewStatusEnum, { nullable: true }) status: string | null,
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<LinkReviewConnection> {
+    const page = pageArgs(first, after);
+    const conditions: SQL[] = [eq(linkReviews.status, status ?? "OPEN")];
+    if (region) conditions.push(withinRegion(linkReviews.regionCode, regionPrefixOf(region)));
+    if (page.after !== null) conditions.push(gt(linkReviews.id, parseChildId(page.after, "after")));
+    const rows = await ctx.db.select().from(linkReviews).where(and(...conditions)).orderBy(asc(linkReviews.id)).limit(page.limit + 1);
+    return toPage(rows, page.limit, (r) => r.id, toReview);
+  }
+
+  @Mutation(() => ChildEventResult, { description: "Decide a review: SAME_CHILD links the record to the candidate, DIFFERENT_CHILDREN keeps them apart for good." })
+  async resolveLinkReview(@Arg("id", () => ID) id: string, @Arg("decision", () => ReviewDecisionEnum) decision: ReviewDecisionEnum, @Ctx() ctx: Context): Promise<ChildEventResult> {
+    const result = await resolveReview(ctx.db, parseChildId(id, "id"), decision, actorOf(ctx));
+    return { eventId: String(result.eventId), child: null };
+  }
+
+  @Mutation(() => ChildEventResult, { description: "Merge two master children that are the same child; the merged one is kept in history and can be restored with undoChildEvent." })
+  async mergeChildren(@Arg("keepId", () => ID) keepId: string, @Arg("mergeId", () => ID) mergeId: string, @Ctx() ctx: Context): Promise<ChildEventResult> {
+    const keep = parseChildId(keepId, "keepId");
+    const result = await mergeChildren(ctx.db, keep, parseChildId(mergeId, "mergeId"), actorOf(ctx));
+    return { eventId: String(result.eventId), child: { id: String(keep) } };
+  }
+
+  @Mutation(() => ChildEventResult, { description: "Move records that are not this child's to a new master child." })
+  async splitChild(@Arg("childId", () => ID) childId: string, @Arg("records", () => [RecordRefInput]) records: RecordRefInput[], @Ctx() ctx: Context): Promise<ChildEventResult> {
+    const result = await splitChild(ctx.db, parseChildId(childId, "childId"), records, actorOf(ctx));
+    return { eventId: String(result.eventId), child: { id: String(result.childId) } };
+  }
+
+  @Mutation(() => ChildEventResult, { description: "Undo a merge, split or review decision, restoring the links exactly as they were." })
+  async undoChildEvent(@Arg("eventId", () => ID) eventId: string, @Ctx() ctx: Context): Promise<ChildEventResult> {
+    const result = await undoEvent(ctx.db, parseChildId(eventId, "eventId"), actorOf(ctx));
+    return { eventId: String(result.eventId), child: null };
+  }
+}
+
+type ReviewRow = typeof linkReviews.$inferSelect;
+interface StoredRecord {
+  source: ReviewedRecord["source"];
+  recordId: string;
+  name: string | null;
+  sex: string | null;
+  birthDate: string | null;
+  idNumber: string | null;
+  birthCertificateNumber: string | null;
+  guardianIdNumbers?: string[];
+  guardianPhones?: string[];
+  regionCodes?: string[];
+}
+
+function toReview(row: ReviewRow): LinkReview {
+  const evidence = (typeof row.evidence === "string" ? JSON.parse(row.evidence) : row.evidence) as { reason?: string; fields?: Record<string, string>; record?: StoredRecord; candidate?: StoredRecord };
+  return {
+    id: String(row.id),
+    source: row.source as LinkReview["source"],
+    recordId: row.recordId,
+    candidate: { id: String(row.candidateChildId) },
+    score: row.score,
+    reason: evidence.reason ?? null,
+    fields: Object.entries(evidence.fields ?? {}).map(([field, level]) => ({ field, level: String(level) })),
+    record: evidence.record ? toReviewedRecord(evidence.record) : null,
+    candidateRecord: evidence.candidate ? toReviewedRecord(evidence.candidate) : null,
+    regionCode: row.regionCode?.trim() ?? null,
+    status: row.status,
+    createdAt: row.createdAt.toISOString(),
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
+    resolvedBy: row.resolvedBy,
+  };
+}
+
+/** Evidence is stored already masked (src/linkage/store.ts); it is passed through as stored. */
+function toReviewedRecord(r: StoredRecord): ReviewedRecord {
+  return {
+    source: r.source,
+    recordId: r.recordId,
+    name: r.name,
+    sex: r.sex,
+    birthDate: r.birthDate,
+    maskedIdNumber: r.idNumber,
+    maskedBirthCertificateNumber: r.birthCertificateNumber,
+    maskedGuardianIdNumbers: r.guardianIdNumbers ?? [],
+    maskedGuardianPhones: r.guardianPhones ?? [],
+    regionCodes: r.regionCodes ?? [],
+  };
+}

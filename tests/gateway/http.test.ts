@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningHttpServer } from "../../src/gateway/http.ts";
+import { startTestHub, type TestHub } from "../kit/gateway.ts";
+
+describe("the gateway over HTTP", () => {
+  let hub: TestHub;
+  let http: RunningHttpServer;
+  const base = () => http.url.replace(/\/graphql$/, "");
+
+  beforeAll(async () => {
+    hub = await startTestHub("pglite", { children: 200 });
+    http = await hub.gateway.listen(0);
+  });
+  afterAll(async () => {
+    await http?.close();
+    await hub?.close();
+  });
+
+  it("answers a POST like the one npm start prints for curl", async () => {
+    const response = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ childrenInRegion(region: \"33\", first: 3) { edges { node { id name } } } }" }) });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: { childrenInRegion: { edges: unknown[] } } };
+    expect(body.data.childrenInRegion.edges).toHaveLength(3);
+  });
+
+  it("serves GraphiQL with every asset from this server, none from a CDN", async () => {
+    const page = await (await fetch(`${base()}/graphiql`)).text();
+    const urls = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(urls.length).toBeGreaterThanOrEqual(4);
+    for (const url of urls) {
+      expect(url.startsWith("/graphiql/assets/"), url).toBe(true);
+      const asset = await fetch(`${base()}${url}`);
+      expect(asset.status, url).toBe(200);
+      expect((await asset.arrayBuffer()).byteLength, url).toBeGreaterThan(1_000);
+    }
+  });
+
+  it("refuses a body over the size limit before parsing it, and a non-JSON body with a clear message", async () => {
+    const big = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(1_100_000) });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/exceeds the limit of 1000000 bytes/);
+    const broken = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/must be JSON/);
+  });
+});
