@@ -1,19 +1,13 @@
 import { isValidIsoDate } from "../domain/dates.ts";
 import { parseIdNumber, type ParsedIdNumber, type Sex } from "../domain/id-number.ts";
 import { parseBirthCertificateNumber, parseStudentNumber } from "../domain/identifiers.ts";
+import { PLACEHOLDER_SUFFIXES, PLACEHOLDER_WHOLE } from "../domain/names.ts";
 import type { NameFeature, RecordFeatures, RecordFlag, SourceRecord } from "./types.ts";
 
 /** Two-character surnames: without them 欧阳娜娜 would be surname 欧, given name 阳娜娜. */
 const COMPOUND_SURNAMES = new Set([
   "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙", "宇文", "司徒", "端木", "独孤", "南宫", "西门", "轩辕",
 ]);
-
-/**
- * What hospitals and clinics write before a newborn has a name. A placeholder keeps its
- * surname (王之子 → 王) for blocking, but is never a name: two different 王之子 are not a match.
- */
-const PLACEHOLDER_SUFFIXES = ["之子", "之女", "之男", "之婴", "婴儿", "男婴", "女婴", "宝宝", "小孩", "新生儿"];
-const PLACEHOLDER_WHOLE = /^(baby ?(boy|girl)?|infant|newborn|unknown|无名|未取名|未命名|不详)$/i;
 
 export interface NormalisedName {
   name: NameFeature | null;
