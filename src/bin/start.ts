@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
-import { loadConfig, redactUrl } from "../config/index.ts";
+import { demoTokens } from "../auth/demo.ts";
+import { loadConfig, redactUrl, type AuthConfig } from "../config/index.ts";
 import { queryRows, type Database } from "../db/client.ts";
 import { countRecords } from "../db/counts.ts";
 import { openMigratedDatabase } from "../db/open.ts";
@@ -28,7 +29,7 @@ async function main() {
 
   if (values.remote) {
     const urls = parseRemote(values.remote);
-    const gateway = await createGatewayServer(readSupergraph(), { kind: "remote", urls });
+    const gateway = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, config.auth);
     const running = await gateway.listen(port, values.host);
     console.log(`gateway (remote subgraphs) at ${running.url}`);
     return;
@@ -41,16 +42,16 @@ async function main() {
   if (values.subgraph) {
     const name = values.subgraph as SubgraphName;
     if (!SUBGRAPH_NAMES.includes(name)) throw new Error(`--subgraph must be one of ${SUBGRAPH_NAMES.join(", ")}, but got "${values.subgraph}"`);
-    const server = await createSubgraphServer(SUBGRAPHS[name], database.db);
+    const server = await createSubgraphServer(SUBGRAPHS[name], database.db, config.auth);
     const running = await server.listen(port, values.host);
     console.log(`subgraph ${name} at ${running.url}`);
     return;
   }
 
   await seedDemoProvince(database);
-  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db });
+  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, config.auth);
   const running = await gateway.listen(port, values.host);
-  await printWelcome(database, running.url);
+  await printWelcome(database, running.url, config.auth);
 }
 
 function parseRemote(value: string): Record<SubgraphName, string> {
@@ -67,7 +68,7 @@ function parseRemote(value: string): Record<SubgraphName, string> {
   return urls as Record<SubgraphName, string>;
 }
 
-async function printWelcome(database: Database, url: string) {
+async function printWelcome(database: Database, url: string, auth: AuthConfig) {
   const counts = await countRecords(database.db);
   const [example] = await queryRows<{ id_number: string }>(
     database.db,
@@ -76,6 +77,11 @@ async function printWelcome(database: Database, url: string) {
   );
   const idNumber = example?.id_number ?? "330106201501010011";
   const body = JSON.stringify({ query: EXAMPLE_QUERY, variables: { idNumber } });
+  // Every field is denied without a token; with one, the policy table decides field by field
+  // (an insurance officer, for instance, gets FORBIDDEN for immunizations and school enrollment).
+  const tokens = auth.kind === "secret" ? await demoTokens(database.db, auth) : [];
+  const officer = tokens.find((t) => t.role === "insurance_officer");
+  const tokenLines = tokens.map((t) => `  ${t.role.padEnd(18)} ${t.token}`).join("\n");
   console.log(`
 child coverage hub: ${counts.children!.toLocaleString("en-US")} children linked from ${counts.persons!.toLocaleString("en-US")} persons, ${counts.studentRegistrations!.toLocaleString("en-US")} student registrations, ${counts.enrollments!.toLocaleString("en-US")} enrollments
 
@@ -83,8 +89,8 @@ child coverage hub: ${counts.children!.toLocaleString("en-US")} children linked 
   GraphiQL  ${url.replace(/\/graphql$/, "/graphiql")}   (served locally, no CDN)
 
 try it:
-  curl -s ${url} -H 'content-type: application/json' --data '${body.replaceAll("'", "'\\''")}'
-`);
+  curl -s ${url} -H 'content-type: application/json'${officer ? ` -H 'authorization: Bearer ${officer.token}'` : ""} --data '${body.replaceAll("'", "'\\''")}'
+${tokens.length > 0 ? `\ndemo bearer tokens (30 days, HS256 with the configured secret), one per role:\n${tokenLines}\n` : ""}`);
 }
 
 main().catch((error: unknown) => {

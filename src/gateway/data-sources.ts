@@ -1,6 +1,6 @@
 import { LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import type { GraphQLSchema } from "graphql";
-import { graphql } from "graphql";
+import { graphql, GraphQLError, type GraphQLSchema } from "graphql";
+import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
 import { createSubgraphContext } from "../graphql/context.ts";
 import type { SubgraphContext, SubgraphModule } from "../graphql/subgraph.ts";
@@ -23,23 +23,32 @@ export function forwardedHeaders(context: GatewayContext): Record<string, string
  * every fetch the query plan makes to it).
  */
 export class InProcessSubgraphDataSource extends LocalGraphQLDataSource {
-  private readonly contexts = new WeakMap<object, SubgraphContext<unknown>>();
+  private readonly contexts = new WeakMap<object, Promise<SubgraphContext<unknown>>>();
 
   constructor(
     schema: GraphQLSchema,
     private readonly module: SubgraphModule<unknown>,
     private readonly db: Db,
+    private readonly auth: AuthConfig,
   ) {
     super(schema);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<Record<string, unknown>>) {
     const gatewayContext = options.context as unknown as GatewayContext;
-    let context = this.contexts.get(gatewayContext);
-    if (!context) {
+    let pending = this.contexts.get(gatewayContext);
+    if (!pending) {
       const headers = new Headers(forwardedHeaders(gatewayContext));
-      context = createSubgraphContext(this.module, this.db, { get: (name) => headers.get(name) });
-      this.contexts.set(gatewayContext, context);
+      pending = createSubgraphContext(this.module, this.db, { get: (name) => headers.get(name) }, this.auth);
+      this.contexts.set(gatewayContext, pending);
+    }
+    let context: SubgraphContext<unknown>;
+    try {
+      context = await pending;
+    } catch (error) {
+      // The subgraph refuses the token as its HTTP server would: an error response, not a throw.
+      if (error instanceof GraphQLError) return { errors: [error] } as never;
+      throw error;
     }
     return graphql({
       schema: this.schema,

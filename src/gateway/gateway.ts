@@ -1,4 +1,5 @@
 import { ApolloGateway, type GraphQLDataSource } from "@apollo/gateway";
+import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../graphql/subgraph.ts";
 import { ForwardingRemoteDataSource, InProcessSubgraphDataSource } from "./data-sources.ts";
@@ -11,12 +12,12 @@ export type SubgraphLocations = { kind: "in-process"; db: Db } | { kind: "remote
  * An Apollo Gateway on the checked-in supergraph: the query planner fetches from the subgraphs
  * in this process, or over HTTP from each department's own service.
  */
-export async function createGateway(supergraphSdl: string, locations: SubgraphLocations): Promise<ApolloGateway> {
+export async function createGateway(supergraphSdl: string, locations: SubgraphLocations, auth: AuthConfig): Promise<ApolloGateway> {
   const local = new Map<string, GraphQLDataSource>();
   if (locations.kind === "in-process") {
     for (const name of SUBGRAPH_NAMES) {
       const module = SUBGRAPHS[name];
-      local.set(name, new InProcessSubgraphDataSource(await module.buildSchema(), module, locations.db));
+      local.set(name, new InProcessSubgraphDataSource(await module.buildSchema(), module, locations.db, auth));
     }
   }
   return new ApolloGateway({

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { ApolloServer, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
+import { authenticate } from "../auth/authenticate.ts";
+import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
 import { createSubgraphContext } from "../graphql/context.ts";
 import type { SubgraphContext, SubgraphModule } from "../graphql/subgraph.ts";
@@ -22,9 +24,15 @@ export function gatewayContextFrom(headers: HttpHeaders): GatewayContext {
 }
 
 /** The gateway as an Apollo Server over the supergraph, ready to execute or listen. */
-export async function createGatewayServer(supergraphSdl: string, locations: SubgraphLocations): Promise<GatewayServer> {
-  const gateway = await createGateway(supergraphSdl, locations);
-  const apollo = new ApolloServer<GatewayContext>({ gateway, includeStacktraceInErrorResponses: process.env.NODE_ENV !== "production" });
+export async function createGatewayServer(supergraphSdl: string, locations: SubgraphLocations, auth: AuthConfig): Promise<GatewayServer> {
+  const gateway = await createGateway(supergraphSdl, locations, auth);
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    includeStacktraceInErrorResponses: process.env.NODE_ENV !== "production",
+    // The gateway checks the token before planning, so a refused token is one clear error
+    // (each subgraph still verifies it again: it trusts no gateway).
+    plugins: [{ requestDidStart: async () => ({ didResolveOperation: async ({ contextValue }) => void (await authenticate(contextValue.authorization, auth)) }) }],
+  });
   await apollo.start();
   return {
     apollo,
@@ -40,13 +48,13 @@ export async function createGatewayServer(supergraphSdl: string, locations: Subg
 }
 
 /** One subgraph as its own HTTP service: how a department runs its part in production. */
-export async function createSubgraphServer<L>(module: SubgraphModule<L>, db: Db): Promise<{ schema: GraphQLSchema; listen(port: number, host?: string): Promise<RunningHttpServer>; stop(): Promise<void> }> {
+export async function createSubgraphServer<L>(module: SubgraphModule<L>, db: Db, auth: AuthConfig): Promise<{ schema: GraphQLSchema; listen(port: number, host?: string): Promise<RunningHttpServer>; stop(): Promise<void> }> {
   const schema = await module.buildSchema();
   const apollo = new ApolloServer<SubgraphContext<L> & BaseContext>({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
   return {
     schema,
-    listen: (port, host = "127.0.0.1") => serveHttp(apollo, { port, host, context: (headers) => createSubgraphContext(module, db, headers), graphiql: false }),
+    listen: (port, host = "127.0.0.1") => serveHttp(apollo, { port, host, context: (headers) => createSubgraphContext(module, db, headers, auth), graphiql: false }),
     stop: () => apollo.stop(),
   };
 }

@@ -4,6 +4,7 @@ import { printSchemaWithDirectives, type IResolvers } from "@graphql-tools/utils
 import type { GraphQLSchema } from "graphql";
 import { parse } from "graphql";
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-graphql";
+import { applyPolicy } from "../auth/shield.ts";
 
 /** The Federation 2 spec version every subgraph links: pinned here and nowhere else. */
 export const FEDERATION_SPEC_URL = "https://specs.apollo.dev/federation/v2.7";
@@ -13,7 +14,8 @@ const FEDERATION_IMPORTS = ["@key", "@shareable", "@external", "@requires", "@pr
  * Builds a Federation 2 subgraph schema from type-graphql resolvers, following type-graphql's
  * `examples/apollo-federation-2`: type-graphql builds the schema, its SDL (with the @key and
  * @shareable directives) goes to `buildSubgraphSchema`, and the resolvers come back as a map
- * merged with the entities' `__resolveReference`.
+ * merged with the entities' `__resolveReference`. Every subgraph is guarded here, in one place,
+ * by the policy table's field rules (src/auth/shield.ts).
  */
 export async function buildFederatedSchema(options: Omit<BuildSchemaOptions, "skipCheck">, referenceResolvers: IResolvers = {}): Promise<GraphQLSchema> {
   const schema = await buildSchema({ ...options, skipCheck: true });
@@ -23,5 +25,5 @@ export async function buildFederatedSchema(options: Omit<BuildSchemaOptions, "sk
   for (const [typeName, fields] of Object.entries(referenceResolvers)) {
     resolvers[typeName] = { ...(resolvers[typeName] ?? {}), ...(fields as Record<string, unknown>) };
   }
-  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+  return applyPolicy(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }));
 }

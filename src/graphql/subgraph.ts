@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from "graphql";
+import type { Viewer } from "../auth/viewer.ts";
 import type { Db } from "../db/client.ts";
 
 export const SUBGRAPH_NAMES = ["household", "health", "education", "insurance", "hub"] as const;
@@ -8,8 +9,10 @@ export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 export interface SubgraphContext<L = unknown> {
   db: Db;
   loaders: L;
-  /** The caller's `Authorization` header, forwarded by the gateway (verified with #4). */
+  /** The caller's `Authorization` header, forwarded by the gateway. */
   authorization: string | null;
+  /** Who is asking: verified from `authorization` by this subgraph itself (anonymous without a token). */
+  viewer: Viewer;
   requestId: string;
 }
 

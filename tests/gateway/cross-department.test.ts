@@ -1,10 +1,14 @@
 import { sql } from "drizzle-orm";
 import { print } from "graphql";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { queryRows } from "../../src/db/client.ts";
 import { startRemoteHub, startTestHub, type TestHub } from "../kit/gateway.ts";
 import { ENGINES } from "../kit/database.ts";
 import { ChildAcrossDepartmentsDocument } from "../operations/generated.ts";
+import { allAccessHeaders } from "../kit/all-access.ts";
+
+// An integrator's query reads every department's fields, which no single role may: see all-access.ts.
+vi.mock("../../src/auth/policy.ts", async (original) => (await import("../kit/all-access.ts")).allAccessPolicy(await original()));
 
 const CHILD_QUERY = print(ChildAcrossDepartmentsDocument);
 
@@ -38,7 +42,7 @@ describe.each(ENGINES)("the gateway on %s", (engine) => {
   afterAll(async () => hub?.close());
 
   it("answers one child by ID number with every department's part", async () => {
-    const result = await hub.gateway.execute(CHILD_QUERY, { idNumber: subject.id_number });
+    const result = await hub.gateway.execute(CHILD_QUERY, { idNumber: subject.id_number }, await allAccessHeaders());
     expect(result.errors).toBeUndefined();
     const child = result.data!.childByIdNumber as Record<string, any>;
     expect(child.id).toBe(String(hub.childIds.get(subject.child_key)));
@@ -59,18 +63,18 @@ describe.each(ENGINES)("the gateway on %s", (engine) => {
   });
 
   it("returns null for a valid ID number nobody holds, not an error", async () => {
-    const result = await hub.gateway.execute(CHILD_QUERY, { idNumber: "11010519491231002X" });
+    const result = await hub.gateway.execute(CHILD_QUERY, { idNumber: "11010519491231002X" }, await allAccessHeaders());
     expect(result.errors).toBeUndefined();
     expect(result.data!.childByIdNumber).toBeNull();
   });
 
   it("refuses an invalid ID number with an error that names the problem", async () => {
     const wrongCheck = subject.id_number.slice(0, 17) + (subject.id_number.endsWith("0") ? "1" : "0");
-    const result = await hub.gateway.execute(CHILD_QUERY, { idNumber: wrongCheck });
+    const result = await hub.gateway.execute(CHILD_QUERY, { idNumber: wrongCheck }, await allAccessHeaders());
     expect(result.data?.childByIdNumber ?? null).toBeNull();
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(result.errors?.[0]?.message).toMatch(/idNumber: .*check character/);
-    const short = await hub.gateway.execute(CHILD_QUERY, { idNumber: "33010620150101" });
+    const short = await hub.gateway.execute(CHILD_QUERY, { idNumber: "33010620150101" }, await allAccessHeaders());
     expect(short.errors?.[0]?.message).toMatch(/idNumber: .*18/);
   });
 
@@ -79,7 +83,7 @@ describe.each(ENGINES)("the gateway on %s", (engine) => {
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const result = await hub.gateway.execute(query, { r: subject.hukou_region_code, after });
+      const result = await hub.gateway.execute(query, { r: subject.hukou_region_code, after }, await allAccessHeaders());
       expect(result.errors).toBeUndefined();
       const page = result.data!.childrenInRegion as { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
       seen.push(...page.edges.map((e) => e.node.id));
@@ -87,14 +91,14 @@ describe.each(ENGINES)("the gateway on %s", (engine) => {
     } while (after);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toContain(String(hub.childIds.get(subject.child_key)));
-    const bad = await hub.gateway.execute(query, { r: "339999" });
+    const bad = await hub.gateway.execute(query, { r: "339999" }, await allAccessHeaders());
     expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(bad.errors?.[0]?.message).toMatch(/region: .*339999/);
   });
 
   it("finds the same child by birth certificate number and by student number", async () => {
     const query = `query($c: String!, $s: String!) { a: childByBirthCertificateNumber(certificateNumber: $c) { id } b: childByStudentNumber(studentNumber: $s) { id } }`;
-    const result = await hub.gateway.execute(query, { c: subject.birth_certificate_number, s: `G${subject.id_number}` });
+    const result = await hub.gateway.execute(query, { c: subject.birth_certificate_number, s: `G${subject.id_number}` }, await allAccessHeaders());
     const id = String(hub.childIds.get(subject.child_key));
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ a: { id }, b: { id } });
@@ -103,10 +107,10 @@ describe.each(ENGINES)("the gateway on %s", (engine) => {
   it("serves the same answer with every subgraph on its own loopback port", async () => {
     const remote = await startRemoteHub(hub.database);
     try {
-      const local = await hub.gateway.execute(CHILD_QUERY, { idNumber: subject.id_number });
+      const local = await hub.gateway.execute(CHILD_QUERY, { idNumber: subject.id_number }, await allAccessHeaders());
       const response = await fetch(remote.gatewayHttp.url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...(await allAccessHeaders()) },
         body: JSON.stringify({ query: CHILD_QUERY, variables: { idNumber: subject.id_number } }),
       });
       expect(response.status).toBe(200);
@@ -125,6 +129,7 @@ describe("header forwarding over HTTP", () => {
   afterAll(async () => hub?.close());
 
   it("passes the caller's Authorization header to every subgraph the plan calls", async () => {
+    const authorization = (await allAccessHeaders()).authorization!;
     const seen: { subgraph: string; authorization: string | null }[] = [];
     const remote = await startRemoteHub(hub.database, (subgraph, headers) => {
       if (!(headers.get("content-type") ?? "").includes("json")) return;
@@ -137,13 +142,13 @@ describe("header forwarding over HTTP", () => {
       );
       const response = await fetch(remote.gatewayHttp.url, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: "Bearer forwarded-token-123" },
+        headers: { "content-type": "application/json", authorization },
         body: JSON.stringify({ query: CHILD_QUERY, variables: { idNumber: row!.id_number } }),
       });
       expect(response.status).toBe(200);
       const called = new Set(seen.map((s) => s.subgraph));
       expect([...called].sort()).toEqual(["education", "health", "household", "hub", "insurance"]);
-      expect(seen.every((s) => s.authorization === "Bearer forwarded-token-123")).toBe(true);
+      expect(seen.every((s) => s.authorization === authorization)).toBe(true);
     } finally {
       await remote.close();
     }

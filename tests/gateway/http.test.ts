@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningHttpServer } from "../../src/gateway/http.ts";
 import { startTestHub, type TestHub } from "../kit/gateway.ts";
+import { headersFor } from "../kit/auth.ts";
+
+const OFFICER = { subject: "test-insurance-officer", role: "insurance_officer", scope: { region: "33" } } as const;
 
 describe("the gateway over HTTP", () => {
   let hub: TestHub;
@@ -17,7 +20,7 @@ describe("the gateway over HTTP", () => {
   });
 
   it("answers a POST like the one npm start prints for curl", async () => {
-    const response = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ childrenInRegion(region: \"33\", first: 3) { edges { node { id name } } } }" }) });
+    const response = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json", ...(await headersFor({ ...OFFICER, scope: { ...OFFICER.scope } })) }, body: JSON.stringify({ query: "{ childrenInRegion(region: \"33\", first: 3) { edges { node { id name } } } }" }) });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { data: { childrenInRegion: { edges: unknown[] } } };
     expect(body.data.childrenInRegion.edges).toHaveLength(3);

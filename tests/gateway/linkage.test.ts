@@ -6,6 +6,10 @@ import { createGatewayServer, type GatewayServer } from "../../src/gateway/serve
 import { readSupergraph } from "../../src/gateway/supergraph.ts";
 import { linkAll } from "../../src/linkage/index.ts";
 import { openTestDatabase, type TestDatabase } from "../kit/database.ts";
+import { headersFor, testAuth } from "../kit/auth.ts";
+
+// Correcting the master child index is an insurance (or household) officer's work.
+const OFFICER = headersFor({ subject: "test-insurance-officer", role: "insurance_officer", scope: { region: "33" } });
 
 const SOURCES = `query($id: ID!) { child(id: $id) { id name sources { source recordId rule score } } }`;
 
@@ -17,7 +21,7 @@ describe("the master child index through the gateway", () => {
     database = await openTestDatabase("pglite");
     await generateProvince(database.db, { children: 2_000, seed: 31, asOf: "2026-06-30" });
     await linkAll(database.db, { actor: "test" });
-    gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db });
+    gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, testAuth);
   }, 120_000);
   afterAll(async () => {
     await gateway?.stop();
@@ -25,7 +29,7 @@ describe("the master child index through the gateway", () => {
   });
 
   const run = async (query: string, variables: Record<string, unknown> = {}) => {
-    const result = await gateway.execute(query, variables);
+    const result = await gateway.execute(query, variables, await OFFICER);
     expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
     return result.data as Record<string, any>;
   };
@@ -71,7 +75,7 @@ describe("the master child index through the gateway", () => {
 
   it("refuses to merge two children with different valid ID numbers, naming the rule", async () => {
     const [a, b] = await twoChildren();
-    const result = await gateway.execute(`mutation($k: ID!, $m: ID!) { mergeChildren(keepId: $k, mergeId: $m) { eventId } }`, { k: a, m: b });
+    const result = await gateway.execute(`mutation($k: ID!, $m: ID!) { mergeChildren(keepId: $k, mergeId: $m) { eventId } }`, { k: a, m: b }, await OFFICER);
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(result.errors?.[0]?.message).toMatch(/DIFFERENT_ID_NUMBERS/);
     expect((await run(SOURCES, { id: b })).child).not.toBeNull();
@@ -95,7 +99,7 @@ describe("the master child index through the gateway", () => {
 
   it("refuses a merge of a child with itself with an error naming the argument", async () => {
     const [keep] = await twoChildren();
-    const result = await gateway.execute(`mutation($k: ID!) { mergeChildren(keepId: $k, mergeId: $k) { eventId } }`, { k: keep });
+    const result = await gateway.execute(`mutation($k: ID!) { mergeChildren(keepId: $k, mergeId: $k) { eventId } }`, { k: keep }, await OFFICER);
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(result.errors?.[0]?.message).toMatch(/mergeId/);
   });

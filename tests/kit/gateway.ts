@@ -8,6 +8,7 @@ import { SUBGRAPH_NAMES, type SubgraphName } from "../../src/graphql/subgraph.ts
 import type { RunningHttpServer } from "../../src/gateway/http.ts";
 import { openTestDatabase, type Engine, type TestDatabase } from "./database.ts";
 import { linkFromTruth } from "./link-from-truth.ts";
+import { testAuth } from "./auth.ts";
 
 export interface TestHub {
   database: TestDatabase;
@@ -29,7 +30,7 @@ export async function startTestHub(engine: Engine, province: Partial<GenerateOpt
   const database = await openTestDatabase(engine, { onQuery: () => statements++ });
   await generateProvince(database.db, { children: 1_000, seed: 7, asOf: "2026-06-30", ...province });
   const childIds = await linkFromTruth(database.db);
-  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db });
+  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, testAuth);
   return {
     database,
     gateway,
@@ -55,7 +56,7 @@ export async function startRemoteHub(
   const running: { stop(): Promise<void>; http: RunningHttpServer }[] = [];
   const urls = {} as Record<SubgraphName, string>;
   for (const name of SUBGRAPH_NAMES) {
-    const server = await createSubgraphServer(SUBGRAPHS[name], database.db);
+    const server = await createSubgraphServer(SUBGRAPHS[name], database.db, testAuth);
     const http = await server.listen(0);
     running.push({ stop: server.stop, http });
     urls[name] = http.url;
@@ -65,7 +66,7 @@ export async function startRemoteHub(
       urls[name] = proxy.url;
     }
   }
-  const gateway = await createGatewayServer(readSupergraph(), { kind: "remote", urls });
+  const gateway = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, testAuth);
   const gatewayHttp = await gateway.listen(0);
   return {
     gateway,

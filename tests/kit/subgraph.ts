@@ -1,7 +1,8 @@
-import { graphql, type ExecutionResult } from "graphql";
+import { graphql, GraphQLError, type ExecutionResult } from "graphql";
 import type { Db } from "../../src/db/client.ts";
 import { createSubgraphContext } from "../../src/graphql/context.ts";
 import type { SubgraphModule } from "../../src/graphql/subgraph.ts";
+import { testAuth } from "./auth.ts";
 
 /**
  * Runs an operation against one subgraph directly (no gateway), with the context its HTTP
@@ -16,7 +17,15 @@ export async function executeSubgraph<L>(
 ): Promise<ExecutionResult> {
   const schema = await schemaOf(module);
   const h = new Headers(headers);
-  return graphql({ schema, source: query, variableValues: variables, contextValue: createSubgraphContext(module, db, { get: (n) => h.get(n) }) });
+  let contextValue;
+  try {
+    contextValue = await createSubgraphContext(module, db, { get: (n) => h.get(n) }, testAuth);
+  } catch (error) {
+    // As the subgraph's HTTP server answers a refused token: an error response.
+    if (error instanceof GraphQLError) return { errors: [error] };
+    throw error;
+  }
+  return graphql({ schema, source: query, variableValues: variables, contextValue });
 }
 
 const schemas = new Map<string, ReturnType<SubgraphModule["buildSchema"]>>();

@@ -24,7 +24,7 @@ export class SchoolResolver {
     return row ? toSchool(row) : null;
   }
 
-  @Query(() => SchoolConnection, { description: "Schools of a region, by division code or prefix (\"33\", \"3301\", \"330106\"), in code order." })
+  @Query(() => SchoolConnection, { nullable: true, description: "Schools of a region, by division code or prefix (\"33\", \"3301\", \"330106\"), in code order." })
   async schools(
     @Arg("region", () => String) region: string,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
@@ -37,7 +37,7 @@ export class SchoolResolver {
     return toPage(rows, page.limit, (s) => s.schoolCode, toSchool);
   }
 
-  @FieldResolver(() => StudentConnection, {
+  @FieldResolver(() => StudentConnection, { nullable: true,
     description: "The school's enrolled students for a school year (default: the latest the school has registrations for), by grade, class and registration.",
   })
   async students(
@@ -54,7 +54,7 @@ export class SchoolResolver {
     return { ...connection, schoolYear: roster.schoolYear, roster: { schoolCode: school.code, schoolYear: schoolYear ?? null } };
   }
 
-  @FieldResolver(() => Int, { description: "Enrolled students for a school year (default: the school's latest)." })
+  @FieldResolver(() => Int, { description: "Enrolled students nullable: true, for a school year (default: the school's latest)." })
   async studentCount(@Root() school: School, @Arg("schoolYear", () => Int, { nullable: true }) schoolYear: number | null, @Ctx() ctx: Context): Promise<number> {
     return ctx.loaders.studentCount.load({ schoolCode: school.code, schoolYear: schoolYear ?? null });
   }

@@ -21,7 +21,7 @@ export class FamilyDoctorResolver {
     return ctx.loaders.familyDoctor.load(parseDoctorCode(code, "code"));
   }
 
-  @Query(() => FamilyDoctorConnection, { description: "Family doctors of a region, by division code or prefix (\"33\", \"3301\", \"330106\"), in code order." })
+  @Query(() => FamilyDoctorConnection, { nullable: true, description: "Family doctors of a region, by division code or prefix (\"33\", \"3301\", \"330106\"), in code order." })
   async familyDoctors(
     @Arg("region", () => String) region: string,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
@@ -36,7 +36,7 @@ export class FamilyDoctorResolver {
     return toPage(rows, page.limit, (doctor) => doctor.code, (doctor) => doctor);
   }
 
-  @FieldResolver(() => PatientConnection, { description: "Children under the doctor's ACTIVE contracts, in contract order." })
+  @FieldResolver(() => PatientConnection, { nullable: true, description: "Children under the doctor's ACTIVE contracts, in contract order." })
   async patients(
     @Root() doctor: FamilyDoctor,
     @Arg("first", () => Int, { nullable: true }) first: number | null,

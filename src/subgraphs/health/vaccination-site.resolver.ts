@@ -21,7 +21,7 @@ export class VaccinationSiteResolver {
     return ctx.loaders.vaccinationSite.load(parseSiteCode(code, "code"));
   }
 
-  @Query(() => VaccinationSiteConnection, { description: "Vaccination sites of a region, by division code or prefix (\"33\", \"3301\", \"330106\"), in code order." })
+  @Query(() => VaccinationSiteConnection, { nullable: true, description: "Vaccination sites of a region, by division code or prefix (\"33\", \"3301\", \"330106\"), in code order." })
   async vaccinationSites(
     @Arg("region", () => String) region: string,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
@@ -36,7 +36,7 @@ export class VaccinationSiteResolver {
     return toPage(rows, page.limit, (site) => site.code, (site) => site);
   }
 
-  @FieldResolver(() => VaccinationSiteChildConnection, { description: "Children with an immunization file at the site, in child id order." })
+  @FieldResolver(() => VaccinationSiteChildConnection, { nullable: true, description: "Children with an immunization file at the site, in child id order." })
   async children(
     @Root() site: VaccinationSite,
     @Arg("first", () => Int, { nullable: true }) first: number | null,

@@ -44,7 +44,7 @@ export class ChildResolver {
     return toChild(await childIdByIdentifier(ctx.db, "studentNumber", studentNumber.trim().toUpperCase()));
   }
 
-  @Query(() => ChildConnection, { description: "Children known to a region's departments, by division code or prefix (\"33\", \"3301\", \"330106\")." })
+  @Query(() => ChildConnection, { nullable: true, description: "Children known to a region's departments, by division code or prefix (\"33\", \"3301\", \"330106\")." })
   async childrenInRegion(
     @Arg("region", () => String) region: string,
     @Arg("first", () => Int, { nullable: true }) first: number | null,

@@ -19,7 +19,7 @@ function actorOf(_ctx: Context): string {
 /** The review queue and the decisions on it: a thin layer over src/linkage. */
 @Resolver(() => LinkReview)
 export class ReviewResolver {
-  @Query(() => LinkReviewConnection, { description: "Pairs the matcher could not decide, oldest first; filter by region (division code or prefix)." })
+  @Query(() => LinkReviewConnection, { nullable: true, description: "Pairs the matcher could not decide, oldest first; filter by region (division code or prefix)." })
   async linkReviews(
     @Arg("region", () => String, { nullable: true }) region: string | null,
     @Arg("status", () => LinkReviewStatusEnum, { nullable: true }) status: string | null,

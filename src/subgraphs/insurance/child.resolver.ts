@@ -21,7 +21,7 @@ export class InsuranceChildResolver {
 
 @Resolver(() => ChildInsurance)
 export class ChildInsuranceResolver {
-  @FieldResolver(() => [Enrollment], { description: "Newest coverage year first; only that year's when coverageYear is given." })
+  @FieldResolver(() => [Enrollment], { nullable: true, description: "Newest coverage year first; only that year's when coverageYear is given." })
   enrollments(@Root() insurance: ChildInsurance, @Arg("coverageYear", () => Int, { nullable: true }) coverageYear: number | null): Enrollment[] {
     if (coverageYear === null || coverageYear === undefined) return insurance.records;
     const year = checkCoverageYear(coverageYear);
@@ -34,7 +34,7 @@ export class ChildInsuranceResolver {
     return insurance.records.some((e) => e.coverageYear === year && e.status === "ACTIVE" && e.paidOn !== null);
   }
 
-  @FieldResolver(() => [AssistanceEligibility], { description: "Medical-assistance entitlements for the ID numbers on the child's enrollments." })
+  @FieldResolver(() => [AssistanceEligibility], { nullable: true, description: "Medical-assistance entitlements for the ID numbers on the child's enrollments." })
   async assistanceEligibility(@Root() insurance: ChildInsurance, @Ctx() ctx: Context): Promise<AssistanceEligibility[]> {
     const idNumbers = [...new Set(insurance.records.flatMap((e) => (e.idNumber ? [e.idNumber] : [])))];
     const found = await ctx.loaders.assistanceByIdNumber.loadMany(idNumbers);

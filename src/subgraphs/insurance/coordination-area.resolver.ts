@@ -21,7 +21,7 @@ export class CoordinationAreaResolver {
     return row ? toArea(row) : null;
   }
 
-  @Query(() => CoordinationAreaConnection, { description: "Every coordination area, in code order." })
+  @Query(() => CoordinationAreaConnection, { nullable: true, description: "Every coordination area, in code order." })
   async coordinationAreas(
     @Arg("first", () => Int, { nullable: true }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
@@ -33,7 +33,7 @@ export class CoordinationAreaResolver {
     return toPage(rows, page.limit, (a) => a.areaCode, toArea);
   }
 
-  @FieldResolver(() => EnrollmentConnection, { description: "The area's enrollments for a coverage year, every status, in record order." })
+  @FieldResolver(() => EnrollmentConnection, { nullable: true, description: "The area's enrollments for a coverage year, every status, in record order." })
   async enrollments(
     @Root() area: CoordinationArea,
     @Arg("coverageYear", () => Int) coverageYear: number,
@@ -51,7 +51,7 @@ export class CoordinationAreaResolver {
     return toPage(rows, page.limit, (e) => e.id, toEnrollment);
   }
 
-  @FieldResolver(() => Int, { description: "ACTIVE enrollments in the area for a coverage year (paid or not)." })
+  @FieldResolver(() => Int, { description: "ACTIVE enrollments nullable: true, in the area for a coverage year (paid or not)." })
   async enrolledCount(@Root() area: CoordinationArea, @Arg("coverageYear", () => Int) coverageYear: number, @Ctx() ctx: Context): Promise<number> {
     return ctx.loaders.activeEnrollmentCount.load({ areaCode: area.code, coverageYear: checkCoverageYear(coverageYear) });
   }

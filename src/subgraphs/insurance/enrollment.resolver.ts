@@ -10,7 +10,7 @@ type Context = SubgraphContext<InsuranceLoaders>;
 
 @Resolver(() => Enrollment)
 export class EnrollmentResolver {
-  @Query(() => [Enrollment], { description: "Every enrollment recorded under a resident ID number (18 characters, GB 11643), newest coverage year first." })
+  @Query(() => [Enrollment], { nullable: true, description: "Every enrollment recorded under a resident ID number (18 characters, GB 11643), newest coverage year first." })
   async enrollmentsByIdNumber(@Arg("idNumber", () => String) idNumber: string, @Ctx() ctx: Context): Promise<Enrollment[]> {
     const parsed = parseIdNumber(idNumber);
     if (!parsed.ok) throw badInput("idNumber", parsed.problem.message);
@@ -23,7 +23,7 @@ export class EnrollmentResolver {
     return row ? toArea(row) : null;
   }
 
-  @FieldResolver(() => [Contribution], { description: "Payments towards the individual contribution, oldest first." })
+  @FieldResolver(() => [Contribution], { nullable: true, description: "Payments towards the individual contribution, oldest first." })
   async contributions(@Root() enrollment: Enrollment, @Ctx() ctx: Context): Promise<Contribution[]> {
     return (await ctx.loaders.contributionsByEnrollment.load(enrollment.recordId)).map(toContribution);
   }

@@ -29,7 +29,7 @@ export class CoordinationArea {
 
 @ObjectType("Contribution", { description: "A payment towards an enrollment's individual contribution." })
 export class Contribution {
-  @Field(() => String, { description: "The insurance system's own id for the payment." })
+  @Field(() => String, { description: "The insurance system's own id for the payment." , nullable: true })
   recordId!: string;
 
   @Field(() => Int, { nullable: true })
@@ -53,7 +53,7 @@ export class Contribution {
 
 @ObjectType("Enrollment", { description: "One resident's enrollment for one coverage (calendar) year in one coordination area." })
 export class Enrollment {
-  @Field(() => String, { description: "The insurance system's own id for the enrollment." })
+  @Field(() => String, { description: "The insurance system's own id for the enrollment." , nullable: true })
   recordId!: string;
 
   @Field(() => Int, { nullable: true })

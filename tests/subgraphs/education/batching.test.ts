@@ -7,6 +7,7 @@ import { educationSubgraph } from "../../../src/subgraphs/education/index.ts";
 import { ENGINES, openTestDatabase, type TestDatabase } from "../../kit/database.ts";
 import { linkFromTruth } from "../../kit/link-from-truth.ts";
 import { executeSubgraph } from "../../kit/subgraph.ts";
+import { departmentSystemHeaders } from "../../kit/auth.ts";
 
 /** A synthetic past school year in which the biggest school had a full 500-student roster. */
 const FULL_YEAR = 2019;
@@ -34,7 +35,7 @@ describe.each(ENGINES)("education subgraph SQL statements on %s", (engine) => {
   /** Runs an operation and returns its data with the statements it sent. */
   async function counted(query: string, variables: Record<string, unknown>) {
     statements = [];
-    const result = await executeSubgraph(educationSubgraph, database.db, query, variables);
+    const result = await executeSubgraph(educationSubgraph, database.db, query, variables, await departmentSystemHeaders("education"));
     const sent = statements;
     statements = null;
     expect(result.errors).toBeUndefined();
@@ -98,7 +99,7 @@ describe.each(ENGINES)("education subgraph SQL statements on %s", (engine) => {
     let after: string | null = null;
     for (;;) {
       const result: ExecutionResult = await executeSubgraph(educationSubgraph, database.db, `query ($code: String!, $after: String) { school(code: $code) {
-        students(first: 37, after: $after, schoolYear: ${FULL_YEAR}) { edges { node { recordId } } pageInfo { hasNextPage endCursor } } } }`, { code: biggest, after });
+        students(first: 37, after: $after, schoolYear: ${FULL_YEAR}) { edges { node { recordId } } pageInfo { hasNextPage endCursor } } } }`, { code: biggest, after }, await departmentSystemHeaders("education"));
       const page = (result.data?.school as { students: { edges: { node: { recordId: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }).students;
       seen.push(...page.edges.map((e) => e.node.recordId));
       if (!page.pageInfo.hasNextPage) break;

@@ -6,6 +6,7 @@ import { educationSubgraph } from "../../../src/subgraphs/education/index.ts";
 import { ENGINES, openTestDatabase, type TestDatabase } from "../../kit/database.ts";
 import { linkFromTruth } from "../../kit/link-from-truth.ts";
 import { executeSubgraph } from "../../kit/subgraph.ts";
+import { departmentSystemHeaders } from "../../kit/auth.ts";
 
 interface Edge<T> {
   cursor: string;
@@ -56,7 +57,7 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
   /** truth child key → master child id, as a perfect linkage would have it. */
   let childIds: Map<string, number>;
   const rows = <T extends Record<string, unknown>>(text: string) => queryRows<T>(database.db, sql.raw(text));
-  const run = (query: string, variables: Record<string, unknown> = {}) => executeSubgraph(educationSubgraph, database.db, query, variables);
+  const run = async (query: string, variables: Record<string, unknown> = {}) => executeSubgraph(educationSubgraph, database.db, query, variables, await departmentSystemHeaders("education"));
   const childIdOf = (key: string) => String(childIds.get(key));
 
   /** The school with the most enrolled students this school year. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthSubgraph } from "../../../src/subgraphs/health/index.ts";
 import { ENGINES } from "../../kit/database.ts";
 import { executeSubgraph } from "../../kit/subgraph.ts";
+import { departmentSystemHeaders } from "../../kit/auth.ts";
 import { openHealthProvince, type HealthProvince } from "./province.ts";
 
 /** Every Child field of the health subgraph, down to doses, sites, hospitals and doctors. */
@@ -33,7 +34,7 @@ describe.each(ENGINES)("batching in the health subgraph on %s", (engine) => {
   /** Runs an operation and answers how many SQL statements it sent. */
   async function countStatements(query: string, variables: Record<string, unknown> = {}): Promise<{ statements: number; data: unknown }> {
     statements = 0;
-    const result = await executeSubgraph(healthSubgraph, province.database.db, query, variables);
+    const result = await executeSubgraph(healthSubgraph, province.database.db, query, variables, await departmentSystemHeaders("health"));
     expect(result.errors).toBeUndefined();
     return { statements, data: result.data };
   }

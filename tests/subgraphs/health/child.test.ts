@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthSubgraph } from "../../../src/subgraphs/health/index.ts";
 import { ENGINES } from "../../kit/database.ts";
 import { executeSubgraph } from "../../kit/subgraph.ts";
+import { departmentSystemHeaders } from "../../kit/auth.ts";
 import { childIdOf, openHealthProvince, type HealthProvince } from "./province.ts";
 
 const CHILD_FIELDS = `
@@ -41,7 +42,7 @@ describe.each(ENGINES)("Child in the health subgraph on %s", (engine) => {
   afterAll(async () => province?.close());
 
   async function childData(childKey: string): Promise<ChildData> {
-    const result = await executeSubgraph(healthSubgraph, province.database.db, CHILD_FIELDS, { representations: [{ __typename: "Child", id: childIdOf(province, childKey) }] });
+    const result = await executeSubgraph(healthSubgraph, province.database.db, CHILD_FIELDS, { representations: [{ __typename: "Child", id: childIdOf(province, childKey) }] }, await departmentSystemHeaders("health"));
     expect(result.errors).toBeUndefined();
     return (result.data as { _entities: ChildData[] })._entities[0]!;
   }
@@ -134,7 +135,7 @@ describe.each(ENGINES)("Child in the health subgraph on %s", (engine) => {
 
     const result = await executeSubgraph(healthSubgraph, province.database.db, CHILD_FIELDS, {
       representations: [{ __typename: "Child", id: childIdOf(province, childKey) }, { __typename: "Child", id: "999999999" }, { __typename: "Child", id: "not-a-number" }],
-    });
+    }, await departmentSystemHeaders("health"));
 
     expect(result.errors).toBeUndefined();
     const empty = { birthCertificate: null, immunizations: [], familyDoctor: null, doctorContracts: [] };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthSubgraph } from "../../../src/subgraphs/health/index.ts";
 import { ENGINES } from "../../kit/database.ts";
 import { executeSubgraph } from "../../kit/subgraph.ts";
+import { departmentSystemHeaders } from "../../kit/auth.ts";
 import { childIdOf, openHealthProvince, type HealthProvince } from "./province.ts";
 
 interface Page<T> {
@@ -18,7 +19,7 @@ describe.each(ENGINES)("health lookups on %s", (engine) => {
   afterAll(async () => province?.close());
 
   async function run<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const result = await executeSubgraph(healthSubgraph, province.database.db, query, variables);
+    const result = await executeSubgraph(healthSubgraph, province.database.db, query, variables, await departmentSystemHeaders("health"));
     expect(result.errors).toBeUndefined();
     return result.data as T;
   }
@@ -180,7 +181,7 @@ describe.each(ENGINES)("health lookups on %s", (engine) => {
       ["another connection's cursor", `{ familyDoctors(region: "33", after: "${Buffer.from("c:123").toString("base64url")}") { edges { cursor } } }`, "after", /cursor returned by this connection/],
       ["a doctor's cursor for patients", `{ familyDoctors(region: "33", first: 1) { edges { node { patients(after: "${Buffer.from("c:D3301060001").toString("base64url")}") { edges { cursor } } } } } }`, "after", /cursor returned by this connection/],
     ])("refuses %s with BAD_USER_INPUT naming the argument", async (_name, query, argument, message) => {
-      const result = await executeSubgraph(healthSubgraph, province.database.db, query);
+      const result = await executeSubgraph(healthSubgraph, province.database.db, query, {}, await departmentSystemHeaders("health"));
 
       expect(result.errors).toHaveLength(1);
       expect(result.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument });

@@ -5,6 +5,7 @@ import { insuranceSubgraph } from "../../../src/subgraphs/insurance/index.ts";
 import { openTestDatabase, type Engine, type TestDatabase } from "../../kit/database.ts";
 import { linkFromTruth } from "../../kit/link-from-truth.ts";
 import { executeSubgraph } from "../../kit/subgraph.ts";
+import { departmentSystemHeaders } from "../../kit/auth.ts";
 
 export const AS_OF = "2026-06-30";
 export const YEAR = 2026;
@@ -29,7 +30,7 @@ export async function openInsuranceProvince(engine: Engine): Promise<InsurancePr
   return {
     database,
     childIds,
-    run: (query, variables = {}) => executeSubgraph(insuranceSubgraph, database.db, query, variables),
+    run: async (query, variables = {}) => executeSubgraph(insuranceSubgraph, database.db, query, variables, await departmentSystemHeaders("insurance")),
     rows: (query) => queryRows(database.db, query),
     async counting(fn) {
       statements = 0;
