@@ -6,7 +6,7 @@ import { queryRows, type Database } from "../db/client.ts";
 import { countRecords } from "../db/counts.ts";
 import { openMigratedDatabase } from "../db/open.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../graphql/subgraph.ts";
-import { EXAMPLE_QUERY } from "../gateway/examples.ts";
+import { EXAMPLE_QUERY, EXAMPLE_ROLE } from "../gateway/examples.ts";
 import { createGatewayServer, createSubgraphServer } from "../gateway/server.ts";
 import { readSupergraph } from "../gateway/supergraph.ts";
 import { SUBGRAPHS } from "../gateway/subgraphs.ts";
@@ -77,10 +77,10 @@ async function printWelcome(database: Database, url: string, auth: AuthConfig) {
   );
   const idNumber = example?.id_number ?? "330106201501010011";
   const body = JSON.stringify({ query: EXAMPLE_QUERY, variables: { idNumber } });
-  // Every field is denied without a token; with one, the policy table decides field by field
-  // (an insurance officer, for instance, gets FORBIDDEN for immunizations and school enrollment).
+  // Every field is denied without a token; with one, the policy table decides field by field,
+  // so the example asks only what its role may read (tests/gateway/http.test.ts checks that).
   const tokens = auth.kind === "secret" ? await demoTokens(database.db, auth) : [];
-  const officer = tokens.find((t) => t.role === "insurance_officer");
+  const officer = tokens.find((t) => t.role === EXAMPLE_ROLE);
   const tokenLines = tokens.map((t) => `  ${t.role.padEnd(18)} ${t.token}`).join("\n");
   console.log(`
 child coverage hub: ${counts.children!.toLocaleString("en-US")} children linked from ${counts.persons!.toLocaleString("en-US")} persons, ${counts.studentRegistrations!.toLocaleString("en-US")} student registrations, ${counts.enrollments!.toLocaleString("en-US")} enrollments

@@ -1,16 +1,20 @@
-/** The example `npm start` prints and GraphiQL opens with: one child across all four departments. */
-export const EXAMPLE_QUERY = `query ChildAcrossDepartments($idNumber: String!) {
+/**
+ * The example `npm start` prints (with the insurance officer's demo token) and GraphiQL opens
+ * with: one child by ID number, with the fields an insurance office may read from three
+ * departments (tests/gateway/http.test.ts runs it with that token).
+ */
+export const EXAMPLE_ROLE = "insurance_officer";
+
+export const EXAMPLE_QUERY = `query ChildForInsuranceOffice($idNumber: String!) {
   childByIdNumber(idNumber: $idNumber) {
     id
     name
     sex
     birthDate
+    idNumber
     residenceRegionCode
     hukou { registrationKind regionCode }
     guardians { relation name phone }
-    birthCertificate { certificateNumber }
-    immunizations { site { name } doses { vaccineName givenOn } }
-    enrollment { school { name } grade className }
     insurance { enrollments { coverageYear status paidOn area { name } } }
   }
 }`;
