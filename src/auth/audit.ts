@@ -1,6 +1,7 @@
 import { and, arrayContains, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { InputError } from "../errors.ts";
+import { pageArgs, toPage, type Page } from "../graphql/paging.ts";
 import { accessLog } from "./audit.tables.ts";
 import { departmentOf, isRole, type Department, type Role, type Viewer, type ViewerScope } from "./viewer.ts";
 
@@ -24,18 +25,6 @@ export interface AuditRecorder {
    */
   flush(): Promise<{ written: boolean; childCount: number }>;
 }
-
-/**
- * A page of the log, shaped like the graph's Relay connections (src/graphql/connection.ts's
- * `Page`, whose module is not imported here: it pulls in type-graphql's decorators).
- */
-export interface AuditPage<T> {
-  edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
-
-export const DEFAULT_AUDIT_PAGE = 50;
-export const MAX_AUDIT_PAGE = 500;
 
 /** Operation names and purposes are caller-supplied text: bounded and single-line in the log. */
 const MAX_TEXT = 200;
@@ -127,34 +116,27 @@ export interface AuditQuery {
  *
  *   await queryAuditLog(db, { childId: 42, from: new Date("2026-01-01"), first: 50 })
  */
-export async function queryAuditLog(db: Db, query: AuditQuery): Promise<AuditPage<AuditEntry>> {
-  const limit = query.first ?? DEFAULT_AUDIT_PAGE;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) throw new InputError("first", `must be between 1 and ${MAX_AUDIT_PAGE}, but got ${limit}`);
+export async function queryAuditLog(db: Db, query: AuditQuery): Promise<Page<AuditEntry>> {
+  const page = pageArgs(query.first, query.after);
   const conditions: SQL[] = [];
   if (query.actor != null) conditions.push(eq(accessLog.actor, query.actor));
   if (query.childId != null) conditions.push(arrayContains(accessLog.childIds, [validChildId(query.childId)]));
   const { from, to } = validRange(query.from, query.to);
   if (from) conditions.push(gte(accessLog.at, from));
   if (to) conditions.push(lt(accessLog.at, to));
-  if (query.after != null) conditions.push(lt(accessLog.id, decodeCursor(query.after)));
+  if (page.after !== null) conditions.push(lt(accessLog.id, cursorId(page.after, query.after!)));
   const rows = await db
     .select()
     .from(accessLog)
     .where(conditions.length > 0 ? and(...conditions) : undefined)
     .orderBy(desc(accessLog.id))
-    .limit(limit + 1);
-  const edges = rows.slice(0, limit).map((row) => ({ cursor: encodeCursor(row.id), node: toEntry(row) }));
-  return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
+    .limit(page.limit + 1);
+  return toPage(rows, page.limit, (row) => row.id, toEntry);
 }
 
-/** The same opaque cursor format as the graph's connections: base64url of "c:" + the row's key. */
-function encodeCursor(id: number): string {
-  return Buffer.from(`c:${id}`, "utf8").toString("base64url");
-}
-
-function decodeCursor(cursor: string): number {
-  const decoded = Buffer.from(cursor, "base64url").toString("utf8");
-  const id = decoded.startsWith("c:") ? Number(decoded.slice(2)) : Number.NaN;
+/** A decoded log cursor is a row id; anything else did not come from this log. */
+function cursorId(key: string, cursor: string): number {
+  const id = Number(key);
   if (!Number.isSafeInteger(id) || id <= 0) throw new InputError("after", `must be a cursor returned by the access log, but got "${cursor.slice(0, 40)}"`);
   return id;
 }

@@ -1,10 +1,7 @@
-import { GraphQLError } from "graphql";
 import { ClassType, Directive, Field, Int, ObjectType } from "type-graphql";
-import { ErrorCode } from "../errors.ts";
 
-/** Page sizes: a roster of a large school fits in a page, a province never does. */
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
+/** The paging rules themselves live in paging.ts (no decorators), so non-GraphQL code can page too. */
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, encodeCursor, pageArgs, toPage, type Page } from "./paging.ts";
 
 @Directive("@shareable")
 @ObjectType("PageInfo")
@@ -43,38 +40,4 @@ export function Connection<T extends object>(name: string, node: ClassType<T>) {
     totalCount?: number | null;
   }
   return ConnectionType;
-}
-
-export interface Page<T> {
-  edges: { cursor: string; node: T }[];
-  pageInfo: PageInfo;
-  totalCount?: number | null;
-}
-
-/** Validates `first` against the bounds and decodes `after`; errors name the argument. */
-export function pageArgs(first: number | null | undefined, after: string | null | undefined): { limit: number; after: string | null } {
-  const limit = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new GraphQLError(`first must be between 1 and ${MAX_PAGE_SIZE}, but got ${limit}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, argument: "first" } });
-  }
-  if (after == null) return { limit, after: null };
-  const decoded = Buffer.from(after, "base64url").toString("utf8");
-  if (!decoded.startsWith("c:")) {
-    throw new GraphQLError(`after must be a cursor returned by this connection, but got "${after}"`, { extensions: { code: ErrorCode.BAD_USER_INPUT, argument: "after" } });
-  }
-  return { limit, after: decoded.slice(2) };
-}
-
-export function encodeCursor(key: string | number): string {
-  return Buffer.from(`c:${key}`, "utf8").toString("base64url");
-}
-
-/**
- * Turns `limit + 1` rows fetched in key order into a page: the extra row only says whether
- * there is a next page.
- */
-export function toPage<R, T>(rows: readonly R[], limit: number, keyOf: (row: R) => string | number, nodeOf: (row: R) => T): Page<T> {
-  const visible = rows.slice(0, limit);
-  const edges = visible.map((row) => ({ cursor: encodeCursor(keyOf(row)), node: nodeOf(row) }));
-  return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
 }

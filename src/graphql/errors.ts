@@ -1,9 +1,11 @@
-import { GraphQLError } from "graphql";
-import { ErrorCode } from "../errors.ts";
+import { InputError } from "../errors.ts";
 
-/** A rejected argument: the message names the argument and the rule it broke. */
-export function badInput(argument: string, message: string): GraphQLError {
-  return new GraphQLError(`${argument}: ${message}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, argument } });
+/**
+ * A rejected argument: the message names the argument and the rule it broke. An InputError
+ * carries its code and argument in `extensions`, which graphql-js hands to the client.
+ */
+export function badInput(argument: string, message: string): InputError {
+  return new InputError(argument, message);
 }
 
 /** Master child ids are positive integers; anything else is a client mistake, not "not found". */

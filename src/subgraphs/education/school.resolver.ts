@@ -1,7 +1,5 @@
-import { GraphQLError } from "graphql";
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { regionPrefixOf } from "../../db/region.ts";
-import { ErrorCode, InputError } from "../../errors.ts";
 import { pageArgs, toPage } from "../../graphql/connection.ts";
 import { badInput } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
@@ -33,7 +31,7 @@ export class SchoolResolver {
   ): Promise<SchoolConnection> {
     const page = pageArgs(first, after);
     if (page.after !== null && !SCHOOL_CODE.test(page.after)) throw badInput("after", `must be a cursor returned by schools, but got "${after}"`);
-    const rows = await schoolsInRegion(ctx.db, regionArgument(region), page.after, page.limit);
+    const rows = await schoolsInRegion(ctx.db, regionPrefixOf(region), page.after, page.limit);
     return toPage(rows, page.limit, (s) => s.schoolCode, toSchool);
   }
 
@@ -69,16 +67,6 @@ function decodeRosterPosition(key: string, cursor: string): RosterPosition {
   const match = /^(-?\d{1,9}):(\d{1,15}):(.*)$/s.exec(key);
   if (!match) throw badInput("after", `must be a cursor returned by students, but got "${cursor}"`);
   return { grade: Number(match[1]), id: Number(match[2]), className: match[3] ?? "" };
-}
-
-/** The region argument as a prefix; a malformed or unknown code is the caller's mistake. */
-function regionArgument(region: string): string {
-  try {
-    return regionPrefixOf(region);
-  } catch (error) {
-    if (error instanceof InputError) throw new GraphQLError(error.message, { extensions: { code: ErrorCode.BAD_USER_INPUT, argument: error.field } });
-    throw error;
-  }
 }
 
 @Resolver(() => StudentConnection)

@@ -1,6 +1,4 @@
-import { regionPrefixOf } from "../../db/region.ts";
 import { badInput, parseChildId } from "../../graphql/errors.ts";
-import { InputError } from "../../errors.ts";
 
 /** "V", a 6-digit county code and a 3-digit serial: V330106001. */
 const SITE_CODE = /^V\d{9}$/;
@@ -19,16 +17,6 @@ export function parseDoctorCode(value: string, argument: string): string {
   const code = value.trim().toUpperCase();
   if (!DOCTOR_CODE.test(code)) throw badInput(argument, `a family doctor code must be "D", a 6-digit county code and a 4-digit serial (e.g. "D3301060001"), but got "${value}"`);
   return code;
-}
-
-/** A region argument ("33", "3301", "330106") as a prefix; an unknown division is a BAD_USER_INPUT naming the argument. */
-export function parseRegion(value: string, argument = "region"): string {
-  try {
-    return regionPrefixOf(value, argument);
-  } catch (error) {
-    if (error instanceof InputError) throw badInput(argument, error.message.slice(`${argument}: `.length));
-    throw error;
-  }
 }
 
 /** A decoded cursor of a connection keyed by a site or doctor code. */

@@ -1,10 +1,11 @@
 import { Arg, Ctx, FieldResolver, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { Connection, pageArgs, toPage } from "../../graphql/connection.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
-import { parseCodeCursor, parseDoctorCode, parseIdCursor, parseRegion } from "./arguments.ts";
+import { parseCodeCursor, parseDoctorCode, parseIdCursor } from "./arguments.ts";
 import { FamilyDoctor, Patient } from "./health.type.ts";
 import type { HealthLoaders } from "./loaders.ts";
 import { doctorsInRegion } from "./queries.ts";
+import { regionPrefixOf } from "../../db/region.ts";
 
 type Context = SubgraphContext<HealthLoaders>;
 
@@ -29,7 +30,7 @@ export class FamilyDoctorResolver {
     @Ctx() ctx: Context,
   ): Promise<FamilyDoctorConnection> {
     const page = pageArgs(first, after);
-    const prefix = parseRegion(region);
+    const prefix = regionPrefixOf(region);
     const afterCode = page.after === null ? null : parseCodeCursor(page.after, parseDoctorCode);
     const rows = await doctorsInRegion(ctx.db, prefix, afterCode, page.limit + 1);
     for (const doctor of rows) ctx.loaders.familyDoctor.prime(doctor.code, doctor);

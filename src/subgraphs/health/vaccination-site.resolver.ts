@@ -1,10 +1,11 @@
 import { Arg, Ctx, FieldResolver, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { Connection, pageArgs, toPage } from "../../graphql/connection.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
-import { parseCodeCursor, parseIdCursor, parseRegion, parseSiteCode } from "./arguments.ts";
+import { parseCodeCursor, parseIdCursor, parseSiteCode } from "./arguments.ts";
 import { HealthChild, VaccinationSite } from "./health.type.ts";
 import type { HealthLoaders } from "./loaders.ts";
 import { sitesInRegion } from "./queries.ts";
+import { regionPrefixOf } from "../../db/region.ts";
 
 type Context = SubgraphContext<HealthLoaders>;
 
@@ -29,7 +30,7 @@ export class VaccinationSiteResolver {
     @Ctx() ctx: Context,
   ): Promise<VaccinationSiteConnection> {
     const page = pageArgs(first, after);
-    const prefix = parseRegion(region);
+    const prefix = regionPrefixOf(region);
     const afterCode = page.after === null ? null : parseCodeCursor(page.after, parseSiteCode);
     const rows = await sitesInRegion(ctx.db, prefix, afterCode, page.limit + 1);
     for (const site of rows) ctx.loaders.vaccinationSite.prime(site.code, site);

@@ -13,7 +13,6 @@ export const householdSubgraph: SubgraphModule<HouseholdLoaders> = {
       // Child is reached only through _entities, so it must be named: type-graphql emits reachable types only.
       { resolvers: [HouseholdChildResolver, HouseholdResolver], orphanedTypes: [HouseholdChild] },
       {
-        Child: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
         Household: {
           __resolveReference: (reference: { householdNumber: string }, ctx: SubgraphContext<HouseholdLoaders>) => ctx.loaders.household.load(reference.householdNumber),
         },

@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
 import type { Db } from "../../db/client.ts";
+import { groupBy } from "../../graphql/loaders.ts";
 import { resolveIdentity, type ChildIdentity } from "./identity.ts";
 import { activeChildIds, currentLinks, identityClaims, type LinkRow } from "./queries.ts";
 
@@ -24,15 +25,15 @@ export function createHubLoaders(db: Db): HubLoaders {
     ),
     identity: new DataLoader(
       async (ids) => {
-        const claims = await identityClaims(db, ids);
-        return ids.map((id) => resolveIdentity(claims.filter((c) => c.childId === id)));
+        const byChild = groupBy(await identityClaims(db, ids), (c) => c.childId);
+        return ids.map((id) => resolveIdentity(byChild.get(id) ?? []));
       },
       { maxBatchSize: MAX_BATCH },
     ),
     sources: new DataLoader(
       async (ids) => {
-        const rows = await currentLinks(db, ids);
-        return ids.map((id) => rows.filter((r) => r.childId === id));
+        const byChild = groupBy(await currentLinks(db, ids), (r) => r.childId);
+        return ids.map((id) => byChild.get(id) ?? []);
       },
       { maxBatchSize: MAX_BATCH },
     ),

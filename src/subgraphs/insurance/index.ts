@@ -15,7 +15,6 @@ export const insuranceSubgraph: SubgraphModule<InsuranceLoaders> = {
       // Child is reached only through `_entities`: without orphanedTypes type-graphql leaves it out.
       { resolvers: [InsuranceChildResolver, ChildInsuranceResolver, EnrollmentResolver, CoordinationAreaResolver], orphanedTypes: [InsuranceChild] },
       {
-        Child: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
         CoordinationArea: {
           __resolveReference: async (reference: { code: string }, ctx: SubgraphContext<InsuranceLoaders>) => {
             const row = await ctx.loaders.area.load(reference.code);
