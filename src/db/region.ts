@@ -1,5 +1,5 @@
 import { sql, type AnyColumn, type SQL } from "drizzle-orm";
-import { validateDivisionCode } from "../domain/division-codes.ts";
+import { regionPrefix, validateDivisionCode } from "../domain/division-codes.ts";
 import { InputError } from "../errors.ts";
 
 /**
@@ -9,13 +9,13 @@ import { InputError } from "../errors.ts";
  *   regionPrefixOf("330100") // "3301"
  */
 export function regionPrefixOf(argument: string, field = "region"): string {
-  const value = argument.trim();
+  // Normalised first (full-width digits from a spreadsheet are digits), and the prefix is cut
+  // from the validated code, never from the raw text.
+  const value = argument.normalize("NFKC").trim();
   const six = /^\d{2}$|^\d{4}$/.test(value) ? value.padEnd(6, "0") : value;
   const checked = validateDivisionCode(six);
   if (!checked.ok) throw new InputError(field, checked.message);
-  if (six.endsWith("0000")) return six.slice(0, 2);
-  if (six.endsWith("00")) return six.slice(0, 4);
-  return six;
+  return regionPrefix(checked.value.code);
 }
 
 /** `column` is inside the region: a range over char(6) codes, so a btree index serves it. */

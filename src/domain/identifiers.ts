@@ -10,7 +10,7 @@
  */
 import { compareIsoDates, isoDateFromCompact, type IsoDate } from "./dates.ts";
 import { lookupDivision } from "./division-codes.ts";
-import { parseIdNumber } from "./id-number.ts";
+import { maskIdNumber, parseIdNumber } from "./id-number.ts";
 
 export interface IdentifierProblem {
   part: "length" | "characters" | "prefix" | "idNumber" | "areaCode" | "birthDate";
@@ -154,4 +154,32 @@ const MOBILE_PHONE = /^1[3-9]\d{9}$/;
  */
 export function isMobilePhone(s: string): boolean {
   return MOBILE_PHONE.test(s.trim());
+}
+
+/**
+ * A student number with the identifier inside it masked, its kind letter kept: a `G` number is
+ * "G" + the full ID number, a `J` code has the same shape, an `L` number carries an area code
+ * and a birth date; all three keep the first 6 and last 4 characters after the letter, as an ID
+ * number does. Anything else is hidden entirely.
+ *
+ * @example maskStudentNumber("G11010519491231002X") // "G110105********002X"
+ * @example maskStudentNumber("L330106201903150001") // "L330106********0001"
+ */
+export function maskStudentNumber(studentNumber: string): string {
+  const value = studentNumber.trim();
+  const kind = value.charAt(0).toUpperCase();
+  if ((kind === "G" || kind === "J" || kind === "L") && value.length > 1) return `${kind}${maskIdNumber(value.slice(1))}`;
+  return "*".repeat([...value].length);
+}
+
+/**
+ * A birth medical certificate number (one letter and 9 digits) with all but its letter and last
+ * 4 digits hidden.
+ *
+ * @example maskCertificateNumber("O330012345") // "O*****2345"
+ */
+export function maskCertificateNumber(certificateNumber: string): string {
+  const characters = [...certificateNumber.trim()];
+  if (characters.length <= 5) return "*".repeat(characters.length);
+  return `${characters[0]}${"*".repeat(characters.length - 5)}${characters.slice(-4).join("")}`;
 }

@@ -4,6 +4,7 @@ import { queryRows, type Db } from "../db/client.ts";
 import type { LinkRule, SourceKind } from "../db/enums.ts";
 import * as t from "../db/schema.ts";
 import { maskIdNumber, maskPhone } from "../domain/id-number.ts";
+import { maskCertificateNumber } from "../domain/identifiers.ts";
 import type { ClusterResult, ReviewItem } from "./cluster.ts";
 import { readRecords } from "./sources.ts";
 import type { RecordRef, SourceRecord } from "./types.ts";
@@ -153,7 +154,7 @@ export function reviewEvidence(item: ReviewItem, record: SourceRecord, candidate
     sex: r.sex,
     birthDate: r.birthDate,
     idNumber: r.idNumber ? maskIdNumber(r.idNumber) : null,
-    birthCertificateNumber: r.birthCertificateNumber ? maskPhone(r.birthCertificateNumber) : null,
+    birthCertificateNumber: r.birthCertificateNumber ? maskCertificateNumber(r.birthCertificateNumber) : null,
     guardianIdNumbers: r.guardianIdNumbers.map(maskIdNumber),
     guardianPhones: r.guardianPhones.map(maskPhone),
     regionCodes: r.regionCodes,

@@ -82,19 +82,21 @@ describe("the master child index through the gateway", () => {
   });
 
   it("lists the review queue with masked evidence, and resolves a review", async () => {
-    const { linkReviews } = await run(`{ linkReviews(first: 50) { edges { node { id score fields { field level } record { maskedIdNumber maskedGuardianPhones } candidate { id } status } } } }`);
+    const { linkReviews } = await run(`{ linkReviews(first: 50) { edges { node { id score fields { field level } record { maskedIdNumber maskedBirthCertificateNumber maskedGuardianPhones } candidate { id } status } } } }`);
     const open = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from hub.link_reviews where status = 'OPEN'`);
     expect(linkReviews.edges.length).toBe(Math.min(50, open[0]!.n));
     for (const { node } of linkReviews.edges) {
       expect(node.status).toBe("OPEN");
       if (node.record?.maskedIdNumber) expect(node.record.maskedIdNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
       for (const phone of node.record?.maskedGuardianPhones ?? []) expect(phone).toMatch(/^\*+\d{4}$/);
+      if (node.record?.maskedBirthCertificateNumber) expect(node.record.maskedBirthCertificateNumber).toMatch(/^[A-Z]\*{5}\d{4}$/);
     }
     if (linkReviews.edges.length === 0) return;
     const review = linkReviews.edges[0].node;
     await run(`mutation($id: ID!) { resolveLinkReview(id: $id, decision: DIFFERENT_CHILDREN) { eventId } }`, { id: review.id });
-    const after = await queryRows<{ status: string }>(database.db, sql`select status from hub.link_reviews where id = ${Number(review.id)}`);
+    const after = await queryRows<{ status: string; resolved_by: string }>(database.db, sql`select status, resolved_by from hub.link_reviews where id = ${Number(review.id)}`);
     expect(after[0]!.status).toBe("DIFFERENT_CHILDREN");
+    expect(after[0]!.resolved_by).toBe("test-insurance-officer");
   });
 
   it("refuses a merge of a child with itself with an error naming the argument", async () => {

@@ -2,7 +2,8 @@ import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { EducationChild, StudentRegistration } from "./education.type.ts";
 import type { EducationLoaders } from "./loaders.ts";
-import { childIdOf, toRegistration } from "./mapping.ts";
+import { toRegistration } from "./mapping.ts";
+import { childIdOrNull } from "../../graphql/errors.ts";
 import type { RegistrationRow } from "./queries.ts";
 
 type Context = SubgraphContext<EducationLoaders>;
@@ -30,6 +31,6 @@ export class EducationChildResolver {
 }
 
 async function registrationsOf(child: EducationChild, ctx: Context): Promise<RegistrationRow[]> {
-  const id = childIdOf(child);
+  const id = childIdOrNull(child.id);
   return id === null ? [] : ctx.loaders.registrationsByChild.load(id);
 }

@@ -20,12 +20,3 @@ export function toRegistration(row: RegistrationRow): StudentRegistration {
     schoolCode: row.schoolCode,
   };
 }
-
-/**
- * The master child id behind an entity reference, or null when the gateway hands over something
- * that cannot be one (the hub resolves such references to null; here they simply have no records).
- */
-export function childIdOf(child: EducationChild): number | null {
-  const id = Number(child.id);
-  return /^\d+$/.test(child.id) && Number.isSafeInteger(id) && id > 0 ? id : null;
-}

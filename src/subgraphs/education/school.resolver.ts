@@ -52,7 +52,7 @@ export class SchoolResolver {
     return { ...connection, schoolYear: roster.schoolYear, roster: { schoolCode: school.code, schoolYear: schoolYear ?? null } };
   }
 
-  @FieldResolver(() => Int, { description: "Enrolled students nullable: true, for a school year (default: the school's latest)." })
+  @FieldResolver(() => Int, { nullable: true, description: "Enrolled students for a school year (default: the school's latest)." })
   async studentCount(@Root() school: School, @Arg("schoolYear", () => Int, { nullable: true }) schoolYear: number | null, @Ctx() ctx: Context): Promise<number> {
     return ctx.loaders.studentCount.load({ schoolCode: school.code, schoolYear: schoolYear ?? null });
   }

@@ -45,15 +45,15 @@ export interface HealthLoaders {
 export function createHealthLoaders(db: Db): HealthLoaders {
   return {
     birthCertificateByChild: new DataLoader(async (ids) => {
-      const byChild = groupBy(await birthCertificatesByChild(db, childIds(ids)), (r) => r.childId);
+      const byChild = groupBy(await birthCertificatesByChild(db, ids), (r) => r.childId);
       return ids.map((id) => byChild.get(id)?.at(-1) ?? null);
     }, { maxBatchSize: MAX_BATCH }),
     immunizationsByChild: new DataLoader(async (ids) => {
-      const byChild = groupBy(await immunizationRecordsByChild(db, childIds(ids)), (r) => r.childId);
+      const byChild = groupBy(await immunizationRecordsByChild(db, ids), (r) => r.childId);
       return ids.map((id) => byChild.get(id) ?? []);
     }, { maxBatchSize: MAX_BATCH }),
     contractsByChild: new DataLoader(async (ids) => {
-      const byChild = groupBy(await doctorContractsByChild(db, childIds(ids)), (r) => r.childId);
+      const byChild = groupBy(await doctorContractsByChild(db, ids), (r) => r.childId);
       return ids.map((id) => byChild.get(id) ?? []);
     }, { maxBatchSize: MAX_BATCH }),
     dosesByRecord: new DataLoader(async (recordIds) => {
@@ -72,14 +72,6 @@ export function createHealthLoaders(db: Db): HealthLoaders {
       return codes.map((code) => (byDoctor.get(code) ?? []).map(({ contract, childId }) => ({ contract, childId })));
     }),
   };
-}
-
-/**
- * Master child ids are positive integers; a malformed id in an `_entities` representation
- * simply has no records (it must not reach SQL as NaN).
- */
-function childIds(ids: readonly number[]): number[] {
-  return ids.filter((id) => Number.isSafeInteger(id) && id > 0);
 }
 
 function byCodeLoader<R extends { code: string }>(fetch: (codes: readonly string[]) => Promise<R[]>): DataLoader<string, R | null> {

@@ -11,9 +11,9 @@ import { linkReviews } from "./tables.ts";
 
 type Context = SubgraphContext<HubLoaders>;
 
-/** Who made a decision. Until tokens are verified (#4) every caller is "anonymous". */
-function actorOf(_ctx: Context): string {
-  return "anonymous";
+/** Who made a decision: the verified token's subject, kept in the review and the child's history. */
+function actorOf(ctx: Context): string {
+  return ctx.viewer.role === "anonymous" ? "anonymous" : ctx.viewer.subject;
 }
 
 /** The review queue and the decisions on it: a thin layer over src/linkage. */

@@ -11,9 +11,3 @@ export function checkCoverageYear(value: number, argument = "coverageYear"): num
   }
   return value;
 }
-
-/** Master child ids are positive integers; `_entities` may still send anything. */
-export function childIdOf(id: string): number | null {
-  const n = Number(id);
-  return /^\d+$/.test(id) && Number.isSafeInteger(n) && n > 0 ? n : null;
-}

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
-import { checkCoverageYear, childIdOf } from "./arguments.ts";
+import { childIdOrNull } from "../../graphql/errors.ts";
+import { checkCoverageYear } from "./arguments.ts";
 import { AssistanceEligibility, ChildInsurance, Enrollment, InsuranceChild } from "./insurance.type.ts";
 import type { InsuranceLoaders } from "./loaders.ts";
 import { toAssistance, toEnrollment } from "./mapping.ts";
@@ -12,7 +13,7 @@ type Context = SubgraphContext<InsuranceLoaders>;
 export class InsuranceChildResolver {
   @FieldResolver(() => ChildInsurance, { nullable: true, description: "Medical insurance's records of the child; null when no enrollment is linked to it." })
   async insurance(@Root() child: InsuranceChild, @Ctx() ctx: Context): Promise<ChildInsurance | null> {
-    const childId = childIdOf(child.id);
+    const childId = childIdOrNull(child.id);
     if (childId === null) return null;
     const rows = await ctx.loaders.enrollmentsByChild.load(childId);
     return rows.length === 0 ? null : { records: rows.map(toEnrollment) };

@@ -51,7 +51,7 @@ export class CoordinationAreaResolver {
     return toPage(rows, page.limit, (e) => e.id, toEnrollment);
   }
 
-  @FieldResolver(() => Int, { description: "ACTIVE enrollments nullable: true, in the area for a coverage year (paid or not)." })
+  @FieldResolver(() => Int, { nullable: true, description: "ACTIVE enrollments in the area for a coverage year (paid or not)." })
   async enrolledCount(@Root() area: CoordinationArea, @Arg("coverageYear", () => Int) coverageYear: number, @Ctx() ctx: Context): Promise<number> {
     return ctx.loaders.activeEnrollmentCount.load({ areaCode: area.code, coverageYear: checkCoverageYear(coverageYear) });
   }
