@@ -35,6 +35,13 @@ export class ConfigError extends HubError {
   }
 }
 
+/** Nothing the caller may reach answers to that name (it does not exist, or lies outside their row scope). */
+export class NotFoundError extends HubError {
+  constructor(message: string) {
+    super(ErrorCode.NOT_FOUND, message);
+  }
+}
+
 /** A caller gave a value that breaks a stated rule; `field` names where. */
 export class InputError extends HubError {
   constructor(

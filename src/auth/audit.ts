@@ -17,6 +17,12 @@ export interface AuditRequest {
 export interface AuditRecorder {
   /** Notes that these children's `fields` ("Type.field") were read. In memory only: no SQL. */
   record(childIds: readonly number[], fields: readonly string[]): void;
+  /**
+   * The operation's name, when the recorder was created before the operation was parsed. The
+   * first name given wins; a gateway's subgraph fetch name (`Roster__hub__0`) is logged as the
+   * client's (`Roster`).
+   */
+  noteOperation(name: string | null | undefined): void;
   /** Children and fields recorded and not yet written. */
   readonly pending: { childIds: readonly number[]; fields: readonly string[] };
   /**
@@ -40,7 +46,11 @@ const MAX_TEXT = 200;
 export function createAuditRecorder(db: Db, viewer: Viewer, request: AuditRequest = {}): AuditRecorder {
   let childIds = new Set<number>();
   let fields = new Set<string>();
+  let operation = request.operation ?? null;
   return {
+    noteOperation(name) {
+      if (operation === null && name) operation = name.replace(/__[A-Za-z0-9_]+__\d+$/, "");
+    },
     record(ids, names) {
       if (ids.length === 0) return;
       for (const id of ids) {
@@ -63,7 +73,7 @@ export function createAuditRecorder(db: Db, viewer: Viewer, request: AuditReques
         actor: viewer.subject,
         role: viewer.role,
         scope: viewer.scope,
-        operation: cleanText(request.operation),
+        operation: cleanText(operation),
         childIds: ids,
         fields: names,
         purpose: cleanText(request.purpose),

@@ -4,8 +4,14 @@ import { queryRows, type Db } from "../db/client.ts";
 import { signToken } from "./tokens.ts";
 import { ROLES, type AuthenticatedViewer, type Role } from "./viewer.ts";
 
-/** Where the demo viewers sit: one real school, one real family doctor, and their county. */
+/**
+ * Where the demo viewers sit: one real school, one real family doctor, and their county —
+ * around one demo child whom every demo viewer with individual rows can reach (row scopes
+ * would hide any other child from some of them).
+ */
 export interface DemoAnchor {
+  /** The demo child's resident ID number: a student of `school`, a patient of `doctor`, with hukou in the county's prefecture. */
+  idNumber?: string;
   /** A 10-digit school code with enrolled students. */
   school: string;
   /** A family doctor code with active contracts. */
@@ -41,11 +47,28 @@ export function demoViewers(anchor: DemoAnchor): Record<Role, AuthenticatedViewe
 }
 
 /**
- * The demo anchor read from the database (one statement): the first school, by code, with an
- * ENROLLED student, and the first family doctor, by code, with an ACTIVE contract. Throws when
- * the database holds neither (seed it first).
+ * The demo anchor read from the database: the first child (by person record) with an ID
+ * number, an ENROLLED registration, an ACTIVE family-doctor contract and an insurance
+ * enrollment, whose hukou, school and doctor lie in one prefecture — so the example child is
+ * inside every demo viewer's row scope. A province too small to have one falls back to the first
+ * school with an enrolled student and the first doctor with an active contract. Throws when the
+ * database holds neither (seed it first).
  */
 export async function demoAnchorFromDatabase(db: Db): Promise<DemoAnchor> {
+  const [child] = await queryRows<{ id_number: string; school: string; county: string; doctor: string }>(
+    db,
+    sql`
+    select p.id_number, s.school_code as school, sc.region_code as county, c.doctor_code as doctor
+      from household.persons p
+      join education.student_registrations s on s.id_number = p.id_number and s.status = 'ENROLLED'
+      join education.schools sc on sc.school_code = s.school_code
+      join health.doctor_contracts c on c.patient_id_number = p.id_number and c.status = 'ACTIVE'
+      join health.family_doctors d on d.doctor_code = c.doctor_code
+     where left(p.hukou_region_code, 4) = left(sc.region_code, 4) and left(d.region_code, 4) = left(sc.region_code, 4)
+       and exists (select 1 from insurance.enrollments e where e.id_number = p.id_number)
+     order by p.id limit 1`,
+  );
+  if (child) return { idNumber: child.id_number, school: child.school, county: child.county.trim(), doctor: child.doctor };
   const rows = await queryRows<{ school: string | null; county: string | null; doctor: string | null }>(
     db,
     sql`

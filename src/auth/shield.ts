@@ -2,6 +2,7 @@ import { GraphQLError, isIntrospectionType, isObjectType, type GraphQLFieldResol
 import { applyMiddleware, type IMiddlewareFunction, type IMiddlewareTypeMap } from "graphql-middleware";
 import { deny, rule, shield, type IRule } from "graphql-shield";
 import { ErrorCode, HubError } from "../errors.ts";
+import { auditMiddleware } from "./audit-middleware.ts";
 import { maskValue } from "./masking.ts";
 import { decisionForViewer, maskKindOf, type MaskKind } from "./policy.ts";
 import { ANONYMOUS_VIEWER, type Viewer } from "./viewer.ts";
@@ -95,6 +96,6 @@ export function policyMiddleware(schema: GraphQLSchema): { rules: Record<string,
 export function applyPolicy(schema: GraphQLSchema): GraphQLSchema {
   const { rules, masks } = policyMiddleware(schema);
   const guard = shield(rules, { fallbackRule: deny, allowExternalErrors: false, fallbackError: fallbackError as never });
-  // shield first, so it wraps masking: a denied field is never resolved at all.
-  return applyMiddleware(schema, guard, masks);
+  // shield first, so it wraps masking and auditing: a denied field is never resolved, nor logged as read.
+  return applyMiddleware(schema, guard, masks, auditMiddleware(schema));
 }

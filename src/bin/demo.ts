@@ -1,6 +1,8 @@
 import type { Database } from "../db/client.ts";
 import { countRecords } from "../db/counts.ts";
 import { generateProvince } from "../generator/index.ts";
+import { defaultAsOf } from "../coverage/as-of.ts";
+import { buildSnapshot } from "../coverage/store.ts";
 import { linkAll } from "../linkage/index.ts";
 import { createProgress } from "../terminal/progress.ts";
 
@@ -12,11 +14,14 @@ export const DEMO_SEED = 20_240_101;
 export async function seedDemoProvince(database: Database): Promise<void> {
   const before = await countRecords(database.db);
   if (before.persons !== 0 || before.schools !== 0) return;
-  const asOf = new Date().toISOString().slice(0, 10);
+  // Today in China: the date the coverage snapshot is judged on too.
+  const asOf = defaultAsOf();
   console.log(`empty database: seeding a demo province of ${DEMO_CHILDREN.toLocaleString("en-US")} children as of ${asOf}`);
   const progress = createProgress("children", DEMO_CHILDREN);
   await generateProvince(database.db, { children: DEMO_CHILDREN, seed: DEMO_SEED, asOf, onProgress: (p) => progress.update(p.children) });
   progress.done();
   const linked = await linkAll(database.db, { actor: "demo-seed" });
   console.log(`linked the departments' records into ${linked.children.toLocaleString("en-US")} children (${linked.reviewsOpened.toLocaleString("en-US")} pairs left for review)`);
+  const assessed = await buildSnapshot(database.db, asOf);
+  console.log(`assessed the coverage of ${assessed.toLocaleString("en-US")} children as of ${asOf}`);
 }

@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
-import { sql } from "drizzle-orm";
-import { demoTokens } from "../auth/demo.ts";
+import { demoAnchorFromDatabase, demoTokens } from "../auth/demo.ts";
 import { loadConfig, redactUrl, type AuthConfig } from "../config/index.ts";
-import { queryRows, type Database } from "../db/client.ts";
+import type { Database } from "../db/client.ts";
 import { countRecords } from "../db/counts.ts";
 import { openMigratedDatabase } from "../db/open.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../graphql/subgraph.ts";
@@ -70,12 +69,8 @@ function parseRemote(value: string): Record<SubgraphName, string> {
 
 async function printWelcome(database: Database, url: string, auth: AuthConfig) {
   const counts = await countRecords(database.db);
-  const [example] = await queryRows<{ id_number: string }>(
-    database.db,
-    sql`select p.id_number from household.persons p join hub.links l on l.source = 'household.person' and l.record_id = p.record_id and l.unlinked_at is null
-        join education.student_registrations s on s.id_number = p.id_number order by p.id limit 1`,
-  );
-  const idNumber = example?.id_number ?? "330106201501010011";
+  // The demo child: inside the row scope of every demo token that reads individual children.
+  const idNumber = (await demoAnchorFromDatabase(database.db)).idNumber ?? "330106201501010011";
   const body = JSON.stringify({ query: EXAMPLE_QUERY, variables: { idNumber } });
   // Every field is denied without a token; with one, the policy table decides field by field,
   // so the example asks only what its role may read (tests/gateway/http.test.ts checks that).

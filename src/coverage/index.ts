@@ -1,6 +1,11 @@
 /**
- * The coverage engine: pure status rules over a child's linked records (rules.ts). The SQL that
- * maintains the status table and the GraphQL in the hub come with the rest of issue #6.
+ * The coverage engine: pure status rules over a child's linked records (rules.ts), the pure
+ * reduction of linked records to coverage facts (derive-facts.ts), and the SQL that feeds them
+ * (facts.ts, policy.ts). The status table and the GraphQL in the hub come with the rest of issue #6.
  */
 export { assessCoverage, coordinationAreaOf, statusOf } from "./rules.ts";
+export { birthDateOf, contractedDoctorOf, currentSchoolOf, deriveCoverageFacts, hukouRegionOf, needyCategoryOf, schoolYearOf, vaccinationRegionOf, validIdNumbersOf } from "./derive-facts.ts";
+export { FACTS_BATCH_SIZE, loadCoverageFacts, loadLinkedRecords } from "./facts.ts";
+export { noLinkedRecords, type LinkedRecords } from "./linked-records.ts";
+export { loadCoveragePolicy } from "./policy.ts";
 export * from "./types.ts";

@@ -8,3 +8,4 @@ export * from "../subgraphs/education/tables.ts";
 export * from "../subgraphs/insurance/tables.ts";
 export * from "../subgraphs/hub/tables.ts";
 export * from "../auth/audit.tables.ts";
+export * from "../coverage/tables.ts";

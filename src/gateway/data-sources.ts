@@ -1,5 +1,6 @@
 import { LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { graphql, GraphQLError, type GraphQLSchema } from "graphql";
+import { createAuditRecorder, type AuditRecorder } from "../auth/audit.ts";
 import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
 import { createSubgraphContext } from "../graphql/context.ts";
@@ -9,11 +10,22 @@ import type { SubgraphContext, SubgraphModule } from "../graphql/subgraph.ts";
 export interface GatewayContext {
   authorization: string | null;
   requestId: string;
+  /** Why the caller reads (the `X-Purpose` header), for the access log. */
+  purpose: string | null;
+  /**
+   * In-process subgraphs log a client request's reads into this one recorder, which the gateway
+   * flushes (one INSERT) before answering; subgraphs over HTTP each log their own.
+   */
+  audit?: AuditRecorder;
 }
 
 /** Headers the gateway passes on to subgraphs; everything else a client sent stays at the gateway. */
 export function forwardedHeaders(context: GatewayContext): Record<string, string> {
-  return { ...(context.authorization ? { authorization: context.authorization } : {}), "x-request-id": context.requestId };
+  return {
+    ...(context.authorization ? { authorization: context.authorization } : {}),
+    ...(context.purpose ? { "x-purpose": context.purpose } : {}),
+    "x-request-id": context.requestId,
+  };
 }
 
 /**
@@ -39,7 +51,9 @@ export class InProcessSubgraphDataSource extends LocalGraphQLDataSource {
     let pending = this.contexts.get(gatewayContext);
     if (!pending) {
       const headers = new Headers(forwardedHeaders(gatewayContext));
-      pending = createSubgraphContext(this.module, this.db, { get: (name) => headers.get(name) }, this.auth);
+      pending = createSubgraphContext(this.module, this.db, { get: (name) => headers.get(name) }, this.auth, {
+        auditFor: (viewer) => (gatewayContext.audit ??= createAuditRecorder(this.db, viewer, { purpose: gatewayContext.purpose, requestId: gatewayContext.requestId })),
+      });
       this.contexts.set(gatewayContext, pending);
     }
     let context: SubgraphContext<unknown>;

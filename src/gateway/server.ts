@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { ApolloServer, type BaseContext } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
-import type { GraphQLSchema } from "graphql";
+import type { ExecutionResult, GraphQLSchema } from "graphql";
+import type { AuditRecorder } from "../auth/audit.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
-import { createSubgraphContext } from "../graphql/context.ts";
+import { createSubgraphContext, finishAudit } from "../graphql/context.ts";
 import type { SubgraphContext, SubgraphModule } from "../graphql/subgraph.ts";
 import type { GatewayContext } from "./data-sources.ts";
 import { createGateway, type SubgraphLocations } from "./gateway.ts";
@@ -20,7 +21,22 @@ export interface GatewayServer {
 }
 
 export function gatewayContextFrom(headers: HttpHeaders): GatewayContext {
-  return { authorization: headers.get("authorization") ?? null, requestId: headers.get("x-request-id") ?? randomUUID() };
+  return { authorization: headers.get("authorization") ?? null, requestId: headers.get("x-request-id") ?? randomUUID(), purpose: headers.get("x-purpose") ?? null };
+}
+
+/** Writes the request's access-log row before the answer leaves; an unwritable log withholds the data. */
+function auditPlugin<C extends { audit?: AuditRecorder }>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          if (!contextValue.audit || response.body.kind !== "single") return;
+          const finished = await finishAudit(contextValue.audit, response.body.singleResult as ExecutionResult);
+          response.body.singleResult = finished as typeof response.body.singleResult;
+        },
+      };
+    },
+  };
 }
 
 /** The gateway as an Apollo Server over the supergraph, ready to execute or listen. */
@@ -31,7 +47,7 @@ export async function createGatewayServer(supergraphSdl: string, locations: Subg
     includeStacktraceInErrorResponses: process.env.NODE_ENV !== "production",
     // The gateway checks the token before planning, so a refused token is one clear error
     // (each subgraph still verifies it again: it trusts no gateway).
-    plugins: [{ requestDidStart: async () => ({ didResolveOperation: async ({ contextValue }) => void (await authenticate(contextValue.authorization, auth)) }) }],
+    plugins: [{ requestDidStart: async () => ({ didResolveOperation: async ({ contextValue }) => void (await authenticate(contextValue.authorization, auth)) }) }, auditPlugin<GatewayContext>()],
   });
   await apollo.start();
   return {
@@ -50,7 +66,7 @@ export async function createGatewayServer(supergraphSdl: string, locations: Subg
 /** One subgraph as its own HTTP service: how a department runs its part in production. */
 export async function createSubgraphServer<L>(module: SubgraphModule<L>, db: Db, auth: AuthConfig): Promise<{ schema: GraphQLSchema; listen(port: number, host?: string): Promise<RunningHttpServer>; stop(): Promise<void> }> {
   const schema = await module.buildSchema();
-  const apollo = new ApolloServer<SubgraphContext<L> & BaseContext>({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const apollo = new ApolloServer<SubgraphContext<L> & BaseContext>({ schema, plugins: [ApolloServerPluginInlineTraceDisabled(), auditPlugin<SubgraphContext<L> & BaseContext>()] });
   await apollo.start();
   return {
     schema,

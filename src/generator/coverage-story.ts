@@ -10,13 +10,15 @@ export const TRUE_STATUSES = ["INSURED", "NEWBORN_IN_WINDOW", "NEWBORN_OVERDUE",
 export type TrueStatus = (typeof TRUE_STATUSES)[number];
 
 /**
- * Facts behind a gap, as the generator knows them (whether or not the child has a gap):
- * - NO_ID_NUMBER: the child has no resident ID number yet (hukou not registered)
- * - NON_LOCAL_HUKOU: the hukou is outside the province
- * - NEEDY_WITHOUT_SUBSIDY: a needy child whose contribution for the coverage year was not paid
- *   by medical assistance (paid by someone else, or not paid at all)
+ * Facts behind a gap, as the generator knows them (whether or not the child has a gap), stated
+ * as far as the departments' records can tell them (see `RecordedFacts`):
+ * - NO_ID_NUMBER: no department record carries the child's resident ID number (usually: hukou
+ *   not registered yet)
+ * - NON_LOCAL_HUKOU: the hukou, as the records show it, is outside the province
+ * - NEEDY_WITHOUT_SUBSIDY: a child the records show needy whose contribution for the coverage
+ *   year was not paid by medical assistance (paid by someone else, or not paid at all)
  * - ENROLLED_OUTSIDE_RESIDENCE: an active, paid enrollment for the year in an area other than
- *   the residence's coordination area
+ *   the coordination area of the residence the records show
  * - UNPAID_ENROLLMENT: enrolled for the year but the contribution is not paid
  * - NO_SCHOOL_RECORD: aged 6–15 (compulsory education) with no current school registration
  */
@@ -164,20 +166,52 @@ export function statusOf(child: TrueChild, enrollments: readonly StoryEnrollment
 }
 
 /**
- * `residenceRegion` follows the design's rule for responsibility: the school's region, else the
- * vaccination site's, else the hukou region.
+ * What the departments' records show about a child, as the generator wrote them. The true
+ * reasons are stated in these terms because the hub can only ever know what some department
+ * wrote down; where the records are silent, the truth does not claim a reason:
+ * - an ID number no record carries (a non-local child without a residence permit, enrolled
+ *   before the hukou was registered) is, for every department, no ID number yet;
+ * - a hukou is known from the household registry or from an ID number on a record (it encodes
+ *   the region it was issued in); a newborn without either has no known hukou, so neither
+ *   NON_LOCAL_HUKOU nor a hukou-region residence;
+ * - a needy child is known to be needy through civil affairs' eligibility (under an ID number a
+ *   record carries) or a contribution medical assistance paid under its category, this
+ *   coverage year or the last.
  */
-export function reasonsOf(child: TrueChild, story: CoverageStory, asOf: IsoDate, residenceRegion: string, hasCurrentSchoolRecord: boolean): TrueReason[] {
+export interface RecordedFacts {
+  idNumberOnRecord: boolean;
+  /** Household registry's hukou, else the ID number's region; null when no record tells. */
+  hukouRegion: string | null;
+  /** The design's rule: current school's region, else the current vaccination site's, else `hukouRegion`. */
+  residenceRegion: string | null;
+  needyOnRecord: boolean;
+  hasCurrentSchoolRecord: boolean;
+}
+
+/** The true reasons, by the definitions of `TRUE_REASONS`, over what the records show. */
+export function reasonsOf(child: TrueChild, story: CoverageStory, asOf: IsoDate, recorded: RecordedFacts): TrueReason[] {
   const year = Number(asOf.slice(0, 4));
   const reasons: TrueReason[] = [];
   const current = story.enrollments.filter((e) => e.coverageYear === year && e.status === "ACTIVE");
   const paid = current.filter((e) => e.paidOn !== null);
-  if (child.idNumber === null) reasons.push("NO_ID_NUMBER");
-  if (!isInDemoProvince(child.hukouCounty)) reasons.push("NON_LOCAL_HUKOU");
-  if (child.needyCategory && !paid.some((e) => e.contributions.some((c) => c.payerKind === "MEDICAL_ASSISTANCE"))) reasons.push("NEEDY_WITHOUT_SUBSIDY");
-  if (paid.some((e) => e.areaCode !== areaOf(residenceRegion))) reasons.push("ENROLLED_OUTSIDE_RESIDENCE");
+  if (!recorded.idNumberOnRecord) reasons.push("NO_ID_NUMBER");
+  if (recorded.hukouRegion !== null && !isInDemoProvince(recorded.hukouRegion)) reasons.push("NON_LOCAL_HUKOU");
+  if (child.needyCategory && recorded.needyOnRecord && !paid.some((e) => e.contributions.some((c) => c.payerKind === "MEDICAL_ASSISTANCE"))) reasons.push("NEEDY_WITHOUT_SUBSIDY");
+  const residenceArea = recorded.residenceRegion === null ? null : areaOf(recorded.residenceRegion);
+  if (residenceArea !== null && paid.some((e) => e.areaCode !== residenceArea)) reasons.push("ENROLLED_OUTSIDE_RESIDENCE");
   if (current.length > 0 && paid.length === 0) reasons.push("UNPAID_ENROLLMENT");
   const age = ageInYears(child.birthDate, asOf);
-  if (age >= COMPULSORY_SCHOOL_AGES.min && age <= COMPULSORY_SCHOOL_AGES.max && !hasCurrentSchoolRecord) reasons.push("NO_SCHOOL_RECORD");
+  if (age >= COMPULSORY_SCHOOL_AGES.min && age <= COMPULSORY_SCHOOL_AGES.max && !recorded.hasCurrentSchoolRecord) reasons.push("NO_SCHOOL_RECORD");
   return reasons;
+}
+
+/**
+ * Whether medical assistance paid a contribution under a needy category for this coverage year
+ * or the last, by `asOf`: the second way a needy child shows in the records.
+ */
+export function assistancePaidRecently(story: CoverageStory, asOf: IsoDate): boolean {
+  const year = Number(asOf.slice(0, 4));
+  return story.enrollments.some(
+    (e) => e.coverageYear >= year - 1 && e.coverageYear <= year && e.paidOn !== null && e.paidOn <= asOf && e.contributions.some((c) => c.payerKind === "MEDICAL_ASSISTANCE" && c.needyCategory !== null),
+  );
 }

@@ -2,9 +2,9 @@ import { addDays, ageInYears, type IsoDate } from "../domain/dates.ts";
 import { makeIdNumber } from "../domain/id-number.ts";
 import type { SourceKind } from "../db/enums.ts";
 import * as t from "../db/schema.ts";
-import { drawCoverageStory, reasonsOf, type CoverageStory } from "./coverage-story.ts";
+import { assistancePaidRecently, drawCoverageStory, reasonsOf, type CoverageStory, type RecordedFacts } from "./coverage-story.ts";
 import type { Family, TrueChild } from "./family.ts";
-import { SCHOOL_AGES, type ProvinceLayout, type School } from "./geography.ts";
+import { SCHOOL_AGES, type Institution, type ProvinceLayout, type School } from "./geography.ts";
 import { placeholderName, transcriptionVariant } from "./names.ts";
 import type { Random } from "./random.ts";
 import { truthChildren, truthRecords } from "./truth.tables.ts";
@@ -77,13 +77,22 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
   const surnameLength = child.surname.length;
   const guardian = rng.chance(0.7) || !family.father ? family.mother : family.father;
   const noisyName = (p: number) => (rng.chance(p) ? transcriptionVariant(rng, child.name, surnameLength) : child.name);
+  // Whether some record carries the child's real ID number (a `G` student number does too): what
+  // the truth's NO_ID_NUMBER and known hukou rest on (see RecordedFacts).
+  let idNumberOnRecord = false;
+  const carries = <T extends string | null>(value: T): T => {
+    if (child.idNumber !== null && (value === child.idNumber || value === `G${child.idNumber}`)) idNumberOnRecord = true;
+    return value;
+  };
 
+  let personWritten = false;
   // Household registration: local children once registered; non-local ones through a residence permit.
   if (child.idNumber && (child.isLocal || rng.chance(0.55))) {
+    personWritten = true;
     const personId = link("household.person", ids.next("HP"));
     rows.persons.push({
       recordId: personId,
-      idNumber: child.idNumber,
+      idNumber: carries(child.idNumber),
       name: child.name,
       sex: child.sex,
       birthDate: child.birthDate,
@@ -135,9 +144,17 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
     const site = rng.pick(layout.sites.get(child.residence.code)!);
     siteCode = site.code;
     siteRegion = site.regionCode;
-    const files = rng.chance(0.03) ? 2 : 1; // moved house: a second file at another site
-    for (let f = 0; f < files; f++) {
-      const fileSite = f === 0 ? site : rng.pick(layout.allSites);
+    // Moved house (3%): the first file stays at a site where the family lived before; the file
+    // at today's site was opened with the first dose given there, so its latest dose is later
+    // than any in the old file. That dose is how the departments' records tell the current
+    // file apart (the file carries no date of its own); without it the move would be invisible.
+    const doseDays = [...new Set(VACCINES.map(([, , atDay]) => atDay).filter((atDay) => addDays(child.birthDate, atDay) <= asOf))];
+    const movedOnDay = rng.chance(0.03) && doseDays.length >= 2 ? rng.pick(doseDays.slice(1)) : null;
+    const files: { fileSite: Institution; fromDay: number; untilDay: number | null }[] =
+      movedOnDay === null
+        ? [{ fileSite: site, fromDay: 0, untilDay: null }]
+        : [{ fileSite: rng.pick(layout.allSites), fromDay: 0, untilDay: movedOnDay }, { fileSite: site, fromDay: movedOnDay, untilDay: null }];
+    for (const { fileSite, fromDay, untilDay } of files) {
       const recordId = link("health.immunization_record", ids.next("IM"));
       const young = age === 0 && rng.chance(0.5);
       rows.immunizationRecords.push({
@@ -146,15 +163,19 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
         childName: young ? placeholderName(rng, child.surname, child.sex) : noisyName(0.05),
         sex: rng.chance(0.002) ? flip(child.sex) : child.sex,
         birthDate: rng.chance(0.015) ? minDate(dateTypo(rng, child.birthDate), asOf) : child.birthDate,
-        idNumber: child.idNumber && rng.chance(0.5) ? child.idNumber : null,
+        idNumber: carries(child.idNumber && rng.chance(0.5) ? child.idNumber : null),
         birthCertificateNumber: child.birthCertificateNumber && rng.chance(0.5) ? child.birthCertificateNumber : null,
         guardianName: guardian.name,
         guardianPhone: rng.chance(0.95) ? guardian.phone : null,
         residenceRegionCode: fileSite.regionCode,
       });
+      let opened = false;
       for (const [code, name, atDay] of VACCINES) {
         const givenOn = addDays(child.birthDate, atDay);
-        if (givenOn > asOf || rng.chance(0.8)) continue;
+        if (givenOn > asOf || atDay < fromDay || (untilDay !== null && atDay >= untilDay)) continue;
+        const opening = movedOnDay !== null && fromDay === movedOnDay && !opened;
+        if (!opening && rng.chance(0.8)) continue;
+        opened = true;
         rows.immunizationDoses.push({ recordId: ids.next("ID"), immunizationRecordId: recordId, vaccineCode: code, vaccineName: name, doseNumber: atDay === 0 || code === "MMR" || code === "JE" || code === "HepA" ? 1 : 2, givenOn, siteCode: fileSite.code });
       }
     }
@@ -172,7 +193,7 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
       recordId: link("health.doctor_contract", ids.next("DC")),
       doctorCode: doctor.code,
       patientName: noisyName(0.03),
-      patientIdNumber: child.idNumber && rng.chance(0.9) ? child.idNumber : null,
+      patientIdNumber: carries(child.idNumber && rng.chance(0.9) ? child.idNumber : null),
       patientSex: child.sex,
       patientBirthDate: child.birthDate,
       guardianName: guardian.name,
@@ -202,8 +223,8 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
       const temporary = rng.chance(0.3) && child.idNumber;
       rows.studentRegistrations.push({
         recordId: link("education.student", ids.next("ST")),
-        studentNumber: temporary ? lNumber(rng, child) : studentNumber,
-        idNumber: temporary ? null : child.idNumber,
+        studentNumber: carries(temporary ? lNumber(rng, child) : studentNumber),
+        idNumber: carries(temporary ? null : child.idNumber),
         name: noisyName(0.02),
         sex: child.sex,
         birthDate: child.birthDate,
@@ -219,8 +240,8 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
     const dateClash = child.idNumber !== null && !idTypo && rng.chance(0.002);
     rows.studentRegistrations.push({
       recordId: link("education.student", ids.next("ST")),
-      studentNumber,
-      idNumber: child.idNumber && rng.chance(0.96) ? (idTypo ? corruptIdNumber(rng, child.idNumber) : child.idNumber) : null,
+      studentNumber: carries(studentNumber),
+      idNumber: carries(child.idNumber && rng.chance(0.96) ? (idTypo ? corruptIdNumber(rng, child.idNumber) : child.idNumber) : null),
       name: noisyName(0.02),
       sex: child.sex,
       birthDate: dateClash ? addDays(child.birthDate, rng.pick([-1, 1, 31])) : child.birthDate,
@@ -240,7 +261,7 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
     const hadId = child.idNumber !== null && child.hukouRegisteredOn !== null && child.hukouRegisteredOn <= e.enrolledOn;
     rows.enrollments.push({
       recordId,
-      idNumber: hadId ? child.idNumber : null,
+      idNumber: carries(hadId ? child.idNumber : null),
       birthCertificateNumber: hadId ? null : child.birthCertificateNumber,
       name: hadId ? noisyName(0.01) : child.name,
       sex: child.sex,
@@ -257,11 +278,19 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
       rows.contributions.push({ recordId: ids.next("CO"), enrollmentRecordId: recordId, coverageYear: e.coverageYear, amountFen: c.amountFen, payerKind: c.payerKind, needyCategory: c.needyCategory, payerIdNumber: c.payerIdNumber, paidOn: e.paidOn! });
     }
   }
+  const eligibilityWritten = child.needyCategory !== null && child.idNumber !== null;
   if (child.needyCategory && child.idNumber) {
     rows.assistanceEligibility.push({ recordId: ids.next("MA"), idNumber: child.idNumber, name: child.name, needyCategory: child.needyCategory, regionCode: child.hukouCounty, validFrom: maxDate(child.birthDate, `${Number(asOf.slice(0, 4)) - 1}-01-01`), validUntil: null });
   }
 
-  const residenceRegion = school?.regionCode ?? siteRegion ?? child.hukouCounty;
+  const hukouOnRecord = personWritten || idNumberOnRecord ? child.hukouCounty : null;
+  const recorded: RecordedFacts = {
+    idNumberOnRecord,
+    hukouRegion: hukouOnRecord,
+    residenceRegion: school?.regionCode ?? siteRegion ?? hukouOnRecord,
+    needyOnRecord: child.needyCategory !== null && ((eligibilityWritten && idNumberOnRecord) || assistancePaidRecently(story, asOf)),
+    hasCurrentSchoolRecord: school !== null,
+  };
   rows.truthChildren.push({
     childKey: child.key,
     familyKey: family.key,
@@ -271,7 +300,7 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
     birthDate: child.birthDate,
     hukouRegionCode: child.hukouCounty,
     livingRegionCode: child.residence.code,
-    residenceRegionCode: residenceRegion,
+    residenceRegionCode: recorded.residenceRegion,
     birthCertificateNumber: child.birthCertificateNumber,
     schoolCode: school?.schoolCode ?? null,
     siteCode,
@@ -279,7 +308,7 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
     needyCategory: child.needyCategory,
     twinKey: child.twinKey,
     status: story.status,
-    reasons: reasonsOf(child, story, asOf, residenceRegion, school !== null),
+    reasons: reasonsOf(child, story, asOf, recorded),
     asOf,
   });
   for (const r of truth) rows.truthRecords.push({ ...r, childKey: child.key });

@@ -78,6 +78,8 @@ export async function generateProvince(db: Db, options: GenerateOptions): Promis
     await writeRows(db, rows, count);
     options.onProgress?.({ children: made, total: options.children, rows: Object.values(counts).reduce((a, b) => a + b, 0) });
   }
+  // Fresh planner statistics after a bulk load (see linkAll): every department table just grew.
+  await db.execute(sql`analyze household.persons, household.guardianships, health.birth_certificates, health.immunization_records, health.doctor_contracts, health.family_doctors, health.vaccination_sites, education.schools, education.student_registrations, insurance.enrollments, insurance.contributions`);
   return { children: made, rows: counts, milliseconds: Math.round(performance.now() - started) };
 }
 

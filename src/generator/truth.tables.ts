@@ -19,8 +19,12 @@ export const truthChildren = truthSchema.table(
     hukouRegionCode: text("hukou_region_code").notNull(),
     /** Where the child really lives. */
     livingRegionCode: text("living_region_code").notNull(),
-    /** Residence by the design's rule: school region, else vaccination site region, else hukou. */
-    residenceRegionCode: text("residence_region_code").notNull(),
+    /**
+     * Residence by the design's rule, as the records show it: the current school's region, else
+     * the current vaccination site's, else the hukou region when a record tells it (registry or
+     * ID number); null when none does (see RecordedFacts in coverage-story.ts).
+     */
+    residenceRegionCode: text("residence_region_code"),
     birthCertificateNumber: text("birth_certificate_number"),
     schoolCode: text("school_code"),
     siteCode: text("site_code"),
@@ -55,7 +59,7 @@ export const TRUTH_DDL = [
   `create table if not exists truth.children (
     child_key text primary key, family_key text not null, id_number text, name text not null, sex text not null,
     birth_date date not null, hukou_region_code text not null, living_region_code text not null,
-    residence_region_code text not null, birth_certificate_number text, school_code text, site_code text,
+    residence_region_code text, birth_certificate_number text, school_code text, site_code text,
     doctor_code text, needy_category text, twin_key text, status text not null, reasons text[] not null, as_of date not null)`,
   "create index if not exists truth_children_id_number_idx on truth.children (id_number)",
   "create table if not exists truth.records (source text not null, record_id text not null, child_key text not null, primary key (source, record_id))",

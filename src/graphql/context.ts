@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { GraphQLError, type ExecutionResult } from "graphql";
+import { createAuditRecorder, type AuditRecorder } from "../auth/audit.ts";
 import { authenticate } from "../auth/authenticate.ts";
+import { createRowAccess } from "../auth/child-gate.ts";
+import type { Viewer } from "../auth/viewer.ts";
 import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
+import { ErrorCode } from "../errors.ts";
 import type { SubgraphContext, SubgraphModule } from "./subgraph.ts";
 
 /** The headers a subgraph reads, whether they came over HTTP or from the in-process gateway. */
@@ -9,20 +14,51 @@ export interface ForwardedHeaders {
   get(name: string): string | null | undefined;
 }
 
+export interface SubgraphContextOptions {
+  /**
+   * The recorder this request's reads are logged by. The in-process gateway passes one shared by
+   * every subgraph of a client request (one log row per request); by default each subgraph
+   * request gets its own, flushed when it answers (`finishAudit`).
+   */
+  auditFor?: (viewer: Viewer) => AuditRecorder;
+}
+
 /**
  * The one context factory of a subgraph: its HTTP server and the gateway's in-process data
  * source both call it, so a subgraph behaves the same however it is reached. It verifies the
  * forwarded bearer token itself (a subgraph called directly trusts no gateway): a refused token
- * rejects with a GraphQLError coded UNAUTHENTICATED; no token gives the anonymous viewer.
+ * rejects with a GraphQLError coded UNAUTHENTICATED; no token gives the anonymous viewer. The
+ * viewer's row scope and audit recorder are fixed here, before any resolver runs.
  */
-export async function createSubgraphContext<L>(module: SubgraphModule<L>, db: Db, headers: ForwardedHeaders, auth: AuthConfig): Promise<SubgraphContext<L>> {
+export async function createSubgraphContext<L>(module: SubgraphModule<L>, db: Db, headers: ForwardedHeaders, auth: AuthConfig, options: SubgraphContextOptions = {}): Promise<SubgraphContext<L>> {
   const authorization = headers.get("authorization") ?? null;
   const viewer = await authenticate(authorization, auth);
+  const requestId = headers.get("x-request-id") ?? randomUUID();
+  const audit = options.auditFor ? options.auditFor(viewer) : createAuditRecorder(db, viewer, { purpose: headers.get("x-purpose"), requestId });
   return {
     db,
     loaders: module.createLoaders(db),
     authorization,
     viewer,
-    requestId: headers.get("x-request-id") ?? randomUUID(),
+    requestId,
+    rows: createRowAccess(db, viewer),
+    audit,
   };
+}
+
+/**
+ * Writes a request's access-log row before its answer leaves. If the log cannot be written the
+ * data is withheld: a read that is not audited must not happen.
+ */
+export async function finishAudit(audit: AuditRecorder, result: ExecutionResult): Promise<ExecutionResult> {
+  try {
+    await audit.flush();
+    return result;
+  } catch (error) {
+    console.error(`audit: the access log could not be written, so the answer is withheld: ${error instanceof Error ? error.message : String(error)}`);
+    return {
+      data: null,
+      errors: [new GraphQLError("the access could not be recorded in the audit log, so no data is returned; try again later", { extensions: { code: ErrorCode.INTERNAL } })],
+    };
+  }
 }

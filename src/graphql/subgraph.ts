@@ -1,4 +1,6 @@
 import type { GraphQLSchema } from "graphql";
+import type { AuditRecorder } from "../auth/audit.ts";
+import type { RowAccess } from "../auth/child-gate.ts";
 import type { Viewer } from "../auth/viewer.ts";
 import type { Db } from "../db/client.ts";
 
@@ -14,6 +16,10 @@ export interface SubgraphContext<L = unknown> {
   /** Who is asking: verified from `authorization` by this subgraph itself (anonymous without a token). */
   viewer: Viewer;
   requestId: string;
+  /** The viewer's row scope: every path that hands out a child asks it (src/auth/child-gate.ts). */
+  rows: RowAccess;
+  /** Reads of children's fields, written as one access-log row when the request answers. */
+  audit: AuditRecorder;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client.ts";
 import type { LinkRule, SourceKind } from "../db/enums.ts";
-import { ErrorCode, HubError, InputError } from "../errors.ts";
+import { ErrorCode, HubError, InputError, NotFoundError } from "../errors.ts";
 import { normaliseRecord } from "./normalise.ts";
 import { profileOf } from "./profile.ts";
 import { noMergeReason } from "./rules.ts";
@@ -31,12 +31,6 @@ interface EventDetail {
   closed: number[];
   opened: number[];
   [key: string]: unknown;
-}
-
-class NotFoundError extends HubError {
-  constructor(message: string) {
-    super(ErrorCode.NOT_FOUND, message);
-  }
 }
 
 const currentLinksOfChild = (db: Db, childId: number) =>

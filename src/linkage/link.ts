@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { blockingKeys } from "./blocking.ts";
 import { clusterRecords, type ClusterStats } from "./cluster.ts";
@@ -44,6 +45,9 @@ export async function linkAll(db: Db, options: { actor?: string } = {}): Promise
 
   started = performance.now();
   const summary = await writeLinking(db, { records: features, result, current, actor: options.actor ?? SYSTEM_ACTOR });
+  // Fresh statistics after a bulk write: without them the planner takes the link table for a
+  // handful of rows and the row-scope checks (hub.child_scope) degrade to repeated full scans.
+  await db.execute(sql`analyze hub.children, hub.links`);
   return { ...summary, stats: result.stats, timings: { read, match, write: performance.now() - started } };
 }
 

@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningHttpServer } from "../../src/gateway/http.ts";
 import { startTestHub, type TestHub } from "../kit/gateway.ts";
 import { headersFor } from "../kit/auth.ts";
-import { sql } from "drizzle-orm";
-import { queryRows } from "../../src/db/client.ts";
 import { EXAMPLE_QUERY, EXAMPLE_ROLE } from "../../src/gateway/examples.ts";
+import { demoAnchorFromDatabase, demoViewers } from "../../src/auth/demo.ts";
 
 const OFFICER = { subject: "test-insurance-officer", role: "insurance_officer", scope: { region: "33" } } as const;
 
@@ -29,20 +28,20 @@ describe("the gateway over HTTP", () => {
     expect(body.data.childrenInRegion.edges).toHaveLength(3);
   });
 
-  it("answers the example npm start prints, with its role's token, without a single error", async () => {
-    const [row] = await queryRows<{ id_number: string }>(
-      hub.database.db,
-      sql`select c.id_number from truth.children c where c.id_number is not null and c.status = 'INSURED' and exists (select 1 from truth.records r where r.child_key = c.child_key and r.source = 'household.person') order by c.child_key limit 1`,
-    );
-    const viewer = { subject: "test-example", role: EXAMPLE_ROLE, scope: { region: "33" } } as const;
+  it("answers the example npm start prints, with its role's demo token and the demo child, without a single error", async () => {
+    // What npm start prints: the demo anchor's child, asked with the demo token of EXAMPLE_ROLE.
+    const anchor = await demoAnchorFromDatabase(hub.database.db);
+    const row = { id_number: anchor.idNumber! };
+    expect(row.id_number).toMatch(/^\d{17}[\dX]$/);
+    const viewer = demoViewers(anchor)[EXAMPLE_ROLE];
     const response = await fetch(http.url, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(await headersFor({ ...viewer, scope: { ...viewer.scope } })) },
-      body: JSON.stringify({ query: EXAMPLE_QUERY, variables: { idNumber: row!.id_number } }),
+      headers: { "content-type": "application/json", ...(await headersFor(viewer)) },
+      body: JSON.stringify({ query: EXAMPLE_QUERY, variables: { idNumber: row.id_number } }),
     });
     const body = (await response.json()) as { data: { childByIdNumber: Record<string, any> }; errors?: unknown[] };
     expect(body.errors).toBeUndefined();
-    expect(body.data.childByIdNumber.idNumber).toBe(row!.id_number);
+    expect(body.data.childByIdNumber.idNumber).toBe(row.id_number);
     expect(body.data.childByIdNumber.hukou.regionCode).toMatch(/^\d{6}$/);
     expect(body.data.childByIdNumber.insurance.enrollments.length).toBeGreaterThan(0);
   });

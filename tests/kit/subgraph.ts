@@ -1,6 +1,6 @@
 import { graphql, GraphQLError, type ExecutionResult } from "graphql";
 import type { Db } from "../../src/db/client.ts";
-import { createSubgraphContext } from "../../src/graphql/context.ts";
+import { createSubgraphContext, finishAudit } from "../../src/graphql/context.ts";
 import type { SubgraphModule } from "../../src/graphql/subgraph.ts";
 import { testAuth } from "./auth.ts";
 
@@ -25,7 +25,7 @@ export async function executeSubgraph<L>(
     if (error instanceof GraphQLError) return { errors: [error] };
     throw error;
   }
-  return graphql({ schema, source: query, variableValues: variables, contextValue });
+  return finishAudit(contextValue.audit, await graphql({ schema, source: query, variableValues: variables, contextValue }));
 }
 
 const schemas = new Map<string, ReturnType<SubgraphModule["buildSchema"]>>();

@@ -1,6 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 import { Connection } from "../../graphql/connection.ts";
 import { DateScalar } from "../../graphql/scalars.ts";
+import type { RecordPlace } from "../../auth/row-scope.ts";
 
 /** The education subgraph's view of the shared child: its student registrations. */
 @Directive('@key(fields: "id")')
@@ -60,6 +61,12 @@ export class StudentRegistration {
 
   /** Not a GraphQL field: the school resolver loads the school by it. */
   schoolCode!: string;
+
+  /**
+   * Not a GraphQL field: the master child the registration is linked to (undefined while
+   * unlinked). The audit log names it for every field read, and `child` answers from it.
+   */
+  childId?: number;
 }
 
 @ObjectType("StudentConnection", { description: "A school's enrolled students for one school year, by grade, class and registration." })
@@ -69,6 +76,9 @@ export class StudentConnection extends Connection("Student", StudentRegistration
 
   /** Not GraphQL fields: what totalCount counts (the year as asked, so it shares `studentCount`'s batch). */
   roster!: { schoolCode: string; schoolYear: number | null };
+
+  /** Not a GraphQL field: the school listed, whose place decides whether totalCount answers. */
+  place!: RecordPlace;
 }
 
 @ObjectType("SchoolConnection")

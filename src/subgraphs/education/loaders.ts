@@ -2,7 +2,6 @@ import DataLoader from "dataloader";
 import type { Db } from "../../db/client.ts";
 import { groupBy } from "../../graphql/loaders.ts";
 import {
-  childIdsOfRecords,
   enrolledCounts,
   registrationsByChild,
   registrationsByStudentNumber,
@@ -25,9 +24,7 @@ export interface StudentCountRequest {
 export interface EducationLoaders {
   /** A child's linked registrations, newest school year first. */
   registrationsByChild: DataLoader<number, RegistrationRow[]>;
-  /** The master child a registration is linked to (by the registration's record id). */
-  childIdByRecord: DataLoader<string, number | null>;
-  /** The latest registration under a student number. */
+  /** The latest registration under a student number (with its linked child). */
   registrationByStudentNumber: DataLoader<string, RegistrationRow | null>;
   school: DataLoader<string, SchoolRow | null>;
   /** One page of a school's roster; requests with equal fields share one entry. */
@@ -41,13 +38,6 @@ export function createEducationLoaders(db: Db): EducationLoaders {
       async (ids) => {
         const byChild = groupBy(await registrationsByChild(db, ids), (r) => r.childId);
         return ids.map((id) => byChild.get(id) ?? []);
-      },
-      { maxBatchSize: MAX_BATCH },
-    ),
-    childIdByRecord: new DataLoader(
-      async (recordIds) => {
-        const byRecord = new Map((await childIdsOfRecords(db, recordIds)).map((l) => [l.recordId, l.childId]));
-        return recordIds.map((id) => byRecord.get(id) ?? null);
       },
       { maxBatchSize: MAX_BATCH },
     ),

@@ -18,5 +18,6 @@ export function toRegistration(row: RegistrationRow): StudentRegistration {
     status: row.status,
     guardianPhone: row.guardianPhone,
     schoolCode: row.schoolCode,
+    childId: row.childId ?? undefined,
   };
 }

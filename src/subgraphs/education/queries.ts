@@ -8,7 +8,10 @@ export type SchoolRow = typeof schools.$inferSelect;
 export type RegistrationRow = Pick<
   typeof studentRegistrations.$inferSelect,
   "id" | "recordId" | "studentNumber" | "name" | "sex" | "birthDate" | "schoolCode" | "grade" | "className" | "schoolYear" | "status" | "guardianPhone"
->;
+> & {
+  /** The master child the registration is currently linked to; null while unlinked. */
+  childId: number | null;
+};
 
 /** The link table's name for a student registration. */
 const SOURCE = "education.student";
@@ -35,28 +38,23 @@ const registrationColumns = {
 export async function registrationsByChild(db: Db, childIds: readonly number[]): Promise<(RegistrationRow & { childId: number })[]> {
   if (childIds.length === 0) return [];
   return db
-    .select({ childId: links.childId, ...registrationColumns })
+    .select({ ...registrationColumns, childId: links.childId })
     .from(links)
     .innerJoin(studentRegistrations, eq(studentRegistrations.recordId, links.recordId))
     .where(and(eq(links.source, SOURCE), isNull(links.unlinkedAt), inArray(links.childId, [...childIds])))
     .orderBy(desc(studentRegistrations.schoolYear), desc(studentRegistrations.id));
 }
 
-/** The child each registration is currently linked to (a registration has at most one current link). */
-export async function childIdsOfRecords(db: Db, recordIds: readonly string[]): Promise<{ recordId: string; childId: number }[]> {
-  if (recordIds.length === 0) return [];
-  return db
-    .select({ recordId: links.recordId, childId: links.childId })
-    .from(links)
-    .where(and(eq(links.source, SOURCE), isNull(links.unlinkedAt), inArray(links.recordId, [...recordIds])));
-}
-
-/** Registrations under these student numbers, newest school year first. */
+/**
+ * Registrations under these student numbers, newest school year first, each with its linked
+ * child from the same statement (the audit log and `StudentRegistration.child` need it).
+ */
 export async function registrationsByStudentNumber(db: Db, numbers: readonly string[]): Promise<RegistrationRow[]> {
   if (numbers.length === 0) return [];
   return db
-    .select(registrationColumns)
+    .select({ ...registrationColumns, childId: links.childId })
     .from(studentRegistrations)
+    .leftJoin(links, and(eq(links.source, SOURCE), eq(links.recordId, studentRegistrations.recordId), isNull(links.unlinkedAt)))
     .where(inArray(studentRegistrations.studentNumber, [...numbers]))
     .orderBy(desc(studentRegistrations.schoolYear), desc(studentRegistrations.id));
 }
@@ -94,14 +92,16 @@ export interface RosterRequest {
 export interface RosterPage {
   /** The school year listed (null when the school has no registrations at all). */
   schoolYear: number | null;
-  /** Up to `limit + 1` enrolled registrations in (grade, class, id) order. */
+  /** Up to `limit + 1` enrolled registrations in (grade, class, id) order, with their linked children. */
   rows: RegistrationRow[];
 }
 
 /**
  * Pages of several schools' rosters in one statement: each request is a row of `unnest(…)`,
  * and a lateral subquery takes that school's next `limit + 1` enrolled students after the
- * cursor, so a list of schools each asking for its students costs one round trip.
+ * cursor, so a list of schools each asking for its students costs one round trip. Each
+ * student comes with its current link (at most one: `links_current_record_key`), so the page's
+ * children need no second statement.
  */
 export async function rosterPages(db: Db, requests: readonly RosterRequest[]): Promise<RosterPage[]> {
   if (requests.length === 0) return [];
@@ -121,10 +121,11 @@ export async function rosterPages(db: Db, requests: readonly RosterRequest[]): P
     school_year: number;
     status: string;
     guardian_phone: string | null;
+    child_id: number | string | null;
   }>(
     db,
     sql`
-    select k.ord, y.year, s.id, s.record_id, s.student_number, s.name, s.sex, s.birth_date, s.school_code, s.grade, s.class_name, s.school_year, s.status, s.guardian_phone
+    select k.ord, y.year, s.id, s.record_id, s.student_number, s.name, s.sex, s.birth_date, s.school_code, s.grade, s.class_name, s.school_year, s.status, s.guardian_phone, s.child_id
     from unnest(
       ${column(requests.map((r) => r.schoolCode), "text")},
       ${column(requests.map((r) => r.schoolYear), "int")},
@@ -137,8 +138,9 @@ export async function rosterPages(db: Db, requests: readonly RosterRequest[]): P
       select coalesce(k.school_year, (select max(r.school_year) from education.student_registrations r where r.school_code = k.code)) as year
     ) y
     left join lateral (
-      select r.id, r.record_id, r.student_number, r.name, r.sex, r.birth_date::text as birth_date, r.school_code, r.grade, r.class_name, r.school_year, r.status, r.guardian_phone
+      select r.id, r.record_id, r.student_number, r.name, r.sex, r.birth_date::text as birth_date, r.school_code, r.grade, r.class_name, r.school_year, r.status, r.guardian_phone, l.child_id
       from education.student_registrations r
+      left join hub.links l on l.source = ${SOURCE} and l.record_id = r.record_id and l.unlinked_at is null
       where r.school_code = k.code and r.school_year = y.year and r.status = 'ENROLLED'
         and (k.after_id is null or (r.grade, r.class_name, r.id) > (k.after_grade, k.after_class, k.after_id))
       order by r.grade, r.class_name, r.id
@@ -164,6 +166,7 @@ export async function rosterPages(db: Db, requests: readonly RosterRequest[]): P
       schoolYear: Number(row.school_year),
       status: row.status,
       guardianPhone: row.guardian_phone,
+      childId: row.child_id === null ? null : Number(row.child_id),
     });
   }
   return pages;

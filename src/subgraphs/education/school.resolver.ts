@@ -7,6 +7,7 @@ import { School, SchoolConnection, StudentConnection } from "./education.type.ts
 import type { EducationLoaders } from "./loaders.ts";
 import { toRegistration, toSchool } from "./mapping.ts";
 import { schoolsInRegion, type RosterPosition } from "./queries.ts";
+import { schoolPlace } from "./scope.ts";
 
 type Context = SubgraphContext<EducationLoaders>;
 
@@ -32,11 +33,13 @@ export class SchoolResolver {
     const page = pageArgs(first, after);
     if (page.after !== null && !SCHOOL_CODE.test(page.after)) throw badInput("after", `must be a cursor returned by schools, but got "${after}"`);
     const rows = await schoolsInRegion(ctx.db, regionPrefixOf(region), page.after, page.limit);
+    // Their students' `school` fields then load these schools from the cache, not in another statement.
+    for (const row of rows) ctx.loaders.school.prime(row.schoolCode, row);
     return toPage(rows, page.limit, (s) => s.schoolCode, toSchool);
   }
 
   @FieldResolver(() => StudentConnection, { nullable: true,
-    description: "The school's enrolled students for a school year (default: the latest the school has registrations for), by grade, class and registration.",
+    description: "The school's enrolled students for a school year (default: the latest the school has registrations for), by grade, class and registration; null outside the viewer's schools or region.",
   })
   async students(
     @Root() school: School,
@@ -44,16 +47,20 @@ export class SchoolResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("schoolYear", () => Int, { nullable: true }) schoolYear: number | null,
     @Ctx() ctx: Context,
-  ): Promise<StudentConnection> {
+  ): Promise<StudentConnection | null> {
+    // Everyone enrolled at a school in scope is in scope, so the school's place decides the whole roster.
+    const place = schoolPlace(school);
+    if (!ctx.rows.placeInScope(place)) return null;
     const page = pageArgs(first, after);
     const position = page.after === null ? null : decodeRosterPosition(page.after, after ?? "");
     const roster = await ctx.loaders.roster.load({ schoolCode: school.code, schoolYear: schoolYear ?? null, after: position, limit: page.limit });
     const connection = toPage(roster.rows, page.limit, (r) => encodeRosterPosition(r), toRegistration);
-    return { ...connection, schoolYear: roster.schoolYear, roster: { schoolCode: school.code, schoolYear: schoolYear ?? null } };
+    return { ...connection, schoolYear: roster.schoolYear, roster: { schoolCode: school.code, schoolYear: schoolYear ?? null }, place };
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: "Enrolled students for a school year (default: the school's latest)." })
-  async studentCount(@Root() school: School, @Arg("schoolYear", () => Int, { nullable: true }) schoolYear: number | null, @Ctx() ctx: Context): Promise<number> {
+  @FieldResolver(() => Int, { nullable: true, description: "Enrolled students for a school year (default: the school's latest); null outside the viewer's schools or region." })
+  async studentCount(@Root() school: School, @Arg("schoolYear", () => Int, { nullable: true }) schoolYear: number | null, @Ctx() ctx: Context): Promise<number | null> {
+    if (!ctx.rows.placeInScope(schoolPlace(school))) return null;
     return ctx.loaders.studentCount.load({ schoolCode: school.code, schoolYear: schoolYear ?? null });
   }
 }
@@ -72,7 +79,9 @@ function decodeRosterPosition(key: string, cursor: string): RosterPosition {
 @Resolver(() => StudentConnection)
 export class StudentConnectionResolver {
   @FieldResolver(() => Int, { nullable: true, description: "Enrolled students of the school year listed, over all pages." })
-  async totalCount(@Root() connection: StudentConnection, @Ctx() ctx: Context): Promise<number> {
+  async totalCount(@Root() connection: StudentConnection, @Ctx() ctx: Context): Promise<number | null> {
+    // `students` already refused a school out of scope; checked again so no other path can count one.
+    if (!ctx.rows.placeInScope(connection.place)) return null;
     return ctx.loaders.studentCount.load(connection.roster);
   }
 }

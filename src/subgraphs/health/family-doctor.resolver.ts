@@ -37,16 +37,21 @@ export class FamilyDoctorResolver {
     return toPage(rows, page.limit, (doctor) => doctor.code, (doctor) => doctor);
   }
 
-  @FieldResolver(() => PatientConnection, { nullable: true, description: "Children under the doctor's ACTIVE contracts, in contract order." })
+  @FieldResolver(() => PatientConnection, {
+    nullable: true,
+    description: "Children under the doctor's ACTIVE contracts, in contract order; null unless the doctor is within the viewer's scope (the doctor themself, or a health officer of the doctor's region).",
+  })
   async patients(
     @Root() doctor: FamilyDoctor,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
-  ): Promise<PatientConnection> {
+  ): Promise<PatientConnection | null> {
     const page = pageArgs(first, after);
     const afterId = page.after === null ? 0 : parseIdCursor(page.after);
+    // A patient list is a list of children: only its own doctor, or an officer of its region, reaches it.
+    if (!ctx.rows.placeInScope({ doctorCode: doctor.code, regionCode: doctor.regionCode })) return null;
     const rows = await ctx.loaders.patientsOfDoctor.load({ key: doctor.code, after: afterId, take: page.limit + 1 });
-    return toPage(rows, page.limit, (r) => r.contract.id, (r): Patient => ({ contract: r.contract, child: r.childId === null ? null : { id: String(r.childId) } }));
+    return toPage(rows, page.limit, (r) => r.contract.id, (r): Patient => ({ contract: r.contract, childId: r.childId }));
   }
 }

@@ -117,6 +117,12 @@ export class DoctorContract {
   /** Keyset pagination key of a doctor's patients; never shown. */
   id!: number;
 
+  /**
+   * The master child the contract is linked to (null while unlinked): not a field, but what the
+   * audit logs a read of the contract under when it is handed out outside `Child`.
+   */
+  childId?: number | null;
+
   @Field(() => String, { nullable: true })
   patientName!: string | null;
 
@@ -169,6 +175,6 @@ export class Patient {
   @Field(() => DoctorContract)
   contract!: DoctorContract;
 
-  @Field(() => HealthChild, { nullable: true, description: "The master child the contract is linked to; null until it is linked." })
-  child!: HealthChild | null;
+  /** The master child the contract is linked to, if any: `child` resolves it through the row scope. */
+  childId!: number | null;
 }

@@ -5,11 +5,12 @@ import { FamilyDoctorResolver } from "./family-doctor.resolver.ts";
 import { createHealthLoaders, type HealthLoaders } from "./loaders.ts";
 import { BirthCertificateResolver, ImmunizationRecordResolver } from "./records.resolver.ts";
 import { healthReferences } from "./health.reference.ts";
+import { PatientResolver } from "./patient.resolver.ts";
 import { VaccinationSiteResolver } from "./vaccination-site.resolver.ts";
 
 function buildSchema() {
   return buildFederatedSchema(
-    { resolvers: [HealthChildResolver, BirthCertificateResolver, ImmunizationRecordResolver, VaccinationSiteResolver, FamilyDoctorResolver] },
+    { resolvers: [HealthChildResolver, BirthCertificateResolver, ImmunizationRecordResolver, VaccinationSiteResolver, FamilyDoctorResolver, PatientResolver] },
     healthReferences,
   );
 }

@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import type { RowAccess } from "../../auth/child-gate.ts";
 import type { Db } from "../../db/client.ts";
 import { groupBy } from "../../graphql/loaders.ts";
 import {
@@ -36,13 +37,23 @@ export interface HealthLoaders {
   hospital: DataLoader<string, HospitalRow | null>;
   vaccinationSite: DataLoader<string, VaccinationSiteRow | null>;
   familyDoctor: DataLoader<string, FamilyDoctorRow | null>;
-  /** A page of a site's children (`take` rows from `after`): many sites in one statement. */
-  childrenOfSite: DataLoader<PageKey, number[], string>;
+  /**
+   * A page of a site's children within a row scope (`take` rows from `after`): many sites in
+   * one statement. One loader per scope, since the scope is part of the statement:
+   * `ctx.loaders.childrenOfSite(ctx.rows).load(key)`.
+   */
+  childrenOfSite(scope: ChildScope): DataLoader<PageKey, number[], string>;
   /** A page of a doctor's ACTIVE contracts (`take` rows from `after`): many doctors in one statement. */
   patientsOfDoctor: DataLoader<PageKey, PatientRow[], string>;
 }
 
+/** What a scoped loader needs of the viewer's row scope: the SQL condition on a child id. */
+export type ChildScope = Pick<RowAccess, "childCondition">;
+
 export function createHealthLoaders(db: Db): HealthLoaders {
+  // Loaders live for one request and a request has one scope, so this holds one entry; keyed
+  // by the scope all the same, so a loader can never answer for another viewer.
+  const siteChildrenByScope = new WeakMap<ChildScope, DataLoader<PageKey, number[], string>>();
   return {
     birthCertificateByChild: new DataLoader(async (ids) => {
       const byChild = groupBy(await birthCertificatesByChild(db, ids), (r) => r.childId);
@@ -63,10 +74,17 @@ export function createHealthLoaders(db: Db): HealthLoaders {
     hospital: byCodeLoader((codes) => hospitalsByCode(db, codes)),
     vaccinationSite: byCodeLoader((codes) => sitesByCode(db, codes)),
     familyDoctor: byCodeLoader((codes) => doctorsByCode(db, codes)),
-    childrenOfSite: pageLoader(async (codes, after, take) => {
-      const bySite = groupBy(await childrenOfSites(db, codes, after, take), (r) => r.siteCode);
-      return codes.map((code) => (bySite.get(code) ?? []).map((r) => r.childId));
-    }),
+    childrenOfSite(scope) {
+      let loader = siteChildrenByScope.get(scope);
+      if (!loader) {
+        loader = pageLoader(async (codes, after, take) => {
+          const bySite = groupBy(await childrenOfSites(db, codes, after, take, (childId) => scope.childCondition(childId)), (r) => r.siteCode);
+          return codes.map((code) => (bySite.get(code) ?? []).map((r) => r.childId));
+        });
+        siteChildrenByScope.set(scope, loader);
+      }
+      return loader;
+    },
     patientsOfDoctor: pageLoader(async (codes, after, take) => {
       const byDoctor = groupBy(await patientsOfDoctors(db, codes, after, take), (r) => r.doctorCode);
       return codes.map((code) => (byDoctor.get(code) ?? []).map(({ contract, childId }) => ({ contract, childId })));

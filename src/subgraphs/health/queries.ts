@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lte, sql, type AnyColumn } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lte, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { withinRegion } from "../../db/region.ts";
 import { links } from "../hub/tables.ts";
@@ -25,9 +25,9 @@ export interface FamilyDoctorRow {
   regionCode: string;
 }
 
-/** An ACTIVE contract of a doctor and the master child it is linked to, if any. */
+/** An ACTIVE contract of a doctor and the master child it is linked to, if any (on the contract as well, for the audit). */
 export interface PatientRow {
-  contract: DoctorContractRow;
+  contract: DoctorContractRow & { childId: number | null };
   childId: number | null;
 }
 
@@ -137,16 +137,24 @@ export async function doctorsInRegion(db: Db, prefix: string, afterCode: string 
 
 /**
  * The first `take` distinct master children with an immunization file at each site, in child
- * id order after `after`: one statement for many sites (a window per site), so a page of sites
- * with their children costs one round trip, not one per site.
+ * id order after `after`, among those `inScope` (the viewer's row scope, e.g.
+ * `ctx.rows.childCondition`): one statement for many sites (a window per site), so a page of
+ * sites with their children costs one round trip, not one per site. The scope is a condition
+ * of the same statement, not a filter afterwards, so pages stay full and cursors exact.
  */
-export async function childrenOfSites(db: Db, siteCodes: readonly string[], after: number, take: number): Promise<{ siteCode: string; childId: number }[]> {
+export async function childrenOfSites(
+  db: Db,
+  siteCodes: readonly string[],
+  after: number,
+  take: number,
+  inScope: (childId: SQL) => SQL,
+): Promise<{ siteCode: string; childId: number }[]> {
   if (siteCodes.length === 0) return [];
   const distinctChildren = db
     .selectDistinct({ siteCode: immunizationRecords.siteCode, childId: links.childId })
     .from(immunizationRecords)
     .innerJoin(links, currentLink("health.immunization_record", immunizationRecords.recordId))
-    .where(and(inArray(immunizationRecords.siteCode, [...siteCodes]), gt(links.childId, after)))
+    .where(and(inArray(immunizationRecords.siteCode, [...siteCodes]), gt(links.childId, after), inScope(sql`${links.childId}`)))
     .as("site_children");
   const ranked = db
     .select({
@@ -186,5 +194,9 @@ export async function patientsOfDoctors(db: Db, doctorCodes: readonly string[], 
     .innerJoin(doctorContracts, eq(doctorContracts.id, ranked.contractId))
     .where(lte(ranked.rank, take))
     .orderBy(asc(doctorContracts.doctorCode), asc(doctorContracts.id));
-  return rows.map((r) => ({ contract: r.contract, childId: r.childId === null ? null : Number(r.childId), doctorCode: r.contract.doctorCode }));
+  return rows.map((r) => {
+    const childId = r.childId === null ? null : Number(r.childId);
+    // The contract carries its child too: the audit logs DoctorContract reads by it.
+    return { contract: { ...r.contract, childId }, childId, doctorCode: r.contract.doctorCode };
+  });
 }

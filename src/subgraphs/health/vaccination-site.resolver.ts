@@ -37,7 +37,7 @@ export class VaccinationSiteResolver {
     return toPage(rows, page.limit, (site) => site.code, (site) => site);
   }
 
-  @FieldResolver(() => VaccinationSiteChildConnection, { nullable: true, description: "Children with an immunization file at the site, in child id order." })
+  @FieldResolver(() => VaccinationSiteChildConnection, { nullable: true, description: "Children with an immunization file at the site, in child id order; only those within the viewer's scope." })
   async children(
     @Root() site: VaccinationSite,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
@@ -46,7 +46,8 @@ export class VaccinationSiteResolver {
   ): Promise<VaccinationSiteChildConnection> {
     const page = pageArgs(first, after);
     const afterId = page.after === null ? 0 : parseIdCursor(page.after);
-    const ids = await ctx.loaders.childrenOfSite.load({ key: site.code, after: afterId, take: page.limit + 1 });
+    // The scope is a condition of the page's statement: a child outside it is simply not on the list.
+    const ids = await ctx.loaders.childrenOfSite(ctx.rows).load({ key: site.code, after: afterId, take: page.limit + 1 });
     return toPage(ids, page.limit, (id) => id, (id) => ({ id: String(id) }));
   }
 }

@@ -3,21 +3,21 @@ import { badInput } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { Household, HouseholdMember } from "./household.type.ts";
 import type { HouseholdLoaders } from "./loaders.ts";
+import { householdInScope, visibleMembers } from "./scope.ts";
 
 type Context = SubgraphContext<HouseholdLoaders>;
 
 @Resolver(() => Household)
 export class HouseholdResolver {
-  @Query(() => Household, { nullable: true, description: "A household by its number (户号); null when unknown." })
+  @Query(() => Household, { nullable: true, description: "A household by its number (户号); null when unknown or outside the viewer's region." })
   async household(@Arg("householdNumber", () => String) householdNumber: string, @Ctx() ctx: Context): Promise<Household | null> {
     const value = householdNumber.trim();
     if (!/^\d{6,20}$/.test(value)) throw badInput("householdNumber", `must be 6 to 20 digits, but got "${householdNumber}"`);
-    return ctx.loaders.household.load(value);
+    return householdInScope(ctx, value);
   }
 
   @FieldResolver(() => [HouseholdMember])
   async members(@Root() household: Household, @Ctx() ctx: Context): Promise<HouseholdMember[]> {
-    const rows = await ctx.loaders.members.load(household.householdNumber);
-    return rows.map((p) => ({ name: p.name, sex: p.sex, birthDate: p.birthDate, idNumber: p.idNumber }));
+    return visibleMembers(ctx, household);
   }
 }

@@ -77,5 +77,7 @@ export class HouseholdMember {
 
   @Field(() => String, { nullable: true })
   idNumber!: string | null;
-}
 
+  /** Not a GraphQL field: the master child this person is (undefined for an unlinked record); the audit log names it. */
+  childId?: number;
+}

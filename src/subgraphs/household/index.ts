@@ -1,6 +1,7 @@
 import { buildFederatedSchema } from "../../graphql/federation.ts";
-import type { SubgraphContext, SubgraphModule } from "../../graphql/subgraph.ts";
+import type { SubgraphModule } from "../../graphql/subgraph.ts";
 import { HouseholdChildResolver } from "./child.resolver.ts";
+import { householdReferences } from "./household.reference.ts";
 import { HouseholdResolver } from "./household.resolver.ts";
 import { HouseholdChild } from "./household.type.ts";
 import { createHouseholdLoaders, type HouseholdLoaders } from "./loaders.ts";
@@ -12,11 +13,7 @@ export const householdSubgraph: SubgraphModule<HouseholdLoaders> = {
     buildFederatedSchema(
       // Child is reached only through _entities, so it must be named: type-graphql emits reachable types only.
       { resolvers: [HouseholdChildResolver, HouseholdResolver], orphanedTypes: [HouseholdChild] },
-      {
-        Household: {
-          __resolveReference: (reference: { householdNumber: string }, ctx: SubgraphContext<HouseholdLoaders>) => ctx.loaders.household.load(reference.householdNumber),
-        },
-      },
+      householdReferences,
     ),
   createLoaders: createHouseholdLoaders,
 };

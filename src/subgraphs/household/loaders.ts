@@ -8,7 +8,8 @@ export interface HouseholdLoaders {
   personByChild: DataLoader<number, PersonRow | null>;
   guardiansByPerson: DataLoader<string, GuardianshipRow[]>;
   household: DataLoader<string, HouseholdRow | null>;
-  members: DataLoader<string, PersonRow[]>;
+  /** A household's registered persons, eldest first, with the master child each is linked to. */
+  members: DataLoader<string, (PersonRow & { childId: number | null })[]>;
 }
 
 export function createHouseholdLoaders(db: Db): HouseholdLoaders {

@@ -7,6 +7,9 @@ export type PersonRow = typeof persons.$inferSelect;
 export type GuardianshipRow = typeof guardianships.$inferSelect;
 export type HouseholdRow = typeof households.$inferSelect;
 
+/** The link table's name for a person record. */
+const SOURCE = "household.person";
+
 /**
  * The person records linked to each child. A department reads its own tables plus the hub's
  * link table (the one shared table), never another department's.
@@ -17,7 +20,7 @@ export async function personsByChild(db: Db, childIds: readonly number[]): Promi
     .select({ childId: links.childId, person: persons })
     .from(links)
     .innerJoin(persons, eq(persons.recordId, links.recordId))
-    .where(and(eq(links.source, "household.person"), isNull(links.unlinkedAt), inArray(links.childId, [...childIds])))
+    .where(and(eq(links.source, SOURCE), isNull(links.unlinkedAt), inArray(links.childId, [...childIds])))
     .orderBy(asc(persons.id));
   return rows.map((r) => ({ ...r.person, childId: r.childId }));
 }
@@ -32,7 +35,18 @@ export async function householdsByNumber(db: Db, numbers: readonly string[]): Pr
   return db.select().from(households).where(inArray(households.householdNumber, [...numbers]));
 }
 
-export async function membersOfHouseholds(db: Db, numbers: readonly string[]): Promise<PersonRow[]> {
+/**
+ * The persons registered in these households, eldest first, each with the master child its
+ * record is currently linked to (null for an unlinked record, such as most adults), in one
+ * statement.
+ */
+export async function membersOfHouseholds(db: Db, numbers: readonly string[]): Promise<(PersonRow & { childId: number | null })[]> {
   if (numbers.length === 0) return [];
-  return db.select().from(persons).where(inArray(persons.householdNumber, [...numbers])).orderBy(asc(persons.birthDate), asc(persons.id));
+  const rows = await db
+    .select({ person: persons, childId: links.childId })
+    .from(persons)
+    .leftJoin(links, and(eq(links.source, SOURCE), eq(links.recordId, persons.recordId), isNull(links.unlinkedAt)))
+    .where(inArray(persons.householdNumber, [...numbers]))
+    .orderBy(asc(persons.birthDate), asc(persons.id));
+  return rows.map((r) => ({ ...r.person, childId: r.childId }));
 }

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { Arg, Ctx, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { parseIdNumber } from "../../domain/id-number.ts";
 import { parseBirthCertificateNumber, parseStudentNumber } from "../../domain/identifiers.ts";
@@ -9,6 +10,7 @@ import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { Child, ChildSource, Sex } from "./child.type.ts";
 import type { HubLoaders } from "./loaders.ts";
 import { childIdByIdentifier, childIdsInRegion } from "./queries.ts";
+import { visibleChild } from "./visibility.ts";
 
 type Context = SubgraphContext<HubLoaders>;
 
@@ -20,28 +22,28 @@ export class ChildResolver {
   @Query(() => Child, { nullable: true, description: "A child by master id; null when there is no such child." })
   async child(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Child | null> {
     const childId = parseChildId(id, "id");
-    return (await ctx.loaders.childExists.load(childId)) ? { id: String(childId) } : null;
+    return (await visibleChild(ctx, childId)) ? { id: String(childId) } : null;
   }
 
   @Query(() => Child, { nullable: true, description: "A child by resident ID number (18 characters, GB 11643)." })
   async childByIdNumber(@Arg("idNumber", () => String) idNumber: string, @Ctx() ctx: Context): Promise<Child | null> {
     const parsed = parseIdNumber(idNumber);
     if (!parsed.ok) throw badInput("idNumber", parsed.problem.message);
-    return toChild(await childIdByIdentifier(ctx.db, "idNumber", parsed.value.idNumber));
+    return toVisibleChild(ctx, await childIdByIdentifier(ctx.db, "idNumber", parsed.value.idNumber));
   }
 
   @Query(() => Child, { nullable: true, description: "A child by birth medical certificate number (one letter and 9 digits)." })
   async childByBirthCertificateNumber(@Arg("certificateNumber", () => String) certificateNumber: string, @Ctx() ctx: Context): Promise<Child | null> {
     const parsed = parseBirthCertificateNumber(certificateNumber);
     if (!parsed.ok) throw badInput("certificateNumber", parsed.problem.message);
-    return toChild(await childIdByIdentifier(ctx.db, "birthCertificateNumber", parsed.value));
+    return toVisibleChild(ctx, await childIdByIdentifier(ctx.db, "birthCertificateNumber", parsed.value));
   }
 
   @Query(() => Child, { nullable: true, description: "A child by student number (G + ID number, J + code, or a temporary L number)." })
   async childByStudentNumber(@Arg("studentNumber", () => String) studentNumber: string, @Ctx() ctx: Context): Promise<Child | null> {
     const parsed = parseStudentNumber(studentNumber);
     if (!parsed.ok) throw badInput("studentNumber", parsed.problem.message);
-    return toChild(await childIdByIdentifier(ctx.db, "studentNumber", studentNumber.trim().toUpperCase()));
+    return toVisibleChild(ctx, await childIdByIdentifier(ctx.db, "studentNumber", studentNumber.trim().toUpperCase()));
   }
 
   @Query(() => ChildConnection, { nullable: true, description: "Children known to a region's departments, by division code or prefix (\"33\", \"3301\", \"330106\")." })
@@ -54,7 +56,7 @@ export class ChildResolver {
     const page = pageArgs(first, after);
     const prefix = regionPrefixOf(region);
     const afterId = page.after === null ? null : parseChildId(page.after, "after");
-    const ids = await childIdsInRegion(ctx.db, prefix, afterId, page.limit);
+    const ids = await childIdsInRegion(ctx.db, prefix, afterId, page.limit, ctx.rows.childCondition(sql`l.child_id`));
     return toPage(ids, page.limit, (id) => id, (id) => ({ id: String(id) }));
   }
 
@@ -90,7 +92,7 @@ export class ChildResolver {
   }
 }
 
-function toChild(id: number | null): Child | null {
-  return id === null ? null : { id: String(id) };
+async function toVisibleChild(ctx: Context, id: number | null): Promise<Child | null> {
+  return id !== null && (await visibleChild(ctx, id)) ? { id: String(id) } : null;
 }
 

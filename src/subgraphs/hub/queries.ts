@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.ts";
 import type { SourceKind } from "../../db/enums.ts";
 import { withinRegion } from "../../db/region.ts";
@@ -95,20 +95,22 @@ export async function childIdByIdentifier(db: Db, kind: "idNumber" | "birthCerti
 
 /**
  * Children known to a region's departments (any linked record placing them there), in id
- * order for keyset pagination.
+ * order for keyset pagination, among those `inScope` (the viewer's row scope on `l.child_id`).
  */
-export async function childIdsInRegion(db: Db, prefix: string, afterId: number | null, limit: number): Promise<number[]> {
+export async function childIdsInRegion(db: Db, prefix: string, afterId: number | null, limit: number, inScope: SQL): Promise<number[]> {
   const after = afterId ?? 0;
   const region = (column: string) => withinRegion(sql.raw(column), prefix);
   const rows = await queryRows<{ child_id: number | string }>(
     db,
     sql`
     select distinct l.child_id from hub.links l
-    where l.unlinked_at is null and l.child_id > ${after} and l.child_id in (select id from hub.children where state = 'ACTIVE') and (
+    where l.unlinked_at is null and l.child_id > ${after} and l.child_id in (select id from hub.children where state = 'ACTIVE') and ${inScope} and (
       (l.source = 'household.person' and exists (select 1 from household.persons p where p.record_id = l.record_id and (${region("p.hukou_region_code")} or ${region("p.residence_region_code")})))
       or (l.source = 'education.student' and exists (select 1 from education.student_registrations s join education.schools sc on sc.school_code = s.school_code where s.record_id = l.record_id and ${region("sc.region_code")}))
       or (l.source = 'health.immunization_record' and exists (select 1 from health.immunization_records i join health.vaccination_sites vs on vs.site_code = i.site_code where i.record_id = l.record_id and ${region("vs.region_code")}))
       or (l.source = 'health.birth_certificate' and exists (select 1 from health.birth_certificates b where b.record_id = l.record_id and ${region("b.region_code")}))
+      or (l.source = 'health.doctor_contract' and exists (select 1 from health.doctor_contracts c join health.family_doctors d on d.doctor_code = c.doctor_code where c.record_id = l.record_id and c.status = 'ACTIVE' and ${region("d.region_code")}))
+      or (l.source = 'insurance.enrollment' and exists (select 1 from insurance.enrollments e where e.record_id = l.record_id and ${region("e.area_code")}))
     )
     order by l.child_id limit ${limit + 1}`,
   );

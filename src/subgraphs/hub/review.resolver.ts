@@ -2,12 +2,16 @@ import { and, asc, eq, gt, type SQL } from "drizzle-orm";
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { withinRegion, regionPrefixOf } from "../../db/region.ts";
 import { pageArgs, toPage } from "../../graphql/connection.ts";
+import { NotFoundError } from "../../errors.ts";
 import { parseChildId } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { mergeChildren, resolveReview, splitChild, undoEvent } from "../../linkage/index.ts";
 import type { HubLoaders } from "./loaders.ts";
 import { ChildEventResult, LinkReview, LinkReviewConnection, LinkReviewStatusEnum, RecordRefInput, ReviewDecisionEnum, type ReviewedRecord } from "./review.type.ts";
-import { linkReviews } from "./tables.ts";
+import { refreshCoverage } from "../../coverage/store.ts";
+import { activeChildIds } from "./queries.ts";
+import { childEvents, linkReviews } from "./tables.ts";
+import { visibleChild } from "./visibility.ts";
 
 type Context = SubgraphContext<HubLoaders>;
 
@@ -28,7 +32,10 @@ export class ReviewResolver {
     @Ctx() ctx: Context,
   ): Promise<LinkReviewConnection> {
     const page = pageArgs(first, after);
-    const conditions: SQL[] = [eq(linkReviews.status, status ?? "OPEN")];
+    // Reviews are placed by the record's region: an officer sees those of their own region only.
+    const filter = ctx.rows.filter;
+    if (filter.kind !== "region") return toPage([], page.limit, (r: ReviewRow) => r.id, toReview);
+    const conditions: SQL[] = [eq(linkReviews.status, status ?? "OPEN"), withinRegion(linkReviews.regionCode, filter.prefix)];
     if (region) conditions.push(withinRegion(linkReviews.regionCode, regionPrefixOf(region)));
     if (page.after !== null) conditions.push(gt(linkReviews.id, parseChildId(page.after, "after")));
     const rows = await ctx.db.select().from(linkReviews).where(and(...conditions)).orderBy(asc(linkReviews.id)).limit(page.limit + 1);
@@ -37,28 +44,70 @@ export class ReviewResolver {
 
   @Mutation(() => ChildEventResult, { description: "Decide a review: SAME_CHILD links the record to the candidate, DIFFERENT_CHILDREN keeps them apart for good." })
   async resolveLinkReview(@Arg("id", () => ID) id: string, @Arg("decision", () => ReviewDecisionEnum) decision: ReviewDecisionEnum, @Ctx() ctx: Context): Promise<ChildEventResult> {
-    const result = await resolveReview(ctx.db, parseChildId(id, "id"), decision, actorOf(ctx));
+    const reviewId = parseChildId(id, "id");
+    await requireReviewInScope(ctx, reviewId);
+    const result = await resolveReview(ctx.db, reviewId, decision, actorOf(ctx));
+    await refreshAfter(ctx, result.eventId);
     return { eventId: String(result.eventId), child: null };
   }
 
   @Mutation(() => ChildEventResult, { description: "Merge two master children that are the same child; the merged one is kept in history and can be restored with undoChildEvent." })
   async mergeChildren(@Arg("keepId", () => ID) keepId: string, @Arg("mergeId", () => ID) mergeId: string, @Ctx() ctx: Context): Promise<ChildEventResult> {
     const keep = parseChildId(keepId, "keepId");
-    const result = await mergeChildren(ctx.db, keep, parseChildId(mergeId, "mergeId"), actorOf(ctx));
+    const merge = parseChildId(mergeId, "mergeId");
+    await requireChildrenInScope(ctx, [keep, merge]);
+    const result = await mergeChildren(ctx.db, keep, merge, actorOf(ctx));
+    await refreshAfter(ctx, result.eventId);
     return { eventId: String(result.eventId), child: { id: String(keep) } };
   }
 
   @Mutation(() => ChildEventResult, { description: "Move records that are not this child's to a new master child." })
   async splitChild(@Arg("childId", () => ID) childId: string, @Arg("records", () => [RecordRefInput]) records: RecordRefInput[], @Ctx() ctx: Context): Promise<ChildEventResult> {
-    const result = await splitChild(ctx.db, parseChildId(childId, "childId"), records, actorOf(ctx));
+    const id = parseChildId(childId, "childId");
+    await requireChildrenInScope(ctx, [id]);
+    const result = await splitChild(ctx.db, id, records, actorOf(ctx));
+    await refreshAfter(ctx, result.eventId);
     return { eventId: String(result.eventId), child: { id: String(result.childId) } };
   }
 
   @Mutation(() => ChildEventResult, { description: "Undo a merge, split or review decision, restoring the links exactly as they were." })
   async undoChildEvent(@Arg("eventId", () => ID) eventId: string, @Ctx() ctx: Context): Promise<ChildEventResult> {
-    const result = await undoEvent(ctx.db, parseChildId(eventId, "eventId"), actorOf(ctx));
+    const event = parseChildId(eventId, "eventId");
+    await requireEventInScope(ctx, event);
+    const result = await undoEvent(ctx.db, event, actorOf(ctx));
+    await refreshAfter(ctx, result.eventId);
     return { eventId: String(result.eventId), child: null };
   }
+}
+
+/** A correction moves records between children: their coverage is assessed again in every snapshot. */
+async function refreshAfter(ctx: Context, eventId: number): Promise<void> {
+  const [event] = await ctx.db.select({ childIds: childEvents.childIds }).from(childEvents).where(eq(childEvents.id, eventId));
+  await refreshCoverage(ctx.db, (event?.childIds ?? []).map(Number));
+}
+
+/*
+ * Row scope of the corrections: a review, a child or an event outside the officer's region is
+ * answered exactly as one that does not exist (the same NOT_FOUND messages as src/linkage).
+ */
+
+async function requireReviewInScope(ctx: Context, reviewId: number): Promise<void> {
+  const [review] = await ctx.db.select({ regionCode: linkReviews.regionCode }).from(linkReviews).where(eq(linkReviews.id, reviewId));
+  if (!review || !ctx.rows.placeInScope({ regionCode: review.regionCode })) throw new NotFoundError(`reviewId: no link review ${reviewId} exists`);
+}
+
+async function requireChildrenInScope(ctx: Context, ids: readonly number[]): Promise<void> {
+  for (const id of ids) {
+    if (!(await visibleChild(ctx, id))) throw new NotFoundError(`child ${id} does not exist`);
+  }
+}
+
+/** An event may be undone by whoever reaches every child it left active. */
+async function requireEventInScope(ctx: Context, eventId: number): Promise<void> {
+  const [event] = await ctx.db.select({ childIds: childEvents.childIds }).from(childEvents).where(eq(childEvents.id, eventId));
+  const active = event ? await activeChildIds(ctx.db, event.childIds.map(Number)) : new Set<number>();
+  const reachable = event ? await ctx.rows.visible([...active]) : [];
+  if (!event || active.size === 0 || reachable.length !== active.size) throw new NotFoundError(`eventId: no child event ${eventId} exists`);
 }
 
 type ReviewRow = typeof linkReviews.$inferSelect;

@@ -33,26 +33,30 @@ export class CoordinationAreaResolver {
     return toPage(rows, page.limit, (a) => a.areaCode, toArea);
   }
 
-  @FieldResolver(() => EnrollmentConnection, { nullable: true, description: "The area's enrollments for a coverage year, every status, in record order." })
+  @FieldResolver(() => EnrollmentConnection, { nullable: true, description: "The area's enrollments for a coverage year, every status, in record order; null unless the area is within the viewer's region." })
   async enrollments(
     @Root() area: CoordinationArea,
     @Arg("coverageYear", () => Int) coverageYear: number,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
-  ): Promise<EnrollmentConnection> {
+  ): Promise<EnrollmentConnection | null> {
     const year = checkCoverageYear(coverageYear);
     const page = pageArgs(first, after);
     const afterId = page.after === null ? 0 : Number(page.after);
     if (page.after !== null && (!/^\d+$/.test(page.after) || !Number.isSafeInteger(afterId))) {
       throw badInput("after", `must be a cursor returned by enrollments, but got "${after}"`);
     }
+    // An area's enrollments are a list of children: only officers of the area's region reach it.
+    if (!ctx.rows.placeInScope({ regionCode: area.code })) return null;
     const rows = await ctx.loaders.areaEnrollments.load({ areaCode: area.code, coverageYear: year, afterId, limit: page.limit + 1 });
     return toPage(rows, page.limit, (e) => e.id, toEnrollment);
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: "ACTIVE enrollments in the area for a coverage year (paid or not)." })
-  async enrolledCount(@Root() area: CoordinationArea, @Arg("coverageYear", () => Int) coverageYear: number, @Ctx() ctx: Context): Promise<number> {
-    return ctx.loaders.activeEnrollmentCount.load({ areaCode: area.code, coverageYear: checkCoverageYear(coverageYear) });
+  @FieldResolver(() => Int, { nullable: true, description: "ACTIVE enrollments in the area for a coverage year (paid or not); null unless the area is within the viewer's region." })
+  async enrolledCount(@Root() area: CoordinationArea, @Arg("coverageYear", () => Int) coverageYear: number, @Ctx() ctx: Context): Promise<number | null> {
+    const year = checkCoverageYear(coverageYear);
+    if (!ctx.rows.placeInScope({ regionCode: area.code })) return null;
+    return ctx.loaders.activeEnrollmentCount.load({ areaCode: area.code, coverageYear: year });
   }
 }

@@ -10,11 +10,17 @@ type Context = SubgraphContext<InsuranceLoaders>;
 
 @Resolver(() => Enrollment)
 export class EnrollmentResolver {
-  @Query(() => [Enrollment], { nullable: true, description: "Every enrollment recorded under a resident ID number (18 characters, GB 11643), newest coverage year first." })
+  @Query(() => [Enrollment], {
+    nullable: true,
+    description: "Every enrollment recorded under a resident ID number (18 characters, GB 11643) in an area within the viewer's scope, newest coverage year first; empty when there is none.",
+  })
   async enrollmentsByIdNumber(@Arg("idNumber", () => String) idNumber: string, @Ctx() ctx: Context): Promise<Enrollment[]> {
     const parsed = parseIdNumber(idNumber);
     if (!parsed.ok) throw badInput("idNumber", parsed.problem.message);
-    return (await ctx.loaders.enrollmentsByIdNumber.load(parsed.value.idNumber)).map(toEnrollment);
+    const rows = await ctx.loaders.enrollmentsByIdNumber.load(parsed.value.idNumber);
+    // Enrollments in areas outside the scope are dropped, so a child enrolled only elsewhere
+    // answers exactly as an ID number nobody is enrolled under: an empty list.
+    return rows.filter((row) => ctx.rows.placeInScope({ regionCode: row.areaCode })).map(toEnrollment);
   }
 
   @FieldResolver(() => CoordinationArea, { nullable: true, description: "The area the enrollment belongs to; null when the area is unknown." })

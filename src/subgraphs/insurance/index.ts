@@ -1,5 +1,6 @@
 import { buildFederatedSchema } from "../../graphql/federation.ts";
 import type { SubgraphContext, SubgraphModule } from "../../graphql/subgraph.ts";
+import { childReference } from "./child.reference.ts";
 import { ChildInsuranceResolver, InsuranceChildResolver } from "./child.resolver.ts";
 import { CoordinationAreaResolver } from "./coordination-area.resolver.ts";
 import { EnrollmentResolver } from "./enrollment.resolver.ts";
@@ -15,6 +16,7 @@ export const insuranceSubgraph: SubgraphModule<InsuranceLoaders> = {
       // Child is reached only through `_entities`: without orphanedTypes type-graphql leaves it out.
       { resolvers: [InsuranceChildResolver, ChildInsuranceResolver, EnrollmentResolver, CoordinationAreaResolver], orphanedTypes: [InsuranceChild] },
       {
+        ...childReference,
         CoordinationArea: {
           __resolveReference: async (reference: { code: string }, ctx: SubgraphContext<InsuranceLoaders>) => {
             const row = await ctx.loaders.area.load(reference.code);

@@ -85,6 +85,12 @@ export class Enrollment {
 
   /** Resolves `area`; not a field of its own. */
   areaCode!: string;
+
+  /**
+   * The master child the enrollment is linked to, when the statement that read it knew: not a
+   * field, but what the audit logs a read of the enrollment under (src/auth/audit-middleware.ts).
+   */
+  childId?: number | null;
 }
 
 @ObjectType("AssistanceEligibility", { description: "A medical-assistance entitlement shared by civil affairs (特困, 低保, orphans, disabled children)." })

@@ -13,6 +13,7 @@ import {
   type AssistanceRow,
   type ContributionRow,
   type EnrollmentRow,
+  type LinkedEnrollmentRow,
 } from "./queries.ts";
 
 /** Postgres bind-parameter limits and statement sizes stay bounded whatever a page holds. */
@@ -34,11 +35,13 @@ export interface AreaYearKey {
 export interface InsuranceLoaders {
   /** The child's linked enrollments, newest coverage year first. */
   enrollmentsByChild: DataLoader<number, EnrollmentRow[]>;
-  enrollmentsByIdNumber: DataLoader<string, EnrollmentRow[]>;
+  /** Every enrollment under an ID number, with the child it is linked to. */
+  enrollmentsByIdNumber: DataLoader<string, LinkedEnrollmentRow[]>;
   contributionsByEnrollment: DataLoader<string, ContributionRow[]>;
   area: DataLoader<string, AreaRow | null>;
   assistanceByIdNumber: DataLoader<string, AssistanceRow[]>;
-  areaEnrollments: DataLoader<AreaEnrollmentsKey, EnrollmentRow[], string>;
+  /** A page of an area's enrollments for a year, each with the child it is linked to. */
+  areaEnrollments: DataLoader<AreaEnrollmentsKey, LinkedEnrollmentRow[], string>;
   activeEnrollmentCount: DataLoader<AreaYearKey, number, string>;
 }
 
@@ -83,7 +86,7 @@ export function createInsuranceLoaders(db: Db): InsuranceLoaders {
       async (keys) => {
         // Keys asking for the same year, cursor and size share one statement (the usual case:
         // one list of areas, each asked the same page).
-        const pages = new Map<string, EnrollmentRow[]>();
+        const pages = new Map<string, LinkedEnrollmentRow[]>();
         const groups = groupBy(keys, (k) => `${k.coverageYear}|${k.afterId}|${k.limit}`);
         await Promise.all(
           [...groups.values()].map(async (group) => {

@@ -3,8 +3,10 @@ import type { AssistanceEligibility, Contribution, CoordinationArea, Enrollment 
 
 /** Rows of the insurance tables as the GraphQL types show them. */
 
-export function toEnrollment(row: EnrollmentRow): Enrollment {
+/** Rows read with their link (`childId`) keep it, so the audit knows whose enrollment was read. */
+export function toEnrollment(row: EnrollmentRow & { childId?: number | null }): Enrollment {
   return {
+    childId: row.childId ?? null,
     recordId: row.recordId,
     coverageYear: row.coverageYear,
     insuranceType: row.insuranceType,

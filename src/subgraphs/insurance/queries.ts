@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, isNull } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNull, type AnyColumn } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { links } from "../hub/tables.ts";
 import { assistanceEligibility, contributions, coordinationAreas, enrollments } from "./tables.ts";
@@ -26,9 +26,21 @@ export async function enrollmentsOfChildren(db: Db, childIds: readonly number[])
   return rows.map((r) => ({ ...r.enrollment, childId: r.childId }));
 }
 
-export async function enrollmentsByIdNumbers(db: Db, idNumbers: readonly string[]): Promise<EnrollmentRow[]> {
+/** An enrollment and the master child its current link points at (null while unlinked): the audit logs its reads by that child. */
+export type LinkedEnrollmentRow = EnrollmentRow & { childId: number | null };
+
+/** The current link of an enrollment, for a left join in the statement that reads it (no statement of its own). */
+const currentLink = (recordId: AnyColumn) => and(eq(links.source, "insurance.enrollment"), eq(links.recordId, recordId), isNull(links.unlinkedAt));
+
+export async function enrollmentsByIdNumbers(db: Db, idNumbers: readonly string[]): Promise<LinkedEnrollmentRow[]> {
   if (idNumbers.length === 0) return [];
-  return db.select().from(enrollments).where(inArray(enrollments.idNumber, [...idNumbers])).orderBy(...NEWEST_FIRST);
+  const rows = await db
+    .select({ enrollment: enrollments, childId: links.childId })
+    .from(enrollments)
+    .leftJoin(links, currentLink(enrollments.recordId))
+    .where(inArray(enrollments.idNumber, [...idNumbers]))
+    .orderBy(...NEWEST_FIRST);
+  return rows.map((r) => ({ ...r.enrollment, childId: r.childId === null ? null : Number(r.childId) }));
 }
 
 export async function contributionsOfEnrollments(db: Db, enrollmentRecordIds: readonly string[]): Promise<ContributionRow[]> {
@@ -74,7 +86,7 @@ export async function enrollmentPagesOfAreas(
   coverageYear: number,
   afterId: number,
   limit: number,
-): Promise<(EnrollmentRow & { pageAreaCode: string })[]> {
+): Promise<(LinkedEnrollmentRow & { pageAreaCode: string })[]> {
   if (areaCodes.length === 0) return [];
   const page = db
     .select()
@@ -87,9 +99,10 @@ export async function enrollmentPagesOfAreas(
     .select()
     .from(coordinationAreas)
     .crossJoinLateral(page)
+    .leftJoin(links, currentLink(page.recordId))
     .where(inArray(coordinationAreas.areaCode, [...areaCodes]))
     .orderBy(asc(coordinationAreas.areaCode), asc(page.id));
-  return rows.map((r) => ({ ...r.page, pageAreaCode: r.coordination_areas.areaCode }));
+  return rows.map((r) => ({ ...r.page, childId: r.links === null ? null : Number(r.links.childId), pageAreaCode: r.coordination_areas.areaCode }));
 }
 
 /** ACTIVE enrollments for a year, counted per area; areas without any are absent. */

@@ -19,8 +19,12 @@ const ALL_CHILD_FIELDS = `
     }
   }`;
 
-/** One statement per loader the query reaches: certificates, hospitals, files, sites, doses, contracts, doctors. */
-const CHILD_STATEMENTS = 7;
+/**
+ * The row-scope check of the representations (one statement over `hub.child_scope`), one
+ * statement per loader the query reaches (certificates, hospitals, files, sites, doses,
+ * contracts, doctors) and the request's one access-log INSERT. Was 7 before row scopes and the audit.
+ */
+const CHILD_STATEMENTS = 9;
 
 describe.each(ENGINES)("batching in the health subgraph on %s", (engine) => {
   let province: HealthProvince;
@@ -70,12 +74,14 @@ describe.each(ENGINES)("batching in the health subgraph on %s", (engine) => {
       familyDoctors(region: "33", first: 20) { edges { node { code patients(first: 100) { edges { node { contract { recordId } child { id familyDoctor { code } } } } } } } }
     }`);
 
-    // Sites, their children, those children's certificates; doctors, their patients, those children's contracts
-    // (the doctors themselves come primed from the doctors' page).
-    expect(statements).toBe(6);
+    // Sites, their children (the row scope a condition of that statement), those children's
+    // certificates; doctors, their patients (with each contract's link), the row-scope check of
+    // the patients' children (one for the page), those children's contracts (the doctors
+    // themselves come primed from the doctors' page); the one access-log INSERT. Was 6 before.
+    expect(statements).toBe(8);
   });
 
-  it("resolves many sites and doctors through _entities in one statement each", async () => {
+  it("resolves many sites and doctors through _entities in one statement each, plus the audit", async () => {
     const sites = await province.rows<{ site_code: string }>(`select site_code from health.vaccination_sites`);
     const doctors = await province.rows<{ doctor_code: string }>(`select doctor_code from health.family_doctors`);
 
@@ -86,6 +92,8 @@ describe.each(ENGINES)("batching in the health subgraph on %s", (engine) => {
       { representations: [...sites.map((s) => ({ __typename: "VaccinationSite", code: s.site_code })), ...doctors.map((d) => ({ __typename: "FamilyDoctor", code: d.doctor_code }))] },
     );
 
-    expect(statements).toBe(4);
+    // Sites, doctors, the sites' children, the doctors' patients, and the access-log INSERT (the
+    // children's ids and the contracts are reads of children's data). Was 4 before the audit.
+    expect(statements).toBe(5);
   });
 });

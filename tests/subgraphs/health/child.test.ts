@@ -130,24 +130,31 @@ describe.each(ENGINES)("Child in the health subgraph on %s", (engine) => {
     expect(child.doctorContracts!.every((c) => c.status !== "ACTIVE")).toBe(true);
   });
 
-  it("answers null and empty lists for a child without health records, and for an id no child has", async () => {
-    const childKey = await someChild(`not ${has("health.birth_certificate")} and not ${has("health.immunization_record")} and not ${has("health.doctor_contract")}`);
+  it("answers null for a child without health records, as for an id no child has, and empty lists for what a child in scope lacks", async () => {
+    // A child without any health record is outside every health viewer's scope (its records
+    // are what place it there): null, exactly like an id no child has or a malformed one.
+    const bare = await someChild(`not ${has("health.birth_certificate")} and not ${has("health.immunization_record")} and not ${has("health.doctor_contract")}`);
+    // A child placed by its birth certificate alone shows empty lists for the rest.
+    const certificateOnly = await someChild(
+      `${has("health.birth_certificate", "and exists (select 1 from health.birth_certificates b where b.record_id = r.record_id and b.region_code like '33%')")}
+       and not ${has("health.immunization_record")} and not ${has("health.doctor_contract")}`,
+    );
 
     const result = await executeSubgraph(healthSubgraph, province.database.db, CHILD_FIELDS, {
-      representations: [{ __typename: "Child", id: childIdOf(province, childKey) }, { __typename: "Child", id: "999999999" }, { __typename: "Child", id: "not-a-number" }],
+      representations: [childIdOf(province, bare), childIdOf(province, certificateOnly), "999999999", "not-a-number"].map((id) => ({ __typename: "Child", id })),
     }, await departmentSystemHeaders("health"));
 
     expect(result.errors).toBeUndefined();
-    const empty = { birthCertificate: null, immunizations: [], familyDoctor: null, doctorContracts: [] };
-    expect((result.data as { _entities: ChildData[] })._entities).toEqual([
-      { id: childIdOf(province, childKey), ...empty },
-      { id: "999999999", ...empty },
-      { id: "not-a-number", ...empty },
-    ]);
+    const [bareChild, certified, ...unknown] = (result.data as { _entities: (ChildData | null)[] })._entities;
+    expect(bareChild).toBeNull();
+    expect(certified).toMatchObject({ id: childIdOf(province, certificateOnly), immunizations: [], familyDoctor: null, doctorContracts: [] });
+    expect(certified!.birthCertificate).not.toBeNull();
+    expect(unknown).toEqual([null, null]);
   });
 
   it("ignores records whose link to the child has been closed", async () => {
-    const childKey = await someChild(has("health.birth_certificate"));
+    // An immunization file too, so that the child stays in scope without its certificate.
+    const childKey = await someChild(`${has("health.birth_certificate")} and ${has("health.immunization_record")}`);
     const childId = childIdOf(province, childKey);
     await province.rows(`update hub.links set unlinked_at = now() where child_id = ${childId} and source = 'health.birth_certificate'`);
 

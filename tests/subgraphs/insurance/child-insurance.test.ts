@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { headersFor } from "../../kit/auth.ts";
 import { ENGINES } from "../../kit/database.ts";
-import { CHILD_INSURANCE_QUERY, childReps, openInsuranceProvince, YEAR, type InsuranceProvince } from "./province.ts";
+import { CHILD_INSURANCE_QUERY, childReps, ENROLLED_IN_PROVINCE, openInsuranceProvince, YEAR, type InsuranceProvince } from "./province.ts";
 
 interface EnrollmentJson {
   recordId: string;
@@ -25,11 +26,15 @@ describe.each(ENGINES)("Child.insurance on %s", (engine) => {
   });
   afterAll(async () => province?.database.close());
 
+  /**
+   * Truth children matching `where` that the insurance department's province-wide system reaches:
+   * those with an enrollment in one of the province's areas (the others are null, see row-scope.test.ts).
+   */
   const truthKeys = async (where: ReturnType<typeof sql>) =>
-    (await province.rows<{ child_key: string }>(sql`select child_key from truth.children c where ${where} order by child_key`)).map((r) => r.child_key);
+    (await province.rows<{ child_key: string }>(sql`select child_key from truth.children c where ${where} and ${ENROLLED_IN_PROVINCE} order by child_key`)).map((r) => r.child_key);
 
-  async function entities(childKeys: readonly string[]): Promise<ChildJson[]> {
-    const result = await province.run(CHILD_INSURANCE_QUERY, { representations: childReps(province, childKeys), year: YEAR });
+  async function entities(childKeys: readonly string[], headers?: Record<string, string>): Promise<ChildJson[]> {
+    const result = await province.run(CHILD_INSURANCE_QUERY, { representations: childReps(province, childKeys), year: YEAR }, headers);
     expect(result.errors).toBeUndefined();
     return result.data!._entities as ChildJson[];
   }
@@ -46,10 +51,18 @@ describe.each(ENGINES)("Child.insurance on %s", (engine) => {
   });
 
   it("returns no insurance for an uninsured child without any enrollment, and not insured for one with an unpaid enrollment", async () => {
-    const never = await truthKeys(sql`status = 'UNINSURED' and not exists (select 1 from truth.records r where r.child_key = c.child_key and r.source = 'insurance.enrollment')`);
+    // A child never enrolled has no insurance record to place it in the insurance department's
+    // scope; an insurance officer reaches it through its hukou in the province.
+    const never = (await province.rows<{ child_key: string }>(sql`
+      select child_key from truth.children c
+      where status = 'UNINSURED' and hukou_region_code like '33%'
+        and not exists (select 1 from truth.records r where r.child_key = c.child_key and r.source = 'insurance.enrollment')
+        and exists (select 1 from truth.records r where r.child_key = c.child_key and r.source = 'household.person')
+      order by child_key`)).map((r) => r.child_key);
     const unpaid = await truthKeys(sql`status = 'UNINSURED' and exists (select 1 from truth.records r where r.child_key = c.child_key and r.source = 'insurance.enrollment')`);
     expect(never.length).toBeGreaterThan(5);
-    expect((await entities(never)).map((c) => c.insurance)).toEqual(never.map(() => null));
+    const officer = await headersFor({ subject: "test-insurance-officer-33", role: "insurance_officer", scope: { region: "33" } });
+    expect((await entities(never, officer)).map((c) => c.insurance)).toEqual(never.map(() => null));
     for (const child of await entities(unpaid)) expect(child.insurance?.insuredFor).toBe(false);
   });
 
@@ -77,8 +90,8 @@ describe.each(ENGINES)("Child.insurance on %s", (engine) => {
 
   it("pays a subsidised needy child's contribution by medical assistance under its category", async () => {
     const needy = await province.rows<{ child_key: string; needy_category: string }>(sql`
-      select child_key, needy_category from truth.children
-      where needy_category is not null and status in ('INSURED', 'DUPLICATE') and not ('NEEDY_WITHOUT_SUBSIDY' = any(reasons))
+      select child_key, needy_category from truth.children c
+      where needy_category is not null and status in ('INSURED', 'DUPLICATE') and not ('NEEDY_WITHOUT_SUBSIDY' = any(reasons)) and ${ENROLLED_IN_PROVINCE}
       order by child_key`);
     expect(needy.length).toBeGreaterThan(5);
     const children = await entities(needy.map((n) => n.child_key));
@@ -97,6 +110,7 @@ describe.each(ENGINES)("Child.insurance on %s", (engine) => {
       where c.needy_category is not null and exists (
         select 1 from truth.records r join insurance.enrollments e on e.record_id = r.record_id
         where r.child_key = c.child_key and r.source = 'insurance.enrollment' and e.id_number = c.id_number)
+        and ${ENROLLED_IN_PROVINCE}
       order by c.child_key`);
     expect(needy.length).toBeGreaterThan(5);
     const children = await entities(needy.map((n) => n.child_key));
@@ -131,9 +145,10 @@ describe.each(ENGINES)("Child.insurance on %s", (engine) => {
   });
 
   it("follows only the current links: an enrollment unlinked from the child is no longer its", async () => {
+    // Two enrollments in the province's areas: with one unlinked the child is still in scope.
     const [subject] = await province.rows<{ child_key: string; record_id: string }>(sql`
-      select r.child_key, min(r.record_id) as record_id from truth.records r
-      where r.source = 'insurance.enrollment' group by r.child_key having count(*) >= 2 order by r.child_key limit 1`);
+      select r.child_key, min(r.record_id) as record_id from truth.records r join insurance.enrollments e on e.record_id = r.record_id
+      where r.source = 'insurance.enrollment' and e.area_code like '33%' group by r.child_key having count(*) >= 2 order by r.child_key limit 1`);
     const childId = province.childIds.get(subject!.child_key)!;
     const recordIds = async () => {
       const [child] = await entities([subject!.child_key]);
@@ -148,12 +163,12 @@ describe.each(ENGINES)("Child.insurance on %s", (engine) => {
     }
   });
 
-  it("answers _entities for an unknown or malformed child id with no insurance", async () => {
+  it("answers _entities for an unknown or malformed child id with null, as for a child outside the scope", async () => {
     const result = await province.run(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Child { id insurance { insuredFor(coverageYear: 2026) } } } }`, {
       r: [{ __typename: "Child", id: "99999999" }, { __typename: "Child", id: "not-a-number" }],
     });
     expect(result.errors).toBeUndefined();
-    expect(result.data!._entities).toEqual([{ id: "99999999", insurance: null }, { id: "not-a-number", insurance: null }]);
+    expect(result.data!._entities).toEqual([null, null]);
   });
 
   it("refuses a coverage year that is not a calendar year, naming the argument", async () => {

@@ -15,7 +15,8 @@ export interface InsuranceProvince {
   database: TestDatabase;
   /** childKey → master child id. */
   childIds: Map<string, number>;
-  run(query: string, variables?: Record<string, unknown>): ReturnType<typeof executeSubgraph>;
+  /** Runs an operation as the insurance department's province-wide system, or as the viewer of `headers`. */
+  run(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): ReturnType<typeof executeSubgraph>;
   rows<T extends Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]>;
   /** Runs `fn` and returns how many SQL statements it sent, with its result. */
   counting<T>(fn: () => Promise<T>): Promise<{ statements: number; result: T }>;
@@ -27,10 +28,13 @@ export async function openInsuranceProvince(engine: Engine): Promise<InsurancePr
   const database = await openTestDatabase(engine, { onQuery: () => void (counting && statements++) });
   await generateProvince(database.db, { children: 1_500, seed: 5, asOf: AS_OF });
   const childIds = await linkFromTruth(database.db);
+  // Statistics, as a live database has them: without them the planner reckons every table holds
+  // one row and runs the row-scope `exists` over hub.child_scope once per candidate row (seconds).
+  await database.db.execute(sql`analyze`);
   return {
     database,
     childIds,
-    run: async (query, variables = {}) => executeSubgraph(insuranceSubgraph, database.db, query, variables, await departmentSystemHeaders("insurance")),
+    run: async (query, variables = {}, headers) => executeSubgraph(insuranceSubgraph, database.db, query, variables, headers ?? (await departmentSystemHeaders("insurance"))),
     rows: (query) => queryRows(database.db, query),
     async counting(fn) {
       statements = 0;
@@ -44,6 +48,15 @@ export async function openInsuranceProvince(engine: Engine): Promise<InsurancePr
     },
   };
 }
+
+/**
+ * A condition on a truth child `c`: it has an enrollment in one of the province's (33) areas,
+ * which is what places it in the row scope of the insurance department's province-wide system.
+ * Children enrolled only in their home province elsewhere are outside it (null through `_entities`).
+ */
+export const ENROLLED_IN_PROVINCE = sql`exists (
+  select 1 from truth.records r join insurance.enrollments e on e.record_id = r.record_id
+  where r.child_key = c.child_key and r.source = 'insurance.enrollment' and e.area_code like '33%')`;
 
 /** `_entities` representations for children by their truth keys. */
 export function childReps(province: InsuranceProvince, childKeys: readonly string[]) {

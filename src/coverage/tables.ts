@@ -1,0 +1,61 @@
+import { bigint, boolean, check, date, index, integer, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { divisionCode, oneOf } from "../db/columns.ts";
+import { hubSchema } from "../subgraphs/hub/tables.ts";
+import { COVERAGE_STATUSES, RESPONSIBLE_ACTORS } from "./types.ts";
+
+export const HUKOU_TYPES = ["LOCAL", "NON_LOCAL", "UNKNOWN"] as const;
+export type HukouType = (typeof HUKOU_TYPES)[number];
+
+/**
+ * Every child's coverage as of a date (a snapshot), maintained by src/coverage/store.ts:
+ * rebuilt whole for a date, refreshed for the children an import or a link change touches.
+ * The GraphQL answers (Child.coverage, coverageGaps, coverageSummary, newbornWatchlist) read
+ * only this table, so an aggregate over a province is one indexed scan, not a join of five
+ * departments.
+ */
+export const coverageStatus = hubSchema.table(
+  "coverage_status",
+  {
+    asOf: date("as_of", { mode: "string" }).notNull(),
+    childId: bigint("child_id", { mode: "number" }).notNull(),
+    coverageYear: integer("coverage_year").notNull(),
+    status: text("status").notNull(),
+    reasons: text("reasons").array().notNull(),
+    birthDate: date("birth_date", { mode: "string" }).notNull(),
+    /** Newborns without insurance: birth + the newborn window. */
+    deadline: date("deadline", { mode: "string" }),
+    codeWindowEndsOn: date("code_window_ends_on", { mode: "string" }),
+    waitingPeriodMonths: integer("waiting_period_months"),
+    /** Born in the coverage year and insured by an enrollment made within the newborn window. */
+    insuredWithinWindow: boolean("insured_within_window").notNull(),
+    residenceRegionCode: divisionCode("residence_region_code"),
+    hukouRegionCode: divisionCode("hukou_region_code"),
+    /** LOCAL, NON_LOCAL (hukou outside the province) or UNKNOWN (no hukou on record yet). */
+    hukouType: text("hukou_type").notNull(),
+    schoolCode: text("school_code"),
+    doctorCode: text("doctor_code"),
+    needyCategory: text("needy_category"),
+    responsibleActor: text("responsible_actor"),
+    responsibleCode: text("responsible_code"),
+    action: text("action"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.asOf, t.childId] }),
+    index("coverage_status_region_idx").on(t.asOf, t.residenceRegionCode),
+    index("coverage_status_school_idx").on(t.asOf, t.schoolCode),
+    index("coverage_status_doctor_idx").on(t.asOf, t.doctorCode),
+    index("coverage_status_deadline_idx").on(t.asOf, t.deadline),
+    index("coverage_status_child_idx").on(t.childId),
+    check("coverage_status_status_check", oneOf("status", COVERAGE_STATUSES)),
+    // NULL passes a CHECK: a child with nothing to do has no actor.
+    check("coverage_status_actor_check", oneOf("responsible_actor", RESPONSIBLE_ACTORS)),
+    check("coverage_status_hukou_type_check", oneOf("hukou_type", HUKOU_TYPES)),
+  ],
+);
+
+/** Which snapshots exist: a date is either fully built or absent, never half there. */
+export const coverageSnapshots = hubSchema.table("coverage_snapshots", {
+  asOf: date("as_of", { mode: "string" }).primaryKey(),
+  children: integer("children").notNull(),
+  builtAt: timestamp("built_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});

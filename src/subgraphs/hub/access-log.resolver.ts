@@ -1,0 +1,88 @@
+import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
+import { queryAuditLog, type AuditEntry } from "../../auth/audit.ts";
+import { Connection } from "../../graphql/connection.ts";
+import { badInput, parseChildId } from "../../graphql/errors.ts";
+import type { SubgraphContext } from "../../graphql/subgraph.ts";
+import type { HubLoaders } from "./loaders.ts";
+
+@ObjectType("AccessLogEntry", { description: "One request that read individual children's fields: who, as what, which children and fields, why." })
+export class AccessLogEntry {
+  @Field(() => String, { description: "When the request answered (ISO 8601, UTC)." })
+  at!: string;
+
+  @Field(() => String, { description: "The token subject who read." })
+  actor!: string;
+
+  @Field(() => String)
+  role!: string;
+
+  @Field(() => String, { description: "The token's scope as JSON, e.g. {\"region\":\"3301\"}." })
+  scope!: string;
+
+  @Field(() => String, { nullable: true, description: "The GraphQL operation name the client gave." })
+  operation!: string | null;
+
+  @Field(() => [ID], { description: "Master ids of the children whose fields were read." })
+  childIds!: string[];
+
+  @Field(() => [String], { description: "\"Type.field\" names read, e.g. Child.name." })
+  fields!: string[];
+
+  @Field(() => String, { nullable: true, description: "The X-Purpose header the client sent." })
+  purpose!: string | null;
+
+  @Field(() => String, { nullable: true })
+  requestId!: string | null;
+}
+
+@ObjectType("AccessLogConnection")
+class AccessLogConnection extends Connection("AccessLog", AccessLogEntry) {}
+
+/** The auditor's view of the append-only access log (src/auth/audit.ts). */
+@Resolver(() => AccessLogEntry)
+export class AccessLogResolver {
+  @Query(() => AccessLogConnection, { nullable: true, description: "The access log, newest first, by actor, child and time range [from, to)." })
+  async accessLog(
+    @Arg("actor", () => String, { nullable: true }) actor: string | null,
+    @Arg("childId", () => ID, { nullable: true }) childId: string | null,
+    @Arg("from", () => String, { nullable: true, description: "ISO 8601 instant, inclusive." }) from: string | null,
+    @Arg("to", () => String, { nullable: true, description: "ISO 8601 instant, exclusive." }) to: string | null,
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: SubgraphContext<HubLoaders>,
+  ): Promise<AccessLogConnection> {
+    // The policy table lets only the auditor here; the row scope says the same in the data layer.
+    if (ctx.viewer.role !== "auditor") return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: null };
+    const page = await queryAuditLog(ctx.db, {
+      actor,
+      childId: childId == null ? null : parseChildId(childId, "childId"),
+      from: instant(from, "from"),
+      to: instant(to, "to"),
+      first,
+      after,
+    });
+    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toEntry(e.node) })), totalCount: null };
+  }
+}
+
+function instant(value: string | null | undefined, argument: string): Date | null {
+  // type-graphql leaves an argument the client omitted undefined, not null.
+  if (value == null) return null;
+  const date = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(value.trim()) ? new Date(value.trim()) : new Date(NaN);
+  if (Number.isNaN(date.getTime())) throw badInput(argument, `must be an ISO 8601 date or instant such as "2026-11-24" or "2026-11-24T08:00:00Z", but got "${value}"`);
+  return date;
+}
+
+function toEntry(entry: AuditEntry): AccessLogEntry {
+  return {
+    at: entry.at.toISOString(),
+    actor: entry.actor,
+    role: entry.role,
+    scope: JSON.stringify(entry.scope ?? {}),
+    operation: entry.operation,
+    childIds: entry.childIds.map(String),
+    fields: entry.fields,
+    purpose: entry.purpose,
+    requestId: entry.requestId,
+  };
+}

@@ -1,0 +1,141 @@
+import { sql, type SQL } from "drizzle-orm";
+import { queryRows, type Db } from "../../db/client.ts";
+import { withinRegion } from "../../db/region.ts";
+import type { IsoDate } from "../../domain/dates.ts";
+import type { GroupCounts } from "../../coverage/summary.ts";
+import { COVERAGE_STATUSES } from "../../coverage/types.ts";
+
+/** A snapshot row as the resolvers need it. */
+export interface CoverageRow {
+  childId: number;
+  asOf: IsoDate;
+  coverageYear: number;
+  status: string;
+  reasons: string[];
+  deadline: IsoDate | null;
+  codeWindowEndsOn: IsoDate | null;
+  waitingPeriodMonths: number | null;
+  responsibleActor: string | null;
+  responsibleCode: string | null;
+  action: string | null;
+}
+
+const COLUMNS = sql`child_id, as_of::text, coverage_year, status, reasons, deadline::text, code_window_ends_on::text, waiting_period_months, responsible_actor, responsible_code, action`;
+
+type RawRow = {
+  child_id: number | string;
+  as_of: string;
+  coverage_year: number;
+  status: string;
+  reasons: string[] | string;
+  deadline: string | null;
+  code_window_ends_on: string | null;
+  waiting_period_months: number | null;
+  responsible_actor: string | null;
+  responsible_code: string | null;
+  action: string | null;
+};
+
+function toRow(r: RawRow): CoverageRow {
+  return {
+    childId: Number(r.child_id),
+    asOf: r.as_of,
+    coverageYear: r.coverage_year,
+    status: r.status,
+    reasons: typeof r.reasons === "string" ? parseTextArray(r.reasons) : r.reasons,
+    deadline: r.deadline,
+    codeWindowEndsOn: r.code_window_ends_on,
+    waitingPeriodMonths: r.waiting_period_months,
+    responsibleActor: r.responsible_actor,
+    responsibleCode: r.responsible_code,
+    action: r.action,
+  };
+}
+
+/** `{A,B}` as text (a driver that does not parse text[]): the reason codes hold no commas or quotes. */
+function parseTextArray(text: string): string[] {
+  const inner = text.replace(/^\{|\}$/g, "");
+  return inner === "" ? [] : inner.split(",");
+}
+
+/** The snapshot rows of these children: one statement per batch. */
+export async function coverageOf(db: Db, asOf: IsoDate, childIds: readonly number[]): Promise<CoverageRow[]> {
+  if (childIds.length === 0) return [];
+  const rows = await queryRows<RawRow>(db, sql`select ${COLUMNS} from hub.coverage_status where as_of = ${asOf} and child_id = any(${sql.param([...childIds])}::bigint[])`);
+  return rows.map(toRow);
+}
+
+/** A gap: any status but INSURED, or insured without the medical-assistance subsidy a needy child is owed. */
+const IS_GAP = sql`(status <> 'INSURED' or 'NEEDY_WITHOUT_SUBSIDY' = any(reasons))`;
+
+export interface GapQuery {
+  asOf: IsoDate;
+  region: string | null;
+  school: string | null;
+  status: string | null;
+  reason: string | null;
+  bornAfter: IsoDate | null;
+  bornBefore: IsoDate | null;
+  hukouType: string | null;
+  afterChildId: number | null;
+  limit: number;
+  /** The viewer's row scope over `child_id`. */
+  inScope: SQL;
+}
+
+/** Gaps in child id order (keyset), `limit + 1` of them. */
+export async function gaps(db: Db, q: GapQuery): Promise<CoverageRow[]> {
+  const conditions: SQL[] = [sql`as_of = ${q.asOf}`, IS_GAP, q.inScope];
+  if (q.region) conditions.push(withinRegion(sql.raw("residence_region_code"), q.region));
+  if (q.school) conditions.push(sql`school_code = ${q.school}`);
+  if (q.status) conditions.push(sql`status = ${q.status}`);
+  if (q.reason) conditions.push(sql`${q.reason} = any(reasons)`);
+  if (q.bornAfter) conditions.push(sql`birth_date >= ${q.bornAfter}`);
+  if (q.bornBefore) conditions.push(sql`birth_date <= ${q.bornBefore}`);
+  if (q.hukouType) conditions.push(sql`hukou_type = ${q.hukouType}`);
+  if (q.afterChildId !== null) conditions.push(sql`child_id > ${q.afterChildId}`);
+  const rows = await queryRows<RawRow>(db, sql`select ${COLUMNS} from hub.coverage_status where ${sql.join(conditions, sql` and `)} order by child_id limit ${q.limit + 1}`);
+  return rows.map(toRow);
+}
+
+/** Newborns still in their window whose deadline falls within `withinDays` of the as-of date, soonest first. */
+export async function watchlist(db: Db, q: { asOf: IsoDate; region: string | null; lastDay: IsoDate; after: { deadline: IsoDate; childId: number } | null; limit: number; inScope: SQL }): Promise<CoverageRow[]> {
+  const conditions: SQL[] = [sql`as_of = ${q.asOf}`, sql`status = 'NEWBORN_IN_WINDOW'`, sql`deadline <= ${q.lastDay}`, q.inScope];
+  if (q.region) conditions.push(withinRegion(sql.raw("residence_region_code"), q.region));
+  if (q.after) conditions.push(sql`(deadline, child_id) > (${q.after.deadline}::date, ${q.after.childId})`);
+  const rows = await queryRows<RawRow>(db, sql`select ${COLUMNS} from hub.coverage_status where ${sql.join(conditions, sql` and `)} order by deadline, child_id limit ${q.limit + 1}`);
+  return rows.map(toRow);
+}
+
+
+/**
+ * One aggregate statement over a snapshot: counts per group of `key` (a SQL expression over
+ * the row), for the children matching `where`. Read straight from the maintained table, so a
+ * province of a million children is one indexed scan.
+ */
+export async function groupCounts(db: Db, asOf: IsoDate, key: SQL, where: SQL): Promise<GroupCounts[]> {
+  const statusColumns = sql.join(
+    COVERAGE_STATUSES.map((s) => sql`count(*) filter (where status = ${s})::int as ${sql.raw(`"s_${s}"`)}`),
+    sql`, `,
+  );
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select ${key} as key, count(*)::int as children,
+          count(*) filter (where status in ('INSURED', 'DUPLICATE'))::int as insured,
+          count(*) filter (where extract(year from birth_date)::int = coverage_year)::int as newborns,
+          count(*) filter (where extract(year from birth_date)::int = coverage_year and status in ('INSURED', 'DUPLICATE'))::int as newborns_insured,
+          count(*) filter (where insured_within_window)::int as newborns_within_window,
+          ${statusColumns}
+        from hub.coverage_status where as_of = ${asOf} and ${where}
+        group by 1 order by 1 nulls last`,
+  );
+  return rows.map((r) => ({
+    key: r.key === null ? null : String(r.key).trim(),
+    children: Number(r.children),
+    insured: Number(r.insured),
+    newborns: Number(r.newborns),
+    newbornsInsured: Number(r.newborns_insured),
+    newbornsInsuredWithinWindow: Number(r.newborns_within_window),
+    byStatus: Object.fromEntries(COVERAGE_STATUSES.map((s) => [s, Number(r[`s_${s}`])])),
+  }));
+}

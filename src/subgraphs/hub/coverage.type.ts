@@ -1,0 +1,193 @@
+import { Directive, Field, Float, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { COVERAGE_STATUSES, GAP_REASONS, RESPONSIBLE_ACTORS } from "../../coverage/types.ts";
+import { HUKOU_TYPES } from "../../coverage/tables.ts";
+import { Connection } from "../../graphql/connection.ts";
+import { DateScalar } from "../../graphql/scalars.ts";
+import { Child } from "./child.type.ts";
+
+const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
+
+export const CoverageStatusEnum = asEnum(COVERAGE_STATUSES);
+registerEnumType(CoverageStatusEnum, { name: "CoverageStatus", description: "A child's insurance status for the coverage year of the as-of date." });
+export const GapReasonEnum = asEnum(GAP_REASONS);
+registerEnumType(GapReasonEnum, { name: "GapReason", description: "Why a child has, or risks, a gap." });
+export const ResponsibleActorEnum = asEnum(RESPONSIBLE_ACTORS);
+registerEnumType(ResponsibleActorEnum, { name: "ResponsibleActor", description: "Who should act on a gap." });
+export const HukouTypeEnum = asEnum(HUKOU_TYPES);
+registerEnumType(HukouTypeEnum, { name: "HukouType", description: "LOCAL: hukou in the province; NON_LOCAL: outside it; UNKNOWN: no hukou on record yet." });
+
+export enum CoverageGroupBy {
+  REGION = "REGION",
+  SCHOOL = "SCHOOL",
+  AGE_BAND = "AGE_BAND",
+  HUKOU_TYPE = "HUKOU_TYPE",
+  NEEDY_CATEGORY = "NEEDY_CATEGORY",
+}
+registerEnumType(CoverageGroupBy, {
+  name: "CoverageGroupBy",
+  description: "REGION groups one level below the region asked (province → prefectures → counties); AGE_BAND by 0, 1-2, 3-5, 6-11, 12-14, 15-17.",
+});
+
+@ObjectType("ChildCoverage", { description: "A child's insurance status as of a date, why, by when, and who should act." })
+export class ChildCoverage {
+  @Field(() => DateScalar)
+  asOf!: string;
+
+  @Field(() => Int)
+  coverageYear!: number;
+
+  @Field(() => CoverageStatusEnum)
+  status!: string;
+
+  @Field(() => [GapReasonEnum])
+  reasons!: string[];
+
+  @Field(() => DateScalar, { nullable: true, description: "Uninsured newborns: birth + the newborn window (90 days)." })
+  deadline!: string | null;
+
+  @Field(() => Int, { nullable: true, description: "Days from the as-of date to the deadline (negative when past)." })
+  daysLeft!: number | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "Children under one: the last day the newborn's insurance code can be used (birth + 180 days)." })
+  codeWindowEndsOn!: string | null;
+
+  @Field(() => Int, { nullable: true, description: "Months before benefits would start if enrolled now (0 for newborns); null when insured." })
+  waitingPeriodMonths!: number | null;
+
+  @Field(() => ResponsibleActorEnum, { nullable: true })
+  responsibleActor!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The school, doctor, coordination area or region that should act." })
+  responsibleCode!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The suggested action; null when there is nothing to do." })
+  action!: string | null;
+}
+
+@ObjectType("CoverageGap", { description: "A child with a gap, and the gap." })
+export class CoverageGap {
+  @Field(() => Child)
+  child!: Child;
+
+  @Field(() => ChildCoverage)
+  coverage!: ChildCoverage;
+}
+
+@ObjectType("CoverageGapConnection")
+export class CoverageGapConnection extends Connection("CoverageGap", CoverageGap) {}
+
+@InputType("CoverageGapFilter")
+export class CoverageGapFilter {
+  @Field(() => String, { nullable: true, description: "Residence region: a division code or prefix." })
+  region?: string | null;
+
+  @Field(() => String, { nullable: true, description: "A 10-digit school code." })
+  school?: string | null;
+
+  @Field(() => CoverageStatusEnum, { nullable: true })
+  status?: string | null;
+
+  @Field(() => GapReasonEnum, { nullable: true })
+  reason?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "Born on or after." })
+  bornAfter?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "Born on or before." })
+  bornBefore?: string | null;
+
+  @Field(() => HukouTypeEnum, { nullable: true })
+  hukouType?: string | null;
+}
+
+@ObjectType("StatusCount")
+export class StatusCount {
+  @Field(() => CoverageStatusEnum)
+  status!: string;
+
+  @Field(() => Int, { nullable: true, description: "Null when suppressed." })
+  count!: number | null;
+}
+
+@ObjectType("CoverageGroup", { description: "Counts and rates of one group. Cells of fewer than 5 children are suppressed for roles that may not see individuals." })
+export class CoverageGroup {
+  @Field(() => String, { nullable: true, description: "The group: a division code, school code, age band, hukou type or needy category; null for children without one." })
+  key!: string | null;
+
+  @Field(() => String, { nullable: true, description: "A readable name for the key, when there is one (region names)." })
+  label!: string | null;
+
+  @Field(() => Boolean, { description: "True when the counts are withheld because the group is too small." })
+  suppressed!: boolean;
+
+  @Field(() => Int, { nullable: true })
+  children!: number | null;
+
+  @Field(() => Int, { nullable: true, description: "INSURED and DUPLICATE (insured, twice)." })
+  insured!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  insuredRate!: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Children born in the coverage year." })
+  newborns!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  newbornsInsured!: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Newborns insured in their year of birth (target ≥ 80%)." })
+  newbornInsuredRate!: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Newborns insured by an enrollment made within the newborn window." })
+  newbornsInsuredWithinWindow!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  newbornWithinWindowRate!: number | null;
+
+  @Field(() => [StatusCount])
+  statusCounts!: StatusCount[];
+}
+
+@ObjectType("PolicyTargets", { description: "The policy's targets, beside the figures they judge." })
+export class PolicyTargets {
+  @Field(() => Float, { description: "Overall coverage of children (≥ 95%)." })
+  overallInsuredRate!: number;
+
+  @Field(() => Float, { description: "Newborns insured in their year of birth (≥ 80%)." })
+  newbornInsuredRate!: number;
+
+  @Field(() => Int, { description: "Days after birth within which a newborn's enrollment covers it from birth." })
+  newbornWindowDays!: number;
+}
+
+@ObjectType("CoverageSummary")
+export class CoverageSummary {
+  @Field(() => DateScalar)
+  asOf!: string;
+
+  @Field(() => Int)
+  coverageYear!: number;
+
+  @Field(() => String, { description: "The region summarised, as its significant prefix." })
+  region!: string;
+
+  @Field(() => CoverageGroupBy)
+  groupBy!: CoverageGroupBy;
+
+  @Field(() => CoverageGroup, { description: "Every child of the region in the caller's scope." })
+  total!: CoverageGroup;
+
+  @Field(() => [CoverageGroup])
+  groups!: CoverageGroup[];
+
+  @Field(() => PolicyTargets)
+  targets!: PolicyTargets;
+}
+
+/** The hub's view of a school: the coverage of its students. */
+@Directive('@key(fields: "code")')
+@ObjectType("School")
+export class HubSchool {
+  @Field(() => String)
+  code!: string;
+}
