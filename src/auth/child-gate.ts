@@ -21,7 +21,10 @@ export interface RowAccess {
   visible(childIds: readonly number[]): Promise<number[]>;
   /** Whether a department record (or the container listing them) sits inside the scope. */
   placeInScope(place: RecordPlace): boolean;
-  /** A SQL condition: the child id `childId` is inside the scope (for list queries). */
+  /**
+   * A SQL condition: the child id `childId` is inside the scope (for list queries). Pass a
+   * qualified column (`s.child_id`): a bare `child_id` would bind to the scope view's own column.
+   */
   childCondition(childId: SQL): SQL;
   /**
    * A SQL condition for aggregates (ROW_SCOPES[role].statistics): children resident in the

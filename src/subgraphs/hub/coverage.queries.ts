@@ -79,7 +79,7 @@ export interface GapQuery {
   hukouType: string | null;
   afterChildId: number | null;
   limit: number;
-  /** The viewer's row scope over `child_id`. */
+  /** The viewer's row scope over `s.child_id` (the snapshot row's alias is `s`). */
   inScope: SQL;
 }
 
@@ -94,7 +94,7 @@ export async function gaps(db: Db, q: GapQuery): Promise<CoverageRow[]> {
   if (q.bornBefore) conditions.push(sql`birth_date <= ${q.bornBefore}`);
   if (q.hukouType) conditions.push(sql`hukou_type = ${q.hukouType}`);
   if (q.afterChildId !== null) conditions.push(sql`child_id > ${q.afterChildId}`);
-  const rows = await queryRows<RawRow>(db, sql`select ${COLUMNS} from hub.coverage_status where ${sql.join(conditions, sql` and `)} order by child_id limit ${q.limit + 1}`);
+  const rows = await queryRows<RawRow>(db, sql`select ${COLUMNS} from hub.coverage_status s where ${sql.join(conditions, sql` and `)} order by child_id limit ${q.limit + 1}`);
   return rows.map(toRow);
 }
 
@@ -103,7 +103,7 @@ export async function watchlist(db: Db, q: { asOf: IsoDate; region: string | nul
   const conditions: SQL[] = [sql`as_of = ${q.asOf}`, sql`status = 'NEWBORN_IN_WINDOW'`, sql`deadline <= ${q.lastDay}`, q.inScope];
   if (q.region) conditions.push(withinRegion(sql.raw("residence_region_code"), q.region));
   if (q.after) conditions.push(sql`(deadline, child_id) > (${q.after.deadline}::date, ${q.after.childId})`);
-  const rows = await queryRows<RawRow>(db, sql`select ${COLUMNS} from hub.coverage_status where ${sql.join(conditions, sql` and `)} order by deadline, child_id limit ${q.limit + 1}`);
+  const rows = await queryRows<RawRow>(db, sql`select ${COLUMNS} from hub.coverage_status s where ${sql.join(conditions, sql` and `)} order by deadline, child_id limit ${q.limit + 1}`);
   return rows.map(toRow);
 }
 

@@ -95,7 +95,8 @@ export class CoverageResolver {
       hukouType: f.hukouType ?? null,
       afterChildId: page.after === null ? null : parseChildId(page.after, "after"),
       limit: page.limit,
-      inScope: ctx.rows.childCondition(sql.raw("child_id")),
+      // Qualified: inside the scope subquery a bare child_id would be the view's own column.
+      inScope: ctx.rows.childCondition(sql.raw("s.child_id")),
     });
     return toPage(rows, page.limit, (r) => r.childId, toGap);
   }
@@ -119,7 +120,7 @@ export class CoverageResolver {
       lastDay: addDays(date, withinDays),
       after: page.after === null ? null : watchCursor(page.after, after ?? ""),
       limit: page.limit,
-      inScope: ctx.rows.childCondition(sql.raw("child_id")),
+      inScope: ctx.rows.childCondition(sql.raw("s.child_id")),
     });
     return toPage(rows, page.limit, (r) => `${r.deadline}:${r.childId}`, toGap);
   }

@@ -1,0 +1,218 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AuthenticatedViewer } from "../../src/auth/viewer.ts";
+import { buildSnapshot } from "../../src/coverage/store.ts";
+import { queryRows } from "../../src/db/client.ts";
+import { addDays, daysBetween } from "../../src/domain/dates.ts";
+import { headersFor } from "../kit/auth.ts";
+import { ENGINES } from "../kit/database.ts";
+import { startTestHub, type TestHub } from "../kit/gateway.ts";
+
+const AS_OF = "2026-06-30";
+
+interface TruthChild extends Record<string, unknown> {
+  child_key: string;
+  status: string;
+  reasons: string[];
+  birth_date: string;
+  residence_region_code: string | null;
+  school_code: string | null;
+  doctor_code: string | null;
+}
+
+/**
+ * The coverage engine through the gateway: the maintained snapshot agrees with the generator's
+ * truth for every child, and every query (Child.coverage, coverageGaps, coverageSummary,
+ * newbornWatchlist, School.coverage) answers from it within the caller's scope.
+ */
+describe.each(ENGINES)("coverage through the gateway on %s", (engine) => {
+  let hub: TestHub;
+  let truth: TruthChild[];
+  const idOf = (key: string) => hub.childIds.get(key)!;
+  const officer: AuthenticatedViewer = { subject: "officer-33", role: "insurance_officer", scope: { region: "33" } };
+  const analyst: AuthenticatedViewer = { subject: "analyst-33", role: "analyst", scope: { region: "33" } };
+
+  beforeAll(async () => {
+    hub = await startTestHub(engine, { children: 1_500, seed: 44, asOf: AS_OF });
+    truth = await queryRows<TruthChild>(
+      hub.database.db,
+      sql`select child_key, status, reasons, birth_date::text, residence_region_code, school_code, doctor_code from truth.children c
+          where exists (select 1 from truth.records r where r.child_key = c.child_key) order by child_key`,
+    );
+    await buildSnapshot(hub.database.db, AS_OF);
+  }, 180_000);
+  afterAll(async () => hub?.close());
+
+  const run = async (viewer: AuthenticatedViewer, query: string, variables: Record<string, unknown> = {}) => hub.gateway.execute(query, variables, await headersFor(viewer));
+
+  it("keeps a snapshot row for every child that agrees with the truth's status and reasons", async () => {
+    const rows = await queryRows<{ child_id: number | string; status: string; reasons: string[] }>(hub.database.db, sql`select child_id, status, reasons from hub.coverage_status where as_of = ${AS_OF}`);
+    const byId = new Map(rows.map((r) => [Number(r.child_id), r]));
+    const wrong = truth.filter((t) => {
+      const row = byId.get(idOf(t.child_key));
+      return !row || row.status !== t.status || [...row.reasons].join(",") !== t.reasons.join(",");
+    });
+    expect(wrong.map((t) => t.child_key)).toEqual([]);
+    expect(rows.length).toBe(truth.length);
+  });
+
+  it("answers Child.coverage with the status, reasons, deadline and days left", async () => {
+    const sample = truth.filter((t) => t.status.startsWith("NEWBORN")).slice(0, 10).concat(truth.slice(0, 20));
+    const query = `{ ${sample.map((t, i) => `c${i}: child(id: "${idOf(t.child_key)}") { coverage(asOf: "${AS_OF}") { status reasons deadline daysLeft codeWindowEndsOn action } }`).join(" ")} }`;
+    const result = await run(officer, query);
+    expect(result.errors).toBeUndefined();
+    sample.forEach((t, i) => {
+      const coverage = (result.data![`c${i}`] as { coverage: Record<string, unknown> }).coverage;
+      expect(coverage.status).toBe(t.status);
+      expect(coverage.reasons).toEqual(t.reasons);
+      if (t.status.startsWith("NEWBORN")) {
+        expect(coverage.deadline).toBe(addDays(t.birth_date, 90));
+        expect(coverage.daysLeft).toBe(daysBetween(AS_OF, addDays(t.birth_date, 90)));
+        expect(coverage.action).toEqual(expect.any(String));
+      }
+    });
+  });
+
+  it("sums coverageSummary by prefecture exactly as the truth counts, with the policy targets beside it", async () => {
+    const result = await run(officer, `{ coverageSummary(region: "33", groupBy: REGION, asOf: "${AS_OF}") { region total { children insured insuredRate } groups { key label children insured suppressed statusCounts { status count } } targets { overallInsuredRate newbornInsuredRate newbornWindowDays } } }`);
+    expect(result.errors).toBeUndefined();
+    const summary = result.data!.coverageSummary as { total: { children: number; insured: number }; groups: { key: string; label: string; children: number; insured: number; statusCounts: { status: string; count: number }[] }[]; targets: Record<string, number> };
+    const want = new Map<string, { children: number; insured: number; uninsured: number }>();
+    for (const t of truth) {
+      if (!t.residence_region_code?.startsWith("33")) continue;
+      const key = `${t.residence_region_code.slice(0, 4)}00`;
+      const g = want.get(key) ?? { children: 0, insured: 0, uninsured: 0 };
+      g.children += 1;
+      if (t.status === "INSURED" || t.status === "DUPLICATE") g.insured += 1;
+      if (t.status === "UNINSURED") g.uninsured += 1;
+      want.set(key, g);
+    }
+    expect(summary.groups.map((g) => [g.key, g.children, g.insured, g.statusCounts.find((s) => s.status === "UNINSURED")!.count])).toEqual(
+      [...want].sort((a, b) => a[0].localeCompare(b[0])).map(([k, g]) => [k, g.children, g.insured, g.uninsured]),
+    );
+    expect(summary.groups.every((g) => typeof g.label === "string" && g.label.endsWith("市"))).toBe(true);
+    expect(summary.total.children).toBe([...want.values()].reduce((a, g) => a + g.children, 0));
+    expect(summary.targets).toEqual({ overallInsuredRate: 0.95, newbornInsuredRate: 0.8, newbornWindowDays: 90 });
+  });
+
+  it("suppresses small cells for the analyst, and only for roles without individual access", async () => {
+    type Group = { key: string | null; suppressed: boolean; children: number | null; insured: number | null; statusCounts: { count: number | null }[] };
+    let suppressed = 0;
+    for (const groupBy of ["SCHOOL", "NEEDY_CATEGORY", "AGE_BAND"]) {
+      const query = `{ coverageSummary(region: "33", groupBy: ${groupBy}, asOf: "${AS_OF}") { groups { key suppressed children insured statusCounts { count } } } }`;
+      const shown = ((await run(analyst, query)).data!.coverageSummary as { groups: Group[] }).groups;
+      const full = ((await run(officer, query)).data!.coverageSummary as { groups: Group[] }).groups;
+      expect(full.some((g) => g.suppressed)).toBe(false);
+      expect(shown.map((g) => g.key)).toEqual(full.map((g) => g.key));
+      shown.forEach((g, i) => {
+        const truthful = full[i]!;
+        if (truthful.children! < 5) {
+          suppressed += 1;
+          expect(g).toMatchObject({ suppressed: true, children: null, insured: null });
+        } else {
+          expect(g).toMatchObject({ suppressed: false, children: truthful.children, insured: truthful.insured });
+        }
+        // No visible status count singles out one to four children.
+        g.statusCounts.forEach((c, k) => {
+          const count = truthful.statusCounts[k]!.count!;
+          if (!g.suppressed && count > 0 && count < 5) {
+            suppressed += 1;
+            expect(c.count).toBeNull();
+          } else if (!g.suppressed) expect(c.count).toBe(count);
+        });
+      });
+    }
+    expect(suppressed).toBeGreaterThan(0);
+    const refused = await run(analyst, `{ coverageGaps(asOf: "${AS_OF}") { edges { node { child { id } } } } }`);
+    expect(refused.errors?.map((e) => e.extensions?.code)).toContain("FORBIDDEN");
+  });
+
+  it("lists coverageGaps by status and reason, every page, exactly the truth's children", async () => {
+    const uninsured = truth.filter((t) => t.status === "UNINSURED").map((t) => idOf(t.child_key)).sort((a, b) => a - b);
+    const seen: number[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const result = await run(officer, `query($after: String) { coverageGaps(filter: { status: UNINSURED }, asOf: "${AS_OF}", first: 7, after: $after) { edges { node { child { id } coverage { status } } } pageInfo { hasNextPage endCursor } } }`, { after });
+      expect(result.errors).toBeUndefined();
+      const page = result.data!.coverageGaps as { edges: { node: { child: { id: string }; coverage: { status: string } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+      for (const e of page.edges) {
+        expect(e.node.coverage.status).toBe("UNINSURED");
+        seen.push(Number(e.node.child.id));
+      }
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(uninsured);
+    const byReason = await run(officer, `{ coverageGaps(filter: { reason: NO_SCHOOL_RECORD }, asOf: "${AS_OF}", first: 500) { edges { node { child { id } coverage { reasons status } } } } }`);
+    const nodes = (byReason.data!.coverageGaps as { edges: { node: { coverage: { reasons: string[]; status: string } } }[] }).edges.map((e) => e.node.coverage);
+    expect(nodes.length).toBe(truth.filter((t) => t.reasons.includes("NO_SCHOOL_RECORD") && (t.status !== "INSURED" || t.reasons.includes("NEEDY_WITHOUT_SUBSIDY"))).length);
+    for (const n of nodes) expect(n.reasons).toContain("NO_SCHOOL_RECORD");
+  });
+
+  it("gives a school administrator the gaps and the coverage of their own school only", async () => {
+    const counts = new Map<string, number>();
+    for (const t of truth) if (t.school_code) counts.set(t.school_code, (counts.get(t.school_code) ?? 0) + 1);
+    const [school, other] = [...counts].sort((a, b) => b[1] - a[1]).map(([code]) => code);
+    const admin: AuthenticatedViewer = { subject: "teacher", role: "school_admin", scope: { schools: [school!] } };
+    const students = truth.filter((t) => t.school_code === school);
+    const result = await run(admin, `{ coverageGaps(asOf: "${AS_OF}", first: 500) { edges { node { child { id } coverage { status action } } } }
+      mine: school(code: "${school}") { coverage(asOf: "${AS_OF}") { children insured } }
+      theirs: school(code: "${other}") { coverage(asOf: "${AS_OF}") { children } } }`);
+    expect(result.errors).toBeUndefined();
+    const gapIds = (result.data!.coverageGaps as { edges: { node: { child: { id: string } } }[] }).edges.map((e) => Number(e.node.child.id));
+    const ownIds = new Set(students.map((t) => idOf(t.child_key)));
+    for (const id of gapIds) expect(ownIds.has(id)).toBe(true);
+    expect(gapIds.length).toBe(students.filter((t) => t.status !== "INSURED" || t.reasons.includes("NEEDY_WITHOUT_SUBSIDY")).length);
+    expect((result.data!.mine as { coverage: { children: number } }).coverage.children).toBe(students.length);
+    expect((result.data!.theirs as { coverage: { children: number } }).coverage.children).toBe(0);
+  });
+
+  it("puts on a family doctor's newborn watchlist only their own patients, soonest deadline first", async () => {
+    const newborns = truth.filter((t) => t.status === "NEWBORN_IN_WINDOW" && t.doctor_code);
+    const doctor = newborns[0]?.doctor_code;
+    if (!doctor) throw new Error("the province has no contracted newborn in its window: pick another seed");
+    const viewer: AuthenticatedViewer = { subject: "dr", role: "family_doctor", scope: { doctor } };
+    const result = await run(viewer, `{ newbornWatchlist(withinDays: 90, asOf: "${AS_OF}") { edges { node { child { id } coverage { deadline daysLeft } } } } }`);
+    expect(result.errors).toBeUndefined();
+    const nodes = (result.data!.newbornWatchlist as { edges: { node: { child: { id: string }; coverage: { deadline: string; daysLeft: number } } }[] }).edges.map((e) => e.node);
+    const want = newborns.filter((t) => t.doctor_code === doctor).map((t) => idOf(t.child_key));
+    expect(nodes.map((n) => Number(n.child.id)).sort((a, b) => a - b)).toEqual(want.sort((a, b) => a - b));
+    expect(nodes.map((n) => n.coverage.deadline)).toEqual([...nodes.map((n) => n.coverage.deadline)].sort());
+    for (const n of nodes) expect(n.coverage.daysLeft).toBeLessThanOrEqual(90);
+  });
+
+  it("builds the picture of another date on first use, and names bad arguments", async () => {
+    const result = await run(officer, `{ coverageSummary(region: "33", groupBy: AGE_BAND, asOf: "2025-12-31") { asOf coverageYear groups { key } } }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.coverageSummary).toMatchObject({ asOf: "2025-12-31", coverageYear: 2025 });
+    const snapshots = await queryRows<{ as_of: string }>(hub.database.db, sql`select as_of::text from hub.coverage_snapshots order by as_of`);
+    expect(snapshots.map((s) => s.as_of)).toEqual(["2025-12-31", AS_OF]);
+    const badRegion = await run(officer, `{ coverageSummary(region: "339999", groupBy: REGION) { region } }`);
+    expect(badRegion.errors?.[0]?.message).toMatch(/^region: /);
+    const badDays = await run(officer, `{ newbornWatchlist(withinDays: -1) { edges { cursor } } }`);
+    expect(badDays.errors?.[0]?.message).toMatch(/withinDays: must be a whole number of days/);
+    const badDate = await run(officer, `{ coverageSummary(region: "33", groupBy: REGION, asOf: "2026-02-30") { region } }`);
+    expect(badDate.errors?.[0]?.extensions?.code).toBeDefined();
+  });
+
+  it("re-assesses the children a split and its undo touch, in every snapshot", async () => {
+    // A child with a birth certificate and other records: split the certificate off to a new child.
+    const [row] = await queryRows<{ child_id: number | string; record_id: string }>(
+      hub.database.db,
+      sql`select l.child_id, l.record_id from hub.links l where l.source = 'health.birth_certificate' and l.unlinked_at is null
+          and (select count(*) from hub.links o where o.child_id = l.child_id and o.unlinked_at is null) >= 3 order by l.child_id limit 1`,
+    );
+    const childId = Number(row!.child_id);
+    const snapshotRows = () => queryRows<{ child_id: number | string; as_of: string }>(hub.database.db, sql`select child_id, as_of::text from hub.coverage_status where child_id >= ${childId} and (child_id = ${childId} or child_id > ${Math.max(...hub.childIds.values())}) order by as_of, child_id`);
+    const split = await run(officer, `mutation { splitChild(childId: "${childId}", records: [{ source: HEALTH_BIRTH_CERTIFICATE, recordId: "${row!.record_id}" }]) { eventId child { id } } }`);
+    expect(split.errors).toBeUndefined();
+    const { eventId, child } = split.data!.splitChild as { eventId: string; child: { id: string } };
+    const newId = Number(child.id);
+    expect(newId).not.toBe(childId);
+    // Both snapshots (the two dates built above) now hold the new child, assessed from its one record.
+    expect((await snapshotRows()).map((r) => [r.as_of, Number(r.child_id)])).toEqual([["2025-12-31", childId], ["2025-12-31", newId], [AS_OF, childId], [AS_OF, newId]]);
+    const undone = await run(officer, `mutation { undoChildEvent(eventId: "${eventId}") { eventId } }`);
+    expect(undone.errors).toBeUndefined();
+    expect((await snapshotRows()).map((r) => [r.as_of, Number(r.child_id)])).toEqual([["2025-12-31", childId], [AS_OF, childId]]);
+  });
+});
