@@ -19,7 +19,14 @@ export async function insertBatched<T extends Table>(
   db: Db,
   table: T,
   rows: readonly T["$inferInsert"][],
-  options: { rowsPerStatement?: number } = {},
+  options: {
+    rowsPerStatement?: number;
+    /**
+     * An upsert: rows whose `conflictColumn` (a unique column, such as record_id) already exists
+     * are updated in place (every column given, and updated_at when the table has it).
+     */
+    updateOnConflict?: { conflictColumn: string };
+  } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const perStatement = options.rowsPerStatement ?? ROWS_PER_STATEMENT;
@@ -56,8 +63,17 @@ export async function insertBatched<T extends Table>(
         .join(", "),
     );
     const aliases = sql.raw(keys.map((_, i) => `c${i}`).join(", "));
-    await db.execute(sql`insert into ${target} (${columnList}) select ${selectList} from unnest(${sql.join(arrays, sql`, `)}) as u(${aliases})`);
+    const upsert = options.updateOnConflict ? onConflictUpdate(columns, keys, options.updateOnConflict.conflictColumn) : sql``;
+    await db.execute(sql`insert into ${target} (${columnList}) select ${selectList} from unnest(${sql.join(arrays, sql`, `)}) as u(${aliases})${upsert}`);
   }
+}
+
+function onConflictUpdate(columns: Record<string, Column>, keys: readonly string[], conflictColumn: string) {
+  const conflict = columns[conflictColumn];
+  if (!conflict) throw new Error(`updateOnConflict: ${conflictColumn} is not a column of the table`);
+  const set = keys.filter((k) => k !== conflictColumn).map((k) => `"${columns[k]!.name}" = excluded."${columns[k]!.name}"`);
+  if (columns.updatedAt && !keys.includes("updatedAt")) set.push(`"${columns.updatedAt.name}" = now()`);
+  return sql.raw(` on conflict ("${conflict.name}") do update set ${set.join(", ")}`);
 }
 
 function arrayLiteral(values: readonly unknown[]): string {

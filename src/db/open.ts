@@ -16,7 +16,7 @@ export async function openMigratedDatabase(config: Config, options: DatabaseOpti
 }
 
 /** Every schema the hub or its generator creates: dropped together by `seed --reset`. */
-const ALL_SCHEMAS = ["household", "health", "education", "insurance", "hub", "audit", "truth", "drizzle"];
+const ALL_SCHEMAS = ["household", "health", "education", "insurance", "hub", "audit", "ingest", "truth", "drizzle"];
 
 export async function dropEverything(database: Database): Promise<void> {
   for (const schema of ALL_SCHEMAS) await database.db.execute(sql.raw(`drop schema if exists ${schema} cascade`));

@@ -9,3 +9,4 @@ export * from "../subgraphs/insurance/tables.ts";
 export * from "../subgraphs/hub/tables.ts";
 export * from "../auth/audit.tables.ts";
 export * from "../coverage/tables.ts";
+export * from "../ingest/tables.ts";

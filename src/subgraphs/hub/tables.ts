@@ -44,6 +44,8 @@ export const links = hubSchema.table(
   (t) => [
     uniqueIndex("links_current_record_key").on(t.source, t.recordId).where(sql`unlinked_at is null`),
     index("links_child_idx").on(t.childId),
+    // Closed links only (few): which children an incremental link just moved records away from.
+    index("links_unlinked_at_idx").on(t.unlinkedAt).where(sql`unlinked_at is not null`),
     check("links_source_check", oneOf("source", SOURCE_KINDS)),
     check("links_rule_check", oneOf("rule", LINK_RULES)),
   ],

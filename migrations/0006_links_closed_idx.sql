@@ -1,0 +1,1 @@
+CREATE INDEX "links_unlinked_at_idx" ON "hub"."links" USING btree ("unlinked_at") WHERE unlinked_at is not null;

@@ -1,0 +1,114 @@
+import { sql } from "drizzle-orm";
+import { refreshCoverage } from "../coverage/store.ts";
+import { queryRows, type Db } from "../db/client.ts";
+import { linkRecords } from "../linkage/index.ts";
+import { parseRow, type RawRow, type RecordKind } from "./kind.ts";
+import { writeRecords, type ValidRecord } from "./write.ts";
+
+/** One refused value of one row. `index` is the row's position in the batch (or its line in a file). */
+export interface RejectedRow {
+  index: number;
+  recordId: string | null;
+  field: string;
+  message: string;
+}
+
+/** The answer to a batch: how many rows were new, changed, identical, and every refusal. */
+export interface IngestReport {
+  accepted: number;
+  updated: number;
+  unchanged: number;
+  rejectedRows: number;
+  rejected: RejectedRow[];
+  /** Master children whose links or coverage this batch changed. */
+  touchedChildren: number;
+}
+
+export interface IngestOptions {
+  /** The index of the first row (a file's line number of it); rows count up from there. */
+  firstIndex?: number;
+  /** Who sent it, for the link history. */
+  actor?: string;
+}
+
+/**
+ * Ingests one batch of one kind as ONE transaction: valid rows are written (new, changed or
+ * identical by record id), the linkage re-decides only the blocks of the records that changed,
+ * and the coverage of the children whose links changed is assessed again. Invalid rows are
+ * reported, field by field, and never stop the valid ones. When this returns, everything it
+ * reports is committed; if the process dies before, nothing of the batch is (run it again).
+ *
+ *   await ingestBatch(db, studentRegistrationKind, rows) // { accepted: 98, updated: 0, unchanged: 0, rejectedRows: 2, rejected: [{ index: 7, field: "id_number", message: "…" }, …] }
+ */
+export async function ingestBatch(db: Db, kind: RecordKind, rows: readonly RawRow[], options: IngestOptions = {}): Promise<IngestReport> {
+  const first = options.firstIndex ?? 0;
+  const rejected: RejectedRow[] = [];
+  const valid: ValidRecord[] = [];
+  const seen = new Map<string, number>();
+  rows.forEach((raw, i) => {
+    const index = first + i;
+    const parsed = parseRow(kind, raw);
+    if (!parsed.ok) {
+      const recordId = typeof raw.record_id === "string" && raw.record_id.trim() !== "" ? raw.record_id.trim() : null;
+      for (const e of parsed.errors) rejected.push({ index, recordId, field: e.field, message: e.message });
+      return;
+    }
+    const earlier = seen.get(parsed.recordId);
+    if (earlier !== undefined) {
+      rejected.push({ index, recordId: parsed.recordId, field: "record_id", message: `${parsed.recordId} already appears at ${earlier} in this batch; send each record once per batch` });
+      return;
+    }
+    seen.set(parsed.recordId, index);
+    valid.push({ recordId: parsed.recordId, values: parsed.values });
+  });
+
+  const { outcome, touched } = await db.transaction(async (txn) => {
+    const tx = txn as unknown as Db;
+    const outcome = await writeRecords(tx, kind, valid);
+    const changed = [...outcome.inserted, ...outcome.updated];
+    let touched: number[] = [];
+    if (kind.linkSource && changed.length > 0) {
+      const [{ last }] = (await queryRows<{ last: number | string }>(tx, sql`select coalesce(max(id), 0) as last from hub.links`)) as [{ last: number | string }];
+      await linkRecords(tx, changed.map((recordId) => ({ source: kind.linkSource!, recordId })), { actor: options.actor ?? `ingest:${kind.department}` });
+      touched = await childrenChangedInThisTransaction(tx, Number(last));
+    } else if (changed.length > 0) {
+      // Schools, sites, doctors, areas: their children's residence or scope may follow them.
+      touched = await childrenOfPlaces(tx, kind, changed);
+    }
+    await refreshCoverage(tx, touched);
+    return { outcome, touched };
+  });
+  return {
+    accepted: outcome.inserted.length,
+    updated: outcome.updated.length,
+    unchanged: outcome.unchanged.length,
+    rejectedRows: new Set(rejected.map((r) => r.index)).size,
+    rejected,
+    touchedChildren: touched.length,
+  };
+}
+
+/**
+ * Every child whose links this transaction opened (ids after `lastLinkBefore`) or closed
+ * (`now()` is the transaction's start time, and every link closed in it carries that instant;
+ * the partial index on closed links finds them).
+ */
+async function childrenChangedInThisTransaction(db: Db, lastLinkBefore: number): Promise<number[]> {
+  const rows = await queryRows<{ child_id: number | string }>(
+    db,
+    sql`select child_id from hub.links where id > ${lastLinkBefore} union select child_id from hub.links where unlinked_at = now()`,
+  );
+  return rows.map((r) => Number(r.child_id));
+}
+
+/** Children placed by a changed school (their residence and school follow the school's region). */
+async function childrenOfPlaces(db: Db, kind: RecordKind, recordIds: readonly string[]): Promise<number[]> {
+  if (kind.name !== "education.school") return [];
+  const rows = await queryRows<{ child_id: number | string }>(
+    db,
+    sql`select distinct l.child_id from education.schools sc join education.student_registrations s on s.school_code = sc.school_code
+        join hub.links l on l.source = 'education.student' and l.record_id = s.record_id and l.unlinked_at is null
+        where sc.record_id = any(${sql.param([...recordIds])}::text[])`,
+  );
+  return rows.map((r) => Number(r.child_id));
+}

@@ -1,0 +1,17 @@
+import type { Department } from "../../auth/viewer.ts";
+import type { RecordKind } from "../kind.ts";
+import { schoolKind, studentRegistrationKind } from "./education.ts";
+
+/**
+ * Every kind of record a department may send, by name ("education.student_registration").
+ * Files, GraphQL batches and the README's column tables all come from these definitions.
+ */
+export const RECORD_KINDS: readonly RecordKind[] = [schoolKind, studentRegistrationKind];
+
+export function recordKind(name: string): RecordKind | undefined {
+  return RECORD_KINDS.find((k) => k.name === name);
+}
+
+export function kindsOf(department: Department): RecordKind[] {
+  return RECORD_KINDS.filter((k) => k.department === department);
+}
