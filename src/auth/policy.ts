@@ -71,6 +71,26 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     mergeChildren:                            "A   .   .   .   .   A   .   . | .     .     .     .",
     splitChild:                               "A   .   .   .   .   A   .   . | .     .     .     .",
     undoChildEvent:                           "A   .   .   .   .   A   .   . | .     .     .     .",
+    // Ingestion (#7): each department's own system submits its own department's records; nobody else writes them.
+    submitHouseholdRecords:                   ".   .   .   .   .   .   .   . | A     .     .     .",
+    submitHealthRecords:                      ".   .   .   .   .   .   .   . | .     A     .     .",
+    submitEducationRecords:                   ".   .   .   .   .   .   .   . | .     .     A     .",
+    submitInsuranceRecords:                   ".   .   .   .   .   .   .   . | .     .     .     A",
+  },
+  // What a submitted batch did: read by whichever department system sent it (a value type shared by the four subgraphs).
+  IngestReport: {
+    accepted:                                 ".   .   .   .   .   .   .   . | A     A     A     A",
+    updated:                                  ".   .   .   .   .   .   .   . | A     A     A     A",
+    unchanged:                                ".   .   .   .   .   .   .   . | A     A     A     A",
+    rejectedRows:                             ".   .   .   .   .   .   .   . | A     A     A     A",
+    rejected:                                 ".   .   .   .   .   .   .   . | A     A     A     A",
+    touchedChildren:                          ".   .   .   .   .   .   .   . | A     A     A     A",
+  },
+  RejectedRow: {
+    index:                                    ".   .   .   .   .   .   .   . | A     A     A     A",
+    recordId:                                 ".   .   .   .   .   .   .   . | A     A     A     A",
+    field:                                    ".   .   .   .   .   .   .   . | A     A     A     A",
+    message:                                  ".   .   .   .   .   .   .   . | A     A     A     A",
   },
 
   // ── the shared child (owned by the hub, extended by every department) ──────────────────────

@@ -27,6 +27,11 @@ export interface IngestReport {
 export interface IngestOptions {
   /** The index of the first row (a file's line number of it); rows count up from there. */
   firstIndex?: number;
+  /**
+   * Each row's index, when they do not count up one by one: a file's line numbers (a quoted CSV
+   * record can span lines; unreadable lines never reach the batch). Overrides `firstIndex`.
+   */
+  rowIndexes?: readonly number[];
   /** Who sent it, for the link history. */
   actor?: string;
 }
@@ -46,7 +51,7 @@ export async function ingestBatch(db: Db, kind: RecordKind, rows: readonly RawRo
   const valid: ValidRecord[] = [];
   const seen = new Map<string, number>();
   rows.forEach((raw, i) => {
-    const index = first + i;
+    const index = options.rowIndexes?.[i] ?? first + i;
     const parsed = parseRow(kind, raw);
     if (!parsed.ok) {
       const recordId = typeof raw.record_id === "string" && raw.record_id.trim() !== "" ? raw.record_id.trim() : null;

@@ -71,3 +71,18 @@ export const studentNumber: FieldParser = (raw) => {
 
 /** Money in fen (分), a whole number. */
 export const fen = integer(0, 100_000_000);
+
+export const hospitalCode = pattern(/^H\d{8}$/, 'a hospital code like "H33010601" (H, the county code, 2 digits)');
+export const householdNumber = pattern(/^\d{8,20}$/, "a household number (户号) of 8 to 20 digits");
+export const residencePermitNumber = pattern(/^[A-Z0-9]{6,30}$/, "a residence permit number of 6 to 30 capital letters and digits");
+export const vaccineCode = pattern(/^[A-Za-z0-9+-]{1,20}$/, 'a vaccine code like "HepB" or "DTaP" (1–20 letters, digits, "+" or "-")');
+export const insuranceTypeCode = pattern(/^\d{3}$/, 'a 3-digit insurance type (险种) code like "390"');
+
+/** A month and day without a year ("09-01"): when a yearly window opens or closes. 02-29 is allowed. */
+export const monthDay: FieldParser = (raw) => {
+  const match = /^(\d{2})-(\d{2})$/.exec(raw);
+  const days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  const month = match ? Number(match[1]) : 0;
+  const day = match ? Number(match[2]) : 0;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days[month - 1]! ? ok(raw) : bad(`must be a month and day like 09-01, but got ${shown(raw)}`);
+};

@@ -10,7 +10,7 @@ import { startTestHub, type TestHub } from "../kit/gateway.ts";
 const AS_OF = "2026-06-30";
 
 /** A registration as a school system would send it: the file's column names, text values. */
-function asSent(r: Record<string, unknown>): Record<string, string> {
+function asSent(r: Record<string, unknown>) {
   return {
     record_id: String(r.record_id),
     student_number: String(r.student_number),
@@ -29,7 +29,7 @@ function asSent(r: Record<string, unknown>): Record<string, string> {
 
 describe.each(ENGINES)("ingesting a batch on %s", (engine) => {
   let hub: TestHub;
-  let sent: Record<string, string>[];
+  let sent: ReturnType<typeof asSent>[];
 
   beforeAll(async () => {
     hub = await startTestHub(engine, { children: 400, seed: 9, asOf: AS_OF });

@@ -27,8 +27,8 @@ export const studentRegistrationKind: RecordKind = {
   description: "One student's registration (学籍) at a school for one school year.",
   columns: [
     { name: "record_id", property: "recordId", required: true, parse: recordIdText, description: "The department's own id for the record.", example: "STU-000001" },
-    { name: "student_number", property: "studentNumber", required: true, parse: studentNumber, description: "G + ID number, J + an ID-style code, or a temporary L number.", example: "G330106201501010015" },
-    { name: "id_number", property: "idNumber", required: false, parse: idNumber, description: "Resident ID number (18 characters), when the student has one.", example: "330106201501010015" },
+    { name: "student_number", property: "studentNumber", required: true, parse: studentNumber, description: "G + ID number, J + an ID-style code, or a temporary L number.", example: "G330106201501010014" },
+    { name: "id_number", property: "idNumber", required: false, parse: idNumber, description: "Resident ID number (18 characters), when the student has one.", example: "330106201501010014" },
     { name: "name", property: "name", required: true, parse: text(50), description: "The student's name.", example: "王小明" },
     { name: "sex", property: "sex", required: true, parse: oneOf(SEXES), description: "M or F.", example: "M" },
     { name: "birth_date", property: "birthDate", required: true, parse: isoDate, description: "YYYY-MM-DD.", example: "2015-01-01" },

@@ -7,10 +7,11 @@ import { BirthCertificateResolver, ImmunizationRecordResolver } from "./records.
 import { healthReferences } from "./health.reference.ts";
 import { PatientResolver } from "./patient.resolver.ts";
 import { VaccinationSiteResolver } from "./vaccination-site.resolver.ts";
+import { healthSubmitResolvers } from "./submit.resolver.ts";
 
 function buildSchema() {
   return buildFederatedSchema(
-    { resolvers: [HealthChildResolver, BirthCertificateResolver, ImmunizationRecordResolver, VaccinationSiteResolver, FamilyDoctorResolver, PatientResolver] },
+    { resolvers: [HealthChildResolver, BirthCertificateResolver, ImmunizationRecordResolver, VaccinationSiteResolver, FamilyDoctorResolver, PatientResolver, ...healthSubmitResolvers] },
     healthReferences,
   );
 }

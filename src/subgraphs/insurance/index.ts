@@ -7,6 +7,7 @@ import { EnrollmentResolver } from "./enrollment.resolver.ts";
 import { InsuranceChild } from "./insurance.type.ts";
 import { createInsuranceLoaders, type InsuranceLoaders } from "./loaders.ts";
 import { toArea } from "./mapping.ts";
+import { insuranceSubmitResolvers } from "./submit.resolver.ts";
 
 /** Medical insurance: resident enrollments per coverage year and area, contributions, assistance. */
 export const insuranceSubgraph: SubgraphModule<InsuranceLoaders> = {
@@ -14,7 +15,7 @@ export const insuranceSubgraph: SubgraphModule<InsuranceLoaders> = {
   buildSchema: () =>
     buildFederatedSchema(
       // Child is reached only through `_entities`: without orphanedTypes type-graphql leaves it out.
-      { resolvers: [InsuranceChildResolver, ChildInsuranceResolver, EnrollmentResolver, CoordinationAreaResolver], orphanedTypes: [InsuranceChild] },
+      { resolvers: [InsuranceChildResolver, ChildInsuranceResolver, EnrollmentResolver, CoordinationAreaResolver, ...insuranceSubmitResolvers], orphanedTypes: [InsuranceChild] },
       {
         ...childReference,
         CoordinationArea: {

@@ -1,0 +1,249 @@
+import { createReadStream } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+import { CsvError } from "csv-parse";
+import { parse as parseCsv } from "csv-parse/sync";
+import type { RawRow, RecordKind } from "./kind.ts";
+
+/**
+ * Reading a department file into rows, one physical line at a time (constant memory), each row
+ * tagged with the line number it starts on. A line that cannot be read (broken CSV quoting, a
+ * line of NDJSON that is not JSON) becomes an `unreadable` item with its line number, and the
+ * reading goes on with the next line: one bad line never costs the rest of the file.
+ */
+export type FileFormat = "csv" | "ndjson";
+export const FILE_FORMATS: readonly FileFormat[] = ["csv", "ndjson"];
+
+/** A row as the file holds it (column name → text), or a line that is not a row at all. */
+export type FileItem =
+  | { kind: "row"; line: number; row: RawRow }
+  | { kind: "unreadable"; line: number; field: string; message: string };
+
+/** The `field` of a rejection that concerns the whole line rather than one column. */
+export const WHOLE_LINE = "(line)";
+
+/** The file itself cannot be imported (not one bad row: e.g. a header that names no known columns). */
+export class ImportFileError extends Error {
+  override name = "ImportFileError";
+}
+
+export interface ReadOptions {
+  /**
+   * How many lines one quoted CSV field may span. A quote that stays open longer is taken for an
+   * unterminated quote: its line is reported and reading resumes on the next line (RFC 4180
+   * allows line breaks in quoted fields, so some span is needed; without a limit one stray quote
+   * would swallow the rest of the file).
+   */
+  maxRecordLines?: number;
+  /** Called with the bytes read so far, after each block of the file. */
+  onBytes?: (bytes: number) => void;
+}
+
+/**
+ * The items of a file, in file order, in blocks (one block per read of the file, so the
+ * consumer's `await` between blocks is what holds the reading back).
+ *
+ *   for await (const block of readFileItems("students.csv", "csv", studentRegistrationKind)) …
+ *   // [{ kind: "row", line: 2, row: { record_id: "S-1", … } }, { kind: "unreadable", line: 3, field: "(line)", message: "…" }, …]
+ */
+export function readFileItems(path: string, format: FileFormat, kind: RecordKind, options: ReadOptions = {}): AsyncGenerator<FileItem[]> {
+  const lines = readLines(path, options.onBytes);
+  switch (format) {
+    case "csv":
+      return csvItems(lines, kind, options.maxRecordLines ?? 50);
+    case "ndjson":
+      return ndjsonItems(lines);
+    default: {
+      const unknown: never = format;
+      throw new ImportFileError(`format must be one of ${FILE_FORMATS.join(", ")}, but got "${String(unknown)}"`);
+    }
+  }
+}
+
+interface Line {
+  number: number;
+  text: string;
+}
+
+/** Physical lines (LF or CRLF), numbered from 1, a UTF-8 byte order mark dropped. */
+async function* readLines(path: string, onBytes?: (bytes: number) => void): AsyncGenerator<Line[]> {
+  const decoder = new StringDecoder("utf8");
+  let partial = "";
+  let number = 0;
+  let bytes = 0;
+  const split = (text: string, final: boolean): Line[] => {
+    const parts = (partial + text).split("\n");
+    partial = final ? "" : parts.pop()!;
+    if (final && parts.at(-1) === "") parts.pop();
+    return parts.map((t) => {
+      number++;
+      const stripped = t.endsWith("\r") ? t.slice(0, -1) : t;
+      return { number, text: number === 1 && stripped.startsWith("\uFEFF") ? stripped.slice(1) : stripped };
+    });
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+    bytes += (chunk as Buffer).length;
+    const lines = split(decoder.write(chunk as Buffer), false);
+    onBytes?.(bytes);
+    if (lines.length > 0) yield lines;
+  }
+  const rest = split(decoder.end(), true);
+  if (rest.length > 0) yield rest;
+}
+
+async function* ndjsonItems(lines: AsyncGenerator<Line[]>): AsyncGenerator<FileItem[]> {
+  for await (const block of lines) {
+    const items: FileItem[] = [];
+    for (const { number, text } of block) {
+      if (text.trim() === "") continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        items.push({ kind: "unreadable", line: number, field: WHOLE_LINE, message: `is not valid JSON (${(error as Error).message}); NDJSON holds one JSON object per line` });
+        continue;
+      }
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        items.push({ kind: "unreadable", line: number, field: WHOLE_LINE, message: `must be one JSON object per line, but got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}` });
+        continue;
+      }
+      items.push({ kind: "row", line: number, row: value as RawRow });
+    }
+    if (items.length > 0) yield items;
+  }
+}
+
+/**
+ * RFC 4180 records from lines. A record ends at the first line break outside quotes; since a
+ * quote inside a quoted field is doubled, that is where the quotes seen so far are even in
+ * number. The candidate record is then parsed by csv-parse; when its quoting is broken and it
+ * spans several lines, only its FIRST line is blamed and reading resumes on the second (the
+ * lines after a stray quote are usually good rows that the open quote swallowed).
+ */
+async function* csvItems(lines: AsyncGenerator<Line[]>, kind: RecordKind, maxRecordLines: number): AsyncGenerator<FileItem[]> {
+  let header: string[] | null = null;
+  const pending: Line[] = [];
+
+  /** Takes as many records off `pending` as are complete; at the end of the file, all of them. */
+  const drain = (final: boolean): FileItem[] => {
+    const items: FileItem[] = [];
+    let head = 0;
+    while (head < pending.length) {
+      if (pending[head]!.text.trim() === "") {
+        head++;
+        continue;
+      }
+      let quotes = 0;
+      let end = -1;
+      for (let i = head; i < pending.length && i < head + maxRecordLines; i++) {
+        quotes += countQuotes(pending[i]!.text);
+        if (quotes % 2 === 0) {
+          end = i;
+          break;
+        }
+      }
+      if (end < 0) {
+        // The quote is still open: wait for more lines, unless the span is already too long.
+        if (!final && pending.length - head < maxRecordLines) break;
+        items.push(unreadable(pending[head]!.number, quotingProblem(pending[head]!.text, ` (within ${maxRecordLines} lines)`)));
+        head++;
+        continue;
+      }
+      const first = pending[head]!;
+      const text = end === head ? first.text : pending.slice(head, end + 1).map((l) => l.text).join("\n");
+      const parsed = parseRecord(text);
+      if (!parsed.ok && parsed.quoting && end > head) {
+        items.push(unreadable(first.number, quotingProblem(first.text, "")));
+        head++;
+        continue;
+      }
+      head = end + 1;
+      if (!parsed.ok) {
+        items.push(unreadable(first.number, parsed.message));
+        continue;
+      }
+      if (header === null) {
+        header = checkHeader(parsed.fields, kind, first.number);
+        continue;
+      }
+      if (parsed.fields.length !== header.length) {
+        items.push(unreadable(first.number, `has ${parsed.fields.length} fields, but the header has ${header.length} (${header.join(",")})`));
+        continue;
+      }
+      const row: Record<string, string> = {};
+      for (let i = 0; i < header.length; i++) row[header[i]!] = parsed.fields[i]!;
+      items.push({ kind: "row", line: first.number, row });
+    }
+    pending.splice(0, head);
+    return items;
+  };
+
+  for await (const block of lines) {
+    pending.push(...block);
+    const items = drain(false);
+    if (items.length > 0) yield items;
+  }
+  const items = drain(true);
+  if (header === null) throw new ImportFileError("the file is empty: a CSV file starts with a header line naming its columns");
+  if (items.length > 0) yield items;
+}
+
+const QUOTING_RULE = 'a quote inside a field must be doubled and the whole field quoted, as in "a ""b"" c"';
+
+/** What is wrong with the quoting of a line that starts a record which never ends well. */
+function quotingProblem(text: string, span: string): string {
+  const alone = parseRecord(text);
+  return !alone.ok && !alone.message.startsWith("has a quote that is never closed") ? alone.message : `has a quote that is never closed${span}; ${QUOTING_RULE}`;
+}
+
+function unreadable(line: number, message: string): FileItem {
+  return { kind: "unreadable", line, field: WHOLE_LINE, message };
+}
+
+function countQuotes(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) n++;
+  return n;
+}
+
+type ParsedRecord = { ok: true; fields: string[] } | { ok: false; quoting: boolean; message: string };
+
+function parseRecord(text: string): ParsedRecord {
+  // Without a quote, RFC 4180 fields are the text between commas: most lines of a department
+  // export, and ten times cheaper than a parser per record.
+  if (!text.includes('"')) return { ok: true, fields: text.split(",") };
+  try {
+    const records = parseCsv(text, { relax_column_count: true, skip_empty_lines: false }) as string[][];
+    if (records.length !== 1) return { ok: false, quoting: true, message: `is not one CSV record (${records.length} found)` };
+    return { ok: true, fields: records[0]! };
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    switch (error.code) {
+      case "INVALID_OPENING_QUOTE":
+        return { ok: false, quoting: true, message: `has a quote inside an unquoted field (field ${Number(error.column ?? 0) + 1}); ${QUOTING_RULE}` };
+      case "CSV_INVALID_CLOSING_QUOTE":
+      case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
+        return { ok: false, quoting: true, message: `has text after the closing quote of field ${Number(error.column ?? 0) + 1}; ${QUOTING_RULE}` };
+      case "CSV_QUOTE_NOT_CLOSED":
+        return { ok: false, quoting: true, message: `has a quote that is never closed; ${QUOTING_RULE}` };
+      default:
+        return { ok: false, quoting: false, message: `is not valid CSV: ${error.message}` };
+    }
+  }
+}
+
+/** The header names the kind's columns: every required one, nothing unknown, nothing twice. */
+function checkHeader(fields: string[], kind: RecordKind, line: number): string[] {
+  const names = fields.map((f) => f.normalize("NFKC").trim().toLowerCase());
+  const known = new Set(kind.columns.map((c) => c.name));
+  const problems: string[] = [];
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) problems.push(`names columns that ${kind.name} does not have: ${unknown.map((n) => JSON.stringify(n)).join(", ")}`);
+  const twice = names.filter((n, i) => names.indexOf(n) !== i);
+  if (twice.length > 0) problems.push(`names a column twice: ${[...new Set(twice)].join(", ")}`);
+  const missing = kind.columns.filter((c) => c.required && !names.includes(c.name)).map((c) => c.name);
+  if (missing.length > 0) problems.push(`lacks required columns: ${missing.join(", ")}`);
+  if (problems.length > 0) {
+    throw new ImportFileError(`the header (line ${line}) ${problems.join("; ")}. ${kind.name} has the columns ${kind.columns.map((c) => c.name).join(",")}`);
+  }
+  return names;
+}
