@@ -45,24 +45,154 @@ export interface BlockKey {
  */
 export function blockingKeys(r: RecordFeatures): BlockKey[] {
   const keys: BlockKey[] = [];
-  for (const id of r.idNumbers) keys.push({ kind: "ID", key: `ID${id}` });
-  if (r.birthDate && r.sex && r.name && r.name.given.length > 0) {
-    const given = [...r.name.given];
-    const first = canonicalCharacter(given[0]!);
-    const last = canonicalCharacter(given[given.length - 1]!);
-    const base = `DSS${r.birthDate}|${r.sex}|${r.name.surname}|`;
-    keys.push({ kind: "DSS", key: `${base}${first}` });
-    if (given.length > 1) keys.push({ kind: "DSS", key: `${base}~${last}` });
-  }
-  for (const id of r.guardianIdNumbers) keys.push({ kind: "GID", key: `GID${id}` });
-  for (const phone of r.guardianPhones) keys.push({ kind: "PHONE", key: `PHONE${phone}` });
+  eachBlockingKey(r, (kind, value) => keys.push({ kind, key: `${kind}${value}` }));
   return keys;
+}
+
+/**
+ * The blocking keys of one record as kind and value, the value without its kind's prefix: an
+ * ID number, guardian ID number or phone is then the record's own string (no new string per
+ * key, and its hash already computed), which is how the engine builds its blocks.
+ *
+ * @example eachBlockingKey(features, (kind, value) => console.log(kind, value))
+ * // ID 330106201903150134, DSS 2019-03-15|M|王|子, DSS 2019-03-15|M|王|~轩, PHONE 13800001234
+ */
+export function eachBlockingKey(r: RecordFeatures, emit: (kind: BlockKind, value: string) => void): void {
+  for (const id of r.idNumbers) emit("ID", id);
+  const given = r.name?.given;
+  if (r.birthDate && r.sex && given) {
+    // The first and last characters by code point (a rare character is two UTF-16 units).
+    const first = String.fromCodePoint(given.codePointAt(0)!);
+    const base = `${r.birthDate}|${r.sex}|${r.name!.surname}|`;
+    emit("DSS", `${base}${canonicalCharacter(first)}`);
+    if (given.length > first.length) {
+      const low = given.charCodeAt(given.length - 1);
+      const lastLength = low >= 0xdc00 && low <= 0xdfff && given.length >= 2 ? 2 : 1;
+      emit("DSS", `${base}~${canonicalCharacter(given.slice(given.length - lastLength))}`);
+    }
+  }
+  for (const id of r.guardianIdNumbers) emit("GID", id);
+  for (const phone of r.guardianPhones) emit("PHONE", phone);
 }
 
 /** A block that was not compared because it held more groups than its kind's cap. */
 export interface SkippedBlock {
   kind: BlockKind;
   size: number;
+}
+
+const KIND_CODES: readonly BlockKind[] = ["ID", "DSS", "GID", "PHONE"];
+
+/**
+ * Every candidate pair of groups from the blocks, each pair once, passed to `visit` as
+ * (smaller index, larger index) in order of the smaller, then of the block that first joined
+ * them. Returns how many pairs were visited. See candidatePairs for the rules; this is the
+ * form the engine uses, since a province's pairs never need to sit in memory together.
+ *
+ * Blocks are numbered as they open and laid out flat (offsets into one Int32Array, both ways:
+ * block → groups and group → blocks), and a pair is recognised as seen with one mark per group
+ * rather than a set of pairs: millions of small arrays and a hash set of pair numbers cost more
+ * in garbage collection and hashing than the comparisons themselves.
+ *
+ * @example
+ * eachCandidatePair(3, (g, emit) => emit("PHONE", "13800001234"), () => true, (a, b) => console.log(a, b))
+ * // 0 1, 0 2, 1 2 → { pairs: 3, skipped: [], blocks: 1 }
+ */
+export function eachCandidatePair(
+  groupCount: number,
+  keysOfGroup: (group: number, emit: (kind: BlockKind, value: string) => void) => void,
+  isProbe: (group: number) => boolean,
+  visit: (a: number, b: number) => void,
+): { pairs: number; skipped: SkippedBlock[]; blocks: number } {
+  // One map per kind: values of different kinds never meet (a guardian's ID number is no
+  // child's ID number block), without a prefixed copy of every value.
+  const blockOf = KIND_CODES.map(() => new Map<string, number>());
+  let blockCount = 0;
+  let blockKind = new Uint8Array(1 << 16);
+  let lastGroup = new Int32Array(1 << 16);
+  // (group, block) memberships in the order met.
+  let memberGroup = new Int32Array(1 << 16);
+  let memberBlock = new Int32Array(1 << 16);
+  let members = 0;
+  const grow = <A extends Int32Array | Uint8Array>(a: A): A => {
+    const next = new (a.constructor as new (n: number) => A)(a.length * 2);
+    next.set(a);
+    return next;
+  };
+  let g = 0;
+  let probes = true;
+  const emit = (kind: BlockKind, value: string) => {
+    const code = KIND_CODES.indexOf(kind);
+    const map = blockOf[code]!;
+    let block = map.get(value);
+    if (block === undefined) {
+      if (!probes) return;
+      block = blockCount++;
+      map.set(value, block);
+      if (block === blockKind.length) {
+        blockKind = grow(blockKind);
+        lastGroup = grow(lastGroup);
+      }
+      blockKind[block] = code;
+      lastGroup[block] = -1;
+    }
+    if (lastGroup[block] === g) return; // a key a group holds twice
+    lastGroup[block] = g;
+    if (members === memberGroup.length) {
+      memberGroup = grow(memberGroup);
+      memberBlock = grow(memberBlock);
+    }
+    memberGroup[members] = g;
+    memberBlock[members++] = block;
+  };
+  for (probes of [true, false]) {
+    for (g = 0; g < groupCount; g++) if (isProbe(g) === probes) keysOfGroup(g, emit);
+  }
+  for (const map of blockOf) map.clear();
+
+  // Block → its groups, in the order they joined (probes first, each by index).
+  const blockStart = new Int32Array(blockCount + 1);
+  for (let m = 0; m < members; m++) blockStart[memberBlock[m]! + 1]!++;
+  for (let b = 0; b < blockCount; b++) blockStart[b + 1]! += blockStart[b]!;
+  const blockGroups = new Int32Array(members);
+  const fill = blockStart.slice(0, blockCount);
+  for (let m = 0; m < members; m++) blockGroups[fill[memberBlock[m]!]!++] = memberGroup[m]!;
+
+  // Blocks that make pairs: two groups or more, within the kind's cap. Oversized ones are
+  // reported in the order they opened.
+  const usable = new Uint8Array(blockCount);
+  const skipped: SkippedBlock[] = [];
+  for (let b = 0; b < blockCount; b++) {
+    const size = blockStart[b + 1]! - blockStart[b]!;
+    if (size < 2) continue;
+    const kind = KIND_CODES[blockKind[b]!]!;
+    if (size > BLOCK_CAPS[kind]) skipped.push({ kind, size });
+    else usable[b] = 1;
+  }
+
+  // Group → its usable blocks.
+  const groupStart = new Int32Array(groupCount + 1);
+  for (let m = 0; m < members; m++) if (usable[memberBlock[m]!]) groupStart[memberGroup[m]! + 1]!++;
+  for (let g = 0; g < groupCount; g++) groupStart[g + 1]! += groupStart[g]!;
+  const groupBlocks = new Int32Array(groupStart[groupCount]!);
+  const at = groupStart.slice(0, groupCount);
+  for (let m = 0; m < members; m++) if (usable[memberBlock[m]!]) groupBlocks[at[memberGroup[m]!]!++] = memberBlock[m]!;
+
+  const seenBy = new Int32Array(groupCount).fill(-1);
+  let pairs = 0;
+  for (let a = 0; a < groupCount; a++) {
+    for (let k = groupStart[a]!; k < groupStart[a + 1]!; k++) {
+      const b = groupBlocks[k]!;
+      for (let j = blockStart[b]!; j < blockStart[b + 1]!; j++) {
+        const other = blockGroups[j]!;
+        if (other <= a || seenBy[other] === a) continue;
+        seenBy[other] = a;
+        pairs++;
+        visit(a, other);
+      }
+    }
+  }
+  return { pairs, skipped, blocks: blockCount };
 }
 
 /**
@@ -85,39 +215,12 @@ export function candidatePairs(
   isProbe: (group: number) => boolean,
   skip: (a: number, b: number) => boolean,
 ): { pairs: [number, number][]; skipped: SkippedBlock[]; blocks: number } {
-  const blocks = new Map<string, { kind: BlockKind; groups: number[] }>();
-  for (const probes of [true, false]) {
-    for (let g = 0; g < groupCount; g++) {
-      if (isProbe(g) !== probes) continue;
-      for (const { kind, key } of keysOfGroup(g)) {
-        let block = blocks.get(key);
-        if (!block) {
-          if (!probes) continue;
-          blocks.set(key, (block = { kind, groups: [] }));
-        }
-        if (block.groups[block.groups.length - 1] !== g) block.groups.push(g);
-      }
-    }
-  }
-  const seen = new Set<number>();
   const pairs: [number, number][] = [];
-  const skipped: SkippedBlock[] = [];
-  for (const { kind, groups } of blocks.values()) {
-    if (groups.length < 2) continue;
-    if (groups.length > BLOCK_CAPS[kind]) {
-      skipped.push({ kind, size: groups.length });
-      continue;
-    }
-    for (let i = 0; i < groups.length; i++) {
-      for (let j = i + 1; j < groups.length; j++) {
-        const a = Math.min(groups[i]!, groups[j]!);
-        const b = Math.max(groups[i]!, groups[j]!);
-        const id = a * groupCount + b;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        if (!skip(a, b)) pairs.push([a, b]);
-      }
-    }
-  }
-  return { pairs, skipped, blocks: blocks.size };
+  const emitAll = (group: number, emit: (kind: BlockKind, value: string) => void) => {
+    for (const { kind, key } of keysOfGroup(group)) emit(kind, key);
+  };
+  const { skipped, blocks } = eachCandidatePair(groupCount, emitAll, isProbe, (a, b) => {
+    if (!skip(a, b)) pairs.push([a, b]);
+  });
+  return { pairs, skipped, blocks };
 }

@@ -1,5 +1,5 @@
 import type { LinkRule } from "../db/enums.ts";
-import { blockingKeys, candidatePairs, type BlockKey, type SkippedBlock } from "./blocking.ts";
+import { eachBlockingKey, eachCandidatePair, type BlockKind, type SkippedBlock } from "./blocking.ts";
 import { mergeProfiles, profileOf } from "./profile.ts";
 import { noMergeReason } from "./rules.ts";
 import { AMBIGUITY_MARGIN, compareProfiles, LINK_THRESHOLD, REVIEW_THRESHOLD, scoreLevels, type FieldLevels } from "./score.ts";
@@ -87,11 +87,12 @@ function disjoint(a: readonly string[] | undefined, b: readonly string[] | undef
   return !!a && !!b && a.length > 0 && b.length > 0 && !a.some((x) => b.includes(x));
 }
 
-function concatInto(into: (string[] | undefined)[], to: number, from: number): void {
-  const extra = into[from];
-  if (!extra) return;
-  const target = into[to] ?? (into[to] = []);
-  for (const v of extra) if (!target.includes(v)) target.push(v);
+/** Both lists' values once each, in order; undefined when neither has any. */
+function union(a: readonly string[] | undefined, b: readonly string[] | undefined): string[] | undefined {
+  if (!a || a.length === 0) return b && b.length > 0 ? [...b] : undefined;
+  const out = [...a];
+  if (b) for (const v of b) if (!out.includes(v)) out.push(v);
+  return out;
 }
 
 /**
@@ -124,21 +125,35 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
 
   // 1. Exact links.
   const uf = new UnionFind(n);
-  const ids: (string[] | undefined)[] = new Array(n);
-  const bcs: (string[] | undefined)[] = new Array(n);
+  // A root's trusted ID numbers and birth certificate numbers. Only roots that joined others
+  // hold a list of their own; a lone record's are read off the record (no list per record: a
+  // province's records would make millions of them, kept to the end of the run).
+  const joinedIds: (string[] | undefined)[] = new Array(n);
+  const joinedBcs: (string[] | undefined)[] = new Array(n);
+  const idsOf = (root: number): string[] | undefined => {
+    const joined = joinedIds[root];
+    if (joined) return joined;
+    const r = records[root]!;
+    if (!r.trustedIdNumber) return undefined;
+    // A trusted number is among the record's valid ones; alone, that list is the one to share.
+    return r.idNumbers.length === 1 && r.idNumbers[0] === r.trustedIdNumber ? r.idNumbers : [r.trustedIdNumber];
+  };
+  const bcsOf = (root: number): string[] | undefined => {
+    const joined = joinedBcs[root];
+    if (joined) return joined;
+    const bc = records[root]!.birthCertificateNumber;
+    return bc ? [bc] : undefined;
+  };
   const pins: (number[] | undefined)[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const r = records[i]!;
-    if (r.trustedIdNumber) ids[i] = [r.trustedIdNumber];
-    if (r.birthCertificateNumber) bcs[i] = [r.birthCertificateNumber];
     const child = pinned?.[i];
     if (child != null) pins[i] = [child];
   }
   const joinRoots = (ra: number, rb: number) => {
     const root = uf.join(ra, rb);
     const other = root === ra ? rb : ra;
-    concatInto(ids, root, other);
-    concatInto(bcs, root, other);
+    joinedIds[root] = union(idsOf(root), idsOf(other));
+    joinedBcs[root] = union(bcsOf(root), bcsOf(other));
     const p = pins[other];
     if (p) {
       const target = pins[root] ?? (pins[root] = []);
@@ -174,7 +189,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
       const ra = uf.find(first);
       const rb = uf.find(i);
       if (ra === rb) continue;
-      if (disjoint(ids[ra], ids[rb]) || disjoint(bcs[ra], bcs[rb]) || pinsConflict(pins[ra], pins[rb])) {
+      if (disjoint(idsOf(ra), idsOf(rb)) || disjoint(bcsOf(ra), bcsOf(rb)) || pinsConflict(pins[ra], pins[rb])) {
         flagged.add(i);
         continue;
       }
@@ -207,7 +222,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   for (let g = 0; g < groupCount; g++) {
     const root = uf.find(firstOf(g));
     groupPins[g] = pins[root];
-    groupIds[g] = ids[root];
+    groupIds[g] = idsOf(root);
   }
   let groupFresh: Uint8Array | null = null;
   if (fresh) {
@@ -215,21 +230,18 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
     for (let i = 0; i < n; i++) if (fresh[i]) groupFresh[groupOf[i]!] = 1;
   }
   const profiles: (Profile | undefined)[] = new Array(groupCount);
-  const profile = (g: number) => profiles[g] ?? (profiles[g] = profileOf(Array.from(members.at(g), (i) => records[i]!)));
+  // A lone record's profile only points at the record's own values: cheaper made again than
+  // kept (millions of kept profiles would be old-generation objects for the collector to trace).
+  const profile = (g: number) => {
+    const size = offsets[g + 1]! - offsets[g]!;
+    if (size === 1) return profileOf([records[flat[offsets[g]!]!]!]);
+    return profiles[g] ?? (profiles[g] = profileOf(Array.from(members.at(g), (i) => records[i]!)));
+  };
 
   // 3. Blocking and comparison.
-  const keysOfGroup = (g: number): BlockKey[] => {
-    const m = members.at(g);
-    if (m.length === 1) return blockingKeys(records[m[0]!]!);
-    const seen = new Set<string>();
-    const keys: BlockKey[] = [];
-    for (const i of m) for (const k of blockingKeys(records[i]!)) if (!seen.has(k.key)) (seen.add(k.key), keys.push(k));
-    return keys;
+  const keysOfGroup = (g: number, emit: (kind: BlockKind, value: string) => void) => {
+    for (let k = offsets[g]!; k < offsets[g + 1]!; k++) eachBlockingKey(records[flat[k]!]!, emit);
   };
-  const { pairs, skipped, blocks } = candidatePairs(groupCount, keysOfGroup, (g) => !groupIds[g], (a, b) => {
-    if (groupFresh && !groupFresh[a] && !groupFresh[b]) return true;
-    return disjoint(groupIds[a], groupIds[b]) || pinsConflict(groupPins[a], groupPins[b]);
-  });
   interface Edge {
     a: number;
     b: number;
@@ -238,17 +250,22 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   }
   const edges: Edge[] = [];
   let forbiddenPairs = 0;
-  for (const [a, b] of pairs) {
+  let candidateCount = 0;
+  // Compared as the blocks yield them: a province's candidate pairs never sit in memory.
+  const { skipped, blocks } = eachCandidatePair(groupCount, keysOfGroup, (g) => !groupIds[g], (a, b) => {
+    if (groupFresh && !groupFresh[a] && !groupFresh[b]) return;
+    if (disjoint(groupIds[a], groupIds[b]) || pinsConflict(groupPins[a], groupPins[b])) return;
+    candidateCount++;
     const pa = profile(a);
     const pb = profile(b);
     if (noMergeReason(pa, pb)) {
       forbiddenPairs++;
-      continue;
+      return;
     }
     const levels = compareProfiles(pa, pb);
     const score = scoreLevels(levels);
     if (score >= REVIEW_THRESHOLD) edges.push({ a, b, score, levels });
-  }
+  });
   edges.sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b);
   // Each group's edges, best first, laid out flat (a list per group would be millions of arrays).
   const adjacency = (list: readonly Edge[]) => {
@@ -341,7 +358,11 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
     if (clusterOfRoot[root] === -1) clusterOfRoot[root] = clusterCount++;
     clusterOfGroup[g] = clusterOfRoot[root]!;
   }
-  const rankOf = (g: number) => (groupIds[g] ? 4 : 0) + (profile(g).birthCertificateNumbers.length > 0 ? 2 : 0);
+  const hasCertificate = (g: number) => {
+    for (const i of members.at(g)) if (records[i]!.birthCertificateNumber) return true;
+    return false;
+  };
+  const rankOf = (g: number) => (groupIds[g] ? 4 : 0) + (hasCertificate(g) ? 2 : 0);
   const rootOfCluster = new Int32Array(clusterCount).fill(-1);
   for (let g = 0; g < groupCount; g++) {
     const c = clusterOfGroup[g]!;
@@ -416,7 +437,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
       groups: groupCount,
       blocks,
       skippedBlocks: skipped,
-      candidatePairs: pairs.length,
+      candidatePairs: candidateCount,
       forbiddenPairs,
       probabilisticLinks: accepted.length,
       reviews: openReviews.length,

@@ -1,5 +1,5 @@
-import { isValidIsoDate } from "../domain/dates.ts";
-import { parseIdNumber, type ParsedIdNumber, type Sex } from "../domain/id-number.ts";
+import { isValidIsoDate, type IsoDate } from "../domain/dates.ts";
+import { parseIdNumber, type Sex } from "../domain/id-number.ts";
 import { parseBirthCertificateNumber, parseStudentNumber } from "../domain/identifiers.ts";
 import { PLACEHOLDER_SUFFIXES, PLACEHOLDER_WHOLE } from "../domain/names.ts";
 import type { NameFeature, RecordFeatures, RecordFlag, SourceRecord } from "./types.ts";
@@ -36,20 +36,52 @@ export function normaliseName(raw: string | null | undefined): NormalisedName {
 const NO_NAME: NormalisedName = Object.freeze({ name: null, surname: null, placeholder: false });
 
 // A child's name, ID number and guardians recur in every department's record of the child, and
-// common names recur across children: each distinct value is worked out once. The memos are
+// common names recur across children: each distinct value is worked out once, and records
+// share the result, down to the one-element lists (a province is millions of records: every
+// object a record does not own is one the garbage collector need not trace). The memos are
 // bounded (cleared when full), so memory stays flat however large the province.
 const MEMO_LIMIT = 2_000_000;
 const nameMemo = new Map<string, NormalisedName>();
-const idMemo = new Map<string, ParsedIdNumber | null>();
+
+/**
+ * What linkage needs of a valid ID number: the number, the birth date and sex it encodes, and
+ * the list of it alone that records holding only it share. (Not the whole parse: its other
+ * strings would keep millions of small objects alive for nothing.)
+ */
+interface KnownId {
+  idNumber: string;
+  birthDate: IsoDate;
+  sex: Sex;
+  alone: string[];
+}
+const idMemo = new Map<string, KnownId | null>();
 
 /** parseIdNumber, remembered: the result only, never the problem message (not needed here). */
-function parseId(raw: string): ParsedIdNumber | null {
+function parseId(raw: string): KnownId | null {
   let known = idMemo.get(raw);
   if (known === undefined) {
     const parsed = parseIdNumber(raw);
-    known = parsed.ok ? parsed.value : null;
+    known = null;
+    if (parsed.ok) {
+      const { idNumber, birthDate, sex } = parsed.value;
+      // The date as records spell it: one string per day, shared, rather than one per number.
+      known = { idNumber, birthDate: canonicalDate(birthDate) ?? birthDate, sex, alone: Object.freeze([idNumber]) as string[] };
+    }
     if (idMemo.size >= MEMO_LIMIT) idMemo.clear();
     idMemo.set(raw, known);
+  }
+  return known;
+}
+
+/** A record's one phone as written → the list of it normalised (or none), shared. */
+const phoneMemo = new Map<string, string[]>();
+function phoneAlone(raw: string): string[] {
+  let known = phoneMemo.get(raw);
+  if (known === undefined) {
+    const phone = normalisePhone(raw);
+    known = phone === null ? (NONE as unknown as string[]) : (Object.freeze([phone]) as string[]);
+    if (phoneMemo.size >= MEMO_LIMIT) phoneMemo.clear();
+    phoneMemo.set(raw, known);
   }
   return known;
 }
@@ -104,15 +136,33 @@ function unique<T>(values: T[]): T[] {
   return values.length <= 1 ? values : [...new Set(values)];
 }
 
-// A province has a few thousand distinct birth dates and millions of records: validate each once.
-const validDates = new Map<string, boolean>();
-function isValidDate(s: string): boolean {
-  let ok = validDates.get(s);
-  if (ok === undefined) {
-    ok = isValidIsoDate(s);
-    if (validDates.size < 100_000) validDates.set(s, ok);
+// A province has a few thousand distinct birth dates and millions of records: validate each
+// once, and give every record the same string for the same date.
+const canonicalDates = new Map<string, IsoDate | null>();
+function canonicalDate(raw: string): IsoDate | null {
+  let known = canonicalDates.get(raw);
+  if (known === undefined) {
+    const s = raw.trim();
+    known = isValidIsoDate(s) ? s : null;
+    if (canonicalDates.size < 100_000) canonicalDates.set(raw, known);
   }
-  return ok;
+  return known;
+}
+
+// Division codes: a few thousand, and a few tens of thousands of combinations records carry.
+const regionMemo = new Map<string, string[]>();
+function regionList(raw: readonly string[]): string[] {
+  if (raw.length === 0) return NONE as unknown as string[];
+  const key = raw.length === 1 ? raw[0]! : raw.join(",");
+  let known = regionMemo.get(key);
+  if (known === undefined) {
+    const codes: string[] = [];
+    for (const code of raw) if (SIX_DIGITS.test(code)) codes.push(code);
+    known = codes.length === 0 ? (NONE as unknown as string[]) : (Object.freeze(unique(codes)) as string[]);
+    if (regionMemo.size >= 200_000) regionMemo.clear();
+    regionMemo.set(key, known);
+  }
+  return known;
 }
 
 /**
@@ -130,7 +180,7 @@ function isValidDate(s: string): boolean {
 export function normaliseRecord(record: SourceRecord): RecordFeatures {
   const name = normaliseName(record.name);
   const sex = normaliseSex(record.sex);
-  const birthDate = record.birthDate && isValidDate(record.birthDate.trim()) ? record.birthDate.trim() : null;
+  const birthDate = record.birthDate ? canonicalDate(record.birthDate) : null;
   const flags: RecordFlag[] = [];
   const idNumbers: string[] = [];
   const invalidIdNumbers: string[] = [];
@@ -145,16 +195,19 @@ export function normaliseRecord(record: SourceRecord): RecordFeatures {
     if (parsed.ok && parsed.value.kind === "G") candidates.push(parsed.value.idNumber);
     else if (parsed.ok) studentKey = `${parsed.value.kind}${record.studentNumber.normalize("NFKC").trim().toUpperCase().slice(1)}`;
   }
+  let aloneIds: string[] | null = null;
   for (const raw of candidates) {
-    const id = parseId(raw);
-    if (!id) {
+    const known = parseId(raw);
+    if (!known) {
       const shaped = idShape(raw);
       if (ID_SHAPE.test(shaped)) invalidIdNumbers.push(shaped);
       if (!flags.includes("ID_NUMBER_INVALID")) flags.push("ID_NUMBER_INVALID");
       continue;
     }
+    const id = known;
     if (idNumbers.includes(id.idNumber)) continue;
     idNumbers.push(id.idNumber);
+    aloneIds = known.alone;
     const datesAgree = birthDate === null || id.birthDate === birthDate;
     const sexAgrees = sex === null || id.sex === sex;
     if (!datesAgree) flags.push("ID_NUMBER_CONTRADICTS_BIRTH_DATE");
@@ -175,18 +228,27 @@ export function normaliseRecord(record: SourceRecord): RecordFeatures {
     if (parsed.ok) birthCertificateNumber = parsed.value;
   }
 
-  const guardianIdNumbers: string[] = [];
-  for (const raw of record.guardianIdNumbers) {
-    const parsed = parseId(raw);
-    if (parsed) guardianIdNumbers.push(parsed.idNumber);
+  let guardianIdNumbers: string[] = NONE as unknown as string[];
+  if (record.guardianIdNumbers.length === 1) guardianIdNumbers = parseId(record.guardianIdNumbers[0]!)?.alone ?? guardianIdNumbers;
+  else if (record.guardianIdNumbers.length > 1) {
+    const ids: string[] = [];
+    for (const raw of record.guardianIdNumbers) {
+      const known = parseId(raw);
+      if (known) ids.push(known.idNumber);
+    }
+    guardianIdNumbers = orNone(unique(ids));
   }
-  const guardianPhones: string[] = [];
-  for (const raw of record.guardianPhones) {
-    const phone = normalisePhone(raw);
-    if (phone) guardianPhones.push(phone);
+  let guardianPhones: string[] = NONE as unknown as string[];
+  if (record.guardianPhones.length === 1) guardianPhones = phoneAlone(record.guardianPhones[0]!);
+  else if (record.guardianPhones.length > 1) {
+    const phones: string[] = [];
+    for (const raw of record.guardianPhones) {
+      const phone = normalisePhone(raw);
+      if (phone) phones.push(phone);
+    }
+    guardianPhones = orNone(unique(phones));
   }
-  const regionCodes: string[] = [];
-  for (const raw of record.regionCodes) if (SIX_DIGITS.test(raw)) regionCodes.push(raw);
+  const regionCodes = regionList(record.regionCodes);
 
   return {
     source: record.source,
@@ -196,13 +258,13 @@ export function normaliseRecord(record: SourceRecord): RecordFeatures {
     sex,
     birthDate,
     trustedIdNumber,
-    idNumbers: orNone(idNumbers),
+    idNumbers: idNumbers.length === 1 ? aloneIds! : orNone(idNumbers),
     invalidIdNumbers: orNone(invalidIdNumbers),
     birthCertificateNumber,
     studentKey,
-    guardianIdNumbers: orNone(unique(guardianIdNumbers)),
-    guardianPhones: orNone(unique(guardianPhones)),
-    regionCodes: orNone(unique(regionCodes)),
+    guardianIdNumbers,
+    guardianPhones,
+    regionCodes,
     flags: orNone(flags),
   };
 }

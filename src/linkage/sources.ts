@@ -26,6 +26,12 @@ interface Row extends Record<string, unknown> {
 
 /** Rows per page when reading a whole table: bounds the memory one result set takes. */
 const PAGE_SIZE = 100_000;
+/**
+ * Rows per page when reading every record: smaller, because a page is held whole while it is
+ * normalised, six tables at a time. Pages that fit the young generation die there; pages of
+ * 100,000 rows were promoted to the old generation and left there for full collections.
+ */
+const FULL_READ_PAGE = 20_000;
 
 // Persons' guardians: aggregated per child. In a full read they are read on their own and
 // joined in memory (one pass over guardianships instead of a lookup per person).
@@ -69,9 +75,16 @@ function selectOf(source: SourceKind, withGuardians: boolean): SQL {
   }
 }
 
-const split = (s: string | null): string[] => (s ? s.split(",").filter((v) => v !== "") : []);
+const NONE: readonly string[] = Object.freeze([]);
 
-function toRecord(source: SourceKind, row: Row): SourceRecord {
+/** Comma-separated text → its values (most are one value, or none: no array work for those). */
+function split(s: string | null): readonly string[] {
+  if (!s) return NONE;
+  if (!s.includes(",")) return [s];
+  return s.split(",").filter((v) => v !== "");
+}
+
+function toRecord(source: SourceKind, row: Row, guardians?: { ids: string[]; phones: string[] }): SourceRecord {
   return {
     source,
     recordId: row.record_id,
@@ -81,8 +94,8 @@ function toRecord(source: SourceKind, row: Row): SourceRecord {
     idNumber: row.id_number,
     birthCertificateNumber: row.bc,
     studentNumber: row.student_number,
-    guardianIdNumbers: split(row.guardian_ids),
-    guardianPhones: split(row.guardian_phones),
+    guardianIdNumbers: guardians ? guardians.ids : split(row.guardian_ids),
+    guardianPhones: guardians ? guardians.phones : split(row.guardian_phones),
     regionCodes: split(row.regions),
   };
 }
@@ -113,13 +126,12 @@ export async function readAllRecords<T = SourceRecord>(db: Db, map: (record: Sou
   const readSource = async (source: SourceKind): Promise<T[]> => {
     const out: T[] = [];
     for (let last = 0; ; ) {
-      const rows = await queryRows<Row>(db, sql`${selectOf(source, false)} where x.id > ${last} order by x.id limit ${PAGE_SIZE}`);
+      const rows = await queryRows<Row>(db, sql`${selectOf(source, false)} where x.id > ${last} order by x.id limit ${FULL_READ_PAGE}`);
       for (const row of rows) {
-        const record = toRecord(source, row);
-        const g = source === "household.person" ? guardians.get(record.recordId) : undefined;
-        out.push(map(g ? { ...record, guardianIdNumbers: g.ids, guardianPhones: g.phones } : record));
+        const g = source === "household.person" ? guardians.get(row.record_id) : undefined;
+        out.push(map(toRecord(source, row, g)));
       }
-      if (rows.length < PAGE_SIZE) break;
+      if (rows.length < FULL_READ_PAGE) break;
       last = Number(rows[rows.length - 1]!.id);
     }
     return out;
