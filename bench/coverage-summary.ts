@@ -215,7 +215,7 @@ async function explainGroupCounts(db: Db, asOf: IsoDate): Promise<string> {
 /** The resolver's statement for (a), without GraphQL, gateway, token or audit: what the API costs above it. */
 async function groupCountsAlone(db: Db, asOf: IsoDate) {
   const { groupCounts } = await import("../src/subgraphs/hub/coverage.queries.ts");
-  return groupCounts(db, asOf, sql`left(residence_region_code, 4) || '00'`, sql`residence_region_code between '330000' and '339999'`);
+  return groupCounts(db, asOf, sql`left(residence_region_code, 4) || '00'`, sql`residence_region_code between '330000' and '339999'`, "rollup");
 }
 
 /** Prints every prefecture's figures side by side and returns whether all agree. */

@@ -33,6 +33,8 @@ export interface RowAccess {
   statisticsCondition(columns: { residenceRegion: SQL; school: SQL; doctor: SQL }): SQL;
   /** Roles that may see no individual child get small cells suppressed in every aggregate. */
   readonly suppressSmallCells: boolean;
+  /** What `statisticsCondition` filters on (ROW_SCOPES[role].statistics). */
+  readonly statisticsBy: "region" | "schools" | "doctor" | "none";
 }
 
 const MAX_BATCH = 1_000;
@@ -58,6 +60,7 @@ export function createRowAccess(db: Db, viewer: Viewer): RowAccess {
     childCondition: (childId) => childInScope(match, childId),
     statisticsCondition: (columns) => statisticsCondition(viewer, columns),
     suppressSmallCells: viewer.role === "anonymous" || ROW_SCOPES[viewer.role].children === "none",
+    statisticsBy: viewer.role === "anonymous" ? "none" : ROW_SCOPES[viewer.role].statistics,
   };
 }
 

@@ -4,6 +4,7 @@ import { queryRows, type Db } from "../db/client.ts";
 import { addDays, yearOf, type IsoDate } from "../domain/dates.ts";
 import { provinceOf } from "../domain/division-codes.ts";
 import { loadCoverageFacts, loadCoveragePolicy } from "./facts.ts";
+import { recountRollup } from "./rollup.ts";
 import { assessCoverage } from "./rules.ts";
 import { coverageSnapshots, coverageStatus, type HukouType } from "./tables.ts";
 import type { CoverageAssessment, CoverageFacts, CoveragePolicy } from "./types.ts";
@@ -30,6 +31,7 @@ export async function buildSnapshot(db: Db, asOf: IsoDate, options: { onProgress
       stored += await assessAndInsert(tx, ids.slice(start, start + BATCH), asOf, policy);
       options.onProgress?.(Math.min(start + BATCH, ids.length), ids.length);
     }
+    await recountRollup(tx, asOf, "all");
     await tx.insert(coverageSnapshots).values({ asOf, children: stored }).onConflictDoUpdate({ target: coverageSnapshots.asOf, set: { children: stored, builtAt: new Date() } });
     return stored;
   });
@@ -51,8 +53,12 @@ export async function refreshCoverage(db: Db, childIds: readonly number[]): Prom
       const slice = childIds.slice(start, start + BATCH);
       const active = (await queryRows<{ id: number | string }>(tx, sql`select id from hub.children where state = 'ACTIVE' and id = any(${sql.param([...slice])}::bigint[])`)).map((r) => Number(r.id));
       for (const asOf of dates) {
+        // The counties these children were counted in before, and are counted in now, are recounted.
+        const before = await tx.selectDistinct({ county: coverageStatus.residenceRegionCode }).from(coverageStatus).where(and(eq(coverageStatus.asOf, asOf), inArray(coverageStatus.childId, [...slice])));
         await tx.delete(coverageStatus).where(and(eq(coverageStatus.asOf, asOf), inArray(coverageStatus.childId, [...slice])));
         await assessAndInsert(tx, active, asOf, policy);
+        const after = active.length === 0 ? [] : await tx.selectDistinct({ county: coverageStatus.residenceRegionCode }).from(coverageStatus).where(and(eq(coverageStatus.asOf, asOf), inArray(coverageStatus.childId, active)));
+        await recountRollup(tx, asOf, [...new Set([...before, ...after].map((r) => r.county))]);
       }
     }
   });

@@ -53,6 +53,29 @@ export const coverageStatus = hubSchema.table(
   ],
 );
 
+/**
+ * The snapshot counted by everything a region summary groups on: one row per as-of date,
+ * county and combination of age band, hukou type, needy category, status and newborn facts,
+ * written with the snapshot (the same transaction). A province's summary then sums a few
+ * thousand rows instead of scanning a million (PGlite has no parallel scan).
+ */
+export const coverageRollup = hubSchema.table(
+  "coverage_rollup",
+  {
+    asOf: date("as_of", { mode: "string" }).notNull(),
+    residenceRegionCode: divisionCode("residence_region_code"),
+    ageBand: text("age_band").notNull(),
+    hukouType: text("hukou_type").notNull(),
+    needyCategory: text("needy_category"),
+    status: text("status").notNull(),
+    coverageYear: integer("coverage_year").notNull(),
+    newborn: boolean("newborn").notNull(),
+    insuredWithinWindow: boolean("insured_within_window").notNull(),
+    children: integer("children").notNull(),
+  },
+  (t) => [index("coverage_rollup_region_idx").on(t.asOf, t.residenceRegionCode)],
+);
+
 /** Which snapshots exist: a date is either fully built or absent, never half there. */
 export const coverageSnapshots = hubSchema.table("coverage_snapshots", {
   asOf: date("as_of", { mode: "string" }).primaryKey(),

@@ -211,8 +211,33 @@ describe.each(ENGINES)("coverage through the gateway on %s", (engine) => {
     expect(newId).not.toBe(childId);
     // Both snapshots (the two dates built above) now hold the new child, assessed from its one record.
     expect((await snapshotRows()).map((r) => [r.as_of, Number(r.child_id)])).toEqual([["2025-12-31", childId], ["2025-12-31", newId], [AS_OF, childId], [AS_OF, newId]]);
+    await expectRollupToCountTheRows();
     const undone = await run(officer, `mutation { undoChildEvent(eventId: "${eventId}") { eventId } }`);
     expect(undone.errors).toBeUndefined();
     expect((await snapshotRows()).map((r) => [r.as_of, Number(r.child_id)])).toEqual([["2025-12-31", childId], [AS_OF, childId]]);
+    await expectRollupToCountTheRows();
+  });
+
+  /** The rollup the region summaries read must equal the snapshot rows, after every change. */
+  async function expectRollupToCountTheRows() {
+    const key = sql`as_of::text || ' ' || coalesce(residence_region_code, '-') || ' ' || status`;
+    const counted = await queryRows<{ k: string; n: number | string }>(hub.database.db, sql`select ${key} as k, sum(children)::int as n from hub.coverage_rollup group by 1 order by 1`);
+    const rows = await queryRows<{ k: string; n: number | string }>(hub.database.db, sql`select ${key} as k, count(*)::int as n from hub.coverage_status group by 1 order by 1`);
+    expect(counted.map((r) => [r.k, Number(r.n)])).toEqual(rows.map((r) => [r.k, Number(r.n)]));
+    expect(rows.length).toBeGreaterThan(10);
+  }
+
+  it("reads region summaries from the rollup and school figures from the rows, with the same answers", async () => {
+    const query = `{ coverageSummary(region: "33", groupBy: HUKOU_TYPE, asOf: "${AS_OF}") { total { children insured newborns newbornsInsured } groups { key children insured } } }`;
+    const summary = (await run(officer, query)).data!.coverageSummary as { total: Record<string, number>; groups: { key: string; children: number; insured: number }[] };
+    const [direct] = await queryRows<{ children: number; insured: number; newborns: number; newborns_insured: number }>(
+      hub.database.db,
+      sql`select count(*)::int as children, count(*) filter (where status in ('INSURED', 'DUPLICATE'))::int as insured,
+          count(*) filter (where extract(year from birth_date)::int = coverage_year)::int as newborns,
+          count(*) filter (where extract(year from birth_date)::int = coverage_year and status in ('INSURED', 'DUPLICATE'))::int as newborns_insured
+          from hub.coverage_status where as_of = ${AS_OF} and residence_region_code like '33%'`,
+    );
+    expect(summary.total).toEqual({ children: direct!.children, insured: direct!.insured, newborns: direct!.newborns, newbornsInsured: direct!.newborns_insured });
+    expect(summary.groups.reduce((a, g) => a + g.children, 0)).toBe(direct!.children);
   });
 });

@@ -110,23 +110,28 @@ export async function watchlist(db: Db, q: { asOf: IsoDate; region: string | nul
 
 /**
  * One aggregate statement over a snapshot: counts per group of `key` (a SQL expression over
- * the row), for the children matching `where`. Read straight from the maintained table, so a
- * province of a million children is one indexed scan.
+ * the row), for the children matching `where`. From the rollup (`hub.coverage_rollup`, a few
+ * thousand rows for a province) when the grouping and the filter only use its columns, else
+ * from the snapshot rows themselves (by school, by doctor).
  */
-export async function groupCounts(db: Db, asOf: IsoDate, key: SQL, where: SQL): Promise<GroupCounts[]> {
+export async function groupCounts(db: Db, asOf: IsoDate, key: SQL, where: SQL, source: "rollup" | "rows"): Promise<GroupCounts[]> {
+  const n = source === "rollup" ? sql`children` : sql`1`;
+  const table = source === "rollup" ? sql`hub.coverage_rollup` : sql`hub.coverage_status`;
+  const newborn = source === "rollup" ? sql`newborn` : sql`extract(year from birth_date)::int = coverage_year`;
+  const count = (condition: SQL | null) => (condition === null ? sql`coalesce(sum(${n}), 0)::int` : sql`coalesce(sum(${n}) filter (where ${condition}), 0)::int`);
   const statusColumns = sql.join(
-    COVERAGE_STATUSES.map((s) => sql`count(*) filter (where status = ${s})::int as ${sql.raw(`"s_${s}"`)}`),
+    COVERAGE_STATUSES.map((s) => sql`${count(sql`status = ${s}`)} as ${sql.raw(`"s_${s}"`)}`),
     sql`, `,
   );
   const rows = await queryRows<Record<string, unknown>>(
     db,
-    sql`select ${key} as key, count(*)::int as children,
-          count(*) filter (where status in ('INSURED', 'DUPLICATE'))::int as insured,
-          count(*) filter (where extract(year from birth_date)::int = coverage_year)::int as newborns,
-          count(*) filter (where extract(year from birth_date)::int = coverage_year and status in ('INSURED', 'DUPLICATE'))::int as newborns_insured,
-          count(*) filter (where insured_within_window)::int as newborns_within_window,
+    sql`select ${key} as key, ${count(null)} as children,
+          ${count(sql`status in ('INSURED', 'DUPLICATE')`)} as insured,
+          ${count(newborn)} as newborns,
+          ${count(sql`${newborn} and status in ('INSURED', 'DUPLICATE')`)} as newborns_insured,
+          ${count(sql`insured_within_window`)} as newborns_within_window,
           ${statusColumns}
-        from hub.coverage_status where as_of = ${asOf} and ${where}
+        from ${table} where as_of = ${asOf} and ${where}
         group by 1 order by 1 nulls last`,
   );
   return rows.map((r) => ({

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { defaultAsOf } from "../../coverage/as-of.ts";
+import { AGE_BAND_SQL } from "../../coverage/rollup.ts";
 import { ensureSnapshot } from "../../coverage/store.ts";
 import { figuresOf, totalOf, type GroupFigures } from "../../coverage/summary.ts";
 import { regionPrefixOf } from "../../db/region.ts";
@@ -134,7 +135,9 @@ export class CoverageResolver {
   ): Promise<CoverageSummary> {
     const prefix = regionPrefixOf(region);
     const date = await snapshotDate(ctx, asOf);
-    const counts = await groupCounts(ctx.db, date, groupKey(groupBy, prefix), sql`${regionCondition(prefix)} and ${statisticsScope(ctx)}`);
+    // The rollup has counties, not schools or doctors: by school, or for a school's or a doctor's own figures, count the rows.
+    const source = groupBy !== CoverageGroupBy.SCHOOL && (ctx.rows.statisticsBy === "region" || ctx.rows.statisticsBy === "none") ? "rollup" : "rows";
+    const counts = await groupCounts(ctx.db, date, groupKey(groupBy, prefix, source), sql`${regionCondition(prefix)} and ${statisticsScope(ctx)}`, source);
     const suppress = ctx.rows.suppressSmallCells;
     return {
       asOf: date,
@@ -153,23 +156,21 @@ export class SchoolCoverageResolver {
   @FieldResolver(() => CoverageGroup, { nullable: true, description: "Coverage of the school's current students as of a date (default today)." })
   async coverage(@Root() school: HubSchool, @Arg("asOf", () => DateScalar, { nullable: true }) asOf: string | null, @Ctx() ctx: Context): Promise<CoverageGroup | null> {
     const date = await snapshotDate(ctx, asOf);
-    const [counts] = await groupCounts(ctx.db, date, sql`school_code`, sql`school_code = ${school.code} and ${statisticsScope(ctx)}`);
+    const [counts] = await groupCounts(ctx.db, date, sql`school_code`, sql`school_code = ${school.code} and ${statisticsScope(ctx)}`, "rows");
     const figures = figuresOf(counts ?? totalOf([], school.code), ctx.rows.suppressSmallCells);
     return toGroup(figures, null);
   }
 }
 
 /** The group key: one region level down, the school, the age band, the hukou type, the needy category. */
-function groupKey(groupBy: CoverageGroupBy, prefix: string): SQL {
+function groupKey(groupBy: CoverageGroupBy, prefix: string, source: "rollup" | "rows"): SQL {
   switch (groupBy) {
     case CoverageGroupBy.REGION:
       return prefix.length === 2 ? sql`left(residence_region_code, 4) || '00'` : sql`residence_region_code`;
     case CoverageGroupBy.SCHOOL:
       return sql`school_code`;
     case CoverageGroupBy.AGE_BAND:
-      return sql`case when date_part('year', age(as_of, birth_date)) < 1 then '0' when date_part('year', age(as_of, birth_date)) < 3 then '1-2'
-        when date_part('year', age(as_of, birth_date)) < 6 then '3-5' when date_part('year', age(as_of, birth_date)) < 12 then '6-11'
-        when date_part('year', age(as_of, birth_date)) < 15 then '12-14' else '15-17' end`;
+      return source === "rollup" ? sql`age_band` : AGE_BAND_SQL;
     case CoverageGroupBy.HUKOU_TYPE:
       return sql`hukou_type`;
     case CoverageGroupBy.NEEDY_CATEGORY:
