@@ -16,7 +16,6 @@
  * Targets: coverageSummary < 1 s on PGlite at a million children, and the API no slower
  * than the hand-written query.
  */
-import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { resourceUsage } from "node:process";
 import { parseArgs } from "node:util";
@@ -35,19 +34,8 @@ import { generateProvince } from "../src/generator/index.ts";
 import { linkAll } from "../src/linkage/link.ts";
 import { linkFromTruth } from "../tests/kit/link-from-truth.ts";
 import { handWritten, type Figures } from "./coverage-baseline.ts";
+import { relaunchWithFlags } from "./relaunch.ts";
 
-/** As bench/linkage.ts: a million children need a large heap, so the benchmark runs itself again with one. */
-const V8_FLAGS = ["--max-old-space-size=16384", "--max-semi-space-size=64"];
-
-function relaunchWithFlags(): boolean {
-  if (process.env.HUB_BENCH_CHILD === "1") return false;
-  const child = spawn(process.execPath, [...process.execArgv, ...V8_FLAGS, process.argv[1]!, ...process.argv.slice(2)], {
-    stdio: "inherit",
-    env: { ...process.env, HUB_BENCH_CHILD: "1" },
-  });
-  child.on("exit", (code) => process.exit(code ?? 1));
-  return true;
-}
 
 const SUMMARY = `query Summary($region: String!, $groupBy: CoverageGroupBy!, $asOf: Date) {
   coverageSummary(region: $region, groupBy: $groupBy, asOf: $asOf) {

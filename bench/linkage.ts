@@ -7,7 +7,6 @@
  * --keep reuses a province a previous run generated with the same size and seed (the hub's
  * tables are emptied first), so the linking can be measured again without regenerating.
  */
-import { spawn } from "node:child_process";
 import { resourceUsage } from "node:process";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
@@ -17,23 +16,7 @@ import { dropEverything, openMigratedDatabase } from "../src/db/open.ts";
 import { generateProvince } from "../src/generator/index.ts";
 import { linkAll } from "../src/linkage/link.ts";
 import { measurePairAccuracy } from "./pair-accuracy.ts";
-
-/**
- * A province of a million children is millions of records in memory: the benchmark runs itself
- * again in a child process with a heap large enough, and a larger young generation (fewer,
- * cheaper garbage collections for the many short-lived objects of normalisation).
- */
-const V8_FLAGS = ["--max-old-space-size=16384", "--max-semi-space-size=64"];
-
-function relaunchWithFlags(): boolean {
-  if (process.env.HUB_BENCH_CHILD === "1") return false;
-  const child = spawn(process.execPath, [...process.execArgv, ...V8_FLAGS, process.argv[1]!, ...process.argv.slice(2)], {
-    stdio: "inherit",
-    env: { ...process.env, HUB_BENCH_CHILD: "1" },
-  });
-  child.on("exit", (code) => process.exit(code ?? 1));
-  return true;
-}
+import { relaunchWithFlags } from "./relaunch.ts";
 
 async function main() {
   if (relaunchWithFlags()) return;
