@@ -16,7 +16,8 @@ const config: CodegenConfig = {
       config: { enumsAsTypes: true, useTypeImports: true, scalars: { Date: "string" }, avoidOptionals: { field: true } },
     },
   },
-  silent: true,
+  // Quiet when it works, loud (and a non-zero exit) when an operation no longer fits the schema.
+  errorsOnly: true,
 };
 
 export default config;
