@@ -6,7 +6,7 @@ import { exportDepartmentFiles, type ExportFormat } from "../generator/export-fi
 const USAGE = "usage: npm run export -- --dir DIR [--format csv|ndjson]";
 const FORMATS: readonly ExportFormat[] = ["csv", "ndjson"];
 
-/** Writes the database's department records as department files (one per kind), for `hub import` and for departments to compare. */
+/** Writes the database's department records as department files (one per kind), for `npm run import` and for departments to compare. */
 async function main() {
   const { values } = parseArgs({
     options: {

@@ -31,7 +31,7 @@ export interface ExportedFile {
  * Writes the department tables as the files departments exchange: one file per kind,
  * `<kind name>.csv` (a header row of the kind's column names, RFC 4180 quoting, UTF-8 without
  * BOM, LF line ends) or `<kind name>.ndjson` (one JSON object of text values per line, empty
- * values omitted). What it writes is exactly what `hub import` and `parseRow` read back. Rows are
+ * values omitted). What it writes is exactly what `npm run import` and `parseRow` read back. Rows are
  * read in pages by surrogate id and streamed out, so a province of millions never sits in memory.
  *
  *   await exportDepartmentFiles(db, "out", { format: "csv" }) // [{ kind: "household.household", path: "out/household.household.csv", rows: 812 }, …]

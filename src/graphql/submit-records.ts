@@ -12,7 +12,7 @@ import type { SubgraphContext } from "./subgraph.ts";
 /**
  * Rows one `submit<Department>Records` call may carry. A batch is one transaction (all of it
  * is committed or none), so its size bounds how long the department's tables are locked and
- * how much a retry resends; larger loads go in several calls, or as a file through `hub import`.
+ * how much a retry resends; larger loads go in several calls, or as a file through `npm run import`.
  */
 export const MAX_SUBMITTED_ROWS = 5_000;
 
@@ -67,7 +67,7 @@ export function submitRecordsResolvers(department: Department): Function[] {
         throw new HubError(ErrorCode.FORBIDDEN, `only the ${department} department's own system (role department_system, scope.department ${department}, a scope.region) may submit ${department} records, but this is ${who}`);
       }
       if (rows.length > MAX_SUBMITTED_ROWS) {
-        throw new InputError("rows", `may hold at most ${MAX_SUBMITTED_ROWS} rows per call, but got ${rows.length}; send them in several calls, or as a file with \`hub import\``);
+        throw new InputError("rows", `may hold at most ${MAX_SUBMITTED_ROWS} rows per call, but got ${rows.length}; send them in several calls, or as a file with \`npm run import\``);
       }
       const kind = recordKind(kindName);
       if (!kind || kind.department !== department) throw new InputError("kind", `must be a kind of ${department} record, but got "${kindName}"`);

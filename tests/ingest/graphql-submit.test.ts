@@ -136,6 +136,6 @@ describe.each(ENGINES)("submitting records through the gateway on %s", (engine) 
     expect(result.data?.submitEducationRecords ?? null).toBeNull();
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0]!.extensions?.code).toBe("BAD_USER_INPUT");
-    expect(result.errors![0]!.message).toBe(`rows: may hold at most ${MAX_SUBMITTED_ROWS} rows per call, but got ${MAX_SUBMITTED_ROWS + 1}; send them in several calls, or as a file with \`hub import\``);
+    expect(result.errors![0]!.message).toBe(`rows: may hold at most ${MAX_SUBMITTED_ROWS} rows per call, but got ${MAX_SUBMITTED_ROWS + 1}; send them in several calls, or as a file with \`npm run import\``);
   });
 });
