@@ -13,25 +13,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { resourceUsage } from "node:process";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { loadConfig, redactUrl } from "../src/config/index.ts";
 import { openMigratedDatabase } from "../src/db/open.ts";
 import { writeRegistrationFile } from "../src/generator/registration-file.ts";
 import { importFile } from "../src/ingest/file.ts";
 import { studentRegistrationKind } from "../src/ingest/kinds/education.ts";
+import { adminQuery } from "../tests/kit/global-setup.ts";
 
 const number = (n: number) => n.toLocaleString("en-US");
 const peakRssMb = () => Math.round(resourceUsage().maxRSS / 1024);
-
-async function serverQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 async function main() {
   const { values } = parseArgs({
@@ -56,7 +46,7 @@ async function main() {
   const benchDb = `hub_bench_import_${process.pid}`;
   const env: NodeJS.ProcessEnv = { ...process.env, HUB_DATA_DIR: path.join(dir, "data"), HUB_JWT_SECRET: "bench-import-secret-bench-import-secret" };
   if (serverUrl) {
-    await serverQuery(serverUrl, `create database ${benchDb}`);
+    await adminQuery(serverUrl, `create database ${benchDb}`);
     const u = new URL(serverUrl);
     u.pathname = `/${benchDb}`;
     env.DATABASE_URL = u.toString();
@@ -87,7 +77,7 @@ async function main() {
     }
   } finally {
     await database.close();
-    if (serverUrl) await serverQuery(serverUrl, `drop database if exists ${benchDb} with (force)`);
+    if (serverUrl) await adminQuery(serverUrl, `drop database if exists ${benchDb} with (force)`);
     rmSync(dir, { recursive: true, force: true });
   }
 }

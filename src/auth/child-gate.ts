@@ -100,6 +100,5 @@ function facetCondition(match: FacetMatch): SQL | null {
   if (match.kind === "nothing" || match.facets.length === 0) return null;
   const facets = sql`cs.facet = any(${sql.param([...match.facets])}::text[])`;
   if (match.kind === "codes") return match.codes.length === 0 ? null : sql`${facets} and cs.code = any(${sql.param([...match.codes])}::text[])`;
-  // A range over the codes, as withinRegion does for char(6) columns.
-  return sql`${facets} and cs.code between ${match.prefix.padEnd(6, "0")} and ${match.prefix.padEnd(6, "9")}`;
+  return sql`${facets} and ${withinRegion(sql`cs.code`, match.prefix)}`;
 }

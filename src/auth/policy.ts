@@ -22,22 +22,14 @@ export type Decision = "allow" | "mask" | "deny";
 /** A column of the table: a role, with department_system split by the department it speaks for. */
 export type PolicySubject = Exclude<Role, "department_system"> | `department_system:${Department}`;
 
-/** Column order of every row string below. */
+/**
+ * Column order of every row string below: the roles in viewer.ts order, department_system last,
+ * once per department (household, health, education, insurance).
+ */
 export const POLICY_COLUMNS: readonly PolicySubject[] = [
-  "insurance_officer",
-  "health_officer",
-  "education_officer",
-  "school_admin",
-  "family_doctor",
-  "household_officer",
-  "analyst",
-  "auditor",
-  "department_system:household",
-  "department_system:health",
-  "department_system:education",
-  "department_system:insurance",
+  ...ROLES.filter((r): r is Exclude<Role, "department_system"> => r !== "department_system"),
+  ...DEPARTMENTS.map((d) => `department_system:${d}` as const),
 ];
-
 // Columns:                                  ins hea edu sch doc hou ana aud | d:hou d:hea d:edu d:ins
 const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Query: {
@@ -708,10 +700,4 @@ export function policyRows(): string[] {
 /** How a masked field is masked; undefined for a field that is never masked. */
 export function maskKindOf(typeName: string, fieldName: string): MaskKind | undefined {
   return MASK_KINDS[`${typeName}.${fieldName}`];
-}
-
-// The columns must cover every role and department: a role added to viewer.ts without a column fails here.
-for (const role of ROLES) {
-  const covered = role === "department_system" ? DEPARTMENTS.every((d) => POLICY_COLUMNS.includes(`department_system:${d}`)) : POLICY_COLUMNS.includes(role as PolicySubject);
-  if (!covered) throw new Error(`policy table has no column for role ${role}`);
 }

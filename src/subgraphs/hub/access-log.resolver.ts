@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
 import { queryAuditLog, type AuditEntry } from "../../auth/audit.ts";
+import { ROW_SCOPES } from "../../auth/policy.ts";
 import { Connection } from "../../graphql/connection.ts";
 import { badInput, parseChildId } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
@@ -51,8 +52,8 @@ export class AccessLogResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: SubgraphContext<HubLoaders>,
   ): Promise<AccessLogConnection> {
-    // The policy table lets only the auditor here; the row scope says the same in the data layer.
-    if (ctx.viewer.role !== "auditor") return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: null };
+    // The policy table lets only the auditor here; the row scope (ROW_SCOPES[role].auditLog) says the same in the data layer.
+    if (ctx.viewer.role === "anonymous" || ROW_SCOPES[ctx.viewer.role].auditLog !== "all") return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: null };
     const page = await queryAuditLog(ctx.db, {
       actor,
       childId: childId == null ? null : parseChildId(childId, "childId"),

@@ -4,7 +4,7 @@ import { defaultAsOf } from "../../coverage/as-of.ts";
 import { AGE_BAND_SQL } from "../../coverage/rollup.ts";
 import { ensureSnapshot } from "../../coverage/store.ts";
 import { figuresOf, totalOf, type GroupFigures } from "../../coverage/summary.ts";
-import { regionPrefixOf } from "../../db/region.ts";
+import { regionPrefixOf, withinRegion } from "../../db/region.ts";
 import { addDays, daysBetween, type IsoDate } from "../../domain/dates.ts";
 import { lookupDivision } from "../../domain/division-codes.ts";
 import { NEWBORN_WINDOW_DAYS_DEFAULT, TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR, TARGET_OVERALL_COVERAGE } from "../../domain/policy.ts";
@@ -137,7 +137,7 @@ export class CoverageResolver {
     const date = await snapshotDate(ctx, asOf);
     // The rollup has counties, not schools or doctors: by school, or for a school's or a doctor's own figures, count the rows.
     const source = groupBy !== CoverageGroupBy.SCHOOL && (ctx.rows.statisticsBy === "region" || ctx.rows.statisticsBy === "none") ? "rollup" : "rows";
-    const counts = await groupCounts(ctx.db, date, groupKey(groupBy, prefix, source), sql`${regionCondition(prefix)} and ${statisticsScope(ctx)}`, source);
+    const counts = await groupCounts(ctx.db, date, groupKey(groupBy, prefix, source), sql`${withinRegion(sql.raw("residence_region_code"), prefix)} and ${statisticsScope(ctx)}`, source);
     const suppress = ctx.rows.suppressSmallCells;
     return {
       asOf: date,
@@ -176,10 +176,6 @@ function groupKey(groupBy: CoverageGroupBy, prefix: string, source: "rollup" | "
     case CoverageGroupBy.NEEDY_CATEGORY:
       return sql`needy_category`;
   }
-}
-
-function regionCondition(prefix: string): SQL {
-  return sql`residence_region_code between ${prefix.padEnd(6, "0")} and ${prefix.padEnd(6, "9")}`;
 }
 
 function watchCursor(key: string, cursor: string): { deadline: IsoDate; childId: number } {

@@ -28,9 +28,6 @@ export async function openInsuranceProvince(engine: Engine): Promise<InsurancePr
   const database = await openTestDatabase(engine, { onQuery: () => void (counting && statements++) });
   await generateProvince(database.db, { children: 1_500, seed: 5, asOf: AS_OF });
   const childIds = await linkFromTruth(database.db);
-  // Statistics, as a live database has them: without them the planner reckons every table holds
-  // one row and runs the row-scope `exists` over hub.child_scope once per candidate row (seconds).
-  await database.db.execute(sql`analyze`);
   return {
     database,
     childIds,
