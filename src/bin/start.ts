@@ -5,6 +5,7 @@ import type { Database } from "../db/client.ts";
 import { countRecords } from "../db/counts.ts";
 import { openMigratedDatabase } from "../db/open.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../graphql/subgraph.ts";
+import { consoleRoute, CONSOLE_PATH, type DemoIdentity } from "../gateway/console-route.ts";
 import { EXAMPLE_QUERY, EXAMPLE_ROLE } from "../gateway/examples.ts";
 import { createGatewayServer, createSubgraphServer } from "../gateway/server.ts";
 import { readSupergraph } from "../gateway/supergraph.ts";
@@ -29,8 +30,8 @@ async function main() {
   if (values.remote) {
     const urls = parseRemote(values.remote);
     const gateway = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, config.auth);
-    const running = await gateway.listen(port, values.host);
-    console.log(`gateway (remote subgraphs) at ${running.url}`);
+    const running = await gateway.listen(port, values.host, [consoleRoute({ dir: CONSOLE_DIR })]);
+    console.log(`gateway (remote subgraphs) at ${running.url}, web console at ${running.url.replace(/\/graphql$/, CONSOLE_PATH)}/`);
     return;
   }
 
@@ -49,8 +50,20 @@ async function main() {
 
   await seedDemoProvince(database);
   const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, config.auth);
-  const running = await gateway.listen(port, values.host);
+  const running = await gateway.listen(port, values.host, [consoleRoute({ dir: CONSOLE_DIR, demoIdentities: demoIdentitiesFor(database, config.auth) })]);
   await printWelcome(database, running.url, config.auth);
+}
+
+/** Built by `npm run build:console` (npm start runs it first). */
+const CONSOLE_DIR = "dist/console";
+
+/**
+ * The console's demo sign-in list: only while tokens are signed with the public demo secret
+ * (which production refuses); with a real secret or a JWKS the console asks for a token.
+ */
+function demoIdentitiesFor(database: Database, auth: AuthConfig): (() => Promise<DemoIdentity[]>) | undefined {
+  if (auth.kind !== "secret" || !auth.demoSecret) return undefined;
+  return async () => (await demoTokens(database.db, auth, { expiresIn: "12h" })).map((t) => ({ role: t.role, subject: t.viewer.subject, scope: { ...t.viewer.scope }, token: t.token }));
 }
 
 function parseRemote(value: string): Record<SubgraphName, string> {
@@ -82,6 +95,7 @@ child coverage hub: ${counts.children!.toLocaleString("en-US")} children linked 
 
   GraphQL   ${url}
   GraphiQL  ${url.replace(/\/graphql$/, "/graphiql")}   (served locally, no CDN)
+  Console   ${url.replace(/\/graphql$/, CONSOLE_PATH)}/   (web console for schools, family doctors and insurance offices${auth.kind === "secret" && auth.demoSecret ? "; sign in with a demo identity" : ""})
 
 try it:
   curl -s ${url} -H 'content-type: application/json'${officer ? ` -H 'authorization: Bearer ${officer.token}'` : ""} --data '${body.replaceAll("'", "'\\''")}'

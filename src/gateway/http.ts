@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import type { HttpRoute } from "./console-route.ts";
 import { graphiqlPage } from "./graphiql.ts";
 
 export interface HttpHeaders {
@@ -24,6 +25,8 @@ export interface HttpOptions<C> {
   graphiql: boolean;
   /** Requests with a larger body are refused before parsing (413). */
   maxBodyBytes?: number;
+  /** Routes tried before GraphQL (the web console); each answers a request or passes it on. */
+  routes?: readonly HttpRoute[];
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1_000_000;
@@ -72,6 +75,7 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/healthz") return send(res, 200, "text/plain", "ok\n");
+    for (const route of options.routes ?? []) if (await route(req, res, url)) return;
     if (options.graphiql && url.pathname === "/graphiql") return send(res, 200, "text/html; charset=utf-8", graphiqlPage());
     if (options.graphiql && url.pathname.startsWith("/graphiql/assets/")) {
       const asset = ASSETS[url.pathname.slice("/graphiql/assets/".length)];

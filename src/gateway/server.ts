@@ -10,13 +10,15 @@ import { createSubgraphContext, finishAudit } from "../graphql/context.ts";
 import type { SubgraphContext, SubgraphModule } from "../graphql/subgraph.ts";
 import type { GatewayContext } from "./data-sources.ts";
 import { createGateway, type SubgraphLocations } from "./gateway.ts";
+import type { HttpRoute } from "./console-route.ts";
 import { serveHttp, type HttpHeaders, type RunningHttpServer } from "./http.ts";
 
 export interface GatewayServer {
   apollo: ApolloServer<GatewayContext>;
   /** Runs an operation as an HTTP client would, without a socket (tests, benchmarks). */
   execute(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: Record<string, unknown> | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }>;
-  listen(port: number, host?: string): Promise<RunningHttpServer>;
+  /** `routes`: served before GraphQL, e.g. the web console (console-route.ts). */
+  listen(port: number, host?: string, routes?: readonly HttpRoute[]): Promise<RunningHttpServer>;
   stop(): Promise<void>;
 }
 
@@ -58,7 +60,7 @@ export async function createGatewayServer(supergraphSdl: string, locations: Subg
       if (response.body.kind !== "single") throw new Error("incremental delivery is not used by the hub");
       return response.body.singleResult as never;
     },
-    listen: (port, host = "127.0.0.1") => serveHttp(apollo, { port, host, context: gatewayContextFrom, graphiql: true }),
+    listen: (port, host = "127.0.0.1", routes = []) => serveHttp(apollo, { port, host, context: gatewayContextFrom, graphiql: true, routes }),
     stop: () => apollo.stop(),
   };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { generate } from "@graphql-codegen/cli";
 import { describe, expect, it } from "vitest";
-import codegenConfig, { CODEGEN_OUTPUT } from "../../codegen.ts";
+import codegenConfig, { CODEGEN_OUTPUT, CONSOLE_CODEGEN_OUTPUT } from "../../codegen.ts";
 import { buildAllSchemas } from "../../src/gateway/compose.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -17,8 +17,10 @@ describe("generated files", () => {
 
   it("the typed operations match the operations and the supergraph (run `npm run gen:codegen`)", async () => {
     const outputs = await generate({ ...codegenConfig, cwd: root }, false);
-    const output = outputs.find((o: { filename: string; content: string }) => o.filename.endsWith(CODEGEN_OUTPUT));
-    expect(output, "codegen produced no output").toBeDefined();
-    expect(read(CODEGEN_OUTPUT), `${CODEGEN_OUTPUT} is stale`).toBe(output!.content);
+    for (const file of [CODEGEN_OUTPUT, CONSOLE_CODEGEN_OUTPUT]) {
+      const output = outputs.find((o: { filename: string; content: string }) => o.filename.endsWith(file));
+      expect(output, `codegen produced no ${file}`).toBeDefined();
+      expect(read(file), `${file} is stale`).toBe(output!.content);
+    }
   });
 });

@@ -1,0 +1,112 @@
+import { useId, useState } from "react";
+import { runOperation } from "../api.ts";
+import { AsyncStatus } from "../components/AsyncStatus.tsx";
+import { DaysLeft } from "../components/DaysLeft.tsx";
+import { StatusBadge } from "../components/StatusBadge.tsx";
+import { COVERAGE_STATUSES, GAP_REASONS, type CoverageStatus, type GapReason } from "../logic/coverage-status.ts";
+import { actorKey, reasonKey, statusKey } from "../logic/i18n.ts";
+import { useI18n } from "../i18n-context.tsx";
+import { ConsoleGapListDocument, type ConsoleGapListQuery } from "../operations/generated.ts";
+import { useAsync } from "../use-async.ts";
+
+type GapEdge = NonNullable<ConsoleGapListQuery["coverageGaps"]>["edges"][number];
+const PAGE_SIZE = 50;
+const PURPOSE = "insurance gap follow-up";
+
+/** The gap list of a region (for roles that may see individual children): filter, then load more. */
+export function GapList({ token, region }: { token: string; region: string }) {
+  const { t, fmt } = useI18n();
+  const ids = { status: useId(), reason: useId() };
+  const [status, setStatus] = useState<CoverageStatus | "">("");
+  const [reason, setReason] = useState<GapReason | "">("");
+  const [extra, setExtra] = useState<{ edges: GapEdge[]; endCursor: string | null; hasNextPage: boolean } | null>(null);
+
+  const filter = { region, ...(status ? { status } : {}), ...(reason ? { reason } : {}) };
+  const [first, retry] = useAsync(async () => {
+    setExtra(null);
+    return runOperation(ConsoleGapListDocument, { filter, first: PAGE_SIZE }, token, PURPOSE);
+  }, [region, status, reason, token]);
+
+  const firstPage = first.status === "done" ? first.value.coverageGaps : null;
+  const edges = [...(firstPage?.edges ?? []), ...(extra?.edges ?? [])];
+  const pageInfo = extra ?? (firstPage ? { hasNextPage: firstPage.pageInfo.hasNextPage, endCursor: firstPage.pageInfo.endCursor } : null);
+
+  async function loadMore() {
+    if (!pageInfo?.endCursor) return;
+    const data = await runOperation(ConsoleGapListDocument, { filter, first: PAGE_SIZE, after: pageInfo.endCursor }, token, PURPOSE);
+    const page = data.coverageGaps;
+    if (page) setExtra((e) => ({ edges: [...(e?.edges ?? []), ...page.edges], endCursor: page.pageInfo.endCursor, hasNextPage: page.pageInfo.hasNextPage }));
+  }
+
+  return (
+    <section aria-labelledby="gaps-heading" className="gap-list">
+      <h2 id="gaps-heading">
+        {t("gapListTitle")} {firstPage?.totalCount != null && <span className="muted">{t("gapListTotal", { total: fmt.number(firstPage.totalCount) })}</span>}
+      </h2>
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
+        <div>
+          <label htmlFor={ids.status}>{t("filterStatus")}</label>
+          <select id={ids.status} value={status} onChange={(e) => setStatus(e.target.value as CoverageStatus | "")}>
+            <option value="">{t("anyStatus")}</option>
+            {COVERAGE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(statusKey(s))}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor={ids.reason}>{t("filterReason")}</label>
+          <select id={ids.reason} value={reason} onChange={(e) => setReason(e.target.value as GapReason | "")}>
+            <option value="">{t("anyReason")}</option>
+            {GAP_REASONS.map((r) => (
+              <option key={r} value={r}>
+                {t(reasonKey(r))}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      <AsyncStatus state={first} retry={retry} />
+      {firstPage && (
+        <>
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("colName")}</th>
+                <th scope="col">{t("colIdNumber")}</th>
+                <th scope="col">{t("colResidence")}</th>
+                <th scope="col">{t("colStatus")}</th>
+                <th scope="col">{t("colReasons")}</th>
+                <th scope="col">{t("colDaysLeft")}</th>
+                <th scope="col">{t("colResponsible")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {edges.map(({ node }) => (
+                <tr key={node.child.id}>
+                  <th scope="row">{node.child.name ?? "—"}</th>
+                  <td className="mono">{node.child.idNumber ?? "—"}</td>
+                  <td className="mono">{node.child.residenceRegionCode ?? "—"}</td>
+                  <td>
+                    <StatusBadge status={node.coverage.status as CoverageStatus} />
+                  </td>
+                  <td>{node.coverage.reasons.map((r) => t(reasonKey(r as GapReason))).join("、")}</td>
+                  <td>{node.coverage.daysLeft === null ? "—" : <DaysLeft days={node.coverage.daysLeft} />}</td>
+                  <td>
+                    {node.coverage.responsibleActor ? t(actorKey(node.coverage.responsibleActor)) : "—"} <span className="muted mono">{node.coverage.responsibleCode ?? ""}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {pageInfo?.hasNextPage && (
+            <button type="button" onClick={() => void loadMore()}>
+              {t("loadMore")}
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

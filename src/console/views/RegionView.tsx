@@ -1,0 +1,141 @@
+import { useState } from "react";
+import { runOperation } from "../api.ts";
+import { AsyncStatus } from "../components/AsyncStatus.tsx";
+import { CoverageChart, type ChartRow } from "../components/CoverageChart.tsx";
+import { StatCard } from "../components/StatCard.tsx";
+import type { Capabilities } from "../logic/capabilities.ts";
+import { drillTarget, groupingFor, regionLevel, regionTrail } from "../logic/region-drill.ts";
+import { compareToTarget, rateMeetsTarget } from "../logic/targets.ts";
+import { useI18n } from "../i18n-context.tsx";
+import { ConsoleRegionSummaryDocument, ConsoleSchoolNamesDocument } from "../operations/generated.ts";
+import { useAsync } from "../use-async.ts";
+import { GapList } from "./GapList.tsx";
+import { LinkReviewQueue } from "./LinkReviewQueue.tsx";
+
+const PURPOSE = "coverage statistics";
+
+/**
+ * Coverage of the viewer's region against the policy targets, as a chart and a table, one
+ * level down at a time: province → cities → counties → schools. Roles that may see individual
+ * children also get the gap list; officers who may decide links, the review queue.
+ */
+export function RegionView({ token, scopeRegion, capabilities }: { token: string; scopeRegion: string; capabilities: Capabilities }) {
+  const { t, fmt } = useI18n();
+  const [region, setRegion] = useState(scopeRegion);
+  const groupBy = groupingFor(region);
+
+  const [summary, retry] = useAsync(async () => {
+    const data = await runOperation(ConsoleRegionSummaryDocument, { region, groupBy }, token, PURPOSE);
+    // School-level figures are keyed by school code: fetch the names to show beside them.
+    const names = new Map<string, string>();
+    if (groupBy === "SCHOOL") {
+      const schools = await runOperation(ConsoleSchoolNamesDocument, { region, first: 1000 }, token, PURPOSE).catch(() => null);
+      for (const { node } of schools?.schools?.edges ?? []) names.set(node.code, node.name);
+    }
+    return { data, names };
+  }, [region, token]);
+
+  const trailNames = REGION_NAMES;
+  const value = summary.status === "done" ? summary.value : null;
+  const cs = value?.data.coverageSummary ?? null;
+  if (cs) for (const g of cs.groups) if (g.key && g.label && drillTarget(region, g.key)) trailNames.set(drillTarget(region, g.key)!, g.label);
+  const labelOf = (key: string | null, label: string | null) => (key ? (value?.names.get(key) ?? label ?? key) : "—");
+  const rows: ChartRow[] = (cs?.groups ?? []).map((g) => ({ key: g.key ?? "none", label: labelOf(g.key, g.label), insuredRate: g.suppressed ? null : g.insuredRate, newbornInsuredRate: g.suppressed ? null : g.newbornInsuredRate }));
+  const level = regionLevel(region);
+
+  return (
+    <main className="view region-view">
+      <h1>{t("regionTitle")}</h1>
+      <nav aria-label={t("breadcrumb")} className="breadcrumbs">
+        <ol>
+          {regionTrail(scopeRegion, region).map((r) => (
+            <li key={r}>
+              {r === region ? (
+                <span aria-current="page">{trailNames.get(r) ?? r}</span>
+              ) : (
+                <button type="button" className="link" onClick={() => setRegion(r)}>
+                  {trailNames.get(r) ?? r}
+                </button>
+              )}
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <AsyncStatus state={summary} retry={retry} />
+      {cs && (
+        <>
+          <p className="muted">
+            {t("coverageYear", { year: cs.coverageYear })} · {t("asOf", { date: fmt.date(cs.asOf) })}
+          </p>
+          <div className="stats">
+            <StatCard label={t("children")} value={fmt.number(cs.total.children ?? 0)} />
+            <StatCard label={t("insured")} value={fmt.number(cs.total.insured ?? 0)} />
+            <StatCard
+              label={`${t("insuredRate")} (${t("overallTarget", { rate: fmt.percent(cs.targets.overallInsuredRate) })})`}
+              value={cs.total.insuredRate === null ? "—" : fmt.percent(cs.total.insuredRate)}
+              tone={rateMeetsTarget(cs.total.insuredRate, cs.targets.overallInsuredRate) ? "ok" : "gap"}
+            />
+            <StatCard
+              label={`${t("newbornRate")} (${t("newbornTarget", { rate: fmt.percent(cs.targets.newbornInsuredRate) })})`}
+              value={cs.total.newbornInsuredRate === null ? "—" : fmt.percent(cs.total.newbornInsuredRate)}
+              tone={rateMeetsTarget(cs.total.newbornInsuredRate, cs.targets.newbornInsuredRate) ? "ok" : "gap"}
+            />
+            <StatCard label={t("newbornWindowRate")} value={cs.total.newbornWithinWindowRate === null ? "—" : fmt.percent(cs.total.newbornWithinWindowRate)} />
+          </div>
+          <CoverageChart rows={rows} overallTarget={cs.targets.overallInsuredRate} newbornTarget={cs.targets.newbornInsuredRate} title={t("chartTitle", { level: t(`level${level}`) })} />
+          <table className="data-table region-table">
+            <caption className="visually-hidden">{t("chartTitle", { level: t(`level${level}`) })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("group")}</th>
+                <th scope="col">{t("children")}</th>
+                <th scope="col">{t("insured")}</th>
+                <th scope="col">{t("insuredRate")}</th>
+                <th scope="col">{t("newbornRate")}</th>
+                <th scope="col">{t("overallTarget", { rate: fmt.percent(cs.targets.overallInsuredRate) })}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {cs.groups.map((g) => {
+                const target = drillTarget(region, g.key);
+                const name = labelOf(g.key, g.label);
+                const comparison = g.suppressed || g.children === null || g.insured === null ? null : compareToTarget({ children: g.children, insured: g.insured }, cs.targets.overallInsuredRate);
+                return (
+                  <tr key={g.key ?? "none"} data-group={g.key ?? ""}>
+                    <th scope="row">
+                      {target && !g.suppressed ? (
+                        <button type="button" className="link" onClick={() => setRegion(target)} aria-label={t("drillDown", { name })}>
+                          {name}
+                        </button>
+                      ) : (
+                        name
+                      )}
+                    </th>
+                    {g.suppressed ? (
+                      <td colSpan={5} className="muted">
+                        {t("suppressed")}
+                      </td>
+                    ) : (
+                      <>
+                        <td>{fmt.number(g.children ?? 0)}</td>
+                        <td>{fmt.number(g.insured ?? 0)}</td>
+                        <td>{g.insuredRate === null ? "—" : fmt.percent(g.insuredRate)}</td>
+                        <td>{g.newbornInsuredRate === null ? "—" : fmt.percent(g.newbornInsuredRate)}</td>
+                        <td className={comparison?.met ? "ok" : "gap"}>{comparison ? (comparison.met ? t("meetsTarget") : `${t("belowTarget")} · ${t("shortfall", { count: fmt.number(comparison.shortfall) })}`) : "—"}</td>
+                      </>
+                    )}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+      {capabilities.gapList && <GapList token={token} region={region} />}
+      {capabilities.linkReviews && <LinkReviewQueue token={token} region={region} />}
+    </main>
+  );
+}
+
+/** Names of the regions visited, for the breadcrumbs: each summary names the groups it lists. */
+const REGION_NAMES = new Map<string, string>();

@@ -1,0 +1,195 @@
+import { useId, useMemo, useState } from "react";
+import { runOperation } from "../api.ts";
+import { AsyncStatus } from "../components/AsyncStatus.tsx";
+import { downloadText } from "../components/download.ts";
+import { Pager } from "../components/Pager.tsx";
+import { StatCard } from "../components/StatCard.tsx";
+import { StatusBadge } from "../components/StatusBadge.tsx";
+import { COVERAGE_STATUSES, GAP_REASONS, type CoverageStatus, type GapReason } from "../logic/coverage-status.ts";
+import { csvFileName, toCsv } from "../logic/csv.ts";
+import { actionKey, reasonKey, statusKey } from "../logic/i18n.ts";
+import { filterRoster, paginate, type RosterFilter, type RosterRow, type StatusFilter } from "../logic/roster.ts";
+import { suggestedAction } from "../logic/suggested-action.ts";
+import { useI18n, type I18n } from "../i18n-context.tsx";
+import { ConsoleSchoolStudentsDocument, ConsoleSchoolSummaryDocument, type ConsoleSchoolStudentsQuery } from "../operations/generated.ts";
+import { useAsync } from "../use-async.ts";
+
+const PAGE_SIZE = 50;
+/** Students fetched per request: a large school (a few thousand) arrives in a handful of requests. */
+const FETCH_SIZE = 500;
+const PURPOSE = "school coverage follow-up";
+
+/**
+ * A school administrator's page: the school's figures, every student with a coverage badge,
+ * filters by status and reason, search, the suggested action per student, CSV export of what
+ * the filters show, and pages of 50.
+ *
+ * The whole roster is fetched (in pages of 500) and filtered in the browser: the API lists a
+ * school's students without filters, and even a large school is a few thousand rows.
+ */
+export function SchoolView({ token, schools }: { token: string; schools: readonly string[] }) {
+  const i18n = useI18n();
+  const { t, fmt } = i18n;
+  const ids = { school: useId(), status: useId(), reason: useId(), search: useId() };
+  const [code, setCode] = useState(schools[0] ?? "");
+  const [filter, setFilter] = useState<RosterFilter>({ status: "", reason: "", query: "" });
+  const [page, setPage] = useState(1);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+
+  const [summary, retrySummary] = useAsync(() => runOperation(ConsoleSchoolSummaryDocument, { code }, token, PURPOSE), [code, token]);
+  const [roster, retryRoster] = useAsync(async () => {
+    const rows: RosterRow[] = [];
+    let after: string | null = null;
+    setProgress(null);
+    for (;;) {
+      const data: ConsoleSchoolStudentsQuery = await runOperation(ConsoleSchoolStudentsDocument, { code, first: FETCH_SIZE, after }, token, PURPOSE);
+      const students = data.school?.students;
+      if (!students) break;
+      for (const { node } of students.edges) {
+        rows.push({
+          studentNumber: node.studentNumber,
+          name: node.name,
+          grade: node.grade,
+          className: node.className,
+          idNumber: node.child?.idNumber ?? null,
+          status: (node.child?.coverage?.status ?? null) as CoverageStatus | null,
+          reasons: (node.child?.coverage?.reasons ?? []) as GapReason[],
+        });
+      }
+      setProgress({ done: rows.length, total: students.totalCount ?? rows.length });
+      if (!students.pageInfo.hasNextPage) break;
+      after = students.pageInfo.endCursor;
+    }
+    return rows;
+  }, [code, token]);
+
+  const filtered = useMemo(() => (roster.status === "done" ? filterRoster(roster.value, filter) : []), [roster, filter]);
+  const shown = paginate(filtered, page, PAGE_SIZE);
+  const update = (change: Partial<RosterFilter>) => {
+    setFilter((f) => ({ ...f, ...change }));
+    setPage(1);
+  };
+
+  const school = summary.status === "done" ? summary.value.school : null;
+  return (
+    <main className="view school-view">
+      <h1>{t("schoolTitle")}</h1>
+      {schools.length > 1 && (
+        <p>
+          <label htmlFor={ids.school}>{t("schoolLabel")}</label>{" "}
+          <select id={ids.school} value={code} onChange={(e) => (setCode(e.target.value), setPage(1))}>
+            {schools.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </p>
+      )}
+      <AsyncStatus state={summary} retry={retrySummary} />
+      {school && (
+        <section aria-label={t("schoolLabel")} className="summary">
+          <h2 className="school-name" data-school={school.code}>
+            {school.name} <span className="muted">({school.code})</span>
+          </h2>
+          {school.coverage && (
+            <div className="stats">
+              <StatCard label={t("students")} value={fmt.number(school.coverage.children ?? 0)} />
+              <StatCard label={t("insured")} value={fmt.number(school.coverage.insured ?? 0)} tone="ok" />
+              <StatCard label={t("insuredRate")} value={school.coverage.insuredRate === null ? "—" : fmt.percent(school.coverage.insuredRate)} />
+              {school.coverage.statusCounts
+                .filter((c) => c.status !== "INSURED")
+                .map((c) => (
+                  <StatCard key={c.status} label={t(statusKey(c.status))} value={c.count === null ? "—" : fmt.number(c.count)} tone={c.count ? "gap" : undefined} />
+                ))}
+            </div>
+          )}
+        </section>
+      )}
+
+      <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <div>
+          <label htmlFor={ids.status}>{t("filterStatus")}</label>
+          <select id={ids.status} value={filter.status} onChange={(e) => update({ status: e.target.value as StatusFilter })}>
+            <option value="">{t("anyStatus")}</option>
+            <option value="UNINSURED_ANY">{t("uninsuredAny")}</option>
+            {COVERAGE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(statusKey(s))}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor={ids.reason}>{t("filterReason")}</label>
+          <select id={ids.reason} value={filter.reason} onChange={(e) => update({ reason: e.target.value as GapReason | "" })}>
+            <option value="">{t("anyReason")}</option>
+            {GAP_REASONS.map((r) => (
+              <option key={r} value={r}>
+                {t(reasonKey(r))}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor={ids.search}>{t("search")}</label>
+          <input id={ids.search} type="search" value={filter.query} onChange={(e) => update({ query: e.target.value })} />
+        </div>
+        <button type="button" onClick={() => downloadText(csvFileName("students", code, new Date().toISOString().slice(0, 10)), rosterCsv(filtered, i18n))} disabled={filtered.length === 0}>
+          {t("exportCsv")}
+        </button>
+      </form>
+
+      <AsyncStatus state={roster} retry={retryRoster} progress={progress} />
+      {roster.status === "done" && (
+        <>
+          <table className="data-table roster">
+            <caption className="visually-hidden">{t("schoolTitle")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("colStudentNumber")}</th>
+                <th scope="col">{t("colName")}</th>
+                <th scope="col">{t("colGrade")}</th>
+                <th scope="col">{t("colClass")}</th>
+                <th scope="col">{t("colIdNumber")}</th>
+                <th scope="col">{t("colStatus")}</th>
+                <th scope="col">{t("colReasons")}</th>
+                <th scope="col">{t("colAction")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.rows.map((row) => {
+                const action = row.status ? suggestedAction(row.status, row.reasons) : null;
+                return (
+                  <tr key={row.studentNumber} data-status={row.status ?? ""}>
+                    <td className="mono">{row.studentNumber}</td>
+                    <th scope="row">{row.name}</th>
+                    <td>{row.grade === 0 ? t("kindergarten") : fmt.number(row.grade)}</td>
+                    <td>{row.className}</td>
+                    <td className="mono">{row.idNumber ?? "—"}</td>
+                    <td>
+                      <StatusBadge status={row.status} />
+                    </td>
+                    <td>{row.reasons.map((r) => t(reasonKey(r))).join("、")}</td>
+                    <td>{action ? t(actionKey(action)) : ""}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <Pager page={shown} onPage={setPage} label={t("schoolTitle")} />
+        </>
+      )}
+    </main>
+  );
+}
+
+function rosterCsv(rows: readonly RosterRow[], { t }: I18n): string {
+  return toCsv(
+    [t("colStudentNumber"), t("colName"), t("colGrade"), t("colClass"), t("colIdNumber"), t("colStatus"), t("colReasons"), t("colAction")],
+    rows.map((row) => {
+      const action = row.status ? suggestedAction(row.status, row.reasons) : null;
+      return [row.studentNumber, row.name, row.grade, row.className, row.idNumber, row.status ? t(statusKey(row.status)) : "", row.reasons.map((r) => t(reasonKey(r))).join("; "), action ? t(actionKey(action)) : ""];
+    }),
+  );
+}
