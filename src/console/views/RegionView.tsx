@@ -51,10 +51,10 @@ export function RegionView({ token, scopeRegion, capabilities }: { token: string
           {regionTrail(scopeRegion, region).map((r) => (
             <li key={r}>
               {r === region ? (
-                <span aria-current="page">{trailNames.get(r) ?? r}</span>
+                <span aria-current="page">{trailNames.get(r) ?? `${t("region")} ${r}`}</span>
               ) : (
                 <button type="button" className="link" onClick={() => setRegion(r)}>
-                  {trailNames.get(r) ?? r}
+                  {trailNames.get(r) ?? `${t("region")} ${r}`}
                 </button>
               )}
             </li>

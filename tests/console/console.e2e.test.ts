@@ -1,0 +1,197 @@
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoAnchorFromDatabase, demoTokens, demoViewers, type DemoAnchor } from "../../src/auth/demo.ts";
+import { defaultAsOf } from "../../src/coverage/as-of.ts";
+import { consoleRoute } from "../../src/gateway/console-route.ts";
+import type { RunningHttpServer } from "../../src/gateway/http.ts";
+import { testAuth, headersFor } from "../kit/auth.ts";
+import { launchChromium } from "../kit/browser.ts";
+import { buildConsoleForTest } from "../kit/console.ts";
+import { startTestHub, type TestHub } from "../kit/gateway.ts";
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
+const UNINSURED_STATUSES = ["NEWBORN_IN_WINDOW", "NEWBORN_OVERDUE", "LAPSED", "UNINSURED"];
+
+/**
+ * The web console in headless Chromium against the hub on a loopback port, over a small demo
+ * province as of today (what the console asks about): each person signs in with their demo
+ * identity and does their job; every request the browser makes must go to the hub itself.
+ */
+describe("the web console in a real browser", () => {
+  let hub: TestHub;
+  let http: RunningHttpServer;
+  let consoleDir: string;
+  let browser: Browser;
+  let anchor: DemoAnchor;
+  const requested: string[] = [];
+  const origin = () => `http://127.0.0.1:${http.port}`;
+
+  beforeAll(async () => {
+    consoleDir = buildConsoleForTest();
+    hub = await startTestHub("pglite", { children: 600, seed: 3, asOf: defaultAsOf() });
+    anchor = await demoAnchorFromDatabase(hub.database.db);
+    const demoIdentities = async () => (await demoTokens(hub.database.db, testAuth)).map((t) => ({ role: t.role, subject: t.viewer.subject, scope: { ...t.viewer.scope }, token: t.token }));
+    http = await hub.gateway.listen(0, "127.0.0.1", [consoleRoute({ dir: consoleDir, demoIdentities })]);
+    browser = await launchChromium();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await http?.close();
+    await hub?.close();
+    if (consoleDir) rmSync(consoleDir, { recursive: true, force: true });
+  });
+
+  /** A fresh browser context (own storage) with every request recorded. */
+  async function openConsole(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    context.on("request", (request) => void requested.push(request.url()));
+    const page = await context.newPage();
+    await page.goto(`${origin()}/console/`);
+    return { context, page };
+  }
+
+  /** Signs in with a demo identity using the keyboard, as someone without a mouse would. */
+  async function signInAs(page: Page, role: string) {
+    const button = page.locator(`button.identity[data-role="${role}"]`);
+    await button.focus();
+    await page.keyboard.press("Enter");
+    await page.locator(`.who[data-role="${role}"]`).waitFor();
+  }
+
+  /** A GraphQL request from inside the page, with the token the console holds: what the API says to this user. */
+  async function askAsSignedIn(page: Page, query: string): Promise<{ data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] }> {
+    return page.evaluate(async (q) => {
+      const token = sessionStorage.getItem("hub-console-token");
+      const response = await fetch("/graphql", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: q }) });
+      return response.json();
+    }, query);
+  }
+
+  it("offers the demo identities in Chinese by default, and English on request", async () => {
+    const { context, page } = await openConsole();
+    await page.locator('button.identity[data-role="school_admin"]').waitFor();
+    expect(await page.locator("h1").textContent()).toBe("登录");
+    expect(await page.getAttribute("html", "lang")).toBe("zh-CN");
+    expect(await page.locator("label", { hasText: "访问令牌" }).count()).toBe(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "sign-in.png"), fullPage: true });
+    await page.getByRole("button", { name: "English" }).click();
+    expect(await page.locator("h1").textContent()).toBe("Sign in");
+    expect(await page.getAttribute("html", "lang")).toBe("en");
+    await context.close();
+  });
+
+  it("a school administrator sees only their school and filters to the uninsured", async () => {
+    const { context, page } = await openConsole();
+    await signInAs(page, "school_admin");
+    await page.locator("table.roster tbody tr").first().waitFor();
+    expect(await page.locator(".school-name").getAttribute("data-school")).toBe(anchor.school);
+
+    // Every listed student is one of the school's own registrations.
+    const own = await hub.gateway.execute(`{ school(code: "${anchor.school}") { students(first: 500) { totalCount edges { node { studentNumber } } } } }`, {}, await headersFor(demoViewers(anchor).school_admin));
+    const students = (own.data as { school: { students: { totalCount: number; edges: { node: { studentNumber: string } }[] } } }).school.students;
+    const ownNumbers = new Set(students.edges.map((e) => e.node.studentNumber));
+    const shown = await page.locator("table.roster tbody tr td.mono:first-child").allTextContents();
+    expect(shown.length).toBe(Math.min(50, students.totalCount));
+    for (const number of shown) expect(ownNumbers.has(number), number).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "school.png"), fullPage: true });
+
+    // Another school's students: the API answers nothing, whatever the page would ask.
+    const other = await hub.gateway.execute(`{ schools(region: "33", first: 50) { edges { node { code } } } }`, {}, await headersFor(demoViewers(anchor).analyst));
+    const otherCode = (other.data as { schools: { edges: { node: { code: string } }[] } }).schools.edges.map((e) => e.node.code).find((c) => c !== anchor.school)!;
+    const refused = await askAsSignedIn(page, `{ school(code: "${otherCode}") { students(first: 5) { edges { node { name } } } } }`);
+    expect((refused.data as { school: { students: unknown } | null }).school?.students ?? null).toBeNull();
+
+    // Filter to the uninsured: only rows with an uninsured status remain, as many as the school's counts say.
+    await page.getByLabel("参保状态").selectOption({ label: "全部未参保" });
+    const statuses = await page.locator("table.roster tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status")));
+    const expected = ((await hub.gateway.execute(`{ school(code: "${anchor.school}") { coverage { statusCounts { status count } } } }`, {}, await headersFor(demoViewers(anchor).school_admin))).data as {
+      school: { coverage: { statusCounts: { status: string; count: number }[] } };
+    }).school.coverage.statusCounts
+      .filter((c) => UNINSURED_STATUSES.includes(c.status))
+      .reduce((n, c) => n + c.count, 0);
+    expect(statuses.length).toBe(expected);
+    expect(expected).toBeGreaterThan(0);
+    for (const status of statuses) expect(UNINSURED_STATUSES).toContain(status);
+    expect(await page.locator("table.roster tbody tr td:last-child").first().textContent()).not.toBe("");
+    await page.screenshot({ path: path.join(SCREENSHOTS, "school-uninsured.png"), fullPage: true });
+
+    // The export holds what the filter shows.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "导出 CSV" }).click()]);
+    const csv = readFileSync(await download.path(), "utf8");
+    expect(csv.startsWith("\uFEFF学籍号,姓名")).toBe(true);
+    expect(csv.trim().split("\r\n")).toHaveLength(expected + 1);
+    await context.close();
+  });
+
+  it("a family doctor finds a patient by name and sees the deadline, days left and the watchlist", async () => {
+    const doctor = demoViewers(anchor).family_doctor;
+    const listed = await hub.gateway.execute(`{ familyDoctor(code: "${anchor.doctor}") { patients(first: 500) { edges { node { child { name coverage { deadline daysLeft } } } } } } }`, {}, await headersFor(doctor));
+    const withDeadline = (listed.data as { familyDoctor: { patients: { edges: { node: { child: { name: string; coverage: { deadline: string | null; daysLeft: number | null } } | null } }[] } } }).familyDoctor.patients.edges
+      .map((e) => e.node.child)
+      .find((c) => c?.coverage.deadline);
+    expect(withDeadline, "the demo doctor has a patient with a newborn deadline").toBeDefined();
+
+    const { context, page } = await openConsole();
+    await signInAs(page, "family_doctor");
+    await page.locator("#watch-heading").waitFor();
+    await page.getByLabel("身份证号或姓名").fill(withDeadline!.name);
+    await page.keyboard.press("Enter");
+    const deadline = page.locator('[data-field="deadline"]');
+    await deadline.waitFor();
+    const [y, m, d] = withDeadline!.coverage.deadline!.split("-").map(Number);
+    expect(await deadline.textContent()).toBe(`${y}年${m}月${d}日`);
+    const days = withDeadline!.coverage.daysLeft!;
+    expect(await page.locator('[data-field="days-left"]').textContent()).toBe(days < 0 ? `已逾期 ${-days} 天` : `${days} 天`);
+    expect(await page.locator("#patient-name").textContent()).toContain(withDeadline!.name);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "doctor.png"), fullPage: true });
+    await context.close();
+  });
+
+  it("an analyst sees the chart against the targets, drills down, and cannot open an individual child", async () => {
+    const { context, page } = await openConsole();
+    await signInAs(page, "analyst");
+    const chart = page.locator('svg[data-testid="coverage-chart"]');
+    await chart.waitFor();
+    expect(await chart.locator("g[data-group]").count()).toBeGreaterThan(1);
+    expect(await page.locator(".chart .target-label").textContent()).toContain("95.0%");
+    expect(await page.locator("table.region-table tbody tr").count()).toBe(await chart.locator("g[data-group]").count());
+    await page.screenshot({ path: path.join(SCREENSHOTS, "analyst.png"), fullPage: true });
+
+    // City → county → school.
+    await page.locator("table.region-table tbody th button").first().click();
+    await page.locator("nav.breadcrumbs li").nth(1).waitFor();
+    await page.locator("table.region-table tbody th button").first().click();
+    await page.locator("nav.breadcrumbs li").nth(2).waitFor();
+    await page.locator("table.region-table tbody tr").first().waitFor();
+    expect(await page.locator("table.region-table tbody th button").count()).toBe(0);
+
+    // No child in the page: no gap list, no names, no way to open one…
+    expect(await page.locator(".gap-list, .patient, .reviews").count()).toBe(0);
+    // …and the API refuses it to this token anyway.
+    const child = await askAsSignedIn(page, `{ childByIdNumber(idNumber: "${anchor.idNumber}") { name } coverageGaps(first: 5) { edges { node { child { name } } } } }`);
+    expect(child.data?.childByIdNumber ?? null).toBeNull();
+    expect(child.data?.coverageGaps ?? null).toBeNull();
+    expect(child.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN", "FORBIDDEN"]);
+    await context.close();
+  });
+
+  it("an insurance officer gets the gap list with reasons and the link review queue", async () => {
+    const { context, page } = await openConsole();
+    await signInAs(page, "insurance_officer");
+    await page.locator(".gap-list table tbody tr").first().waitFor();
+    await page.locator("#reviews-heading").waitFor();
+    await page.locator(".reviews .loading").waitFor({ state: "detached" });
+    expect(await page.locator(".reviews .error").count()).toBe(0);
+    expect(await page.locator(".gap-list tbody td:nth-child(5)").allTextContents()).toContainEqual(expect.stringMatching(/\S/));
+    await page.screenshot({ path: path.join(SCREENSHOTS, "insurance-office.png"), fullPage: true });
+    await context.close();
+  });
+
+  it("sent every request to the hub itself: no CDN, no other host", () => {
+    expect(requested.length).toBeGreaterThan(10);
+    for (const url of requested) expect(new URL(url).origin, url).toBe(origin());
+  });
+});
