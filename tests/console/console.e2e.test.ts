@@ -63,11 +63,11 @@ describe("the web console in a real browser", () => {
 
   /** A GraphQL request from inside the page, with the token the console holds: what the API says to this user. */
   async function askAsSignedIn(page: Page, query: string): Promise<{ data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] }> {
-    return page.evaluate(async (q) => {
-      const token = sessionStorage.getItem("hub-console-token");
-      const response = await fetch("/graphql", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: q }) });
-      return response.json();
-    }, query);
+    const token = (await page.evaluate("sessionStorage.getItem('hub-console-token')")) as string;
+    return (await page.evaluate(
+      async ({ q, token }) => (await fetch("/graphql", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: q }) })).json(),
+      { q: query, token },
+    )) as never;
   }
 
   it("offers the demo identities in Chinese by default, and English on request", async () => {

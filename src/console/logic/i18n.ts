@@ -110,7 +110,7 @@ const zh = {
   levelcounty: "学校",
   target: "目标",
   breadcrumb: "地区层级",
-  gapListTitle: "未参保名单",
+  gapListTitle: "参保缺口名单",
   gapListTotal: "共 {total} 人",
   colResidence: "居住地",
   colResponsible: "责任单位",
