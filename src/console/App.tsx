@@ -25,7 +25,9 @@ export function App() {
     localStorage.setItem(LOCALE_KEY, locale);
   }, [locale, t]);
 
-  const claims = token ? readTokenClaims(token) : null;
+  // An expired token would only earn UNAUTHENTICATED answers: back to sign-in instead.
+  const read = token ? readTokenClaims(token) : null;
+  const claims = read?.ok && read.claims.expiresAt !== undefined && read.claims.expiresAt * 1000 <= Date.now() ? null : read;
   const signIn = (value: string) => {
     sessionStorage.setItem(TOKEN_KEY, value);
     setToken(value);

@@ -147,6 +147,17 @@ describe("the web console in a real browser", () => {
     expect(await page.locator('[data-field="days-left"]').textContent()).toBe(days < 0 ? `已逾期 ${-days} 天` : `${days} 天`);
     expect(await page.locator("#patient-name").textContent()).toContain(withDeadline!.name);
     await page.screenshot({ path: path.join(SCREENSHOTS, "doctor.png"), fullPage: true });
+
+    // The watchlist answered: newborns near their deadline, or a line saying there are none.
+    await page.locator(".watchlist .loading").waitFor({ state: "detached" });
+    expect(await page.locator(".watchlist .error").count()).toBe(0);
+    expect(await page.locator(".watchlist table, .watchlist > p").count()).toBe(1);
+
+    // In English, the same date in English.
+    await page.getByRole("button", { name: "English" }).click();
+    const month = new Date(Date.UTC(y!, m! - 1, d!)).toLocaleString("en", { month: "long", timeZone: "UTC" });
+    expect(await deadline.textContent()).toBe(`${month} ${d}, ${y}`);
+    expect(await page.locator("h1").textContent()).toBe("Contracted patients' coverage");
     await context.close();
   });
 
