@@ -19,7 +19,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): [
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `load` is a new closure every render: the caller's `deps` say when it means something new.
   }, [...deps, attempt]);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   return [state, retry];

@@ -77,7 +77,10 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
       {schools.length > 1 && (
         <p>
           <label htmlFor={ids.school}>{t("schoolLabel")}</label>{" "}
-          <select id={ids.school} value={code} onChange={(e) => (setCode(e.target.value), setPage(1))}>
+          <select id={ids.school} value={code} onChange={(e) => {
+              setCode(e.target.value);
+              setPage(1);
+            }}>
             {schools.map((s) => (
               <option key={s} value={s}>
                 {s}
