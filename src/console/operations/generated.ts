@@ -128,7 +128,7 @@ export type ConsoleRegionSummaryQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleRegionSummaryQuery = { coverageSummary: { asOf: string, coverageYear: number, region: string, total: { children: number | null, insured: number | null, insuredRate: number | null, newborns: number | null, newbornInsuredRate: number | null, newbornWithinWindowRate: number | null, statusCounts: Array<{ status: CoverageStatus, count: number | null }> }, groups: Array<{ key: string | null, label: string | null, suppressed: boolean, children: number | null, insured: number | null, insuredRate: number | null, newborns: number | null, newbornInsuredRate: number | null }>, targets: { overallInsuredRate: number, newbornInsuredRate: number, newbornWindowDays: number } } | null };
+export type ConsoleRegionSummaryQuery = { coverageSummary: { asOf: string, coverageYear: number, region: string, total: { label: string | null, children: number | null, insured: number | null, insuredRate: number | null, newborns: number | null, newbornInsuredRate: number | null, newbornWithinWindowRate: number | null, statusCounts: Array<{ status: CoverageStatus, count: number | null }> }, groups: Array<{ key: string | null, label: string | null, suppressed: boolean, children: number | null, insured: number | null, insuredRate: number | null, newborns: number | null, newbornInsuredRate: number | null }>, targets: { overallInsuredRate: number, newbornInsuredRate: number, newbornWindowDays: number } } | null };
 
 export type ConsoleSchoolNamesQueryVariables = Exact<{
   region: string;
@@ -399,6 +399,7 @@ export const ConsoleRegionSummaryDocument = new TypedDocumentString(`
     coverageYear
     region
     total {
+      label
       children
       insured
       insuredRate

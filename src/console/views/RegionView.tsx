@@ -38,6 +38,7 @@ export function RegionView({ token, scopeRegion, capabilities }: { token: string
   const trailNames = REGION_NAMES;
   const value = summary.status === "done" ? summary.value : null;
   const cs = value?.data.coverageSummary ?? null;
+  if (cs?.total.label) trailNames.set(region, cs.total.label);
   if (cs) for (const g of cs.groups) if (g.key && g.label && drillTarget(region, g.key)) trailNames.set(drillTarget(region, g.key)!, g.label);
   const labelOf = (key: string | null, label: string | null) => (key ? (value?.names.get(key) ?? label ?? key) : "—");
   const rows: ChartRow[] = (cs?.groups ?? []).map((g) => ({ key: g.key ?? "none", label: labelOf(g.key, g.label), insuredRate: g.suppressed ? null : g.insuredRate, newbornInsuredRate: g.suppressed ? null : g.newbornInsuredRate }));
