@@ -1,5 +1,6 @@
 import type { Scenario } from "../kit/context.ts";
 import { patientLookup } from "./patient-lookup.ts";
+import { schoolRoster } from "./school-roster.ts";
 
 /** The suite's scenarios, in the order `all` runs them. */
-export const SCENARIOS: readonly Scenario[] = [patientLookup];
+export const SCENARIOS: readonly Scenario[] = [patientLookup, schoolRoster];
