@@ -79,6 +79,7 @@ async function main() {
     const pool = new pg.Pool({ connectionString: provinceUrl, max: 10 });
     context = {
       options,
+      env,
       adminUrl: server.adminUrl,
       provinceUrl,
       database: province.database,

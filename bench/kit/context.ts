@@ -29,6 +29,8 @@ export interface BenchOptions {
 /** Everything a scenario needs, prepared once per run and shared. */
 export interface BenchContext {
   options: BenchOptions;
+  /** The run's environment (with its token secret), for scenarios that open databases of their own. */
+  env: NodeJS.ProcessEnv;
   /** The server the run's databases live on, and the API scenarios' province database on it. */
   adminUrl: string;
   provinceUrl: string;

@@ -40,6 +40,7 @@ export function formatMs(value: number | null): string {
 
 export function formatRatio(value: number | null): string {
   if (value === null) return "—";
+  if (value < 0.1) return `${value.toPrecision(2)}×`;
   return `${value < 10 ? value.toFixed(2) : value.toFixed(1)}×`;
 }
 
