@@ -56,7 +56,7 @@ async function main() {
         },
       },
     ],
-  } as never);
+  });
   const r = result as unknown as { requests: { total: number; average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; timeouts: number; duration: number };
   const out: LoadResult = {
     requests: r.requests.total,

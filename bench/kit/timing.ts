@@ -23,16 +23,16 @@ export async function timeRuns(task: () => Promise<unknown>, options: TimingOpti
  * burst of load from a neighbour on the shared machine hits every variant alike and the
  * ratios stay fair.
  */
-export async function timeInterleaved(tasks: Readonly<Record<string, () => Promise<unknown>>>, options: TimingOptions): Promise<Record<string, LatencyStats>> {
-  const names = Object.keys(tasks);
-  for (let i = 0; i < options.warmup; i++) for (const name of names) await tasks[name]!();
-  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+export async function timeInterleaved<K extends string>(tasks: Readonly<Record<K, () => Promise<unknown>>>, options: TimingOptions): Promise<Record<K, LatencyStats>> {
+  const names = Object.keys(tasks) as K[];
+  for (let i = 0; i < options.warmup; i++) for (const name of names) await tasks[name]();
+  const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   for (let i = 0; i < options.runs; i++) {
     for (const name of names) {
       const started = performance.now();
-      await tasks[name]!();
-      times[name]!.push(performance.now() - started);
+      await tasks[name]();
+      times[name].push(performance.now() - started);
     }
   }
-  return Object.fromEntries(names.map((n) => [n, latencyStats(times[n]!)]));
+  return Object.fromEntries(names.map((n) => [n, latencyStats(times[n])])) as Record<K, LatencyStats>;
 }

@@ -73,10 +73,10 @@ export const gatewayOverhead: Scenario = {
       const memory = startRssSampler();
       const stats = await timeInterleaved(variants, { runs: context.options.runs * 2, warmup: context.options.warmup });
       const peak = memory.stop();
-      const add = (scenario: string, variant: string, s: LatencyStats | undefined, base: LatencyStats | undefined, against: string) =>
+      const add = (scenario: string, variant: string, s: LatencyStats, base: LatencyStats, against: string) =>
         context.record({
-          scenario, variant, runs: s!.runs, median: s!.median, p95: s!.p95, throughput: `${s!.throughput.toFixed(0)} /s`, peakRss: peak,
-          ratio: s === base ? 1 : ratio(s!.median, base!.median), against: s === base ? "baseline" : against, check: s === base ? "baseline" : "✓ same answer",
+          scenario, variant, runs: s.runs, median: s.median, p95: s.p95, throughput: `${s.throughput.toFixed(0)} /s`, peakRss: peak,
+          ratio: s === base ? 1 : ratio(s.median, base.median), against: s === base ? "baseline" : against, check: s === base ? "baseline" : "✓ same answer",
         });
       const one = "3a one-subgraph query (500 students, education only)";
       add(one, "education subgraph straight, over loopback HTTP", stats.subgraph, stats.subgraph, "");

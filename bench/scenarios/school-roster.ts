@@ -8,7 +8,7 @@ import { postGraphql } from "../kit/http.ts";
 import { say } from "../kit/log.ts";
 import { startRssSampler } from "../kit/memory.ts";
 import { servePostGraphile } from "../kit/postgraphile.ts";
-import { ratio } from "../kit/stats.ts";
+import { ratio, type LatencyStats } from "../kit/stats.ts";
 import { timeInterleaved } from "../kit/timing.ts";
 
 /** Students a roster lists: the issue's 2,000. */
@@ -183,12 +183,12 @@ export const schoolRoster: Scenario = {
       const scenario = `2 roster of ${plan.total.toLocaleString("en-US")} students (school admin)`;
       const pages = plan.schools.reduce((n, s) => n + Math.ceil(s.take / PAGE), 0);
       const check = `✓ ${plan.total} students equal`;
-      const row = (variant: string, s: (typeof stats)[string], r: number | null, against: string, answer: string) =>
-        context.record({ scenario, variant, runs: s!.runs, median: s!.median, p95: s!.p95, throughput: `${((plan.total * s!.throughput) / 1).toFixed(0)} students/s`, peakRss: peak, ratio: r, against, check: answer });
+      const row = (variant: string, s: LatencyStats, r: number | null, against: string, answer: string) =>
+        context.record({ scenario, variant, runs: s.runs, median: s.median, p95: s.p95, throughput: `${(plan.total * s.throughput).toFixed(0)} students/s`, peakRss: peak, ratio: r, against, check: answer });
       row("hand-written SQL (node-postgres, 1 statement)", stats.sql, 1, "baseline", "baseline");
-      row(`gateway, in process (${pages} pages of ≤ ${PAGE})`, stats.gateway, ratio(stats.gateway!.median, stats.sql!.median), "hand-written SQL", check);
-      row(`gateway over loopback HTTP (${pages} pages)`, stats.gatewayHttp, ratio(stats.gatewayHttp!.median, stats.postgraphile!.median), "PostGraphile", check);
-      row("PostGraphile 5 amber over loopback HTTP (1 request)", stats.postgraphile, ratio(stats.postgraphile!.median, stats.sql!.median), "hand-written SQL", check);
+      row(`gateway, in process (${pages} pages of ≤ ${PAGE})`, stats.gateway, ratio(stats.gateway.median, stats.sql.median), "hand-written SQL", check);
+      row(`gateway over loopback HTTP (${pages} pages)`, stats.gatewayHttp, ratio(stats.gatewayHttp.median, stats.postgraphile.median), "PostGraphile", check);
+      row("PostGraphile 5 amber over loopback HTTP (1 request)", stats.postgraphile, ratio(stats.postgraphile.median, stats.sql.median), "hand-written SQL", check);
       context.note(
         `2: schools ${plan.schools.map((s) => `${s.code} (${s.take})`).join(", ")}; each student with name, sex, birth date, grade, class, masked student number and the child's coverage status, reasons and action. ` +
           `The API serves at most ${PAGE} per page, so the gateway variants are ${pages} requests in turn (each one token check, plan, education + hub fetches, row-scope checks, one audit row); ` +
