@@ -29,6 +29,8 @@ import { SCENARIOS } from "./scenarios/index.ts";
 const USAGE = `usage: npm run bench -- <${[...SCENARIOS.map((s) => s.name), "all"].join("|")}> [--children N] [--seed S] [--runs R] [--duration 30] [--keep]`;
 
 async function main() {
+  // Grafast (PostGraphile's engine) warns at start unless told which mode it runs in.
+  process.env.GRAPHILE_ENV ??= "production";
   if (relaunchWithFlags()) return;
   const started = performance.now();
   const { values, positionals } = parseArgs({
