@@ -1,9 +1,5 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { postgraphile } from "postgraphile";
-import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
-import { makePgService } from "postgraphile/adaptors/pg";
-import { grafserv } from "postgraphile/grafserv/node";
 import pg from "pg";
 
 // grafserv 1 calls Promise.withResolvers (Node 22+); this machine runs Node 20.
@@ -24,6 +20,13 @@ promiseWithResolvers.withResolvers ??= function withResolvers<T>() {
  * scope, no masking and no audit.
  */
 export async function servePostGraphile(connectionString: string): Promise<{ url: string; close(): Promise<void> }> {
+  // Loaded here, not at the top: Grafast reads GRAPHILE_ENV when it loads (run.ts sets it first).
+  const [{ postgraphile }, { PostGraphileAmberPreset }, { makePgService }, { grafserv }] = await Promise.all([
+    import("postgraphile"),
+    import("postgraphile/presets/amber"),
+    import("postgraphile/adaptors/pg"),
+    import("postgraphile/grafserv/node"),
+  ]);
   const admin = new pg.Client({ connectionString });
   await admin.connect();
   try {
