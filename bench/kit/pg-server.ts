@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,12 +12,16 @@ import pg from "pg";
 export async function benchServer(env: NodeJS.ProcessEnv): Promise<{ adminUrl: string; throwaway: boolean; stop(): void }> {
   const given = env.DATABASE_URL?.trim();
   if (given) return { adminUrl: given, throwaway: false, stop: () => {} };
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), "hub-bench-pg-")), "cluster");
+  const parent = mkdtempSync(path.join(tmpdir(), "hub-bench-pg-"));
+  const dir = path.join(parent, "cluster");
   const script = fileURLToPath(new URL("../../.ci/pg-server.sh", import.meta.url));
   const out = execFileSync("bash", [script, "start", dir], { encoding: "utf8" });
   const match = /export DATABASE_URL=(\S+)/.exec(out);
   if (!match) throw new Error(`.ci/pg-server.sh start printed no DATABASE_URL, but: ${out}`);
-  return { adminUrl: match[1]!, throwaway: true, stop: () => void execFileSync("bash", [script, "stop", dir]) };
+  return { adminUrl: match[1]!, throwaway: true, stop: () => {
+    execFileSync("bash", [script, "stop", dir]);
+    rmSync(parent, { recursive: true, force: true });
+  } };
 }
 
 /** Creates (or re-creates, unless `keep` and it exists) a database on the server; returns its URL. */

@@ -77,11 +77,12 @@ export function patientLookupSql(): string {
                                            order by d.given_on, d.vaccine_code, d.dose_number, d.id), '[]') from health.immunization_doses d where d.immunization_record_id = i.record_id)
       ) order by i.id), '[]')
       from l join health.immunization_records i on l.source = 'health.immunization_record' and i.record_id = l.record_id),
-    'insurance', json_build_object('enrollments', (
+    -- null when no enrollment of any year is linked, as the insurance subgraph answers.
+    'insurance', case when exists (select 1 from l where l.source = 'insurance.enrollment') then json_build_object('enrollments', (
       select coalesce(json_agg(json_build_object('coverageYear', e.coverage_year, 'status', e.status, 'enrolledOn', e.enrolled_on,
                                                  'area', (select json_build_object('code', btrim(a.area_code), 'name', a.name) from insurance.coordination_areas a where a.area_code = e.area_code))
                                order by e.enrolled_on desc, e.id desc), '[]')
-      from l join insurance.enrollments e on l.source = 'insurance.enrollment' and e.record_id = l.record_id where e.coverage_year = $4)),
+      from l join insurance.enrollments e on l.source = 'insurance.enrollment' and e.record_id = l.record_id where e.coverage_year = $4)) end,
     'coverage', (select json_build_object('status', s.status, 'reasons', s.reasons, 'deadline', s.deadline, 'codeWindowEndsOn', s.code_window_ends_on, 'action', s.action)
                    from hub.coverage_status s where s.as_of = $3 and s.child_id = child.id)
   ) as child
