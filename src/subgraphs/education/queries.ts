@@ -125,7 +125,7 @@ export async function rosterPages(db: Db, requests: readonly RosterRequest[]): P
   }>(
     db,
     sql`
-    select k.ord, y.year, s.id, s.record_id, s.student_number, s.name, s.sex, s.birth_date, s.school_code, s.grade, s.class_name, s.school_year, s.status, s.guardian_phone, s.child_id
+    select k.ord, y.year, s.id, s.record_id, s.student_number, s.name, s.sex, s.birth_date, s.school_code, s.grade, s.class_name, s.school_year, s.status, s.guardian_phone, l.child_id
     from unnest(
       ${column(requests.map((r) => r.schoolCode), "text")},
       ${column(requests.map((r) => r.schoolYear), "int")},
@@ -138,14 +138,16 @@ export async function rosterPages(db: Db, requests: readonly RosterRequest[]): P
       select coalesce(k.school_year, (select max(r.school_year) from education.student_registrations r where r.school_code = k.code)) as year
     ) y
     left join lateral (
-      select r.id, r.record_id, r.student_number, r.name, r.sex, r.birth_date::text as birth_date, r.school_code, r.grade, r.class_name, r.school_year, r.status, r.guardian_phone, l.child_id
+      select r.id, r.record_id, r.student_number, r.name, r.sex, r.birth_date::text as birth_date, r.school_code, r.grade, r.class_name, r.school_year, r.status, r.guardian_phone
       from education.student_registrations r
-      left join hub.links l on l.source = ${SOURCE} and l.record_id = r.record_id and l.unlinked_at is null
       where r.school_code = k.code and r.school_year = y.year and r.status = 'ENROLLED'
         and (k.after_id is null or (r.grade, r.class_name, r.id) > (k.after_grade, k.after_class, k.after_id))
       order by r.grade, r.class_name, r.id
       limit k.lim
     ) s on true
+    -- The link is joined after the page is cut: inside the lateral it was looked up for every
+    -- student of the school before the sort (1,975 lookups for a page of 500).
+    left join hub.links l on l.source = ${SOURCE} and l.record_id = s.record_id and l.unlinked_at is null
     order by k.ord, s.grade, s.class_name, s.id`,
   );
   const pages: RosterPage[] = requests.map((r) => ({ schoolYear: r.schoolYear, rows: [] }));

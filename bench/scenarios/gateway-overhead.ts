@@ -1,0 +1,99 @@
+import { sql } from "drizzle-orm";
+import type { AuthenticatedViewer } from "../../src/auth/viewer.ts";
+import { queryRows } from "../../src/db/client.ts";
+import { yearOf } from "../../src/domain/dates.ts";
+import type { RunningHttpServer } from "../../src/gateway/http.ts";
+import { createGatewayServer, createSubgraphServer } from "../../src/gateway/server.ts";
+import { SUBGRAPHS } from "../../src/gateway/subgraphs.ts";
+import { readSupergraph } from "../../src/gateway/supergraph.ts";
+import { SUBGRAPH_NAMES, type SubgraphName } from "../../src/graphql/subgraph.ts";
+import { assertSameAnswer } from "../kit/compare.ts";
+import { bearer, dataOf, type BenchContext, type Scenario } from "../kit/context.ts";
+import { postGraphql } from "../kit/http.ts";
+import { say } from "../kit/log.ts";
+import { startRssSampler } from "../kit/memory.ts";
+import { ratio, type LatencyStats } from "../kit/stats.ts";
+import { timeInterleaved } from "../kit/timing.ts";
+import { PATIENT_LOOKUP } from "./patient-lookup.ts";
+
+/** A question one subgraph answers alone (education): what the gateway adds is planning and one hop. */
+const ONE_SUBGRAPH = `query SchoolPage($code: String!) {
+  school(code: $code) { code name students(first: 500) { edges { node { studentNumber name sex grade className } } } }
+}`;
+
+export const gatewayOverhead: Scenario = {
+  name: "overhead",
+  title: "3. gateway overhead",
+  async run(context: BenchContext) {
+    const { asOf } = context.options;
+    const db = context.database.db;
+    const [school] = await queryRows<{ code: string }>(db, sql`select school_code as code from education.student_registrations where status = 'ENROLLED' group by 1 order by count(*) desc, 1 limit 1`);
+    const [patient] = await queryRows<{ id: string; doctor: string }>(
+      db,
+      sql`select patient_id_number as id, doctor_code as doctor from health.doctor_contracts where status = 'ACTIVE' and patient_id_number is not null order by record_id limit 1`,
+    );
+    if (!school || !patient) throw new Error("the province has no school with students or no patient with an ID number");
+    const admin = await bearer(context, { subject: "bench-school-admin", role: "school_admin", scope: { schools: [school.code] } } satisfies AuthenticatedViewer);
+    const doctor = await bearer(context, { subject: "bench-family-doctor", role: "family_doctor", scope: { doctor: patient.doctor } } satisfies AuthenticatedViewer);
+
+    // Every subgraph as its own HTTP service on loopback, and a second gateway over them.
+    const running: RunningHttpServer[] = [];
+    const subgraphStops: (() => Promise<void>)[] = [];
+    const urls = {} as Record<SubgraphName, string>;
+    for (const name of SUBGRAPH_NAMES) {
+      const server = await createSubgraphServer(SUBGRAPHS[name], db, context.config.auth);
+      const http = await server.listen(0);
+      running.push(http);
+      subgraphStops.push(() => server.stop());
+      urls[name] = http.url;
+    }
+    const remote = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, context.config.auth);
+    const localHttp = await context.gateway.listen(0);
+    const remoteHttp = await remote.listen(0);
+    running.push(localHttp, remoteHttp);
+    try {
+      const page = { code: school.code };
+      const lookup = { idNumber: patient.id, asOf, year: yearOf(asOf) };
+      const variants = {
+        subgraph: async () => dataOf("education subgraph", await postGraphql(urls.education, ONE_SUBGRAPH, page, admin)),
+        gatewayExecute: async () => dataOf("gateway in process", await context.gateway.execute(ONE_SUBGRAPH, page, admin)),
+        gatewayHttp: async () => dataOf("gateway over HTTP", await postGraphql(localHttp.url, ONE_SUBGRAPH, page, admin)),
+        gatewayRemote: async () => dataOf("gateway over HTTP subgraphs", await postGraphql(remoteHttp.url, ONE_SUBGRAPH, page, admin)),
+        lookupLocal: async () => dataOf("lookup, in-process subgraphs", await context.gateway.execute(PATIENT_LOOKUP, lookup, doctor)),
+        lookupRemote: async () => dataOf("lookup, HTTP subgraphs", await remote.execute(PATIENT_LOOKUP, lookup, doctor)),
+      };
+      const reference = await variants.subgraph();
+      if (!(reference.school as { students: { edges: unknown[] } | null }).students?.edges.length) throw new Error(`school ${school.code} answered no students`);
+      for (const name of ["gatewayExecute", "gatewayHttp", "gatewayRemote"] as const) assertSameAnswer(`overhead: ${name} vs the subgraph`, await variants[name](), reference);
+      const lookupAnswer = await variants.lookupLocal();
+      if (!lookupAnswer.childByIdNumber) throw new Error(`patient ${patient.id} not found by their doctor`);
+      assertSameAnswer("overhead: lookup over HTTP subgraphs vs in process", await variants.lookupRemote(), lookupAnswer);
+      say("overhead: every path answers the same");
+
+      const memory = startRssSampler();
+      const stats = await timeInterleaved(variants, { runs: context.options.runs * 2, warmup: context.options.warmup });
+      const peak = memory.stop();
+      const add = (scenario: string, variant: string, s: LatencyStats, base: LatencyStats, against: string) =>
+        context.record({
+          scenario, variant, runs: s.runs, median: s.median, p95: s.p95, throughput: `${s.throughput.toFixed(0)} /s`, peakRss: peak,
+          ratio: s === base ? 1 : ratio(s.median, base.median), against: s === base ? "baseline" : against, check: s === base ? "baseline" : "✓ same answer",
+        });
+      const one = "3a one-subgraph query (500 students, education only)";
+      add(one, "education subgraph straight, over loopback HTTP", stats.subgraph, stats.subgraph, "");
+      add(one, "gateway in process (no socket), in-process subgraphs", stats.gatewayExecute, stats.subgraph, "subgraph straight");
+      add(one, "gateway over HTTP, in-process subgraphs", stats.gatewayHttp, stats.subgraph, "subgraph straight");
+      add(one, "gateway over HTTP, subgraphs over loopback HTTP", stats.gatewayRemote, stats.subgraph, "subgraph straight");
+      const cross = "3b patient lookup (4 subgraphs)";
+      add(cross, "gateway in process, in-process subgraphs", stats.lookupLocal, stats.lookupLocal, "");
+      add(cross, "gateway in process, subgraphs over loopback HTTP", stats.lookupRemote, stats.lookupLocal, "in-process subgraphs");
+      context.note(
+        `3: 3a asks the education subgraph alone for school ${school.code}'s first 500 students (a school administrator); every path verifies the token and writes an audit row — through the gateway with in-process subgraphs one row per request, with HTTP subgraphs one per subgraph request. ` +
+          `3b is scenario 1's lookup with the gateway's subgraph calls in process or over loopback HTTP (each subgraph then parses, verifies the token and logs on its own).`,
+      );
+    } finally {
+      for (const http of running) await http.close();
+      await remote.stop();
+      for (const stop of subgraphStops) await stop();
+    }
+  },
+};
