@@ -106,7 +106,7 @@ describe("the web console in a real browser", () => {
 
     // Filter to the uninsured: only rows with an uninsured status remain, as many as the school's counts say.
     await page.getByLabel("参保状态").selectOption({ label: "全部未参保" });
-    const statuses = await page.locator("table.roster tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status")));
+    const statuses = await page.locator("table.roster tbody tr").evaluateAll((rows) => rows.map((r) => (r as unknown as { getAttribute(name: string): string | null }).getAttribute("data-status"))); // the server tsconfig has no DOM lib
     const expected = ((await hub.gateway.execute(`{ school(code: "${anchor.school}") { coverage { statusCounts { status count } } } }`, {}, await headersFor(demoViewers(anchor).school_admin))).data as {
       school: { coverage: { statusCounts: { status: string; count: number }[] } };
     }).school.coverage.statusCounts
