@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import { ErrorCode } from "../errors.ts";
+import { LIMIT_SETTINGS } from "../hardening/limits.ts";
 import { graphiqlPage } from "./graphiql.ts";
 
 export interface HttpHeaders {
@@ -24,9 +26,16 @@ export interface HttpOptions<C> {
   graphiql: boolean;
   /** Requests with a larger body are refused before parsing (413). */
   maxBodyBytes?: number;
+  /** A JSON array of more operations than this is refused (400); default 1. */
+  maxBatch?: number;
+  /** A request still running after this long is answered 504 TIMEOUT; default 30 s. */
+  executionTimeoutMs?: number;
+  /**
+   * Checks a request before its body is parsed (a subgraph server: the gateway's signature).
+   * Returns null to go on, or the refusal.
+   */
+  admit?: (request: { method: string; path: string; headers: HttpHeaders; body: Buffer }) => { status: number; code: string; message: string } | null;
 }
-
-const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 const require = createRequire(import.meta.url);
 
 /** GraphiQL's files come from npm packages on disk: government networks have no CDN. */
@@ -60,7 +69,9 @@ function packageDir(name: string): string {
  * body size are enforced before anything is parsed.
  */
 export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, options: HttpOptions<C>): Promise<RunningHttpServer> {
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxBody = options.maxBodyBytes ?? LIMIT_SETTINGS.maxBodyBytes.default;
+  const maxBatch = options.maxBatch ?? LIMIT_SETTINGS.maxBatch.default;
+  const timeoutMs = options.executionTimeoutMs ?? LIMIT_SETTINGS.executionTimeoutMs.default;
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error(`http: ${error instanceof Error ? error.message : String(error)}`);
@@ -81,9 +92,14 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
     if (url.pathname !== "/graphql") return send(res, 404, "text/plain", "not found: the GraphQL endpoint is /graphql\n");
 
     const raw = await readBody(req, maxBody);
-    if (raw === null) return sendJson(res, 413, { errors: [{ message: `request body exceeds the limit of ${maxBody} bytes`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+    if (raw === null) {
+      const setting = LIMIT_SETTINGS.maxBodyBytes;
+      return sendJson(res, 413, { errors: [{ message: `request body exceeds the limit of ${maxBody} bytes (${setting.env})`, extensions: { code: "PAYLOAD_TOO_LARGE", limit: setting.env, max: maxBody } }] });
+    }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    const refusal = options.admit?.({ method: req.method ?? "GET", path: url.pathname, headers: { get: (name) => headers.get(name) }, body: raw });
+    if (refusal) return sendJson(res, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
     let body: unknown = undefined;
     if (req.method === "POST" && raw.length > 0) {
       try {
@@ -92,10 +108,25 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
         return sendJson(res, 400, { errors: [{ message: "request body must be JSON: {\"query\": \"…\", \"variables\": {…}}", extensions: { code: "BAD_REQUEST" } }] });
       }
     }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context: async () => options.context({ get: (name) => headers.get(name) }),
-    });
+    if (Array.isArray(body) && body.length > maxBatch) {
+      const setting = LIMIT_SETTINGS.maxBatch;
+      return sendJson(res, 400, { errors: [{ message: `${setting.what} ${body.length} exceeds the limit of ${maxBatch} (${setting.env})`, extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit: setting.env, value: body.length, max: maxBatch } }] });
+    }
+    // The timer answers the client; work already started in the subgraphs runs to its end (a
+    // database statement cannot be taken back half-way), but nothing more is sent.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+    const response = await Promise.race([
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+        context: async () => options.context({ get: (name) => headers.get(name) }),
+      }),
+      timedOut,
+    ]).finally(() => clearTimeout(timer));
+    if (response === "timeout") {
+      const setting = LIMIT_SETTINGS.executionTimeoutMs;
+      return sendJson(res, 504, { errors: [{ message: `the operation ran longer than the limit of ${timeoutMs} ms (${setting.env})`, extensions: { code: ErrorCode.TIMEOUT, limit: setting.env, max: timeoutMs } }] });
+    }
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") return void res.end(response.body.string);

@@ -1,0 +1,126 @@
+import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from "@apollo/server";
+import { GraphQLError, type ValidationContext, type ASTVisitor } from "graphql";
+import type { Viewer } from "../auth/viewer.ts";
+import type { HardeningConfig } from "../config/index.ts";
+import { countChildRecords } from "./child-records.ts";
+import { createFormatError, type InternalErrorReporter } from "./error-format.ts";
+import { LIMIT_SETTINGS, limitError, limitViolations, type OperationLimits } from "./limits.ts";
+import { loggableOperationName, silentLogger, type OperationLogger } from "./log.ts";
+import { measureOperation } from "./measure.ts";
+import { RateLimiter, rateLimitedError } from "./rate-limit.ts";
+import { loadSafelist, notSafelistedError, type Safelist } from "./safelist.ts";
+
+/**
+ * The Apollo Server options that harden a server, the same for the gateway and for each subgraph
+ * server (a subgraph reachable on its own must defend itself as well):
+ *
+ * - operation limits as a validation rule that measures the document first, before the spec's
+ *   rules (whose cost grows with the document), and again with the request's variables once the
+ *   operation is resolved, since a page size may come from a variable; either way before
+ *   anything executes. Tokens are counted by graphql-js's parser (`maxTokens`), which stops at
+ *   the limit instead of building the whole tree;
+ * - the safelist, checked by the same rule;
+ * - production mode: no introspection, no stack traces; errors masked and suggestions dropped
+ *   by `createFormatError`;
+ * - rate limits per token subject (the gateway: subgraphs answer only the gateway);
+ * - one log line per operation.
+ */
+export interface HardenOptions<C> {
+  hardening: HardeningConfig;
+  /** Names the server in log lines: "gateway" or the subgraph's name. */
+  server: string;
+  /** Who is asking, verified (the gateway verifies the token here; a subgraph's context already holds its viewer). */
+  identify: (context: C) => Promise<Viewer>;
+  /** Per-subject budgets; the gateway's, absent on subgraphs. */
+  rateLimiter?: RateLimiter;
+  logger?: OperationLogger;
+  reportInternal?: InternalErrorReporter;
+}
+
+export type HardenedOptions<C extends BaseContext> = Pick<
+  ApolloServerOptions<C>,
+  "validationRules" | "formatError" | "introspection" | "includeStacktraceInErrorResponses" | "parseOptions" | "persistedQueries" | "allowBatchedHttpRequests"
+> & { plugins: ApolloServerPlugin<C>[] };
+
+export function hardenedApolloOptions<C extends BaseContext>(options: HardenOptions<C>): HardenedOptions<C> {
+  const { hardening } = options;
+  const safelist = hardening.safelist ? loadSafelist(hardening.safelist) : null;
+  return {
+    validationRules: [operationLimitsRule(hardening.limits, safelist)],
+    parseOptions: { maxTokens: hardening.limits.maxTokens },
+    formatError: createFormatError({ production: hardening.production, report: options.reportInternal }),
+    introspection: !hardening.production,
+    includeStacktraceInErrorResponses: !hardening.production,
+    // With a safelist, ids resolve only to registered operations and nothing can be registered.
+    ...(safelist ? { persistedQueries: { cache: safelist.cache } } : {}),
+    // The HTTP layer refuses batches over HUB_MAX_BATCH before Apollo sees them (http.ts).
+    allowBatchedHttpRequests: true,
+    plugins: [hardeningPlugin(options)],
+  };
+}
+
+/**
+ * Measures the document as soon as validation starts. Variables are not known to a validation
+ * rule, so a page size given by one counts as 1 here (a lower bound: nothing valid is refused)
+ * and the plugin checks again with the real values.
+ */
+export function operationLimitsRule(limits: OperationLimits, safelist: Safelist | null) {
+  return (context: ValidationContext): ASTVisitor => ({
+    Document: {
+      enter(document) {
+        const bytes = Buffer.byteLength(document.loc?.source.body ?? "");
+        if (bytes > limits.maxQueryBytes) {
+          const setting = LIMIT_SETTINGS.maxQueryBytes;
+          context.reportError(new GraphQLError(`${setting.what} ${bytes} exceeds the limit of ${limits.maxQueryBytes} (${setting.env})`, { extensions: { code: "OPERATION_LIMIT_EXCEEDED", limit: setting.env, value: bytes, max: limits.maxQueryBytes } }));
+          return;
+        }
+        if (safelist && !safelist.allows(document)) {
+          context.reportError(notSafelistedError());
+          return;
+        }
+        for (const violation of limitViolations(measureOperation(context.getSchema(), document), limits)) context.reportError(limitError(violation));
+      },
+    },
+  });
+}
+
+function hardeningPlugin<C extends BaseContext>(options: HardenOptions<C>): ApolloServerPlugin<C> {
+  const { limits } = options.hardening;
+  const logger = options.logger ?? silentLogger;
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      let viewer: Viewer | null = null;
+      return {
+        async didResolveOperation({ schema, document, operationName, request }) {
+          const measure = measureOperation(schema, document, { operationName, variables: request.variables ?? {} });
+          const [violation] = limitViolations(measure, limits);
+          if (violation) throw limitError(violation);
+          viewer = await options.identify(contextValue);
+          if (options.rateLimiter) {
+            const admission = options.rateLimiter.admit(viewer.subject);
+            if (!admission.ok) throw rateLimitedError(admission);
+          }
+        },
+        async willSendResponse({ response, schema, document, operationName, request }) {
+          if (response.body.kind !== "single") return;
+          const result = response.body.singleResult;
+          const childRecords = document && result.data ? countChildRecords(schema, document, operationName, result.data) : 0;
+          if (viewer && options.rateLimiter) options.rateLimiter.charge(viewer.subject, childRecords);
+          logger({
+            kind: "operation",
+            at: new Date().toISOString(),
+            server: options.server,
+            requestId: (contextValue as { requestId?: string }).requestId ?? "",
+            operationName: loggableOperationName(operationName ?? request.operationName),
+            role: viewer?.role ?? "unidentified",
+            durationMs: Math.round(performance.now() - started),
+            resultBytes: Buffer.byteLength(JSON.stringify(result)),
+            childRecords,
+            errorCodes: (result.errors ?? []).map((e) => String(e.extensions?.code ?? "UNKNOWN")),
+          });
+        },
+      };
+    },
+  };
+}
