@@ -146,15 +146,23 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
   };
 }
 
+/**
+ * The body, or null when it is over the limit. An oversized body is read on (and dropped) up to
+ * eight times the limit, so the client sees the 413 instead of a connection reset mid-upload;
+ * beyond that the connection is simply cut.
+ */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) return null;
-    chunks.push(chunk as Buffer);
+    if (size > limit * 8) {
+      req.destroy();
+      return null;
+    }
+    if (size <= limit) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > limit ? null : Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, cacheControl = "no-store") {

@@ -46,10 +46,11 @@ export function createFormatError(options: { production: boolean; report?: Inter
 
     // Apollo re-codes every validation error GRAPHQL_VALIDATION_FAILED; the hub's own rules
     // (limits, safelist) keep their code, so a client can tell "too deep" from "no such field".
-    const hubCode = original instanceof GraphQLError ? (original.extensions?.code as string | undefined) : undefined;
-    if (code === "GRAPHQL_VALIDATION_FAILED" && hubCode && hubCode !== code && CALLER_CODES.has(hubCode)) {
-      code = hubCode;
-      extensions = { ...(original as GraphQLError).extensions, code };
+    const rule = error instanceof GraphQLError && error.originalError instanceof GraphQLError ? error.originalError : null;
+    const ruleCode = rule?.extensions?.code as string | undefined;
+    if (code === "GRAPHQL_VALIDATION_FAILED" && ruleCode && ruleCode !== code && CALLER_CODES.has(ruleCode)) {
+      code = ruleCode;
+      extensions = { ...extensions, ...rule!.extensions, code };
       delete extensions.http;
     }
 

@@ -16,12 +16,11 @@ import { demoAnchorFromDatabase, demoViewers } from "../../src/auth/demo.ts";
 import { decisionForViewer, maskKindOf, type Decision } from "../../src/auth/policy.ts";
 import { ANONYMOUS_VIEWER, DEPARTMENTS, ROLES, type Viewer } from "../../src/auth/viewer.ts";
 import { queryRows } from "../../src/db/client.ts";
-import { loadHardening } from "../../src/config/index.ts";
 import { SUBGRAPHS } from "../../src/gateway/subgraphs.ts";
 import { readSupergraph } from "../../src/gateway/supergraph.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../src/graphql/subgraph.ts";
-import { bearerFor, testAuth } from "../kit/auth.ts";
-import { startTestHub, type TestHub } from "../kit/gateway.ts";
+import { bearerFor } from "../kit/auth.ts";
+import { startTestHub, testHardening, type TestHub } from "../kit/gateway.ts";
 import { executeSubgraph } from "../kit/subgraph.ts";
 
 /**
@@ -235,7 +234,7 @@ describe("field rules generated from the policy table, every role × field × pa
   beforeAll(async () => {
     // The walk asks every field of a type in one operation, each under an alias: more aliases
     // and root fields than a client may send (src/hardening/limits.ts), so those two are raised.
-    hub = await startTestHub("pglite", { children: 400 }, { hardening: loadHardening({ HUB_MAX_ALIASES: "100", HUB_MAX_ROOT_FIELDS: "100" }, testAuth) });
+    hub = await startTestHub("pglite", { children: 400 }, { hardening: testHardening({ HUB_MAX_ALIASES: "100", HUB_MAX_ROOT_FIELDS: "100" }) });
     const db = hub.database.db;
     // The demo child: inside the row scope of every demo viewer, so a field's answer shows the field rule, not the row scope.
     const anchor = await demoAnchorFromDatabase(db);

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { generateProvince, type GenerateOptions } from "../../src/generator/index.ts";
+import { loadHardening, type HardeningConfig } from "../../src/config/index.ts";
 import { createGatewayServer, createSubgraphServer, type GatewayServer, type ServerOptions } from "../../src/gateway/server.ts";
 import { readSupergraph } from "../../src/gateway/supergraph.ts";
 import { SUBGRAPHS } from "../../src/gateway/subgraphs.ts";
@@ -9,6 +10,11 @@ import type { RunningHttpServer } from "../../src/gateway/http.ts";
 import { openTestDatabase, type Engine, type TestDatabase } from "./database.ts";
 import { linkFromTruth } from "./link-from-truth.ts";
 import { testAuth } from "./auth.ts";
+
+/** Hardening settings as the environment `env` would give them, without log lines on the test output. */
+export function testHardening(env: Record<string, string> = {}): HardeningConfig {
+  return loadHardening({ HUB_LOG: "off", ...env }, testAuth);
+}
 
 export interface TestHub {
   database: TestDatabase;
