@@ -2,6 +2,7 @@ import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from "@apol
 import { GraphQLError, type ValidationContext, type ASTVisitor } from "graphql";
 import type { Viewer } from "../auth/viewer.ts";
 import type { HardeningConfig } from "../config/index.ts";
+import { ErrorCode } from "../errors.ts";
 import { countChildRecords } from "./child-records.ts";
 import { createFormatError, type InternalErrorReporter } from "./error-format.ts";
 import { LIMIT_SETTINGS, limitError, limitViolations, type OperationLimits } from "./limits.ts";
@@ -105,6 +106,10 @@ function hardeningPlugin<C extends BaseContext>(options: HardenOptions<C>): Apol
         async willSendResponse({ response, schema, document, operationName, request }) {
           if (response.body.kind !== "single") return;
           const result = response.body.singleResult;
+          // An operation off the safelist learns that and nothing else: the spec's validation
+          // errors, which ran beside the safelist rule, would describe the schema to it.
+          const refused = result.errors?.find((e) => e.extensions?.code === ErrorCode.OPERATION_NOT_SAFELISTED);
+          if (refused) result.errors = [refused];
           const childRecords = document && result.data ? countChildRecords(schema, document, operationName, result.data) : 0;
           if (viewer && options.rateLimiter) options.rateLimiter.charge(viewer.subject, childRecords);
           logger({

@@ -32,7 +32,10 @@ export type InternalErrorReporter = (errorId: string, error: unknown) => void;
 /** Where masked errors go by default: stderr, one JSON line with the id and the whole error. */
 export const reportToStderr: InternalErrorReporter = (errorId, error) => {
   const e = error instanceof Error ? error : new Error(String(error));
-  console.error(JSON.stringify({ level: "error", errorId, message: e.message, stack: e.stack }));
+  // Drizzle's "Failed query" holds the driver's error (the one that says what went wrong) as its cause.
+  const causes: string[] = [];
+  for (let cause = e.cause, i = 0; cause !== undefined && i < 5; cause = (cause as { cause?: unknown }).cause, i++) causes.push(cause instanceof Error ? cause.message : String(cause));
+  console.error(JSON.stringify({ level: "error", errorId, message: e.message, causes, stack: e.stack }));
 };
 
 /** Apollo's `formatError` for the gateway and the subgraph servers. */
@@ -64,7 +67,10 @@ export function createFormatError(options: { production: boolean; report?: Inter
     }
 
     if (!code || !CALLER_CODES.has(code)) {
-      const errorId = randomUUID();
+      // A subgraph (or the shield) that masked an error already logged it under an id: keep that
+      // id so the gateway's line and the subgraph's line meet.
+      const given = extensions.errorId;
+      const errorId = typeof given === "string" && /^[0-9a-f-]{36}$/.test(given) ? given : randomUUID();
       report(errorId, original ?? error);
       return { message: `internal error ${errorId}: the details are in the server log`, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId } };
     }

@@ -47,7 +47,8 @@ export function createSafelist(operations: readonly { text: string; id?: string 
     size: printed.size,
     allows: (document) => printed.has(print(document)),
     cache: {
-      get: async (key) => byId.get(key),
+      // Apollo prefixes the ids it looks up ("apq:<sha256>").
+      get: async (key) => byId.get(key.replace(/^apq:/, "")),
       set: async () => {},
       delete: async () => false,
     },
