@@ -105,6 +105,46 @@ describe("the malicious corpus", () => {
     expect(answer!.data.schools.edges).toHaveLength(1);
   });
 
+  describe("graphql-armor's known bypasses stay closed", () => {
+    const refusedBy = async (gateway: GatewayServer, query: string) => {
+      hub.resetStatements();
+      const answer = await runOnGateway(gateway, query, {}, headers);
+      expect(hub.statements()).toBe(0);
+      expect(answer.status).toBe(400);
+      return (answer.errors ?? []).map((e) => String(e.extensions?.limit ?? e.message));
+    };
+    const deep = `enrollment { child { enrollment { child { enrollment { child { enrollment { child { enrollment { recordId } } } } } } } } }`;
+
+    it("counts depth hidden in a fragment named __schema (max-depth once skipped it as introspection)", async () => {
+      expect(await refusedBy(hub.gateway, `{ ...__schema } fragment __schema on Query { childByIdNumber(idNumber: "1") { ${deep} } }`)).toContain("HUB_MAX_DEPTH");
+    });
+
+    it("refuses introspection in production however it is disguised: aliased, in a fragment named __schema, in an inline fragment", async () => {
+      for (const query of [`{ s: __schema { types { name } } }`, `{ ...__schema } fragment __schema on Query { __schema { types { name } } }`, `{ ... on Query { __type(name: "Child") { name } } }`]) {
+        expect((await refusedBy(production, query)).join(" ")).toMatch(/introspection is not allowed/);
+      }
+    });
+
+    it("ends on fragment cycles at once and refuses them", async () => {
+      const started = performance.now();
+      const errors = await refusedBy(hub.gateway, `{ ...A } fragment A on Query { ...B } fragment B on Query { ...A __typename }`);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(errors.join(" ")).toMatch(/Cannot spread fragment "A" within itself/);
+    });
+
+    it("counts aliases and directives inside fragments, and an alias of an expensive connection at its full cost", async () => {
+      const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: __typename`).join(" ");
+      expect(await refusedBy(hub.gateway, `{ ...A } fragment A on Query { ${aliases} }`)).toContain("HUB_MAX_ALIASES");
+      expect(await refusedBy(hub.gateway, `{ ...A } fragment A on Query { __typename ${"@include(if: true) ".repeat(11)} }`)).toContain("HUB_MAX_DIRECTIVES");
+      const page = `schools(region: "33", first: 500) { edges { node { students(first: 500) { edges { node { name } } } } } }`;
+      expect(await refusedBy(hub.gateway, `{ a: ${page} }`)).toContain("HUB_MAX_COST");
+    });
+
+    it("bounds what the token count does not see (comments) by the query size", async () => {
+      expect(await refusedBy(hub.gateway, `# ${"x".repeat(20_000)}\n{ __typename }`)).toContain("HUB_MAX_QUERY_BYTES");
+    });
+  });
+
   it("lets every operation under tests/operations/ through at its largest page, and a 2,000-student roster within the cost limit", () => {
     const api = Supergraph.build(readSupergraph()).apiSchema().toGraphQLJSSchema();
     const dir = path.resolve("tests/operations");
