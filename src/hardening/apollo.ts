@@ -1,11 +1,11 @@
 import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from "@apollo/server";
-import { GraphQLError, type ValidationContext, type ASTVisitor } from "graphql";
+import type { ASTVisitor, ValidationContext } from "graphql";
 import type { Viewer } from "../auth/viewer.ts";
 import type { HardeningConfig } from "../config/index.ts";
 import { ErrorCode } from "../errors.ts";
 import { countChildRecords } from "./child-records.ts";
 import { createFormatError, type InternalErrorReporter } from "./error-format.ts";
-import { LIMIT_SETTINGS, limitError, limitViolations, type OperationLimits } from "./limits.ts";
+import { limitError, limitViolations, type OperationLimits } from "./limits.ts";
 import { loggableOperationName, silentLogger, type OperationLogger } from "./log.ts";
 import { measureOperation } from "./measure.ts";
 import { RateLimiter, rateLimitedError } from "./rate-limit.ts";
@@ -71,8 +71,7 @@ export function operationLimitsRule(limits: OperationLimits, safelist: Safelist 
       enter(document) {
         const bytes = Buffer.byteLength(document.loc?.source.body ?? "");
         if (bytes > limits.maxQueryBytes) {
-          const setting = LIMIT_SETTINGS.maxQueryBytes;
-          context.reportError(new GraphQLError(`${setting.what} ${bytes} exceeds the limit of ${limits.maxQueryBytes} (${setting.env})`, { extensions: { code: "OPERATION_LIMIT_EXCEEDED", limit: setting.env, value: bytes, max: limits.maxQueryBytes } }));
+          context.reportError(limitError({ limit: "maxQueryBytes", value: bytes, max: limits.maxQueryBytes }));
           return;
         }
         if (safelist && !safelist.allows(document)) {

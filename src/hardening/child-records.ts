@@ -3,7 +3,8 @@ import { getNamedType, isObjectType, isInterfaceType, Kind, type DocumentNode, t
 /**
  * How many child records an answer holds: the non-null `Child` objects in `data`, found by
  * walking the operation's selections beside the data (fragments included; a child reached
- * twice counts twice, as it was returned twice). What the per-minute child-record budget counts.
+ * twice counts twice, as it was returned twice, and so does one selected in two fragments that
+ * merge: the budget errs on the province's side). What the per-minute child-record budget counts.
  *
  *   countChildRecords(schema, parse("{ childrenInRegion(region: \"33\") { edges { node { id } } } }"), null,
  *     { childrenInRegion: { edges: [{ node: { id: "1" } }, { node: { id: "2" } }] } }) // → 2
