@@ -9,9 +9,13 @@ import { randomUUID } from "node:crypto";
  * adds its own signature (data-sources.ts).
  */
 
-/** Client-chosen request ids are kept only when they look like one: they end up in the access log. */
+/**
+ * Client-chosen request ids are kept only when they look like one (they end up in the access log
+ * and the operation log): short, plain characters, and no run of 15 digits, which an ID number
+ * would be.
+ */
 export function requestIdFrom(value: string | null | undefined): string {
-  return value && /^[A-Za-z0-9._:-]{1,64}$/.test(value) ? value : randomUUID();
+  return value && /^[A-Za-z0-9._:-]{1,64}$/.test(value) && !/\d{15}/.test(value) ? value : randomUUID();
 }
 
 /** The stated purpose of a read (X-Purpose): one line, at most 200 characters. */

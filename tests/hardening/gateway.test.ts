@@ -108,6 +108,33 @@ describe("the hardened gateway", () => {
     });
   });
 
+  describe("batching", () => {
+    it("answers a batch up to HUB_MAX_BATCH operations, each one counted and limited like any other, and refuses a larger one", async () => {
+      const gateway = await gatewayWith({ HUB_MAX_BATCH: "3" });
+      const http = await gateway.listen(0);
+      const analyst = await headersFor(demoViewers(anchor).analyst);
+      const send = (operations: string[]) => fetch(http.url, { method: "POST", headers: { "content-type": "application/json", ...analyst }, body: JSON.stringify(operations.map((query) => ({ query }))) });
+      try {
+        const ok = await send([`{ schools(region: "33", first: 1) { edges { node { code } } } }`, `{ __typename }`, `{ __typename }`]);
+        expect(ok.status).toBe(200);
+        expect(((await ok.json()) as unknown[]).length).toBe(3);
+        // Apollo gives a batch one HTTP status, so an operation refused inside makes it 400; the others still answer.
+        const mixed = await send([`{ schools(region: "33", first: 1) { edges { node { code } } } }`, `{ schools(region: "33", first: 501) { totalCount } }`, `{ __typename }`]);
+        expect(mixed.status).toBe(400);
+        const answers = (await mixed.json()) as { data?: unknown; errors?: { extensions: { limit?: string } }[] }[];
+        expect(answers).toHaveLength(3);
+        expect(answers[0]!.errors).toBeUndefined();
+        expect(answers[1]!.errors![0]!.extensions.limit).toBe("HUB_MAX_PAGE_SIZE");
+        expect(answers[2]!.data).toEqual({ __typename: "Query" });
+        const tooMany = await send(Array.from({ length: 4 }, () => "{ __typename }"));
+        expect(tooMany.status).toBe(400);
+        expect(JSON.stringify(await tooMany.json())).toContain("number of operations in a batch 4 exceeds the limit of 3 (HUB_MAX_BATCH)");
+      } finally {
+        await http.close();
+      }
+    });
+  });
+
   describe("with a safelist", () => {
     const regionCoverage = readFileSync(path.resolve("tests/operations/region-coverage.graphql"), "utf8");
 
