@@ -97,6 +97,8 @@ function hardeningPlugin<C extends BaseContext>(options: HardenOptions<C>): Apol
           const [violation] = limitViolations(measure, limits);
           if (violation) throw limitError(violation);
           viewer = await options.identify(contextValue);
+          // Callers without a token share the subject "anonymous", so one of them flooding the
+          // gateway slows them all; they can read nothing but __typename anyway.
           if (options.rateLimiter) {
             const admission = options.rateLimiter.admit(viewer.subject);
             if (!admission.ok) throw rateLimitedError(admission);
