@@ -1,4 +1,5 @@
 import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { ASTVisitor, ValidationContext } from "graphql";
 import type { Viewer } from "../auth/viewer.ts";
 import type { HardeningConfig } from "../config/index.ts";
@@ -56,7 +57,9 @@ export function hardenedApolloOptions<C extends BaseContext>(options: HardenOpti
     ...(safelist ? { persistedQueries: { cache: safelist.cache } } : {}),
     // The HTTP layer refuses batches over HUB_MAX_BATCH before Apollo sees them (http.ts).
     allowBatchedHttpRequests: true,
-    plugins: [hardeningPlugin(options)],
+    // Apollo's own landing page (an embedded Sandbox loaded from a CDN) is off in production: it
+    // is a schema explorer, and HUB_PRODUCTION=true without NODE_ENV would otherwise keep it.
+    plugins: [hardeningPlugin(options), ...(hardening.production ? [ApolloServerPluginLandingPageDisabled() as ApolloServerPlugin<C>] : [])],
   };
 }
 

@@ -52,6 +52,9 @@ describe("the hardened gateway", () => {
       const http = await production.listen(0);
       try {
         expect((await fetch(http.url.replace(/graphql$/, "graphiql"))).status).toBe(404);
+        // Nor Apollo's landing page (an embedded schema explorer).
+        const landing = await fetch(http.url, { headers: { accept: "text/html" } });
+        expect(await landing.text()).not.toMatch(/<html|sandbox/i);
         const response = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __schema { types { name } } }" }) });
         expect(response.status).toBe(400);
         expect(JSON.stringify(await response.json())).toMatch(/introspection is not allowed/);
