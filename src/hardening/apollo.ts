@@ -16,14 +16,15 @@ import { loadSafelist, notSafelistedError, type Safelist } from "./safelist.ts";
  * The Apollo Server options that harden a server, the same for the gateway and for each subgraph
  * server (a subgraph reachable on its own must defend itself as well):
  *
- * - operation limits as a validation rule that measures the document first, before the spec's
- *   rules (whose cost grows with the document), and again with the request's variables once the
- *   operation is resolved, since a page size may come from a variable; either way before
- *   anything executes. Tokens are counted by graphql-js's parser (`maxTokens`), which stops at
- *   the limit instead of building the whole tree;
+ * - operation limits as a validation rule that measures the document as validation enters it,
+ *   so its refusal is the first error (the spec's rules still run beside it, on a document the
+ *   token limit keeps small, and graphql-js stops collecting at 100 errors), and again with the
+ *   request's variables once the operation is resolved, since a page size may come from a
+ *   variable; either way before anything executes. Tokens are counted by graphql-js's parser
+ *   (`maxTokens`), which stops at the limit instead of building the whole tree;
  * - the safelist, checked by the same rule;
- * - production mode: no introspection, no stack traces; errors masked and suggestions dropped
- *   by `createFormatError`;
+ * - unexpected errors masked to a code and an id in every mode (`createFormatError`); in
+ *   production also no introspection, no stack traces, no suggestions, no landing page;
  * - rate limits per token subject (the gateway: subgraphs answer only the gateway);
  * - one log line per operation.
  */
