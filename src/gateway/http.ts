@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -5,6 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import { ErrorCode } from "../errors.ts";
+import { reportToStderr } from "../hardening/error-format.ts";
 import { LIMIT_SETTINGS } from "../hardening/limits.ts";
 import { graphiqlPage } from "./graphiql.ts";
 
@@ -74,8 +76,9 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
   const timeoutMs = options.executionTimeoutMs ?? LIMIT_SETTINGS.executionTimeoutMs.default;
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      console.error(`http: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "internal error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      const errorId = randomUUID();
+      reportToStderr(errorId, error);
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: `internal error ${errorId}: the details are in the server log`, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId } }] });
       else res.end();
     });
   });
