@@ -10,6 +10,18 @@ export enum ErrorCode {
   NOT_FOUND = "NOT_FOUND",
   DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE",
   INTERNAL = "INTERNAL",
+  /** An operation breaks one of the operation limits (src/hardening/limits.ts) and was not run. */
+  OPERATION_LIMIT_EXCEEDED = "OPERATION_LIMIT_EXCEEDED",
+  /** The token's subject used up its budget of operations or child records for the minute. */
+  RATE_LIMITED = "RATE_LIMITED",
+  /** Safelisting is on and the operation is not one of the registered ones. */
+  OPERATION_NOT_SAFELISTED = "OPERATION_NOT_SAFELISTED",
+  /** The operation ran longer than the execution timeout. */
+  TIMEOUT = "TIMEOUT",
+  /** A subgraph server was called without a valid gateway signature. */
+  GATEWAY_SIGNATURE_INVALID = "GATEWAY_SIGNATURE_INVALID",
+  /** An unexpected failure, masked: the response carries only an `errorId` that is in the server log. */
+  INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }
 
 export class HubError extends Error {

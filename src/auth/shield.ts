@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { GraphQLError, isIntrospectionType, isObjectType, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
 import { applyMiddleware, type IMiddlewareFunction, type IMiddlewareTypeMap } from "graphql-middleware";
 import { deny, rule, shield, type IRule } from "graphql-shield";
 import { ErrorCode, HubError } from "../errors.ts";
+import { reportToStderr } from "../hardening/error-format.ts";
 import { auditMiddleware } from "./audit-middleware.ts";
 import { maskValue } from "./masking.ts";
 import { decisionForViewer, maskKindOf, type MaskKind } from "./policy.ts";
@@ -23,8 +25,8 @@ function viewerOf(context: ShieldContext | undefined): Viewer {
  * - no error: the rule denied the field → FORBIDDEN, naming the field and the role, never the value;
  * - a GraphQLError (or a HubError with its code): the resolver's deliberate answer, such as
  *   BAD_USER_INPUT naming an argument → passed on unchanged;
- * - anything else: an unexpected failure → logged here, and the client gets INTERNAL without
- *   the details (they could carry data).
+ * - anything else: an unexpected failure → logged here under a new error id, and the client
+ *   gets INTERNAL_SERVER_ERROR with that id, without the details (they could carry data or SQL).
  * Exceptions inside rules never get here: fieldRule logs them and denies.
  */
 function fallbackError(error: unknown, _parent: unknown, _args: unknown, context: ShieldContext, info: GraphQLResolveInfo): GraphQLError {
@@ -32,8 +34,10 @@ function fallbackError(error: unknown, _parent: unknown, _args: unknown, context
   if (error instanceof GraphQLError) return error;
   if (error instanceof HubError) return new GraphQLError(error.message, { originalError: error, extensions: error.extensions });
   if (error) {
-    console.error(`resolver of ${field} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return new GraphQLError(`internal error while resolving ${field}`, { extensions: { code: ErrorCode.INTERNAL } });
+    // Logged here with an id, the client gets only the id (src/hardening/error-format.ts keeps it).
+    const errorId = randomUUID();
+    reportToStderr(errorId, error);
+    return new GraphQLError(`internal error ${errorId} while resolving ${field}: the details are in the server log`, { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId } });
   }
   const role = viewerOf(context).role;
   return new GraphQLError(`${role === "anonymous" ? "an anonymous caller (no bearer token)" : `role ${role}`} may not read ${field}`, {

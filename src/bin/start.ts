@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { demoAnchorFromDatabase, demoTokens } from "../auth/demo.ts";
-import { loadConfig, redactUrl, type AuthConfig } from "../config/index.ts";
+import { loadConfig, redactUrl, type AuthConfig, type Config } from "../config/index.ts";
 import type { Database } from "../db/client.ts";
 import { countRecords } from "../db/counts.ts";
 import { openMigratedDatabase } from "../db/open.ts";
@@ -16,7 +16,9 @@ const USAGE = `usage:
   npm start                                   gateway and every subgraph in one process (default)
   npm start -- --subgraph insurance --port 4104   one subgraph as its own HTTP service
   npm start -- --remote household=http://127.0.0.1:4101/graphql,health=…,education=…,insurance=…,hub=…
-                                              the gateway against subgraphs running elsewhere`;
+                                              the gateway against subgraphs running elsewhere
+A subgraph answers only requests the gateway signed: start both with the same HUB_GATEWAY_SECRET
+(unset, both derive it from HUB_JWT_SECRET or the demo secret, so the demo works as it is).`;
 
 async function main() {
   const { values } = parseArgs({
@@ -29,7 +31,7 @@ async function main() {
 
   if (values.remote) {
     const urls = parseRemote(values.remote);
-    const gateway = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, config.auth);
+    const gateway = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, config.auth, { hardening: config.hardening });
     const running = await gateway.listen(port, values.host, [consoleRoute({ dir: CONSOLE_DIR })]);
     console.log(`gateway (remote subgraphs) at ${running.url}, web console at ${running.url.replace(/\/graphql$/, CONSOLE_PATH)}/`);
     return;
@@ -42,16 +44,16 @@ async function main() {
   if (values.subgraph) {
     const name = values.subgraph as SubgraphName;
     if (!SUBGRAPH_NAMES.includes(name)) throw new Error(`--subgraph must be one of ${SUBGRAPH_NAMES.join(", ")}, but got "${values.subgraph}"`);
-    const server = await createSubgraphServer(SUBGRAPHS[name], database.db, config.auth);
+    const server = await createSubgraphServer(SUBGRAPHS[name], database.db, config.auth, { hardening: config.hardening });
     const running = await server.listen(port, values.host);
     console.log(`subgraph ${name} at ${running.url}`);
     return;
   }
 
   await seedDemoProvince(database);
-  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, config.auth);
+  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, config.auth, { hardening: config.hardening });
   const running = await gateway.listen(port, values.host, [consoleRoute({ dir: CONSOLE_DIR, demoIdentities: demoIdentitiesFor(database, config.auth) })]);
-  await printWelcome(database, running.url, config.auth);
+  await printWelcome(database, running.url, config);
 }
 
 /** Built by `npm run build:console` (npm start runs it first). */
@@ -80,7 +82,8 @@ function parseRemote(value: string): Record<SubgraphName, string> {
   return urls as Record<SubgraphName, string>;
 }
 
-async function printWelcome(database: Database, url: string, auth: AuthConfig) {
+async function printWelcome(database: Database, url: string, config: Config) {
+  const auth = config.auth;
   const counts = await countRecords(database.db);
   // The demo child: inside the row scope of every demo token that reads individual children.
   const idNumber = (await demoAnchorFromDatabase(database.db)).idNumber ?? "330106201501010011";
@@ -94,8 +97,8 @@ async function printWelcome(database: Database, url: string, auth: AuthConfig) {
 child coverage hub: ${counts.children!.toLocaleString("en-US")} children linked from ${counts.persons!.toLocaleString("en-US")} persons, ${counts.studentRegistrations!.toLocaleString("en-US")} student registrations, ${counts.enrollments!.toLocaleString("en-US")} enrollments
 
   GraphQL   ${url}
-  GraphiQL  ${url.replace(/\/graphql$/, "/graphiql")}   (served locally, no CDN)
-  Console   ${url.replace(/\/graphql$/, CONSOLE_PATH)}/   (web console for schools, family doctors and insurance offices${auth.kind === "secret" && auth.demoSecret ? "; sign in with a demo identity" : ""})
+${config.hardening.production ? "  GraphiQL  off (production mode)" : `  GraphiQL  ${url.replace(/\/graphql$/, "/graphiql")}   (served locally, no CDN)`}
+  Console   ${url.replace(/\/graphql$/, CONSOLE_PATH)}/   (web console for schools, family doctors and insurance offices${config.auth.kind === "secret" && config.auth.demoSecret ? "; sign in with a demo identity" : ""})
 
 try it:
   curl -s ${url} -H 'content-type: application/json'${officer ? ` -H 'authorization: Bearer ${officer.token}'` : ""} --data '${body.replaceAll("'", "'\\''")}'

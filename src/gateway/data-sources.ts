@@ -4,6 +4,7 @@ import { createAuditRecorder, type AuditRecorder } from "../auth/audit.ts";
 import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
 import { createSubgraphContext } from "../graphql/context.ts";
+import { signatureHeaders } from "../hardening/signature.ts";
 import type { SubgraphContext, SubgraphModule } from "../graphql/subgraph.ts";
 
 /** What the gateway keeps per client request: the headers it forwards to every subgraph. */
@@ -74,8 +75,28 @@ export class InProcessSubgraphDataSource extends LocalGraphQLDataSource {
   }
 }
 
-/** A subgraph over HTTP: the caller's identity headers go along with every request. */
+/**
+ * A subgraph over HTTP: the caller's forwarded headers go along with every request, signed with
+ * the gateway's key (src/hardening/signature.ts) over the exact bytes sent, so the subgraph
+ * server knows the request came through the gateway.
+ */
 export class ForwardingRemoteDataSource extends RemoteGraphQLDataSource<Record<string, unknown>> {
+  constructor(options: { url: string; gatewaySecret: Uint8Array | null }) {
+    super({ url: options.url });
+    const key = options.gatewaySecret;
+    if (!key) return;
+    const send = this.fetcher;
+    this.fetcher = (url, init) => {
+      const headers = { ...(init?.headers as Record<string, string> | undefined) };
+      const signed = signatureHeaders(
+        key,
+        { method: init?.method ?? "POST", path: new URL(url).pathname, body: typeof init?.body === "string" ? init.body : "", authorization: headers.authorization, purpose: headers["x-purpose"], requestId: headers["x-request-id"] },
+        Date.now(),
+      );
+      return send(url, { ...init, headers: { ...headers, ...signed } });
+    };
+  }
+
   override willSendRequest({ request, context }: { request: { http?: { headers: { set(name: string, value: string): void } } }; context: Record<string, unknown> }) {
     for (const [name, value] of Object.entries(forwardedHeaders(context as unknown as GatewayContext))) request.http?.headers.set(name, value);
   }

@@ -12,7 +12,7 @@ export type SubgraphLocations = { kind: "in-process"; db: Db } | { kind: "remote
  * An Apollo Gateway on the checked-in supergraph: the query planner fetches from the subgraphs
  * in this process, or over HTTP from each department's own service.
  */
-export async function createGateway(supergraphSdl: string, locations: SubgraphLocations, auth: AuthConfig): Promise<ApolloGateway> {
+export async function createGateway(supergraphSdl: string, locations: SubgraphLocations, auth: AuthConfig, gatewaySecret: Uint8Array | null = null): Promise<ApolloGateway> {
   const local = new Map<string, GraphQLDataSource>();
   if (locations.kind === "in-process") {
     for (const name of SUBGRAPH_NAMES) {
@@ -30,7 +30,7 @@ export async function createGateway(supergraphSdl: string, locations: SubgraphLo
       }
       const url = locations.urls[name as SubgraphName];
       if (!url) throw new Error(`no URL for subgraph "${name}": pass --remote ${name}=http://host:port/graphql`);
-      return new ForwardingRemoteDataSource({ url });
+      return new ForwardingRemoteDataSource({ url, gatewaySecret });
     },
   });
 }

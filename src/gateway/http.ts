@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -5,6 +6,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { HttpRoute } from "./console-route.ts";
+import { ErrorCode } from "../errors.ts";
+import { reportToStderr } from "../hardening/error-format.ts";
+import { LIMIT_SETTINGS } from "../hardening/limits.ts";
 import { graphiqlPage } from "./graphiql.ts";
 
 export interface HttpHeaders {
@@ -27,9 +31,16 @@ export interface HttpOptions<C> {
   maxBodyBytes?: number;
   /** Routes tried before GraphQL (the web console); each answers a request or passes it on. */
   routes?: readonly HttpRoute[];
+  /** A JSON array of more operations than this is refused (400); default 1. */
+  maxBatch?: number;
+  /** A request still running after this long is answered 504 TIMEOUT; default 30 s. */
+  executionTimeoutMs?: number;
+  /**
+   * Checks a request before its body is parsed (a subgraph server: the gateway's signature).
+   * Returns null to go on, or the refusal.
+   */
+  admit?: (request: { method: string; path: string; headers: HttpHeaders; body: Buffer }) => { status: number; code: string; message: string } | null;
 }
-
-const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 const require = createRequire(import.meta.url);
 
 /** GraphiQL's files come from npm packages on disk: government networks have no CDN. */
@@ -63,11 +74,14 @@ function packageDir(name: string): string {
  * body size are enforced before anything is parsed.
  */
 export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, options: HttpOptions<C>): Promise<RunningHttpServer> {
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxBody = options.maxBodyBytes ?? LIMIT_SETTINGS.maxBodyBytes.default;
+  const maxBatch = options.maxBatch ?? LIMIT_SETTINGS.maxBatch.default;
+  const timeoutMs = options.executionTimeoutMs ?? LIMIT_SETTINGS.executionTimeoutMs.default;
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      console.error(`http: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "internal error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      const errorId = randomUUID();
+      reportToStderr(errorId, error);
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: `internal error ${errorId}: the details are in the server log`, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId } }] });
       else res.end();
     });
   });
@@ -85,9 +99,14 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
     if (url.pathname !== "/graphql") return send(res, 404, "text/plain", "not found: the GraphQL endpoint is /graphql\n");
 
     const raw = await readBody(req, maxBody);
-    if (raw === null) return sendJson(res, 413, { errors: [{ message: `request body exceeds the limit of ${maxBody} bytes`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+    if (raw === null) {
+      const setting = LIMIT_SETTINGS.maxBodyBytes;
+      return sendJson(res, 413, { errors: [{ message: `request body exceeds the limit of ${maxBody} bytes (${setting.env})`, extensions: { code: "PAYLOAD_TOO_LARGE", limit: setting.env, max: maxBody } }] });
+    }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    const refusal = options.admit?.({ method: req.method ?? "GET", path: url.pathname, headers: { get: (name) => headers.get(name) }, body: raw });
+    if (refusal) return sendJson(res, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
     let body: unknown = undefined;
     if (req.method === "POST" && raw.length > 0) {
       try {
@@ -96,10 +115,25 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
         return sendJson(res, 400, { errors: [{ message: "request body must be JSON: {\"query\": \"…\", \"variables\": {…}}", extensions: { code: "BAD_REQUEST" } }] });
       }
     }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context: async () => options.context({ get: (name) => headers.get(name) }),
-    });
+    if (Array.isArray(body) && body.length > maxBatch) {
+      const setting = LIMIT_SETTINGS.maxBatch;
+      return sendJson(res, 400, { errors: [{ message: `${setting.what} ${body.length} exceeds the limit of ${maxBatch} (${setting.env})`, extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit: setting.env, value: body.length, max: maxBatch } }] });
+    }
+    // The timer answers the client; work already started in the subgraphs runs to its end (a
+    // database statement cannot be taken back half-way), but nothing more is sent.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+    const response = await Promise.race([
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+        context: async () => options.context({ get: (name) => headers.get(name) }),
+      }),
+      timedOut,
+    ]).finally(() => clearTimeout(timer));
+    if (response === "timeout") {
+      const setting = LIMIT_SETTINGS.executionTimeoutMs;
+      return sendJson(res, 504, { errors: [{ message: `the operation ran longer than the limit of ${timeoutMs} ms (${setting.env})`, extensions: { code: ErrorCode.TIMEOUT, limit: setting.env, max: timeoutMs } }] });
+    }
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") return void res.end(response.body.string);
@@ -119,15 +153,23 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
   };
 }
 
+/**
+ * The body, or null when it is over the limit. An oversized body is read on (and dropped) up to
+ * eight times the limit, so the client sees the 413 instead of a connection reset mid-upload;
+ * beyond that the connection is simply cut.
+ */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) return null;
-    chunks.push(chunk as Buffer);
+    if (size > limit * 8) {
+      req.destroy();
+      return null;
+    }
+    if (size <= limit) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > limit ? null : Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, cacheControl = "no-store") {

@@ -20,7 +20,7 @@ import { SUBGRAPHS } from "../../src/gateway/subgraphs.ts";
 import { readSupergraph } from "../../src/gateway/supergraph.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../src/graphql/subgraph.ts";
 import { bearerFor } from "../kit/auth.ts";
-import { startTestHub, type TestHub } from "../kit/gateway.ts";
+import { startTestHub, testHardening, type TestHub } from "../kit/gateway.ts";
 import { executeSubgraph } from "../kit/subgraph.ts";
 
 /**
@@ -232,7 +232,9 @@ describe("field rules generated from the policy table, every role × field × pa
   const subgraphSchemas = new Map<SubgraphName, GraphQLSchema>();
 
   beforeAll(async () => {
-    hub = await startTestHub("pglite", { children: 400 });
+    // The walk asks every field of a type in one operation, each under an alias: more aliases
+    // and root fields than a client may send (src/hardening/limits.ts), so those two are raised.
+    hub = await startTestHub("pglite", { children: 400 }, { hardening: testHardening({ HUB_MAX_ALIASES: "100", HUB_MAX_ROOT_FIELDS: "100" }) });
     const db = hub.database.db;
     // The demo child: inside the row scope of every demo viewer, so a field's answer shows the field rule, not the row scope.
     const anchor = await demoAnchorFromDatabase(db);

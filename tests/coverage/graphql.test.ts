@@ -6,7 +6,7 @@ import { queryRows } from "../../src/db/client.ts";
 import { addDays, daysBetween } from "../../src/domain/dates.ts";
 import { headersFor } from "../kit/auth.ts";
 import { ENGINES } from "../kit/database.ts";
-import { startTestHub, type TestHub } from "../kit/gateway.ts";
+import { startTestHub, testHardening, type TestHub } from "../kit/gateway.ts";
 
 const AS_OF = "2026-06-30";
 
@@ -33,7 +33,9 @@ describe.each(ENGINES)("coverage through the gateway on %s", (engine) => {
   const analyst: AuthenticatedViewer = { subject: "analyst-33", role: "analyst", scope: { region: "33" } };
 
   beforeAll(async () => {
-    hub = await startTestHub(engine, { children: 1_500, seed: 44, asOf: AS_OF });
+    // One test asks 30 children in one operation, each under an alias: more aliases and root
+    // fields than a client may send (src/hardening/limits.ts), so those two are raised here.
+    hub = await startTestHub(engine, { children: 1_500, seed: 44, asOf: AS_OF }, { hardening: testHardening({ HUB_MAX_ALIASES: "100", HUB_MAX_ROOT_FIELDS: "100" }) });
     truth = await queryRows<TruthChild>(
       hub.database.db,
       sql`select child_key, status, reasons, birth_date::text, residence_region_code, school_code, doctor_code from truth.children c

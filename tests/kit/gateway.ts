@@ -1,7 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { generateProvince, type GenerateOptions } from "../../src/generator/index.ts";
-import { createGatewayServer, createSubgraphServer, type GatewayServer } from "../../src/gateway/server.ts";
+import { loadHardening, type HardeningConfig } from "../../src/config/index.ts";
+import { createGatewayServer, createSubgraphServer, type GatewayServer, type ServerOptions } from "../../src/gateway/server.ts";
 import { readSupergraph } from "../../src/gateway/supergraph.ts";
 import { SUBGRAPHS } from "../../src/gateway/subgraphs.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../src/graphql/subgraph.ts";
@@ -9,6 +10,11 @@ import type { RunningHttpServer } from "../../src/gateway/http.ts";
 import { openTestDatabase, type Engine, type TestDatabase } from "./database.ts";
 import { linkFromTruth } from "./link-from-truth.ts";
 import { testAuth } from "./auth.ts";
+
+/** Hardening settings as the environment `env` would give them, without log lines on the test output. */
+export function testHardening(env: Record<string, string> = {}): HardeningConfig {
+  return loadHardening({ HUB_LOG: "off", ...env }, testAuth);
+}
 
 export interface TestHub {
   database: TestDatabase;
@@ -23,14 +29,15 @@ export interface TestHub {
 
 /**
  * The one harness that boots the hub for a test: a fresh database on the engine, a generated
- * province linked from its truth, and the gateway in-process over the checked-in supergraph.
+ * province linked from its truth, and the gateway in-process over the checked-in supergraph
+ * (with the safe default hardening unless `server.hardening` says otherwise).
  */
-export async function startTestHub(engine: Engine, province: Partial<GenerateOptions> = {}): Promise<TestHub> {
+export async function startTestHub(engine: Engine, province: Partial<GenerateOptions> = {}, server: ServerOptions = {}): Promise<TestHub> {
   let statements = 0;
   const database = await openTestDatabase(engine, { onQuery: () => statements++ });
   await generateProvince(database.db, { children: 1_000, seed: 7, asOf: "2026-06-30", ...province });
   const childIds = await linkFromTruth(database.db);
-  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, testAuth);
+  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, testAuth, server);
   return {
     database,
     gateway,
