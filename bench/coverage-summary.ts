@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { sql, type SQL } from "drizzle-orm";
 import { signToken } from "../src/auth/tokens.ts";
 import type { AuthenticatedViewer } from "../src/auth/viewer.ts";
-import { loadConfig, loadHardening } from "../src/config/index.ts";
+import { loadConfig } from "../src/config/index.ts";
 import { buildSnapshot } from "../src/coverage/store.ts";
 import { queryRows, type Db } from "../src/db/client.ts";
 import { dropEverything, openMigratedDatabase } from "../src/db/open.ts";
@@ -35,6 +35,7 @@ import { linkAll } from "../src/linkage/link.ts";
 import { linkFromTruth } from "../tests/kit/link-from-truth.ts";
 import { handWritten, type Figures } from "./coverage-baseline.ts";
 import { relaunchWithFlags } from "./relaunch.ts";
+import { benchHardening } from "./kit/hardening.ts";
 
 
 const SUMMARY = `query Summary($region: String!, $groupBy: CoverageGroupBy!, $asOf: Date) {
@@ -109,9 +110,7 @@ async function main() {
   say(`snapshot of ${asOf}: ${stored.toLocaleString("en-US")} children in ${secs(snapshotMs)} (${Math.round(stored / (snapshotMs / 1000)).toLocaleString("en-US")} children/s)`);
 
   // --- the API through the gateway, as an insurance officer of the province ------------------
-  // The default limits, without the per-subject budgets (one subject asking as fast as it can
-  // would time the rate limiter) and without a log line per operation on the bench's output.
-  const hardening = loadHardening({ HUB_RATE_OPERATIONS_PER_MINUTE: "0", HUB_RATE_CHILD_RECORDS_PER_MINUTE: "0", HUB_LOG: "off" }, config.auth);
+  const hardening = benchHardening(config.auth);
   const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, config.auth, { hardening });
   const headers = { authorization: `Bearer ${await signToken(OFFICER, config.auth)}` };
   const summary = async (region: string, groupBy: string) => {

@@ -25,6 +25,7 @@ import { prepareProvince } from "./kit/province.ts";
 import { resultsPage, resultsTable, type ResultRow } from "./kit/table.ts";
 import { relaunchWithFlags } from "./relaunch.ts";
 import { SCENARIOS } from "./scenarios/index.ts";
+import { benchHardening } from "./kit/hardening.ts";
 
 const USAGE = `usage: npm run bench -- <${[...SCENARIOS.map((s) => s.name), "all"].join("|")}> [--children N] [--seed S] [--runs R] [--duration 30] [--keep]`;
 
@@ -77,7 +78,7 @@ async function main() {
     const provinceUrl = await benchDatabase(server.adminUrl, `hub_bench_province`, { keep: options.keep });
     const province = await prepareProvince({ ...env, DATABASE_URL: provinceUrl }, { children: options.children, seed: options.seed, asOf: options.asOf, keep: options.keep });
     notes.push(`province of ${options.children.toLocaleString("en-US")} children on PostgreSQL 15 (${server.throwaway ? "a throwaway loopback server, fsync off" : "DATABASE_URL"}): ${province.notes.join("; ")}. Linked from the generator's truth (tests/kit/link-from-truth.ts), not by the matching engine: the API scenarios measure reading; scenario 6 measures linking.`);
-    const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: province.database.db }, province.config.auth);
+    const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: province.database.db }, province.config.auth, { hardening: benchHardening(province.config.auth) });
     const pool = new pg.Pool({ connectionString: provinceUrl, max: 10 });
     context = {
       options,

@@ -11,6 +11,7 @@ import { benchDatabase, dropBenchDatabase } from "../kit/pg-server.ts";
 import { prepareProvince } from "../kit/province.ts";
 import { ratio } from "../kit/stats.ts";
 import { timeRuns } from "../kit/timing.ts";
+import { benchHardening } from "../kit/hardening.ts";
 
 /** The same question as bench/coverage-summary.ts (issue #6): the province by prefecture. */
 const SUMMARY = `query Summary($asOf: Date) {
@@ -50,7 +51,7 @@ export const coverageSummary: Scenario = {
         else env.HUB_DATA_DIR = "memory";
         const prepared = await prepareProvince(env, { children: coverageChildren, seed: context.options.seed, asOf, keep: context.options.keep && engine === "postgres" });
         database = prepared.database;
-        gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, prepared.config.auth);
+        gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, prepared.config.auth, { hardening: benchHardening(prepared.config.auth) });
         context.note(`5 (${engine}): ${prepared.notes.join("; ")}`);
         cleanup = async () => {
           await gateway.stop();

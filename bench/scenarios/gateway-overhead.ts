@@ -15,6 +15,7 @@ import { startRssSampler } from "../kit/memory.ts";
 import { ratio, type LatencyStats } from "../kit/stats.ts";
 import { timeInterleaved } from "../kit/timing.ts";
 import { PATIENT_LOOKUP } from "./patient-lookup.ts";
+import { benchHardening } from "../kit/hardening.ts";
 
 /** A question one subgraph answers alone (education): what the gateway adds is planning and one hop. */
 const ONE_SUBGRAPH = `query SchoolPage($code: String!) {
@@ -41,13 +42,13 @@ export const gatewayOverhead: Scenario = {
     const subgraphStops: (() => Promise<void>)[] = [];
     const urls = {} as Record<SubgraphName, string>;
     for (const name of SUBGRAPH_NAMES) {
-      const server = await createSubgraphServer(SUBGRAPHS[name], db, context.config.auth);
+      const server = await createSubgraphServer(SUBGRAPHS[name], db, context.config.auth, { hardening: benchHardening(context.config.auth) });
       const http = await server.listen(0);
       running.push(http);
       subgraphStops.push(() => server.stop());
       urls[name] = http.url;
     }
-    const remote = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, context.config.auth);
+    const remote = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, context.config.auth, { hardening: benchHardening(context.config.auth) });
     const localHttp = await context.gateway.listen(0);
     const remoteHttp = await remote.listen(0);
     running.push(localHttp, remoteHttp);
