@@ -9,7 +9,7 @@ import { readSupergraph } from "../../src/gateway/supergraph.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../src/graphql/subgraph.ts";
 import { assertSameAnswer } from "../kit/compare.ts";
 import { bearer, dataOf, type BenchContext, type Scenario } from "../kit/context.ts";
-import { postGraphql } from "../kit/http.ts";
+import { postGraphql, postSignedGraphql } from "../kit/http.ts";
 import { say } from "../kit/log.ts";
 import { startRssSampler } from "../kit/memory.ts";
 import { ratio, type LatencyStats } from "../kit/stats.ts";
@@ -38,17 +38,18 @@ export const gatewayOverhead: Scenario = {
     const doctor = await bearer(context, { subject: "bench-family-doctor", role: "family_doctor", scope: { doctor: patient.doctor } } satisfies AuthenticatedViewer);
 
     // Every subgraph as its own HTTP service on loopback, and a second gateway over them.
+    const hardening = benchHardening(context.config.auth);
     const running: RunningHttpServer[] = [];
     const subgraphStops: (() => Promise<void>)[] = [];
     const urls = {} as Record<SubgraphName, string>;
     for (const name of SUBGRAPH_NAMES) {
-      const server = await createSubgraphServer(SUBGRAPHS[name], db, context.config.auth, { hardening: benchHardening(context.config.auth) });
+      const server = await createSubgraphServer(SUBGRAPHS[name], db, context.config.auth, { hardening });
       const http = await server.listen(0);
       running.push(http);
       subgraphStops.push(() => server.stop());
       urls[name] = http.url;
     }
-    const remote = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, context.config.auth, { hardening: benchHardening(context.config.auth) });
+    const remote = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, context.config.auth, { hardening });
     const localHttp = await context.gateway.listen(0);
     const remoteHttp = await remote.listen(0);
     running.push(localHttp, remoteHttp);
@@ -56,7 +57,7 @@ export const gatewayOverhead: Scenario = {
       const page = { code: school.code };
       const lookup = { idNumber: patient.id, asOf, year: yearOf(asOf) };
       const variants = {
-        subgraph: async () => dataOf("education subgraph", await postGraphql(urls.education, ONE_SUBGRAPH, page, admin)),
+        subgraph: async () => dataOf("education subgraph", await postSignedGraphql(urls.education, hardening.gatewaySecret, ONE_SUBGRAPH, page, admin)),
         gatewayExecute: async () => dataOf("gateway in process", await context.gateway.execute(ONE_SUBGRAPH, page, admin)),
         gatewayHttp: async () => dataOf("gateway over HTTP", await postGraphql(localHttp.url, ONE_SUBGRAPH, page, admin)),
         gatewayRemote: async () => dataOf("gateway over HTTP subgraphs", await postGraphql(remoteHttp.url, ONE_SUBGRAPH, page, admin)),
