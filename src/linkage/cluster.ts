@@ -1,6 +1,6 @@
 import type { LinkRule } from "../db/enums.ts";
 import { eachBlockingCode, eachCandidatePair, type BlockKind, type SkippedBlock } from "./blocking.ts";
-import { mergeProfiles, profileOf } from "./profile.ts";
+import { mergeProfiles, profileOf, profileOfOne } from "./profile.ts";
 import { noMergeReason } from "./rules.ts";
 import { AMBIGUITY_MARGIN, compareProfiles, LINK_THRESHOLD, REVIEW_THRESHOLD, scoreLevels, type FieldLevels } from "./score.ts";
 import type { Profile, RecordFeatures } from "./types.ts";
@@ -243,7 +243,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   // kept (millions of kept profiles would be old-generation objects for the collector to trace).
   const profile = (g: number) => {
     const size = offsets[g + 1]! - offsets[g]!;
-    if (size === 1) return profileOf([records[flat[offsets[g]!]!]!]);
+    if (size === 1) return profileOfOne(records[flat[offsets[g]!]!]!);
     return profiles[g] ?? (profiles[g] = profileOf(Array.from(members.at(g), (i) => records[i]!)));
   };
 
@@ -368,7 +368,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
     clusterOfGroup[g] = clusterOfRoot[root]!;
   }
   const hasCertificate = (g: number) => {
-    for (const i of members.at(g)) if (records[i]!.birthCertificateNumber) return true;
+    for (let k = offsets[g]!; k < offsets[g + 1]!; k++) if (records[flat[k]!]!.birthCertificateNumber) return true;
     return false;
   };
   const rankOf = (g: number) => (groupIds[g] ? 4 : 0) + (hasCertificate(g) ? 2 : 0);
