@@ -205,6 +205,8 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
     linkExactly(i, r.birthCertificateNumber);
     linkExactly(i, r.studentKey);
   }
+  // A province's identifiers (millions): not kept through the matching that follows.
+  firstWithKey.clear();
 
   // 2. Groups: the records the exact links joined.
   const groupOfRoot = new Int32Array(n).fill(-1);

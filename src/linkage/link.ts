@@ -34,7 +34,8 @@ export async function linkAll(db: Db, options: { actor?: string } = {}): Promise
   const features = await readAllRecords(db, normaliseRecord);
   forgetNormalisedValues();
   const currentByKey = await allCurrentLinks(db);
-  const current = features.map((r) => currentByKey.get(refKey(r.source, r.recordId)) ?? null);
+  // An empty index (a first link) has nothing to look up: no key string per record.
+  const current = currentByKey.size === 0 ? features.map(() => null) : features.map((r) => currentByKey.get(refKey(r.source, r.recordId)) ?? null);
   const decided = currentByKey.size > 0 ? await childrenWithDecisions(db) : new Set<number>();
   const cannotLink = currentByKey.size > 0 ? await cannotLinkPairs(db) : [];
   const read = performance.now() - started;
