@@ -1,6 +1,6 @@
 import type { LinkRule } from "../db/enums.ts";
-import { eachBlockingKey, eachCandidatePair, type BlockKind, type SkippedBlock } from "./blocking.ts";
-import { mergeProfiles, profileOf } from "./profile.ts";
+import { eachBlockingCode, eachCandidatePair, type BlockKind, type SkippedBlock } from "./blocking.ts";
+import { mergeProfiles, profileOf, profileOfOne } from "./profile.ts";
 import { noMergeReason } from "./rules.ts";
 import { AMBIGUITY_MARGIN, compareProfiles, LINK_THRESHOLD, REVIEW_THRESHOLD, scoreLevels, type FieldLevels } from "./score.ts";
 import type { Profile, RecordFeatures } from "./types.ts";
@@ -87,11 +87,17 @@ function disjoint(a: readonly string[] | undefined, b: readonly string[] | undef
   return !!a && !!b && a.length > 0 && b.length > 0 && !a.some((x) => b.includes(x));
 }
 
-/** Both lists' values once each, in order; undefined when neither has any. */
-function union(a: readonly string[] | undefined, b: readonly string[] | undefined): string[] | undefined {
-  if (!a || a.length === 0) return b && b.length > 0 ? [...b] : undefined;
+/**
+ * Both lists' values once each, in order; undefined when neither has any. A list that already
+ * holds the other's values is returned itself (the lists are never changed once made): nearly
+ * every exact join is two records of one child with the same number, and a copy per join was
+ * millions of short-lived arrays in a province.
+ */
+function union(a: readonly string[] | undefined, b: readonly string[] | undefined): readonly string[] | undefined {
+  if (!a || a.length === 0) return b && b.length > 0 ? b : undefined;
+  if (!b || b.every((v) => a.includes(v))) return a;
   const out = [...a];
-  if (b) for (const v of b) if (!out.includes(v)) out.push(v);
+  for (const v of b) if (!out.includes(v)) out.push(v);
   return out;
 }
 
@@ -128,9 +134,9 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   // A root's trusted ID numbers and birth certificate numbers. Only roots that joined others
   // hold a list of their own; a lone record's are read off the record (no list per record: a
   // province's records would make millions of them, kept to the end of the run).
-  const joinedIds: (string[] | undefined)[] = new Array(n);
-  const joinedBcs: (string[] | undefined)[] = new Array(n);
-  const idsOf = (root: number): string[] | undefined => {
+  const joinedIds: (readonly string[] | undefined)[] = new Array(n);
+  const joinedBcs: (readonly string[] | undefined)[] = new Array(n);
+  const idsOf = (root: number): readonly string[] | undefined => {
     const joined = joinedIds[root];
     if (joined) return joined;
     const r = records[root]!;
@@ -138,7 +144,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
     // A trusted number is among the record's valid ones; alone, that list is the one to share.
     return r.idNumbers.length === 1 && r.idNumbers[0] === r.trustedIdNumber ? r.idNumbers : [r.trustedIdNumber];
   };
-  const bcsOf = (root: number): string[] | undefined => {
+  const bcsOf = (root: number): readonly string[] | undefined => {
     const joined = joinedBcs[root];
     if (joined) return joined;
     const bc = records[root]!.birthCertificateNumber;
@@ -176,26 +182,31 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   const sharedKeys = new Set<string>();
   // The three identifiers cannot be mistaken for one another (18 characters; a letter and 9
   // digits; J or L and 18 characters), so they share one map without prefixes.
+  const linkExactly = (i: number, key: string | null) => {
+    if (key === null) return;
+    const first = firstWithKey.get(key);
+    if (first === undefined) {
+      firstWithKey.set(key, i);
+      return;
+    }
+    sharedKeys.add(key);
+    const ra = uf.find(first);
+    const rb = uf.find(i);
+    if (ra === rb) return;
+    if (disjoint(idsOf(ra), idsOf(rb)) || disjoint(bcsOf(ra), bcsOf(rb)) || pinsConflict(pins[ra], pins[rb])) {
+      flagged.add(i);
+      return;
+    }
+    joinRoots(ra, rb);
+  };
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
-    for (const key of [r.trustedIdNumber, r.birthCertificateNumber, r.studentKey]) {
-      if (key === null) continue;
-      const first = firstWithKey.get(key);
-      if (first === undefined) {
-        firstWithKey.set(key, i);
-        continue;
-      }
-      sharedKeys.add(key);
-      const ra = uf.find(first);
-      const rb = uf.find(i);
-      if (ra === rb) continue;
-      if (disjoint(idsOf(ra), idsOf(rb)) || disjoint(bcsOf(ra), bcsOf(rb)) || pinsConflict(pins[ra], pins[rb])) {
-        flagged.add(i);
-        continue;
-      }
-      joinRoots(ra, rb);
-    }
+    linkExactly(i, r.trustedIdNumber);
+    linkExactly(i, r.birthCertificateNumber);
+    linkExactly(i, r.studentKey);
   }
+  // A province's identifiers (millions): not kept through the matching that follows.
+  firstWithKey.clear();
 
   // 2. Groups: the records the exact links joined.
   const groupOfRoot = new Int32Array(n).fill(-1);
@@ -218,7 +229,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   const groupSize = (g: number) => offsets[g + 1]! - offsets[g]!;
   const firstOf = (g: number) => flat[offsets[g]!]!;
   const groupPins: (number[] | undefined)[] = new Array(groupCount);
-  const groupIds: (string[] | undefined)[] = new Array(groupCount);
+  const groupIds: (readonly string[] | undefined)[] = new Array(groupCount);
   for (let g = 0; g < groupCount; g++) {
     const root = uf.find(firstOf(g));
     groupPins[g] = pins[root];
@@ -234,13 +245,13 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   // kept (millions of kept profiles would be old-generation objects for the collector to trace).
   const profile = (g: number) => {
     const size = offsets[g + 1]! - offsets[g]!;
-    if (size === 1) return profileOf([records[flat[offsets[g]!]!]!]);
+    if (size === 1) return profileOfOne(records[flat[offsets[g]!]!]!);
     return profiles[g] ?? (profiles[g] = profileOf(Array.from(members.at(g), (i) => records[i]!)));
   };
 
   // 3. Blocking and comparison.
-  const keysOfGroup = (g: number, emit: (kind: BlockKind, value: string) => void) => {
-    for (let k = offsets[g]!; k < offsets[g + 1]!; k++) eachBlockingKey(records[flat[k]!]!, emit);
+  const keysOfGroup = (g: number, emit: (kind: BlockKind, value: string | number) => void) => {
+    for (let k = offsets[g]!; k < offsets[g + 1]!; k++) eachBlockingCode(records[flat[k]!]!, emit);
   };
   interface Edge {
     a: number;
@@ -359,7 +370,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
     clusterOfGroup[g] = clusterOfRoot[root]!;
   }
   const hasCertificate = (g: number) => {
-    for (const i of members.at(g)) if (records[i]!.birthCertificateNumber) return true;
+    for (let k = offsets[g]!; k < offsets[g + 1]!; k++) if (records[flat[k]!]!.birthCertificateNumber) return true;
     return false;
   };
   const rankOf = (g: number) => (groupIds[g] ? 4 : 0) + (hasCertificate(g) ? 2 : 0);

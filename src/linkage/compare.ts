@@ -33,8 +33,9 @@ const DATE_RANK: Record<DateLevel, number> = { EXACT: 4, TRANSPOSED: 3, ONE_DAY:
  */
 export function compareName(a: NameFeature, b: NameFeature): Exclude<NameLevel, "MISSING"> {
   if (a.full === b.full) return "EXACT";
-  const x = [...a.full];
-  const y = [...b.full];
+  // By code point; a name without surrogate pairs (nearly every name) is indexed as it is.
+  const x: ArrayLike<string> = hasSurrogates(a.full) ? [...a.full] : a.full;
+  const y: ArrayLike<string> = hasSurrogates(b.full) ? [...b.full] : b.full;
   if (x.length === y.length) {
     let allConfusable = true;
     let differing = 0;
@@ -49,6 +50,14 @@ export function compareName(a: NameFeature, b: NameFeature): Exclude<NameLevel, 
   }
   if (a.surname === b.surname && Math.abs(x.length - y.length) === 1 && oneInsertionApart(a.given, b.given)) return "SIMILAR";
   return "DIFFERENT";
+}
+
+function hasSurrogates(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return true;
+  }
+  return false;
 }
 
 function oneInsertionApart(a: string, b: string): boolean {

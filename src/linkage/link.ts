@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { blockingKeys } from "./blocking.ts";
 import { clusterRecords, type ClusterStats } from "./cluster.ts";
-import { normaliseRecord } from "./normalise.ts";
+import { forgetNormalisedValues, normaliseRecord } from "./normalise.ts";
 import { blockValuesOf, readAllRecords, readNeighbours, readRecords } from "./sources.ts";
 import {
   allCurrentLinks, cannotLinkPairs, childrenWithDecisions, currentLinksOf, recordsOfChildren, refKey, writeLinking,
@@ -32,8 +32,10 @@ export async function linkAll(db: Db, options: { actor?: string } = {}): Promise
   let started = performance.now();
   // Normalised as they arrive: the raw records are not kept (a province is millions of them).
   const features = await readAllRecords(db, normaliseRecord);
+  forgetNormalisedValues();
   const currentByKey = await allCurrentLinks(db);
-  const current = features.map((r) => currentByKey.get(refKey(r.source, r.recordId)) ?? null);
+  // An empty index (a first link) has nothing to look up: no key string per record.
+  const current = currentByKey.size === 0 ? features.map(() => null) : features.map((r) => currentByKey.get(refKey(r.source, r.recordId)) ?? null);
   const decided = currentByKey.size > 0 ? await childrenWithDecisions(db) : new Set<number>();
   const cannotLink = currentByKey.size > 0 ? await cannotLinkPairs(db) : [];
   const read = performance.now() - started;

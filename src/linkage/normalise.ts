@@ -44,6 +44,17 @@ const MEMO_LIMIT = 2_000_000;
 const nameMemo = new Map<string, NormalisedName>();
 
 /**
+ * Forgets the remembered names, ID numbers and phones. A full link calls it once every record
+ * is read: the records keep the values they share, and the memos' own objects (millions in a
+ * province) would otherwise stay alive through matching, traced by every full collection.
+ */
+export function forgetNormalisedValues(): void {
+  nameMemo.clear();
+  idMemo.clear();
+  phoneMemo.clear();
+}
+
+/**
  * What linkage needs of a valid ID number: the number, the birth date and sex it encodes, and
  * the list of it alone that records holding only it share. (Not the whole parse: its other
  * strings would keep millions of small objects alive for nothing.)

@@ -28,14 +28,21 @@ export function profileOf(records: readonly RecordFeatures[]): Profile {
     addAll(p.guardianPhones, r.guardianPhones);
     addAll(p.regionCodes, r.regionCodes);
   }
+  // Kept for the whole match (a group's profile is made once): empty lists shared, not kept.
+  for (const key of PROFILE_LISTS) if (p[key].length === 0) (p as unknown as Record<string, unknown>)[key] = NONE;
   return p;
 }
+
+const PROFILE_LISTS = [
+  "names", "sexes", "birthDates", "trustedIdNumbers", "idNumbers", "invalidIdNumbers",
+  "birthCertificateNumbers", "guardianIdNumbers", "guardianPhones", "regionCodes",
+] as const satisfies readonly (keyof Profile)[];
 
 const NONE: readonly never[] = Object.freeze([]);
 const one = <T>(value: T | null): T[] => (value === null ? (NONE as unknown as T[]) : [value]);
 
 /** A lone record's features as a profile: its own lists, shared, not copied (profiles are read-only). */
-function profileOfOne(r: RecordFeatures): Profile {
+export function profileOfOne(r: RecordFeatures): Profile {
   return {
     names: one(r.name),
     sexes: one(r.sex),
@@ -50,15 +57,28 @@ function profileOfOne(r: RecordFeatures): Profile {
   };
 }
 
+/**
+ * Both lists' values once each, in order. A list that already holds the other's values is
+ * returned itself (profiles are read-only): merging two records of one child mostly adds
+ * nothing, and every kept copy is an old object for the collector to trace.
+ */
+function union<T>(x: readonly T[], y: readonly T[]): T[] {
+  if (y.length === 0 || y.every((v) => x.includes(v))) return x as T[];
+  if (x.length === 0) return y as T[];
+  const out = [...x];
+  addAll(out, y);
+  return out;
+}
+
 /** Two groups' features as one: what a cluster looks like after a merge. */
 export function mergeProfiles(a: Profile, b: Profile): Profile {
-  const names = [...a.names];
-  for (const n of b.names) if (!names.some((m) => m.full === n.full)) names.push(n);
-  const u = <T>(x: readonly T[], y: readonly T[]) => {
-    const out = [...x];
-    addAll(out, y);
-    return out;
-  };
+  let names = a.names;
+  for (const n of b.names) {
+    if (names.some((m) => m.full === n.full)) continue;
+    if (names === a.names) names = [...a.names];
+    names.push(n);
+  }
+  const u = union;
   return {
     names,
     sexes: u(a.sexes, b.sexes),

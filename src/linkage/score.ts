@@ -44,6 +44,9 @@ export const WEIGHTS = {
   region: { SAME_COUNTY: 1, SAME_PREFECTURE: 0.5, DIFFERENT: 0, MISSING: 0 },
 } as const satisfies { [F in keyof FieldLevels]: Record<FieldLevels[F], number> };
 
+/** WEIGHTS's fields in its own order (the order the weights are added in), listed once. */
+const WEIGHTED_FIELDS = Object.keys(WEIGHTS) as (keyof FieldLevels)[];
+
 /**
  * At or above: link automatically. The weakest pattern that should link on its own is a
  * placeholder-named clinic record agreeing on birth date, sex and a guardian's phone
@@ -85,7 +88,7 @@ export function compareProfiles(a: Profile, b: Profile): FieldLevels {
  */
 export function scoreLevels(levels: FieldLevels): number {
   let total = 0;
-  for (const field of Object.keys(WEIGHTS) as (keyof FieldLevels)[]) {
+  for (const field of WEIGHTED_FIELDS) {
     total += (WEIGHTS[field] as Record<string, number>)[levels[field]] ?? 0;
   }
   return total;

