@@ -36,6 +36,7 @@ import { linkFromTruth } from "../tests/kit/link-from-truth.ts";
 import { handWritten, type Figures } from "./coverage-baseline.ts";
 import { relaunchWithFlags } from "./relaunch.ts";
 import { benchHardening } from "./kit/hardening.ts";
+import { provinceMeta } from "./kit/province-meta.ts";
 
 
 const SUMMARY = `query Summary($region: String!, $groupBy: CoverageGroupBy!, $asOf: Date) {
@@ -81,7 +82,7 @@ async function main() {
   const say = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
   // --- the province: generated and linked, or reused on a server with --keep -----------------
-  const existing = await meta(db());
+  const existing = await provinceMeta(db());
   const linkedAlready = values.keep && existing.children === String(children) && existing.seed === String(seed) && existing.as_of === asOf && existing.bench_link === values.link;
   let linkNote: string;
   if (linkedAlready) {
@@ -173,14 +174,6 @@ async function main() {
   await database.close();
 }
 
-async function meta(db: Db): Promise<Record<string, string>> {
-  try {
-    const rows = await queryRows<{ key: string; value: string }>(db, sql`select key, value from truth.meta`);
-    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
-  } catch {
-    return {};
-  }
-}
 
 /**
  * The plan of (a)'s statement, run through the resolver's own `groupCounts` with a database

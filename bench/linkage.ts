@@ -11,12 +11,12 @@ import { resourceUsage } from "node:process";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { loadConfig } from "../src/config/index.ts";
-import { queryRows } from "../src/db/client.ts";
 import { dropEverything, openMigratedDatabase } from "../src/db/open.ts";
 import { generateProvince } from "../src/generator/index.ts";
 import { linkAll } from "../src/linkage/link.ts";
 import { measurePairAccuracy } from "./pair-accuracy.ts";
 import { relaunchWithFlags } from "./relaunch.ts";
+import { provinceMeta } from "./kit/province-meta.ts";
 
 async function main() {
   if (relaunchWithFlags()) return;
@@ -35,15 +35,7 @@ async function main() {
 
   const config = loadConfig({ ...process.env, HUB_DATA_DIR: process.env.HUB_DATA_DIR ?? "memory" });
   let database = await openMigratedDatabase(config);
-  const meta = async () => {
-    try {
-      const rows = await queryRows<{ key: string; value: string }>(database.db, sql`select key, value from truth.meta`);
-      return Object.fromEntries(rows.map((r) => [r.key, r.value]));
-    } catch {
-      return {};
-    }
-  };
-  const existing = await meta();
+  const existing = await provinceMeta(database.db);
   const reusable = values.keep && existing.children === String(children) && existing.seed === String(seed) && existing.as_of === values["as-of"];
   if (reusable) {
     console.log(`reusing the province of ${children.toLocaleString("en-US")} children (seed ${seed}) already in the database; emptying the hub's index`);

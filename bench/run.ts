@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { createGatewayServer } from "../src/gateway/server.ts";
 import { readSupergraph } from "../src/gateway/supergraph.ts";
-import type { BenchContext, BenchOptions, Scenario } from "./kit/context.ts";
+import type { BenchContext, BenchOptions } from "./kit/context.ts";
 import { say } from "./kit/log.ts";
 import { benchDatabase, benchServer } from "./kit/pg-server.ts";
 import { prepareProvince } from "./kit/province.ts";

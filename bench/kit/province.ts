@@ -1,11 +1,12 @@
 import { sql } from "drizzle-orm";
 import { loadConfig, type Config } from "../../src/config/index.ts";
 import { buildSnapshot } from "../../src/coverage/store.ts";
-import { queryRows, type Database, type Db } from "../../src/db/client.ts";
+import type { Database } from "../../src/db/client.ts";
 import { dropEverything, openMigratedDatabase } from "../../src/db/open.ts";
 import { generateProvince } from "../../src/generator/index.ts";
 import { linkFromTruth } from "../../tests/kit/link-from-truth.ts";
 import { say } from "./log.ts";
+import { provinceMeta } from "./province-meta.ts";
 
 export interface ProvinceOptions {
   children: number;
@@ -32,7 +33,7 @@ export async function prepareProvince(env: NodeJS.ProcessEnv, options: ProvinceO
   const config = loadConfig({ ...env, HUB_DATA_DIR: env.HUB_DATA_DIR ?? "memory", HUB_DB_POOL_SIZE: env.HUB_DB_POOL_SIZE ?? "20" });
   let database = await openMigratedDatabase(config);
   const notes: string[] = [];
-  const existing = await meta(database.db);
+  const existing = await provinceMeta(database.db);
   if (options.keep && existing.children === String(options.children) && existing.seed === String(options.seed) && existing.as_of === options.asOf && existing.bench_ready === "1") {
     say(`reusing the prepared province of ${options.children.toLocaleString("en-US")} children (seed ${options.seed}) in the database`);
     notes.push("province reused from an earlier run (--keep)");
@@ -58,13 +59,5 @@ export async function prepareProvince(env: NodeJS.ProcessEnv, options: ProvinceO
   return { database, config, notes };
 }
 
-async function meta(db: Db): Promise<Record<string, string>> {
-  try {
-    const rows = await queryRows<{ key: string; value: string }>(db, sql`select key, value from truth.meta`);
-    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
-  } catch {
-    return {};
-  }
-}
 
 const seconds = (started: number) => `${((performance.now() - started) / 1000).toFixed(1)} s`;
