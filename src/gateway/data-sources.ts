@@ -1,6 +1,9 @@
 import { LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { graphql, GraphQLError, type GraphQLSchema } from "graphql";
 import { createAuditRecorder, type AuditRecorder } from "../auth/audit.ts";
+import { authenticate } from "../auth/authenticate.ts";
+import { createRowAccess, type RowAccess } from "../auth/child-gate.ts";
+import type { Viewer } from "../auth/viewer.ts";
 import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
 import { createSubgraphContext } from "../graphql/context.ts";
@@ -17,6 +20,13 @@ export interface GatewayContext {
    * flushes (one INSERT) before answering; subgraphs over HTTP each log their own.
    */
   audit?: AuditRecorder;
+  /**
+   * In-process only: the viewer verified once from `authorization` (by the gateway before
+   * planning), and the row scope every in-process subgraph of this request checks children
+   * against. Subgraphs over HTTP verify and check on their own.
+   */
+  viewer?: Promise<Viewer>;
+  rows?: RowAccess;
 }
 
 /** Headers the gateway passes on to subgraphs; everything else a client sent stays at the gateway. */
@@ -53,6 +63,8 @@ export class InProcessSubgraphDataSource extends LocalGraphQLDataSource {
       const headers = new Headers(forwardedHeaders(gatewayContext));
       pending = createSubgraphContext(this.module, this.db, { get: (name) => headers.get(name) }, this.auth, {
         auditFor: (viewer) => (gatewayContext.audit ??= createAuditRecorder(this.db, viewer, { purpose: gatewayContext.purpose, requestId: gatewayContext.requestId })),
+        viewer: (gatewayContext.viewer ??= authenticate(gatewayContext.authorization, this.auth)),
+        rowsFor: (viewer) => (gatewayContext.rows ??= createRowAccess(this.db, viewer)),
       });
       this.contexts.set(gatewayContext, pending);
     }

@@ -49,7 +49,8 @@ export async function createGatewayServer(supergraphSdl: string, locations: Subg
     includeStacktraceInErrorResponses: process.env.NODE_ENV !== "production",
     // The gateway checks the token before planning, so a refused token is one clear error
     // (each subgraph still verifies it again: it trusts no gateway).
-    plugins: [{ requestDidStart: async () => ({ didResolveOperation: async ({ contextValue }) => void (await authenticate(contextValue.authorization, auth)) }) }, auditPlugin<GatewayContext>()],
+    // In process, the subgraphs reuse this verification (`contextValue.viewer`) for the same request.
+    plugins: [{ requestDidStart: async () => ({ didResolveOperation: async ({ contextValue }) => void (await (contextValue.viewer ??= authenticate(contextValue.authorization, auth))) }) }, auditPlugin<GatewayContext>()],
   });
   await apollo.start();
   return {
