@@ -1,7 +1,8 @@
 /**
  * A profiling harness, not a benchmark: runs the roster page or the patient lookup N times
  * through the in-process gateway on a province an earlier `npm run bench -- … --keep` left on
- * DATABASE_URL's server (database hub_bench_province), and prints the median and fastest request. Noisy on a shared machine:
+ * DATABASE_URL's server (database hub_bench_province), and prints the median and fastest request and
+ * this process's CPU time per request. Noisy on a shared machine:
  * compare runs made back to back, or use `npm run bench` (interleaved, ratios).
  *
  *   DATABASE_URL=postgres://… node --cpu-prof --import tsx bench/profile.ts roster 30
@@ -44,12 +45,15 @@ if (what === "roster") {
 }
 for (let i = 0; i < 3; i++) await run();
 const times: number[] = [];
+const cpu = process.cpuUsage();
 for (let i = 0; i < Number(n); i++) {
   const t = performance.now();
   await run();
   times.push(performance.now() - t);
 }
+const used = process.cpuUsage(cpu);
 times.sort((a, b) => a - b);
-console.log(`${what}: median ${times[times.length >> 1]!.toFixed(1)} ms, min ${times[0]!.toFixed(1)} ms over ${n}`);
+// CPU time of this process (not the database's) per request: steadier than wall time on busy cores.
+console.log(`${what}: median ${times[times.length >> 1]!.toFixed(1)} ms, min ${times[0]!.toFixed(1)} ms, gateway process CPU ${((used.user + used.system) / 1000 / Number(n)).toFixed(1)} ms per request, over ${n}`);
 await gateway.stop();
 await database.close();
