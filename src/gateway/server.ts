@@ -47,9 +47,9 @@ export async function createGatewayServer(supergraphSdl: string, locations: Subg
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: process.env.NODE_ENV !== "production",
-    // The gateway checks the token before planning, so a refused token is one clear error
-    // (each subgraph still verifies it again: it trusts no gateway).
-    // In process, the subgraphs reuse this verification (`contextValue.viewer`) for the same request.
+    // The gateway checks the token before planning, so a refused token is one clear error.
+    // Subgraphs over HTTP verify it again (they trust no gateway); in-process subgraphs reuse
+    // this verification of the same header (`contextValue.viewer`, data-sources.ts).
     plugins: [{ requestDidStart: async () => ({ didResolveOperation: async ({ contextValue }) => void (await (contextValue.viewer ??= authenticate(contextValue.authorization, auth))) }) }, auditPlugin<GatewayContext>()],
   });
   await apollo.start();
