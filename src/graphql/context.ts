@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { GraphQLError, type ExecutionResult } from "graphql";
 import { createAuditRecorder, type AuditRecorder } from "../auth/audit.ts";
 import { authenticate } from "../auth/authenticate.ts";
-import { createRowAccess } from "../auth/child-gate.ts";
+import { createRowAccess, type RowAccess } from "../auth/child-gate.ts";
 import type { Viewer } from "../auth/viewer.ts";
 import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
@@ -21,6 +21,18 @@ export interface SubgraphContextOptions {
    * request gets its own, flushed when it answers (`finishAudit`).
    */
   auditFor?: (viewer: Viewer) => AuditRecorder;
+  /**
+   * The viewer of this request's `Authorization` header, when the caller already verified it in
+   * this process for the same request (the in-process gateway: one verification for the gateway
+   * and all its subgraphs). By default the subgraph verifies the header itself.
+   */
+  viewer?: Promise<Viewer>;
+  /**
+   * The row scope this request's reads are checked against. The in-process gateway passes one
+   * shared by every subgraph of a client request, so a child one subgraph checked is not checked
+   * again by the next (same viewer, same database, same `hub.child_scope`: the same answer).
+   */
+  rowsFor?: (viewer: Viewer) => RowAccess;
 }
 
 /**
@@ -32,7 +44,7 @@ export interface SubgraphContextOptions {
  */
 export async function createSubgraphContext<L>(module: SubgraphModule<L>, db: Db, headers: ForwardedHeaders, auth: AuthConfig, options: SubgraphContextOptions = {}): Promise<SubgraphContext<L>> {
   const authorization = headers.get("authorization") ?? null;
-  const viewer = await authenticate(authorization, auth);
+  const viewer = await (options.viewer ?? authenticate(authorization, auth));
   const requestId = headers.get("x-request-id") ?? randomUUID();
   const audit = options.auditFor ? options.auditFor(viewer) : createAuditRecorder(db, viewer, { purpose: headers.get("x-purpose"), requestId });
   return {
@@ -41,7 +53,7 @@ export async function createSubgraphContext<L>(module: SubgraphModule<L>, db: Db
     authorization,
     viewer,
     requestId,
-    rows: createRowAccess(db, viewer),
+    rows: options.rowsFor ? options.rowsFor(viewer) : createRowAccess(db, viewer),
     audit,
   };
 }

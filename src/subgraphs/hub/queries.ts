@@ -9,11 +9,9 @@ import type { IdentityClaim } from "./identity.ts";
 
 export async function activeChildIds(db: Db, ids: readonly number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
-  const rows = await db
-    .select({ id: children.id })
-    .from(children)
-    .where(and(inArray(children.id, [...ids]), eq(children.state, "ACTIVE")));
-  return new Set(rows.map((r) => r.id));
+  // One array parameter, not `in ($1, …, $500)`: a page's 500 ids parse and plan in a fraction of the time.
+  const rows = await queryRows<{ id: number | string }>(db, sql`select c.id from hub.children c where c.id = any(${sql.param([...ids])}::bigint[]) and c.state = 'ACTIVE'`);
+  return new Set(rows.map((r) => Number(r.id)));
 }
 
 export interface LinkRow {
