@@ -4,8 +4,23 @@ import { spawn } from "node:child_process";
  * A province of a million children is millions of records in memory: a benchmark runs itself
  * again in a child process with a heap large enough, and a larger young generation (fewer,
  * cheaper garbage collections for the many short-lived objects of normalisation).
+ *
+ * The full collections of a 2–5 GB heap during matching are not started by the old generation's
+ * limit but by "external memory pressure" (--trace-incremental-marking): every 64 MB of new
+ * typed-array backing stores since the last full GC starts one. On a busy 2-core machine the
+ * concurrent marking threads get no core, so each ends in a 2–8 s pause doing all the marking.
+ * - --single-threaded-gc: marking runs in incremental steps on the main thread instead of being
+ *   handed to threads that never run; a cycle then spans more allocation, so fewer cycles.
+ * - --initial-old-space-size=8192: no full GCs while the old generation grows during the read.
+ * - --max-semi-space-size=128: half the scavenges (~400 instead of ~770), less promoted.
+ * 1M children (6.56M records), runs alternated at load 1.5–6 (3 each): these flags 147–167 s
+ * link (match 57–65 s), 3 Mark-Compacts, 5.7–7.6 s of atomic pauses, node CPU 125–133 s; the
+ * previous two flags 175–215 s (match 71–95 s), 9–10 Mark-Compacts, 20–29 s of pauses, CPU
+ * 157–168 s. Peak RSS unchanged (~6.1–6.5 GB). --heap-growing-percent=100 changed nothing (it
+ * is not the old generation's limit that starts these GCs). --initial-old-space-size and
+ * --single-threaded-gc are not allowed in NODE_OPTIONS: pass them on node's command line.
  */
-const V8_FLAGS = ["--max-old-space-size=16384", "--max-semi-space-size=64"];
+const V8_FLAGS = ["--max-old-space-size=16384", "--max-semi-space-size=128", "--initial-old-space-size=8192", "--single-threaded-gc"];
 
 /** True in the parent (which only waits for the child and exits with its code); false in the child, which does the work. */
 export function relaunchWithFlags(): boolean {
