@@ -1,21 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/errors.ts";
 import { DEMO_JWT_SECRET, loadConfig } from "../../src/config/index.ts";
+import { configProblemsOf } from "../kit/config.ts";
 
 function load(env: Record<string, string>) {
   const warnings: string[] = [];
   const config = loadConfig(env, "/project", (w) => warnings.push(w));
   return { config, warnings };
-}
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env, "/project", () => {});
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  return [];
 }
 
 describe("auth configuration", () => {
@@ -27,12 +17,12 @@ describe("auth configuration", () => {
   });
 
   it("refuses to start in production without a secret or a JWKS", () => {
-    expect(problemsOf({ NODE_ENV: "production" })).toEqual([expect.stringMatching(/HUB_JWT_SECRET or HUB_JWKS_URL must be set in production/)]);
-    expect(problemsOf({ NODE_ENV: "production", HUB_JWT_SECRET: DEMO_JWT_SECRET })).toEqual([expect.stringMatching(/public demo secret/)]);
+    expect(configProblemsOf({ NODE_ENV: "production" })).toEqual([expect.stringMatching(/HUB_JWT_SECRET or HUB_JWKS_URL must be set in production/)]);
+    expect(configProblemsOf({ NODE_ENV: "production", HUB_JWT_SECRET: DEMO_JWT_SECRET })).toEqual([expect.stringMatching(/public demo secret/)]);
   });
 
   it("refuses a short secret without echoing it", () => {
-    const problems = problemsOf({ HUB_JWT_SECRET: "hunter2-hunter2" });
+    const problems = configProblemsOf({ HUB_JWT_SECRET: "hunter2-hunter2" });
     expect(problems).toEqual(["HUB_JWT_SECRET must be at least 32 bytes, but got 15"]);
     expect(problems.join()).not.toContain("hunter2");
   });
@@ -45,8 +35,8 @@ describe("auth configuration", () => {
 
   it("takes a JWKS URL, and refuses it beside a secret or over plain http in production", () => {
     expect(load({ HUB_JWKS_URL: "https://idp.example/jwks.json" }).config.auth).toMatchObject({ kind: "jwks", jwksUrl: "https://idp.example/jwks.json" });
-    expect(problemsOf({ HUB_JWKS_URL: "https://idp.example/jwks.json", HUB_JWT_SECRET: "x".repeat(32) })).toEqual([expect.stringMatching(/both set: set only one/)]);
-    expect(problemsOf({ HUB_JWKS_URL: "http://idp.example/jwks.json", NODE_ENV: "production" })).toEqual([expect.stringMatching(/must use https in production/)]);
-    expect(problemsOf({ HUB_JWKS_URL: "not a url" })).toEqual([expect.stringMatching(/must be an http:\/\/ or https:\/\/ URL/)]);
+    expect(configProblemsOf({ HUB_JWKS_URL: "https://idp.example/jwks.json", HUB_JWT_SECRET: "x".repeat(32) })).toEqual([expect.stringMatching(/both set: set only one/)]);
+    expect(configProblemsOf({ HUB_JWKS_URL: "http://idp.example/jwks.json", NODE_ENV: "production" })).toEqual([expect.stringMatching(/must use https in production/)]);
+    expect(configProblemsOf({ HUB_JWKS_URL: "not a url" })).toEqual([expect.stringMatching(/must be an http:\/\/ or https:\/\/ URL/)]);
   });
 });

@@ -14,12 +14,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoAnchorFromDatabase, demoViewers } from "../../src/auth/demo.ts";
 import { decisionForViewer, maskKindOf, type Decision } from "../../src/auth/policy.ts";
-import { ANONYMOUS_VIEWER, DEPARTMENTS, ROLES, type Viewer } from "../../src/auth/viewer.ts";
+import { ANONYMOUS_VIEWER, type Viewer } from "../../src/auth/viewer.ts";
 import { queryRows } from "../../src/db/client.ts";
 import { SUBGRAPHS } from "../../src/gateway/subgraphs.ts";
 import { readSupergraph } from "../../src/gateway/supergraph.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../src/graphql/subgraph.ts";
-import { bearerFor } from "../kit/auth.ts";
+import { bearerFor, everyDemoViewer } from "../kit/auth.ts";
 import { startTestHub, testHardening, type TestHub } from "../kit/gateway.ts";
 import { executeSubgraph } from "../kit/subgraph.ts";
 
@@ -259,11 +259,7 @@ describe("field rules generated from the policy table, every role × field × pa
       areaCode: (area ?? anyArea)!.area_code.trim(),
       county: row!.county.trim(),
     };
-    const demo = demoViewers(anchor);
-    for (const role of ROLES) {
-      if (role === "department_system") for (const department of DEPARTMENTS) viewers.push({ ...demo[role], subject: `demo-${department}-system`, scope: { ...demo[role].scope, department } });
-      else viewers.push(demo[role]);
-    }
+    viewers.push(...everyDemoViewer(demoViewers(anchor)));
     for (const viewer of viewers) if (viewer.role !== "anonymous") headers.set(viewer, { authorization: await bearerFor(viewer) });
     viewers.push(ANONYMOUS_VIEWER);
     headers.set(ANONYMOUS_VIEWER, {});

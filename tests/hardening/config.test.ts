@@ -1,19 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadConfig, loadHardening } from "../../src/config/index.ts";
-import { ConfigError } from "../../src/errors.ts";
 import { DEFAULT_LIMITS, LIMIT_SETTINGS } from "../../src/hardening/limits.ts";
 import { testAuth } from "../kit/auth.ts";
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env, "/project", () => {});
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  return [];
-}
+import { configProblemsOf } from "../kit/config.ts";
 
 describe("hardening configuration", () => {
   it("has safe defaults: every limit on, production off, no safelist, a derived gateway key, budgets on", () => {
@@ -31,7 +21,7 @@ describe("hardening configuration", () => {
     expect(hardening).toMatchObject({ limits: { maxDepth: 7 }, production: true, safelist: "/project/ops", allowUnsignedSubgraphRequests: true, rate: { operationsPerMinute: 0 }, log: "off" });
     expect(Buffer.from(hardening.gatewaySecret!).toString()).toBe("g".repeat(32));
     expect(loadConfig({ NODE_ENV: "production", HUB_JWT_SECRET: "s".repeat(32) }, "/project", () => {}).hardening.production).toBe(true);
-    expect(problemsOf({ HUB_MAX_DEPTH: "0", HUB_MAX_PAGE_SIZE: "1000", HUB_PRODUCTION: "yes", HUB_GATEWAY_SECRET: "short", HUB_LOG: "loud", HUB_RATE_CHILD_RECORDS_PER_MINUTE: "-1" })).toEqual([
+    expect(configProblemsOf({ HUB_MAX_DEPTH: "0", HUB_MAX_PAGE_SIZE: "1000", HUB_PRODUCTION: "yes", HUB_GATEWAY_SECRET: "short", HUB_LOG: "loud", HUB_RATE_CHILD_RECORDS_PER_MINUTE: "-1" })).toEqual([
       'HUB_MAX_DEPTH must be a whole number from 1 to 1000, but got "0"',
       'HUB_MAX_PAGE_SIZE must be a whole number from 1 to 500, but got "1000"',
       'HUB_PRODUCTION must be "true" or "false", but got "yes"',

@@ -4,11 +4,11 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoAnchorFromDatabase, demoViewers } from "../../src/auth/demo.ts";
 import { decisionForViewer } from "../../src/auth/policy.ts";
-import { ANONYMOUS_VIEWER, DEPARTMENTS, ROLES, type Viewer } from "../../src/auth/viewer.ts";
+import { ANONYMOUS_VIEWER, type Viewer } from "../../src/auth/viewer.ts";
 import { queryRows } from "../../src/db/client.ts";
 import { createGatewayServer, type GatewayServer } from "../../src/gateway/server.ts";
 import { readSupergraph } from "../../src/gateway/supergraph.ts";
-import { bearerFor, testAuth } from "../kit/auth.ts";
+import { bearerFor, everyDemoViewer, testAuth } from "../kit/auth.ts";
 import { startTestHub, testHardening, type TestHub } from "../kit/gateway.ts";
 import { generateOperations, type FuzzFixture, type Selection } from "./fuzz-operations.ts";
 import { runOnGateway, type Answer } from "./run.ts";
@@ -61,11 +61,7 @@ describe("fuzzing the gateway with valid operations from the supergraph", () => 
       },
       codes: { School: [anchor.school], FamilyDoctor: [anchor.doctor], VaccinationSite: child!.site_code ? [child!.site_code] : [], CoordinationArea: [area!.code.trim()] },
     };
-    const demo = demoViewers(anchor);
-    for (const role of ROLES) {
-      if (role === "department_system") for (const department of DEPARTMENTS) viewers.push({ ...demo[role], subject: `demo-${department}-system`, scope: { ...demo[role].scope, department } });
-      else viewers.push(demo[role]);
-    }
+    viewers.push(...everyDemoViewer(demoViewers(anchor)));
     for (const viewer of viewers) if (viewer.role !== "anonymous") headers.set(viewer, { authorization: await bearerFor(viewer) });
     viewers.push(ANONYMOUS_VIEWER);
     headers.set(ANONYMOUS_VIEWER, {});

@@ -1,6 +1,6 @@
 import { loadConfig, type AuthConfig } from "../../src/config/index.ts";
 import { signToken, type SignOptions } from "../../src/auth/tokens.ts";
-import type { AuthenticatedViewer, Department } from "../../src/auth/viewer.ts";
+import { DEPARTMENTS, ROLES, type AuthenticatedViewer, type Department, type Role } from "../../src/auth/viewer.ts";
 
 /** The tests' token configuration: the development default (demo secret, default issuer and audience). */
 export const testAuth: AuthConfig = loadConfig({}, process.cwd(), () => {}).auth;
@@ -33,4 +33,14 @@ export function departmentSystemHeaders(department: Department): Promise<Record<
     systemHeaders.set(department, headers);
   }
   return headers;
+}
+
+/**
+ * One viewer per role from the demo identities, and the department_system role once per
+ * department (its field rules differ by department): what the generated policy walks test.
+ */
+export function everyDemoViewer(demo: Readonly<Record<Role, AuthenticatedViewer>>): AuthenticatedViewer[] {
+  return ROLES.flatMap((role) =>
+    role === "department_system" ? DEPARTMENTS.map((department) => ({ ...demo[role], subject: `demo-${department}-system`, scope: { ...demo[role].scope, department } })) : [demo[role]],
+  );
 }
