@@ -1,4 +1,5 @@
 import { canonicalCharacter } from "./confusions.ts";
+import { restoreStarts } from "./offsets.ts";
 import type { NameFeature, RecordFeatures } from "./types.ts";
 
 /**
@@ -84,6 +85,15 @@ export function eachBlockingCode(r: RecordFeatures, emit: (kind: BlockKind, valu
   for (const phone of r.guardianPhones) emit("PHONE", phone);
 }
 
+/**
+ * How many keys eachBlockingCode emits for a record, at most (a one-character given name has
+ * one DSS key, not two): lets the engine size its block arrays once (see eachCandidatePair).
+ */
+export function blockingCodeCount(r: RecordFeatures): number {
+  const dss = r.birthDate && r.sex && r.name?.given ? 2 : 0;
+  return r.idNumbers.length + dss + r.guardianIdNumbers.length + r.guardianPhones.length;
+}
+
 /** A name's DSS suffixes (surname | first given character, surname | ~ last one, folded) and their numbers. */
 interface NameSuffixes {
   suffixes: string[];
@@ -142,7 +152,9 @@ const KIND_CODES: readonly BlockKind[] = ["ID", "DSS", "GID", "PHONE"];
  * Blocks are numbered as they open and laid out flat (offsets into one Int32Array, both ways:
  * block → groups and group → blocks), and a pair is recognised as seen with one mark per group
  * rather than a set of pairs: millions of small arrays and a hash set of pair numbers cost more
- * in garbage collection and hashing than the comparisons themselves.
+ * in garbage collection and hashing than the comparisons themselves. `keyCountOfGroup`, when
+ * given, says how many keys `keysOfGroup` emits for a group at most, so that those arrays are
+ * allocated at about their size rather than grown.
  *
  * @example
  * eachCandidatePair(3, (g, emit) => emit("PHONE", "13800001234"), () => true, (a, b) => console.log(a, b))
@@ -153,16 +165,29 @@ export function eachCandidatePair(
   keysOfGroup: (group: number, emit: (kind: BlockKind, value: string | number) => void) => void,
   isProbe: (group: number) => boolean,
   visit: (a: number, b: number) => void,
+  keyCountOfGroup?: (group: number) => number,
 ): { pairs: number; skipped: SkippedBlock[]; blocks: number } {
   // One map per kind: values of different kinds never meet (a guardian's ID number is no
   // child's ID number block), without a prefixed copy of every value.
   const blockOf = KIND_CODES.map(() => new Map<string | number, number>());
   let blockCount = 0;
-  let blockKind = new Uint8Array(1 << 16);
-  let lastGroup = new Int32Array(1 << 16);
+  // Typed arrays' stores are V8 "external memory", and every ~64 MB of it allocated since the
+  // last full GC starts another full GC (at a million children nearly all of them). Growing by
+  // doubling from 64K allocates about twice the final size (each step a new store and a copy).
+  // Only probes open blocks, so their key count bounds the blocks (within 1.5× at 20k
+  // children): those arrays are allocated once. It also starts the memberships, which other
+  // groups join only where a probe opened the block (a third of all keys at 20k children: all
+  // keys would be a bound three times too large), so they may still double once or twice.
+  let probeKeys = 1 << 16;
+  if (keyCountOfGroup) {
+    probeKeys = 1; // never an empty array to double
+    for (let g = 0; g < groupCount; g++) if (isProbe(g)) probeKeys += keyCountOfGroup(g);
+  }
+  let blockKind = new Uint8Array(probeKeys);
+  let lastGroup = new Int32Array(probeKeys);
   // (group, block) memberships in the order met.
-  let memberGroup = new Int32Array(1 << 16);
-  let memberBlock = new Int32Array(1 << 16);
+  let memberGroup = new Int32Array(probeKeys);
+  let memberBlock = new Int32Array(probeKeys);
   let members = 0;
   const grow = <A extends Int32Array | Uint8Array>(a: A): A => {
     const next = new (a.constructor as new (n: number) => A)(a.length * 2);
@@ -205,8 +230,8 @@ export function eachCandidatePair(
   for (let m = 0; m < members; m++) blockStart[memberBlock[m]! + 1]!++;
   for (let b = 0; b < blockCount; b++) blockStart[b + 1]! += blockStart[b]!;
   const blockGroups = new Int32Array(members);
-  const fill = blockStart.slice(0, blockCount);
-  for (let m = 0; m < members; m++) blockGroups[fill[memberBlock[m]!]!++] = memberGroup[m]!;
+  for (let m = 0; m < members; m++) blockGroups[blockStart[memberBlock[m]!]!++] = memberGroup[m]!;
+  restoreStarts(blockStart, blockCount);
 
   // Blocks that make pairs: two groups or more, within the kind's cap. Oversized ones are
   // reported in the order they opened.
@@ -225,8 +250,8 @@ export function eachCandidatePair(
   for (let m = 0; m < members; m++) if (usable[memberBlock[m]!]) groupStart[memberGroup[m]! + 1]!++;
   for (let g = 0; g < groupCount; g++) groupStart[g + 1]! += groupStart[g]!;
   const groupBlocks = new Int32Array(groupStart[groupCount]!);
-  const at = groupStart.slice(0, groupCount);
-  for (let m = 0; m < members; m++) if (usable[memberBlock[m]!]) groupBlocks[at[memberGroup[m]!]!++] = memberBlock[m]!;
+  for (let m = 0; m < members; m++) if (usable[memberBlock[m]!]) groupBlocks[groupStart[memberGroup[m]!]!++] = memberBlock[m]!;
+  restoreStarts(groupStart, groupCount);
 
   const seenBy = new Int32Array(groupCount).fill(-1);
   let pairs = 0;

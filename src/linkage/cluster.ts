@@ -1,5 +1,6 @@
 import type { LinkRule } from "../db/enums.ts";
-import { eachBlockingCode, eachCandidatePair, type BlockKind, type SkippedBlock } from "./blocking.ts";
+import { blockingCodeCount, eachBlockingCode, eachCandidatePair, type BlockKind, type SkippedBlock } from "./blocking.ts";
+import { restoreStarts } from "./offsets.ts";
 import { mergeProfiles, profileOf, profileOfOne } from "./profile.ts";
 import { noMergeReason } from "./rules.ts";
 import { AMBIGUITY_MARGIN, compareProfiles, LINK_THRESHOLD, REVIEW_THRESHOLD, scoreLevels, type FieldLevels } from "./score.ts";
@@ -223,8 +224,8 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   for (let i = 0; i < n; i++) offsets[groupOf[i]! + 1]!++;
   for (let g = 0; g < groupCount; g++) offsets[g + 1]! += offsets[g]!;
   const flat = new Int32Array(n);
-  const fill = offsets.slice(0, groupCount);
-  for (let i = 0; i < n; i++) flat[fill[groupOf[i]!]!++] = i;
+  for (let i = 0; i < n; i++) flat[offsets[groupOf[i]!]!++] = i;
+  restoreStarts(offsets, groupCount);
   const members = { at: (g: number) => flat.subarray(offsets[g]!, offsets[g + 1]!) };
   const groupSize = (g: number) => offsets[g + 1]! - offsets[g]!;
   const firstOf = (g: number) => flat[offsets[g]!]!;
@@ -253,6 +254,11 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   const keysOfGroup = (g: number, emit: (kind: BlockKind, value: string | number) => void) => {
     for (let k = offsets[g]!; k < offsets[g + 1]!; k++) eachBlockingCode(records[flat[k]!]!, emit);
   };
+  const keyCountOfGroup = (g: number) => {
+    let keys = 0;
+    for (let k = offsets[g]!; k < offsets[g + 1]!; k++) keys += blockingCodeCount(records[flat[k]!]!);
+    return keys;
+  };
   interface Edge {
     a: number;
     b: number;
@@ -276,16 +282,16 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
     const levels = compareProfiles(pa, pb);
     const score = scoreLevels(levels);
     if (score >= REVIEW_THRESHOLD) edges.push({ a, b, score, levels });
-  });
+  }, keyCountOfGroup);
   edges.sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b);
   // Each group's edges, best first, laid out flat (a list per group would be millions of arrays).
   const adjacency = (list: readonly Edge[]) => {
     const start = new Int32Array(groupCount + 1);
     for (const e of list) (start[e.a + 1]!++, start[e.b + 1]!++);
     for (let g = 0; g < groupCount; g++) start[g + 1]! += start[g]!;
-    const at = start.slice(0, groupCount);
     const edgeOf: Edge[] = new Array(list.length * 2);
-    for (const e of list) (edgeOf[at[e.a]!++] = e, edgeOf[at[e.b]!++] = e);
+    for (const e of list) (edgeOf[start[e.a]!++] = e, edgeOf[start[e.b]!++] = e);
+    restoreStarts(start, groupCount);
     return { start, edgeOf };
   };
   const adjacent = adjacency(edges);
@@ -361,7 +367,9 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   // 5. Clusters, and the rule that put each record with its child. Each cluster's root group
   // is the one holding a trusted ID number, else a birth certificate, else the most records;
   // every other group is linked by the accepted edge on its path to the root.
-  const clusterOfRoot = new Int32Array(groupCount).fill(-1);
+  // The records' groupOfRoot, no longer needed, is big enough: one typed array fewer (external
+  // memory, which starts full GCs; see eachCandidatePair).
+  const clusterOfRoot = groupOfRoot.subarray(0, groupCount).fill(-1);
   const clusterOfGroup = new Int32Array(groupCount);
   let clusterCount = 0;
   for (let g = 0; g < groupCount; g++) {
