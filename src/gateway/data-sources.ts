@@ -1,5 +1,5 @@
 import { LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { execute, graphql, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
+import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { createAuditRecorder, type AuditRecorder } from "../auth/audit.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import { createRowAccess, type RowAccess } from "../auth/child-gate.ts";
@@ -78,13 +78,13 @@ export class InProcessSubgraphDataSource extends LocalGraphQLDataSource {
       throw error;
     }
     const source = options.request.query!;
-    const document = this.documents.get(source);
+    let document = this.documents.get(source);
     if (!document) {
-      // First time: parse, validate and run in one go (errors answered as before), then keep the
-      // document if it was valid.
-      const result = await graphql({ schema: this.schema, source, variableValues: options.request.variables, operationName: options.request.operationName, contextValue: context });
-      this.keepValidDocument(source);
-      return result as never;
+      const checked = parseAndValidate(this.schema, source);
+      // Refused as graphql() would refuse it, and never kept: refused the same way every time.
+      if (checked.errors) return { errors: checked.errors } as never;
+      if (this.documents.size >= MAX_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
+      this.documents.set(source, (document = checked.document));
     }
     return execute({ schema: this.schema, document, variableValues: options.request.variables, operationName: options.request.operationName, contextValue: context }) as never;
   }
@@ -93,21 +93,22 @@ export class InProcessSubgraphDataSource extends LocalGraphQLDataSource {
    * The gateway sends each subgraph the few operations its query plans hold, the same text
    * every time: parsing and validating them again on every request was ~9% of the gateway
    * process's CPU for the patient lookup. Valid documents are kept (the schema never changes
-   * in process); an invalid one is never kept, so it is refused the same way every time.
+   * in process).
    */
   private readonly documents = new Map<string, DocumentNode>();
+}
 
-  private keepValidDocument(source: string) {
-    let document: DocumentNode;
-    try {
-      document = parse(source);
-    } catch {
-      return;
-    }
-    if (validate(this.schema, document).length > 0) return;
-    if (this.documents.size >= MAX_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
-    this.documents.set(source, document);
+/** The parsed document, or the syntax or validation errors graphql() would answer with. */
+function parseAndValidate(schema: GraphQLSchema, source: string): { document: DocumentNode; errors?: undefined } | { errors: readonly GraphQLError[] } {
+  let document: DocumentNode;
+  try {
+    document = parse(source);
+  } catch (error) {
+    if (error instanceof GraphQLError) return { errors: [error] };
+    throw error;
   }
+  const errors = validate(schema, document);
+  return errors.length > 0 ? { errors } : { document };
 }
 
 /** Distinct subgraph operations kept per subgraph (query plans are cached by the gateway; this is their fetches). */

@@ -115,8 +115,13 @@ function hardeningPlugin<C extends BaseContext>(options: HardenOptions<C>): Apol
           // errors, which ran beside the safelist rule, would describe the schema to it.
           const refused = result.errors?.find((e) => e.extensions?.code === ErrorCode.OPERATION_NOT_SAFELISTED);
           if (refused) result.errors = [refused];
+          // Counting the child records and serialising the result for its size walk the whole
+          // answer (a roster page is 500 children): only when a budget or the log needs them.
+          const logging = logger !== silentLogger;
+          if (!logging && !(viewer && options.rateLimiter)) return;
           const childRecords = document && result.data ? countChildRecords(schema, document, operationName, result.data) : 0;
           if (viewer && options.rateLimiter) options.rateLimiter.charge(viewer.subject, childRecords);
+          if (!logging) return;
           logger({
             kind: "operation",
             at: new Date().toISOString(),
