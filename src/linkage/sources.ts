@@ -1,5 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "../db/client.ts";
+import { copyRows } from "../db/copy.ts";
 import { SOURCE_KINDS, type SourceKind } from "../db/enums.ts";
 import type { RecordFeatures, RecordRef, SourceRecord } from "./types.ts";
 
@@ -24,14 +26,8 @@ interface Row extends Record<string, unknown> {
   regions: string | null;
 }
 
-/** Rows per page when reading a whole table: bounds the memory one result set takes. */
+/** Record ids per statement when reading named records. */
 const PAGE_SIZE = 100_000;
-/**
- * Rows per page when reading every record: smaller, because a page is held whole while it is
- * normalised, six tables at a time. Pages that fit the young generation die there; pages of
- * 100,000 rows were promoted to the old generation and left there for full collections.
- */
-const FULL_READ_PAGE = 20_000;
 
 // Persons' guardians: aggregated per child. In a full read they are read on their own and
 // joined in memory (one pass over guardianships instead of a lookup per person).
@@ -101,43 +97,59 @@ function toRecord(source: SourceKind, row: Row, guardians?: { ids: string[]; pho
 }
 
 /**
- * Every record of every department, table by table, page by page, each passed through `map`
- * as it arrives (so a caller that only needs features never holds all the raw records). The
- * tables are read concurrently: on a server each is its own connection and backend.
+ * Every record of every department, each passed through `map` as it arrives (so a caller that
+ * only needs features never holds all the raw records). Each table is one COPY streamed with
+ * back pressure (copyRows), and the tables are read concurrently: on a server each is its own
+ * connection and backend. Persons' guardians are read first, on their own, and joined in memory.
  *
  *   const features = await readAllRecords(db, normaliseRecord); // in source order, then id order
  */
 export async function readAllRecords<T = SourceRecord>(db: Db, map: (record: SourceRecord) => T = (r) => r as T): Promise<T[]> {
   const guardians = new Map<string, { ids: string[]; phones: string[] }>();
-  for (let last = 0; ; ) {
-    const rows = await queryRows<{ id: number | string; child_record_id: string; guardian_id_number: string | null; guardian_phone: string | null }>(
-      db,
-      sql`select id, child_record_id, guardian_id_number, guardian_phone from household.guardianships where id > ${last} order by id limit ${PAGE_SIZE}`,
-    );
-    for (const r of rows) {
-      let g = guardians.get(r.child_record_id);
-      if (!g) guardians.set(r.child_record_id, (g = { ids: [], phones: [] }));
-      if (r.guardian_id_number) g.ids.push(r.guardian_id_number);
-      if (r.guardian_phone) g.phones.push(r.guardian_phone);
-    }
-    if (rows.length < PAGE_SIZE) break;
-    last = Number(rows[rows.length - 1]!.id);
-  }
+  await copyRows(db, "select child_record_id, guardian_id_number, guardian_phone from household.guardianships order by id", 3, (f) => {
+    let g = guardians.get(f[0]!);
+    if (!g) guardians.set(f[0]!, (g = { ids: [], phones: [] }));
+    if (f[1]) g.ids.push(f[1]);
+    if (f[2]) g.phones.push(f[2]);
+  });
   const readSource = async (source: SourceKind): Promise<T[]> => {
     const out: T[] = [];
-    for (let last = 0; ; ) {
-      const rows = await queryRows<Row>(db, sql`${selectOf(source, false)} where x.id > ${last} order by x.id limit ${FULL_READ_PAGE}`);
-      for (const row of rows) {
-        const g = source === "household.person" ? guardians.get(row.record_id) : undefined;
-        out.push(map(toRecord(source, row, g)));
-      }
-      if (rows.length < FULL_READ_PAGE) break;
-      last = Number(rows[rows.length - 1]!.id);
-    }
+    await copyRows(db, `${queryText(selectOf(source, false))} order by x.id`, ROW_FIELDS, (f) => {
+      const g = source === "household.person" ? guardians.get(f[1]!) : undefined;
+      out.push(map(fromFields(source, f, g)));
+    });
     return out;
   };
   const bySource = await Promise.all(SOURCE_KINDS.map(readSource));
   return bySource.flat();
+}
+
+/** The columns of selectOf, in order: what a COPY row of it holds. */
+const ROW_FIELDS = 11;
+
+function fromFields(source: SourceKind, f: readonly (string | null)[], guardians?: { ids: string[]; phones: string[] }): SourceRecord {
+  return {
+    source,
+    recordId: f[1]!,
+    name: f[2] ?? null,
+    sex: f[3] ?? null,
+    birthDate: f[4] ?? null,
+    idNumber: f[5] ?? null,
+    birthCertificateNumber: f[6] ?? null,
+    studentNumber: f[7] ?? null,
+    guardianIdNumbers: guardians ? guardians.ids : split(f[8] ?? null),
+    guardianPhones: guardians ? guardians.phones : split(f[9] ?? null),
+    regionCodes: split(f[10] ?? null),
+  };
+}
+
+const dialect = new PgDialect();
+
+/** A parameterless statement's text (COPY takes no bind parameters). */
+function queryText(query: SQL): string {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  if (params.length > 0) throw new Error("a COPY query cannot take bind parameters");
+  return text;
 }
 
 /** Record ids grouped by source, for `= any($ids)` lookups. */

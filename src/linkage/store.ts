@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { insertBatched } from "../db/bulk-insert.ts";
+import { copyInto, copyLine } from "../db/copy.ts";
 import { queryRows, type Db } from "../db/client.ts";
 import type { LinkRule, SourceKind } from "../db/enums.ts";
 import * as t from "../db/schema.ts";
@@ -27,6 +28,8 @@ export const refKey = (source: string, recordId: string) => `${source}\u0000${re
 /** Rows per statement for links and children: the unnest insert takes one parameter per column. */
 const ROWS_PER_STATEMENT = 20_000;
 const LOOKUP_BATCH = 50_000;
+/** Rows per chunk of a COPY: about 1 MB of text. */
+const COPY_CHUNK = 20_000;
 
 interface LinkRow extends Record<string, unknown> {
   id: number | string;
@@ -319,17 +322,17 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
     const restore = await dropLinkIndexes(tx);
     const ids = await createChildren(tx, childCount);
     const childOfCluster = Float64Array.from(ids);
-    // Each statement's rows are built while the server inserts the previous statement's.
-    let inserting: Promise<void> = Promise.resolve();
-    for (let start = 0; start < n; start += ROWS_PER_STATEMENT) {
-      const rows: NewLink[] = [];
-      for (let i = start; i < Math.min(n, start + ROWS_PER_STATEMENT); i++) {
-        rows.push({ source: records[i]!.source, recordId: records[i]!.recordId, childId: childOfCluster[result.clusterOf[i]!]!, rule: result.rule[i]!, score: result.score[i] ?? null, eventId: null });
+    // COPY, a chunk of rows at a time: each chunk is built while the server reads the last.
+    function* chunks() {
+      for (let start = 0; start < n; start += COPY_CHUNK) {
+        let text = "";
+        for (let i = start; i < Math.min(n, start + COPY_CHUNK); i++) {
+          text += copyLine([records[i]!.source, records[i]!.recordId, childOfCluster[result.clusterOf[i]!]!, result.rule[i]!, result.score[i] ?? null]);
+        }
+        yield text;
       }
-      await inserting;
-      inserting = openLinks(tx, rows);
     }
-    await inserting;
+    await copyInto(tx, "hub.links", ["source", "record_id", "child_id", "rule", "score"], chunks());
     for (const statement of restore) await tx.execute(sql.raw(statement));
     const reviewsOpened = await writeReviews(tx, records, result, childOfCluster);
     return { records: n, children: result.clusterCount, newChildren: ids.length, linksOpened: n, linksClosed: 0, childrenMerged: 0, reviewsOpened, eventId: null };
