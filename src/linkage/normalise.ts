@@ -1,5 +1,5 @@
 import { isValidIsoDate, type IsoDate } from "../domain/dates.ts";
-import { parseIdNumber, type Sex } from "../domain/id-number.ts";
+import { parseIdNumber, quickIdNumberVerdict, type Sex } from "../domain/id-number.ts";
 import { parseBirthCertificateNumber, parseStudentNumber } from "../domain/identifiers.ts";
 import { PLACEHOLDER_SUFFIXES, PLACEHOLDER_WHOLE } from "../domain/names.ts";
 import type { NameFeature, RecordFeatures, RecordFlag, SourceRecord } from "./types.ts";
@@ -67,8 +67,18 @@ interface KnownId {
 }
 const idMemo = new Map<string, KnownId | null>();
 
-/** parseIdNumber, remembered: the result only, never the problem message (not needed here). */
+/**
+ * parseIdNumber's result as linkage needs it. A plain number is checked from its character codes
+ * (quickIdNumberVerdict): no memo to look it up in, which at a province's few million distinct
+ * numbers costs more (a miss in the processor's caches) than checking it again. Anything
+ * unusual (full-width digits, spaces, a lower-case x) goes through parseIdNumber, remembered.
+ */
 function parseId(raw: string): KnownId | null {
+  const quick = quickIdNumberVerdict(raw);
+  if (quick === null) return null;
+  if (quick !== undefined) {
+    return { idNumber: raw, birthDate: dateOf(quick.year, quick.month, quick.day)!, sex: quick.sex, alone: [raw] };
+  }
   let known = idMemo.get(raw);
   if (known === undefined) {
     const parsed = parseIdNumber(raw);
@@ -129,6 +139,7 @@ export function normalisePhone(raw: string | null | undefined): string | null {
 }
 
 function normaliseSex(raw: string | null): Sex | null {
+  if (raw === "M" || raw === "F") return raw; // as nearly every department writes it
   const s = raw?.normalize("NFKC").trim().toUpperCase();
   if (s === "M" || s === "男" || s === "1") return "M";
   if (s === "F" || s === "女" || s === "2") return "F";
@@ -148,14 +159,49 @@ function unique<T>(values: T[]): T[] {
 }
 
 // A province has a few thousand distinct birth dates and millions of records: validate each
-// once, and give every record the same string for the same date.
+// once, and give every record the same string for the same date. A date written plainly
+// (YYYY-MM-DD, 1900–2099) is found by its digits in a table of days; others by a memo.
 const canonicalDates = new Map<string, IsoDate | null>();
 function canonicalDate(raw: string): IsoDate | null {
+  if (raw.length === 10 && raw.charCodeAt(4) === 45 && raw.charCodeAt(7) === 45) {
+    const year = digits(raw, 0, 4);
+    const month = digits(raw, 5, 2);
+    const day = digits(raw, 8, 2);
+    if (year >= FIRST_YEAR && year < FIRST_YEAR + YEARS && month >= 0 && day >= 0) return dateOf(year, month, day);
+  }
   let known = canonicalDates.get(raw);
   if (known === undefined) {
     const s = raw.trim();
     known = isValidIsoDate(s) ? s : null;
     if (canonicalDates.size < 100_000) canonicalDates.set(raw, known);
+  }
+  return known;
+}
+
+/** The digits of s from start as a number, or -1 when one of them is not a digit. */
+function digits(s: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const digit = s.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+const FIRST_YEAR = 1900;
+const YEARS = 200;
+/** Per (year, month, day) slot: the date's one string, null when no such day, undefined until asked. */
+const datesByDay: (IsoDate | null | undefined)[] = new Array(YEARS * 13 * 32);
+
+/** The date for a year from 1900 to 2099, a month (0–99) and a day (0–99), or null when there is no such day. */
+function dateOf(year: number, month: number, day: number): IsoDate | null {
+  if (month > 12 || day > 31) return null;
+  const slot = ((year - FIRST_YEAR) * 13 + month) * 32 + day;
+  let known = datesByDay[slot];
+  if (known === undefined) {
+    const s = `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+    datesByDay[slot] = known = isValidIsoDate(s) ? s : null;
   }
   return known;
 }

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addDays } from "../../src/domain/dates.ts";
 import { countiesOf, provinces } from "../../src/domain/division-codes.ts";
@@ -7,6 +8,7 @@ import {
   maskIdNumber,
   maskPhone,
   parseIdNumber,
+  quickIdNumberVerdict,
   sequenceForSex,
   sexOfSequence,
   type IdNumberProblem,
@@ -288,3 +290,59 @@ function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
+
+describe("quickIdNumberVerdict", () => {
+  /** The quick verdict must be parseIdNumber's, wherever it gives one. */
+  const agrees = (raw: string) => {
+    const quick = quickIdNumberVerdict(raw);
+    if (quick === undefined) return;
+    const full = parseIdNumber(raw);
+    if (!full.ok) {
+      expect(quick, raw).toBeNull();
+      return;
+    }
+    const [year, month, day] = full.value.birthDate.split("-").map(Number);
+    expect(quick, raw).toEqual({ year, month, day, sex: full.value.sex });
+  };
+
+  it("answers for valid numbers, with their birth date and sex", () => {
+    expect(quickIdNumberVerdict("11010519491231002X")).toEqual({ year: 1949, month: 12, day: 31, sex: "F" });
+    const leap = makeIdNumber({ regionCode: "330106", birthDate: "2024-02-29", sequence: 13 });
+    expect(quickIdNumberVerdict(leap)).toEqual({ year: 2024, month: 2, day: 29, sex: "M" });
+  });
+
+  it("leaves to parseIdNumber what it does not decide", () => {
+    for (const raw of ["11010519491231002x", " 11010519491231002X", "１1010519491231002X", "110105189912310023", "110105210001010011", "1101051949123100"]) {
+      expect(quickIdNumberVerdict(raw), raw).toBeUndefined();
+    }
+  });
+
+  it("agrees with parseIdNumber on valid numbers and every one-character slip of them", () => {
+    const counties = provinces().flatMap((p) => countiesOf(p.code).slice(0, 2));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...counties.map((c) => c.code)),
+        fc.integer({ min: 0, max: 200 * 366 }),
+        fc.integer({ min: 0, max: 999 }),
+        fc.integer({ min: 0, max: 17 }),
+        fc.constantFrom(..."0123456789X"),
+        (region, days, sequence, position, character) => {
+          const id = makeIdNumber({ regionCode: region, birthDate: addDays("1900-01-01", days), sequence });
+          agrees(id);
+          agrees(id.slice(0, position) + character + id.slice(position + 1));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it("agrees with parseIdNumber on arbitrary 18-character strings of digits and X, every province code and month end", () => {
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(..."0123456789X"), minLength: 18, maxLength: 18 }), agrees), { numRuns: 20_000 });
+    for (let province = 0; province < 100; province++) {
+      for (const date of ["19000101", "18991231", "20000229", "19000229", "20230231", "20230431", "20231131", "20990101", "20231301", "20230100"]) {
+        const first17 = `${String(province).padStart(2, "0")}0106${date}123`;
+        agrees(first17 + idNumberCheckCharacter(first17));
+      }
+    }
+  });
+});
