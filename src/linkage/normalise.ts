@@ -247,7 +247,12 @@ export function normaliseRecord(record: SourceRecord): RecordFeatures {
   // The ID number field, and for education a G student number, which is the ID number again.
   const candidates: string[] = [];
   if (record.idNumber && record.idNumber.trim() !== "") candidates.push(record.idNumber);
-  if (record.studentNumber && record.studentNumber.trim() !== "") {
+  // A G student number in its plain form ("G" and a plain ID number) is checked quickly.
+  const quickG = record.studentNumber?.length === 19 && record.studentNumber.charCodeAt(0) === 71 ? quickIdNumberVerdict(record.studentNumber.slice(1)) : undefined;
+  if (quickG) candidates.push(record.studentNumber!.slice(1));
+  else if (quickG === null) {
+    // not a valid G number: parseStudentNumber would refuse it too, and the number is ignored
+  } else if (record.studentNumber && record.studentNumber.trim() !== "") {
     const parsed = parseStudentNumber(record.studentNumber);
     if (parsed.ok && parsed.value.kind === "G") candidates.push(parsed.value.idNumber);
     else if (parsed.ok) studentKey = `${parsed.value.kind}${record.studentNumber.normalize("NFKC").trim().toUpperCase().slice(1)}`;

@@ -323,10 +323,14 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
     const ids = await createChildren(tx, childCount);
     const childOfCluster = Float64Array.from(ids);
     // COPY, a chunk of rows at a time: each chunk is built while the server reads the last.
+    // Rows go in by source name, then as read (by record id, as the departments number them):
+    // the order of the (source, record_id) index, whose build then finds its input sorted.
+    const order = bySourceName(records);
     function* chunks() {
       for (let start = 0; start < n; start += COPY_CHUNK) {
         let text = "";
-        for (let i = start; i < Math.min(n, start + COPY_CHUNK); i++) {
+        for (let k = start; k < Math.min(n, start + COPY_CHUNK); k++) {
+          const i = order[k]!;
           text += copyLine([records[i]!.source, records[i]!.recordId, childOfCluster[result.clusterOf[i]!]!, result.rule[i]!, result.score[i] ?? null]);
         }
         yield text;
@@ -337,6 +341,18 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
     const reviewsOpened = await writeReviews(tx, records, result, childOfCluster);
     return { records: n, children: result.clusterCount, newChildren: ids.length, linksOpened: n, linksClosed: 0, childrenMerged: 0, reviewsOpened, eventId: null };
   });
+}
+
+/** Record indexes ordered by source name, keeping their order within a source (a stable bucket sort). */
+function bySourceName(records: readonly RecordRef[]): Int32Array {
+  const sources = [...new Set(records.map((r) => r.source))].sort();
+  const rank = new Map(sources.map((source, k) => [source, k]));
+  const start = new Int32Array(sources.length + 1);
+  for (const r of records) start[rank.get(r.source)! + 1]!++;
+  for (let k = 0; k < sources.length; k++) start[k + 1]! += start[k]!;
+  const order = new Int32Array(records.length);
+  records.forEach((r, i) => (order[start[rank.get(r.source)!]!++] = i));
+  return order;
 }
 
 /**
