@@ -20,7 +20,7 @@ import { spawn } from "node:child_process";
  * is not the old generation's limit that starts these GCs). --initial-old-space-size and
  * --single-threaded-gc are not allowed in NODE_OPTIONS: pass them on node's command line.
  */
-const V8_FLAGS = ["--max-old-space-size=16384", "--max-semi-space-size=128", "--initial-old-space-size=8192", "--single-threaded-gc"];
+const V8_FLAGS = process.env.HUB_BENCH_V8_FLAGS ? process.env.HUB_BENCH_V8_FLAGS.split(" ") : ["--max-old-space-size=16384", "--max-semi-space-size=128", "--initial-old-space-size=8192", "--single-threaded-gc"];
 
 /** True in the parent (which only waits for the child and exits with its code); false in the child, which does the work. */
 export function relaunchWithFlags(): boolean {
