@@ -1,4 +1,6 @@
 import { canonicalCharacter } from "./confusions.ts";
+import { idNumberCode, phoneCode } from "./codes.ts";
+import { NumberIndex } from "./number-index.ts";
 import { restoreStarts } from "./offsets.ts";
 import type { NameFeature, RecordFeatures } from "./types.ts";
 
@@ -68,22 +70,26 @@ export function eachBlockingKey(r: RecordFeatures, emit: (kind: BlockKind, value
 }
 
 /**
- * The same keys as eachBlockingKey, in the same order, with each DSS key as a number instead of
- * a string: one number per distinct (birth date, sex, name suffix), so equal numbers are equal
- * strings. This is the form the engine blocks with: a province's records would otherwise build,
- * flatten and hash two fresh strings each (measured: a third of the blocking time).
+ * The same keys as eachBlockingKey, in the same order, as numbers where they can be: each DSS
+ * key one number per distinct (birth date, sex, name suffix), and ID numbers and phones their
+ * codes (codes.ts), so equal numbers are equal keys. This is the form the engine blocks with:
+ * a province's records would otherwise build, flatten and hash two fresh strings each
+ * (measured: a third of the blocking time), and look strings up in maps of millions.
  */
 export function eachBlockingCode(r: RecordFeatures, emit: (kind: BlockKind, value: string | number) => void): void {
-  for (const id of r.idNumbers) emit("ID", id);
+  for (const id of r.idNumbers) emit("ID", numberOr(idNumberCode(id), id));
   if (r.birthDate && r.sex && r.name?.given) {
     // < 2^30 suffixes × 2^22 dates (every valid date of ten thousand years) × 2 sexes: exact
     // in a double (2^53).
     const dated = dateCode(r.birthDate) * 2 + (r.sex === "M" ? 0 : 1);
     for (const code of nameSuffixes(r.name).codes) emit("DSS", code * 8_388_608 + dated);
   }
-  for (const id of r.guardianIdNumbers) emit("GID", id);
-  for (const phone of r.guardianPhones) emit("PHONE", phone);
+  for (const id of r.guardianIdNumbers) emit("GID", numberOr(idNumberCode(id), id));
+  for (const phone of r.guardianPhones) emit("PHONE", numberOr(phoneCode(phone), phone));
 }
+
+/** An identifier's code (codes.ts), or the identifier itself when it has none. */
+const numberOr = (code: number, text: string): string | number => (code === code ? code : text);
 
 /**
  * How many keys eachBlockingCode emits for a record, at most (a one-character given name has
@@ -167,9 +173,11 @@ export function eachCandidatePair(
   visit: (a: number, b: number) => void,
   keyCountOfGroup?: (group: number) => number,
 ): { pairs: number; skipped: SkippedBlock[]; blocks: number } {
-  // One map per kind: values of different kinds never meet (a guardian's ID number is no
-  // child's ID number block), without a prefixed copy of every value.
-  const blockOf = KIND_CODES.map(() => new Map<string | number, number>());
+  // One map and one number index per kind: values of different kinds never meet (a guardian's
+  // ID number is no child's ID number block), without a prefixed copy of every value. Keys
+  // that are numbers (nearly all) go in the number index; the few left as text, in the map.
+  const blockOf = KIND_CODES.map(() => new Map<string, number>());
+  const blockOfNumber = KIND_CODES.map(() => new NumberIndex(1 << 16));
   let blockCount = 0;
   // Typed arrays' stores are V8 "external memory", and every ~64 MB of it allocated since the
   // last full GC starts another full GC (at a million children nearly all of them). Growing by
@@ -198,12 +206,12 @@ export function eachCandidatePair(
   let probes = true;
   const emit = (kind: BlockKind, value: string | number) => {
     const code = KIND_CODES.indexOf(kind);
-    const map = blockOf[code]!;
-    let block = map.get(value);
-    if (block === undefined) {
+    let block = typeof value === "number" ? blockOfNumber[code]!.get(value) : (blockOf[code]!.get(value) ?? -1);
+    if (block === -1) {
       if (!probes) return;
       block = blockCount++;
-      map.set(value, block);
+      if (typeof value === "number") blockOfNumber[code]!.set(value, block);
+      else blockOf[code]!.set(value, block);
       if (block === blockKind.length) {
         blockKind = grow(blockKind);
         lastGroup = grow(lastGroup);
@@ -224,6 +232,7 @@ export function eachCandidatePair(
     for (g = 0; g < groupCount; g++) if (isProbe(g) === probes) keysOfGroup(g, emit);
   }
   for (const map of blockOf) map.clear();
+  blockOfNumber.length = 0;
 
   // Block → its groups, in the order they joined (probes first, each by index).
   const blockStart = new Int32Array(blockCount + 1);

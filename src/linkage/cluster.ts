@@ -1,5 +1,7 @@
 import type { LinkRule } from "../db/enums.ts";
 import { blockingCodeCount, eachBlockingCode, eachCandidatePair, type BlockKind, type SkippedBlock } from "./blocking.ts";
+import { certificateCode, idNumberCode } from "./codes.ts";
+import { NumberIndex } from "./number-index.ts";
 import { restoreStarts } from "./offsets.ts";
 import { mergeProfiles, profileOf, profileOfOne } from "./profile.ts";
 import { noMergeReason } from "./rules.ts";
@@ -58,6 +60,11 @@ export interface ClusterResult {
   reviews: ReviewItem[];
   stats: ClusterStats;
 }
+
+/** The kinds of exact identifier, as bits of sharedAs. */
+const ID_BIT = 1;
+const CERTIFICATE_BIT = 2;
+const STUDENT_BIT = 4;
 
 class UnionFind {
   readonly parent: Int32Array;
@@ -179,18 +186,34 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
       if (ra !== rb) joinRoots(ra, rb);
     }
   }
-  const firstWithKey = new Map<string, number>();
-  const sharedKeys = new Set<string>();
-  // The three identifiers cannot be mistaken for one another (18 characters; a letter and 9
-  // digits; J or L and 18 characters), so they share one map without prefixes.
-  const linkExactly = (i: number, key: string | null) => {
-    if (key === null) return;
-    const first = firstWithKey.get(key);
-    if (first === undefined) {
-      firstWithKey.set(key, i);
-      return;
+  // The first record holding each identifier, by its code (codes.ts); identifiers without one
+  // (student numbers, numbers in unusual forms) by text: the three kinds cannot be mistaken for
+  // one another (18 characters; a letter and 9 digits; J or L and 18 characters), so they share
+  // one map without prefixes. sharedAs[first] has a kind's bit when another record holds it too.
+  const firstById = new NumberIndex(n / 4);
+  const firstByCertificate = new NumberIndex(n / 8);
+  const firstByText = new Map<string, number>();
+  const sharedAs = new Uint8Array(n);
+  const firstHolder = (bit: number, key: string, i: number): number => {
+    const code = bit === ID_BIT ? idNumberCode(key) : bit === CERTIFICATE_BIT ? certificateCode(key) : Number.NaN;
+    if (code === code) {
+      const index = bit === ID_BIT ? firstById : firstByCertificate;
+      const first = index.get(code);
+      if (first !== -1) return first;
+      index.set(code, i);
+      return i;
     }
-    sharedKeys.add(key);
+    const first = firstByText.get(key);
+    if (first !== undefined) return first;
+    firstByText.set(key, i);
+    return i;
+  };
+  const isShared = (bit: number, key: string | null, i: number) => key !== null && (sharedAs[firstHolder(bit, key, i)]! & bit) !== 0;
+  const linkExactly = (i: number, key: string | null, bit: number) => {
+    if (key === null) return;
+    const first = firstHolder(bit, key, i);
+    if (first === i) return;
+    sharedAs[first]! |= bit;
     const ra = uf.find(first);
     const rb = uf.find(i);
     if (ra === rb) return;
@@ -202,12 +225,10 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   };
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
-    linkExactly(i, r.trustedIdNumber);
-    linkExactly(i, r.birthCertificateNumber);
-    linkExactly(i, r.studentKey);
+    linkExactly(i, r.trustedIdNumber, ID_BIT);
+    linkExactly(i, r.birthCertificateNumber, CERTIFICATE_BIT);
+    linkExactly(i, r.studentKey, STUDENT_BIT);
   }
-  // A province's identifiers (millions): not kept through the matching that follows.
-  firstWithKey.clear();
 
   // 2. Groups: the records the exact links joined.
   const groupOfRoot = new Int32Array(n).fill(-1);
@@ -431,9 +452,9 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
     score[i] = null;
     const r = records[i]!;
     if (flagged.has(i)) rule[i] = "NEW_CHILD";
-    else if (r.trustedIdNumber && sharedKeys.has(r.trustedIdNumber)) rule[i] = "ID_NUMBER";
-    else if (r.birthCertificateNumber && sharedKeys.has(r.birthCertificateNumber)) rule[i] = "BIRTH_CERTIFICATE";
-    else if (r.studentKey && sharedKeys.has(r.studentKey)) rule[i] = "STUDENT_NUMBER";
+    else if (isShared(ID_BIT, r.trustedIdNumber, i)) rule[i] = "ID_NUMBER";
+    else if (isShared(CERTIFICATE_BIT, r.birthCertificateNumber, i)) rule[i] = "BIRTH_CERTIFICATE";
+    else if (isShared(STUDENT_BIT, r.studentKey, i)) rule[i] = "STUDENT_NUMBER";
     else rule[i] = "NEW_CHILD";
   }
   for (const i of flagged) {

@@ -59,22 +59,27 @@ describe("blocking", () => {
   it("gives a placeholder-named record no name block: it is found by its guardians and identifiers", () => {
     expect(blockingKeys(features(clinic("I1", "王之子"))).map((k) => k.kind)).toEqual(["PHONE"]);
   });
-  it("numbers the name blocks so that two records share a number exactly when they share the key", () => {
+  it("numbers the blocks so that two records share a number exactly when they share the key", () => {
     const records = [
       person("P1", "王子轩", ID_A), clinic("I1", "王梓萱"), clinic("I2", "王子涵"), clinic("I3", "王子轩", { sex: "F" }),
       clinic("I4", "王子轩", { birthDate: "2025-03-16" }), clinic("I5", "欧阳娜娜"), clinic("I6", "王轩"),
     ].map(features);
-    const keys = (f: (typeof records)[number]) => blockingKeys(f).filter((k) => k.kind === "DSS").map((k) => k.key);
+    // Every kind: ID numbers, guardians' ID numbers and phones are numbered too (codes.ts).
+    const keys = (f: (typeof records)[number]) => blockingKeys(f).map((k) => k.key);
     const codes = (f: (typeof records)[number]) => {
-      const out: (string | number)[] = [];
-      eachBlockingCode(f, (kind, value) => kind === "DSS" && out.push(value));
+      const out: { kind: string; value: string | number }[] = [];
+      eachBlockingCode(f, (kind, value) => out.push({ kind, value }));
       return out;
     };
+    expect(new Set(records.flatMap((r) => blockingKeys(r).map((k) => k.kind)))).toEqual(new Set(["ID", "DSS", "GID", "PHONE"]));
     for (const a of records) {
       expect(codes(a)).toHaveLength(keys(a).length);
       for (const b of records) {
         for (const [i, key] of keys(a).entries()) {
-          for (const [j, other] of keys(b).entries()) expect(codes(a)[i] === codes(b)[j]).toBe(key === other);
+          for (const [j, other] of keys(b).entries()) {
+            const [x, y] = [codes(a)[i]!, codes(b)[j]!];
+            expect(x.kind === y.kind && x.value === y.value).toBe(key === other);
+          }
         }
       }
     }
