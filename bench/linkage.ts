@@ -13,6 +13,7 @@ import { sql } from "drizzle-orm";
 import { loadConfig } from "../src/config/index.ts";
 import { dropEverything, openMigratedDatabase } from "../src/db/open.ts";
 import { generateProvince } from "../src/generator/index.ts";
+import { arenaUse } from "../src/linkage/arena.ts";
 import { linkAll } from "../src/linkage/link.ts";
 import { measurePairAccuracy } from "./pair-accuracy.ts";
 import { relaunchWithFlags } from "./relaunch.ts";
@@ -69,6 +70,7 @@ async function main() {
   console.log(`records/second    ${Math.round(summary.records / seconds).toLocaleString("en-US")}`);
   console.log(`node CPU          ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (this process only; the database server's work is not in it)`);
   console.log(`peak memory       ${mb(peakRss)} (RSS)`);
+  console.log(`matcher arrays    ${mb(arenaUse.takenBytes)} from one buffer, ${mb(arenaUse.overflowBytes)} outside it (see src/linkage/arena.ts)`);
   console.log(`load before       ${load.toFixed(2)} (1-minute load average, ${(await import("node:os")).cpus().length} cores)`);
   console.log(`children found    ${summary.children.toLocaleString("en-US")}`);
   console.log(`precision         ${(accuracy.precision * 100).toFixed(3)}% of ${accuracy.predictedPairs.toLocaleString("en-US")} linked pairs`);

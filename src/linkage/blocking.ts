@@ -1,5 +1,6 @@
-import { canonicalCharacter } from "./confusions.ts";
+import { int32s, uint8s } from "./arena.ts";
 import { idNumberCode, phoneCode } from "./codes.ts";
+import { canonicalCharacter } from "./confusions.ts";
 import { NumberIndex } from "./number-index.ts";
 import { restoreStarts } from "./offsets.ts";
 import type { NameFeature, RecordFeatures } from "./types.ts";
@@ -177,7 +178,6 @@ export function eachCandidatePair(
   // ID number is no child's ID number block), without a prefixed copy of every value. Keys
   // that are numbers (nearly all) go in the number index; the few left as text, in the map.
   const blockOf = KIND_CODES.map(() => new Map<string, number>());
-  const blockOfNumber = KIND_CODES.map(() => new NumberIndex(1 << 16));
   let blockCount = 0;
   // Typed arrays' stores are V8 "external memory", and every ~64 MB of it allocated since the
   // last full GC starts another full GC (at a million children nearly all of them). Growing by
@@ -191,14 +191,16 @@ export function eachCandidatePair(
     probeKeys = 1; // never an empty array to double
     for (let g = 0; g < groupCount; g++) if (isProbe(g)) probeKeys += keyCountOfGroup(g);
   }
-  let blockKind = new Uint8Array(probeKeys);
-  let lastGroup = new Int32Array(probeKeys);
+  // The number indexes start at a share of the probes' keys (DSS and ID keys are most of them).
+  const blockOfNumber = KIND_CODES.map(() => new NumberIndex(probeKeys / 4));
+  let blockKind = uint8s(probeKeys);
+  let lastGroup = int32s(probeKeys);
   // (group, block) memberships in the order met.
-  let memberGroup = new Int32Array(probeKeys);
-  let memberBlock = new Int32Array(probeKeys);
+  let memberGroup = int32s(probeKeys);
+  let memberBlock = int32s(probeKeys);
   let members = 0;
   const grow = <A extends Int32Array | Uint8Array>(a: A): A => {
-    const next = new (a.constructor as new (n: number) => A)(a.length * 2);
+    const next = (a instanceof Uint8Array ? uint8s(a.length * 2) : int32s(a.length * 2)) as A;
     next.set(a);
     return next;
   };
@@ -235,16 +237,16 @@ export function eachCandidatePair(
   blockOfNumber.length = 0;
 
   // Block → its groups, in the order they joined (probes first, each by index).
-  const blockStart = new Int32Array(blockCount + 1);
+  const blockStart = int32s(blockCount + 1);
   for (let m = 0; m < members; m++) blockStart[memberBlock[m]! + 1]!++;
   for (let b = 0; b < blockCount; b++) blockStart[b + 1]! += blockStart[b]!;
-  const blockGroups = new Int32Array(members);
+  const blockGroups = int32s(members);
   for (let m = 0; m < members; m++) blockGroups[blockStart[memberBlock[m]!]!++] = memberGroup[m]!;
   restoreStarts(blockStart, blockCount);
 
   // Blocks that make pairs: two groups or more, within the kind's cap. Oversized ones are
   // reported in the order they opened.
-  const usable = new Uint8Array(blockCount);
+  const usable = uint8s(blockCount);
   const skipped: SkippedBlock[] = [];
   for (let b = 0; b < blockCount; b++) {
     const size = blockStart[b + 1]! - blockStart[b]!;
@@ -255,14 +257,14 @@ export function eachCandidatePair(
   }
 
   // Group → its usable blocks.
-  const groupStart = new Int32Array(groupCount + 1);
+  const groupStart = int32s(groupCount + 1);
   for (let m = 0; m < members; m++) if (usable[memberBlock[m]!]) groupStart[memberGroup[m]! + 1]!++;
   for (let g = 0; g < groupCount; g++) groupStart[g + 1]! += groupStart[g]!;
-  const groupBlocks = new Int32Array(groupStart[groupCount]!);
+  const groupBlocks = int32s(groupStart[groupCount]!);
   for (let m = 0; m < members; m++) if (usable[memberBlock[m]!]) groupBlocks[groupStart[memberGroup[m]!]!++] = memberBlock[m]!;
   restoreStarts(groupStart, groupCount);
 
-  const seenBy = new Int32Array(groupCount).fill(-1);
+  const seenBy = int32s(groupCount).fill(-1);
   let pairs = 0;
   for (let a = 0; a < groupCount; a++) {
     for (let k = groupStart[a]!; k < groupStart[a + 1]!; k++) {

@@ -2,6 +2,7 @@ import type { LinkRule } from "../db/enums.ts";
 import { blockingCodeCount, eachBlockingCode, eachCandidatePair, type BlockKind, type SkippedBlock } from "./blocking.ts";
 import { certificateCode, idNumberCode } from "./codes.ts";
 import { NumberIndex } from "./number-index.ts";
+import { arenaBytes, float64s, int32s, uint8s, withArena } from "./arena.ts";
 import { restoreStarts } from "./offsets.ts";
 import { mergeProfiles, profileOf, profileOfOne } from "./profile.ts";
 import { noMergeReason } from "./rules.ts";
@@ -70,8 +71,8 @@ class UnionFind {
   readonly parent: Int32Array;
   readonly size: Int32Array;
   constructor(n: number) {
-    this.parent = new Int32Array(n);
-    this.size = new Int32Array(n).fill(1);
+    this.parent = int32s(n);
+    this.size = int32s(n).fill(1);
     for (let i = 0; i < n; i++) this.parent[i] = i;
   }
   find(x: number): number {
@@ -125,6 +126,10 @@ function union(a: readonly string[] | undefined, b: readonly string[] | undefine
  * result.rule[1] // "ID_NUMBER" | "BIRTH_CERTIFICATE" | "STUDENT_NUMBER" | "PROBABILISTIC" | "NEW_CHILD"
  */
 export function clusterRecords(records: readonly RecordFeatures[], options: ClusterOptions = {}): ClusterResult {
+  return withArena(arenaBytes(records.length), () => clusterInArena(records, options));
+}
+
+function clusterInArena(records: readonly RecordFeatures[], options: ClusterOptions): ClusterResult {
   const n = records.length;
   const pinned = options.pinnedChild;
   const fresh = options.fresh;
@@ -193,7 +198,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   const firstById = new NumberIndex(n / 4);
   const firstByCertificate = new NumberIndex(n / 8);
   const firstByText = new Map<string, number>();
-  const sharedAs = new Uint8Array(n);
+  const sharedAs = uint8s(n);
   const firstHolder = (bit: number, key: string, i: number): number => {
     const code = bit === ID_BIT ? idNumberCode(key) : bit === CERTIFICATE_BIT ? certificateCode(key) : Number.NaN;
     if (code === code) {
@@ -231,8 +236,8 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   }
 
   // 2. Groups: the records the exact links joined.
-  const groupOfRoot = new Int32Array(n).fill(-1);
-  const groupOf = new Int32Array(n);
+  const groupOfRoot = int32s(n).fill(-1);
+  const groupOf = int32s(n);
   let groupCount = 0;
   for (let i = 0; i < n; i++) {
     const root = uf.find(i);
@@ -241,10 +246,10 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   }
   // Members of each group, laid out flat (offsets into one array): millions of small arrays
   // would cost more in garbage collection than the matching itself.
-  const offsets = new Int32Array(groupCount + 1);
+  const offsets = int32s(groupCount + 1);
   for (let i = 0; i < n; i++) offsets[groupOf[i]! + 1]!++;
   for (let g = 0; g < groupCount; g++) offsets[g + 1]! += offsets[g]!;
-  const flat = new Int32Array(n);
+  const flat = int32s(n);
   for (let i = 0; i < n; i++) flat[offsets[groupOf[i]!]!++] = i;
   restoreStarts(offsets, groupCount);
   const members = { at: (g: number) => flat.subarray(offsets[g]!, offsets[g + 1]!) };
@@ -259,7 +264,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   }
   let groupFresh: Uint8Array | null = null;
   if (fresh) {
-    groupFresh = new Uint8Array(groupCount);
+    groupFresh = uint8s(groupCount);
     for (let i = 0; i < n; i++) if (fresh[i]) groupFresh[groupOf[i]!] = 1;
   }
   const profiles: (Profile | undefined)[] = new Array(groupCount);
@@ -307,7 +312,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   edges.sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b);
   // Each group's edges, best first, laid out flat (a list per group would be millions of arrays).
   const adjacency = (list: readonly Edge[]) => {
-    const start = new Int32Array(groupCount + 1);
+    const start = int32s(groupCount + 1);
     for (const e of list) (start[e.a + 1]!++, start[e.b + 1]!++);
     for (let g = 0; g < groupCount; g++) start[g + 1]! += start[g]!;
     const edgeOf: Edge[] = new Array(list.length * 2);
@@ -321,7 +326,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   const cuf = new UnionFind(groupCount);
   const clusterProfile = new Map<number, Profile>();
   const clusterPins = new Map<number, number[]>();
-  const clusterRecords = new Int32Array(groupCount);
+  const clusterRecords = int32s(groupCount);
   for (let g = 0; g < groupCount; g++) clusterRecords[g] = groupSize(g);
   const cprofile = (root: number) => clusterProfile.get(root) ?? profile(root);
   const cpins = (root: number) => clusterPins.get(root) ?? groupPins[root];
@@ -391,7 +396,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   // The records' groupOfRoot, no longer needed, is big enough: one typed array fewer (external
   // memory, which starts full GCs; see eachCandidatePair).
   const clusterOfRoot = groupOfRoot.subarray(0, groupCount).fill(-1);
-  const clusterOfGroup = new Int32Array(groupCount);
+  const clusterOfGroup = int32s(groupCount);
   let clusterCount = 0;
   for (let g = 0; g < groupCount; g++) {
     const root = cuf.find(g);
@@ -403,7 +408,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
     return false;
   };
   const rankOf = (g: number) => (groupIds[g] ? 4 : 0) + (hasCertificate(g) ? 2 : 0);
-  const rootOfCluster = new Int32Array(clusterCount).fill(-1);
+  const rootOfCluster = int32s(clusterCount).fill(-1);
   for (let g = 0; g < groupCount; g++) {
     const c = clusterOfGroup[g]!;
     const best = rootOfCluster[c]!;
@@ -415,10 +420,10 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
     if (rg > rb || (rg === rb && groupSize(g) > groupSize(best))) rootOfCluster[c] = g;
   }
   const tree = adjacency(accepted);
-  const attachScore = new Float64Array(groupCount).fill(Number.NaN);
-  const isRoot = new Uint8Array(groupCount);
-  const visited = new Uint8Array(groupCount);
-  const queue = new Int32Array(groupCount);
+  const attachScore = float64s(groupCount).fill(Number.NaN);
+  const isRoot = uint8s(groupCount);
+  const visited = uint8s(groupCount);
+  const queue = int32s(groupCount);
   for (let c = 0; c < clusterCount; c++) {
     const root = rootOfCluster[c]!;
     isRoot[root] = 1;
@@ -438,6 +443,7 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
       }
     }
   }
+  // The result outlives the arena: its own store.
   const clusterOf = new Int32Array(n);
   const rule: LinkRule[] = new Array(n);
   const score: (number | null)[] = new Array(n);

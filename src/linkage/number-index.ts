@@ -1,3 +1,5 @@
+import { float64s, int32s } from "./arena.ts";
+
 /**
  * A map from whole numbers (0 ≤ key < 2^53) to non-negative 32-bit integers, held in two typed
  * arrays with open addressing: what the engine looks identifiers up in, millions of times.
@@ -19,8 +21,8 @@ export class NumberIndex {
   constructor(expected = 1024) {
     let capacity = 1024;
     while (capacity < expected * 2) capacity *= 2;
-    this.keys = new Float64Array(capacity);
-    this.values = new Int32Array(capacity).fill(-1);
+    this.keys = float64s(capacity);
+    this.values = int32s(capacity).fill(-1);
     this.mask = capacity - 1;
   }
 
@@ -56,8 +58,8 @@ export class NumberIndex {
 
   private grow(): void {
     const { keys, values } = this;
-    this.keys = new Float64Array(keys.length * 2);
-    this.values = new Int32Array(values.length * 2).fill(-1);
+    this.keys = float64s(keys.length * 2);
+    this.values = int32s(values.length * 2).fill(-1);
     this.mask = this.values.length - 1;
     this.size = 0;
     for (let slot = 0; slot < values.length; slot++) if (values[slot] !== -1) this.set(keys[slot]!, values[slot]!);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateProvince } from "../../src/generator/index.ts";
+import { arenaUse } from "../../src/linkage/arena.ts";
 import { linkAll, type LinkRunSummary } from "../../src/linkage/link.ts";
 import { ENGINES, openTestDatabase, type TestDatabase } from "../kit/database.ts";
 import { measurePairAccuracy, type PairAccuracy } from "./helpers.ts";
@@ -11,17 +12,24 @@ describe.each(ENGINES)("linking a 10,000-child province on %s", (engine) => {
   let summary: LinkRunSummary;
   let accuracy: PairAccuracy;
   let linkMs = 0;
+  let overflowBytes = 0;
 
   beforeAll(async () => {
     database = await openTestDatabase(engine);
     await generateProvince(database.db, { children: CHILDREN, seed: 2024, asOf: "2026-06-30" });
     const started = performance.now();
+    const overflowBefore = arenaUse.overflowBytes;
     summary = await linkAll(database.db);
+    overflowBytes = arenaUse.overflowBytes - overflowBefore;
     linkMs = performance.now() - started;
     accuracy = await measurePairAccuracy(database.db);
     console.log(`[${engine}] linkAll ${Math.round(linkMs)} ms`, JSON.stringify({ ...accuracy, timings: summary.timings, stats: { ...summary.stats, skippedBlocks: summary.stats.skippedBlocks.length } }));
   }, 240_000);
   afterAll(async () => database?.close());
+
+  it("keeps the matcher's typed arrays inside the one buffer it set aside (see arena.ts)", () => {
+    expect(overflowBytes).toBe(0);
+  });
 
   it("links every department record to exactly one child", () => {
     expect(accuracy.linkedRecords).toBe(accuracy.records);
