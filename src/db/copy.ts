@@ -13,31 +13,43 @@ import type { Db } from "./client.ts";
  *   await copyInto(db, "hub.links", ["source", "record_id"], chunksOfTextLines);
  *
  * `chunks` yields text-format lines (see copyLine), a few thousand rows per chunk: each chunk is
- * sent while the next is built. On PGlite each chunk is its own COPY from a blob.
+ * sent while the next is built. On PGlite the chunks make one blob, then one COPY. If a chunk
+ * cannot be made (the iterator throws), nothing is written and the error is passed on.
  */
 export async function copyInto(db: Db, table: string, columns: readonly string[], chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
   const target = `${table} (${columns.map((c) => `"${c}"`).join(", ")})`;
   const client = clientOf(db);
   if (isPglite(client)) {
-    for await (const chunk of chunks) {
-      if (chunk.length > 0) await client.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([chunk]) });
-    }
+    // One COPY of all the chunks, so that a chunk that cannot be made leaves nothing written.
+    const parts: string[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    await client.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob(parts) });
     return;
   }
   const connection = client instanceof pg.Pool ? await client.connect() : client;
   try {
     const stream = connection.query(copyFromStdin(`copy ${target} from stdin`));
-    let failure: Error | null = null;
-    stream.on("error", (error: Error) => (failure = error));
-    for await (const chunk of chunks) {
-      if (failure) break;
-      if (!stream.write(chunk)) await Promise.race([once(stream, "drain"), once(stream, "error")]).catch(() => undefined);
-    }
-    if (!failure) {
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on("finish", resolve);
+      stream.on("error", reject);
+    });
+    done.catch(() => undefined); // awaited below; a failure before then is seen there
+    try {
+      for await (const chunk of chunks) {
+        if (!stream.write(chunk)) await Promise.race([once(stream, "drain"), done]);
+      }
       stream.end();
-      await Promise.race([once(stream, "finish"), once(stream, "error")]).catch(() => undefined);
+      await done;
+    } catch (error) {
+      // The rows could not all be made or sent: CopyFail, so the server drops the COPY and the
+      // connection is free again (inside a transaction, the transaction is failed).
+      if (!stream.destroyed) {
+        const closed = once(stream, "close").catch(() => undefined);
+        stream.destroy(error as Error);
+        await closed;
+      }
+      throw error;
     }
-    if (failure) throw failure;
   } finally {
     if (connection !== client) (connection as pg.PoolClient).release();
   }
@@ -54,21 +66,39 @@ export async function copyInto(db: Db, table: string, columns: readonly string[]
  *   await copyRows(db, "select id, name from household.persons order by id", 2, (f) => names.push(f[1]));
  */
 export async function copyRows(db: Db, query: string, fieldCount: number, onRow: (fields: (string | null)[]) => void): Promise<void> {
-  const parser = new CopyTextParser(fieldCount, onRow);
+  // A row that cannot be parsed or taken fails the call, but only once the server has sent the
+  // rest: a COPY left half-read would leave its connection unusable.
+  let failure: { error: unknown } | null = null;
+  const parser = new CopyTextParser(fieldCount, (fields) => {
+    if (failure) return;
+    try {
+      onRow(fields);
+    } catch (error) {
+      failure = { error };
+    }
+  });
+  const take = (chunk: Buffer) => {
+    if (failure) return;
+    try {
+      parser.push(chunk);
+    } catch (error) {
+      failure = { error };
+    }
+  };
   const client = clientOf(db);
   if (isPglite(client)) {
     const result = await client.query(`copy (${query}) to '/dev/blob'`);
-    if (result.blob) parser.push(Buffer.from(await result.blob.arrayBuffer()));
-    parser.end();
-    return;
+    if (result.blob) take(Buffer.from(await result.blob.arrayBuffer()));
+  } else {
+    const connection = client instanceof pg.Pool ? await client.connect() : client;
+    try {
+      for await (const chunk of connection.query(copyToStdout(`copy (${query}) to stdout`))) take(chunk as Buffer);
+    } finally {
+      if (connection !== client) (connection as pg.PoolClient).release();
+    }
   }
-  const connection = client instanceof pg.Pool ? await client.connect() : client;
-  try {
-    for await (const chunk of connection.query(copyToStdout(`copy (${query}) to stdout`))) parser.push(chunk as Buffer);
-    parser.end();
-  } finally {
-    if (connection !== client) (connection as pg.PoolClient).release();
-  }
+  if (failure) throw (failure as { error: unknown }).error;
+  parser.end();
 }
 
 // Node's own decoders behind Buffer#toString, without its argument handling (millions of calls).

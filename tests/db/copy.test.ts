@@ -90,4 +90,34 @@ describe.each(ENGINES)("copyInto and copyRows on %s", (engine) => {
     );
     expect(await count()).toBe(before);
   });
+  it("when the rows cannot all be made, gives that error, writes none of them and leaves the connection usable", async () => {
+    const count = async () => (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from public.copy_probe`))[0]!.n;
+    const before = await count();
+    function* failing() {
+      yield copyLine(["made", "made", 1]);
+      throw new Error("the third row cannot be made");
+    }
+    await expect(copyInto(database.db, "public.copy_probe", ["a", "b", "n"], failing())).rejects.toThrow("the third row cannot be made");
+    expect(await count()).toBe(before);
+    await expect(
+      database.db.transaction(async (tx) => {
+        await copyInto(tx as never, "public.copy_probe", ["a", "b", "n"], failing());
+      }),
+    ).rejects.toThrow("the third row cannot be made");
+    expect(await count()).toBe(before);
+  });
+  it("when a row cannot be taken, gives that error once the server is done, and the connection goes on working", async () => {
+    const failAtThird = () => {
+      let rows = 0;
+      return () => {
+        if (++rows === 3) throw new Error("row 3 is refused");
+      };
+    };
+    await expect(copyRows(database.db, "select a, b, n from public.copy_probe order by n", 3, failAtThird())).rejects.toThrow("row 3 is refused");
+    const after = await database.db.transaction(async (tx) => {
+      await expect(copyRows(tx as never, "select a, b, n from public.copy_probe order by n", 3, failAtThird())).rejects.toThrow("row 3 is refused");
+      return queryRows<{ n: number }>(tx as never, sql`select count(*)::int as n from public.copy_probe`);
+    });
+    expect(after[0]!.n).toBeGreaterThan(2);
+  });
 });
