@@ -19,6 +19,11 @@ import { spawn } from "node:child_process";
  * 157–168 s. Peak RSS unchanged (~6.1–6.5 GB). --heap-growing-percent=100 changed nothing (it
  * is not the old generation's limit that starts these GCs). --initial-old-space-size and
  * --single-threaded-gc are not allowed in NODE_OPTIONS: pass them on node's command line.
+ * Since then the matcher takes its typed arrays from one buffer (src/linkage/arena.ts), which
+ * removed four of those five collections. Tried again then (1M, quiet machine): without
+ * --single-threaded-gc 119 s against 124 s but 121 s of CPU against 105 s (kept); --single-generation
+ * and --minor-mc made the read slower (45 s and 75 s against 36 s). HUB_BENCH_V8_FLAGS replaces
+ * these flags for such trials.
  */
 const V8_FLAGS = process.env.HUB_BENCH_V8_FLAGS ? process.env.HUB_BENCH_V8_FLAGS.split(" ") : ["--max-old-space-size=16384", "--max-semi-space-size=128", "--initial-old-space-size=8192", "--single-threaded-gc"];
 
