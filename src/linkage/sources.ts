@@ -13,7 +13,6 @@ import type { RecordFeatures, RecordRef, SourceRecord } from "./types.ts";
  */
 
 interface Row extends Record<string, unknown> {
-  id: number | string;
   record_id: string;
   name: string | null;
   sex: string | null;
@@ -37,31 +36,31 @@ const personGuardianPhones = sql`(select string_agg(g.guardian_phone, ',') from 
 function selectOf(source: SourceKind, withGuardians: boolean): SQL {
   switch (source) {
     case "household.person":
-      return sql`select x.id, x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, null::text as bc, null::text as student_number,
+      return sql`select x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, null::text as bc, null::text as student_number,
         ${withGuardians ? personGuardianIds : sql`null::text`} as guardian_ids, ${withGuardians ? personGuardianPhones : sql`null::text`} as guardian_phones,
         concat_ws(',', x.hukou_region_code, x.residence_region_code) as regions
         from household.persons x`;
     case "health.birth_certificate":
-      return sql`select x.id, x.record_id, x.child_name as name, x.sex, x.birth_date::text as birth_date, null::text as id_number, x.certificate_number as bc,
+      return sql`select x.record_id, x.child_name as name, x.sex, x.birth_date::text as birth_date, null::text as id_number, x.certificate_number as bc,
         null::text as student_number, concat_ws(',', x.mother_id_number, x.father_id_number) as guardian_ids, x.guardian_phone as guardian_phones,
         x.region_code::text as regions
         from health.birth_certificates x`;
     case "health.immunization_record":
-      return sql`select x.id, x.record_id, x.child_name as name, x.sex, x.birth_date::text as birth_date, x.id_number, x.birth_certificate_number as bc,
+      return sql`select x.record_id, x.child_name as name, x.sex, x.birth_date::text as birth_date, x.id_number, x.birth_certificate_number as bc,
         null::text as student_number, null::text as guardian_ids, x.guardian_phone as guardian_phones, x.residence_region_code::text as regions
         from health.immunization_records x`;
     case "health.doctor_contract":
-      return sql`select x.id, x.record_id, x.patient_name as name, x.patient_sex as sex, x.patient_birth_date::text as birth_date, x.patient_id_number as id_number,
+      return sql`select x.record_id, x.patient_name as name, x.patient_sex as sex, x.patient_birth_date::text as birth_date, x.patient_id_number as id_number,
         null::text as bc, null::text as student_number, null::text as guardian_ids, x.guardian_phone as guardian_phones,
         d.region_code::text as regions
         from health.doctor_contracts x left join health.family_doctors d on d.doctor_code = x.doctor_code`;
     case "education.student":
-      return sql`select x.id, x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, null::text as bc, x.student_number,
+      return sql`select x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, null::text as bc, x.student_number,
         null::text as guardian_ids, x.guardian_phone as guardian_phones,
         s.region_code::text as regions
         from education.student_registrations x left join education.schools s on s.school_code = x.school_code`;
     case "insurance.enrollment":
-      return sql`select x.id, x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, x.birth_certificate_number as bc,
+      return sql`select x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, x.birth_certificate_number as bc,
         null::text as student_number, null::text as guardian_ids, null::text as guardian_phones, x.area_code::text as regions
         from insurance.enrollments x`;
     default: {
@@ -115,7 +114,7 @@ export async function readAllRecords<T = SourceRecord>(db: Db, map: (record: Sou
   const readSource = async (source: SourceKind): Promise<T[]> => {
     const out: T[] = [];
     await copyRows(db, `${queryText(selectOf(source, false))} order by x.id`, ROW_FIELDS, (f) => {
-      const g = source === "household.person" ? guardians.get(f[1]!) : undefined;
+      const g = source === "household.person" ? guardians.get(f[0]!) : undefined;
       out.push(map(fromFields(source, f, g)));
     });
     return out;
@@ -125,21 +124,21 @@ export async function readAllRecords<T = SourceRecord>(db: Db, map: (record: Sou
 }
 
 /** The columns of selectOf, in order: what a COPY row of it holds. */
-const ROW_FIELDS = 11;
+const ROW_FIELDS = 10;
 
 function fromFields(source: SourceKind, f: readonly (string | null)[], guardians?: { ids: string[]; phones: string[] }): SourceRecord {
   return {
     source,
-    recordId: f[1]!,
-    name: f[2] ?? null,
-    sex: f[3] ?? null,
-    birthDate: f[4] ?? null,
-    idNumber: f[5] ?? null,
-    birthCertificateNumber: f[6] ?? null,
-    studentNumber: f[7] ?? null,
-    guardianIdNumbers: guardians ? guardians.ids : split(f[8] ?? null),
-    guardianPhones: guardians ? guardians.phones : split(f[9] ?? null),
-    regionCodes: split(f[10] ?? null),
+    recordId: f[0]!,
+    name: f[1] ?? null,
+    sex: f[2] ?? null,
+    birthDate: f[3] ?? null,
+    idNumber: f[4] ?? null,
+    birthCertificateNumber: f[5] ?? null,
+    studentNumber: f[6] ?? null,
+    guardianIdNumbers: guardians ? guardians.ids : split(f[7] ?? null),
+    guardianPhones: guardians ? guardians.phones : split(f[8] ?? null),
+    regionCodes: split(f[9] ?? null),
   };
 }
 
