@@ -9,7 +9,7 @@
  * a three-digit sequence whose parity is the sex (odd male), and an ISO 7064 MOD 11-2 check
  * character, 0–9 or X.
  */
-import { compareIsoDates, isoDateFromCompact, type IsoDate } from "./dates.ts";
+import { compareIsoDates, daysInMonth, digitsAt, isoDateFromCompact, type IsoDate } from "./dates.ts";
 import { lookupDivision } from "./division-codes.ts";
 
 export type Sex = "M" | "F";
@@ -161,20 +161,9 @@ export function quickIdNumberVerdict(raw: string): { year: number; month: number
   const month = digitsAt(raw, 10, 2);
   const day = digitsAt(raw, 12, 2);
   if (!acceptedProvince(digitsAt(raw, 0, 2))) return null;
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonthOf(year, month)) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (CHECK_CHARACTERS.charCodeAt(sum % 11) !== last) return null;
   return { year, month, day, sex: (raw.charCodeAt(16) - 48) % 2 === 1 ? "M" : "F" };
-}
-
-function digitsAt(s: string, start: number, count: number): number {
-  let n = 0;
-  for (let i = start; i < start + count; i++) n = n * 10 + (s.charCodeAt(i) - 48);
-  return n;
-}
-
-function daysInMonthOf(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 // isAcceptedProvince by two-digit number, worked out once each: 0 unknown, 1 yes, 2 no.

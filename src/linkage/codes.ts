@@ -1,3 +1,5 @@
+import { digitsAt } from "../domain/dates.ts";
+
 /**
  * Identifiers as exact numbers (below 2^53), for the engine's number indexes (number-index.ts):
  * two values get the same number exactly when they are the same identifier. A value outside
@@ -15,11 +17,11 @@ const DAY_SLOTS = 200 * 13 * 32;
  */
 export function idNumberCode(id: string): number {
   if (id.length !== 18) return Number.NaN;
-  const region = digits(id, 0, 6);
-  const year = digits(id, 6, 4);
-  const month = digits(id, 10, 2);
-  const day = digits(id, 12, 2);
-  const sequence = digits(id, 14, 3);
+  const region = digitsAt(id, 0, 6);
+  const year = digitsAt(id, 6, 4);
+  const month = digitsAt(id, 10, 2);
+  const day = digitsAt(id, 12, 2);
+  const sequence = digitsAt(id, 14, 3);
   // A character that is not a digit made its part NaN, and NaN carries through to the code.
   if (year < 1900 || year > 2099 || month > 12 || day > 31) return Number.NaN;
   const slot = ((year - 1900) * 13 + month) * 32 + day;
@@ -32,7 +34,7 @@ export function idNumberCode(id: string): number {
  * @example phoneCode("13800001234") // 13800001234
  */
 export function phoneCode(phone: string): number {
-  return phone.length === 11 ? digits(phone, 0, 11) : Number.NaN;
+  return phone.length === 11 ? digitsAt(phone, 0, 11) : Number.NaN;
 }
 
 /**
@@ -43,16 +45,5 @@ export function phoneCode(phone: string): number {
 export function certificateCode(bc: string): number {
   const letter = bc.charCodeAt(0) - 65;
   if (bc.length !== 10 || letter < 0 || letter > 25) return Number.NaN;
-  return letter * 1e9 + digits(bc, 1, 9);
-}
-
-/** The digits of s from start as a number, or NaN when one is not a digit. */
-function digits(s: string, start: number, count: number): number {
-  let n = 0;
-  for (let i = start; i < start + count; i++) {
-    const digit = s.charCodeAt(i) - 48;
-    if (!(digit >= 0 && digit <= 9)) return Number.NaN;
-    n = n * 10 + digit;
-  }
-  return n;
+  return letter * 1e9 + digitsAt(bc, 1, 9);
 }

@@ -1,4 +1,4 @@
-import { isValidIsoDate, type IsoDate } from "../domain/dates.ts";
+import { digitsAt, isValidIsoDate, type IsoDate } from "../domain/dates.ts";
 import { parseIdNumber, quickIdNumberVerdict, type Sex } from "../domain/id-number.ts";
 import { parseBirthCertificateNumber, parseStudentNumber } from "../domain/identifiers.ts";
 import { PLACEHOLDER_SUFFIXES, PLACEHOLDER_WHOLE } from "../domain/names.ts";
@@ -164,9 +164,9 @@ function unique<T>(values: T[]): T[] {
 const canonicalDates = new Map<string, IsoDate | null>();
 function canonicalDate(raw: string): IsoDate | null {
   if (raw.length === 10 && raw.charCodeAt(4) === 45 && raw.charCodeAt(7) === 45) {
-    const year = digits(raw, 0, 4);
-    const month = digits(raw, 5, 2);
-    const day = digits(raw, 8, 2);
+    const year = digitsAt(raw, 0, 4);
+    const month = digitsAt(raw, 5, 2);
+    const day = digitsAt(raw, 8, 2);
     if (year >= FIRST_YEAR && year < FIRST_YEAR + YEARS && month >= 0 && day >= 0) return dateOf(year, month, day);
   }
   let known = canonicalDates.get(raw);
@@ -176,17 +176,6 @@ function canonicalDate(raw: string): IsoDate | null {
     if (canonicalDates.size < 100_000) canonicalDates.set(raw, known);
   }
   return known;
-}
-
-/** The digits of s from start as a number, or -1 when one of them is not a digit. */
-function digits(s: string, start: number, count: number): number {
-  let n = 0;
-  for (let i = start; i < start + count; i++) {
-    const digit = s.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return -1;
-    n = n * 10 + digit;
-  }
-  return n;
 }
 
 const FIRST_YEAR = 1900;

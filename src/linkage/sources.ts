@@ -79,20 +79,9 @@ function split(s: string | null): readonly string[] {
   return s.split(",").filter((v) => v !== "");
 }
 
-function toRecord(source: SourceKind, row: Row, guardians?: { ids: string[]; phones: string[] }): SourceRecord {
-  return {
-    source,
-    recordId: row.record_id,
-    name: row.name,
-    sex: row.sex,
-    birthDate: row.birth_date,
-    idNumber: row.id_number,
-    birthCertificateNumber: row.bc,
-    studentNumber: row.student_number,
-    guardianIdNumbers: guardians ? guardians.ids : split(row.guardian_ids),
-    guardianPhones: guardians ? guardians.phones : split(row.guardian_phones),
-    regionCodes: split(row.regions),
-  };
+/** A row of selectOf read by a query: the same mapping as a COPY row's fields (fromFields). */
+function toRecord(source: SourceKind, row: Row): SourceRecord {
+  return fromFields(source, [row.record_id, row.name, row.sex, row.birth_date, row.id_number, row.bc, row.student_number, row.guardian_ids, row.guardian_phones, row.regions]);
 }
 
 /**

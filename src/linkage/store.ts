@@ -345,7 +345,9 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
 
 /** Record indexes ordered by source name, keeping their order within a source (a stable bucket sort). */
 function bySourceName(records: readonly RecordRef[]): Int32Array {
-  const sources = [...new Set(records.map((r) => r.source))].sort();
+  const seen = new Set<string>();
+  for (const r of records) seen.add(r.source);
+  const sources = [...seen].sort();
   const rank = new Map(sources.map((source, k) => [source, k]));
   const start = new Int32Array(sources.length + 1);
   for (const r of records) start[rank.get(r.source)! + 1]!++;
