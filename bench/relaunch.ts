@@ -9,8 +9,8 @@ import { spawn } from "node:child_process";
  * limit but by "external memory pressure" (--trace-incremental-marking): every 64 MB of new
  * typed-array backing stores since the last full GC starts one. On a busy 2-core machine the
  * concurrent marking threads get no core, so each ends in a 2–8 s pause doing all the marking.
- * - --single-threaded-gc: marking runs in incremental steps on the main thread instead of being
- *   handed to threads that never run; a cycle then spans more allocation, so fewer cycles.
+ * - --single-threaded-gc (dropped since, see below): marking runs in incremental steps on the main
+ *   thread instead of being handed to threads that never run; a cycle then spans more allocation.
  * - --initial-old-space-size=8192: no full GCs while the old generation grows during the read.
  * - --max-semi-space-size=128: half the scavenges (~400 instead of ~770), less promoted.
  * 1M children (6.56M records), runs alternated at load 1.5–6 (3 each): these flags 147–167 s
@@ -22,10 +22,15 @@ import { spawn } from "node:child_process";
  * Since then the matcher takes its typed arrays from one buffer (src/linkage/arena.ts), which
  * removed four of those five collections. Tried again then (1M, quiet machine): without
  * --single-threaded-gc 119 s against 124 s but 121 s of CPU against 105 s (kept); --single-generation
- * and --minor-mc made the read slower (45 s and 75 s against 36 s). HUB_BENCH_V8_FLAGS replaces
- * these flags for such trials.
+ * and --minor-mc made the read slower (45 s and 75 s against 36 s).
+ * 2026-11-25, 1M, load 0–1.6: with one full collection left, the scavenges (about 16 s of pauses
+ * over read and match, 127 in the match alone) are what --single-threaded-gc costs, and the second
+ * core is idle through the match: without it 88.6 s against 100.8 s, with the same node CPU
+ * (83.1 s against 84.5 s), so it is dropped. --max-semi-space-size 64 / 128 / 256: 88.9 / 88.6 /
+ * 86.2 s (noise), 256 with 400 MB more resident: 128 kept.
+ * HUB_BENCH_V8_FLAGS replaces these flags for such trials.
  */
-const V8_FLAGS = process.env.HUB_BENCH_V8_FLAGS ? process.env.HUB_BENCH_V8_FLAGS.split(" ") : ["--max-old-space-size=16384", "--max-semi-space-size=128", "--initial-old-space-size=8192", "--single-threaded-gc"];
+const V8_FLAGS = process.env.HUB_BENCH_V8_FLAGS ? process.env.HUB_BENCH_V8_FLAGS.split(" ") : ["--max-old-space-size=16384", "--max-semi-space-size=128", "--initial-old-space-size=8192"];
 
 /** True in the parent (which only waits for the child and exits with its code); false in the child, which does the work. */
 export function relaunchWithFlags(): boolean {
