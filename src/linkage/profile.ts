@@ -8,46 +8,43 @@ function addAll<T>(into: T[], values: readonly T[]): void {
  * The features of a group of records: the union of every record's values, so a group that
  * holds both 王子轩 (household) and 王梓萱 (clinic) can agree with either spelling.
  *
+ * The group's lists are its first record's, copied only when a later record adds a value
+ * (profiles are read-only). The records of one child mostly repeat one another, and a
+ * province's group profiles are kept for the whole match: every list not copied is an object
+ * the garbage collector need not move or trace (measured at 1M children: … ).
+ *
  * @example profileOf([a, b]).birthDates // ["2019-03-15"] when both records say so
  */
 export function profileOf(records: readonly RecordFeatures[]): Profile {
-  if (records.length === 1) return profileOfOne(records[0]!);
-  const p: Profile = {
-    names: [], sexes: [], birthDates: [], trustedIdNumbers: [], idNumbers: [], invalidIdNumbers: [],
-    birthCertificateNumbers: [], guardianIdNumbers: [], guardianPhones: [], regionCodes: [],
-  };
-  for (const r of records) {
-    if (r.name && !p.names.some((n) => n.full === r.name!.full)) p.names.push(r.name);
-    if (r.sex) addAll(p.sexes, [r.sex]);
-    if (r.birthDate) addAll(p.birthDates, [r.birthDate]);
-    if (r.trustedIdNumber) addAll(p.trustedIdNumbers, [r.trustedIdNumber]);
-    addAll(p.idNumbers, r.idNumbers);
-    addAll(p.invalidIdNumbers, r.invalidIdNumbers);
-    if (r.birthCertificateNumber) addAll(p.birthCertificateNumbers, [r.birthCertificateNumber]);
-    addAll(p.guardianIdNumbers, r.guardianIdNumbers);
-    addAll(p.guardianPhones, r.guardianPhones);
-    addAll(p.regionCodes, r.regionCodes);
-  }
-  // Kept for the whole match (a group's profile is made once): empty lists shared, not kept.
-  for (const key of PROFILE_LISTS) if (p[key].length === 0) (p as unknown as Record<string, unknown>)[key] = NONE;
+  let p = profileOfOne(records[0]!);
+  for (let k = 1; k < records.length; k++) p = mergeProfiles(p, profileOfOne(records[k]!));
   return p;
 }
-
-const PROFILE_LISTS = [
-  "names", "sexes", "birthDates", "trustedIdNumbers", "idNumbers", "invalidIdNumbers",
-  "birthCertificateNumbers", "guardianIdNumbers", "guardianPhones", "regionCodes",
-] as const satisfies readonly (keyof Profile)[];
 
 const NONE: readonly never[] = Object.freeze([]);
 const one = <T>(value: T | null): T[] => (value === null ? (NONE as unknown as T[]) : [value]);
 
+// One list per sex and per birth date, shared by every profile holding just that value.
+const SEXES = { M: Object.freeze(["M"]), F: Object.freeze(["F"]) } as const;
+const datesAlone = new Map<string, readonly string[]>();
+function dateAlone(date: string): string[] {
+  let list = datesAlone.get(date);
+  if (list === undefined) {
+    if (datesAlone.size >= 100_000) datesAlone.clear();
+    datesAlone.set(date, (list = Object.freeze([date])));
+  }
+  return list as string[];
+}
+
 /** A lone record's features as a profile: its own lists, shared, not copied (profiles are read-only). */
 export function profileOfOne(r: RecordFeatures): Profile {
+  const trusted = r.trustedIdNumber;
   return {
     names: one(r.name),
-    sexes: one(r.sex),
-    birthDates: one(r.birthDate),
-    trustedIdNumbers: one(r.trustedIdNumber),
+    sexes: r.sex === null ? (NONE as unknown as Profile["sexes"]) : (SEXES[r.sex] as unknown as Profile["sexes"]),
+    birthDates: r.birthDate === null ? (NONE as unknown as string[]) : dateAlone(r.birthDate),
+    // A trusted number is among the record's valid ones; alone, that list is the one to share.
+    trustedIdNumbers: trusted === null ? (NONE as unknown as string[]) : r.idNumbers.length === 1 && r.idNumbers[0] === trusted ? r.idNumbers : [trusted],
     idNumbers: r.idNumbers,
     invalidIdNumbers: r.invalidIdNumbers,
     birthCertificateNumbers: one(r.birthCertificateNumber),
