@@ -126,6 +126,22 @@ export async function createChildren(db: Db, n: number): Promise<number[]> {
   return ids;
 }
 
+/**
+ * Creates `n` active children with consecutive ids, returning the first: the ids are reserved
+ * from hub.children's identity sequence, and the rows inserted with one statement that returns
+ * nothing (a province's million ids sent back cost more than the insert). The lock keeps any
+ * other insert into hub.children out of the range until the transaction ends.
+ */
+async function createChildrenInBulk(tx: Db, n: number): Promise<number> {
+  if (n === 0) return 0;
+  await tx.execute(sql`lock table hub.children in share row exclusive mode`);
+  const [reserved] = await queryRows<{ first: number | string }>(tx, sql`select nextval(pg_get_serial_sequence('hub.children', 'id')) as first`);
+  const first = Number(reserved!.first);
+  await tx.execute(sql`select setval(pg_get_serial_sequence('hub.children', 'id'), ${first + n - 1}::bigint)`);
+  await tx.execute(sql`insert into hub.children (id, state) overriding system value select g, 'ACTIVE' from generate_series(${first}::bigint, ${first + n - 1}::bigint) g`);
+  return first;
+}
+
 /** Closes links (never deletes them): unlinked_at now, and the event that closed them. */
 export async function closeLinks(db: Db, linkIds: readonly number[], eventId: number | null): Promise<void> {
   for (let start = 0; start < linkIds.length; start += LOOKUP_BATCH) {
@@ -320,8 +336,9 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
     await tx.execute(sql`lock table hub.links in access exclusive mode`);
     if (!(await indexIsEmpty(tx))) throw new Error("a first link expects hub.links to be empty, but links were written meanwhile: run linkAll again");
     const restore = await dropLinkIndexes(tx);
-    const ids = await createChildren(tx, childCount);
-    const childOfCluster = Float64Array.from(ids);
+    const firstChild = await createChildrenInBulk(tx, childCount);
+    const childOfCluster = new Float64Array(childCount);
+    for (let c = 0; c < childCount; c++) childOfCluster[c] = firstChild + c;
     // COPY, a chunk of rows at a time: each chunk is built while the server reads the last.
     // Rows go in by source name, then as read (by record id, as the departments number them):
     // the order of the (source, record_id) index, whose build then finds its input sorted.
@@ -339,7 +356,7 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
     await copyInto(tx, "hub.links", ["source", "record_id", "child_id", "rule", "score"], chunks());
     for (const statement of restore) await tx.execute(sql.raw(statement));
     const reviewsOpened = await writeReviews(tx, records, result, childOfCluster);
-    return { records: n, children: result.clusterCount, newChildren: ids.length, linksOpened: n, linksClosed: 0, childrenMerged: 0, reviewsOpened, eventId: null };
+    return { records: n, children: result.clusterCount, newChildren: childCount, linksOpened: n, linksClosed: 0, childrenMerged: 0, reviewsOpened, eventId: null };
   });
 }
 

@@ -48,7 +48,10 @@ describe.each(ENGINES)("merge, split, review and undo on %s", (engine) => {
 
   it("splits records off into a new child, and undo restores the links exactly", async () => {
     const before = await snapshot([child]);
+    const [{ last }] = (await rows<{ last: number }>(sql`select max(id)::int as last from hub.children`)) as [{ last: number }];
     const { eventId, childId: splitOff } = await splitChild(database.db, child, [clinicRecord], "officer-1");
+    // The first link reserved its children's ids from the sequence: the next child follows them.
+    expect(splitOff).toBe(Number(last) + 1);
     const after = await snapshot([child, splitOff]);
     expect(after.find((l) => l.record_id === clinicRecord.recordId)).toMatchObject({ child_id: splitOff, rule: "MANUAL_SPLIT" });
     expect(after.filter((l) => l.child_id === child)).toHaveLength(before.length - 1);
