@@ -8,7 +8,7 @@
  * (1M children). One buffer taken at the start is one such allocation: at 1M children, one full
  * collection instead of five, and matching in 40.6 s instead of 59.9 s.
  *
- *   withArena(arenaBytes(records.length), () => …); // inside: int32s(n), uint8s(n), float64s(n), as clusterRecords does
+ *   withArena(arenaBytes(records.count), () => …); // inside: int32s(n), uint8s(n), float64s(n), as clusterTable does
  *
  * Outside withArena (and when the arena runs out) the functions allocate as `new` would.
  * The arrays come zero-filled, as `new` gives them.

@@ -1,9 +1,10 @@
 import { int32s, uint8s } from "./arena.ts";
-import { idNumberCode, phoneCode } from "./codes.ts";
 import { canonicalCharacter } from "./confusions.ts";
+import { grown } from "./list-column.ts";
 import { NumberIndex } from "./number-index.ts";
 import { restoreStarts } from "./offsets.ts";
-import type { NameFeature, RecordFeatures } from "./types.ts";
+import { SEX_M, type RecordTable } from "./record-table.ts";
+import type { NameFeature } from "./types.ts";
 
 /**
  * Blocking: only records that share a key are compared. Each kind of key has a cap on how many
@@ -19,10 +20,14 @@ import type { NameFeature, RecordFeatures } from "./types.ts";
  *   given name a block is every child of that surname and sex born that day: ~160 boys named 王
  *   a day in a province of 30 million, each with 4–6 records, comparisons growing with the
  *   square of the province, nearly all of them strangers (measured: 6.8 million candidate
- *   pairs at 1 million children without it, 2.2 million with it, recall unchanged). Records with no real name (placeholders, blanks) get no DSS key: they are found
- *   through their identifiers, guardians and phones;
+ *   pairs at 1 million children without it, 2.2 million with it, recall unchanged). Records with
+ *   no real name (placeholders, blanks) get no DSS key: they are found through their
+ *   identifiers, guardians and phones;
  * - GID: a guardian's ID number (a family: a few children);
  * - PHONE: a guardian's phone (a family).
+ *
+ * A birth certificate number is no blocking key: records sharing one are joined exactly before
+ * blocking, so its block would only ever hold one group.
  */
 export const BLOCK_CAPS = {
   ID: 50,
@@ -33,97 +38,22 @@ export const BLOCK_CAPS = {
 
 export type BlockKind = keyof typeof BLOCK_CAPS;
 
-/** A blocking key: its kind (for the cap) and its value. */
-export interface BlockKey {
-  kind: BlockKind;
-  key: string;
-}
+/** The kinds by number, as BlockCodes emits them. */
+export const BLOCK_KINDS: readonly BlockKind[] = ["ID", "DSS", "GID", "PHONE"];
+const ID = 0;
+const DSS = 1;
+const GID = 2;
+const PHONE = 3;
 
 /**
- * The blocking keys of one record. Keys are strings prefixed by kind so all kinds share one map.
- * A birth certificate number is no blocking key: records sharing one are joined exactly before
- * blocking, so its block would only ever hold one group.
+ * A name's DSS suffixes: surname | its first given character, and surname | ~ its last one
+ * (each folded to its homophone group), or none when the name has no given name.
  *
- * @example blockingKeys(features).map((k) => k.key)
- * // ["ID330106201903150134", "DSS2019-03-15|M|王|子", "DSS2019-03-15|M|王|~轩", "PHONE13800001234"]
+ * @example nameSuffixes({ full: "王子轩", surname: "王", given: "子轩" }) // ["王|子", "王|~轩"]
  */
-export function blockingKeys(r: RecordFeatures): BlockKey[] {
-  const keys: BlockKey[] = [];
-  eachBlockingKey(r, (kind, value) => keys.push({ kind, key: `${kind}${value}` }));
-  return keys;
-}
-
-/**
- * The blocking keys of one record as kind and value, the value without its kind's prefix: an
- * ID number, guardian ID number or phone is then the record's own string (no new string per
- * key, and its hash already computed), which is how the engine builds its blocks.
- *
- * @example eachBlockingKey(features, (kind, value) => console.log(kind, value))
- * // ID 330106201903150134, DSS 2019-03-15|M|王|子, DSS 2019-03-15|M|王|~轩, PHONE 13800001234
- */
-export function eachBlockingKey(r: RecordFeatures, emit: (kind: BlockKind, value: string) => void): void {
-  for (const id of r.idNumbers) emit("ID", id);
-  if (r.birthDate && r.sex && r.name?.given) {
-    for (const suffix of nameSuffixes(r.name).suffixes) emit("DSS", `${r.birthDate}|${r.sex}|${suffix}`);
-  }
-  for (const id of r.guardianIdNumbers) emit("GID", id);
-  for (const phone of r.guardianPhones) emit("PHONE", phone);
-}
-
-/**
- * The same keys as eachBlockingKey, in the same order, as numbers where they can be: each DSS
- * key one number per distinct (birth date, sex, name suffix), and ID numbers and phones their
- * codes (codes.ts), so equal numbers are equal keys. This is the form the engine blocks with:
- * a province's records would otherwise build, flatten and hash two fresh strings each
- * (measured: a third of the blocking time), and look strings up in maps of millions.
- */
-export function eachBlockingCode(r: RecordFeatures, emit: (kind: BlockKind, value: string | number) => void): void {
-  for (const id of r.idNumbers) emit("ID", numberOr(idNumberCode(id), id));
-  if (r.birthDate && r.sex && r.name?.given) {
-    // < 2^30 suffixes × 2^22 dates (every valid date of ten thousand years) × 2 sexes: exact
-    // in a double (2^53).
-    const dated = dateCode(r.birthDate) * 2 + (r.sex === "M" ? 0 : 1);
-    for (const code of nameSuffixes(r.name).codes) emit("DSS", code * 8_388_608 + dated);
-  }
-  for (const id of r.guardianIdNumbers) emit("GID", numberOr(idNumberCode(id), id));
-  for (const phone of r.guardianPhones) emit("PHONE", numberOr(phoneCode(phone), phone));
-}
-
-/** An identifier's code (codes.ts), or the identifier itself when it has none. */
-const numberOr = (code: number, text: string): string | number => (code === code ? code : text);
-
-/**
- * How many keys eachBlockingCode emits for a record, at most (a one-character given name has
- * one DSS key, not two): lets the engine size its block arrays once (see eachCandidatePair).
- */
-export function blockingCodeCount(r: RecordFeatures): number {
-  const dss = r.birthDate && r.sex && r.name?.given ? 2 : 0;
-  return r.idNumbers.length + dss + r.guardianIdNumbers.length + r.guardianPhones.length;
-}
-
-/** A name's DSS suffixes (surname | first given character, surname | ~ last one, folded) and their numbers. */
-interface NameSuffixes {
-  suffixes: string[];
-  codes: number[];
-}
-
-// Per distinct name (records of one child share one NameFeature), worked out once. Weak: the
-// names die with the records. The codes are never reused: a surname and a character, and a
-// date, are few enough (a few hundred thousand, a few thousand) to keep for the process.
-const suffixesOfName = new WeakMap<NameFeature, NameSuffixes>();
-const suffixCodes = new Map<string, number>();
-const dateCodes = new Map<string, number>();
-
-function dateCode(date: string): number {
-  let code = dateCodes.get(date);
-  if (code === undefined) dateCodes.set(date, (code = dateCodes.size));
-  return code;
-}
-
-function nameSuffixes(name: NameFeature): NameSuffixes {
-  let known = suffixesOfName.get(name);
-  if (known !== undefined) return known;
+export function nameSuffixes(name: NameFeature): string[] {
   const given = name.given;
+  if (given === "") return [];
   // The first and last characters by code point (a rare character is two UTF-16 units).
   const first = String.fromCodePoint(given.codePointAt(0)!);
   const suffixes = [`${name.surname}|${canonicalCharacter(first)}`];
@@ -132,14 +62,92 @@ function nameSuffixes(name: NameFeature): NameSuffixes {
     const lastLength = low >= 0xdc00 && low <= 0xdfff && given.length >= 2 ? 2 : 1;
     suffixes.push(`${name.surname}|~${canonicalCharacter(given.slice(given.length - lastLength))}`);
   }
-  const codes = suffixes.map((suffix) => {
-    let code = suffixCodes.get(suffix);
-    if (code === undefined) suffixCodes.set(suffix, (code = suffixCodes.size));
-    return code;
+  return suffixes;
+}
+
+/**
+ * The blocking keys of a table's records as numbers, a kind each (BLOCK_KINDS): ID numbers,
+ * guardians' ID numbers and phones are their vocabulary codes, and each DSS key one number per
+ * distinct (name suffix, birth date, sex), so two records share a number of a kind exactly when
+ * they share the key. One per linkage run (it numbers the name suffixes it meets).
+ */
+export class BlockCodes {
+  private readonly suffixCodes = new Map<string, number>();
+  /** Per vocabulary name: its suffixes' numbers (-1 none), -2 until worked out. */
+  private firstSuffix = new Int32Array(1024).fill(-2);
+  private lastSuffix = new Int32Array(1024);
+
+  constructor(private readonly records: RecordTable) {}
+
+  /**
+   * Emits record i's keys as (kind, number): its ID numbers, its DSS keys, its guardians' ID
+   * numbers, its phones, in that order.
+   */
+  each(i: number, emit: (kind: number, code: number) => void): void {
+    const r = this.records;
+    const ids = r.idNumbers;
+    for (let k = ids.start[i]!; k < ids.start[i + 1]!; k++) emit(ID, ids.values[k]!);
+    const name = r.name[i]!;
+    const date = r.birthDate[i]!;
+    const sex = r.sex[i]!;
+    if (name >= 0 && date >= 0 && sex !== 0) {
+      const first = this.suffixOf(name);
+      if (first >= 0) {
+        // < 2^30 suffixes × 2^22 dates × 2 sexes: exact in a double (2^53).
+        const dated = date * 2 + (sex === SEX_M ? 0 : 1);
+        emit(DSS, first * 8_388_608 + dated);
+        const last = this.lastSuffix[name]!;
+        if (last >= 0) emit(DSS, last * 8_388_608 + dated);
+      }
+    }
+    const guardians = r.guardianIds;
+    for (let k = guardians.start[i]!; k < guardians.start[i + 1]!; k++) emit(GID, guardians.values[k]!);
+    const phones = r.phones;
+    for (let k = phones.start[i]!; k < phones.start[i + 1]!; k++) emit(PHONE, phones.values[k]!);
+  }
+
+  /**
+   * How many keys `each` emits for record i, at most (a one-character given name has one DSS
+   * key, not two): lets the engine size its block arrays once (see eachCandidatePair).
+   */
+  countOf(i: number): number {
+    const r = this.records;
+    const dss = r.name[i]! >= 0 && r.birthDate[i]! >= 0 && r.sex[i] !== 0 && r.vocabulary.names[r.name[i]!]!.given !== "" ? 2 : 0;
+    return r.idNumbers.count(i) + dss + r.guardianIds.count(i) + r.phones.count(i);
+  }
+
+  /** The number of a name's first suffix (-1: none), working both out on first use. */
+  private suffixOf(name: number): number {
+    if (name >= this.firstSuffix.length) {
+      const size = this.firstSuffix.length;
+      this.firstSuffix = grown(this.firstSuffix, name + 1).fill(-2, size);
+      this.lastSuffix = grown(this.lastSuffix, name + 1);
+    }
+    const known = this.firstSuffix[name]!;
+    if (known !== -2) return known;
+    const [first, last] = nameSuffixes(this.records.vocabulary.names[name]!).map((suffix) => {
+      let code = this.suffixCodes.get(suffix);
+      if (code === undefined) this.suffixCodes.set(suffix, (code = this.suffixCodes.size));
+      return code;
+    });
+    this.lastSuffix[name] = last ?? -1;
+    return (this.firstSuffix[name] = first ?? -1);
+  }
+}
+
+/**
+ * Per record, whether it shares a blocking key with one of the records marked fresh: which of
+ * the records a broad neighbour query returned are true block mates of the new ones.
+ */
+export function blockMates(records: RecordTable, fresh: (i: number) => boolean): Uint8Array {
+  const codes = new BlockCodes(records);
+  const held = BLOCK_KINDS.map(() => new NumberIndex());
+  for (let i = 0; i < records.count; i++) if (fresh(i)) codes.each(i, (kind, code) => held[kind]!.set(code, 1));
+  const mates = new Uint8Array(records.count);
+  for (let i = 0; i < records.count; i++) codes.each(i, (kind, code) => {
+    if (held[kind]!.get(code) !== -1) mates[i] = 1;
   });
-  known = { suffixes, codes };
-  suffixesOfName.set(name, known);
-  return known;
+  return mates;
 }
 
 /** A block that was not compared because it held more groups than its kind's cap. */
@@ -148,13 +156,16 @@ export interface SkippedBlock {
   size: number;
 }
 
-const KIND_CODES: readonly BlockKind[] = ["ID", "DSS", "GID", "PHONE"];
-
 /**
- * Every candidate pair of groups from the blocks, each pair once, passed to `visit` as
- * (smaller index, larger index) in order of the smaller, then of the block that first joined
- * them. Returns how many pairs were visited. See candidatePairs for the rules; this is the
- * form the engine uses, since a province's pairs never need to sit in memory together.
+ * Every candidate pair of groups from the blocks: every pair of distinct groups that share a
+ * key in a block within its cap, each pair once, passed to `visit` as (smaller index, larger
+ * index) in order of the smaller, then of the block that first joined them. A province's pairs
+ * never need to sit in memory together.
+ *
+ * Only `probe` groups open blocks; the others join blocks a probe opened. The caller makes
+ * every group without a trusted ID number a probe: two groups that both hold one are different
+ * children or already one, so a block of such groups alone could never yield a pair, and
+ * skipping those blocks keeps most of a province's records out of the block indexes.
  *
  * Blocks are numbered as they open and laid out flat (offsets into one Int32Array, both ways:
  * block → groups and group → blocks), and a pair is recognised as seen with one mark per group
@@ -164,35 +175,32 @@ const KIND_CODES: readonly BlockKind[] = ["ID", "DSS", "GID", "PHONE"];
  * allocated at about their size rather than grown.
  *
  * @example
- * eachCandidatePair(3, (g, emit) => emit("PHONE", "13800001234"), () => true, (a, b) => console.log(a, b))
+ * eachCandidatePair(3, (g, emit) => emit(3, 13800001234), () => true, (a, b) => console.log(a, b))
  * // 0 1, 0 2, 1 2 → { pairs: 3, skipped: [], blocks: 1 }
  */
 export function eachCandidatePair(
   groupCount: number,
-  keysOfGroup: (group: number, emit: (kind: BlockKind, value: string | number) => void) => void,
+  keysOfGroup: (group: number, emit: (kind: number, code: number) => void) => void,
   isProbe: (group: number) => boolean,
   visit: (a: number, b: number) => void,
   keyCountOfGroup?: (group: number) => number,
 ): { pairs: number; skipped: SkippedBlock[]; blocks: number } {
-  // One map and one number index per kind: values of different kinds never meet (a guardian's
-  // ID number is no child's ID number block), without a prefixed copy of every value. Keys
-  // that are numbers (nearly all) go in the number index; the few left as text, in the map.
-  const blockOf = KIND_CODES.map(() => new Map<string, number>());
   let blockCount = 0;
   // Typed arrays' stores are V8 "external memory", and every ~64 MB of it allocated since the
-  // last full GC starts another full GC (at a million children nearly all of them). Growing by
-  // doubling from 64K allocates about twice the final size (each step a new store and a copy).
-  // Only probes open blocks, so their key count bounds the blocks (within 1.5× at 20k
-  // children): those arrays are allocated once. It also starts the memberships, which other
-  // groups join only where a probe opened the block (a third of all keys at 20k children: all
-  // keys would be a bound three times too large), so they may still double once or twice.
+  // last full GC starts another full GC. Only probes open blocks, so their key count bounds the
+  // blocks (within 1.5× at 20k children): those arrays are allocated once. It also starts the
+  // memberships, which other groups join only where a probe opened the block (a third of all
+  // keys at 20k children: all keys would be a bound three times too large), so they may still
+  // double once or twice.
   let probeKeys = 1 << 16;
   if (keyCountOfGroup) {
     probeKeys = 1; // never an empty array to double
     for (let g = 0; g < groupCount; g++) if (isProbe(g)) probeKeys += keyCountOfGroup(g);
   }
-  // The number indexes start at a share of the probes' keys (DSS and ID keys are most of them).
-  const blockOfNumber = KIND_CODES.map(() => new NumberIndex(probeKeys / 4));
+  // One number index per kind: values of different kinds never meet (a guardian's ID number is
+  // no child's ID number block). They start at a share of the probes' keys (DSS and ID keys
+  // are most of them).
+  const blockOfCode = BLOCK_KINDS.map(() => new NumberIndex(probeKeys / 4));
   let blockKind = uint8s(probeKeys);
   let lastGroup = int32s(probeKeys);
   // (group, block) memberships in the order met.
@@ -206,19 +214,18 @@ export function eachCandidatePair(
   };
   let g = 0;
   let probes = true;
-  const emit = (kind: BlockKind, value: string | number) => {
-    const code = KIND_CODES.indexOf(kind);
-    let block = typeof value === "number" ? blockOfNumber[code]!.get(value) : (blockOf[code]!.get(value) ?? -1);
+  const emit = (kind: number, code: number) => {
+    const index = blockOfCode[kind]!;
+    let block = index.get(code);
     if (block === -1) {
       if (!probes) return;
       block = blockCount++;
-      if (typeof value === "number") blockOfNumber[code]!.set(value, block);
-      else blockOf[code]!.set(value, block);
+      index.set(code, block);
       if (block === blockKind.length) {
         blockKind = grow(blockKind);
         lastGroup = grow(lastGroup);
       }
-      blockKind[block] = code;
+      blockKind[block] = kind;
       lastGroup[block] = -1;
     }
     if (lastGroup[block] === g) return; // a key a group holds twice
@@ -233,8 +240,7 @@ export function eachCandidatePair(
   for (probes of [true, false]) {
     for (g = 0; g < groupCount; g++) if (isProbe(g) === probes) keysOfGroup(g, emit);
   }
-  for (const map of blockOf) map.clear();
-  blockOfNumber.length = 0;
+  blockOfCode.length = 0;
 
   // Block → its groups, in the order they joined (probes first, each by index).
   const blockStart = int32s(blockCount + 1);
@@ -251,7 +257,7 @@ export function eachCandidatePair(
   for (let b = 0; b < blockCount; b++) {
     const size = blockStart[b + 1]! - blockStart[b]!;
     if (size < 2) continue;
-    const kind = KIND_CODES[blockKind[b]!]!;
+    const kind = BLOCK_KINDS[blockKind[b]!]!;
     if (size > BLOCK_CAPS[kind]) skipped.push({ kind, size });
     else usable[b] = 1;
   }
@@ -279,34 +285,4 @@ export function eachCandidatePair(
     }
   }
   return { pairs, skipped, blocks: blockCount };
-}
-
-/**
- * Candidate pairs of groups from the blocks: every pair of distinct groups that share a key in
- * a block within its cap, each pair once, as [smaller index, larger index]. `skip` lets the
- * caller drop pairs it already knows can never merge before they are stored.
- *
- * Only `probe` groups open blocks; the others join blocks a probe opened. The caller makes
- * every group without a trusted ID number a probe: two groups that both hold one are different
- * children or already one, so a block of such groups alone could never yield a pair, and
- * skipping those blocks keeps most of a province's records out of the block map.
- *
- * @example
- * candidatePairs(3, (g) => [{ kind: "PHONE", key: "PHONE13800001234" }], () => true, () => false)
- * // { pairs: [[0, 1], [0, 2], [1, 2]], skipped: [], blocks: 1 }
- */
-export function candidatePairs(
-  groupCount: number,
-  keysOfGroup: (group: number) => readonly BlockKey[],
-  isProbe: (group: number) => boolean,
-  skip: (a: number, b: number) => boolean,
-): { pairs: [number, number][]; skipped: SkippedBlock[]; blocks: number } {
-  const pairs: [number, number][] = [];
-  const emitAll = (group: number, emit: (kind: BlockKind, value: string) => void) => {
-    for (const { kind, key } of keysOfGroup(group)) emit(kind, key);
-  };
-  const { skipped, blocks } = eachCandidatePair(groupCount, emitAll, isProbe, (a, b) => {
-    if (!skip(a, b)) pairs.push([a, b]);
-  });
-  return { pairs, skipped, blocks };
 }

@@ -1,4 +1,5 @@
 import { digitsAt } from "../domain/dates.ts";
+import { idNumberCheckCharacter } from "../domain/id-number.ts";
 
 /**
  * Identifiers as exact numbers (below 2^53), for the engine's number indexes (number-index.ts):
@@ -7,6 +8,12 @@ import { digitsAt } from "../domain/dates.ts";
  */
 
 const DAY_SLOTS = 200 * 13 * 32;
+
+/**
+ * Where numbers for values without a code of their own begin (Vocabulary.textCode): above every
+ * code below, so a value numbered by its text never equals one numbered by its digits.
+ */
+export const TEXT_CODE_BASE = 2 ** 52;
 
 /**
  * A valid resident ID number → region × birth day × sequence (its check character follows from
@@ -29,12 +36,35 @@ export function idNumberCode(id: string): number {
 }
 
 /**
+ * The ID number an idNumberCode was made from (its check character worked out again).
+ *
+ * @example idNumberFromCode(9160756799002) // "11010519491231002X"
+ */
+export function idNumberFromCode(code: number): string {
+  const sequence = code % 1000;
+  const rest = (code - sequence) / 1000;
+  const slot = rest % DAY_SLOTS;
+  const region = (rest - slot) / DAY_SLOTS;
+  const day = slot % 32;
+  const month = ((slot - day) / 32) % 13;
+  const year = 1900 + Math.floor(slot / (13 * 32));
+  const pad = (n: number, width: number) => String(n).padStart(width, "0");
+  const first17 = `${pad(region, 6)}${year}${pad(month, 2)}${pad(day, 2)}${pad(sequence, 3)}`;
+  return first17 + idNumberCheckCharacter(first17);
+}
+
+/**
  * A mainland mobile number in its 11-digit form → the number itself.
  *
  * @example phoneCode("13800001234") // 13800001234
  */
 export function phoneCode(phone: string): number {
   return phone.length === 11 ? digitsAt(phone, 0, 11) : Number.NaN;
+}
+
+/** The phone a phoneCode was made from. */
+export function phoneFromCode(code: number): string {
+  return String(code);
 }
 
 /**
@@ -46,4 +76,10 @@ export function certificateCode(bc: string): number {
   const letter = bc.charCodeAt(0) - 65;
   if (bc.length !== 10 || letter < 0 || letter > 25) return Number.NaN;
   return letter * 1e9 + digitsAt(bc, 1, 9);
+}
+
+/** The birth certificate number a certificateCode was made from. */
+export function certificateFromCode(code: number): string {
+  const digits = code % 1e9;
+  return String.fromCharCode(65 + (code - digits) / 1e9) + String(digits).padStart(9, "0");
 }

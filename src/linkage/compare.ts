@@ -1,24 +1,46 @@
-import { daysBetween, type IsoDate } from "../domain/dates.ts";
-import type { Sex } from "../domain/id-number.ts";
+import type { IsoDate } from "../domain/dates.ts";
 import { areConfusable } from "./confusions.ts";
+import type { ListColumn } from "./list-column.ts";
+import type { ProfileTable } from "./profile.ts";
 import type { NameFeature } from "./types.ts";
+import { partsOf, type DateParts } from "./vocabulary.ts";
 
 /**
- * Field comparisons. Each returns an agreement level, never a number: the score (score.ts)
- * turns levels into weights, so the two can be tested and tuned apart. Every comparison takes
- * the values of two groups of records and answers with the best agreement between any two of
- * them; MISSING when either side has no usable value (a placeholder name is not a value).
+ * Field comparisons. Each gives an agreement level, never a number: the score (score.ts) turns
+ * levels into weights, so the two can be tested and tuned apart. Levels are small numbers in
+ * rank order (a better agreement is a larger number; the *_LEVELS lists name them). Two groups
+ * of records (profile rows) agree as well as their best-agreeing pair of values; MISSING when
+ * either side has no usable value (a placeholder name is not a value).
  */
 
-export type NameLevel = "EXACT" | "VARIANT" | "SIMILAR" | "DIFFERENT" | "MISSING";
-export type DateLevel = "EXACT" | "TRANSPOSED" | "ONE_DAY" | "DIFFERENT" | "MISSING";
-export type SexLevel = "AGREE" | "DIFFERENT" | "MISSING";
-export type IdLevel = "EXACT" | "NEAR" | "DIFFERENT" | "MISSING";
-export type SharedLevel = "AGREE" | "DIFFERENT" | "MISSING";
-export type RegionLevel = "SAME_COUNTY" | "SAME_PREFECTURE" | "DIFFERENT" | "MISSING";
+export const NAME_LEVELS = ["MISSING", "DIFFERENT", "SIMILAR", "VARIANT", "EXACT"] as const;
+export const DATE_LEVELS = ["MISSING", "DIFFERENT", "ONE_DAY", "TRANSPOSED", "EXACT"] as const;
+export const SEX_LEVELS = ["MISSING", "DIFFERENT", "AGREE"] as const;
+export const ID_LEVELS = ["MISSING", "DIFFERENT", "NEAR", "EXACT"] as const;
+export const SHARED_LEVELS = ["MISSING", "DIFFERENT", "AGREE"] as const;
+export const REGION_LEVELS = ["MISSING", "DIFFERENT", "SAME_PREFECTURE", "SAME_COUNTY"] as const;
 
-const NAME_RANK: Record<NameLevel, number> = { EXACT: 4, VARIANT: 3, SIMILAR: 2, DIFFERENT: 1, MISSING: 0 };
-const DATE_RANK: Record<DateLevel, number> = { EXACT: 4, TRANSPOSED: 3, ONE_DAY: 2, DIFFERENT: 1, MISSING: 0 };
+export type NameLevel = (typeof NAME_LEVELS)[number];
+export type DateLevel = (typeof DATE_LEVELS)[number];
+export type SexLevel = (typeof SEX_LEVELS)[number];
+export type IdLevel = (typeof ID_LEVELS)[number];
+export type SharedLevel = (typeof SHARED_LEVELS)[number];
+export type RegionLevel = (typeof REGION_LEVELS)[number];
+
+// The levels as numbers (their index in the lists above).
+export const MISSING = 0;
+export const DIFFERENT = 1;
+const SIMILAR = 2;
+const VARIANT = 3;
+export const NAME_EXACT = 4;
+const ONE_DAY = 2;
+const TRANSPOSED = 3;
+const DATE_EXACT = 4;
+const AGREE = 2;
+const NEAR = 2;
+export const ID_EXACT = 3;
+const SAME_PREFECTURE = 2;
+const SAME_COUNTY = 3;
 
 /**
  * How alike two names are:
@@ -32,7 +54,12 @@ const DATE_RANK: Record<DateLevel, number> = { EXACT: 4, TRANSPOSED: 3, ONE_DAY:
  * @example compareName({ full: "王子轩", surname: "王", given: "子轩" }, { full: "王梓萱", surname: "王", given: "梓萱" }) // "VARIANT"
  */
 export function compareName(a: NameFeature, b: NameFeature): Exclude<NameLevel, "MISSING"> {
-  if (a.full === b.full) return "EXACT";
+  return NAME_LEVELS[nameLevel(a, b)] as Exclude<NameLevel, "MISSING">;
+}
+
+/** compareName's level as a number. */
+export function nameLevel(a: NameFeature, b: NameFeature): number {
+  if (a.full === b.full) return NAME_EXACT;
   // By code point; a name without surrogate pairs (nearly every name) is indexed as it is.
   const x: ArrayLike<string> = hasSurrogates(a.full) ? [...a.full] : a.full;
   const y: ArrayLike<string> = hasSurrogates(b.full) ? [...b.full] : b.full;
@@ -44,12 +71,12 @@ export function compareName(a: NameFeature, b: NameFeature): Exclude<NameLevel, 
       differing++;
       if (!areConfusable(x[i]!, y[i]!)) allConfusable = false;
     }
-    if (allConfusable) return "VARIANT";
-    if (a.surname === b.surname && differing === 1 && a.given.length > 0) return "SIMILAR";
-    return "DIFFERENT";
+    if (allConfusable) return VARIANT;
+    if (a.surname === b.surname && differing === 1 && a.given.length > 0) return SIMILAR;
+    return DIFFERENT;
   }
-  if (a.surname === b.surname && Math.abs(x.length - y.length) === 1 && oneInsertionApart(a.given, b.given)) return "SIMILAR";
-  return "DIFFERENT";
+  if (a.surname === b.surname && Math.abs(x.length - y.length) === 1 && oneInsertionApart(a.given, b.given)) return SIMILAR;
+  return DIFFERENT;
 }
 
 function hasSurrogates(s: string): boolean {
@@ -70,25 +97,6 @@ function oneInsertionApart(a: string, b: string): boolean {
 }
 
 /**
- * The best name agreement between two groups' real names (placeholders were dropped when the
- * records were normalised, so they can never agree).
- *
- * @example compareNames([], [{ full: "王子轩", surname: "王", given: "子轩" }]) // "MISSING"
- */
-export function compareNames(a: readonly NameFeature[], b: readonly NameFeature[]): NameLevel {
-  if (a.length === 0 || b.length === 0) return "MISSING";
-  let best: NameLevel = "DIFFERENT";
-  for (const x of a) {
-    for (const y of b) {
-      const level = compareName(x, y);
-      if (NAME_RANK[level] > NAME_RANK[best]) best = level;
-      if (best === "EXACT") return best;
-    }
-  }
-  return best;
-}
-
-/**
  * How alike two birth dates are, allowing for the slips clerks make: EXACT; TRANSPOSED when
  * day and month are swapped (2019-03-05 / 2019-05-03); ONE_DAY when one day apart.
  *
@@ -96,48 +104,79 @@ export function compareNames(a: readonly NameFeature[], b: readonly NameFeature[
  * @example compareBirthDate("2019-12-31", "2020-01-01") // "ONE_DAY"
  */
 export function compareBirthDate(a: IsoDate, b: IsoDate): Exclude<DateLevel, "MISSING"> {
-  if (a === b) return "EXACT";
-  if (a.slice(0, 4) === b.slice(0, 4) && a.slice(5, 7) === b.slice(8, 10) && a.slice(8, 10) === b.slice(5, 7)) return "TRANSPOSED";
-  if (Math.abs(daysBetween(a, b)) === 1) return "ONE_DAY";
-  return "DIFFERENT";
+  return DATE_LEVELS[a === b ? DATE_EXACT : dateLevel(partsOf(a), partsOf(b))] as Exclude<DateLevel, "MISSING">;
 }
 
-/** The best birth date agreement between two groups' dates. */
-export function compareBirthDates(a: readonly IsoDate[], b: readonly IsoDate[]): DateLevel {
-  if (a.length === 0 || b.length === 0) return "MISSING";
-  let best: DateLevel = "DIFFERENT";
-  for (const x of a) {
-    for (const y of b) {
-      const level = compareBirthDate(x, y);
-      if (DATE_RANK[level] > DATE_RANK[best]) best = level;
-      if (best === "EXACT") return best;
+/** compareBirthDate's level as a number, for two different dates. */
+export function dateLevel(a: DateParts, b: DateParts): number {
+  if (a.year === b.year && a.month === b.day && a.day === b.month) return TRANSPOSED;
+  if (Math.abs(a.dayNumber - b.dayNumber) === 1) return ONE_DAY;
+  return DIFFERENT;
+}
+
+/** The best name agreement between two profiles' real names. */
+export function namesLevel(p: ProfileTable, a: number, b: number): number {
+  const names = p.names;
+  if (names.count(a) === 0 || names.count(b) === 0) return MISSING;
+  const features = p.vocabulary.names;
+  let best = DIFFERENT;
+  for (let i = names.start[a]!; i < names.start[a + 1]!; i++) {
+    const x = names.values[i]!;
+    for (let j = names.start[b]!; j < names.start[b + 1]!; j++) {
+      const y = names.values[j]!;
+      if (x === y) return NAME_EXACT;
+      const level = nameLevel(features[x]!, features[y]!);
+      if (level > best) best = level;
     }
   }
   return best;
 }
 
-/**
- * @example compareSexes(["M"], ["M", "F"]) // "AGREE"
- */
-export function compareSexes(a: readonly Sex[], b: readonly Sex[]): SexLevel {
-  if (a.length === 0 || b.length === 0) return "MISSING";
-  return a.some((s) => b.includes(s)) ? "AGREE" : "DIFFERENT";
+/** The best birth date agreement between two profiles' dates. */
+export function datesLevel(p: ProfileTable, a: number, b: number): number {
+  const dates = p.birthDates;
+  if (dates.count(a) === 0 || dates.count(b) === 0) return MISSING;
+  const parts = p.vocabulary.dateParts;
+  let best = DIFFERENT;
+  for (let i = dates.start[a]!; i < dates.start[a + 1]!; i++) {
+    const x = dates.values[i]!;
+    for (let j = dates.start[b]!; j < dates.start[b + 1]!; j++) {
+      const y = dates.values[j]!;
+      if (x === y) return DATE_EXACT;
+      const level = dateLevel(parts[x]!, parts[y]!);
+      if (level > best) best = level;
+    }
+  }
+  return best;
+}
+
+/** AGREE when the profiles share a sex (a profile may hold both, when its records disagree). */
+export function sexLevel(p: ProfileTable, a: number, b: number): number {
+  const x = p.sexes[a]!;
+  const y = p.sexes[b]!;
+  if (x === 0 || y === 0) return MISSING;
+  return (x & y) !== 0 ? AGREE : DIFFERENT;
 }
 
 /**
  * Resident ID numbers: EXACT when both sides carry the same valid number (whether or not it
  * was trusted for the exact link); NEAR when a number that failed validation is one character
- * off a valid one on the other side (a mistyped digit); DIFFERENT when both carry numbers and
- * none of them agree.
- *
- * @example compareIdNumbers(["330106201903150134"], [], [], ["330106201903150164"]) // "NEAR"
+ * off a valid one on the other side (a mistyped digit), or off the other side's invalid one;
+ * DIFFERENT when both carry numbers and none of them agree.
  */
-export function compareIdNumbers(aValid: readonly string[], aInvalid: readonly string[], bValid: readonly string[], bInvalid: readonly string[]): IdLevel {
-  if ((aValid.length === 0 && aInvalid.length === 0) || (bValid.length === 0 && bInvalid.length === 0)) return "MISSING";
-  if (aValid.some((id) => bValid.includes(id))) return "EXACT";
+export function idNumbersLevel(p: ProfileTable, a: number, b: number): number {
+  const valid = p.idNumbers;
+  const invalid = p.invalidIdNumbers;
+  if ((valid.count(a) === 0 && invalid.count(a) === 0) || (valid.count(b) === 0 && invalid.count(b) === 0)) return MISSING;
+  if (shares(valid, a, valid, b)) return ID_EXACT;
+  if (invalid.count(a) + invalid.count(b) === 0) return DIFFERENT;
+  const v = p.vocabulary;
+  const texts = (column: ListColumn, row: number, text: (code: number) => string) => column.list(row).map(text);
+  const [aValid, bValid] = [texts(valid, a, (c) => v.idNumberOf(c)), texts(valid, b, (c) => v.idNumberOf(c))];
+  const [aInvalid, bInvalid] = [texts(invalid, a, (c) => v.textOf(c)), texts(invalid, b, (c) => v.textOf(c))];
   const near = (xs: readonly string[], ys: readonly string[]) => xs.some((x) => ys.some((y) => hammingAtMostOne(x, y)));
-  if (near(aInvalid, bValid) || near(bInvalid, aValid) || near(aInvalid, bInvalid)) return "NEAR";
-  return "DIFFERENT";
+  if (near(aInvalid, bValid) || near(bInvalid, aValid) || near(aInvalid, bInvalid)) return NEAR;
+  return DIFFERENT;
 }
 
 function hammingAtMostOne(a: string, b: string): boolean {
@@ -149,25 +188,44 @@ function hammingAtMostOne(a: string, b: string): boolean {
 
 /**
  * Values that identify a family rather than the child (guardians' ID numbers, phones): AGREE
- * when the groups share one, DIFFERENT when both have some and share none.
- *
- * @example compareShared(["13800001234"], ["13900004321", "13800001234"]) // "AGREE"
+ * when the profiles share one, DIFFERENT when both have some and share none.
  */
-export function compareShared(a: readonly string[], b: readonly string[]): SharedLevel {
-  if (a.length === 0 || b.length === 0) return "MISSING";
-  return a.some((x) => b.includes(x)) ? "AGREE" : "DIFFERENT";
+export function sharedLevel(column: ListColumn, a: number, b: number): number {
+  if (column.count(a) === 0 || column.count(b) === 0) return MISSING;
+  return shares(column, a, column, b) ? AGREE : DIFFERENT;
 }
 
 /**
  * Where the records place the child: the same county, the same prefecture (the first four
  * digits, the insurance coordination area), or neither. A prefecture-level code (330100, as
- * insurance areas are written) agrees with any county in it.
- *
- * @example compareRegions(["330106"], ["330100"]) // "SAME_PREFECTURE"
+ * insurance areas are written) agrees with any county in it, but two of them are no county.
  */
-export function compareRegions(a: readonly string[], b: readonly string[]): RegionLevel {
-  if (a.length === 0 || b.length === 0) return "MISSING";
-  if (a.some((x) => b.includes(x) && !x.endsWith("00"))) return "SAME_COUNTY";
-  if (a.some((x) => b.some((y) => x.slice(0, 4) === y.slice(0, 4)))) return "SAME_PREFECTURE";
-  return "DIFFERENT";
+export function regionsLevel(p: ProfileTable, a: number, b: number): number {
+  const regions = p.regions;
+  if (regions.count(a) === 0 || regions.count(b) === 0) return MISSING;
+  const values = regions.values;
+  let best = DIFFERENT;
+  for (let i = regions.start[a]!; i < regions.start[a + 1]!; i++) {
+    const x = values[i]!;
+    for (let j = regions.start[b]!; j < regions.start[b + 1]!; j++) {
+      const y = values[j]!;
+      if (x === y && x % 100 !== 0) return SAME_COUNTY;
+      if (Math.floor(x / 100) === Math.floor(y / 100)) best = SAME_PREFECTURE;
+    }
+  }
+  return best;
+}
+
+/** Whether row a of one column and row b of another hold a value in common. */
+export function shares(x: ListColumn, a: number, y: ListColumn, b: number): boolean {
+  for (let i = x.start[a]!; i < x.start[a + 1]!; i++) {
+    const value = x.values[i]!;
+    for (let j = y.start[b]!; j < y.start[b + 1]!; j++) if (y.values[j] === value) return true;
+  }
+  return false;
+}
+
+/** Both rows hold values, and none in common (two different ID numbers, two certificates). */
+export function disjoint(column: ListColumn, a: number, b: number): boolean {
+  return column.count(a) > 0 && column.count(b) > 0 && !shares(column, a, column, b);
 }

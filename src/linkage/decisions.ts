@@ -3,7 +3,7 @@ import { queryRows, type Db } from "../db/client.ts";
 import type { LinkRule, SourceKind } from "../db/enums.ts";
 import { ErrorCode, HubError, InputError, NotFoundError } from "../errors.ts";
 import { normaliseRecord } from "./normalise.ts";
-import { profileOf } from "./profile.ts";
+import { profilesOf } from "./profile.ts";
 import { noMergeReason } from "./rules.ts";
 import { readRecords } from "./sources.ts";
 import { refKey } from "./store.ts";
@@ -77,7 +77,7 @@ function requireActor(actor: string): void {
 async function assertMayMerge(db: Db, a: readonly LinkRow[], b: readonly LinkRow[]): Promise<void> {
   const toRefs = (rows: readonly LinkRow[]) => rows.map((l) => ({ source: l.source, recordId: l.record_id }));
   const [ra, rb] = [await readRecords(db, toRefs(a)), await readRecords(db, toRefs(b))];
-  const reason = noMergeReason(profileOf(ra.map(normaliseRecord)), profileOf(rb.map(normaliseRecord)));
+  const reason = noMergeReason(profilesOf([ra.map(normaliseRecord), rb.map(normaliseRecord)]), 0, 1);
   if (reason) throw new InputError("mergeId", `children may be merged only when no hard rule forbids it, but these two are ${reason}`);
 }
 

@@ -5,8 +5,10 @@
  */
 export { linkAll, linkRecords, type LinkRunSummary } from "./link.ts";
 export { mergeChildren, resolveReview, splitChild, undoEvent, type ReviewDecision } from "./decisions.ts";
-export { clusterRecords, type ClusterOptions, type ClusterResult, type ReviewItem } from "./cluster.ts";
+export { clusterRecords, clusterTable, ruleOf, scoreOf, type ClusterOptions, type ClusterResult, type ReviewItem } from "./cluster.ts";
+export { RecordTable, recordTableOf } from "./record-table.ts";
+export { ProfileTable, profilesOf, profileValues } from "./profile.ts";
 export { normaliseRecord, normaliseName, normalisePhone } from "./normalise.ts";
-export { LINK_THRESHOLD, REVIEW_THRESHOLD, WEIGHTS, compareProfiles, scoreLevels, decide } from "./score.ts";
+export { LINK_THRESHOLD, REVIEW_THRESHOLD, WEIGHTS, compareProfiles, levelsOf, scoreLevels, decide } from "./score.ts";
 export { noMergeReason, type NoMergeReason } from "./rules.ts";
 export type { RecordRef, SourceRecord, RecordFeatures } from "./types.ts";

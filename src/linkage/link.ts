@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { blockingKeys } from "./blocking.ts";
-import { clusterRecords, type ClusterStats } from "./cluster.ts";
-import { forgetNormalisedValues, normaliseRecord } from "./normalise.ts";
-import { blockValuesOf, readAllRecords, readNeighbours, readRecords } from "./sources.ts";
+import { blockMates } from "./blocking.ts";
+import { clusterTable, type ClusterStats } from "./cluster.ts";
+import { normaliseRecord } from "./normalise.ts";
+import { recordTableOf } from "./record-table.ts";
+import { blockValuesOf, readNeighbours, readRecords, readRecordTable } from "./sources.ts";
 import {
   allCurrentLinks, cannotLinkPairs, childrenWithDecisions, currentLinksOf, recordsOfChildren, refKey, writeLinking,
   type CurrentLink, type LinkingSummary,
@@ -30,23 +31,22 @@ const MANUAL_RULES = new Set(["MANUAL_MERGE", "MANUAL_SPLIT", "REVIEW_CONFIRMED"
  */
 export async function linkAll(db: Db, options: { actor?: string } = {}): Promise<LinkRunSummary> {
   let started = performance.now();
-  // Normalised as they arrive: the raw records are not kept (a province is millions of them).
-  const features = await readAllRecords(db, normaliseRecord);
-  forgetNormalisedValues();
+  // Normalised as they arrive, into columns: the raw records are not kept (a province is millions of them).
+  const records = await readRecordTable(db);
   const currentByKey = await allCurrentLinks(db);
   // An empty index (a first link) has nothing to look up: no key string per record.
-  const current = currentByKey.size === 0 ? features.map(() => null) : features.map((r) => currentByKey.get(refKey(r.source, r.recordId)) ?? null);
+  const current = currentByKey.size === 0 ? null : Array.from({ length: records.count }, (_, i) => currentByKey.get(refKey(records.sourceOf(i), records.recordIdOf(i))) ?? null);
   const decided = currentByKey.size > 0 ? await childrenWithDecisions(db) : new Set<number>();
   const cannotLink = currentByKey.size > 0 ? await cannotLinkPairs(db) : [];
   const read = performance.now() - started;
 
   started = performance.now();
-  const pinnedChild = current.map((c) => (c && decided.has(c.childId) ? c.childId : null));
-  const result = clusterRecords(features, { pinnedChild, cannotLink });
+  const pinnedChild = current?.map((c) => (c && decided.has(c.childId) ? c.childId : null));
+  const result = clusterTable(records, { pinnedChild, cannotLink });
   const match = performance.now() - started;
 
   started = performance.now();
-  const summary = await writeLinking(db, { records: features, result, current, actor: options.actor ?? SYSTEM_ACTOR });
+  const summary = await writeLinking(db, { records, result, current, actor: options.actor ?? SYSTEM_ACTOR });
   // Fresh statistics after a bulk write: without them the planner takes the link table for a
   // handful of rows and the row-scope checks (hub.child_scope) degrade to repeated full scans.
   await db.execute(sql`analyze hub.children, hub.links`);
@@ -69,17 +69,16 @@ export async function linkRecords(db: Db, refs: readonly RecordRef[], options: {
   const freshRecords = await readRecords(db, refs);
   const freshKeys = new Set(freshRecords.map((r) => refKey(r.source, r.recordId)));
   const freshFeatures = freshRecords.map(normaliseRecord);
-  const blockKeys = new Set(freshFeatures.flatMap((f) => blockingKeys(f).map((k) => k.key)));
 
   const byKey = new Map<string, SourceRecord>();
   for (const r of freshRecords) byKey.set(refKey(r.source, r.recordId), r);
   if (freshRecords.length > 0) {
-    for (const r of await readNeighbours(db, blockValuesOf(freshFeatures))) {
-      const key = refKey(r.source, r.recordId);
-      if (byKey.has(key)) continue;
-      // The neighbour query is broad (a birth date alone); keep only true block mates.
-      if (blockingKeys(normaliseRecord(r)).some((k) => blockKeys.has(k.key))) byKey.set(key, r);
-    }
+    const neighbours = (await readNeighbours(db, blockValuesOf(freshFeatures))).filter((r) => !byKey.has(refKey(r.source, r.recordId)));
+    // The neighbour query is broad (a birth date alone); keep only true block mates.
+    const mates = blockMates(recordTableOf([...freshFeatures, ...neighbours.map(normaliseRecord)]), (i) => i < freshFeatures.length);
+    neighbours.forEach((r, k) => {
+      if (mates[freshFeatures.length + k]) byKey.set(refKey(r.source, r.recordId), r);
+    });
   }
   // Whole children: the engine must see every record of a child it may merge or keep apart.
   let currentByKey = await currentLinksOf(db, [...byKey.values()]);
@@ -99,14 +98,14 @@ export async function linkRecords(db: Db, refs: readonly RecordRef[], options: {
   const read = performance.now() - started;
 
   started = performance.now();
-  const features = records.map(normaliseRecord);
+  const table = recordTableOf(records.map(normaliseRecord));
   // A changed record is free to move, unless a person placed it: a manual link, or a child a
   // person told apart from another. People's decisions outrank the matcher's.
   const pinnedChild = current.map((c, i) => (c && (!fresh[i] || MANUAL_RULES.has(c.rule) || toldApart.has(c.childId)) ? c.childId : null));
-  const result = clusterRecords(features, { pinnedChild, cannotLink, fresh });
+  const result = clusterTable(table, { pinnedChild, cannotLink, fresh });
   const match = performance.now() - started;
 
   started = performance.now();
-  const summary = await writeLinking(db, { records, result, current, actor: options.actor ?? SYSTEM_ACTOR });
+  const summary = await writeLinking(db, { records: table, result, current, actor: options.actor ?? SYSTEM_ACTOR });
   return { ...summary, stats: result.stats, timings: { read, match, write: performance.now() - started } };
 }

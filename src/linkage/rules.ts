@@ -1,5 +1,5 @@
-import { compareIdNumbers, compareNames } from "./compare.ts";
-import type { Profile } from "./types.ts";
+import { DIFFERENT, disjoint, ID_EXACT, idNumbersLevel, namesLevel, shares } from "./compare.ts";
+import type { ProfileTable } from "./profile.ts";
 
 /**
  * Why two groups of records may never be one child, whatever their score:
@@ -11,32 +11,22 @@ import type { Profile } from "./types.ts";
  */
 export type NoMergeReason = "DIFFERENT_ID_NUMBERS" | "TWINS" | "DIFFERENT_BIRTH_CERTIFICATES";
 
-function disjoint(a: readonly string[], b: readonly string[]): boolean {
-  return a.length > 0 && b.length > 0 && !a.some((x) => b.includes(x));
-}
-
-function overlaps(a: readonly string[], b: readonly string[]): boolean {
-  return a.some((x) => b.includes(x));
-}
-
 /**
- * The hard rule that forbids merging two groups, or null when they may merge. Registries
- * learned these the hard way: a score can be fooled by twins, these rules cannot.
+ * The hard rule that forbids merging two profiles (rows a and b), or null when they may merge.
+ * Registries learned these the hard way: a score can be fooled by twins, these rules cannot.
  *
- * @example noMergeReason(twinA, twinB) // "TWINS"
- * @example noMergeReason(childWithId, sameChildClinicRecord) // null
+ * @example noMergeReason(profilesOf([[twinA], [twinB]]), 0, 1) // "TWINS"
+ * @example noMergeReason(profilesOf([[childWithId], [sameChildClinicRecord]]), 0, 1) // null
  */
-export function noMergeReason(a: Profile, b: Profile): NoMergeReason | null {
-  if (disjoint(a.trustedIdNumbers, b.trustedIdNumbers)) return "DIFFERENT_ID_NUMBERS";
-  const differentCertificates = disjoint(a.birthCertificateNumbers, b.birthCertificateNumbers);
-  if (differentCertificates || (a.names.length > 0 && b.names.length > 0)) {
-    const sameDay = overlaps(a.birthDates, b.birthDates);
-    const sameGuardians = overlaps(a.guardianIdNumbers, b.guardianIdNumbers) || overlaps(a.guardianPhones, b.guardianPhones);
+export function noMergeReason(p: ProfileTable, a: number, b: number): NoMergeReason | null {
+  if (disjoint(p.trustedIds, a, b)) return "DIFFERENT_ID_NUMBERS";
+  const differentCertificates = disjoint(p.certificates, a, b);
+  if (differentCertificates || (p.names.count(a) > 0 && p.names.count(b) > 0)) {
+    const sameDay = shares(p.birthDates, a, p.birthDates, b);
+    const sameGuardians = shares(p.guardianIds, a, p.guardianIds, b) || shares(p.phones, a, p.phones, b);
     if (sameDay && sameGuardians) {
       if (differentCertificates) return "TWINS";
-      if (compareNames(a.names, b.names) === "DIFFERENT" && compareIdNumbers(a.idNumbers, a.invalidIdNumbers, b.idNumbers, b.invalidIdNumbers) !== "EXACT") {
-        return "TWINS";
-      }
+      if (namesLevel(p, a, b) === DIFFERENT && idNumbersLevel(p, a, b) !== ID_EXACT) return "TWINS";
     }
   }
   if (differentCertificates) return "DIFFERENT_BIRTH_CERTIFICATES";

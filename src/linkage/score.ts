@@ -1,8 +1,8 @@
 import {
-  compareBirthDates, compareIdNumbers, compareNames, compareRegions, compareSexes, compareShared,
+  DATE_LEVELS, datesLevel, ID_LEVELS, idNumbersLevel, NAME_LEVELS, namesLevel, REGION_LEVELS, regionsLevel, SEX_LEVELS, sexLevel, SHARED_LEVELS, sharedLevel,
   type DateLevel, type IdLevel, type NameLevel, type RegionLevel, type SexLevel, type SharedLevel,
 } from "./compare.ts";
-import type { Profile } from "./types.ts";
+import type { ProfileTable } from "./profile.ts";
 
 /** The agreement level of every field for one compared pair: the evidence a reviewer sees. */
 export interface FieldLevels {
@@ -44,8 +44,23 @@ export const WEIGHTS = {
   region: { SAME_COUNTY: 1, SAME_PREFECTURE: 0.5, DIFFERENT: 0, MISSING: 0 },
 } as const satisfies { [F in keyof FieldLevels]: Record<FieldLevels[F], number> };
 
-/** WEIGHTS's fields in its own order (the order the weights are added in), listed once. */
-const WEIGHTED_FIELDS = Object.keys(WEIGHTS) as (keyof FieldLevels)[];
+/**
+ * The fields in WEIGHTS's order (the order the weights are added in), each with its levels and
+ * where its level sits in a packed comparison: three bits a field, name lowest.
+ */
+const FIELDS = [
+  { field: "name", levels: NAME_LEVELS },
+  { field: "birthDate", levels: DATE_LEVELS },
+  { field: "sex", levels: SEX_LEVELS },
+  { field: "idNumber", levels: ID_LEVELS },
+  { field: "guardianIdNumber", levels: SHARED_LEVELS },
+  { field: "guardianPhone", levels: SHARED_LEVELS },
+  { field: "region", levels: REGION_LEVELS },
+] as const satisfies readonly { field: keyof FieldLevels; levels: readonly string[] }[];
+const BITS = 3;
+
+/** Per field, the weight of each level number. */
+const WEIGHT_OF: readonly (readonly number[])[] = FIELDS.map(({ field, levels }) => levels.map((level) => (WEIGHTS[field] as Record<string, number>)[level]!));
 
 /**
  * At or above: link automatically. The weakest pattern that should link on its own is a
@@ -64,20 +79,46 @@ export const AMBIGUITY_MARGIN = 3;
 export type Decision = "LINK" | "REVIEW" | "NEW_CHILD";
 
 /**
- * Compares two groups of records field by field.
+ * Compares two profiles field by field: every field's level, packed into one number (what the
+ * engine keeps for each of a province's candidate pairs; levelsOf reads it).
  *
- * @example compareProfiles(a, b) // { name: "VARIANT", birthDate: "EXACT", sex: "AGREE", idNumber: "MISSING", … }
+ * @example levelsOf(compareProfiles(profiles, a, b)) // { name: "VARIANT", birthDate: "EXACT", sex: "AGREE", idNumber: "MISSING", … }
  */
-export function compareProfiles(a: Profile, b: Profile): FieldLevels {
-  return {
-    name: compareNames(a.names, b.names),
-    birthDate: compareBirthDates(a.birthDates, b.birthDates),
-    sex: compareSexes(a.sexes, b.sexes),
-    idNumber: compareIdNumbers(a.idNumbers, a.invalidIdNumbers, b.idNumbers, b.invalidIdNumbers),
-    guardianIdNumber: compareShared(a.guardianIdNumbers, b.guardianIdNumbers),
-    guardianPhone: compareShared(a.guardianPhones, b.guardianPhones),
-    region: compareRegions(a.regionCodes, b.regionCodes),
-  };
+export function compareProfiles(p: ProfileTable, a: number, b: number): number {
+  return (
+    namesLevel(p, a, b) |
+    (datesLevel(p, a, b) << BITS) |
+    (sexLevel(p, a, b) << (2 * BITS)) |
+    (idNumbersLevel(p, a, b) << (3 * BITS)) |
+    (sharedLevel(p.guardianIds, a, b) << (4 * BITS)) |
+    (sharedLevel(p.phones, a, b) << (5 * BITS)) |
+    (regionsLevel(p, a, b) << (6 * BITS))
+  );
+}
+
+/** The levels a packed comparison holds, by name. */
+export function levelsOf(packed: number): FieldLevels {
+  const out: Record<string, string> = {};
+  FIELDS.forEach(({ field, levels }, k) => (out[field] = levels[(packed >> (k * BITS)) & 7]!));
+  return out as unknown as FieldLevels;
+}
+
+/** A comparison's levels packed into one number (the inverse of levelsOf). */
+export function packLevels(levels: FieldLevels): number {
+  let packed = 0;
+  FIELDS.forEach(({ field, levels: names }, k) => {
+    const level = (names as readonly string[]).indexOf(levels[field]);
+    if (level < 0) throw new RangeError(`${field} has no level ${JSON.stringify(levels[field])}`);
+    packed |= level << (k * BITS);
+  });
+  return packed;
+}
+
+/** The match weight of a packed comparison: the sum of its fields' weights, in WEIGHTS's order. */
+export function scorePacked(packed: number): number {
+  let total = 0;
+  for (let k = 0; k < WEIGHT_OF.length; k++) total += WEIGHT_OF[k]![(packed >> (k * BITS)) & 7]!;
+  return total;
 }
 
 /**
@@ -87,11 +128,7 @@ export function compareProfiles(a: Profile, b: Profile): FieldLevels {
  *   guardianIdNumber: "MISSING", guardianPhone: "AGREE", region: "MISSING" }) // 24
  */
 export function scoreLevels(levels: FieldLevels): number {
-  let total = 0;
-  for (const field of WEIGHTED_FIELDS) {
-    total += (WEIGHTS[field] as Record<string, number>)[levels[field]] ?? 0;
-  }
-  return total;
+  return scorePacked(packLevels(levels));
 }
 
 /**

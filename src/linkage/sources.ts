@@ -1,9 +1,12 @@
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "../db/client.ts";
-import { copyRows } from "../db/copy.ts";
+import { copyRowBytes } from "../db/copy.ts";
 import { SOURCE_KINDS, type SourceKind } from "../db/enums.ts";
+import { fromFields, RecordReader, ROW_FIELDS } from "./record-reader.ts";
+import { RecordTable } from "./record-table.ts";
 import type { RecordFeatures, RecordRef, SourceRecord } from "./types.ts";
+import { Vocabulary } from "./vocabulary.ts";
 
 /**
  * The SQL edge that feeds the engine: reads the departments' records as SourceRecords. Every
@@ -70,65 +73,44 @@ function selectOf(source: SourceKind, withGuardians: boolean): SQL {
   }
 }
 
-const NONE: readonly string[] = Object.freeze([]);
-
-/** Comma-separated text → its values (most are one value, or none: no array work for those). */
-function split(s: string | null): readonly string[] {
-  if (!s) return NONE;
-  if (!s.includes(",")) return [s];
-  return s.split(",").filter((v) => v !== "");
-}
-
 /** A row of selectOf read by a query: the same mapping as a COPY row's fields (fromFields). */
 function toRecord(source: SourceKind, row: Row): SourceRecord {
   return fromFields(source, [row.record_id, row.name, row.sex, row.birth_date, row.id_number, row.bc, row.student_number, row.guardian_ids, row.guardian_phones, row.regions]);
 }
 
 /**
- * Every record of every department, each passed through `map` as it arrives (so a caller that
- * only needs features never holds all the raw records). Each table is one COPY streamed with
- * back pressure (copyRows), and the tables are read concurrently: on a server each is its own
- * connection and backend. Persons' guardians are read first, on their own, and joined in memory.
+ * Every record of every department, as one table (record-reader.ts), in source order and then
+ * as each department numbers its records. Each department's table is one COPY, streamed with
+ * back pressure and read from its bytes; they are read one after another, so the server
+ * writes one table's rows while this process reads them (reading, not the server, sets the
+ * pace). Persons' guardians are read first, on their own, and joined in memory.
  *
- *   const features = await readAllRecords(db, normaliseRecord); // in source order, then id order
+ *   const records = await readRecordTable(db); // records.count, records.sourceOf(0), …
  */
-export async function readAllRecords<T = SourceRecord>(db: Db, map: (record: SourceRecord) => T = (r) => r as T): Promise<T[]> {
-  const guardians = new Map<string, { ids: string[]; phones: string[] }>();
-  await copyRows(db, "select child_record_id, guardian_id_number, guardian_phone from household.guardianships order by id", 3, (f) => {
-    let g = guardians.get(f[0]!);
-    if (!g) guardians.set(f[0]!, (g = { ids: [], phones: [] }));
-    if (f[1]) g.ids.push(f[1]);
-    if (f[2]) g.phones.push(f[2]);
-  });
-  const readSource = async (source: SourceKind): Promise<T[]> => {
-    const out: T[] = [];
-    await copyRows(db, `${queryText(selectOf(source, false))} order by x.id`, ROW_FIELDS, (f) => {
-      const g = source === "household.person" ? guardians.get(f[0]!) : undefined;
-      out.push(map(fromFields(source, f, g)));
-    });
-    return out;
-  };
-  const bySource = await Promise.all(SOURCE_KINDS.map(readSource));
-  return bySource.flat();
+export async function readRecordTable(db: Db): Promise<RecordTable> {
+  const vocabulary = new Vocabulary();
+  const reader = new RecordReader(vocabulary);
+  const records = new RecordTable(vocabulary, await estimatedRecordCount(db));
+  await copyRowBytes(db, "select child_record_id, guardian_id_number, guardian_phone from household.guardianships order by id", 3, (row) => reader.guardians.add(row));
+  for (const [k, source] of SOURCE_KINDS.entries()) {
+    await copyRowBytes(db, `${queryText(selectOf(source, false))} order by x.id`, ROW_FIELDS, (row) => reader.read(records, k, row));
+  }
+  return records;
 }
 
-/** The columns of selectOf, in order: what a COPY row of it holds. */
-const ROW_FIELDS = 10;
+/** The departments' tables, whose rows selectOf reads (one record each). */
+const SOURCE_TABLES = ["household.persons", "health.birth_certificates", "health.immunization_records", "health.doctor_contracts", "education.student_registrations", "insurance.enrollments"];
 
-function fromFields(source: SourceKind, f: readonly (string | null)[], guardians?: { ids: string[]; phones: string[] }): SourceRecord {
-  return {
-    source,
-    recordId: f[0]!,
-    name: f[1] ?? null,
-    sex: f[2] ?? null,
-    birthDate: f[3] ?? null,
-    idNumber: f[4] ?? null,
-    birthCertificateNumber: f[5] ?? null,
-    studentNumber: f[6] ?? null,
-    guardianIdNumbers: guardians ? guardians.ids : split(f[7] ?? null),
-    guardianPhones: guardians ? guardians.phones : split(f[8] ?? null),
-    regionCodes: split(f[9] ?? null),
-  };
+/**
+ * About how many records there are, from the planner's statistics (no scan): a table sized for
+ * them once is not grown and copied as it fills. 0 when the tables were never analysed.
+ */
+async function estimatedRecordCount(db: Db): Promise<number> {
+  const [row] = await queryRows<{ rows: number | string | null }>(
+    db,
+    sql`select sum(greatest(reltuples, 0)) as rows from pg_class where oid = any(${sql.param(SOURCE_TABLES)}::regclass[])`,
+  );
+  return Math.ceil(Number(row?.rows ?? 0) * 1.02) + 1024;
 }
 
 const dialect = new PgDialect();

@@ -69,7 +69,7 @@ export interface RecordFeatures extends RecordRef {
   flags: RecordFlag[];
 }
 
-/** Features of a group of records believed to be one child: the union of their values. */
+/** A group of records' features as text, the union of their values: a ProfileTable row as people and tests read it (profileValues). */
 export interface Profile {
   names: NameFeature[];
   sexes: Sex[];

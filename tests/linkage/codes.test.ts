@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addDays } from "../../src/domain/dates.ts";
 import { makeIdNumber } from "../../src/domain/id-number.ts";
-import { certificateCode, idNumberCode, phoneCode } from "../../src/linkage/codes.ts";
+import { certificateCode, certificateFromCode, idNumberCode, idNumberFromCode, phoneCode, phoneFromCode, TEXT_CODE_BASE } from "../../src/linkage/codes.ts";
+import { Vocabulary } from "../../src/linkage/vocabulary.ts";
 import { NumberIndex } from "../../src/linkage/number-index.ts";
 
 describe("identifier codes", () => {
@@ -37,6 +38,39 @@ describe("identifier codes", () => {
     );
     for (const v of ["1380000123", "1380000123a", "+8613800001234"]) expect(phoneCode(v), v).toBeNaN();
     for (const v of ["a330106123", "P33010612", "P33010612x"]) expect(certificateCode(v), v).toBeNaN();
+  });
+});
+
+describe("reading codes back", () => {
+  it("gives back the identifier a code was made from", () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.constantFrom("110105", "330106", "440305", "830000"), fc.integer({ min: 0, max: 199 * 365 }), fc.integer({ min: 0, max: 999 })),
+        fc.stringMatching(/^1[3-9]\d{9}$/),
+        fc.stringMatching(/^[A-Z]\d{9}$/),
+        ([regionCode, days, sequence], phone, certificate) => {
+          const id = makeIdNumber({ regionCode, birthDate: addDays("1900-01-01", days), sequence });
+          expect(idNumberFromCode(idNumberCode(id))).toBe(id);
+          expect(phoneFromCode(phoneCode(phone))).toBe(phone);
+          expect(certificateFromCode(certificateCode(certificate))).toBe(certificate);
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it("numbers values without a code of their own by their text, above every code made of digits", () => {
+    const v = new Vocabulary();
+    const late = makeIdNumber({ regionCode: "110105", birthDate: "2100-01-01", sequence: 11 });
+    expect(idNumberCode(late)).toBeNaN();
+    const code = v.idCode(late);
+    expect(code).toBeGreaterThanOrEqual(TEXT_CODE_BASE);
+    expect(code).toBeGreaterThan(idNumberCode("99999920991231999X"));
+    expect(v.idCode(late)).toBe(code);
+    expect(v.idNumberOf(code)).toBe(late);
+    expect(v.textCode("L330106201903150001")).toBe(v.textCode("L330106201903150001"));
+    expect(v.textCode("L330106201903150001")).not.toBe(code);
+    expect(() => v.textOf(TEXT_CODE_BASE + 99)).toThrow(/no text has the code/);
   });
 });
 

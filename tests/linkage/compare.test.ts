@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
-import {
-  compareBirthDate, compareBirthDates, compareIdNumbers, compareName, compareNames, compareRegions, compareSexes, compareShared,
-} from "../../src/linkage/compare.ts";
+import fc from "fast-check";
+import { addDays } from "../../src/domain/dates.ts";
+import { makeIdNumber } from "../../src/domain/id-number.ts";
+import { compareBirthDate, compareName } from "../../src/linkage/compare.ts";
 import { areConfusable } from "../../src/linkage/confusions.ts";
 import { normaliseName } from "../../src/linkage/normalise.ts";
+import { compareProfiles, levelsOf, type FieldLevels } from "../../src/linkage/score.ts";
 import type { NameFeature } from "../../src/linkage/types.ts";
+import { profileRows, type ProfileSide } from "./helpers.ts";
 
 const name = (s: string): NameFeature => normaliseName(s).name!;
+/** How two profiles holding these values compare on one field. */
+const level = (field: keyof FieldLevels, a: ProfileSide, b: ProfileSide) => levelsOf(compareProfiles(profileRows(a, b), 0, 1))[field];
 
 describe("compareName", () => {
   it("calls identical names EXACT", () => expect(compareName(name("王子轩"), name("王子轩"))).toBe("EXACT"));
@@ -32,10 +37,12 @@ describe("compareNames", () => {
       expect(n.placeholder, placeholder).toBe(true);
     }
     expect(normaliseName("王之子").surname).toBe("王");
-    expect(compareNames([], [name("王子轩")])).toBe("MISSING");
+    expect(level("name", { names: ["王之子"] }, { names: ["王子轩"] })).toBe("MISSING");
   });
   it("takes the best agreement between two groups' names", () => {
-    expect(compareNames([name("王浩宇"), name("王子轩")], [name("王梓萱")])).toBe("VARIANT");
+    expect(level("name", { names: ["王浩宇", "王子轩"] }, { names: ["王梓萱"] })).toBe("VARIANT");
+    expect(level("name", { names: ["王浩宇", "王子轩"] }, { names: ["李四", "王子轩"] })).toBe("EXACT");
+    expect(level("name", { names: ["王浩宇"] }, { names: ["李四", "王浩然"] })).toBe("SIMILAR");
   });
   it("checks the confusion table both ways", () => {
     expect(areConfusable("梓", "子")).toBe(true);
@@ -49,36 +56,69 @@ describe("compareBirthDate", () => {
   it("recognises day and month swapped", () => expect(compareBirthDate("2019-03-05", "2019-05-03")).toBe("TRANSPOSED"));
   it("recognises one day off, across a year end", () => expect(compareBirthDate("2019-12-31", "2020-01-01")).toBe("ONE_DAY"));
   it("calls anything else DIFFERENT", () => expect(compareBirthDate("2019-03-05", "2019-03-08")).toBe("DIFFERENT"));
-  it("is MISSING without a date on one side", () => expect(compareBirthDates([], ["2019-03-05"])).toBe("MISSING"));
-});
-
-describe("compareSexes", () => {
-  it("agrees, disagrees, or is missing", () => {
-    expect(compareSexes(["M"], ["M"])).toBe("AGREE");
-    expect(compareSexes(["M"], ["F"])).toBe("DIFFERENT");
-    expect(compareSexes([], ["F"])).toBe("MISSING");
+  it("is MISSING without a date on one side", () => expect(level("birthDate", {}, { birthDates: ["2019-03-05"] })).toBe("MISSING"));
+  it("takes the best agreement between two groups' dates", () => {
+    expect(level("birthDate", { birthDates: ["2019-03-08", "2019-03-05"] }, { birthDates: ["2019-05-03"] })).toBe("TRANSPOSED");
+    expect(level("birthDate", { birthDates: ["2019-03-08", "2019-03-05"] }, { birthDates: ["2019-03-06", "2019-03-05"] })).toBe("EXACT");
+  });
+  it("agrees with the definition on any two dates (swap by their text, one day by the calendar)", () => {
+    const date = fc.integer({ min: 0, max: 200 * 365 }).map((days) => addDays("1900-01-01", days));
+    fc.assert(
+      fc.property(date, date, (a, b) => {
+        const swapped = a.slice(0, 4) === b.slice(0, 4) && a.slice(5, 7) === b.slice(8, 10) && a.slice(8, 10) === b.slice(5, 7);
+        const oneDay = addDays(a, 1) === b || addDays(b, 1) === a;
+        expect(compareBirthDate(a, b)).toBe(a === b ? "EXACT" : swapped ? "TRANSPOSED" : oneDay ? "ONE_DAY" : "DIFFERENT");
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
 
-describe("compareIdNumbers", () => {
-  const id = "330106201903150134";
-  it("is EXACT for the same valid number", () => expect(compareIdNumbers([id], [], [id], [])).toBe("EXACT"));
-  it("is NEAR for a number one digit off that failed validation", () => expect(compareIdNumbers([id], [], [], ["330106201903150164"])).toBe("NEAR"));
-  it("is DIFFERENT for two unrelated numbers", () => expect(compareIdNumbers([id], [], ["330106201512040021"], [])).toBe("DIFFERENT"));
-  it("is MISSING when one side has none", () => expect(compareIdNumbers([id], [], [], [])).toBe("MISSING"));
+describe("sex", () => {
+  it("agrees, disagrees, or is missing", () => {
+    expect(level("sex", { sexes: ["M"] }, { sexes: ["M"] })).toBe("AGREE");
+    expect(level("sex", { sexes: ["M"] }, { sexes: ["F"] })).toBe("DIFFERENT");
+    expect(level("sex", { sexes: ["M", "F"] }, { sexes: ["F"] })).toBe("AGREE");
+    expect(level("sex", {}, { sexes: ["F"] })).toBe("MISSING");
+  });
 });
 
-describe("compareShared (guardian ID numbers and phones)", () => {
-  it("agrees when the groups share one value", () => expect(compareShared(["13800001234"], ["13900004321", "13800001234"])).toBe("AGREE"));
-  it("disagrees when both have values and share none", () => expect(compareShared(["13800001234"], ["13900004321"])).toBe("DIFFERENT"));
-  it("is missing when one side has none", () => expect(compareShared([], ["13900004321"])).toBe("MISSING"));
+describe("ID numbers", () => {
+  const id = makeIdNumber({ regionCode: "330106", birthDate: "2019-03-15", sequence: 13 });
+  const other = makeIdNumber({ regionCode: "330106", birthDate: "2015-12-04", sequence: 2 });
+  /** `id` with the digit at `at` changed: its check character no longer fits. */
+  const slip = (at: number, by = 1) => id.slice(0, at) + String((Number(id[at]) + by) % 10) + id.slice(at + 1);
+  it("is EXACT for the same valid number", () => expect(level("idNumber", { idNumbers: [id] }, { idNumbers: [other, id] })).toBe("EXACT"));
+  it("is NEAR for a number one digit off that failed validation", () => expect(level("idNumber", { idNumbers: [id] }, { invalidIdNumbers: [slip(15)] })).toBe("NEAR"));
+  it("is NEAR for two invalid numbers one digit apart", () => expect(level("idNumber", { invalidIdNumbers: [slip(15, 2)] }, { invalidIdNumbers: [slip(15)] })).toBe("NEAR"));
+  it("is DIFFERENT for two unrelated numbers", () => expect(level("idNumber", { idNumbers: [id] }, { idNumbers: [other] })).toBe("DIFFERENT"));
+  it("is DIFFERENT for an invalid number two digits off", () => expect(level("idNumber", { idNumbers: [id] }, { invalidIdNumbers: [slip(15).slice(0, 10) + slip(10).slice(10, 11) + slip(15).slice(11)] })).toBe("DIFFERENT"));
+  it("is MISSING when one side has none", () => expect(level("idNumber", { idNumbers: [id] }, {})).toBe("MISSING"));
 });
 
-describe("compareRegions", () => {
+describe("shared family values (guardian ID numbers and phones)", () => {
+  it("agrees when the groups share one value", () => expect(level("guardianPhone", { guardianPhones: ["13800001234"] }, { guardianPhones: ["13900004321", "13800001234"] })).toBe("AGREE"));
+  it("disagrees when both have values and share none", () => expect(level("guardianPhone", { guardianPhones: ["13800001234"] }, { guardianPhones: ["13900004321"] })).toBe("DIFFERENT"));
+  it("is missing when one side has none", () => expect(level("guardianPhone", {}, { guardianPhones: ["13900004321"] })).toBe("MISSING"));
+  it("treats guardians' ID numbers alike", () => {
+    const mother = makeIdNumber({ regionCode: "330106", birthDate: "1995-06-01", sequence: 22 });
+    const father = makeIdNumber({ regionCode: "330106", birthDate: "1990-01-01", sequence: 1 });
+    expect(level("guardianIdNumber", { guardianIdNumbers: [mother] }, { guardianIdNumbers: [father, mother] })).toBe("AGREE");
+    expect(level("guardianIdNumber", { guardianIdNumbers: [mother] }, { guardianIdNumbers: [father] })).toBe("DIFFERENT");
+  });
+});
+
+describe("regions", () => {
   it("knows the same county, the same prefecture and neither", () => {
-    expect(compareRegions(["330106"], ["330106"])).toBe("SAME_COUNTY");
-    expect(compareRegions(["330106"], ["330100"])).toBe("SAME_PREFECTURE");
-    expect(compareRegions(["330106"], ["330205"])).toBe("DIFFERENT");
-    expect(compareRegions([], ["330205"])).toBe("MISSING");
+    expect(level("region", { regionCodes: ["330106"] }, { regionCodes: ["330106"] })).toBe("SAME_COUNTY");
+    expect(level("region", { regionCodes: ["330106"] }, { regionCodes: ["330100"] })).toBe("SAME_PREFECTURE");
+    expect(level("region", { regionCodes: ["330100"] }, { regionCodes: ["330100"] })).toBe("SAME_PREFECTURE");
+    expect(level("region", { regionCodes: ["330106"] }, { regionCodes: ["330205"] })).toBe("DIFFERENT");
+    expect(level("region", { regionCodes: ["330205", "330106"] }, { regionCodes: ["330100", "330106"] })).toBe("SAME_COUNTY");
+    expect(level("region", {}, { regionCodes: ["330205"] })).toBe("MISSING");
+  });
+  it("keeps a code's leading zeros apart (010106 is not 101060's prefecture)", () => {
+    expect(level("region", { regionCodes: ["010106"] }, { regionCodes: ["010100"] })).toBe("SAME_PREFECTURE");
+    expect(level("region", { regionCodes: ["010106"] }, { regionCodes: ["101060"] })).toBe("DIFFERENT");
   });
 });

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { makeIdNumber } from "../../src/domain/id-number.ts";
 import { normaliseRecord } from "../../src/linkage/normalise.ts";
-import { mergeProfiles, profileOf } from "../../src/linkage/profile.ts";
+import { profilesOf, profileValues } from "../../src/linkage/profile.ts";
 import type { Profile, RecordFeatures } from "../../src/linkage/types.ts";
 import { sourceRecord } from "./helpers.ts";
 
@@ -45,38 +45,49 @@ const record = fc
     regionCodes: fc.subarray(["330106", "330100", "330000"]),
   });
 
-describe("profileOf", () => {
-  it("is the union of its records' values, in the order met, whatever the records", () => {
+/** A table of the records, and a profile row of them all. */
+function profileOfAll(records: readonly RecordFeatures[]) {
+  const profiles = profilesOf([records]);
+  return { profiles, values: profileValues(profiles, 0) };
+}
+
+/** Sexes are kept as a set (M, then F): the order records give them in says nothing. */
+const bySexSet = (p: Profile): Profile => ({ ...p, sexes: (["M", "F"] as const).filter((s) => p.sexes.includes(s)) });
+
+describe("profiles", () => {
+  it("are the union of their records' values, in the order met, whatever the records", () => {
     fc.assert(
       fc.property(fc.array(record, { minLength: 1, maxLength: 7 }), (raw) => {
         const records = raw.map((r, k) => normaliseRecord(sourceRecord({ source: "health.immunization_record", recordId: `I${k}`, ...r })));
-        expect(profileOf(records)).toEqual(referenceProfile(records));
+        expect(profileOfAll(records).values).toEqual(bySexSet(referenceProfile(records)));
       }),
       { numRuns: 2_000 },
     );
   });
 
-  it("shares the first record's lists when the others add nothing (a child's records repeat one another)", () => {
-    const child = (recordId: string) =>
-      normaliseRecord(sourceRecord({ source: "household.person", recordId, name: "王子轩", sex: "M", birthDate: DATES[0], idNumber: IDS[0]!, guardianPhones: ["13812345678"], regionCodes: ["330106"] }));
-    const [a, b, c] = [child("P1"), child("P2"), child("P3")];
-    const p = profileOf([a, b, c]);
-    expect(p.idNumbers).toBe(a.idNumbers);
-    expect(p.trustedIdNumbers).toBe(a.idNumbers);
-    expect(p.guardianPhones).toBe(a.guardianPhones);
-    expect(p.regionCodes).toBe(a.regionCodes);
-    // Lone values shared between profiles, never copied per group.
-    expect(profileOf([b]).sexes).toBe(p.sexes);
-    expect(profileOf([c]).birthDates).toBe(p.birthDates);
+  it("merge two rows into a new one holding both, leaving the two as they were", () => {
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 4 }), fc.array(record, { minLength: 1, maxLength: 4 }), (rawA, rawB) => {
+        const [a, b] = [rawA, rawB].map((raw, side) => raw.map((r, k) => normaliseRecord(sourceRecord({ source: "insurance.enrollment", recordId: `E${side}-${k}`, ...r }))));
+        const profiles = profilesOf([a!, b!]);
+        const merged = profiles.merge(0, 1);
+        expect(merged).toBe(2);
+        expect(profileValues(profiles, merged)).toEqual(bySexSet(referenceProfile([...a!, ...b!])));
+        expect(profileValues(profiles, 0)).toEqual(bySexSet(referenceProfile(a!)));
+        expect(profileValues(profiles, 1)).toEqual(bySexSet(referenceProfile(b!)));
+      }),
+      { numRuns: 1_000 },
+    );
   });
 
-  it("never changes a list it shares: a merge that adds a value copies", () => {
-    const a = normaliseRecord(sourceRecord({ source: "household.person", recordId: "P1", name: "王子轩", sex: "M", birthDate: DATES[0], guardianPhones: ["13812345678"] }));
-    const b = normaliseRecord(sourceRecord({ source: "health.immunization_record", recordId: "I1", name: "王梓萱", sex: "M", birthDate: DATES[1], guardianPhones: ["13987654321"] }));
-    const merged = mergeProfiles(profileOf([a]), profileOf([b]));
-    expect(merged.guardianPhones).toEqual(["13812345678", "13987654321"]);
-    expect(merged.birthDates).toEqual([DATES[0], DATES[1]]);
-    expect(a.guardianPhones).toEqual(["13812345678"]);
-    expect(profileOf([a]).birthDates).toEqual([DATES[0]]);
+  it("keep a record's identifiers as they were written once normalised (codes read back exactly)", () => {
+    const child = normaliseRecord(sourceRecord({ source: "household.person", recordId: "P1", name: "王子轩", sex: "M", birthDate: DATES[0], idNumber: IDS[0]!, birthCertificateNumber: "q330000001", guardianIdNumbers: [IDS[3]!], guardianPhones: ["+86 138-1234-5678"], regionCodes: ["330106", "010100"] }));
+    expect(profileOfAll([child]).values).toMatchObject({
+      trustedIdNumbers: [IDS[0]],
+      birthCertificateNumbers: ["Q330000001"],
+      guardianIdNumbers: [IDS[3]],
+      guardianPhones: ["13812345678"],
+      regionCodes: ["330106", "010100"],
+    });
   });
 });

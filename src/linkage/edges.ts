@@ -1,0 +1,77 @@
+import { int32s } from "./arena.ts";
+import { grown } from "./list-column.ts";
+import { restoreStarts } from "./offsets.ts";
+
+/**
+ * The scored pairs of groups worth deciding (an edge each: its groups a < b, score and packed
+ * field levels), in typed arrays: a province has about a million of them, and as objects they
+ * were a million more for every garbage collection to trace.
+ *
+ *   const edges = new EdgeList();
+ *   edges.push(0, 1, 17, levels);
+ *   edges.sortBestFirst();                 // edge 0 is now the best
+ *   const { start, edgeOf } = edges.adjacency(groupCount);
+ */
+export class EdgeList {
+  count = 0;
+  a = new Int32Array(1024);
+  b = new Int32Array(1024);
+  score = new Float64Array(1024);
+  levels = new Int32Array(1024);
+
+  push(a: number, b: number, score: number, levels: number): void {
+    if (this.count === this.a.length) {
+      this.a = grown(this.a, this.count + 1);
+      this.b = grown(this.b, this.count + 1);
+      this.score = grown(this.score, this.count + 1);
+      this.levels = grown(this.levels, this.count + 1);
+    }
+    this.a[this.count] = a;
+    this.b[this.count] = b;
+    this.score[this.count] = score;
+    this.levels[this.count++] = levels;
+  }
+
+  /** Orders the edges best first: by score, highest first, then by a, then by b. */
+  sortBestFirst(): void {
+    const { a, b, score, levels } = this;
+    const order = new Int32Array(this.count);
+    for (let e = 0; e < this.count; e++) order[e] = e;
+    order.sort((x, y) => score[y]! - score[x]! || a[x]! - a[y]! || b[x]! - b[y]!);
+    this.a = permuted(a, order);
+    this.b = permuted(b, order);
+    this.score = permuted(score, order);
+    this.levels = permuted(levels, order);
+  }
+
+  /**
+   * Each group's edges in edge order (best first, once sorted), laid out flat: group g's are
+   * `edgeOf[start[g]] … edgeOf[start[g + 1] - 1]`. With `only`, just the edges it marks.
+   */
+  adjacency(groupCount: number, only?: Uint8Array): { start: Int32Array; edgeOf: Int32Array } {
+    const { a, b } = this;
+    const start = int32s(groupCount + 1);
+    let listed = 0;
+    for (let e = 0; e < this.count; e++) {
+      if (only && !only[e]) continue;
+      start[a[e]! + 1]!++;
+      start[b[e]! + 1]!++;
+      listed++;
+    }
+    for (let g = 0; g < groupCount; g++) start[g + 1]! += start[g]!;
+    const edgeOf = int32s(listed * 2);
+    for (let e = 0; e < this.count; e++) {
+      if (only && !only[e]) continue;
+      edgeOf[start[a[e]!]!++] = e;
+      edgeOf[start[b[e]!]!++] = e;
+    }
+    restoreStarts(start, groupCount);
+    return { start, edgeOf };
+  }
+}
+
+function permuted<A extends Int32Array | Float64Array>(values: A, order: Int32Array): A {
+  const out = new (values.constructor as new (length: number) => A)(order.length);
+  for (let k = 0; k < order.length; k++) out[k] = values[order[k]!]!;
+  return out;
+}

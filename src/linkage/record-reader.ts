@@ -1,0 +1,389 @@
+import { bytesText, type CopyRow } from "../db/copy.ts";
+import { SOURCE_KINDS, type SourceKind } from "../db/enums.ts";
+import { BytesMap } from "./bytes-map.ts";
+import { quickIdNumberVerdict } from "../domain/id-number.ts";
+import { idNumberCode } from "./codes.ts";
+import { canonicalDate, normaliseCertificate, normaliseIdentity, normaliseIdNumber, normaliseName, normalisePhone, normaliseRecord, normaliseSex } from "./normalise.ts";
+import { FLAG_BITS, flagBits, SEX_F, SEX_M, type RecordTable } from "./record-table.ts";
+import type { SourceRecord } from "./types.ts";
+import type { Vocabulary } from "./vocabulary.ts";
+
+/**
+ * Department records straight from COPY's bytes into a RecordTable, for the full read of a
+ * province (6.5 million records at a million children). Each field's plain form, the form
+ * departments nearly always send (an ASCII date, "M", an 11-digit phone, a six-digit division
+ * code), is read from its bytes; a name is looked up by its bytes, so only each distinct name
+ * becomes a string, once. Everything else is decoded and given to normalise.ts's functions,
+ * and a row with an escaped character (a tab or a backslash in a value) goes through
+ * normaliseRecord whole: the table holds exactly what normaliseRecord would give either way
+ * (a test compares the two on random and unusual records).
+ */
+
+/** The fields of a row of sources.ts's selectOf, in order. */
+export const ROW_FIELDS = 10;
+const RECORD_ID = 0;
+const NAME = 1;
+const SEX = 2;
+const BIRTH_DATE = 3;
+const ID_NUMBER = 4;
+const CERTIFICATE = 5;
+const STUDENT_NUMBER = 6;
+const GUARDIAN_IDS = 7;
+const PHONES = 8;
+const REGIONS = 9;
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/** Comma-separated text → its values (most are one value, or none: no array work for those). */
+export function splitList(s: string | null): readonly string[] {
+  if (!s) return NONE;
+  if (!s.includes(",")) return [s];
+  return s.split(",").filter((v) => v !== "");
+}
+
+/** A row of selectOf's fields (text) as the SourceRecord it is; persons' guardians come on their own. */
+export function fromFields(source: SourceKind, f: readonly (string | null)[], guardians?: { ids: readonly string[]; phones: readonly string[] }): SourceRecord {
+  return {
+    source,
+    recordId: f[RECORD_ID]!,
+    name: f[NAME] ?? null,
+    sex: f[SEX] ?? null,
+    birthDate: f[BIRTH_DATE] ?? null,
+    idNumber: f[ID_NUMBER] ?? null,
+    birthCertificateNumber: f[CERTIFICATE] ?? null,
+    studentNumber: f[STUDENT_NUMBER] ?? null,
+    guardianIdNumbers: guardians ? guardians.ids : splitList(f[GUARDIAN_IDS] ?? null),
+    guardianPhones: guardians ? guardians.phones : splitList(f[PHONES] ?? null),
+    regionCodes: splitList(f[REGIONS] ?? null),
+  };
+}
+
+/**
+ * Household persons' guardians (household.guardianships rows: child record id, guardian's ID
+ * number, guardian's phone), read before the persons: per child record id, as COPY sent its
+ * bytes, the codes of its guardians' valid ID numbers and phones in the order of the rows (NaN
+ * where a row has none, or an invalid one).
+ */
+export class GuardianIndex {
+  private readonly children = new BytesMap(1 << 16);
+  private head = new Int32Array(1024);
+  private tail = new Int32Array(1024);
+  private next_ = new Int32Array(1024);
+  private ids = new Float64Array(1024);
+  private phones = new Float64Array(1024);
+  private rows = 0;
+
+  constructor(private readonly reader: RecordReader) {}
+
+  add(row: CopyRow): void {
+    const r = this.rows++;
+    if (r === this.next_.length) {
+      this.next_ = grow(this.next_);
+      this.ids = grow(this.ids);
+      this.phones = grow(this.phones);
+    }
+    const id = row.text(1);
+    this.ids[r] = id === null ? Number.NaN : this.reader.idNumberCode(id);
+    this.phones[r] = row.isNull(2) ? Number.NaN : this.reader.phoneCode(row, 2, row.start[2]!, row.end[2]!);
+    this.next_[r] = -1;
+    const buf = row.buf;
+    const child = this.children.get(buf, row.start[0]!, row.end[0]!);
+    if (child === BytesMap.ABSENT) {
+      const c = this.children.size;
+      if (c === this.head.length) {
+        this.head = grow(this.head);
+        this.tail = grow(this.tail);
+      }
+      this.children.set(buf, row.start[0]!, row.end[0]!, c);
+      this.head[c] = r;
+      this.tail[c] = r;
+    } else {
+      this.next_[this.tail[child]!] = r;
+      this.tail[child] = r;
+    }
+  }
+
+  /**
+   * The first guardianship of the child whose record id is these bytes (as COPY sent them), or
+   * -1; next(g) the one after g, or -1.
+   *
+   *   for (let g = index.first(buf, s, e); g !== -1; g = index.next(g)) index.idCode(g);
+   */
+  first(buf: Uint8Array, start: number, end: number): number {
+    const child = this.children.get(buf, start, end);
+    return child === BytesMap.ABSENT ? -1 : this.head[child]!;
+  }
+
+  next(g: number): number {
+    return this.next_[g]!;
+  }
+
+  /** The guardian's ID number's code, NaN when the row has no valid one. */
+  idCode(g: number): number {
+    return this.ids[g]!;
+  }
+
+  /** The guardian's phone's code, NaN when the row has no valid one. */
+  phoneCode(g: number): number {
+    return this.phones[g]!;
+  }
+}
+
+function grow<A extends Int32Array | Float64Array>(a: A): A {
+  const next = new (a.constructor as new (length: number) => A)(a.length * 2);
+  next.set(a);
+  return next;
+}
+
+const FIRST_YEAR = 1900;
+const YEARS = 200;
+const UNKNOWN = -2;
+
+/** Reads rows of selectOf into tables, numbering values with one vocabulary. */
+export class RecordReader {
+  /** A name's bytes → its vocabulary number, or -1 when it is no real name. */
+  private readonly names = new BytesMap(1 << 16);
+  /** Per (year, month, day) of a plainly written date: its vocabulary number, -1 when no such day. */
+  private readonly dates = new Int32Array(YEARS * 13 * 32).fill(UNKNOWN);
+
+  /**
+   * Household persons' guardians: fill it from household.guardianships before reading persons,
+   * whose rows carry no guardians of their own.
+   */
+  readonly guardians: GuardianIndex = new GuardianIndex(this);
+
+  constructor(private readonly vocabulary: Vocabulary) {}
+
+  /**
+   * Appends the record a row of selectOf holds to `table`. (No closures in here: tsx keeps
+   * functions' names, which costs a property definition for every closure made, per row.)
+   */
+  read(table: RecordTable, source: number, row: CopyRow): void {
+    if (row.escaped !== 0 && !onlyNulls(row)) {
+      this.readEscaped(table, source, row);
+      return;
+    }
+    // Every escaped field is a null now.
+    const nulls = row.escaped;
+    const buf = row.buf;
+    const starts = row.start;
+    const ends = row.end;
+    const v = this.vocabulary;
+    const i = table.open(source);
+    table.setRecordIdBytes(buf, starts[RECORD_ID]!, ends[RECORD_ID]!);
+    if ((nulls & (1 << NAME)) === 0) table.name[i] = this.nameId(row);
+    if ((nulls & (1 << SEX)) === 0) {
+      const length = ends[SEX]! - starts[SEX]!;
+      const b = buf[starts[SEX]!];
+      const sex = length === 1 && b === 77 ? "M" : length === 1 && b === 70 ? "F" : normaliseSex(row.text(SEX));
+      table.sex[i] = sex === "M" ? SEX_M : sex === "F" ? SEX_F : 0;
+    }
+    if ((nulls & (1 << BIRTH_DATE)) === 0) table.birthDate[i] = this.dateId(row);
+    const idLength = ends[ID_NUMBER]! - starts[ID_NUMBER]!;
+    if ((nulls & (1 << STUDENT_NUMBER)) !== 0 && (nulls & (1 << ID_NUMBER)) === 0 && idLength === 18 && (row.nonAscii & (1 << ID_NUMBER)) === 0) {
+      this.readPlainIdNumber(table, i, row.text(ID_NUMBER)!);
+    } else if ((nulls & ((1 << ID_NUMBER) | (1 << STUDENT_NUMBER))) !== ((1 << ID_NUMBER) | (1 << STUDENT_NUMBER))) {
+      const idNumber = (nulls & (1 << ID_NUMBER)) !== 0 ? null : row.text(ID_NUMBER);
+      const studentNumber = (nulls & (1 << STUDENT_NUMBER)) !== 0 ? null : row.text(STUDENT_NUMBER);
+      const sex = table.sex[i] === SEX_M ? "M" : table.sex[i] === SEX_F ? "F" : null;
+      const birthDate = table.birthDate[i]! >= 0 ? v.dates[table.birthDate[i]!]! : null;
+      const identity = normaliseIdentity(idNumber, studentNumber, birthDate, sex);
+      for (const id of identity.idNumbers) table.idNumbers.push(v.idCode(id));
+      if (identity.trustedIdNumber !== null) table.trusted[i] = 1;
+      for (const id of identity.invalidIdNumbers) table.invalidIdNumbers.push(v.textCode(id));
+      if (identity.studentKey !== null) table.studentKey[i] = v.textCode(identity.studentKey);
+      table.flags[i] = flagBits(identity.flags);
+    }
+    if ((nulls & (1 << CERTIFICATE)) === 0) table.certificate[i] = this.certificateCode(row);
+    const guardians = this.guardians;
+    if (SOURCE_KINDS[source] === "household.person") {
+      for (let g = guardians.first(buf, starts[RECORD_ID]!, ends[RECORD_ID]!); g !== -1; g = guardians.next(g)) {
+        const idCode = guardians.idCode(g);
+        const phoneCode = guardians.phoneCode(g);
+        if (idCode === idCode) table.guardianIds.pushUnique(idCode);
+        if (phoneCode === phoneCode) table.phones.pushUnique(phoneCode);
+      }
+    } else {
+      if ((nulls & (1 << GUARDIAN_IDS)) === 0) {
+        for (let at = starts[GUARDIAN_IDS]!, end = pieceEnd(buf, at, ends[GUARDIAN_IDS]!); at < ends[GUARDIAN_IDS]!; at = end + 1, end = pieceEnd(buf, at, ends[GUARDIAN_IDS]!)) {
+          if (end === at) continue;
+          const code = this.idNumberCode(textOf(row, GUARDIAN_IDS, at, end));
+          if (code === code) table.guardianIds.pushUnique(code);
+        }
+      }
+      if ((nulls & (1 << PHONES)) === 0) {
+        for (let at = starts[PHONES]!, end = pieceEnd(buf, at, ends[PHONES]!); at < ends[PHONES]!; at = end + 1, end = pieceEnd(buf, at, ends[PHONES]!)) {
+          if (end === at) continue;
+          const code = this.phoneCode(row, PHONES, at, end);
+          if (code === code) table.phones.pushUnique(code);
+        }
+      }
+    }
+    if ((nulls & (1 << REGIONS)) === 0) {
+      for (let at = starts[REGIONS]!, end = pieceEnd(buf, at, ends[REGIONS]!); at < ends[REGIONS]!; at = end + 1, end = pieceEnd(buf, at, ends[REGIONS]!)) {
+        if (end - at !== 6) continue;
+        const code = digitsOf(buf, at, 6);
+        if (code >= 0) table.regions.pushUnique(code);
+      }
+    }
+    table.close();
+  }
+
+  /**
+   * The common case of normaliseIdentity, a record with a plain ID number (17 digits and a
+   * digit or X, born 1900–2099) and no student number, without its lists and objects: the one
+   * number is valid or not, trusted when it agrees with the record's birth date and sex.
+   * Anything quickIdNumberVerdict cannot decide goes to normaliseIdentity.
+   */
+  private readPlainIdNumber(table: RecordTable, i: number, idNumber: string): void {
+    const verdict = quickIdNumberVerdict(idNumber);
+    const v = this.vocabulary;
+    if (verdict === null) {
+      table.invalidIdNumbers.push(v.textCode(idNumber));
+      table.flags[i] = FLAG_BITS.ID_NUMBER_INVALID;
+      return;
+    }
+    if (verdict === undefined) {
+      const sex = table.sex[i] === SEX_M ? "M" : table.sex[i] === SEX_F ? "F" : null;
+      const birthDate = table.birthDate[i]! >= 0 ? v.dates[table.birthDate[i]!]! : null;
+      const identity = normaliseIdentity(idNumber, null, birthDate, sex);
+      for (const id of identity.idNumbers) table.idNumbers.push(v.idCode(id));
+      if (identity.trustedIdNumber !== null) table.trusted[i] = 1;
+      for (const id of identity.invalidIdNumbers) table.invalidIdNumbers.push(v.textCode(id));
+      table.flags[i] = flagBits(identity.flags);
+      return;
+    }
+    table.idNumbers.push(idNumberCode(idNumber));
+    const birthDate = table.birthDate[i]!;
+    const datesAgree = birthDate === -1 || this.dateIdOfDay(verdict.year, verdict.month, verdict.day) === birthDate;
+    const sexAgrees = table.sex[i] === 0 || (verdict.sex === "M" ? SEX_M : SEX_F) === table.sex[i];
+    if (datesAgree && sexAgrees && birthDate !== -1) table.trusted[i] = 1;
+    table.flags[i] = (datesAgree ? 0 : FLAG_BITS.ID_NUMBER_CONTRADICTS_BIRTH_DATE) | (sexAgrees ? 0 : FLAG_BITS.ID_NUMBER_CONTRADICTS_SEX);
+  }
+
+  /** The code of a phone (bytes start … end of field k), NaN when it is none (normalisePhone; plain numbers from their bytes). */
+  phoneCode(row: CopyRow, k: number, start: number, end: number): number {
+    const code = plainMobileCode(row.buf, start, end);
+    if (code === code || (row.escaped & (1 << k)) !== 0) return code;
+    const phone = normalisePhone(textOf(row, k, start, end));
+    return phone === null ? Number.NaN : this.vocabulary.phoneCode(phone);
+  }
+
+  /** A guardian's ID number's code, NaN when it is not a valid one (normaliseIdNumber, plainly written ones checked quickly). */
+  idNumberCode(raw: string): number {
+    const verdict = quickIdNumberVerdict(raw);
+    if (verdict === null) return Number.NaN;
+    if (verdict !== undefined) return idNumberCode(raw);
+    const id = normaliseIdNumber(raw);
+    return id === null ? Number.NaN : this.vocabulary.idCode(id);
+  }
+
+  /** A row with an escaped character in some value: decoded whole, through normaliseRecord. */
+  private readEscaped(table: RecordTable, source: number, row: CopyRow): void {
+    const fields = Array.from({ length: ROW_FIELDS }, (_, k) => row.text(k));
+    let guardians: { ids: string[]; phones: string[] } | undefined;
+    if (SOURCE_KINDS[source] === "household.person") {
+      const found = { ids: [] as string[], phones: [] as string[] };
+      for (let g = this.guardians.first(row.buf, row.start[RECORD_ID]!, row.end[RECORD_ID]!); g !== -1; g = this.guardians.next(g)) {
+        const [idCode, phoneCode] = [this.guardians.idCode(g), this.guardians.phoneCode(g)];
+        if (idCode === idCode) found.ids.push(this.vocabulary.idNumberOf(idCode));
+        if (phoneCode === phoneCode) found.phones.push(this.vocabulary.phoneOf(phoneCode));
+      }
+      guardians = found;
+    }
+    table.add(normaliseRecord(fromFields(SOURCE_KINDS[source]!, fields, guardians)));
+  }
+
+  private nameId(row: CopyRow): number {
+    const [start, end] = [row.start[NAME]!, row.end[NAME]!];
+    let id = this.names.get(row.buf, start, end);
+    if (id === BytesMap.ABSENT) {
+      const name = normaliseName(row.text(NAME)).name;
+      id = name ? this.vocabulary.nameId(name) : -1;
+      this.names.set(row.buf, start, end, id);
+    }
+    return id;
+  }
+
+  /** canonicalDate's verdict as a vocabulary number (-1: not a date); a plain date by its digits. */
+  private dateId(row: CopyRow): number {
+    const buf = row.buf;
+    const start = row.start[BIRTH_DATE]!;
+    if (row.end[BIRTH_DATE]! - start === 10 && buf[start + 4] === 45 && buf[start + 7] === 45) {
+      const year = digitsOf(buf, start, 4);
+      const month = digitsOf(buf, start + 5, 2);
+      const day = digitsOf(buf, start + 8, 2);
+      // canonicalDate decides such a date by these three numbers alone: once per day.
+      if (year >= FIRST_YEAR && year < FIRST_YEAR + YEARS && month >= 0 && day >= 0) {
+        if (month > 12 || day > 31) return -1;
+        const slot = ((year - FIRST_YEAR) * 13 + month) * 32 + day;
+        let id = this.dates[slot]!;
+        if (id === UNKNOWN) this.dates[slot] = id = this.vocabularyDate(row.text(BIRTH_DATE)!);
+        return id;
+      }
+    }
+    return this.vocabularyDate(row.text(BIRTH_DATE)!);
+  }
+
+  /** The vocabulary number of a day (a year from 1900 to 2099, a month 1–12, a day 1–31 that exists). */
+  private dateIdOfDay(year: number, month: number, day: number): number {
+    const slot = ((year - FIRST_YEAR) * 13 + month) * 32 + day;
+    let id = this.dates[slot]!;
+    if (id === UNKNOWN) this.dates[slot] = id = this.vocabularyDate(`${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`);
+    return id;
+  }
+
+  private vocabularyDate(raw: string): number {
+    const date = canonicalDate(raw);
+    return date === null ? -1 : this.vocabulary.dateId(date);
+  }
+
+  /** A birth certificate number's code; a plain one (an upper-case letter and nine digits) from its bytes. */
+  private certificateCode(row: CopyRow): number {
+    const buf = row.buf;
+    const start = row.start[CERTIFICATE]!;
+    const letter = buf[start]! - 65;
+    if (row.end[CERTIFICATE]! - start === 10 && letter >= 0 && letter < 26) {
+      const digits = digitsOf(buf, start + 1, 9);
+      if (digits >= 0) return letter * 1e9 + digits;
+    }
+    const raw = row.text(CERTIFICATE);
+    const certificate = normaliseCertificate(raw);
+    return certificate === null ? Number.NaN : this.vocabulary.certificateCode(certificate);
+  }
+}
+
+/** Where the comma-separated piece that starts at `at` ends (a comma, or the field's end). */
+function pieceEnd(buf: Uint8Array, at: number, end: number): number {
+  while (at < end && buf[at] !== 44) at++;
+  return at;
+}
+
+/** Whether every escaped field of the row is a null (`\N`), the one escape a plain row has. */
+function onlyNulls(row: CopyRow): boolean {
+  for (let k = 0; k < ROW_FIELDS; k++) if ((row.escaped & (1 << k)) !== 0 && !row.isNull(k)) return false;
+  return true;
+}
+
+/** The ASCII digits buf[start … start + count) as a number, or -1 when one is not a digit. */
+function digitsOf(buf: Uint8Array, start: number, count: number): number {
+  let n = 0;
+  for (let k = start; k < start + count; k++) {
+    const digit = buf[k]! - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+/** A plain mobile number (/^1[3-9]\d{9}$/, as normalisePhone keeps it) as its code, else NaN. */
+function plainMobileCode(buf: Uint8Array, start: number, end: number): number {
+  if (end - start !== 11 || buf[start] !== 49 || buf[start + 1]! < 51 || buf[start + 1]! > 57) return Number.NaN;
+  const code = digitsOf(buf, start, 11);
+  return code >= 0 ? code : Number.NaN;
+}
+
+/** Bytes start … end of field k of a row (which has no escapes) as text. */
+function textOf(row: CopyRow, k: number, start: number, end: number): string {
+  return bytesText(row.buf, start, end, (row.nonAscii & (1 << k)) === 0);
+}

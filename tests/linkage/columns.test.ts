@@ -1,0 +1,68 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { BytesMap } from "../../src/linkage/bytes-map.ts";
+import { EdgeList } from "../../src/linkage/edges.ts";
+import { ListColumn } from "../../src/linkage/list-column.ts";
+
+describe("BytesMap", () => {
+  it("answers like a Map of strings, through growth, for keys read from anywhere in a buffer", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: "grapheme", maxLength: 6 }), { maxLength: 400 }), (words) => {
+        const map = new BytesMap(2);
+        const reference = new Map<string, number>();
+        // Each key is read from the middle of a buffer of its own, with bytes around it.
+        const bytesOf = (word: string) => {
+          const inner = Buffer.from(word, "utf8");
+          return { buf: Buffer.concat([Buffer.from("x,"), inner, Buffer.from(",y")]), start: 2, end: 2 + inner.length };
+        };
+        words.forEach((word, k) => {
+          const { buf, start, end } = bytesOf(word);
+          const known = map.get(buf, start, end);
+          expect(known).toBe(reference.get(word) ?? BytesMap.ABSENT);
+          if (known === BytesMap.ABSENT) {
+            map.set(buf, start, end, k - 1);
+            reference.set(word, k - 1);
+          }
+        });
+        expect(map.size).toBe(reference.size);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("ListColumn", () => {
+  it("keeps a list per row, each value once where asked, and joins columns end to end", () => {
+    const a = new ListColumn(1, 1);
+    a.push(3);
+    a.pushUnique(3);
+    a.pushUnique(4);
+    a.endRow();
+    a.endRow(); // an empty row
+    const b = new ListColumn(1, 1);
+    b.pushUniqueFrom(a, 0);
+    b.pushUniqueFrom(a, 0);
+    b.endRow();
+    expect([a.list(0), a.list(1), b.list(0)]).toEqual([[3, 4], [], [3, 4]]);
+    expect([a.count(0), a.first(1), a.has(0, 4), a.has(1, 4)]).toEqual([2, undefined, true, false]);
+    const joined = ListColumn.concat([a, b, new ListColumn()]);
+    expect(joined.rows).toBe(3);
+    expect([0, 1, 2].map((r) => joined.list(r))).toEqual([[3, 4], [], [3, 4]]);
+  });
+});
+
+describe("EdgeList", () => {
+  it("sorts best first (score, then groups), and lists each group's edges in that order", () => {
+    const edges = new EdgeList();
+    const input: [number, number, number][] = [[0, 1, 15], [1, 2, 20], [0, 2, 15], [2, 3, 9.5], [0, 3, 20]];
+    input.forEach(([a, b, score], k) => edges.push(a, b, score, k));
+    edges.sortBestFirst();
+    const sorted = Array.from({ length: edges.count }, (_, e) => [edges.a[e], edges.b[e], edges.score[e], edges.levels[e]]);
+    expect(sorted).toEqual([[0, 3, 20, 4], [1, 2, 20, 1], [0, 1, 15, 0], [0, 2, 15, 2], [2, 3, 9.5, 3]]);
+    const { start, edgeOf } = edges.adjacency(4);
+    const of = (g: number) => Array.from(edgeOf.subarray(start[g]!, start[g + 1]!));
+    expect([of(0), of(1), of(2), of(3)]).toEqual([[0, 2, 3], [1, 2], [1, 3, 4], [0, 4]]);
+    const only = edges.adjacency(4, Uint8Array.of(1, 0, 0, 1, 0));
+    expect(Array.from(only.edgeOf.subarray(only.start[0]!, only.start[1]!))).toEqual([0, 3]);
+  });
+});
