@@ -2,7 +2,9 @@ import { int32s, uint8s } from "./arena.ts";
 import { canonicalCharacter } from "./confusions.ts";
 import { grown } from "./list-column.ts";
 import { NumberIndex } from "./number-index.ts";
+import { kindAt, sameKey, sortKeys } from "./radix-sort.ts";
 import { restoreStarts } from "./offsets.ts";
+import { FIELDS, GUARDIAN_IDS, ID_NUMBERS, PHONES, type ProfileTable } from "./profile.ts";
 import { SEX_M, type RecordTable } from "./record-table.ts";
 import type { NameFeature } from "./types.ts";
 
@@ -76,6 +78,10 @@ export class BlockCodes {
   /** Per vocabulary name: its suffixes' numbers (-1 none), -2 until worked out. */
   private firstSuffix = new Int32Array(1024).fill(-2);
   private lastSuffix = new Int32Array(1024);
+  private readonly layout = new Int32Array(FIELDS + 1);
+  /** Per record, its DSS keys (NaN: none), once prepare() has worked them out. */
+  private dssFirst: Float64Array | null = null;
+  private dssLast: Float64Array | null = null;
 
   constructor(private readonly records: RecordTable) {}
 
@@ -87,23 +93,81 @@ export class BlockCodes {
     const r = this.records;
     const ids = r.idNumbers;
     for (let k = ids.start[i]!; k < ids.start[i + 1]!; k++) emit(ID, ids.values[k]!);
-    const name = r.name[i]!;
-    const date = r.birthDate[i]!;
-    const sex = r.sex[i]!;
-    if (name >= 0 && date >= 0 && sex !== 0) {
-      const first = this.suffixOf(name);
-      if (first >= 0) {
-        // < 2^30 suffixes × 2^22 dates × 2 sexes: exact in a double (2^53).
-        const dated = date * 2 + (sex === SEX_M ? 0 : 1);
-        emit(DSS, first * 8_388_608 + dated);
-        const last = this.lastSuffix[name]!;
-        if (last >= 0) emit(DSS, last * 8_388_608 + dated);
-      }
-    }
+    this.eachDss(i, emit);
     const guardians = r.guardianIds;
     for (let k = guardians.start[i]!; k < guardians.start[i + 1]!; k++) emit(GID, guardians.values[k]!);
     const phones = r.phones;
     for (let k = phones.start[i]!; k < phones.start[i + 1]!; k++) emit(PHONE, phones.values[k]!);
+  }
+
+  /**
+   * Emits the keys of a group of records (members[from … to)) whose profile is row `row` of
+   * `profiles`: the same keys as `each` for every member, each once where the profile holds it
+   * once (its ID numbers, guardians and phones), and the DSS keys record by record (a DSS key
+   * is one record's name, date and sex together, not any of the group's), skipping a record
+   * whose DSS keys repeat those of the one before it. Call prepare() first.
+   */
+  eachOfGroup(profiles: ProfileTable, row: number, members: Int32Array, from: number, to: number, emit: (kind: number, code: number) => void): void {
+    const r = this.records;
+    const at = this.layout;
+    profiles.layout(row, at);
+    const values = profiles.data;
+    for (let k = at[ID_NUMBERS]!; k < at[ID_NUMBERS + 1]!; k++) emit(ID, values[k]!);
+    const first = this.dssFirst!;
+    const last = this.dssLast!;
+    let previousFirst = Number.NaN;
+    let previousLast = Number.NaN;
+    for (let k = from; k < to; k++) {
+      const i = members[k]!;
+      const code = first[i]!;
+      if (code !== code) continue;
+      const second = last[i]!;
+      // The keys just given again (no second key on either counts as the same).
+      if (code === previousFirst && (second === previousLast || (second !== second && previousLast !== previousLast))) continue;
+      emit(DSS, code);
+      if (second === second) emit(DSS, second);
+      previousFirst = code;
+      previousLast = second;
+    }
+    for (let k = at[GUARDIAN_IDS]!; k < at[GUARDIAN_IDS + 1]!; k++) emit(GID, values[k]!);
+    for (let k = at[PHONES]!; k < at[PHONES + 1]!; k++) emit(PHONE, values[k]!);
+  }
+
+  /**
+   * Works out every record's DSS keys, in one pass in record order (eachOfGroup reads them):
+   * a group's members lie all over the table, and reading each one's name, date and sex there
+   * costs a cache miss apiece.
+   */
+  prepare(): void {
+    const n = this.records.count;
+    const first = (this.dssFirst = new Float64Array(n));
+    const last = (this.dssLast = new Float64Array(n));
+    let i = 0;
+    const keep = (kind: number, code: number) => {
+      if (first[i] !== first[i]) first[i] = code;
+      else last[i] = code;
+      void kind;
+    };
+    for (i = 0; i < n; i++) {
+      first[i] = Number.NaN;
+      last[i] = Number.NaN;
+      this.eachDss(i, keep);
+    }
+  }
+
+  private eachDss(i: number, emit: (kind: number, code: number) => void): void {
+    const r = this.records;
+    const name = r.name[i]!;
+    const date = r.birthDate[i]!;
+    const sex = r.sex[i]!;
+    if (name < 0 || date < 0 || sex === 0) return;
+    const first = this.suffixOf(name);
+    if (first < 0) return;
+    // < 2^30 suffixes × 2^22 dates × 2 sexes: exact in a double (2^53).
+    const dated = date * 2 + (sex === SEX_M ? 0 : 1);
+    emit(DSS, first * 8_388_608 + dated);
+    const last = this.lastSuffix[name]!;
+    if (last >= 0) emit(DSS, last * 8_388_608 + dated);
   }
 
   /**
@@ -164,15 +228,16 @@ export interface SkippedBlock {
  *
  * Only `probe` groups open blocks; the others join blocks a probe opened. The caller makes
  * every group without a trusted ID number a probe: two groups that both hold one are different
- * children or already one, so a block of such groups alone could never yield a pair, and
- * skipping those blocks keeps most of a province's records out of the block indexes.
+ * children or already one, so a block of such groups alone could never yield a pair.
  *
- * Blocks are numbered as they open and laid out flat (offsets into one Int32Array, both ways:
- * block → groups and group → blocks), and a pair is recognised as seen with one mark per group
- * rather than a set of pairs: millions of small arrays and a hash set of pair numbers cost more
- * in garbage collection and hashing than the comparisons themselves. `keyCountOfGroup`, when
- * given, says how many keys `keysOfGroup` emits for a group at most, so that those arrays are
- * allocated at about their size rather than grown.
+ * The blocks are found by sorting every group's keys (radix-sort.ts): a block is a run of one
+ * key, opened when its first holder, in the order the keys were given (probes first), is a
+ * probe. Blocks are laid out flat (offsets into one Int32Array, both ways: block → groups and
+ * group → blocks), and a pair is recognised as seen with one mark per group rather than a set
+ * of pairs: millions of small arrays and a hash set of pair numbers cost more in garbage
+ * collection and hashing than the comparisons themselves. `keyCountOfGroup`, when given, says
+ * how many keys `keysOfGroup` emits for a group at most, so that the keys' arrays are allocated
+ * once at about their size.
  *
  * @example
  * eachCandidatePair(3, (g, emit) => emit(3, 13800001234), () => true, (a, b) => console.log(a, b))
@@ -185,73 +250,64 @@ export function eachCandidatePair(
   visit: (a: number, b: number) => void,
   keyCountOfGroup?: (group: number) => number,
 ): { pairs: number; skipped: SkippedBlock[]; blocks: number } {
-  let blockCount = 0;
-  // Typed arrays' stores are V8 "external memory", and every ~64 MB of it allocated since the
-  // last full GC starts another full GC. Only probes open blocks, so their key count bounds the
-  // blocks (within 1.5× at 20k children): those arrays are allocated once. It also starts the
-  // memberships, which other groups join only where a probe opened the block (a third of all
-  // keys at 20k children: all keys would be a bound three times too large), so they may still
-  // double once or twice.
-  let probeKeys = 1 << 16;
+  let T0 = performance.now();
+  // 1. Every group's keys, the probes' first.
+  let capacity = 1 << 16;
   if (keyCountOfGroup) {
-    probeKeys = 1; // never an empty array to double
-    for (let g = 0; g < groupCount; g++) if (isProbe(g)) probeKeys += keyCountOfGroup(g);
+    capacity = 1;
+    for (let g = 0; g < groupCount; g++) capacity += keyCountOfGroup(g);
   }
-  // One number index per kind: values of different kinds never meet (a guardian's ID number is
-  // no child's ID number block). They start at a share of the probes' keys (DSS and ID keys
-  // are most of them).
-  const blockOfCode = BLOCK_KINDS.map(() => new NumberIndex(probeKeys / 4));
-  let blockKind = uint8s(probeKeys);
-  let lastGroup = int32s(probeKeys);
-  // (group, block) memberships in the order met.
-  let memberGroup = int32s(probeKeys);
-  let memberBlock = int32s(probeKeys);
-  let members = 0;
-  const grow = <A extends Int32Array | Uint8Array>(a: A): A => {
-    const next = (a instanceof Uint8Array ? uint8s(a.length * 2) : int32s(a.length * 2)) as A;
-    next.set(a);
-    return next;
-  };
+  let kinds = new Uint8Array(capacity);
+  let codes = new Float64Array(capacity);
+  let holders = new Int32Array(capacity);
+  let keys = 0;
   let g = 0;
-  let probes = true;
   const emit = (kind: number, code: number) => {
-    const index = blockOfCode[kind]!;
-    let block = index.get(code);
-    if (block === -1) {
-      if (!probes) return;
-      block = blockCount++;
-      index.set(code, block);
-      if (block === blockKind.length) {
-        blockKind = grow(blockKind);
-        lastGroup = grow(lastGroup);
-      }
-      blockKind[block] = kind;
-      lastGroup[block] = -1;
+    if (keys === kinds.length) {
+      kinds = grown(kinds, keys + 1);
+      codes = grown(codes, keys + 1);
+      holders = grown(holders, keys + 1);
     }
-    if (lastGroup[block] === g) return; // a key a group holds twice
-    lastGroup[block] = g;
-    if (members === memberGroup.length) {
-      memberGroup = grow(memberGroup);
-      memberBlock = grow(memberBlock);
-    }
-    memberGroup[members] = g;
-    memberBlock[members++] = block;
+    kinds[keys] = kind;
+    codes[keys] = code;
+    holders[keys++] = g;
   };
-  for (probes of [true, false]) {
-    for (g = 0; g < groupCount; g++) if (isProbe(g) === probes) keysOfGroup(g, emit);
+  const probe = new Uint8Array(groupCount);
+  for (g = 0; g < groupCount; g++) probe[g] = isProbe(g) ? 1 : 0;
+  for (const pass of [1, 0]) {
+    for (g = 0; g < groupCount; g++) if (probe[g] === pass) keysOfGroup(g, emit);
   }
-  blockOfCode.length = 0;
 
-  // Block → its groups, in the order they joined (probes first, each by index).
-  const blockStart = int32s(blockCount + 1);
-  for (let m = 0; m < members; m++) blockStart[memberBlock[m]! + 1]!++;
-  for (let b = 0; b < blockCount; b++) blockStart[b + 1]! += blockStart[b]!;
-  const blockGroups = int32s(members);
-  for (let m = 0; m < members; m++) blockGroups[blockStart[memberBlock[m]!]!++] = memberGroup[m]!;
-  restoreStarts(blockStart, blockCount);
+  console.log(`    keys ${keys} emitted ${(performance.now() - T0).toFixed(0)} ms`); T0 = performance.now();
+  // 2. Blocks: runs of one key whose first holder is a probe, each group once (a group's keys
+  // were given together, so its repeats of a key sit side by side), in the order given.
+  const sorted = sortKeys(kinds, codes, holders, keys);
+  const sortedHolders = sorted.payload;
+  console.log(`    sorted ${(performance.now() - T0).toFixed(0)} ms`); T0 = performance.now();
+  const blockStart = int32s(keys + 1);
+  const blockGroups = int32s(keys);
+  const blockKind = uint8s(keys);
+  let blockCount = 0;
+  let members = 0;
+  for (let k = 0; k < keys; ) {
+    let end = k + 1;
+    while (end < keys && sameKey(sorted, k, end)) end++;
+    if (probe[sortedHolders[k]!]) {
+      blockKind[blockCount] = kindAt(sorted, k);
+      blockStart[blockCount] = members;
+      let last = -1;
+      for (let j = k; j < end; j++) {
+        const holder = sortedHolders[j]!;
+        if (holder !== last) blockGroups[members++] = last = holder;
+      }
+      blockCount++;
+    }
+    k = end;
+  }
+  blockStart[blockCount] = members;
 
   // Blocks that make pairs: two groups or more, within the kind's cap. Oversized ones are
-  // reported in the order they opened.
+  // reported in the order of their keys.
   const usable = uint8s(blockCount);
   const skipped: SkippedBlock[] = [];
   for (let b = 0; b < blockCount; b++) {
@@ -262,14 +318,17 @@ export function eachCandidatePair(
     else usable[b] = 1;
   }
 
-  // Group → its usable blocks.
+  console.log(`    blocks ${(performance.now() - T0).toFixed(0)} ms`); T0 = performance.now();
+  // 3. Group → its usable blocks.
   const groupStart = int32s(groupCount + 1);
-  for (let m = 0; m < members; m++) if (usable[memberBlock[m]!]) groupStart[memberGroup[m]! + 1]!++;
-  for (let g = 0; g < groupCount; g++) groupStart[g + 1]! += groupStart[g]!;
+  for (let b = 0; b < blockCount; b++) if (usable[b]) for (let m = blockStart[b]!; m < blockStart[b + 1]!; m++) groupStart[blockGroups[m]! + 1]!++;
+  for (let x = 0; x < groupCount; x++) groupStart[x + 1]! += groupStart[x]!;
   const groupBlocks = int32s(groupStart[groupCount]!);
-  for (let m = 0; m < members; m++) if (usable[memberBlock[m]!]) groupBlocks[groupStart[memberGroup[m]!]!++] = memberBlock[m]!;
+  for (let b = 0; b < blockCount; b++) if (usable[b]) for (let m = blockStart[b]!; m < blockStart[b + 1]!; m++) groupBlocks[groupStart[blockGroups[m]!]!++] = b;
   restoreStarts(groupStart, groupCount);
 
+  console.log(`    group blocks ${(performance.now() - T0).toFixed(0)} ms`); T0 = performance.now();
+  // 4. Pairs.
   const seenBy = int32s(groupCount).fill(-1);
   let pairs = 0;
   for (let a = 0; a < groupCount; a++) {

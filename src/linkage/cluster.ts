@@ -5,10 +5,10 @@ import { disjoint } from "./compare.ts";
 import { EdgeList } from "./edges.ts";
 import { NumberIndex } from "./number-index.ts";
 import { restoreStarts } from "./offsets.ts";
-import { ProfileTable } from "./profile.ts";
+import { CERTIFICATES, ProfileTable, TRUSTED_IDS } from "./profile.ts";
 import { FLAG_BITS, recordTableOf, type RecordTable } from "./record-table.ts";
-import { noMergeReason } from "./rules.ts";
-import { AMBIGUITY_MARGIN, compareProfiles, LINK_THRESHOLD, levelsOf, REVIEW_THRESHOLD, scorePacked, type FieldLevels } from "./score.ts";
+import { noMergeReason, noMergeReasonOfLoaded } from "./rules.ts";
+import { AMBIGUITY_MARGIN, compareLoaded, LINK_THRESHOLD, levelsOf, REVIEW_THRESHOLD, scorePacked, type FieldLevels } from "./score.ts";
 import type { RecordFeatures } from "./types.ts";
 
 export interface ClusterOptions {
@@ -128,6 +128,15 @@ class CodeSets {
 
   /** Adds b's values to a's. */
   unite(a: number, b: number): void {
+    if (this.more.size === 0) {
+      // Nearly always: one value or none on each side.
+      const [x, y] = [this.one[a]!, this.one[b]!];
+      if (y !== y || x === y) return;
+      if (x !== x) {
+        this.one[a] = y;
+        return;
+      }
+    }
     for (const v of this.values(b)) {
       if (this.isEmpty(a)) this.one[a] = v;
       else if (!this.has(a, v)) (this.more.get(a) ?? this.more.set(a, []).get(a)!).push(v);
@@ -178,16 +187,18 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     !!x && !!y && x.some((c) => y.some((d) => cannot.get(c)?.has(d) === true));
   const flagged = new Set<number>();
 
+  let T = performance.now(); const lap = (what: string) => { const now = performance.now(); console.log(`  ${what} ${(now - T).toFixed(0)} ms`); T = now; };
   // 1. Exact links.
   const uf = new UnionFind(n);
   // Each root's trusted ID numbers and birth certificate numbers.
   const rootIds = new CodeSets(n, (i) => records.trustedId(i));
   const rootCertificates = new CodeSets(n, (i) => records.certificate[i]!);
-  const pins: (number[] | undefined)[] = new Array(n);
+  // Each root's pinned children: few or none (a first link has none).
+  const pins = new Map<number, number[]>();
   if (pinned) {
     for (let i = 0; i < n; i++) {
       const child = pinned[i];
-      if (child != null) pins[i] = [child];
+      if (child != null) pins.set(i, [child]);
     }
   }
   const joinRoots = (ra: number, rb: number) => {
@@ -195,9 +206,9 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     const other = root === ra ? rb : ra;
     rootIds.unite(root, other);
     rootCertificates.unite(root, other);
-    const p = pins[other];
+    const p = pins.get(other);
     if (p) {
-      const target = pins[root] ?? (pins[root] = []);
+      const target = pins.get(root) ?? pins.set(root, []).get(root)!;
       for (const c of p) if (!target.includes(c)) target.push(c);
     }
   };
@@ -222,23 +233,28 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   const STUDENT_BIT = 4;
   const firstHolders = [new NumberIndex(n / 4), new NumberIndex(n / 8), new NumberIndex(n / 64)];
   const sharedAs = uint8s(n);
-  const firstHolder = (bit: number, code: number, i: number): number => {
-    const index = firstHolders[bit >> 1]!;
-    const first = index.get(code);
-    if (first !== -1) return first;
-    index.set(code, i);
-    return i;
+  // Per record and kind, the first record holding its identifier (-1: it has none).
+  const holders = [int32s(n), int32s(n), int32s(n)];
+  const isShared = (bit: number, i: number) => {
+    const first = holders[bit >> 1]![i]!;
+    return first !== -1 && (sharedAs[first]! & bit) !== 0;
   };
-  const isShared = (bit: number, code: number, i: number) => code === code && (sharedAs[firstHolder(bit, code, i)]! & bit) !== 0;
   const linkExactly = (i: number, code: number, bit: number) => {
-    if (code !== code) return; // NaN: the record has none
-    const first = firstHolder(bit, code, i);
+    const holder = holders[bit >> 1]!;
+    if (code !== code) {
+      holder[i] = -1; // NaN: the record has none
+      return;
+    }
+    const index = firstHolders[bit >> 1]!;
+    let first = index.get(code);
+    if (first === -1) index.set(code, (first = i));
+    holder[i] = first;
     if (first === i) return;
     sharedAs[first]! |= bit;
     const ra = uf.find(first);
     const rb = uf.find(i);
     if (ra === rb) return;
-    if (rootIds.disjoint(ra, rb) || rootCertificates.disjoint(ra, rb) || pinsConflict(pins[ra], pins[rb])) {
+    if (rootIds.disjoint(ra, rb) || rootCertificates.disjoint(ra, rb) || pinsConflict(pins.get(ra), pins.get(rb))) {
       flagged.add(i);
       return;
     }
@@ -250,6 +266,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     linkExactly(i, records.studentKey[i]!, STUDENT_BIT);
   }
 
+  lap("exact");
   // 2. Groups: the records the exact links joined.
   const groupOfRoot = int32s(n).fill(-1);
   const groupOf = int32s(n);
@@ -268,11 +285,12 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   restoreStarts(offsets, groupCount);
   const groupSize = (g: number) => offsets[g + 1]! - offsets[g]!;
   const firstOf = (g: number) => flat[offsets[g]!]!;
-  const groupPins: (number[] | undefined)[] = new Array(groupCount);
+  const groupPins = new Map<number, number[]>();
   const groupHasId = uint8s(groupCount);
   for (let g = 0; g < groupCount; g++) {
     const root = uf.find(firstOf(g));
-    groupPins[g] = pins[root];
+    const p = pins.get(root);
+    if (p) groupPins.set(g, p);
     groupHasId[g] = rootIds.isEmpty(root) ? 0 : 1;
   }
   let groupFresh: Uint8Array | null = null;
@@ -280,15 +298,16 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     groupFresh = uint8s(groupCount);
     for (let i = 0; i < n; i++) if (fresh[i]) groupFresh[groupOf[i]!] = 1;
   }
+  lap("groups");
   // Row g of the profiles is group g; merges of groups into clusters add rows after them.
   const profiles = new ProfileTable(records.vocabulary, groupCount * 2);
   for (let g = 0; g < groupCount; g++) profiles.addGroup(records, flat, offsets[g]!, offsets[g + 1]!);
 
+  lap("profiles");
   // 3. Blocking and comparison.
   const codes = new BlockCodes(records);
-  const keysOfGroup = (g: number, emit: (kind: number, code: number) => void) => {
-    for (let k = offsets[g]!; k < offsets[g + 1]!; k++) codes.each(flat[k]!, emit);
-  };
+  codes.prepare();
+  const keysOfGroup = (g: number, emit: (kind: number, code: number) => void) => codes.eachOfGroup(profiles, g, flat, offsets[g]!, offsets[g + 1]!, emit);
   const keyCountOfGroup = (g: number) => {
     let keys = 0;
     for (let k = offsets[g]!; k < offsets[g + 1]!; k++) keys += codes.countOf(flat[k]!);
@@ -300,19 +319,23 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   // Compared as the blocks yield them: a province's candidate pairs never sit in memory.
   const { skipped, blocks } = eachCandidatePair(groupCount, keysOfGroup, (g) => groupHasId[g] === 0, (a, b) => {
     if (groupFresh && !groupFresh[a] && !groupFresh[b]) return;
-    if (disjoint(profiles.trustedIds, a, b) || pinsConflict(groupPins[a], groupPins[b])) return;
+    profiles.loadPair(a, b);
+    if (disjoint(profiles, TRUSTED_IDS) || (groupPins.size > 0 && pinsConflict(groupPins.get(a), groupPins.get(b)))) return;
     candidateCount++;
-    if (noMergeReason(profiles, a, b)) {
+    if (noMergeReasonOfLoaded(profiles)) {
       forbiddenPairs++;
       return;
     }
-    const levels = compareProfiles(profiles, a, b);
+    const levels = compareLoaded(profiles);
     const score = scorePacked(levels);
     if (score >= REVIEW_THRESHOLD) edges.push(a, b, score, levels);
   }, keyCountOfGroup);
+  lap("blocking+compare");
   edges.sortBestFirst();
+  lap("sort");
   const adjacent = edges.adjacency(groupCount);
 
+  lap("adjacency");
   // 4. Best pairs first, into clusters of groups.
   const cuf = new UnionFind(groupCount);
   // Each cluster root's profile row (a group's own row until it merges) and pins.
@@ -321,7 +344,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   const clusterPins = new Map<number, number[]>();
   const clusterRecords = int32s(groupCount);
   for (let g = 0; g < groupCount; g++) clusterRecords[g] = groupSize(g);
-  const cpins = (root: number) => clusterPins.get(root) ?? groupPins[root];
+  const cpins = (root: number) => clusterPins.get(root) ?? groupPins.get(root);
   const forbidden = (ra: number, rb: number) => noMergeReason(profiles, clusterRow[ra]!, clusterRow[rb]!) !== null || pinsConflict(cpins(ra), cpins(rb));
   const accepted = new Uint8Array(edges.count);
   let probabilisticLinks = 0;
@@ -347,7 +370,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     const ra = cuf.find(a);
     const rb = cuf.find(b);
     const size = (r: number) => clusterRecords[r]!;
-    const hasId = (r: number) => profiles.trustedIds.count(clusterRow[r]!) > 0;
+    const hasId = (r: number) => profiles.count(clusterRow[r]!, TRUSTED_IDS) > 0;
     let x = a;
     if (size(rb) < size(ra) || (size(rb) === size(ra) && hasId(ra) && !hasId(rb)) || (size(rb) === size(ra) && hasId(ra) === hasId(rb) && b > a)) x = b;
     const y = x === a ? b : a;
@@ -384,6 +407,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     probabilisticLinks++;
   }
 
+  lap("clustering");
   // 5. Clusters, and the rule that put each record with its child. Each cluster's root group
   // is the one holding a trusted ID number, else a birth certificate, else the most records;
   // every other group is linked by the accepted edge on its path to the root.
@@ -396,7 +420,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     if (clusterOfRoot[root] === -1) clusterOfRoot[root] = clusterCount++;
     clusterOfGroup[g] = clusterOfRoot[root]!;
   }
-  const hasCertificate = (g: number) => profiles.certificates.count(g) > 0;
+  const hasCertificate = (g: number) => profiles.count(g, CERTIFICATES) > 0;
   const rankOf = (g: number) => (groupHasId[g] ? 4 : 0) + (hasCertificate(g) ? 2 : 0);
   const rootOfCluster = int32s(clusterCount).fill(-1);
   for (let g = 0; g < groupCount; g++) {
@@ -444,12 +468,13 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
       rule[i] = RULE.PROBABILISTIC;
       score[i] = attachScore[g]!;
     } else if (flagged.has(i)) rule[i] = RULE.NEW_CHILD;
-    else if (isShared(ID_BIT, records.trustedId(i), i)) rule[i] = RULE.ID_NUMBER;
-    else if (isShared(CERTIFICATE_BIT, records.certificate[i]!, i)) rule[i] = RULE.BIRTH_CERTIFICATE;
-    else if (isShared(STUDENT_BIT, records.studentKey[i]!, i)) rule[i] = RULE.STUDENT_NUMBER;
+    else if (isShared(ID_BIT, i)) rule[i] = RULE.ID_NUMBER;
+    else if (isShared(CERTIFICATE_BIT, i)) rule[i] = RULE.BIRTH_CERTIFICATE;
+    else if (isShared(STUDENT_BIT, i)) rule[i] = RULE.STUDENT_NUMBER;
     else rule[i] = RULE.NEW_CHILD;
   }
   for (const i of flagged) records.flags[i]! |= FLAG_BITS.CONFLICTING_IDENTIFIERS;
+  lap("rules");
   // A review whose two sides ended up together (a later, surer link) needs no person.
   const openReviews = reviews.filter((r) => clusterOf[r.record] !== clusterOf[r.candidate]);
 

@@ -1,7 +1,6 @@
 import type { IsoDate } from "../domain/dates.ts";
 import { areConfusable } from "./confusions.ts";
-import type { ListColumn } from "./list-column.ts";
-import type { ProfileTable } from "./profile.ts";
+import { DATES, ID_NUMBERS, INVALID_IDS, NAMES, REGIONS, type ProfileTable } from "./profile.ts";
 import type { NameFeature } from "./types.ts";
 import { partsOf, type DateParts } from "./vocabulary.ts";
 
@@ -87,13 +86,22 @@ function hasSurrogates(s: string): boolean {
   return false;
 }
 
+/** Whether deleting one character (by code point) from the longer of two strings gives the shorter. */
 function oneInsertionApart(a: string, b: string): boolean {
-  const [short, long] = a.length < b.length ? [[...a], [...b]] : [[...b], [...a]];
-  if (short.length === 0) return false;
-  for (let skip = 0; skip < long.length; skip++) {
-    if (long.filter((_, i) => i !== skip).join("") === short.join("")) return true;
+  if (hasSurrogates(a) || hasSurrogates(b)) {
+    const [x, y] = [[...a], [...b]];
+    return x.length < y.length ? oneDeletionGives(y, x) : oneDeletionGives(x, y);
   }
-  return false;
+  return a.length < b.length ? oneDeletionGives(b, a) : oneDeletionGives(a, b);
+}
+
+function oneDeletionGives(long: ArrayLike<string>, short: ArrayLike<string>): boolean {
+  if (short.length === 0 || long.length !== short.length + 1) return false;
+  // The first difference is the only place the extra character can be.
+  let at = 0;
+  while (at < short.length && long[at] === short[at]) at++;
+  for (let k = at; k < short.length; k++) if (long[k + 1] !== short[k]) return false;
+  return true;
 }
 
 /**
@@ -114,16 +122,21 @@ export function dateLevel(a: DateParts, b: DateParts): number {
   return DIFFERENT;
 }
 
+/*
+ * Comparisons of two profile rows, whose layouts the caller loaded (ProfileTable.loadPair):
+ * `left` and `right` say where each field's values lie in the table's data.
+ */
+
 /** The best name agreement between two profiles' real names. */
-export function namesLevel(p: ProfileTable, a: number, b: number): number {
-  const names = p.names;
-  if (names.count(a) === 0 || names.count(b) === 0) return MISSING;
+export function namesLevel(p: ProfileTable): number {
+  const { data, left, right } = p;
+  if (left[NAMES] === left[NAMES + 1] || right[NAMES] === right[NAMES + 1]) return MISSING;
   const features = p.vocabulary.names;
   let best = DIFFERENT;
-  for (let i = names.start[a]!; i < names.start[a + 1]!; i++) {
-    const x = names.values[i]!;
-    for (let j = names.start[b]!; j < names.start[b + 1]!; j++) {
-      const y = names.values[j]!;
+  for (let i = left[NAMES]!; i < left[NAMES + 1]!; i++) {
+    const x = data[i]!;
+    for (let j = right[NAMES]!; j < right[NAMES + 1]!; j++) {
+      const y = data[j]!;
       if (x === y) return NAME_EXACT;
       const level = nameLevel(features[x]!, features[y]!);
       if (level > best) best = level;
@@ -133,15 +146,15 @@ export function namesLevel(p: ProfileTable, a: number, b: number): number {
 }
 
 /** The best birth date agreement between two profiles' dates. */
-export function datesLevel(p: ProfileTable, a: number, b: number): number {
-  const dates = p.birthDates;
-  if (dates.count(a) === 0 || dates.count(b) === 0) return MISSING;
+export function datesLevel(p: ProfileTable): number {
+  const { data, left, right } = p;
+  if (left[DATES] === left[DATES + 1] || right[DATES] === right[DATES + 1]) return MISSING;
   const parts = p.vocabulary.dateParts;
   let best = DIFFERENT;
-  for (let i = dates.start[a]!; i < dates.start[a + 1]!; i++) {
-    const x = dates.values[i]!;
-    for (let j = dates.start[b]!; j < dates.start[b + 1]!; j++) {
-      const y = dates.values[j]!;
+  for (let i = left[DATES]!; i < left[DATES + 1]!; i++) {
+    const x = data[i]!;
+    for (let j = right[DATES]!; j < right[DATES + 1]!; j++) {
+      const y = data[j]!;
       if (x === y) return DATE_EXACT;
       const level = dateLevel(parts[x]!, parts[y]!);
       if (level > best) best = level;
@@ -151,9 +164,7 @@ export function datesLevel(p: ProfileTable, a: number, b: number): number {
 }
 
 /** AGREE when the profiles share a sex (a profile may hold both, when its records disagree). */
-export function sexLevel(p: ProfileTable, a: number, b: number): number {
-  const x = p.sexes[a]!;
-  const y = p.sexes[b]!;
+export function sexLevel(x: number, y: number): number {
   if (x === 0 || y === 0) return MISSING;
   return (x & y) !== 0 ? AGREE : DIFFERENT;
 }
@@ -164,16 +175,16 @@ export function sexLevel(p: ProfileTable, a: number, b: number): number {
  * off a valid one on the other side (a mistyped digit), or off the other side's invalid one;
  * DIFFERENT when both carry numbers and none of them agree.
  */
-export function idNumbersLevel(p: ProfileTable, a: number, b: number): number {
-  const valid = p.idNumbers;
-  const invalid = p.invalidIdNumbers;
-  if ((valid.count(a) === 0 && invalid.count(a) === 0) || (valid.count(b) === 0 && invalid.count(b) === 0)) return MISSING;
-  if (shares(valid, a, valid, b)) return ID_EXACT;
-  if (invalid.count(a) + invalid.count(b) === 0) return DIFFERENT;
+export function idNumbersLevel(p: ProfileTable): number {
+  const { left, right } = p;
+  // Neither valid nor invalid numbers (the two fields lie side by side).
+  if (left[ID_NUMBERS] === left[INVALID_IDS + 1] || right[ID_NUMBERS] === right[INVALID_IDS + 1]) return MISSING;
+  if (shares(p, ID_NUMBERS)) return ID_EXACT;
+  if (left[INVALID_IDS] === left[INVALID_IDS + 1] && right[INVALID_IDS] === right[INVALID_IDS + 1]) return DIFFERENT;
   const v = p.vocabulary;
-  const texts = (column: ListColumn, row: number, text: (code: number) => string) => column.list(row).map(text);
-  const [aValid, bValid] = [texts(valid, a, (c) => v.idNumberOf(c)), texts(valid, b, (c) => v.idNumberOf(c))];
-  const [aInvalid, bInvalid] = [texts(invalid, a, (c) => v.textOf(c)), texts(invalid, b, (c) => v.textOf(c))];
+  const texts = (layout: Int32Array, field: number, text: (code: number) => string) => Array.from(p.data.subarray(layout[field]!, layout[field + 1]!), text);
+  const [aValid, bValid] = [texts(left, ID_NUMBERS, (c) => v.idNumberOf(c)), texts(right, ID_NUMBERS, (c) => v.idNumberOf(c))];
+  const [aInvalid, bInvalid] = [texts(left, INVALID_IDS, (c) => v.textOf(c)), texts(right, INVALID_IDS, (c) => v.textOf(c))];
   const near = (xs: readonly string[], ys: readonly string[]) => xs.some((x) => ys.some((y) => hammingAtMostOne(x, y)));
   if (near(aInvalid, bValid) || near(bInvalid, aValid) || near(aInvalid, bInvalid)) return NEAR;
   return DIFFERENT;
@@ -190,9 +201,10 @@ function hammingAtMostOne(a: string, b: string): boolean {
  * Values that identify a family rather than the child (guardians' ID numbers, phones): AGREE
  * when the profiles share one, DIFFERENT when both have some and share none.
  */
-export function sharedLevel(column: ListColumn, a: number, b: number): number {
-  if (column.count(a) === 0 || column.count(b) === 0) return MISSING;
-  return shares(column, a, column, b) ? AGREE : DIFFERENT;
+export function sharedLevel(p: ProfileTable, field: number): number {
+  const { left, right } = p;
+  if (left[field] === left[field + 1] || right[field] === right[field + 1]) return MISSING;
+  return shares(p, field) ? AGREE : DIFFERENT;
 }
 
 /**
@@ -200,15 +212,14 @@ export function sharedLevel(column: ListColumn, a: number, b: number): number {
  * digits, the insurance coordination area), or neither. A prefecture-level code (330100, as
  * insurance areas are written) agrees with any county in it, but two of them are no county.
  */
-export function regionsLevel(p: ProfileTable, a: number, b: number): number {
-  const regions = p.regions;
-  if (regions.count(a) === 0 || regions.count(b) === 0) return MISSING;
-  const values = regions.values;
+export function regionsLevel(p: ProfileTable): number {
+  const { data, left, right } = p;
+  if (left[REGIONS] === left[REGIONS + 1] || right[REGIONS] === right[REGIONS + 1]) return MISSING;
   let best = DIFFERENT;
-  for (let i = regions.start[a]!; i < regions.start[a + 1]!; i++) {
-    const x = values[i]!;
-    for (let j = regions.start[b]!; j < regions.start[b + 1]!; j++) {
-      const y = values[j]!;
+  for (let i = left[REGIONS]!; i < left[REGIONS + 1]!; i++) {
+    const x = data[i]!;
+    for (let j = right[REGIONS]!; j < right[REGIONS + 1]!; j++) {
+      const y = data[j]!;
       if (x === y && x % 100 !== 0) return SAME_COUNTY;
       if (Math.floor(x / 100) === Math.floor(y / 100)) best = SAME_PREFECTURE;
     }
@@ -216,16 +227,18 @@ export function regionsLevel(p: ProfileTable, a: number, b: number): number {
   return best;
 }
 
-/** Whether row a of one column and row b of another hold a value in common. */
-export function shares(x: ListColumn, a: number, y: ListColumn, b: number): boolean {
-  for (let i = x.start[a]!; i < x.start[a + 1]!; i++) {
-    const value = x.values[i]!;
-    for (let j = y.start[b]!; j < y.start[b + 1]!; j++) if (y.values[j] === value) return true;
+/** Whether the two loaded profiles hold a value of `field` in common. */
+export function shares(p: ProfileTable, field: number): boolean {
+  const { data, left, right } = p;
+  for (let i = left[field]!; i < left[field + 1]!; i++) {
+    const value = data[i]!;
+    for (let j = right[field]!; j < right[field + 1]!; j++) if (data[j] === value) return true;
   }
   return false;
 }
 
-/** Both rows hold values, and none in common (two different ID numbers, two certificates). */
-export function disjoint(column: ListColumn, a: number, b: number): boolean {
-  return column.count(a) > 0 && column.count(b) > 0 && !shares(column, a, column, b);
+/** Both loaded profiles hold values of `field`, and none in common (two ID numbers, two certificates). */
+export function disjoint(p: ProfileTable, field: number): boolean {
+  const { left, right } = p;
+  return left[field] !== left[field + 1] && right[field] !== right[field + 1] && !shares(p, field);
 }

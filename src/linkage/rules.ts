@@ -1,5 +1,5 @@
 import { DIFFERENT, disjoint, ID_EXACT, idNumbersLevel, namesLevel, shares } from "./compare.ts";
-import type { ProfileTable } from "./profile.ts";
+import { CERTIFICATES, DATES, GUARDIAN_IDS, NAMES, PHONES, TRUSTED_IDS, type ProfileTable } from "./profile.ts";
 
 /**
  * Why two groups of records may never be one child, whatever their score:
@@ -19,14 +19,21 @@ export type NoMergeReason = "DIFFERENT_ID_NUMBERS" | "TWINS" | "DIFFERENT_BIRTH_
  * @example noMergeReason(profilesOf([[childWithId], [sameChildClinicRecord]]), 0, 1) // null
  */
 export function noMergeReason(p: ProfileTable, a: number, b: number): NoMergeReason | null {
-  if (disjoint(p.trustedIds, a, b)) return "DIFFERENT_ID_NUMBERS";
-  const differentCertificates = disjoint(p.certificates, a, b);
-  if (differentCertificates || (p.names.count(a) > 0 && p.names.count(b) > 0)) {
-    const sameDay = shares(p.birthDates, a, p.birthDates, b);
-    const sameGuardians = shares(p.guardianIds, a, p.guardianIds, b) || shares(p.phones, a, p.phones, b);
+  p.loadPair(a, b);
+  return noMergeReasonOfLoaded(p);
+}
+
+/** noMergeReason of the two profiles the table has loaded (ProfileTable.loadPair). */
+export function noMergeReasonOfLoaded(p: ProfileTable): NoMergeReason | null {
+  if (disjoint(p, TRUSTED_IDS)) return "DIFFERENT_ID_NUMBERS";
+  const differentCertificates = disjoint(p, CERTIFICATES);
+  const { left, right } = p;
+  if (differentCertificates || (left[NAMES] !== left[NAMES + 1] && right[NAMES] !== right[NAMES + 1])) {
+    const sameDay = shares(p, DATES);
+    const sameGuardians = shares(p, GUARDIAN_IDS) || shares(p, PHONES);
     if (sameDay && sameGuardians) {
       if (differentCertificates) return "TWINS";
-      if (namesLevel(p, a, b) === DIFFERENT && idNumbersLevel(p, a, b) !== ID_EXACT) return "TWINS";
+      if (namesLevel(p) === DIFFERENT && idNumbersLevel(p) !== ID_EXACT) return "TWINS";
     }
   }
   if (differentCertificates) return "DIFFERENT_BIRTH_CERTIFICATES";

@@ -2,7 +2,7 @@ import {
   DATE_LEVELS, datesLevel, ID_LEVELS, idNumbersLevel, NAME_LEVELS, namesLevel, REGION_LEVELS, regionsLevel, SEX_LEVELS, sexLevel, SHARED_LEVELS, sharedLevel,
   type DateLevel, type IdLevel, type NameLevel, type RegionLevel, type SexLevel, type SharedLevel,
 } from "./compare.ts";
-import type { ProfileTable } from "./profile.ts";
+import { GUARDIAN_IDS, PHONES, type ProfileTable } from "./profile.ts";
 
 /** The agreement level of every field for one compared pair: the evidence a reviewer sees. */
 export interface FieldLevels {
@@ -85,14 +85,20 @@ export type Decision = "LINK" | "REVIEW" | "NEW_CHILD";
  * @example levelsOf(compareProfiles(profiles, a, b)) // { name: "VARIANT", birthDate: "EXACT", sex: "AGREE", idNumber: "MISSING", … }
  */
 export function compareProfiles(p: ProfileTable, a: number, b: number): number {
+  p.loadPair(a, b);
+  return compareLoaded(p);
+}
+
+/** compareProfiles of the two profiles the table has loaded (ProfileTable.loadPair). */
+export function compareLoaded(p: ProfileTable): number {
   return (
-    namesLevel(p, a, b) |
-    (datesLevel(p, a, b) << BITS) |
-    (sexLevel(p, a, b) << (2 * BITS)) |
-    (idNumbersLevel(p, a, b) << (3 * BITS)) |
-    (sharedLevel(p.guardianIds, a, b) << (4 * BITS)) |
-    (sharedLevel(p.phones, a, b) << (5 * BITS)) |
-    (regionsLevel(p, a, b) << (6 * BITS))
+    namesLevel(p) |
+    (datesLevel(p) << BITS) |
+    (sexLevel(p.loadedSexes(p.left), p.loadedSexes(p.right)) << (2 * BITS)) |
+    (idNumbersLevel(p) << (3 * BITS)) |
+    (sharedLevel(p, GUARDIAN_IDS) << (4 * BITS)) |
+    (sharedLevel(p, PHONES) << (5 * BITS)) |
+    (regionsLevel(p) << (6 * BITS))
   );
 }
 
