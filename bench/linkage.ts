@@ -76,7 +76,9 @@ async function main() {
   console.log(`precision         ${(accuracy.precision * 100).toFixed(3)}% of ${accuracy.predictedPairs.toLocaleString("en-US")} linked pairs`);
   console.log(`recall            ${(accuracy.recall * 100).toFixed(3)}% of ${accuracy.truePairs.toLocaleString("en-US")} true pairs`);
   console.log(`review queue      ${accuracy.openReviews.toLocaleString("en-US")} (${(accuracy.reviewShare * 100).toFixed(3)}% of records)`);
-  console.log(`stats             ${JSON.stringify({ ...summary.stats, skippedBlocks: summary.stats.skippedBlocks.length })}`);
+  const { stageMs, ...stats } = summary.stats;
+  console.log(`match stages      ${Object.entries(stageMs).map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(1)} s`).join(", ")}`);
+  console.log(`stats             ${JSON.stringify({ ...stats, skippedBlocks: stats.skippedBlocks.length })}`);
   await database.close();
 }
 

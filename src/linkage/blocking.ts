@@ -241,7 +241,7 @@ export interface SkippedBlock {
  *
  * @example
  * eachCandidatePair(3, (g, emit) => emit(3, 13800001234), () => true, (a, b) => console.log(a, b))
- * // 0 1, 0 2, 1 2 → { pairs: 3, skipped: [], blocks: 1 }
+ * // 0 1, 0 2, 1 2 → { pairs: 3, skipped: [], blocks: 1, timings: { … } }
  */
 export function eachCandidatePair(
   groupCount: number,
@@ -249,8 +249,14 @@ export function eachCandidatePair(
   isProbe: (group: number) => boolean,
   visit: (a: number, b: number) => void,
   keyCountOfGroup?: (group: number) => number,
-): { pairs: number; skipped: SkippedBlock[]; blocks: number } {
-  let T0 = performance.now();
+): { pairs: number; skipped: SkippedBlock[]; blocks: number; timings: Record<string, number> } {
+  const timings: Record<string, number> = {};
+  let started = performance.now();
+  const lap = (stage: string) => {
+    const now = performance.now();
+    timings[stage] = Math.round(now - started);
+    started = now;
+  };
   // 1. Every group's keys, the probes' first.
   let capacity = 1 << 16;
   if (keyCountOfGroup) {
@@ -278,12 +284,12 @@ export function eachCandidatePair(
     for (g = 0; g < groupCount; g++) if (probe[g] === pass) keysOfGroup(g, emit);
   }
 
-  console.log(`    keys ${keys} emitted ${(performance.now() - T0).toFixed(0)} ms`); T0 = performance.now();
+  lap("blocking keys");
   // 2. Blocks: runs of one key whose first holder is a probe, each group once (a group's keys
   // were given together, so its repeats of a key sit side by side), in the order given.
   const sorted = sortKeys(kinds, codes, holders, keys);
   const sortedHolders = sorted.payload;
-  console.log(`    sorted ${(performance.now() - T0).toFixed(0)} ms`); T0 = performance.now();
+  lap("key sort");
   const blockStart = int32s(keys + 1);
   const blockGroups = int32s(keys);
   const blockKind = uint8s(keys);
@@ -318,7 +324,7 @@ export function eachCandidatePair(
     else usable[b] = 1;
   }
 
-  console.log(`    blocks ${(performance.now() - T0).toFixed(0)} ms`); T0 = performance.now();
+  lap("blocks");
   // 3. Group → its usable blocks.
   const groupStart = int32s(groupCount + 1);
   for (let b = 0; b < blockCount; b++) if (usable[b]) for (let m = blockStart[b]!; m < blockStart[b + 1]!; m++) groupStart[blockGroups[m]! + 1]!++;
@@ -327,7 +333,7 @@ export function eachCandidatePair(
   for (let b = 0; b < blockCount; b++) if (usable[b]) for (let m = blockStart[b]!; m < blockStart[b + 1]!; m++) groupBlocks[groupStart[blockGroups[m]!]!++] = b;
   restoreStarts(groupStart, groupCount);
 
-  console.log(`    group blocks ${(performance.now() - T0).toFixed(0)} ms`); T0 = performance.now();
+  lap("groups' blocks");
   // 4. Pairs.
   const seenBy = int32s(groupCount).fill(-1);
   let pairs = 0;
@@ -343,5 +349,6 @@ export function eachCandidatePair(
       }
     }
   }
-  return { pairs, skipped, blocks: blockCount };
+  lap("pairs compared");
+  return { pairs, skipped, blocks: blockCount, timings };
 }

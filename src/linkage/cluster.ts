@@ -51,6 +51,8 @@ export interface ClusterStats {
   reviews: number;
   clusters: number;
   flaggedRecords: number;
+  /** Milliseconds each stage took (for benchmarks: where a run's time goes). */
+  stageMs: Record<string, number>;
 }
 
 export interface ClusterResult {
@@ -187,7 +189,14 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     !!x && !!y && x.some((c) => y.some((d) => cannot.get(c)?.has(d) === true));
   const flagged = new Set<number>();
 
-  let T = performance.now(); const lap = (what: string) => { const now = performance.now(); console.log(`  ${what} ${(now - T).toFixed(0)} ms`); T = now; };
+  // Milliseconds per stage, for the benchmark (stats.stageMs).
+  const stageMs: Record<string, number> = {};
+  let stageStarted = performance.now();
+  const lap = (stage: string) => {
+    const now = performance.now();
+    stageMs[stage] = Math.round(now - stageStarted);
+    stageStarted = now;
+  };
   // 1. Exact links.
   const uf = new UnionFind(n);
   // Each root's trusted ID numbers and birth certificate numbers.
@@ -266,7 +275,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     linkExactly(i, records.studentKey[i]!, STUDENT_BIT);
   }
 
-  lap("exact");
+  lap("exact links");
   // 2. Groups: the records the exact links joined.
   const groupOfRoot = int32s(n).fill(-1);
   const groupOf = int32s(n);
@@ -298,7 +307,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     groupFresh = uint8s(groupCount);
     for (let i = 0; i < n; i++) if (fresh[i]) groupFresh[groupOf[i]!] = 1;
   }
-  lap("groups");
+  lap("grouping");
   // Row g of the profiles is group g; merges of groups into clusters add rows after them.
   const profiles = new ProfileTable(records.vocabulary, groupCount * 2);
   for (let g = 0; g < groupCount; g++) profiles.addGroup(records, flat, offsets[g]!, offsets[g + 1]!);
@@ -307,6 +316,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   // 3. Blocking and comparison.
   const codes = new BlockCodes(records);
   codes.prepare();
+  lap("DSS keys");
   const keysOfGroup = (g: number, emit: (kind: number, code: number) => void) => codes.eachOfGroup(profiles, g, flat, offsets[g]!, offsets[g + 1]!, emit);
   const keyCountOfGroup = (g: number) => {
     let keys = 0;
@@ -317,7 +327,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   let forbiddenPairs = 0;
   let candidateCount = 0;
   // Compared as the blocks yield them: a province's candidate pairs never sit in memory.
-  const { skipped, blocks } = eachCandidatePair(groupCount, keysOfGroup, (g) => groupHasId[g] === 0, (a, b) => {
+  const { skipped, blocks, timings: blockingMs } = eachCandidatePair(groupCount, keysOfGroup, (g) => groupHasId[g] === 0, (a, b) => {
     if (groupFresh && !groupFresh[a] && !groupFresh[b]) return;
     profiles.loadPair(a, b);
     if (disjoint(profiles, TRUSTED_IDS) || (groupPins.size > 0 && pinsConflict(groupPins.get(a), groupPins.get(b)))) return;
@@ -330,9 +340,10 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     const score = scorePacked(levels);
     if (score >= REVIEW_THRESHOLD) edges.push(a, b, score, levels);
   }, keyCountOfGroup);
-  lap("blocking+compare");
+  Object.assign(stageMs, blockingMs);
+  stageStarted = performance.now();
   edges.sortBestFirst();
-  lap("sort");
+  lap("edge sort");
   const adjacent = edges.adjacency(groupCount);
 
   lap("adjacency");
@@ -407,7 +418,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     probabilisticLinks++;
   }
 
-  lap("clustering");
+  lap("best pairs first");
   // 5. Clusters, and the rule that put each record with its child. Each cluster's root group
   // is the one holding a trusted ID number, else a birth certificate, else the most records;
   // every other group is linked by the accepted edge on its path to the root.
@@ -497,6 +508,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
       reviews: openReviews.length,
       clusters: clusterCount,
       flaggedRecords,
+      stageMs,
     },
   };
 }
