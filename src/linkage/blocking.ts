@@ -171,12 +171,14 @@ export class BlockCodes {
   }
 
   /**
-   * How many keys `each` emits for record i, at most (a one-character given name has one DSS
-   * key, not two): lets the engine size its block arrays once (see eachCandidatePair).
+   * How many keys `each` emits for record i, at most (before prepare(), a one-character given
+   * name counts two DSS keys, not one): lets the engine size its block arrays once (see
+   * eachCandidatePair).
    */
   countOf(i: number): number {
     const r = this.records;
-    const dss = r.name[i]! >= 0 && r.birthDate[i]! >= 0 && r.sex[i] !== 0 && r.vocabulary.names[r.name[i]!]!.given !== "" ? 2 : 0;
+    const first = this.dssFirst;
+    const dss = first ? (first[i] === first[i] ? 1 : 0) + (this.dssLast![i] === this.dssLast![i] ? 1 : 0) : r.name[i]! >= 0 && r.birthDate[i]! >= 0 && r.sex[i] !== 0 && r.vocabulary.names[r.name[i]!]!.given !== "" ? 2 : 0;
     return r.idNumbers.count(i) + dss + r.guardianIds.count(i) + r.phones.count(i);
   }
 
@@ -212,6 +214,23 @@ export function blockMates(records: RecordTable, fresh: (i: number) => boolean):
     if (held[kind]!.get(code) !== -1) mates[i] = 1;
   });
   return mates;
+}
+
+/** Sorts values[from … to) ascending: insertion sort for the small blocks nearly all are. */
+function sortAscending(values: Int32Array, from: number, to: number): void {
+  if (to - from > 32) {
+    values.subarray(from, to).sort();
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const v = values[i]!;
+    let j = i - 1;
+    while (j >= from && values[j]! > v) {
+      values[j + 1] = values[j]!;
+      j--;
+    }
+    values[j + 1] = v;
+  }
 }
 
 /** A block that was not compared because it held more groups than its kind's cap. */
@@ -312,8 +331,9 @@ export function eachCandidatePair(
   }
   blockStart[blockCount] = members;
 
-  // Blocks that make pairs: two groups or more, within the kind's cap. Oversized ones are
-  // reported in the order of their keys.
+  // Blocks that make pairs: two groups or more, within the kind's cap (oversized ones are
+  // reported in the order of their keys), their groups in ascending order: a group then pairs
+  // only with the groups after it in each block.
   const usable = uint8s(blockCount);
   const skipped: SkippedBlock[] = [];
   for (let b = 0; b < blockCount; b++) {
@@ -321,16 +341,27 @@ export function eachCandidatePair(
     if (size < 2) continue;
     const kind = BLOCK_KINDS[blockKind[b]!]!;
     if (size > BLOCK_CAPS[kind]) skipped.push({ kind, size });
-    else usable[b] = 1;
+    else {
+      usable[b] = 1;
+      sortAscending(blockGroups, blockStart[b]!, blockStart[b + 1]!);
+    }
   }
 
   lap("blocks");
-  // 3. Group → its usable blocks.
+  // 3. Group → its usable blocks, and where in each the groups after it begin.
   const groupStart = int32s(groupCount + 1);
   for (let b = 0; b < blockCount; b++) if (usable[b]) for (let m = blockStart[b]!; m < blockStart[b + 1]!; m++) groupStart[blockGroups[m]! + 1]!++;
   for (let x = 0; x < groupCount; x++) groupStart[x + 1]! += groupStart[x]!;
   const groupBlocks = int32s(groupStart[groupCount]!);
-  for (let b = 0; b < blockCount; b++) if (usable[b]) for (let m = blockStart[b]!; m < blockStart[b + 1]!; m++) groupBlocks[groupStart[blockGroups[m]!]!++] = b;
+  const laterFrom = int32s(groupStart[groupCount]!);
+  for (let b = 0; b < blockCount; b++) {
+    if (!usable[b]) continue;
+    for (let m = blockStart[b]!; m < blockStart[b + 1]!; m++) {
+      const at = groupStart[blockGroups[m]!]!++;
+      groupBlocks[at] = b;
+      laterFrom[at] = m + 1;
+    }
+  }
   restoreStarts(groupStart, groupCount);
 
   lap("groups' blocks");
@@ -339,10 +370,10 @@ export function eachCandidatePair(
   let pairs = 0;
   for (let a = 0; a < groupCount; a++) {
     for (let k = groupStart[a]!; k < groupStart[a + 1]!; k++) {
-      const b = groupBlocks[k]!;
-      for (let j = blockStart[b]!; j < blockStart[b + 1]!; j++) {
+      const end = blockStart[groupBlocks[k]! + 1]!;
+      for (let j = laterFrom[k]!; j < end; j++) {
         const other = blockGroups[j]!;
-        if (other <= a || seenBy[other] === a) continue;
+        if (seenBy[other] === a) continue;
         seenBy[other] = a;
         pairs++;
         visit(a, other);

@@ -136,10 +136,22 @@ export async function createChildren(db: Db, n: number): Promise<number[]> {
 async function createChildrenInBulk(tx: Db, n: number): Promise<number> {
   if (n === 0) return 0;
   await tx.execute(sql`lock table hub.children in share row exclusive mode`);
-  const [reserved] = await queryRows<{ first: number | string }>(tx, sql`select nextval(pg_get_serial_sequence('hub.children', 'id')) as first`);
-  const first = Number(reserved!.first);
-  await tx.execute(sql`select setval(pg_get_serial_sequence('hub.children', 'id'), ${first + n - 1}::bigint)`);
+  const first = await reserveIds(tx, "hub.children", n);
   await tx.execute(sql`insert into hub.children (id, state) overriding system value select g, 'ACTIVE' from generate_series(${first}::bigint, ${first + n - 1}::bigint) g`);
+  return first;
+}
+
+/**
+ * Reserves `n` consecutive ids of a table's identity column (its `id`), returning the first:
+ * the caller writes them itself instead of the server drawing one from the sequence per row
+ * (measured at 1M children: a COPY of 6.56 million links 6.1–6.4 s with the sequence, 4.7–4.9 s
+ * with the ids given). The caller must hold a lock that keeps other inserts out of the table
+ * until its transaction ends.
+ */
+async function reserveIds(tx: Db, table: string, n: number): Promise<number> {
+  const [reserved] = await queryRows<{ first: number | string }>(tx, sql`select nextval(pg_get_serial_sequence(${table}, 'id')) as first`);
+  const first = Number(reserved!.first);
+  await tx.execute(sql`select setval(pg_get_serial_sequence(${table}, 'id'), ${first + n - 1}::bigint)`);
   return first;
 }
 
@@ -343,7 +355,8 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
     for (let c = 0; c < childCount; c++) childOfCluster[c] = firstChild + c;
     // Rows go in by source name, then as read (by record id, as the departments number them):
     // the order of the (source, record_id) index, whose build then finds its input sorted.
-    await copyInto(tx, "hub.links", ["source", "record_id", "child_id", "rule", "score"], linkRows(records, result, childOfCluster, bySourceName(records)));
+    const firstLink = n === 0 ? 0 : await reserveIds(tx, "hub.links", n);
+    await copyInto(tx, "hub.links", ["id", "source", "record_id", "child_id", "rule", "score"], linkRows(records, result, childOfCluster, bySourceName(records), firstLink));
     for (const statement of restore) await tx.execute(sql.raw(statement));
     const reviewsOpened = await writeReviews(tx, records, result, childOfCluster);
     return { records: n, children: result.clusterCount, newChildren: childCount, linksOpened: n, linksClosed: 0, childrenMerged: 0, reviewsOpened, eventId: null };
@@ -355,7 +368,7 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
  * server reads the last), written byte by byte from the table's columns: a province's 6.5
  * million rows as strings were 30 million strings to make and collect.
  */
-function* linkRows(records: RecordTable, result: ClusterResult, childOfCluster: Float64Array, order: Int32Array): Generator<Uint8Array> {
+function* linkRows(records: RecordTable, result: ClusterResult, childOfCluster: Float64Array, order: Int32Array, firstId: number): Generator<Uint8Array> {
   const sources = SOURCE_KINDS.map((source) => Buffer.from(`${source}\t`));
   const rules = LINK_RULES.map((rule) => Buffer.from(`\t${rule}\t`));
   const { recordIdBytes: idBytes, recordIdStart: idStart } = records;
@@ -368,11 +381,13 @@ function* linkRows(records: RecordTable, result: ClusterResult, childOfCluster: 
     const i = order[k]!;
     const idLength = idStart[i + 1]! - idStart[i]!;
     // The longest a row can be: a record id with every byte escaped, and the numbers.
-    if (at + idLength * 2 + 128 > chunk.length) {
+    if (at + idLength * 2 + 160 > chunk.length) {
       yield chunk.subarray(0, at);
-      chunk = Buffer.allocUnsafe(Math.max(COPY_CHUNK_BYTES, idLength * 2 + 128));
+      chunk = Buffer.allocUnsafe(Math.max(COPY_CHUNK_BYTES, idLength * 2 + 160));
       at = 0;
     }
+    at += chunk.write(String(firstId + k), at, "latin1");
+    chunk[at++] = 9;
     put(sources[records.source[i]!]!);
     for (let b = idStart[i]!; b < idStart[i + 1]!; b++) {
       const byte = idBytes[b]!;
