@@ -36,6 +36,17 @@ export function idNumberCode(id: string): number {
 }
 
 /**
+ * idNumberCode of the valid ID number at buf[start …], given its quickIdNumberVerdictOfBytes
+ * (a decided one, whose half is the birth day's slot in the code): no string made.
+ */
+export function idNumberCodeOfBytes(buf: Uint8Array, start: number, verdict: number): number {
+  let region = 0;
+  for (let k = start; k < start + 6; k++) region = region * 10 + buf[k]! - 48;
+  const sequence = (buf[start + 14]! - 48) * 100 + (buf[start + 15]! - 48) * 10 + (buf[start + 16]! - 48);
+  return (region * DAY_SLOTS + Math.floor(verdict / 2)) * 1000 + sequence;
+}
+
+/**
  * The ID number an idNumberCode was made from (its check character worked out again).
  *
  * @example idNumberFromCode(9160756799002) // "11010519491231002X"

@@ -1,8 +1,8 @@
 import { bytesText, type CopyRow } from "../db/copy.ts";
 import { SOURCE_KINDS, type SourceKind } from "../db/enums.ts";
 import { BytesMap } from "./bytes-map.ts";
-import { quickIdNumberVerdict } from "../domain/id-number.ts";
-import { idNumberCode } from "./codes.ts";
+import { quickIdNumberVerdict, quickIdNumberVerdictOfBytes, verdictDay, verdictMonth, verdictYear } from "../domain/id-number.ts";
+import { idNumberCode, idNumberCodeOfBytes } from "./codes.ts";
 import { canonicalDate, normaliseCertificate, normaliseIdentity, normaliseIdNumber, normaliseName, normalisePhone, normaliseRecord, normaliseSex } from "./normalise.ts";
 import { FLAG_BITS, flagBits, SEX_F, SEX_M, type RecordTable } from "./record-table.ts";
 import type { SourceRecord } from "./types.ts";
@@ -82,8 +82,7 @@ export class GuardianIndex {
       this.ids = grow(this.ids);
       this.phones = grow(this.phones);
     }
-    const id = row.text(1);
-    this.ids[r] = id === null ? Number.NaN : this.reader.idNumberCode(id);
+    this.ids[r] = row.isNull(1) || (row.escaped & 2) !== 0 ? this.reader.idNumberCodeOfText(row.text(1)) : this.reader.idNumberCodeAt(row, 1, row.start[1]!, row.end[1]!);
     this.phones[r] = row.isNull(2) ? Number.NaN : this.reader.phoneCode(row, 2, row.start[2]!, row.end[2]!);
     this.next_[r] = -1;
     const buf = row.buf;
@@ -136,6 +135,9 @@ function grow<A extends Int32Array | Float64Array>(a: A): A {
 }
 
 const FIRST_YEAR = 1900;
+/** quickIdNumberVerdictOfBytes's answers that are no birth day. */
+const INVALID_ID = -1;
+const UNDECIDED_ID = -2;
 const YEARS = 200;
 const UNKNOWN = -2;
 
@@ -181,7 +183,7 @@ export class RecordReader {
     if ((nulls & (1 << BIRTH_DATE)) === 0) table.birthDate[i] = this.dateId(row);
     const idLength = ends[ID_NUMBER]! - starts[ID_NUMBER]!;
     if ((nulls & (1 << STUDENT_NUMBER)) !== 0 && (nulls & (1 << ID_NUMBER)) === 0 && idLength === 18 && (row.nonAscii & (1 << ID_NUMBER)) === 0) {
-      this.readPlainIdNumber(table, i, row.text(ID_NUMBER)!);
+      this.readPlainIdNumber(table, i, row);
     } else if ((nulls & ((1 << ID_NUMBER) | (1 << STUDENT_NUMBER))) !== ((1 << ID_NUMBER) | (1 << STUDENT_NUMBER))) {
       const idNumber = (nulls & (1 << ID_NUMBER)) !== 0 ? null : row.text(ID_NUMBER);
       const studentNumber = (nulls & (1 << STUDENT_NUMBER)) !== 0 ? null : row.text(STUDENT_NUMBER);
@@ -207,7 +209,7 @@ export class RecordReader {
       if ((nulls & (1 << GUARDIAN_IDS)) === 0) {
         for (let at = starts[GUARDIAN_IDS]!, end = pieceEnd(buf, at, ends[GUARDIAN_IDS]!); at < ends[GUARDIAN_IDS]!; at = end + 1, end = pieceEnd(buf, at, ends[GUARDIAN_IDS]!)) {
           if (end === at) continue;
-          const code = this.idNumberCode(textOf(row, GUARDIAN_IDS, at, end));
+          const code = this.idNumberCodeAt(row, GUARDIAN_IDS, at, end);
           if (code === code) table.guardianIds.pushUnique(code);
         }
       }
@@ -235,28 +237,29 @@ export class RecordReader {
    * number is valid or not, trusted when it agrees with the record's birth date and sex.
    * Anything quickIdNumberVerdict cannot decide goes to normaliseIdentity.
    */
-  private readPlainIdNumber(table: RecordTable, i: number, idNumber: string): void {
-    const verdict = quickIdNumberVerdict(idNumber);
+  private readPlainIdNumber(table: RecordTable, i: number, row: CopyRow): void {
+    const start = row.start[ID_NUMBER]!;
+    const verdict = quickIdNumberVerdictOfBytes(row.buf, start);
     const v = this.vocabulary;
-    if (verdict === null) {
-      table.invalidIdNumbers.push(v.textCode(idNumber));
+    if (verdict === INVALID_ID) {
+      table.invalidIdNumbers.push(v.textCode(row.text(ID_NUMBER)!));
       table.flags[i] = FLAG_BITS.ID_NUMBER_INVALID;
       return;
     }
-    if (verdict === undefined) {
+    if (verdict === UNDECIDED_ID) {
       const sex = table.sex[i] === SEX_M ? "M" : table.sex[i] === SEX_F ? "F" : null;
       const birthDate = table.birthDate[i]! >= 0 ? v.dates[table.birthDate[i]!]! : null;
-      const identity = normaliseIdentity(idNumber, null, birthDate, sex);
+      const identity = normaliseIdentity(row.text(ID_NUMBER), null, birthDate, sex);
       for (const id of identity.idNumbers) table.idNumbers.push(v.idCode(id));
       if (identity.trustedIdNumber !== null) table.trusted[i] = 1;
       for (const id of identity.invalidIdNumbers) table.invalidIdNumbers.push(v.textCode(id));
       table.flags[i] = flagBits(identity.flags);
       return;
     }
-    table.idNumbers.push(idNumberCode(idNumber));
+    table.idNumbers.push(idNumberCodeOfBytes(row.buf, start, verdict));
     const birthDate = table.birthDate[i]!;
-    const datesAgree = birthDate === -1 || this.dateIdOfDay(verdict.year, verdict.month, verdict.day) === birthDate;
-    const sexAgrees = table.sex[i] === 0 || (verdict.sex === "M" ? SEX_M : SEX_F) === table.sex[i];
+    const datesAgree = birthDate === -1 || this.dateIdOfDay(verdictYear(verdict), verdictMonth(verdict), verdictDay(verdict)) === birthDate;
+    const sexAgrees = table.sex[i] === 0 || (verdict % 2 === 1 ? SEX_M : SEX_F) === table.sex[i];
     if (datesAgree && sexAgrees && birthDate !== -1) table.trusted[i] = 1;
     table.flags[i] = (datesAgree ? 0 : FLAG_BITS.ID_NUMBER_CONTRADICTS_BIRTH_DATE) | (sexAgrees ? 0 : FLAG_BITS.ID_NUMBER_CONTRADICTS_SEX);
   }
@@ -267,6 +270,21 @@ export class RecordReader {
     if (code === code || (row.escaped & (1 << k)) !== 0) return code;
     const phone = normalisePhone(textOf(row, k, start, end));
     return phone === null ? Number.NaN : this.vocabulary.phoneCode(phone);
+  }
+
+  /** idNumberCode of the bytes start … end of field k (a guardian's ID number as COPY sent it). */
+  idNumberCodeAt(row: CopyRow, k: number, start: number, end: number): number {
+    if (end - start === 18) {
+      const verdict = quickIdNumberVerdictOfBytes(row.buf, start);
+      if (verdict === INVALID_ID) return Number.NaN;
+      if (verdict !== UNDECIDED_ID) return idNumberCodeOfBytes(row.buf, start, verdict);
+    }
+    return this.idNumberCode(textOf(row, k, start, end));
+  }
+
+  /** idNumberCode of a guardian's ID number as text (null: none, NaN). */
+  idNumberCodeOfText(raw: string | null): number {
+    return raw === null ? Number.NaN : this.idNumberCode(raw);
   }
 
   /** A guardian's ID number's code, NaN when it is not a valid one (normaliseIdNumber, plainly written ones checked quickly). */

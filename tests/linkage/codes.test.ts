@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addDays } from "../../src/domain/dates.ts";
-import { makeIdNumber } from "../../src/domain/id-number.ts";
-import { certificateCode, certificateFromCode, idNumberCode, idNumberFromCode, phoneCode, phoneFromCode, TEXT_CODE_BASE } from "../../src/linkage/codes.ts";
+import { makeIdNumber, quickIdNumberVerdictOfBytes } from "../../src/domain/id-number.ts";
+import { certificateCode, certificateFromCode, idNumberCode, idNumberCodeOfBytes, idNumberFromCode, phoneCode, phoneFromCode, TEXT_CODE_BASE } from "../../src/linkage/codes.ts";
 import { Vocabulary } from "../../src/linkage/vocabulary.ts";
 import { NumberIndex } from "../../src/linkage/number-index.ts";
 
@@ -18,6 +18,18 @@ describe("identifier codes", () => {
         expect(idNumberCode(a) === idNumberCode(b)).toBe(a.slice(0, 17) === b.slice(0, 17));
       }),
       { numRuns: 20_000 },
+    );
+  });
+
+  it("codes an ID number from its bytes as from its text", () => {
+    fc.assert(
+      fc.property(anyId.filter((id) => !id.startsWith("999999")), (id) => {
+        const bytes = Buffer.from(`xx${id}yy`);
+        const verdict = quickIdNumberVerdictOfBytes(bytes, 2);
+        expect(verdict).toBeGreaterThanOrEqual(0);
+        expect(idNumberCodeOfBytes(bytes, 2, verdict)).toBe(idNumberCode(id));
+      }),
+      { numRuns: 5_000 },
     );
   });
 
