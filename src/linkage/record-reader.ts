@@ -1,9 +1,9 @@
 import { bytesText, type CopyRow } from "../db/copy.ts";
 import { SOURCE_KINDS, type SourceKind } from "../db/enums.ts";
 import { BytesMap } from "./bytes-map.ts";
-import { quickIdNumberVerdict, quickIdNumberVerdictOfBytes, verdictDay, verdictMonth, verdictYear } from "../domain/id-number.ts";
-import { idNumberCode, idNumberCodeOfBytes } from "./codes.ts";
-import { canonicalDate, normaliseCertificate, normaliseIdentity, normaliseIdNumber, normaliseName, normalisePhone, normaliseRecord, normaliseSex } from "./normalise.ts";
+import { quickIdNumberVerdictOfBytes, verdictDay, verdictMonth, verdictYear } from "../domain/id-number.ts";
+import { idNumberCodeOfBytes } from "./codes.ts";
+import { canonicalDate, normaliseCertificate, normaliseIdentity, normaliseIdNumber, normaliseName, normalisePhone, normaliseSex } from "./normalise.ts";
 import { FLAG_BITS, flagBits, SEX_F, SEX_M, type RecordTable } from "./record-table.ts";
 import type { SourceRecord } from "./types.ts";
 import type { Vocabulary } from "./vocabulary.ts";
@@ -12,11 +12,10 @@ import type { Vocabulary } from "./vocabulary.ts";
  * Department records straight from COPY's bytes into a RecordTable, for the full read of a
  * province (6.5 million records at a million children). Each field's plain form, the form
  * departments nearly always send (an ASCII date, "M", an 11-digit phone, a six-digit division
- * code), is read from its bytes; a name is looked up by its bytes, so only each distinct name
- * becomes a string, once. Everything else is decoded and given to normalise.ts's functions,
- * and a row with an escaped character (a tab or a backslash in a value) goes through
- * normaliseRecord whole: the table holds exactly what normaliseRecord would give either way
- * (a test compares the two on random and unusual records).
+ * code, a plain ID number), is read from its bytes; a name is looked up by its bytes, so only
+ * each distinct name becomes a string, once. Everything else is decoded and given to
+ * normalise.ts's functions: the table holds exactly what normaliseRecord would give (a test
+ * compares the two on random and unusual records).
  */
 
 /** The fields of a row of sources.ts's selectOf, in order. */
@@ -82,8 +81,8 @@ export class GuardianIndex {
       this.ids = grow(this.ids);
       this.phones = grow(this.phones);
     }
-    this.ids[r] = row.isNull(1) || (row.escaped & 2) !== 0 ? this.reader.idNumberCodeOfText(row.text(1)) : this.reader.idNumberCodeAt(row, 1, row.start[1]!, row.end[1]!);
-    this.phones[r] = row.isNull(2) ? Number.NaN : this.reader.phoneCode(row, 2, row.start[2]!, row.end[2]!);
+    this.ids[r] = row.isNull(1) ? Number.NaN : this.reader.idNumberCodeAt(row, row.start[1]!, row.end[1]!);
+    this.phones[r] = row.isNull(2) ? Number.NaN : this.reader.phoneCode(row, row.start[2]!, row.end[2]!);
     this.next_[r] = -1;
     const buf = row.buf;
     const child = this.children.get(buf, row.start[0]!, row.end[0]!);
@@ -161,12 +160,7 @@ export class RecordReader {
    * functions' names, which costs a property definition for every closure made, per row.)
    */
   read(table: RecordTable, source: number, row: CopyRow): void {
-    if (row.escaped !== 0 && !onlyNulls(row)) {
-      this.readEscaped(table, source, row);
-      return;
-    }
-    // Every escaped field is a null now.
-    const nulls = row.escaped;
+    const nulls = row.nulls;
     const buf = row.buf;
     const starts = row.start;
     const ends = row.end;
@@ -182,7 +176,7 @@ export class RecordReader {
     }
     if ((nulls & (1 << BIRTH_DATE)) === 0) table.birthDate[i] = this.dateId(row);
     const idLength = ends[ID_NUMBER]! - starts[ID_NUMBER]!;
-    if ((nulls & (1 << STUDENT_NUMBER)) !== 0 && (nulls & (1 << ID_NUMBER)) === 0 && idLength === 18 && (row.nonAscii & (1 << ID_NUMBER)) === 0) {
+    if ((nulls & (1 << STUDENT_NUMBER)) !== 0 && (nulls & (1 << ID_NUMBER)) === 0 && idLength === 18) {
       this.readPlainIdNumber(table, i, row);
     } else if ((nulls & ((1 << ID_NUMBER) | (1 << STUDENT_NUMBER))) !== ((1 << ID_NUMBER) | (1 << STUDENT_NUMBER))) {
       const idNumber = (nulls & (1 << ID_NUMBER)) !== 0 ? null : row.text(ID_NUMBER);
@@ -209,14 +203,14 @@ export class RecordReader {
       if ((nulls & (1 << GUARDIAN_IDS)) === 0) {
         for (let at = starts[GUARDIAN_IDS]!, end = pieceEnd(buf, at, ends[GUARDIAN_IDS]!); at < ends[GUARDIAN_IDS]!; at = end + 1, end = pieceEnd(buf, at, ends[GUARDIAN_IDS]!)) {
           if (end === at) continue;
-          const code = this.idNumberCodeAt(row, GUARDIAN_IDS, at, end);
+          const code = this.idNumberCodeAt(row, at, end);
           if (code === code) table.guardianIds.pushUnique(code);
         }
       }
       if ((nulls & (1 << PHONES)) === 0) {
         for (let at = starts[PHONES]!, end = pieceEnd(buf, at, ends[PHONES]!); at < ends[PHONES]!; at = end + 1, end = pieceEnd(buf, at, ends[PHONES]!)) {
           if (end === at) continue;
-          const code = this.phoneCode(row, PHONES, at, end);
+          const code = this.phoneCode(row, at, end);
           if (code === code) table.phones.pushUnique(code);
         }
       }
@@ -264,52 +258,23 @@ export class RecordReader {
     table.flags[i] = (datesAgree ? 0 : FLAG_BITS.ID_NUMBER_CONTRADICTS_BIRTH_DATE) | (sexAgrees ? 0 : FLAG_BITS.ID_NUMBER_CONTRADICTS_SEX);
   }
 
-  /** The code of a phone (bytes start … end of field k), NaN when it is none (normalisePhone; plain numbers from their bytes). */
-  phoneCode(row: CopyRow, k: number, start: number, end: number): number {
+  /** The code of a phone (bytes start … end of a row), NaN when it is none (normalisePhone; plain numbers from their bytes). */
+  phoneCode(row: CopyRow, start: number, end: number): number {
     const code = plainMobileCode(row.buf, start, end);
-    if (code === code || (row.escaped & (1 << k)) !== 0) return code;
-    const phone = normalisePhone(textOf(row, k, start, end));
+    if (code === code) return code;
+    const phone = normalisePhone(bytesText(row.buf, start, end));
     return phone === null ? Number.NaN : this.vocabulary.phoneCode(phone);
   }
 
-  /** idNumberCode of the bytes start … end of field k (a guardian's ID number as COPY sent it). */
-  idNumberCodeAt(row: CopyRow, k: number, start: number, end: number): number {
+  /** A guardian's ID number's code (bytes start … end of a row), NaN when it is not a valid one (normaliseIdNumber; plain numbers from their bytes). */
+  idNumberCodeAt(row: CopyRow, start: number, end: number): number {
     if (end - start === 18) {
       const verdict = quickIdNumberVerdictOfBytes(row.buf, start);
       if (verdict === INVALID_ID) return Number.NaN;
       if (verdict !== UNDECIDED_ID) return idNumberCodeOfBytes(row.buf, start, verdict);
     }
-    return this.idNumberCode(textOf(row, k, start, end));
-  }
-
-  /** idNumberCode of a guardian's ID number as text (null: none, NaN). */
-  idNumberCodeOfText(raw: string | null): number {
-    return raw === null ? Number.NaN : this.idNumberCode(raw);
-  }
-
-  /** A guardian's ID number's code, NaN when it is not a valid one (normaliseIdNumber, plainly written ones checked quickly). */
-  idNumberCode(raw: string): number {
-    const verdict = quickIdNumberVerdict(raw);
-    if (verdict === null) return Number.NaN;
-    if (verdict !== undefined) return idNumberCode(raw);
-    const id = normaliseIdNumber(raw);
+    const id = normaliseIdNumber(bytesText(row.buf, start, end));
     return id === null ? Number.NaN : this.vocabulary.idCode(id);
-  }
-
-  /** A row with an escaped character in some value: decoded whole, through normaliseRecord. */
-  private readEscaped(table: RecordTable, source: number, row: CopyRow): void {
-    const fields = Array.from({ length: ROW_FIELDS }, (_, k) => row.text(k));
-    let guardians: { ids: string[]; phones: string[] } | undefined;
-    if (SOURCE_KINDS[source] === "household.person") {
-      const found = { ids: [] as string[], phones: [] as string[] };
-      for (let g = this.guardians.first(row.buf, row.start[RECORD_ID]!, row.end[RECORD_ID]!); g !== -1; g = this.guardians.next(g)) {
-        const [idCode, phoneCode] = [this.guardians.idCode(g), this.guardians.phoneCode(g)];
-        if (idCode === idCode) found.ids.push(this.vocabulary.idNumberOf(idCode));
-        if (phoneCode === phoneCode) found.phones.push(this.vocabulary.phoneOf(phoneCode));
-      }
-      guardians = found;
-    }
-    table.add(normaliseRecord(fromFields(SOURCE_KINDS[source]!, fields, guardians)));
   }
 
   private nameId(row: CopyRow): number {
@@ -377,12 +342,6 @@ function pieceEnd(buf: Uint8Array, at: number, end: number): number {
   return at;
 }
 
-/** Whether every escaped field of the row is a null (`\N`), the one escape a plain row has. */
-function onlyNulls(row: CopyRow): boolean {
-  for (let k = 0; k < ROW_FIELDS; k++) if ((row.escaped & (1 << k)) !== 0 && !row.isNull(k)) return false;
-  return true;
-}
-
 /** The ASCII digits buf[start … start + count) as a number, or -1 when one is not a digit. */
 function digitsOf(buf: Uint8Array, start: number, count: number): number {
   let n = 0;
@@ -401,7 +360,4 @@ function plainMobileCode(buf: Uint8Array, start: number, end: number): number {
   return code >= 0 ? code : Number.NaN;
 }
 
-/** Bytes start … end of field k of a row (which has no escapes) as text. */
-function textOf(row: CopyRow, k: number, start: number, end: number): string {
-  return bytesText(row.buf, start, end, (row.nonAscii & (1 << k)) === 0);
-}
+

@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "../db/client.ts";
-import { copyRowBytes } from "../db/copy.ts";
+import { copyAhead, CopyRowScanner, type CopyRow } from "../db/copy.ts";
 import { SOURCE_KINDS, type SourceKind } from "../db/enums.ts";
 import { fromFields, RecordReader, ROW_FIELDS } from "./record-reader.ts";
 import { RecordTable } from "./record-table.ts";
@@ -80,10 +80,10 @@ function toRecord(source: SourceKind, row: Row): SourceRecord {
 
 /**
  * Every record of every department, as one table (record-reader.ts), in source order and then
- * as each department numbers its records. Each department's table is one COPY, streamed with
- * back pressure and read from its bytes; they are read one after another, so the server
- * writes one table's rows while this process reads them (reading, not the server, sets the
- * pace). Persons' guardians are read first, on their own, and joined in memory.
+ * as each department numbers its records. Each department's table is one COPY, read from its
+ * bytes; they are read one after another, each COPY started while the one before is read
+ * (copyAhead), so the server writes the next table while this process reads the last. Persons'
+ * guardians are read first, on their own, and joined in memory.
  *
  *   const records = await readRecordTable(db); // records.count, records.sourceOf(0), …
  */
@@ -91,9 +91,23 @@ export async function readRecordTable(db: Db): Promise<RecordTable> {
   const vocabulary = new Vocabulary();
   const reader = new RecordReader(vocabulary);
   const records = new RecordTable(vocabulary, await estimatedRecordCount(db));
-  await copyRowBytes(db, "select child_record_id, guardian_id_number, guardian_phone from household.guardianships order by id", 3, (row) => reader.guardians.add(row));
-  for (const [k, source] of SOURCE_KINDS.entries()) {
-    await copyRowBytes(db, `${queryText(selectOf(source, false))} order by x.id`, ROW_FIELDS, (row) => reader.read(records, k, row));
+  const reads: { query: string; fields: number; onRow: (row: CopyRow) => void }[] = [
+    { query: "select child_record_id, guardian_id_number, guardian_phone from household.guardianships order by id", fields: 3, onRow: (row) => reader.guardians.add(row) },
+    ...SOURCE_KINDS.map((source, k) => ({ query: `${queryText(selectOf(source, false))} order by x.id`, fields: ROW_FIELDS, onRow: (row: CopyRow) => reader.read(records, k, row) })),
+  ];
+  // One query ahead: the server writes the next table while this process reads the last.
+  let ahead = copyAhead(db, reads[0]!.query);
+  try {
+    for (let k = 0; k < reads.length; k++) {
+      const current = ahead;
+      if (k + 1 < reads.length) ahead = copyAhead(db, reads[k + 1]!.query);
+      const scanner = new CopyRowScanner(reads[k]!.fields, reads[k]!.onRow);
+      for await (const chunk of current) scanner.push(chunk);
+      scanner.end();
+    }
+  } finally {
+    // A failed read leaves no COPY running behind it.
+    await ahead.done;
   }
   return records;
 }

@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/db/client.ts";
-import { copyInto, copyLine, copyRows, CopyTextParser } from "../../src/db/copy.ts";
+import { copyAhead, copyInto, copyLine, copyRows, CopyRowScanner } from "../../src/db/copy.ts";
+import { binaryCopy } from "../kit/copy-binary.ts";
 import { ENGINES, openTestDatabase, type TestDatabase } from "../kit/database.ts";
 
-/** Values COPY's text format must carry unchanged: separators, escapes, CJK, empties and nulls. */
+/** Values COPY must carry unchanged: separators, escapes, CJK, empties and nulls. */
 const TRICKY: (string | null)[][] = [
   ["王子轩", "a\tb", "1"],
   ["line\nbreak", "back\\slash", "2"],
@@ -16,38 +17,40 @@ const TRICKY: (string | null)[][] = [
 
 function parseAll(bytes: Buffer, fieldCount: number, chunkSizes: number[]): (string | null)[][] {
   const rows: (string | null)[][] = [];
-  const parser = new CopyTextParser(fieldCount, (f) => rows.push([...f]));
+  const scanner = new CopyRowScanner(fieldCount, (row) => rows.push(Array.from({ length: fieldCount }, (_, k) => row.text(k))));
   let at = 0;
   for (let k = 0; at < bytes.length; k++) {
     const size = chunkSizes[k % chunkSizes.length]!;
-    parser.push(bytes.subarray(at, at + size));
+    scanner.push(bytes.subarray(at, at + size));
     at += size;
   }
-  parser.end();
+  scanner.end();
   return rows;
 }
 
-describe("COPY text format", () => {
-  const text = TRICKY.map((row) => copyLine(row)).join("");
-  const bytes = Buffer.from(text, "utf8");
-
+describe("COPY text format, written", () => {
   it("writes nulls as \\N and escapes separators and backslashes", () => {
     expect(copyLine(["a\tb", null, 7, "c\\d\ne"])).toBe("a\\tb\t\\N\t7\tc\\\\d\\ne\n");
   });
+});
 
-  it("reads back what it wrote, whole", () => {
+describe("COPY binary format, read", () => {
+  const bytes = binaryCopy(TRICKY);
+
+  it("reads back every value whole", () => {
     expect(parseAll(bytes, 3, [bytes.length])).toEqual(TRICKY);
   });
 
-  // Chunks of 1, 2, 3 and 5 bytes cut rows, escapes and multi-byte characters in every place.
-  it.each([[[1]], [[2]], [[3]], [[5, 1, 7]]])("reads back what it wrote in chunks of %j bytes", (sizes) => {
+  // Chunks of 1, 2, 3 and 5 bytes cut the header, lengths and multi-byte characters in every place.
+  it.each([[[1]], [[2]], [[3]], [[5, 1, 7]]])("reads back every value in chunks of %j bytes", (sizes) => {
     expect(parseAll(bytes, 3, sizes)).toEqual(TRICKY);
   });
 
-  it("refuses a row with the wrong number of fields, and output that ends mid-row", () => {
-    expect(() => parseAll(Buffer.from("a\tb\n"), 3, [100])).toThrow(/2 fields, expected 3/);
-    expect(() => parseAll(Buffer.from("a\tb\tc\td\n"), 3, [100])).toThrow(/more than 3 fields/);
-    expect(() => parseAll(Buffer.from("a\tb\tc\nd\te"), 3, [100])).toThrow(/ended in the middle of a row/);
+  it("refuses a row with the wrong number of fields, output that ends mid-row or without its end, and what is not COPY's binary format", () => {
+    expect(() => parseAll(binaryCopy([["a", "b"]]), 3, [100])).toThrow(/2 fields, expected 3/);
+    expect(() => parseAll(binaryCopy([["a", "b", "c"]]).subarray(0, 30), 3, [100])).toThrow(/ended in the middle of a row/);
+    expect(() => parseAll(binaryCopy([["a", "b", "c"]], { trailer: false }), 3, [100])).toThrow(/ended in the middle of a row/);
+    expect(() => parseAll(Buffer.from("a\tb\tc\n".repeat(5)), 3, [100])).toThrow(/signature/);
   });
 });
 
@@ -66,8 +69,26 @@ describe.each(ENGINES)("copyInto and copyRows on %s", (engine) => {
     }
     await copyInto(database.db, "public.copy_probe", ["a", "b", "n"], chunks());
     const back: (string | null)[][] = [];
-    await copyRows(database.db, "select a, b, n from public.copy_probe order by n", 3, (f) => back.push([...f]));
+    await copyRows(database.db, "select a, b, n::text as number from public.copy_probe order by n", 3, (f) => back.push([...f]));
     expect(back).toEqual(many);
+  });
+
+  it("reads ahead: a COPY started before another is read keeps its output until read, then gives its error", async () => {
+    const ahead = copyAhead(database.db, "select n::text as number from public.copy_probe order by n");
+    const first: (string | null)[][] = [];
+    await copyRows(database.db, "select a from public.copy_probe order by n limit 3", 1, (f) => first.push([...f]));
+    const numbers: (string | null)[] = [];
+    const scanner = new CopyRowScanner(1, (row) => numbers.push(row.text(0)));
+    for await (const chunk of ahead) scanner.push(chunk);
+    scanner.end();
+    expect(first).toHaveLength(3);
+    expect(numbers.slice(0, 3)).toEqual(["0", "1", "2"]);
+    expect(numbers.length).toBeGreaterThanOrEqual(2_500);
+    const failing = copyAhead(database.db, "select (1 / (n - 7))::text from public.copy_probe order by n");
+    await expect((async () => {
+      for await (const chunk of failing) void chunk;
+    })()).rejects.toThrow(/division by zero/);
+    await failing.done;
   });
 
   it("is part of the transaction it runs in: a rollback takes the rows back", async () => {
@@ -113,9 +134,9 @@ describe.each(ENGINES)("copyInto and copyRows on %s", (engine) => {
         if (++rows === 3) throw new Error("row 3 is refused");
       };
     };
-    await expect(copyRows(database.db, "select a, b, n from public.copy_probe order by n", 3, failAtThird())).rejects.toThrow("row 3 is refused");
+    await expect(copyRows(database.db, "select a, b, n::text as number from public.copy_probe order by n", 3, failAtThird())).rejects.toThrow("row 3 is refused");
     const after = await database.db.transaction(async (tx) => {
-      await expect(copyRows(tx as never, "select a, b, n from public.copy_probe order by n", 3, failAtThird())).rejects.toThrow("row 3 is refused");
+      await expect(copyRows(tx as never, "select a, b, n::text as number from public.copy_probe order by n", 3, failAtThird())).rejects.toThrow("row 3 is refused");
       return queryRows<{ n: number }>(tx as never, sql`select count(*)::int as n from public.copy_probe`);
     });
     expect(after[0]!.n).toBeGreaterThan(2);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { copyLine, CopyRowScanner } from "../../src/db/copy.ts";
+import { CopyRowScanner } from "../../src/db/copy.ts";
 import { SOURCE_KINDS, type SourceKind } from "../../src/db/enums.ts";
 import { makeIdNumber } from "../../src/domain/id-number.ts";
 import { normaliseRecord } from "../../src/linkage/normalise.ts";
@@ -8,6 +8,7 @@ import { RecordReader, ROW_FIELDS } from "../../src/linkage/record-reader.ts";
 import { flagsOf, recordTableOf, RecordTable } from "../../src/linkage/record-table.ts";
 import type { SourceRecord } from "../../src/linkage/types.ts";
 import { Vocabulary } from "../../src/linkage/vocabulary.ts";
+import { binaryCopy } from "../kit/copy-binary.ts";
 
 /** Record i of a table as plain values (its vocabulary's numbers read back): what two tables are compared by. */
 function valuesOf(table: RecordTable, i: number) {
@@ -34,14 +35,14 @@ function valuesOf(table: RecordTable, i: number) {
 const allValues = (table: RecordTable) => Array.from({ length: table.count }, (_, i) => valuesOf(table, i));
 
 /** selectOf's fields of a record, as a COPY row. */
-function rowOf(r: SourceRecord): string {
+function rowOf(r: SourceRecord): (string | null)[] {
   const list = (values: readonly string[]) => (values.length === 0 ? null : values.join(","));
-  return copyLine([r.recordId, r.name, r.sex, r.birthDate, r.idNumber, r.birthCertificateNumber, r.studentNumber, list(r.guardianIdNumbers), list(r.guardianPhones), list(r.regionCodes)]);
+  return [r.recordId, r.name, r.sex, r.birthDate, r.idNumber, r.birthCertificateNumber, r.studentNumber, list(r.guardianIdNumbers), list(r.guardianPhones), list(r.regionCodes)];
 }
 
-/** Feeds COPY text to a scanner in chunks of the given sizes, in turn. */
-function scan(text: string, fieldCount: number, chunkSizes: readonly number[], onRow: ConstructorParameters<typeof CopyRowScanner>[1]): void {
-  const bytes = Buffer.from(text, "utf8");
+/** Feeds rows as COPY's binary output to a scanner in chunks of the given sizes, in turn. */
+function scan(rows: readonly (readonly (string | null)[])[], fieldCount: number, chunkSizes: readonly number[], onRow: ConstructorParameters<typeof CopyRowScanner>[1]): void {
+  const bytes = binaryCopy(rows);
   const scanner = new CopyRowScanner(fieldCount, onRow);
   for (let at = 0, k = 0; at < bytes.length; k++) {
     const size = chunkSizes[k % chunkSizes.length]!;
@@ -93,7 +94,7 @@ describe("reading records from COPY bytes", () => {
           const vocabulary = new Vocabulary();
           const reader = new RecordReader(vocabulary);
           const table = new RecordTable(vocabulary, 4);
-          scan(records.map(rowOf).join(""), ROW_FIELDS, chunks, (row) => reader.read(table, SOURCE_KINDS.indexOf(records[table.count]!.source), row));
+          scan(records.map(rowOf), ROW_FIELDS, chunks, (row) => reader.read(table, SOURCE_KINDS.indexOf(records[table.count]!.source), row));
           expect(allValues(table)).toEqual(allValues(recordTableOf(records.map(normaliseRecord))));
         },
       ),
@@ -117,9 +118,9 @@ describe("reading records from COPY bytes", () => {
     }));
     const vocabulary = new Vocabulary();
     const reader = new RecordReader(vocabulary);
-    scan(guardianships.map((g) => copyLine(g)).join(""), 3, [5], (row) => reader.guardians.add(row));
+    scan(guardianships, 3, [5], (row) => reader.guardians.add(row));
     const table = new RecordTable(vocabulary, 1);
-    const rows = persons.map((p) => rowOf({ ...p, guardianIdNumbers: [], guardianPhones: [] })).join("");
+    const rows = persons.map((p) => rowOf({ ...p, guardianIdNumbers: [], guardianPhones: [] }));
     scan(rows, ROW_FIELDS, [7], (row) => reader.read(table, SOURCE_KINDS.indexOf("household.person"), row));
     const expected = recordTableOf(persons.map(normaliseRecord));
     expect(allValues(table)).toEqual(allValues(expected));
