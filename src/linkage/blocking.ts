@@ -105,7 +105,7 @@ export class BlockCodes {
    * `profiles`: the same keys as `each` for every member, each once where the profile holds it
    * once (its ID numbers, guardians and phones), and the DSS keys record by record (a DSS key
    * is one record's name, date and sex together, not any of the group's), skipping a record
-   * whose DSS keys repeat those of the one before it. Call prepare() first.
+   * whose DSS keys repeat those of the one before it.
    */
   eachOfGroup(profiles: ProfileTable, row: number, members: Int32Array, from: number, to: number, emit: (kind: number, code: number) => void): void {
     const r = this.records;
@@ -113,6 +113,7 @@ export class BlockCodes {
     profiles.layout(row, at);
     const values = profiles.data;
     for (let k = at[ID_NUMBERS]!; k < at[ID_NUMBERS + 1]!; k++) emit(ID, values[k]!);
+    if (!this.dssFirst) this.prepare();
     const first = this.dssFirst!;
     const last = this.dssLast!;
     let previousFirst = Number.NaN;
@@ -139,35 +140,34 @@ export class BlockCodes {
    * costs a cache miss apiece.
    */
   prepare(): void {
-    const n = this.records.count;
+    const r = this.records;
+    const n = r.count;
     const first = (this.dssFirst = new Float64Array(n));
     const last = (this.dssLast = new Float64Array(n));
-    let i = 0;
-    const keep = (kind: number, code: number) => {
-      if (first[i] !== first[i]) first[i] = code;
-      else last[i] = code;
-      void kind;
-    };
-    for (i = 0; i < n; i++) {
+    for (let i = 0; i < n; i++) {
       first[i] = Number.NaN;
       last[i] = Number.NaN;
-      this.eachDss(i, keep);
+      const name = r.name[i]!;
+      const date = r.birthDate[i]!;
+      const sex = r.sex[i]!;
+      if (name < 0 || date < 0 || sex === 0) continue;
+      const firstSuffix = this.suffixOf(name);
+      if (firstSuffix < 0) continue;
+      // < 2^30 suffixes × 2^22 dates × 2 sexes: exact in a double (2^53).
+      const dated = date * 2 + (sex === SEX_M ? 0 : 1);
+      first[i] = firstSuffix * 8_388_608 + dated;
+      const lastSuffix = this.lastSuffix[name]!;
+      if (lastSuffix >= 0) last[i] = lastSuffix * 8_388_608 + dated;
     }
   }
 
   private eachDss(i: number, emit: (kind: number, code: number) => void): void {
-    const r = this.records;
-    const name = r.name[i]!;
-    const date = r.birthDate[i]!;
-    const sex = r.sex[i]!;
-    if (name < 0 || date < 0 || sex === 0) return;
-    const first = this.suffixOf(name);
-    if (first < 0) return;
-    // < 2^30 suffixes × 2^22 dates × 2 sexes: exact in a double (2^53).
-    const dated = date * 2 + (sex === SEX_M ? 0 : 1);
-    emit(DSS, first * 8_388_608 + dated);
-    const last = this.lastSuffix[name]!;
-    if (last >= 0) emit(DSS, last * 8_388_608 + dated);
+    if (!this.dssFirst) this.prepare();
+    const first = this.dssFirst![i]!;
+    if (first !== first) return;
+    emit(DSS, first);
+    const last = this.dssLast![i]!;
+    if (last === last) emit(DSS, last);
   }
 
   /**

@@ -108,9 +108,10 @@ class CodeSets {
   readonly one: Float64Array;
   private readonly more = new Map<number, number[]>();
 
-  constructor(n: number, first: (i: number) => number) {
+  /** Each of n roots starting with one value (NaN: none), from `values`. */
+  constructor(values: Float64Array, n: number) {
     this.one = float64s(n);
-    for (let i = 0; i < n; i++) this.one[i] = first(i);
+    this.one.set(values.subarray(0, n));
   }
 
   isEmpty(r: number): boolean {
@@ -200,8 +201,10 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   // 1. Exact links.
   const uf = new UnionFind(n);
   // Each root's trusted ID numbers and birth certificate numbers.
-  const rootIds = new CodeSets(n, (i) => records.trustedId(i));
-  const rootCertificates = new CodeSets(n, (i) => records.certificate[i]!);
+  const trustedIds = float64s(n);
+  for (let i = 0; i < n; i++) trustedIds[i] = records.trustedId(i);
+  const rootIds = new CodeSets(trustedIds, n);
+  const rootCertificates = new CodeSets(records.certificate, n);
   // Each root's pinned children: few or none (a first link has none).
   const pins = new Map<number, number[]>();
   if (pinned) {
@@ -270,7 +273,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     joinRoots(ra, rb);
   };
   for (let i = 0; i < n; i++) {
-    linkExactly(i, records.trustedId(i), ID_BIT);
+    linkExactly(i, trustedIds[i]!, ID_BIT);
     linkExactly(i, records.certificate[i]!, CERTIFICATE_BIT);
     linkExactly(i, records.studentKey[i]!, STUDENT_BIT);
   }
@@ -310,7 +313,10 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   lap("grouping");
   // Row g of the profiles is group g; merges of groups into clusters add rows after them.
   const profiles = new ProfileTable(records.vocabulary, groupCount * 2);
-  for (let g = 0; g < groupCount; g++) profiles.addGroup(records, flat, offsets[g]!, offsets[g + 1]!);
+  for (let g = 0; g < groupCount; g++) {
+    if (offsets[g + 1]! - offsets[g]! === 1) profiles.addRecord(records, flat[offsets[g]!]!);
+    else profiles.addGroup(records, flat, offsets[g]!, offsets[g + 1]!);
+  }
 
   lap("profiles");
   // 3. Blocking and comparison.

@@ -123,6 +123,43 @@ export class ProfileTable {
     return Array.from(this.data.subarray(at[field]!, at[field + 1]!));
   }
 
+  /**
+   * Appends one record's features as a row; returns the row. (addGroup of one record, without
+   * looking for repeats: a record's own lists hold each value once.)
+   */
+  addRecord(records: RecordTable, i: number): number {
+    const counts = this.counts;
+    const ids = records.idNumbers;
+    const invalid = records.invalidIdNumbers;
+    const guardians = records.guardianIds;
+    const phones = records.phones;
+    const regions = records.regions;
+    counts[NAMES] = records.name[i]! >= 0 ? 1 : 0;
+    counts[DATES] = records.birthDate[i]! >= 0 ? 1 : 0;
+    counts[TRUSTED_IDS] = records.trusted[i]!;
+    counts[ID_NUMBERS] = ids.start[i + 1]! - ids.start[i]!;
+    counts[INVALID_IDS] = invalid.start[i + 1]! - invalid.start[i]!;
+    counts[CERTIFICATES] = records.certificate[i] === records.certificate[i] ? 1 : 0;
+    counts[GUARDIAN_IDS] = guardians.start[i + 1]! - guardians.start[i]!;
+    counts[PHONES] = phones.start[i + 1]! - phones.start[i]!;
+    counts[REGIONS] = regions.start[i + 1]! - regions.start[i]!;
+    let size = 0;
+    for (let f = 0; f < FIELDS; f++) size += counts[f]!;
+    const at = this.openRow(size);
+    const data = this.data;
+    let v = at + HEADER;
+    if (counts[NAMES]) data[v++] = records.name[i]!;
+    if (counts[DATES]) data[v++] = records.birthDate[i]!;
+    if (counts[TRUSTED_IDS]) data[v++] = ids.values[ids.start[i]!]!;
+    for (let k = ids.start[i]!; k < ids.start[i + 1]!; k++) data[v++] = ids.values[k]!;
+    for (let k = invalid.start[i]!; k < invalid.start[i + 1]!; k++) data[v++] = invalid.values[k]!;
+    if (counts[CERTIFICATES]) data[v++] = records.certificate[i]!;
+    for (let k = guardians.start[i]!; k < guardians.start[i + 1]!; k++) data[v++] = guardians.values[k]!;
+    for (let k = phones.start[i]!; k < phones.start[i + 1]!; k++) data[v++] = phones.values[k]!;
+    for (let k = regions.start[i]!; k < regions.start[i + 1]!; k++) data[v++] = regions.values[k]!;
+    return this.closeRow(at, records.sex[i]!, counts);
+  }
+
   /** Appends the union of these records' features (members[from … to)) as a row; returns the row. */
   addGroup(records: RecordTable, members: ArrayLike<number>, from = 0, to = members.length): number {
     const counts = this.counts.fill(0);
