@@ -129,15 +129,23 @@ export async function createChildren(db: Db, n: number): Promise<number[]> {
 
 /**
  * Creates `n` active children with consecutive ids, returning the first: the ids are reserved
- * from hub.children's identity sequence, and the rows inserted with one statement that returns
- * nothing (a province's million ids sent back cost more than the insert). The lock keeps any
+ * from hub.children's identity sequence, and the rows written by COPY, nothing sent back (a
+ * province's million ids sent back cost more than the insert). The lock keeps any
  * other insert into hub.children out of the range until the transaction ends.
  */
 async function createChildrenInBulk(tx: Db, n: number): Promise<number> {
   if (n === 0) return 0;
   await tx.execute(sql`lock table hub.children in share row exclusive mode`);
   const first = await reserveIds(tx, "hub.children", n);
-  await tx.execute(sql`insert into hub.children (id, state) overriding system value select g, 'ACTIVE' from generate_series(${first}::bigint, ${first + n - 1}::bigint) g`);
+  // COPY rather than insert … select from generate_series: 1.3 s against 1.7–2.2 s for a million.
+  function* rows() {
+    for (let start = 0; start < n; start += 50_000) {
+      let text = "";
+      for (let id = first + start; id < first + Math.min(n, start + 50_000); id++) text += `${id}\tACTIVE\n`;
+      yield text;
+    }
+  }
+  await copyInto(tx, "hub.children", ["id", "state"], rows());
   return first;
 }
 
@@ -430,10 +438,13 @@ function bySourceName(records: RecordTable): Int32Array {
  * measured at 100,000 children, 0.8 s of a 2.3 s insert.)
  */
 async function dropLinkIndexes(tx: Db): Promise<string[]> {
+  // An index only of closed links (unlinked_at is not null) stays: the new links are all open,
+  // so the COPY never touches it, and rebuilding it would read the whole table for nothing.
   const indexes = await queryRows<{ name: string; definition: string }>(
     tx,
     sql`select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition from pg_index i
         where i.indrelid = 'hub.links'::regclass and not i.indisprimary and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+          and coalesce(pg_get_expr(i.indpred, i.indrelid), '') <> '(unlinked_at IS NOT NULL)'
         order by 1`,
   );
   const keys = await queryRows<{ name: string; definition: string }>(
