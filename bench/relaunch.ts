@@ -29,15 +29,27 @@ import { spawn } from "node:child_process";
  * (83.1 s against 84.5 s), so it is dropped. --max-semi-space-size 64 / 128 / 256: 88.9 / 88.6 /
  * 86.2 s (noise), 256 with 400 MB more resident: 128 kept.
  * HUB_BENCH_V8_FLAGS replaces these flags for such trials.
+ *
+ * 2026-12-06: the engine now keeps a province in typed arrays (a heap of a few hundred MB), and
+ * these flags no longer make a difference that shows through the machine's noise (1M, two runs
+ * each, alternated: 41.6–44.3 s with them, 43.9–58.6 s without). What does: transparent huge
+ * pages for the large typed arrays. The child runs with glibc's malloc asked to use them
+ * (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, glibc 2.35 and later; older ones ignore it): the
+ * matcher's random reads of a gigabyte of arrays then miss the TLB far less (a radix sort of 10
+ * million keys 2.1 s → 1.2–1.5 s; 1M match 19–21 s → 14.5–15.4 s, back to back). An operator can
+ * run a whole-province link the same way.
  */
 const V8_FLAGS = process.env.HUB_BENCH_V8_FLAGS ? process.env.HUB_BENCH_V8_FLAGS.split(" ") : ["--max-old-space-size=16384", "--max-semi-space-size=128", "--initial-old-space-size=8192"];
 
-/** True in the parent (which only waits for the child and exits with its code); false in the child, which does the work. */
+/**
+ * True in the parent (which only waits for the child and exits with its code); false in the
+ * child, which does the work, with the V8 flags above and, unless set already, GLIBC_TUNABLES.
+ */
 export function relaunchWithFlags(): boolean {
   if (process.env.HUB_BENCH_CHILD === "1") return false;
   const child = spawn(process.execPath, [...process.execArgv, ...V8_FLAGS, process.argv[1]!, ...process.argv.slice(2)], {
     stdio: "inherit",
-    env: { ...process.env, HUB_BENCH_CHILD: "1" },
+    env: { GLIBC_TUNABLES: "glibc.malloc.hugetlb=1", ...process.env, HUB_BENCH_CHILD: "1" },
   });
   child.on("exit", (code) => process.exit(code ?? 1));
   return true;
