@@ -2,7 +2,7 @@
  * A list of numbers per row, for millions of rows, in two typed arrays: row r's values are
  * `values[start[r]] … values[start[r + 1] - 1]`. Rows are appended one at a time (values
  * pushed, then endRow), and never change afterwards. This is how the engine keeps a record's
- * guardians or a group's names: one list per row as a JavaScript array would be millions of
+ * guardians or ID numbers: one list per row as a JavaScript array would be millions of
  * objects for the garbage collector to trace.
  *
  *   const phones = new ListColumn();
@@ -36,11 +36,6 @@ export class ListColumn {
     this.push(value);
   }
 
-  /** Appends every value of row `r` of `from` that the open row does not hold yet. */
-  pushUniqueFrom(from: ListColumn, r: number): void {
-    for (let k = from.start[r]!; k < from.start[r + 1]!; k++) this.pushUnique(from.values[k]!);
-  }
-
   /** Closes the open row; the next push starts the next row. */
   endRow(): void {
     if (this.rows + 2 > this.start.length) this.start = grown(this.start, this.rows + 2);
@@ -51,34 +46,9 @@ export class ListColumn {
     return this.start[r + 1]! - this.start[r]!;
   }
 
-  /** The first value of row r (undefined when it has none). */
-  first(r: number): number | undefined {
-    return this.start[r + 1]! > this.start[r]! ? this.values[this.start[r]!] : undefined;
-  }
-
-  /** Whether row r holds `value`. */
-  has(r: number, value: number): boolean {
-    for (let k = this.start[r]!; k < this.start[r + 1]!; k++) if (this.values[k] === value) return true;
-    return false;
-  }
-
   /** Row r's values as a plain array (for evidence and tests, not for hot loops). */
   list(r: number): number[] {
     return Array.from(this.values.subarray(this.start[r]!, this.start[r + 1]!));
-  }
-
-  /** The rows of several columns one after another, as one column. */
-  static concat(parts: readonly ListColumn[]): ListColumn {
-    const rows = parts.reduce((sum, p) => sum + p.rows, 0);
-    const length = parts.reduce((sum, p) => sum + p.length, 0);
-    const out = new ListColumn(rows, length);
-    for (const p of parts) {
-      out.values.set(p.values.subarray(0, p.length), out.length);
-      for (let r = 1; r <= p.rows; r++) out.start[out.rows + r] = out.length + p.start[r]!;
-      out.rows += p.rows;
-      out.length += p.length;
-    }
-    return out;
   }
 }
 

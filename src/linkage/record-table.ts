@@ -168,48 +168,6 @@ export class RecordTable {
     this.flags = grown(this.flags, this.capacity);
   }
 
-  /** Several tables' records one after another, as one table (they must share a vocabulary). */
-  static concat(parts: readonly RecordTable[]): RecordTable {
-    const vocabulary = parts[0]?.vocabulary ?? new Vocabulary();
-    if (parts.some((p) => p.vocabulary !== vocabulary)) throw new Error("tables can be joined only when they number their values with one vocabulary");
-    const count = parts.reduce((sum, p) => sum + p.count, 0);
-    // Lists and id bytes are joined below: the table starts without room for them.
-    const out = new RecordTable(vocabulary, 1);
-    out.capacity = count;
-    out.source = new Uint8Array(count);
-    out.recordIdStart = new Int32Array(count + 1);
-    out.name = new Int32Array(count);
-    out.sex = new Uint8Array(count);
-    out.birthDate = new Int32Array(count);
-    out.trusted = new Uint8Array(count);
-    out.certificate = new Float64Array(count);
-    out.studentKey = new Float64Array(count);
-    out.flags = new Uint8Array(count);
-    const lists = (pick: (t: RecordTable) => ListColumn) => ListColumn.concat(parts.map(pick));
-    out.idNumbers = lists((t) => t.idNumbers);
-    out.invalidIdNumbers = lists((t) => t.invalidIdNumbers);
-    out.guardianIds = lists((t) => t.guardianIds);
-    out.phones = lists((t) => t.phones);
-    out.regions = lists((t) => t.regions);
-    out.recordIdBytes = new Uint8Array(parts.reduce((sum, p) => sum + p.bytesUsed, 0));
-    for (const p of parts) {
-      const at = out.count;
-      const n = p.count;
-      out.source.set(p.source.subarray(0, n), at);
-      out.name.set(p.name.subarray(0, n), at);
-      out.sex.set(p.sex.subarray(0, n), at);
-      out.birthDate.set(p.birthDate.subarray(0, n), at);
-      out.trusted.set(p.trusted.subarray(0, n), at);
-      out.certificate.set(p.certificate.subarray(0, n), at);
-      out.studentKey.set(p.studentKey.subarray(0, n), at);
-      out.flags.set(p.flags.subarray(0, n), at);
-      out.recordIdBytes.set(p.recordIdBytes.subarray(0, p.bytesUsed), out.bytesUsed);
-      for (let i = 1; i <= n; i++) out.recordIdStart[at + i] = out.bytesUsed + p.recordIdStart[i]!;
-      out.bytesUsed += p.bytesUsed;
-      out.count += n;
-    }
-    return out;
-  }
 }
 
 export const SEX_M = 1;
