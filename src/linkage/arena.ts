@@ -6,7 +6,9 @@
  * "external memory pressure"). Matching a province allocates about a gigabyte of typed arrays
  * over a minute, which started five full collections of a 2.5–4.5 GB heap, 2.5–4.5 s each
  * (1M children). One buffer taken at the start is one such allocation: at 1M children, one full
- * collection instead of five, and matching in 40.6 s instead of 59.9 s.
+ * collection instead of five, and matching in 40.6 s instead of 59.9 s. (Since the records are
+ * columns rather than objects, record-table.ts, the heap is a few hundred MB and a full
+ * collection cheap; the arena stays, as one allocation for the matcher's working arrays.)
  *
  *   withArena(arenaBytes(records.count), () => …); // inside: int32s(n), uint8s(n), float64s(n), as clusterTable does
  *
@@ -35,8 +37,8 @@ class TypedArena {
 let current: TypedArena | null = null;
 
 /**
- * Bytes to set aside for clustering `records` records: measured 110–116 bytes a record (100k
- * and 1M children), with room to spare, and 4 MB for the smallest sizes the indexes start at.
+ * Bytes to set aside for clustering `records` records: measured about 100 bytes a record (1M
+ * children, 2026-12), with room to spare, and 4 MB for the smallest sizes the indexes start at.
  * Untouched pages of the buffer cost no memory.
  */
 export function arenaBytes(records: number): number {

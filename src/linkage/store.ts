@@ -353,7 +353,7 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
   const n = records.count;
   return db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
-    // Sorting for the index builds in memory rather than in temporary files.
+    // More memory for the index builds' sorts than the default 64 MB, which spills them to disk early.
     await tx.execute(sql`set local maintenance_work_mem = '512MB'`);
     await tx.execute(sql`lock table hub.links in access exclusive mode`);
     if (!(await indexIsEmpty(tx))) throw new Error("a first link expects hub.links to be empty, but links were written meanwhile: run linkAll again");
