@@ -3,13 +3,14 @@ import { arenaBytes, float64s, int32s, uint8s, withArena } from "./arena.ts";
 import { BlockCodes, eachCandidatePair, type SkippedBlock } from "./blocking.ts";
 import { disjoint } from "./compare.ts";
 import { EdgeList } from "./edges.ts";
-import { NumberIndex } from "./number-index.ts";
+import { linkExactly } from "./exact-links.ts";
 import { restoreStarts } from "./offsets.ts";
 import { CERTIFICATES, ProfileTable, TRUSTED_IDS } from "./profile.ts";
 import { FLAG_BITS, recordTableOf, type RecordTable } from "./record-table.ts";
 import { noMergeReason, noMergeReasonOfLoaded } from "./rules.ts";
 import { AMBIGUITY_MARGIN, compareLoaded, LINK_THRESHOLD, levelsOf, REVIEW_THRESHOLD, scorePacked, type FieldLevels } from "./score.ts";
 import type { RecordFeatures } from "./types.ts";
+import { UnionFind } from "./union-find.ts";
 
 export interface ClusterOptions {
   /**
@@ -74,85 +75,6 @@ export const scoreOf = (result: ClusterResult, i: number): number | null => (Num
 
 const RULE = Object.fromEntries(LINK_RULES.map((rule, k) => [rule, k])) as Record<LinkRule, number>;
 
-class UnionFind {
-  readonly parent: Int32Array;
-  readonly size: Int32Array;
-  constructor(n: number) {
-    this.parent = int32s(n);
-    this.size = int32s(n).fill(1);
-    for (let i = 0; i < n; i++) this.parent[i] = i;
-  }
-  find(x: number): number {
-    const p = this.parent;
-    while (p[x] !== x) {
-      p[x] = p[p[x]!]!;
-      x = p[x]!;
-    }
-    return x;
-  }
-  /** Joins two roots; returns the new root. */
-  join(ra: number, rb: number): number {
-    if (this.size[ra]! < this.size[rb]!) [ra, rb] = [rb, ra];
-    this.parent[rb] = ra;
-    this.size[ra]! += this.size[rb]!;
-    return ra;
-  }
-}
-
-/**
- * A set of identifier codes per union-find root, for the exact links: nearly every root holds
- * one value or none (kept in `one`, NaN for none); the rare root that joins two (records a
- * person merged) keeps the others in `more`.
- */
-class CodeSets {
-  readonly one: Float64Array;
-  private readonly more = new Map<number, number[]>();
-
-  /** Each of n roots starting with one value (NaN: none), from `values`. */
-  constructor(values: Float64Array, n: number) {
-    this.one = float64s(n);
-    this.one.set(values.subarray(0, n));
-  }
-
-  isEmpty(r: number): boolean {
-    return Number.isNaN(this.one[r]!);
-  }
-
-  has(r: number, value: number): boolean {
-    return this.one[r] === value || this.more.get(r)?.includes(value) === true;
-  }
-
-  /** Both hold values, and none in common. */
-  disjoint(a: number, b: number): boolean {
-    if (this.isEmpty(a) || this.isEmpty(b)) return false;
-    if (this.more.size === 0) return this.one[a] !== this.one[b];
-    return !this.values(a).some((v) => this.has(b, v));
-  }
-
-  /** Adds b's values to a's. */
-  unite(a: number, b: number): void {
-    if (this.more.size === 0) {
-      // Nearly always: one value or none on each side.
-      const [x, y] = [this.one[a]!, this.one[b]!];
-      if (y !== y || x === y) return;
-      if (x !== x) {
-        this.one[a] = y;
-        return;
-      }
-    }
-    for (const v of this.values(b)) {
-      if (this.isEmpty(a)) this.one[a] = v;
-      else if (!this.has(a, v)) (this.more.get(a) ?? this.more.set(a, []).get(a)!).push(v);
-    }
-  }
-
-  private values(r: number): number[] {
-    if (this.isEmpty(r)) return [];
-    const more = this.more.get(r);
-    return more ? [this.one[r]!, ...more] : [this.one[r]!];
-  }
-}
-
 /**
  * Assigns every record to a child. Exact links first: records sharing a trusted ID number, a
  * birth certificate number or a J/L student number are one child (unless that would join two
@@ -188,7 +110,6 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   }
   const pinsConflict = (x: readonly number[] | undefined, y: readonly number[] | undefined) =>
     !!x && !!y && x.some((c) => y.some((d) => cannot.get(c)?.has(d) === true));
-  const flagged = new Set<number>();
 
   // Milliseconds per stage, for the benchmark (stats.stageMs).
   const stageMs: Record<string, number> = {};
@@ -199,84 +120,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     stageStarted = now;
   };
   // 1. Exact links.
-  const uf = new UnionFind(n);
-  // Each root's trusted ID numbers and birth certificate numbers.
-  const trustedIds = float64s(n);
-  for (let i = 0; i < n; i++) trustedIds[i] = records.trustedId(i);
-  const rootIds = new CodeSets(trustedIds, n);
-  const rootCertificates = new CodeSets(records.certificate, n);
-  // Each root's pinned children: few or none (a first link has none).
-  const pins = new Map<number, number[]>();
-  if (pinned) {
-    for (let i = 0; i < n; i++) {
-      const child = pinned[i];
-      if (child != null) pins.set(i, [child]);
-    }
-  }
-  const joinRoots = (ra: number, rb: number) => {
-    const root = uf.join(ra, rb);
-    const other = root === ra ? rb : ra;
-    rootIds.unite(root, other);
-    rootCertificates.unite(root, other);
-    const p = pins.get(other);
-    if (p) {
-      const target = pins.get(root) ?? pins.set(root, []).get(root)!;
-      for (const c of p) if (!target.includes(c)) target.push(c);
-    }
-  };
-  if (pinned) {
-    const firstOfChild = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
-      const child = pinned[i];
-      if (child == null) continue;
-      const first = firstOfChild.get(child);
-      if (first === undefined) firstOfChild.set(child, i);
-      else {
-        const ra = uf.find(first);
-        const rb = uf.find(i);
-        if (ra !== rb) joinRoots(ra, rb);
-      }
-    }
-  }
-  // The first record holding each identifier, by kind; sharedAs[first] has the kind's bit when
-  // another record holds it too.
-  const ID_BIT = 1;
-  const CERTIFICATE_BIT = 2;
-  const STUDENT_BIT = 4;
-  const firstHolders = [new NumberIndex(n / 4), new NumberIndex(n / 8), new NumberIndex(n / 64)];
-  const sharedAs = uint8s(n);
-  // Per record and kind, the first record holding its identifier (-1: it has none).
-  const holders = [int32s(n), int32s(n), int32s(n)];
-  const isShared = (bit: number, i: number) => {
-    const first = holders[bit >> 1]![i]!;
-    return first !== -1 && (sharedAs[first]! & bit) !== 0;
-  };
-  const linkExactly = (i: number, code: number, bit: number) => {
-    const holder = holders[bit >> 1]!;
-    if (code !== code) {
-      holder[i] = -1; // NaN: the record has none
-      return;
-    }
-    const index = firstHolders[bit >> 1]!;
-    let first = index.get(code);
-    if (first === -1) index.set(code, (first = i));
-    holder[i] = first;
-    if (first === i) return;
-    sharedAs[first]! |= bit;
-    const ra = uf.find(first);
-    const rb = uf.find(i);
-    if (ra === rb) return;
-    if (rootIds.disjoint(ra, rb) || rootCertificates.disjoint(ra, rb) || pinsConflict(pins.get(ra), pins.get(rb))) {
-      flagged.add(i);
-      return;
-    }
-    joinRoots(ra, rb);
-  };
-  for (let i = 0; i < n; i++) {
-    linkExactly(i, trustedIds[i]!, ID_BIT);
-    linkExactly(i, records.certificate[i]!, CERTIFICATE_BIT);
-    linkExactly(i, records.studentKey[i]!, STUDENT_BIT);
-  }
+  const { roots: uf, rootIds, pins, flagged, isShared, ID_BIT, CERTIFICATE_BIT, STUDENT_BIT } = linkExactly(records, pinned, pinsConflict);
 
   lap("exact links");
   // 2. Groups: the records the exact links joined.
@@ -398,7 +242,9 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   };
 
   for (let e = 0; e < edges.count; e++) {
-    const [a, b, score] = [edges.a[e]!, edges.b[e]!, edges.score[e]!];
+    const a = edges.a[e]!;
+    const b = edges.b[e]!;
+    const score = edges.score[e]!;
     const ra = cuf.find(a);
     const rb = cuf.find(b);
     if (ra === rb || forbidden(ra, rb)) continue;
@@ -447,7 +293,8 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
       rootOfCluster[c] = g;
       continue;
     }
-    const [rg, rb] = [rankOf(g), rankOf(best)];
+    const rg = rankOf(g);
+    const rb = rankOf(best);
     if (rg > rb || (rg === rb && groupSize(g) > groupSize(best))) rootOfCluster[c] = g;
   }
   const tree = edges.adjacency(groupCount, accepted);

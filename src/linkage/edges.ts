@@ -43,8 +43,12 @@ export class EdgeList {
     const order = new Int32Array(this.count);
     for (let e = 0; e < this.count; e++) order[e] = e;
     const byPair = (x: number, y: number) => a[x]! - a[y]! || b[x]! - b[y]!;
-    let [low, high] = [Infinity, -Infinity];
-    for (let e = 0; e < this.count; e++) [low, high] = [Math.min(low, score[e]!), Math.max(high, score[e]!)];
+    let low = Infinity;
+    let high = -Infinity;
+    for (let e = 0; e < this.count; e++) {
+      low = Math.min(low, score[e]!);
+      high = Math.max(high, score[e]!);
+    }
     const halves = (high - low) * 2;
     if (this.count > 0 && halves <= 1024 && Array.prototype.every.call(score.subarray(0, this.count), (s: number) => Number.isInteger((s - low) * 2))) {
       sortByPair(order, a, b);

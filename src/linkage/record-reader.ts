@@ -278,7 +278,8 @@ export class RecordReader {
   }
 
   private nameId(row: CopyRow): number {
-    const [start, end] = [row.start[NAME]!, row.end[NAME]!];
+    const start = row.start[NAME]!;
+    const end = row.end[NAME]!;
     let id = this.names.get(row.buf, start, end);
     if (id === BytesMap.ABSENT) {
       const name = normaliseName(row.text(NAME)).name;
