@@ -1,7 +1,10 @@
 /**
- * The linkage engine: department records → master children. Pure parts (normalise, blocking,
- * compare, score, rules, cluster) take plain records; sources.ts and store.ts are the SQL edges;
- * link.ts and decisions.ts are what the hub subgraph calls.
+ * The linkage engine: department records → master children. normalise.ts turns a record into
+ * its features; a RecordTable holds many records' features as typed-array columns
+ * (record-table.ts, filled from features or straight from COPY bytes by record-reader.ts); the
+ * pure stages (exact-links, profile, blocking, compare, score, rules, cluster) work on tables;
+ * sources.ts and store.ts are the SQL edges; link.ts and decisions.ts are what the hub subgraph
+ * calls.
  */
 export { linkAll, linkRecords, type LinkRunSummary } from "./link.ts";
 export { mergeChildren, resolveReview, splitChild, undoEvent, type ReviewDecision } from "./decisions.ts";
