@@ -3,6 +3,7 @@ import { canonicalCharacter } from "./confusions.ts";
 import { grown } from "./list-column.ts";
 import { NumberIndex } from "./number-index.ts";
 import { kindAt, sameKey, sortKeys } from "./radix-sort.ts";
+import { stageTimer } from "./stage-timer.ts";
 import { restoreStarts } from "./offsets.ts";
 import { FIELDS, GUARDIAN_IDS, ID_NUMBERS, PHONES, type ProfileTable } from "./profile.ts";
 import { SEX_M, type RecordTable } from "./record-table.ts";
@@ -269,13 +270,7 @@ export function eachCandidatePair(
   visit: (a: number, b: number) => void,
   keyCountOfGroup?: (group: number) => number,
 ): { pairs: number; skipped: SkippedBlock[]; blocks: number; timings: Record<string, number> } {
-  const timings: Record<string, number> = {};
-  let started = performance.now();
-  const lap = (stage: string) => {
-    const now = performance.now();
-    timings[stage] = Math.round(now - started);
-    started = now;
-  };
+  const { ms: timings, lap } = stageTimer();
   // 1. Every group's keys, the probes' first.
   let capacity = 1 << 16;
   if (keyCountOfGroup) {

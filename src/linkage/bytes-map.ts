@@ -1,3 +1,5 @@
+import { slotsFor } from "./number-index.ts";
+
 /**
  * A map from byte strings (a slice of a buffer) to whole numbers, with open addressing over
  * typed arrays: the reader looks each record's name up by its bytes as COPY sent them, so a
@@ -19,8 +21,7 @@ export class BytesMap {
   size = 0;
 
   constructor(expected = 1024) {
-    let capacity = 1024;
-    while (capacity < expected * 2) capacity *= 2;
+    const capacity = slotsFor(expected);
     this.slots = emptySlots(capacity);
     this.mask = capacity - 1;
   }

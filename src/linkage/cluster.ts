@@ -10,6 +10,7 @@ import { FLAG_BITS, recordTableOf, type RecordTable } from "./record-table.ts";
 import { noMergeReason, noMergeReasonOfLoaded } from "./rules.ts";
 import { AMBIGUITY_MARGIN, compareLoaded, LINK_THRESHOLD, levelsOf, REVIEW_THRESHOLD, scorePacked, type FieldLevels } from "./score.ts";
 import type { RecordFeatures } from "./types.ts";
+import { stageTimer } from "./stage-timer.ts";
 import { UnionFind } from "./union-find.ts";
 
 export interface ClusterOptions {
@@ -112,13 +113,8 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     !!x && !!y && x.some((c) => y.some((d) => cannot.get(c)?.has(d) === true));
 
   // Milliseconds per stage, for the benchmark (stats.stageMs).
-  const stageMs: Record<string, number> = {};
-  let stageStarted = performance.now();
-  const lap = (stage: string) => {
-    const now = performance.now();
-    stageMs[stage] = Math.round(now - stageStarted);
-    stageStarted = now;
-  };
+  const timer = stageTimer();
+  const { ms: stageMs, lap } = timer;
   // 1. Exact links.
   const { roots: uf, rootIds, pins, flagged, isShared, ID_BIT, CERTIFICATE_BIT, STUDENT_BIT } = linkExactly(records, pinned, pinsConflict);
 
@@ -191,7 +187,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     if (score >= REVIEW_THRESHOLD) edges.push(a, b, score, levels);
   }, keyCountOfGroup);
   Object.assign(stageMs, blockingMs);
-  stageStarted = performance.now();
+  timer.restart();
   edges.sortBestFirst();
   lap("edge sort");
   const adjacent = edges.adjacency(groupCount);

@@ -19,8 +19,7 @@ export class NumberIndex {
   size = 0;
 
   constructor(expected = 1024) {
-    let capacity = 1024;
-    while (capacity < expected * 2) capacity *= 2;
+    const capacity = slotsFor(expected);
     this.slots = emptySlots(capacity);
     this.mask = capacity - 1;
   }
@@ -61,6 +60,13 @@ export class NumberIndex {
     this.size = 0;
     for (let at = 0; at < old.length; at += 2) if (old[at + 1] !== -1) this.set(old[at]!, old[at + 1]!);
   }
+}
+
+/** Slots for an open-addressing table expecting `expected` keys: a power of two, at least twice that (and 1024). */
+export function slotsFor(expected: number): number {
+  let capacity = 1024;
+  while (capacity < expected * 2) capacity *= 2;
+  return capacity;
 }
 
 function emptySlots(capacity: number): Float64Array {
