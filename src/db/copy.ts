@@ -137,17 +137,15 @@ export function copyAhead(db: Db, query: string): AsyncIterable<Buffer> & { done
 
 const EMPTY = Buffer.alloc(0);
 
-/*
+/**
+ * COPY (query) TO … on either driver, its output passed to `onChunk` as it arrives, chunk by
+ * chunk (a chunk may end anywhere, even inside a character).
+ *
  * Reading uses COPY's binary format: every field comes with its length, so a row is found
  * without looking at every byte for tabs and escapes (at a million children, 1.2 s of the
  * read's 11 s went to that), and no value is ever escaped. Every column read must be text
  * (cast it: `birth_date::text`): a field holds its column's binary form, which for text is its
- * UTF-8 bytes.
- */
-
-/**
- * COPY (query) TO … on either driver, its output passed to `onChunk` as it arrives, chunk by
- * chunk (a chunk may end anywhere, even inside a character). An error thrown by `onChunk` (a
+ * UTF-8 bytes. An error thrown by `onChunk` (a
  * row that cannot be parsed or taken) fails the call, but only once the server has sent the
  * rest, so the connection is never left half-read; no more chunks come after it.
  */
@@ -323,6 +321,24 @@ const NEEDS_ESCAPE = /[\\\t\n\r]/;
 function escapeText(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return s;
   return s.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
+}
+
+/**
+ * Writes text's UTF-8 bytes (src[start … end)) into `out` at `at` as a COPY text field, escaped
+ * as copyLine escapes it; returns where it ended. For rows built as bytes (a province's links):
+ * `out` needs room for twice the bytes.
+ */
+export function putCopyText(out: Uint8Array, at: number, src: Uint8Array, start: number, end: number): number {
+  for (let k = start; k < end; k++) {
+    const byte = src[k]!;
+    const escape = byte === 0x5c ? 0x5c : byte === 9 ? 0x74 : byte === 10 ? 0x6e : byte === 13 ? 0x72 : 0;
+    if (escape === 0) out[at++] = byte;
+    else {
+      out[at++] = 0x5c;
+      out[at++] = escape;
+    }
+  }
+  return at;
 }
 
 type Client = pg.Pool | pg.PoolClient | pg.Client | PGlite | Transaction;

@@ -144,6 +144,15 @@ export function addMonths(d: IsoDate, n: number): IsoDate {
 }
 
 /**
+ * The day's number: days since 1970-01-01 (negative before), for arithmetic on many dates.
+ *
+ * @example dayNumberOf("1970-01-02") // 1
+ */
+export function dayNumberOf(d: IsoDate): number {
+  return dayNumber(fieldsOf(d));
+}
+
+/**
  * Days from `from` to `to`: positive when `to` is later.
  *
  * @example daysBetween("2024-02-28", "2024-03-01") // 2

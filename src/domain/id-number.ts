@@ -160,8 +160,9 @@ export function quickIdNumberVerdict(raw: string): { year: number; month: number
 }
 
 const scratch = new Uint8Array(LENGTH);
-const UNDECIDED = -2;
-const INVALID = -1;
+/** quickIdNumberVerdictOfBytes's answers that are no birth day: it cannot tell, or the number is invalid. */
+export const UNDECIDED = -2;
+export const INVALID = -1;
 
 /**
  * quickIdNumberVerdict of the 18 bytes at buf[start …], with no string or object made (the

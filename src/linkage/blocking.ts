@@ -80,11 +80,33 @@ export class BlockCodes {
   private firstSuffix = new Int32Array(1024).fill(-2);
   private lastSuffix = new Int32Array(1024);
   private readonly layout = new Int32Array(FIELDS + 1);
-  /** Per record, its DSS keys (NaN: none), once prepare() has worked them out. */
-  private dssFirst: Float64Array | null = null;
-  private dssLast: Float64Array | null = null;
+  /**
+   * Per record, its DSS keys (NaN: none), worked out once in record order: a group's members
+   * lie all over the table, and reading each one's name, date and sex there costs a cache miss
+   * apiece.
+   */
+  private readonly dssFirst: Float64Array;
+  private readonly dssLast: Float64Array;
 
-  constructor(private readonly records: RecordTable) {}
+  constructor(private readonly records: RecordTable) {
+    const r = records;
+    const n = r.count;
+    const first = (this.dssFirst = new Float64Array(n).fill(Number.NaN));
+    const last = (this.dssLast = new Float64Array(n).fill(Number.NaN));
+    for (let i = 0; i < n; i++) {
+      const name = r.name[i]!;
+      const date = r.birthDate[i]!;
+      const sex = r.sex[i]!;
+      if (name < 0 || date < 0 || sex === 0) continue;
+      const firstSuffix = this.suffixOf(name);
+      if (firstSuffix < 0) continue;
+      // < 2^30 suffixes × 2^22 dates × 2 sexes: exact in a double (2^53).
+      const dated = date * 2 + (sex === SEX_M ? 0 : 1);
+      first[i] = firstSuffix * 8_388_608 + dated;
+      const lastSuffix = this.lastSuffix[name]!;
+      if (lastSuffix >= 0) last[i] = lastSuffix * 8_388_608 + dated;
+    }
+  }
 
   /**
    * Emits record i's keys as (kind, number): its ID numbers, its DSS keys, its guardians' ID
@@ -114,9 +136,8 @@ export class BlockCodes {
     profiles.layout(row, at);
     const values = profiles.data;
     for (let k = at[ID_NUMBERS]!; k < at[ID_NUMBERS + 1]!; k++) emit(ID, values[k]!);
-    if (!this.dssFirst) this.prepare();
-    const first = this.dssFirst!;
-    const last = this.dssLast!;
+    const first = this.dssFirst;
+    const last = this.dssLast;
     let previousFirst = Number.NaN;
     let previousLast = Number.NaN;
     for (let k = from; k < to; k++) {
@@ -135,51 +156,18 @@ export class BlockCodes {
     for (let k = at[PHONES]!; k < at[PHONES + 1]!; k++) emit(PHONE, values[k]!);
   }
 
-  /**
-   * Works out every record's DSS keys, in one pass in record order (eachOfGroup reads them):
-   * a group's members lie all over the table, and reading each one's name, date and sex there
-   * costs a cache miss apiece.
-   */
-  prepare(): void {
-    const r = this.records;
-    const n = r.count;
-    const first = (this.dssFirst = new Float64Array(n));
-    const last = (this.dssLast = new Float64Array(n));
-    for (let i = 0; i < n; i++) {
-      first[i] = Number.NaN;
-      last[i] = Number.NaN;
-      const name = r.name[i]!;
-      const date = r.birthDate[i]!;
-      const sex = r.sex[i]!;
-      if (name < 0 || date < 0 || sex === 0) continue;
-      const firstSuffix = this.suffixOf(name);
-      if (firstSuffix < 0) continue;
-      // < 2^30 suffixes × 2^22 dates × 2 sexes: exact in a double (2^53).
-      const dated = date * 2 + (sex === SEX_M ? 0 : 1);
-      first[i] = firstSuffix * 8_388_608 + dated;
-      const lastSuffix = this.lastSuffix[name]!;
-      if (lastSuffix >= 0) last[i] = lastSuffix * 8_388_608 + dated;
-    }
-  }
-
   private eachDss(i: number, emit: (kind: number, code: number) => void): void {
-    if (!this.dssFirst) this.prepare();
-    const first = this.dssFirst![i]!;
+    const first = this.dssFirst[i]!;
     if (first !== first) return;
     emit(DSS, first);
-    const last = this.dssLast![i]!;
+    const last = this.dssLast[i]!;
     if (last === last) emit(DSS, last);
   }
 
-  /**
-   * How many keys `each` emits for record i, at most (before prepare(), a one-character given
-   * name counts two DSS keys, not one): lets the engine size its block arrays once (see
-   * eachCandidatePair).
-   */
+  /** How many keys `each` emits for record i: lets the engine size its block arrays once (see eachCandidatePair). */
   countOf(i: number): number {
     const r = this.records;
-    const first = this.dssFirst;
-    const dss = first ? (first[i] === first[i] ? 1 : 0) + (this.dssLast![i] === this.dssLast![i] ? 1 : 0) : r.name[i]! >= 0 && r.birthDate[i]! >= 0 && r.sex[i] !== 0 && r.vocabulary.names[r.name[i]!]!.given !== "" ? 2 : 0;
+    const dss = (this.dssFirst[i] === this.dssFirst[i] ? 1 : 0) + (this.dssLast[i] === this.dssLast[i] ? 1 : 0);
     return r.idNumbers.count(i) + dss + r.guardianIds.count(i) + r.phones.count(i);
   }
 

@@ -153,15 +153,11 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   lap("grouping");
   // Row g of the profiles is group g; merges of groups into clusters add rows after them.
   const profiles = new ProfileTable(records.vocabulary, groupCount * 2);
-  for (let g = 0; g < groupCount; g++) {
-    if (offsets[g + 1]! - offsets[g]! === 1) profiles.addRecord(records, flat[offsets[g]!]!);
-    else profiles.addGroup(records, flat, offsets[g]!, offsets[g + 1]!);
-  }
+  for (let g = 0; g < groupCount; g++) profiles.addGroup(records, flat, offsets[g]!, offsets[g + 1]!);
 
   lap("profiles");
   // 3. Blocking and comparison.
   const codes = new BlockCodes(records);
-  codes.prepare();
   lap("DSS keys");
   const keysOfGroup = (g: number, emit: (kind: number, code: number) => void) => codes.eachOfGroup(profiles, g, flat, offsets[g]!, offsets[g + 1]!, emit);
   const keyCountOfGroup = (g: number) => {

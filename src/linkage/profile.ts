@@ -46,15 +46,16 @@ export class ProfileTable {
   data: Float64Array;
   /** `data` as 32-bit words, for the headers. */
   private words: Int32Array;
-  /** Values of the row being built, a list per field (addGroup). */
   /** Doubles of `data` in use. */
   private used = 0;
   /** Values of the row being built, a list per field (addGroup). */
   private scratch: Float64Array[] = Array.from({ length: FIELDS }, () => new Float64Array(16));
   private readonly counts = new Int32Array(FIELDS);
-  /** The layouts of the two rows being compared (loadPair): compare.ts reads them. */
+  /** The layouts and sexes of the two rows being compared (loadPair): compare.ts reads them. */
   readonly left = new Int32Array(FIELDS + 1);
   readonly right = new Int32Array(FIELDS + 1);
+  leftSexes = 0;
+  rightSexes = 0;
 
   constructor(
     readonly vocabulary: Vocabulary,
@@ -73,36 +74,20 @@ export class ProfileTable {
     const words = this.words;
     const w = this.rowStart[row]! * 2;
     let at = this.rowStart[row]! + HEADER;
-    into[0] = at;
-    at += words[w]! >>> 16;
-    into[1] = at;
-    at += words[w + 1]! & MAX_COUNT;
-    into[2] = at;
-    at += words[w + 1]! >>> 16;
-    into[3] = at;
-    at += words[w + 2]! & MAX_COUNT;
-    into[4] = at;
-    at += words[w + 2]! >>> 16;
-    into[5] = at;
-    at += words[w + 3]! & MAX_COUNT;
-    into[6] = at;
-    at += words[w + 3]! >>> 16;
-    into[7] = at;
-    at += words[w + 4]! & MAX_COUNT;
-    into[8] = at;
-    at += words[w + 4]! >>> 16;
-    into[9] = at;
+    for (let f = 0; f < FIELDS; f++) {
+      into[f] = at;
+      const slot = f + 1; // slot 0 holds the sexes
+      at += (words[w + (slot >> 1)]! >>> ((slot & 1) * 16)) & MAX_COUNT;
+    }
+    into[FIELDS] = at;
   }
 
-  /** Loads the layouts of rows a (into `left`) and b (into `right`), to compare them. */
+  /** Loads the layouts and sexes of rows a (into `left`) and b (into `right`), to compare them. */
   loadPair(a: number, b: number): void {
     this.layout(a, this.left);
     this.layout(b, this.right);
-  }
-
-  /** The sexes of a loaded row (its layout: `left` or `right`), as bits. */
-  loadedSexes(layout: Int32Array): number {
-    return this.words[(layout[0]! - HEADER) * 2]! & MAX_COUNT;
+    this.leftSexes = this.sexes(a);
+    this.rightSexes = this.sexes(b);
   }
 
   /** The sexes of a row's records, as bits (SEX_M | SEX_F). */
@@ -121,43 +106,6 @@ export class ProfileTable {
     const at = new Int32Array(FIELDS + 1);
     this.layout(row, at);
     return Array.from(this.data.subarray(at[field]!, at[field + 1]!));
-  }
-
-  /**
-   * Appends one record's features as a row; returns the row. (addGroup of one record, without
-   * looking for repeats: a record's own lists hold each value once.)
-   */
-  addRecord(records: RecordTable, i: number): number {
-    const counts = this.counts;
-    const ids = records.idNumbers;
-    const invalid = records.invalidIdNumbers;
-    const guardians = records.guardianIds;
-    const phones = records.phones;
-    const regions = records.regions;
-    counts[NAMES] = records.name[i]! >= 0 ? 1 : 0;
-    counts[DATES] = records.birthDate[i]! >= 0 ? 1 : 0;
-    counts[TRUSTED_IDS] = records.trusted[i]!;
-    counts[ID_NUMBERS] = ids.start[i + 1]! - ids.start[i]!;
-    counts[INVALID_IDS] = invalid.start[i + 1]! - invalid.start[i]!;
-    counts[CERTIFICATES] = records.certificate[i] === records.certificate[i] ? 1 : 0;
-    counts[GUARDIAN_IDS] = guardians.start[i + 1]! - guardians.start[i]!;
-    counts[PHONES] = phones.start[i + 1]! - phones.start[i]!;
-    counts[REGIONS] = regions.start[i + 1]! - regions.start[i]!;
-    let size = 0;
-    for (let f = 0; f < FIELDS; f++) size += counts[f]!;
-    const at = this.openRow(size);
-    const data = this.data;
-    let v = at + HEADER;
-    if (counts[NAMES]) data[v++] = records.name[i]!;
-    if (counts[DATES]) data[v++] = records.birthDate[i]!;
-    if (counts[TRUSTED_IDS]) data[v++] = ids.values[ids.start[i]!]!;
-    for (let k = ids.start[i]!; k < ids.start[i + 1]!; k++) data[v++] = ids.values[k]!;
-    for (let k = invalid.start[i]!; k < invalid.start[i + 1]!; k++) data[v++] = invalid.values[k]!;
-    if (counts[CERTIFICATES]) data[v++] = records.certificate[i]!;
-    for (let k = guardians.start[i]!; k < guardians.start[i + 1]!; k++) data[v++] = guardians.values[k]!;
-    for (let k = phones.start[i]!; k < phones.start[i + 1]!; k++) data[v++] = phones.values[k]!;
-    for (let k = regions.start[i]!; k < regions.start[i + 1]!; k++) data[v++] = regions.values[k]!;
-    return this.closeRow(at, records.sex[i]!, counts);
   }
 
   /** Appends the union of these records' features (members[from … to)) as a row; returns the row. */
@@ -216,7 +164,6 @@ export class ProfileTable {
       }
       counts[f] = v - start;
     }
-    this.used = v;
     return this.closeRow(at, this.sexes(a) | this.sexes(b), counts);
   }
 

@@ -1,11 +1,11 @@
 import { bytesText, type CopyRow } from "../db/copy.ts";
-import { SOURCE_KINDS, type SourceKind } from "../db/enums.ts";
+import { SOURCE_KINDS } from "../db/enums.ts";
 import { BytesMap } from "./bytes-map.ts";
-import { quickIdNumberVerdictOfBytes, verdictDay, verdictMonth, verdictYear } from "../domain/id-number.ts";
+import { INVALID, quickIdNumberVerdictOfBytes, UNDECIDED, verdictDay, verdictMonth, verdictYear } from "../domain/id-number.ts";
 import { idNumberCodeOfBytes } from "./codes.ts";
 import { canonicalDate, normaliseCertificate, normaliseIdentity, normaliseIdNumber, normaliseName, normalisePhone, normaliseSex } from "./normalise.ts";
 import { FLAG_BITS, flagBits, SEX_F, SEX_M, type RecordTable } from "./record-table.ts";
-import type { SourceRecord } from "./types.ts";
+import { grown } from "./list-column.ts";
 import type { Vocabulary } from "./vocabulary.ts";
 
 /**
@@ -31,32 +31,6 @@ const GUARDIAN_IDS = 7;
 const PHONES = 8;
 const REGIONS = 9;
 
-const NONE: readonly never[] = Object.freeze([]);
-
-/** Comma-separated text → its values (most are one value, or none: no array work for those). */
-export function splitList(s: string | null): readonly string[] {
-  if (!s) return NONE;
-  if (!s.includes(",")) return [s];
-  return s.split(",").filter((v) => v !== "");
-}
-
-/** A row of selectOf's fields (text) as the SourceRecord it is; persons' guardians come on their own. */
-export function fromFields(source: SourceKind, f: readonly (string | null)[], guardians?: { ids: readonly string[]; phones: readonly string[] }): SourceRecord {
-  return {
-    source,
-    recordId: f[RECORD_ID]!,
-    name: f[NAME] ?? null,
-    sex: f[SEX] ?? null,
-    birthDate: f[BIRTH_DATE] ?? null,
-    idNumber: f[ID_NUMBER] ?? null,
-    birthCertificateNumber: f[CERTIFICATE] ?? null,
-    studentNumber: f[STUDENT_NUMBER] ?? null,
-    guardianIdNumbers: guardians ? guardians.ids : splitList(f[GUARDIAN_IDS] ?? null),
-    guardianPhones: guardians ? guardians.phones : splitList(f[PHONES] ?? null),
-    regionCodes: splitList(f[REGIONS] ?? null),
-  };
-}
-
 /**
  * Household persons' guardians (household.guardianships rows: child record id, guardian's ID
  * number, guardian's phone), read before the persons: per child record id, as COPY sent its
@@ -77,9 +51,9 @@ export class GuardianIndex {
   add(row: CopyRow): void {
     const r = this.rows++;
     if (r === this.next_.length) {
-      this.next_ = grow(this.next_);
-      this.ids = grow(this.ids);
-      this.phones = grow(this.phones);
+      this.next_ = grown(this.next_, r + 1);
+      this.ids = grown(this.ids, r + 1);
+      this.phones = grown(this.phones, r + 1);
     }
     this.ids[r] = row.isNull(1) ? Number.NaN : this.reader.idNumberCodeAt(row, row.start[1]!, row.end[1]!);
     this.phones[r] = row.isNull(2) ? Number.NaN : this.reader.phoneCode(row, row.start[2]!, row.end[2]!);
@@ -89,8 +63,8 @@ export class GuardianIndex {
     if (child === BytesMap.ABSENT) {
       const c = this.children.size;
       if (c === this.head.length) {
-        this.head = grow(this.head);
-        this.tail = grow(this.tail);
+        this.head = grown(this.head, c + 1);
+        this.tail = grown(this.tail, c + 1);
       }
       this.children.set(buf, row.start[0]!, row.end[0]!, c);
       this.head[c] = r;
@@ -127,16 +101,7 @@ export class GuardianIndex {
   }
 }
 
-function grow<A extends Int32Array | Float64Array>(a: A): A {
-  const next = new (a.constructor as new (length: number) => A)(a.length * 2);
-  next.set(a);
-  return next;
-}
-
 const FIRST_YEAR = 1900;
-/** quickIdNumberVerdictOfBytes's answers that are no birth day. */
-const INVALID_ID = -1;
-const UNDECIDED_ID = -2;
 const YEARS = 200;
 const UNKNOWN = -2;
 
@@ -164,7 +129,6 @@ export class RecordReader {
     const buf = row.buf;
     const starts = row.start;
     const ends = row.end;
-    const v = this.vocabulary;
     const i = table.open(source);
     table.setRecordIdBytes(buf, starts[RECORD_ID]!, ends[RECORD_ID]!);
     if ((nulls & (1 << NAME)) === 0) table.name[i] = this.nameId(row);
@@ -179,16 +143,7 @@ export class RecordReader {
     if ((nulls & (1 << STUDENT_NUMBER)) !== 0 && (nulls & (1 << ID_NUMBER)) === 0 && idLength === 18) {
       this.readPlainIdNumber(table, i, row);
     } else if ((nulls & ((1 << ID_NUMBER) | (1 << STUDENT_NUMBER))) !== ((1 << ID_NUMBER) | (1 << STUDENT_NUMBER))) {
-      const idNumber = (nulls & (1 << ID_NUMBER)) !== 0 ? null : row.text(ID_NUMBER);
-      const studentNumber = (nulls & (1 << STUDENT_NUMBER)) !== 0 ? null : row.text(STUDENT_NUMBER);
-      const sex = table.sex[i] === SEX_M ? "M" : table.sex[i] === SEX_F ? "F" : null;
-      const birthDate = table.birthDate[i]! >= 0 ? v.dates[table.birthDate[i]!]! : null;
-      const identity = normaliseIdentity(idNumber, studentNumber, birthDate, sex);
-      for (const id of identity.idNumbers) table.idNumbers.push(v.idCode(id));
-      if (identity.trustedIdNumber !== null) table.trusted[i] = 1;
-      for (const id of identity.invalidIdNumbers) table.invalidIdNumbers.push(v.textCode(id));
-      if (identity.studentKey !== null) table.studentKey[i] = v.textCode(identity.studentKey);
-      table.flags[i] = flagBits(identity.flags);
+      this.readIdentity(table, i, row.text(ID_NUMBER), row.text(STUDENT_NUMBER));
     }
     if ((nulls & (1 << CERTIFICATE)) === 0) table.certificate[i] = this.certificateCode(row);
     const guardians = this.guardians;
@@ -235,19 +190,13 @@ export class RecordReader {
     const start = row.start[ID_NUMBER]!;
     const verdict = quickIdNumberVerdictOfBytes(row.buf, start);
     const v = this.vocabulary;
-    if (verdict === INVALID_ID) {
+    if (verdict === INVALID) {
       table.invalidIdNumbers.push(v.textCode(row.text(ID_NUMBER)!));
       table.flags[i] = FLAG_BITS.ID_NUMBER_INVALID;
       return;
     }
-    if (verdict === UNDECIDED_ID) {
-      const sex = table.sex[i] === SEX_M ? "M" : table.sex[i] === SEX_F ? "F" : null;
-      const birthDate = table.birthDate[i]! >= 0 ? v.dates[table.birthDate[i]!]! : null;
-      const identity = normaliseIdentity(row.text(ID_NUMBER), null, birthDate, sex);
-      for (const id of identity.idNumbers) table.idNumbers.push(v.idCode(id));
-      if (identity.trustedIdNumber !== null) table.trusted[i] = 1;
-      for (const id of identity.invalidIdNumbers) table.invalidIdNumbers.push(v.textCode(id));
-      table.flags[i] = flagBits(identity.flags);
+    if (verdict === UNDECIDED) {
+      this.readIdentity(table, i, row.text(ID_NUMBER), null);
       return;
     }
     table.idNumbers.push(idNumberCodeOfBytes(row.buf, start, verdict));
@@ -256,6 +205,19 @@ export class RecordReader {
     const sexAgrees = table.sex[i] === 0 || (verdict % 2 === 1 ? SEX_M : SEX_F) === table.sex[i];
     if (datesAgree && sexAgrees && birthDate !== -1) table.trusted[i] = 1;
     table.flags[i] = (datesAgree ? 0 : FLAG_BITS.ID_NUMBER_CONTRADICTS_BIRTH_DATE) | (sexAgrees ? 0 : FLAG_BITS.ID_NUMBER_CONTRADICTS_SEX);
+  }
+
+  /** Record i's own identifiers through normaliseIdentity, against the birth date and sex it already has. */
+  private readIdentity(table: RecordTable, i: number, idNumber: string | null, studentNumber: string | null): void {
+    const v = this.vocabulary;
+    const sex = table.sex[i] === SEX_M ? "M" : table.sex[i] === SEX_F ? "F" : null;
+    const birthDate = table.birthDate[i]! >= 0 ? v.dates[table.birthDate[i]!]! : null;
+    const identity = normaliseIdentity(idNumber, studentNumber, birthDate, sex);
+    for (const id of identity.idNumbers) table.idNumbers.push(v.idCode(id));
+    if (identity.trustedIdNumber !== null) table.trusted[i] = 1;
+    for (const id of identity.invalidIdNumbers) table.invalidIdNumbers.push(v.textCode(id));
+    if (identity.studentKey !== null) table.studentKey[i] = v.textCode(identity.studentKey);
+    table.flags[i] = flagBits(identity.flags);
   }
 
   /** The code of a phone (bytes start … end of a row), NaN when it is none (normalisePhone; plain numbers from their bytes). */
@@ -270,8 +232,8 @@ export class RecordReader {
   idNumberCodeAt(row: CopyRow, start: number, end: number): number {
     if (end - start === 18) {
       const verdict = quickIdNumberVerdictOfBytes(row.buf, start);
-      if (verdict === INVALID_ID) return Number.NaN;
-      if (verdict !== UNDECIDED_ID) return idNumberCodeOfBytes(row.buf, start, verdict);
+      if (verdict === INVALID) return Number.NaN;
+      if (verdict !== UNDECIDED) return idNumberCodeOfBytes(row.buf, start, verdict);
     }
     const id = normaliseIdNumber(bytesText(row.buf, start, end));
     return id === null ? Number.NaN : this.vocabulary.idCode(id);

@@ -167,7 +167,6 @@ export class RecordTable {
     this.studentKey = grown(this.studentKey, this.capacity);
     this.flags = grown(this.flags, this.capacity);
   }
-
 }
 
 export const SEX_M = 1;

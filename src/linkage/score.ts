@@ -94,7 +94,7 @@ export function compareLoaded(p: ProfileTable): number {
   return (
     namesLevel(p) |
     (datesLevel(p) << BITS) |
-    (sexLevel(p.loadedSexes(p.left), p.loadedSexes(p.right)) << (2 * BITS)) |
+    (sexLevel(p.leftSexes, p.rightSexes) << (2 * BITS)) |
     (idNumbersLevel(p) << (3 * BITS)) |
     (sharedLevel(p, GUARDIAN_IDS) << (4 * BITS)) |
     (sharedLevel(p, PHONES) << (5 * BITS)) |

@@ -3,7 +3,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "../db/client.ts";
 import { copyAhead, CopyRowScanner, type CopyRow } from "../db/copy.ts";
 import { SOURCE_KINDS, type SourceKind } from "../db/enums.ts";
-import { fromFields, RecordReader, ROW_FIELDS } from "./record-reader.ts";
+import { RecordReader, ROW_FIELDS } from "./record-reader.ts";
 import { RecordTable } from "./record-table.ts";
 import type { RecordFeatures, RecordRef, SourceRecord } from "./types.ts";
 import { Vocabulary } from "./vocabulary.ts";
@@ -36,36 +36,47 @@ const PAGE_SIZE = 100_000;
 const personGuardianIds = sql`(select string_agg(g.guardian_id_number, ',') from household.guardianships g where g.child_record_id = x.record_id)`;
 const personGuardianPhones = sql`(select string_agg(g.guardian_phone, ',') from household.guardianships g where g.child_record_id = x.record_id)`;
 
+/** Each source's department table, one row a record. */
+const TABLES: Record<SourceKind, string> = {
+  "household.person": "household.persons",
+  "health.birth_certificate": "health.birth_certificates",
+  "health.immunization_record": "health.immunization_records",
+  "health.doctor_contract": "health.doctor_contracts",
+  "education.student": "education.student_registrations",
+  "insurance.enrollment": "insurance.enrollments",
+};
+const table = (source: SourceKind) => sql.raw(TABLES[source]);
+
 function selectOf(source: SourceKind, withGuardians: boolean): SQL {
   switch (source) {
     case "household.person":
       return sql`select x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, null::text as bc, null::text as student_number,
         ${withGuardians ? personGuardianIds : sql`null::text`} as guardian_ids, ${withGuardians ? personGuardianPhones : sql`null::text`} as guardian_phones,
         concat_ws(',', x.hukou_region_code, x.residence_region_code) as regions
-        from household.persons x`;
+        from ${table("household.person")} x`;
     case "health.birth_certificate":
       return sql`select x.record_id, x.child_name as name, x.sex, x.birth_date::text as birth_date, null::text as id_number, x.certificate_number as bc,
         null::text as student_number, concat_ws(',', x.mother_id_number, x.father_id_number) as guardian_ids, x.guardian_phone as guardian_phones,
         x.region_code::text as regions
-        from health.birth_certificates x`;
+        from ${table("health.birth_certificate")} x`;
     case "health.immunization_record":
       return sql`select x.record_id, x.child_name as name, x.sex, x.birth_date::text as birth_date, x.id_number, x.birth_certificate_number as bc,
         null::text as student_number, null::text as guardian_ids, x.guardian_phone as guardian_phones, x.residence_region_code::text as regions
-        from health.immunization_records x`;
+        from ${table("health.immunization_record")} x`;
     case "health.doctor_contract":
       return sql`select x.record_id, x.patient_name as name, x.patient_sex as sex, x.patient_birth_date::text as birth_date, x.patient_id_number as id_number,
         null::text as bc, null::text as student_number, null::text as guardian_ids, x.guardian_phone as guardian_phones,
         d.region_code::text as regions
-        from health.doctor_contracts x left join health.family_doctors d on d.doctor_code = x.doctor_code`;
+        from ${table("health.doctor_contract")} x left join health.family_doctors d on d.doctor_code = x.doctor_code`;
     case "education.student":
       return sql`select x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, null::text as bc, x.student_number,
         null::text as guardian_ids, x.guardian_phone as guardian_phones,
         s.region_code::text as regions
-        from education.student_registrations x left join education.schools s on s.school_code = x.school_code`;
+        from ${table("education.student")} x left join education.schools s on s.school_code = x.school_code`;
     case "insurance.enrollment":
       return sql`select x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, x.birth_certificate_number as bc,
         null::text as student_number, null::text as guardian_ids, null::text as guardian_phones, x.area_code::text as regions
-        from insurance.enrollments x`;
+        from ${table("insurance.enrollment")} x`;
     default: {
       const unknown: never = source;
       throw new Error(`linkage reads the sources ${SOURCE_KINDS.join(", ")}, but got ${String(unknown)}`);
@@ -73,7 +84,33 @@ function selectOf(source: SourceKind, withGuardians: boolean): SQL {
   }
 }
 
-/** A row of selectOf read by a query: the same mapping as a COPY row's fields (fromFields). */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** Comma-separated text → its values (most are one value, or none: no array work for those). */
+function splitList(s: string | null): readonly string[] {
+  if (!s) return NONE;
+  if (!s.includes(",")) return [s];
+  return s.split(",").filter((v) => v !== "");
+}
+
+/** A row of selectOf's fields (text) as the SourceRecord it is. */
+function fromFields(source: SourceKind, f: readonly (string | null)[]): SourceRecord {
+  return {
+    source,
+    recordId: f[0]!,
+    name: f[1] ?? null,
+    sex: f[2] ?? null,
+    birthDate: f[3] ?? null,
+    idNumber: f[4] ?? null,
+    birthCertificateNumber: f[5] ?? null,
+    studentNumber: f[6] ?? null,
+    guardianIdNumbers: splitList(f[7] ?? null),
+    guardianPhones: splitList(f[8] ?? null),
+    regionCodes: splitList(f[9] ?? null),
+  };
+}
+
+/** A row of selectOf read by a query. */
 function toRecord(source: SourceKind, row: Row): SourceRecord {
   return fromFields(source, [row.record_id, row.name, row.sex, row.birth_date, row.id_number, row.bc, row.student_number, row.guardian_ids, row.guardian_phones, row.regions]);
 }
@@ -112,9 +149,6 @@ export async function readRecordTable(db: Db): Promise<RecordTable> {
   return records;
 }
 
-/** The departments' tables, whose rows selectOf reads (one record each). */
-const SOURCE_TABLES = ["household.persons", "health.birth_certificates", "health.immunization_records", "health.doctor_contracts", "education.student_registrations", "insurance.enrollments"];
-
 /**
  * About how many records there are, from the planner's statistics (no scan): a table sized for
  * them once is not grown and copied as it fills. 0 when the tables were never analysed.
@@ -122,7 +156,7 @@ const SOURCE_TABLES = ["household.persons", "health.birth_certificates", "health
 async function estimatedRecordCount(db: Db): Promise<number> {
   const [row] = await queryRows<{ rows: number | string | null }>(
     db,
-    sql`select sum(greatest(reltuples, 0)) as rows from pg_class where oid = any(${sql.param(SOURCE_TABLES)}::regclass[])`,
+    sql`select sum(greatest(reltuples, 0)) as rows from pg_class where oid = any(${sql.param(Object.values(TABLES))}::regclass[])`,
   );
   return Math.ceil(Number(row?.rows ?? 0) * 1.02) + 1024;
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { insertBatched } from "../db/bulk-insert.ts";
-import { copyInto } from "../db/copy.ts";
+import { copyInto, putCopyText } from "../db/copy.ts";
 import { queryRows, type Db } from "../db/client.ts";
 import { LINK_RULES, SOURCE_KINDS, type LinkRule, type SourceKind } from "../db/enums.ts";
 import * as t from "../db/schema.ts";
@@ -397,15 +397,7 @@ function* linkRows(records: RecordTable, result: ClusterResult, childOfCluster: 
     at += chunk.write(String(firstId + k), at, "latin1");
     chunk[at++] = 9;
     put(sources[records.source[i]!]!);
-    for (let b = idStart[i]!; b < idStart[i + 1]!; b++) {
-      const byte = idBytes[b]!;
-      const escape = byte === 0x5c ? 0x5c : byte === 9 ? 0x74 : byte === 10 ? 0x6e : byte === 13 ? 0x72 : 0;
-      if (escape === 0) chunk[at++] = byte;
-      else {
-        chunk[at++] = 0x5c;
-        chunk[at++] = escape;
-      }
-    }
+    at = putCopyText(chunk, at, idBytes, idStart[i]!, idStart[i + 1]!);
     chunk[at++] = 9;
     at += chunk.write(String(childOfCluster[result.clusterOf[i]!]!), at, "latin1");
     put(rules[result.rule[i]!]!);

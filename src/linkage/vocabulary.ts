@@ -1,4 +1,4 @@
-import type { IsoDate } from "../domain/dates.ts";
+import { dayNumberOf, type IsoDate } from "../domain/dates.ts";
 import { certificateCode, certificateFromCode, idNumberCode, idNumberFromCode, phoneCode, phoneFromCode, TEXT_CODE_BASE } from "./codes.ts";
 import type { NameFeature } from "./types.ts";
 
@@ -109,8 +109,5 @@ export function partsOf(date: IsoDate): DateParts {
   const year = Number(date.slice(0, 4));
   const month = Number(date.slice(5, 7));
   const day = Number(date.slice(8, 10));
-  // Date.UTC reads years 0–99 as 1900–1999: count from the same day 400 years later (a
-  // Gregorian cycle, 146,097 days) instead.
-  const dayNumber = Date.UTC(year + 400, month - 1, day) / 86_400_000 - 146_097;
-  return { year, month, day, dayNumber };
+  return { year, month, day, dayNumber: dayNumberOf(date) };
 }

@@ -4,6 +4,7 @@ import {
   addMonths,
   ageInYears,
   compareIsoDates,
+  dayNumberOf,
   daysBetween,
   isoDateFromCompact,
   isValidIsoDate,
@@ -98,6 +99,14 @@ describe("addMonths", () => {
     ["2024-02-29", 48, "2028-02-29"],
   ])("%s + %i months = %s", (d, n, expected) => {
     expect(addMonths(d, n)).toBe(expected);
+  });
+});
+
+describe("dayNumberOf", () => {
+  it("counts days from 1970-01-01, before it too, and agrees with daysBetween", () => {
+    expect([dayNumberOf("1970-01-01"), dayNumberOf("1970-01-02"), dayNumberOf("1969-12-31")]).toEqual([0, 1, -1]);
+    expect(dayNumberOf("0001-01-01")).toBe(daysBetween("1970-01-01", "0001-01-01"));
+    expect(dayNumberOf("2024-03-01") - dayNumberOf("2024-02-28")).toBe(2);
   });
 });
 
