@@ -14,7 +14,12 @@ import type { CodegenConfig } from "@graphql-codegen/cli";
 export const CODEGEN_OUTPUT = "tests/operations/generated.ts";
 export const CONSOLE_CODEGEN_OUTPUT = "src/console/operations/generated.ts";
 
-const typedConfig = { enumsAsTypes: true, useTypeImports: true, scalars: { Date: "string" }, avoidOptionals: { field: true } };
+const typedConfig = {
+  enumsAsTypes: true,
+  useTypeImports: true,
+  scalars: { Date: "string" },
+  avoidOptionals: { field: true },
+};
 
 const config: CodegenConfig = {
   schema: "schema/supergraph.graphql",

@@ -121,4 +121,3 @@ export function handWrittenQuery(asOf: IsoDate): SQL {
      where residence between '330000' and '339999' and birth_date <= ${asOf}::date and birth_date > ${asOf}::date - interval '18 years'
      group by 1 order by 1`;
 }
-

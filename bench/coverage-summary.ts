@@ -38,7 +38,6 @@ import { relaunchWithFlags } from "./relaunch.ts";
 import { benchHardening } from "./kit/hardening.ts";
 import { provinceMeta } from "./kit/province-meta.ts";
 
-
 const SUMMARY = `query Summary($region: String!, $groupBy: CoverageGroupBy!, $asOf: Date) {
   coverageSummary(region: $region, groupBy: $groupBy, asOf: $asOf) {
     total { children insured }
@@ -68,11 +67,15 @@ async function main() {
   const asOf = values["as-of"];
   const runs = Number(values.runs);
   const baselineRuns = Number(values["baseline-runs"]);
-  if (!Number.isInteger(children) || children < 1) throw new Error(`--children must be a whole number of at least 1, but got "${values.children}"`);
+  if (!Number.isInteger(children) || children < 1)
+    throw new Error(`--children must be a whole number of at least 1, but got "${values.children}"`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, but got "${values.seed}"`);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, but got "${values.runs}"`);
-  if (!Number.isInteger(baselineRuns) || baselineRuns < 1) throw new Error(`--baseline-runs must be a whole number of at least 1, but got "${values["baseline-runs"]}"`);
-  if (values.link !== "engine" && values.link !== "truth") throw new Error(`--link must be "engine" or "truth", but got "${values.link}"`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs must be a whole number of at least 1, but got "${values.runs}"`);
+  if (!Number.isInteger(baselineRuns) || baselineRuns < 1)
+    throw new Error(`--baseline-runs must be a whole number of at least 1, but got "${values["baseline-runs"]}"`);
+  if (values.link !== "engine" && values.link !== "truth")
+    throw new Error(`--link must be "engine" or "truth", but got "${values.link}"`);
 
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -83,11 +86,18 @@ async function main() {
 
   // --- the province: generated and linked, or reused on a server with --keep -----------------
   const existing = await provinceMeta(db());
-  const linkedAlready = values.keep && existing.children === String(children) && existing.seed === String(seed) && existing.as_of === asOf && existing.bench_link === values.link;
+  const linkedAlready =
+    values.keep &&
+    existing.children === String(children) &&
+    existing.seed === String(seed) &&
+    existing.as_of === asOf &&
+    existing.bench_link === values.link;
   let linkNote: string;
   if (linkedAlready) {
     linkNote = `reused (linked by ${values.link} in an earlier run)`;
-    say(`reusing the linked province of ${children.toLocaleString("en-US")} children (seed ${seed}) already in the database`);
+    say(
+      `reusing the linked province of ${children.toLocaleString("en-US")} children (seed ${seed}) already in the database`,
+    );
   } else {
     await dropEverything(database);
     await database.close();
@@ -108,18 +118,28 @@ async function main() {
   const stored = await buildSnapshot(db(), asOf);
   const snapshotMs = performance.now() - started;
   await db().execute(sql`analyze hub.coverage_status`);
-  say(`snapshot of ${asOf}: ${stored.toLocaleString("en-US")} children in ${secs(snapshotMs)} (${Math.round(stored / (snapshotMs / 1000)).toLocaleString("en-US")} children/s)`);
+  say(
+    `snapshot of ${asOf}: ${stored.toLocaleString("en-US")} children in ${secs(snapshotMs)} (${Math.round(stored / (snapshotMs / 1000)).toLocaleString("en-US")} children/s)`,
+  );
 
   // --- the API through the gateway, as an insurance officer of the province ------------------
   const hardening = benchHardening(config.auth);
-  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, config.auth, { hardening });
+  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, config.auth, {
+    hardening,
+  });
   const headers = { authorization: `Bearer ${await signToken(OFFICER, config.auth)}` };
   const summary = async (region: string, groupBy: string) => {
     const result = await gateway.execute(SUMMARY, { region, groupBy, asOf }, headers);
-    if (result.errors?.length) throw new Error(`coverageSummary(${region}, ${groupBy}) failed: ${JSON.stringify(result.errors)}`);
-    return (result.data!.coverageSummary as { groups: { key: string | null; children: number; insured: number }[] }).groups;
+    if (result.errors?.length)
+      throw new Error(`coverageSummary(${region}, ${groupBy}) failed: ${JSON.stringify(result.errors)}`);
+    return (result.data!.coverageSummary as { groups: { key: string | null; children: number; insured: number }[] })
+      .groups;
   };
-  const apiGroups = (await summary("33", "REGION")).map((g) => ({ key: g.key ?? "(none)", children: g.children, insured: g.insured }));
+  const apiGroups = (await summary("33", "REGION")).map((g) => ({
+    key: g.key ?? "(none)",
+    children: g.children,
+    insured: g.insured,
+  }));
   // The largest prefecture, for the county and age-band groupings.
   const prefecture = [...apiGroups].sort((a, b) => b.children - a.children)[0]!.key.slice(0, 4);
 
@@ -149,7 +169,12 @@ async function main() {
   say(`hand-written statement, first run: ${secs(performance.now() - started)}`);
   const matched = compare(apiGroups, baseline);
 
-  await time(`(c) hand-written SQL on raw tables, "33" by prefecture`, baselineRuns, () => handWritten(db(), asOf), true);
+  await time(
+    `(c) hand-written SQL on raw tables, "33" by prefecture`,
+    baselineRuns,
+    () => handWritten(db(), asOf),
+    true,
+  );
   await gateway.stop();
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss, resourceUsage().maxRSS * 1024);
@@ -160,20 +185,27 @@ async function main() {
   console.log(`engine            ${database.kind}`);
   console.log(`children          ${children.toLocaleString("en-US")} generated, seed ${seed}, as of ${asOf}`);
   console.log(`linking           ${linkNote}`);
-  console.log(`snapshot build    ${secs(snapshotMs)} for ${stored.toLocaleString("en-US")} children (${Math.round(stored / (snapshotMs / 1000)).toLocaleString("en-US")} children/s)`);
-  console.log(`answers           ${matched ? "MATCH" : "DIFFER (see above)"}: API (a) vs hand-written (c), children and insured per prefecture`);
-  console.log(`peak memory       ${Math.round(peakRss / 1024 / 1024).toLocaleString("en-US")} MB (RSS of this process${database.kind === "pglite" ? ", which includes PGlite" : "; the server's memory is not in it"})`);
+  console.log(
+    `snapshot build    ${secs(snapshotMs)} for ${stored.toLocaleString("en-US")} children (${Math.round(stored / (snapshotMs / 1000)).toLocaleString("en-US")} children/s)`,
+  );
+  console.log(
+    `answers           ${matched ? "MATCH" : "DIFFER (see above)"}: API (a) vs hand-written (c), children and insured per prefecture`,
+  );
+  console.log(
+    `peak memory       ${Math.round(peakRss / 1024 / 1024).toLocaleString("en-US")} MB (RSS of this process${database.kind === "pglite" ? ", which includes PGlite" : "; the server's memory is not in it"})`,
+  );
   console.log(`load              ${loadavg()[0]!.toFixed(2)} (1-minute load average, ${cpus().length} cores)`);
   console.log("");
   console.log(`| query | runs | median | p95 | ratio to (c) |`);
   console.log(`|---|---:|---:|---:|---:|`);
   for (const m of measured) {
     const median = percentile(m.times, 0.5);
-    console.log(`| ${m.what} | ${m.times.length} | ${ms(median)} | ${ms(percentile(m.times, 0.95))} | ${(median / baselineMedian).toFixed(4)} |`);
+    console.log(
+      `| ${m.what} | ${m.times.length} | ${ms(median)} | ${ms(percentile(m.times, 0.95))} | ${(median / baselineMedian).toFixed(4)} |`,
+    );
   }
   await database.close();
 }
-
 
 /**
  * The plan of (a)'s statement, run through the resolver's own `groupCounts` with a database
@@ -198,7 +230,13 @@ async function explainGroupCounts(db: Db, asOf: IsoDate): Promise<string> {
 /** The resolver's statement for (a), without GraphQL, gateway, token or audit: what the API costs above it. */
 async function groupCountsAlone(db: Db, asOf: IsoDate) {
   const { groupCounts } = await import("../src/subgraphs/hub/coverage.queries.ts");
-  return groupCounts(db, asOf, sql`left(residence_region_code, 4) || '00'`, sql`residence_region_code between '330000' and '339999'`, "rollup");
+  return groupCounts(
+    db,
+    asOf,
+    sql`left(residence_region_code, 4) || '00'`,
+    sql`residence_region_code between '330000' and '339999'`,
+    "rollup",
+  );
 }
 
 /** Prints every prefecture's figures side by side and returns whether all agree. */
@@ -213,9 +251,16 @@ function compare(api: Figures[], baseline: Figures[]): boolean {
     const a = api.find((g) => g.key === key) ?? { key, children: 0, insured: 0 };
     const b = baseline.find((g) => g.key === key) ?? { key, children: 0, insured: 0 };
     if (a.children !== b.children || a.insured !== b.insured) same = false;
-    console.log(`| ${key} ${lookupDivision(key)?.name ?? ""} | ${a.children} | ${b.children} | ${a.children - b.children} | ${a.insured} | ${b.insured} | ${a.insured - b.insured} |`);
+    console.log(
+      `| ${key} ${lookupDivision(key)?.name ?? ""} | ${a.children} | ${b.children} | ${a.children - b.children} | ${a.insured} | ${b.insured} | ${a.insured - b.insured} |`,
+    );
   }
-  const [ac, bc, ai, bi] = [sum(api, (g) => g.children), sum(baseline, (g) => g.children), sum(api, (g) => g.insured), sum(baseline, (g) => g.insured)];
+  const [ac, bc, ai, bi] = [
+    sum(api, (g) => g.children),
+    sum(baseline, (g) => g.children),
+    sum(api, (g) => g.insured),
+    sum(baseline, (g) => g.insured),
+  ];
   console.log(`| total | ${ac} | ${bc} | ${ac - bc} | ${ai} | ${bi} | ${ai - bi} |`);
   console.log("");
   return same;

@@ -40,11 +40,17 @@ async function main() {
 
   let started = performance.now();
   await writeRegistrationFile(file, { rows, format });
-  console.log(`generated ${number(rows)} rows (${(statSync(file).size / 1e6).toFixed(0)} MB of ${format}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `generated ${number(rows)} rows (${(statSync(file).size / 1e6).toFixed(0)} MB of ${format}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   const serverUrl = process.env.DATABASE_URL?.trim();
   const benchDb = `hub_bench_import_${process.pid}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, HUB_DATA_DIR: path.join(dir, "data"), HUB_JWT_SECRET: "bench-import-secret-bench-import-secret" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HUB_DATA_DIR: path.join(dir, "data"),
+    HUB_JWT_SECRET: "bench-import-secret-bench-import-secret",
+  };
   if (serverUrl) {
     await adminQuery(serverUrl, `create database ${benchDb}`);
     const u = new URL(serverUrl);
@@ -55,7 +61,9 @@ async function main() {
   const database = await openMigratedDatabase(config);
   try {
     const where = config.database.kind === "postgres" ? redactUrl(config.database.url) : config.database.dataDir;
-    console.log(`engine ${config.database.kind} at ${where}; ${number(chunkRows)} rows per chunk; peak RSS before import ${peakRssMb()} MB`);
+    console.log(
+      `engine ${config.database.kind} at ${where}; ${number(chunkRows)} rows per chunk; peak RSS before import ${peakRssMb()} MB`,
+    );
     for (const pass of values.again ? ["first", "again"] : ["first"]) {
       started = performance.now();
       let lastReport = started;
@@ -66,7 +74,9 @@ async function main() {
           const now = performance.now();
           if (now - lastReport > 30_000) {
             lastReport = now;
-            console.log(`  … line ${number(chunk.lastLine)}: ${number(Math.round((chunk.lastLine - 1) / ((now - started) / 1000)))} rows/s, peak RSS ${peakRssMb()} MB`);
+            console.log(
+              `  … line ${number(chunk.lastLine)}: ${number(Math.round((chunk.lastLine - 1) / ((now - started) / 1000)))} rows/s, peak RSS ${peakRssMb()} MB`,
+            );
           }
         },
       });

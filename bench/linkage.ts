@@ -34,25 +34,37 @@ async function main() {
   });
   const children = Number(values.children);
   const seed = Number(values.seed);
-  if (!Number.isInteger(children) || children < 1) throw new Error(`--children must be a whole number of at least 1, but got "${values.children}"`);
+  if (!Number.isInteger(children) || children < 1)
+    throw new Error(`--children must be a whole number of at least 1, but got "${values.children}"`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, but got "${values.seed}"`);
   const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, but got "${values.runs}"`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs must be a whole number of at least 1, but got "${values.runs}"`);
 
   const config = loadConfig({ ...process.env, HUB_DATA_DIR: process.env.HUB_DATA_DIR ?? "memory" });
   let database = await openMigratedDatabase(config);
   const existing = await provinceMeta(database.db);
-  const reusable = values.keep && existing.children === String(children) && existing.seed === String(seed) && existing.as_of === values["as-of"];
+  const reusable =
+    values.keep &&
+    existing.children === String(children) &&
+    existing.seed === String(seed) &&
+    existing.as_of === values["as-of"];
   if (reusable) {
-    console.log(`reusing the province of ${children.toLocaleString("en-US")} children (seed ${seed}) already in the database; emptying the hub's index`);
-    await database.db.execute(sql`truncate hub.link_reviews, hub.links, hub.child_events, hub.children restart identity`);
+    console.log(
+      `reusing the province of ${children.toLocaleString("en-US")} children (seed ${seed}) already in the database; emptying the hub's index`,
+    );
+    await database.db.execute(
+      sql`truncate hub.link_reviews, hub.links, hub.child_events, hub.children restart identity`,
+    );
   } else {
     await dropEverything(database);
     await database.close();
     database = await openMigratedDatabase(config);
     const started = performance.now();
     await generateProvince(database.db, { children, seed, asOf: values["as-of"] });
-    console.log(`generated ${children.toLocaleString("en-US")} children in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${children.toLocaleString("en-US")} children in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
 
   let peakRss = process.memoryUsage().rss;
@@ -60,7 +72,10 @@ async function main() {
   const load = (await import("node:os")).loadavg()[0]!;
   const timed: { seconds: number; cpu: number; summary: LinkRunSummary }[] = [];
   for (let run = 0; run < runs; run++) {
-    if (run > 0) await database.db.execute(sql`truncate hub.link_reviews, hub.links, hub.child_events, hub.children restart identity`);
+    if (run > 0)
+      await database.db.execute(
+        sql`truncate hub.link_reviews, hub.links, hub.child_events, hub.children restart identity`,
+      );
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const summary = await linkAll(database.db);
@@ -84,14 +99,28 @@ async function main() {
   console.log(`records/second    ${Math.round(summary.records / seconds).toLocaleString("en-US")}`);
   console.log(`node CPU          ${cpu.toFixed(1)} s (this process only; the database server's work is not in it)`);
   console.log(`peak memory       ${mb(peakRss)} (RSS)`);
-  console.log(`matcher arrays    ${mb(arenaUse.takenBytes / runs)} from one buffer, ${mb(arenaUse.overflowBytes / runs)} outside it, a run (see src/linkage/arena.ts)`);
-  console.log(`load before       ${load.toFixed(2)} (1-minute load average, ${(await import("node:os")).cpus().length} cores)`);
+  console.log(
+    `matcher arrays    ${mb(arenaUse.takenBytes / runs)} from one buffer, ${mb(arenaUse.overflowBytes / runs)} outside it, a run (see src/linkage/arena.ts)`,
+  );
+  console.log(
+    `load before       ${load.toFixed(2)} (1-minute load average, ${(await import("node:os")).cpus().length} cores)`,
+  );
   console.log(`children found    ${summary.children.toLocaleString("en-US")}`);
-  console.log(`precision         ${(accuracy.precision * 100).toFixed(3)}% of ${accuracy.predictedPairs.toLocaleString("en-US")} linked pairs`);
-  console.log(`recall            ${(accuracy.recall * 100).toFixed(3)}% of ${accuracy.truePairs.toLocaleString("en-US")} true pairs`);
-  console.log(`review queue      ${accuracy.openReviews.toLocaleString("en-US")} (${(accuracy.reviewShare * 100).toFixed(3)}% of records)`);
+  console.log(
+    `precision         ${(accuracy.precision * 100).toFixed(3)}% of ${accuracy.predictedPairs.toLocaleString("en-US")} linked pairs`,
+  );
+  console.log(
+    `recall            ${(accuracy.recall * 100).toFixed(3)}% of ${accuracy.truePairs.toLocaleString("en-US")} true pairs`,
+  );
+  console.log(
+    `review queue      ${accuracy.openReviews.toLocaleString("en-US")} (${(accuracy.reviewShare * 100).toFixed(3)}% of records)`,
+  );
   const { stageMs, ...stats } = summary.stats;
-  console.log(`match stages      ${Object.entries(stageMs).map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(1)} s`).join(", ")}`);
+  console.log(
+    `match stages      ${Object.entries(stageMs)
+      .map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(1)} s`)
+      .join(", ")}`,
+  );
   console.log(`stats             ${JSON.stringify({ ...stats, skippedBlocks: stats.skippedBlocks.length })}`);
   await database.close();
 }

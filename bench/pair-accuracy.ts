@@ -57,4 +57,3 @@ export async function measurePairAccuracy(db: Db): Promise<PairAccuracy> {
     reviewShare: num("reviews") / num("records"),
   };
 }
-

@@ -39,7 +39,9 @@ import { spawn } from "node:child_process";
  * million keys 2.1 s → 1.2–1.5 s; 1M match 19–21 s → 14.5–15.4 s, back to back). An operator can
  * run a whole-province link the same way.
  */
-const V8_FLAGS = process.env.HUB_BENCH_V8_FLAGS ? process.env.HUB_BENCH_V8_FLAGS.split(" ") : ["--max-old-space-size=16384", "--max-semi-space-size=128", "--initial-old-space-size=8192"];
+const V8_FLAGS = process.env.HUB_BENCH_V8_FLAGS
+  ? process.env.HUB_BENCH_V8_FLAGS.split(" ")
+  : ["--max-old-space-size=16384", "--max-semi-space-size=128", "--initial-old-space-size=8192"];
 
 /**
  * True in the parent (which only waits for the child and exits with its code); false in the
@@ -47,10 +49,14 @@ const V8_FLAGS = process.env.HUB_BENCH_V8_FLAGS ? process.env.HUB_BENCH_V8_FLAGS
  */
 export function relaunchWithFlags(): boolean {
   if (process.env.HUB_BENCH_CHILD === "1") return false;
-  const child = spawn(process.execPath, [...process.execArgv, ...V8_FLAGS, process.argv[1]!, ...process.argv.slice(2)], {
-    stdio: "inherit",
-    env: { GLIBC_TUNABLES: "glibc.malloc.hugetlb=1", ...process.env, HUB_BENCH_CHILD: "1" },
-  });
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, ...V8_FLAGS, process.argv[1]!, ...process.argv.slice(2)],
+    {
+      stdio: "inherit",
+      env: { GLIBC_TUNABLES: "glibc.malloc.hugetlb=1", ...process.env, HUB_BENCH_CHILD: "1" },
+    },
+  );
   child.on("exit", (code) => process.exit(code ?? 1));
   return true;
 }

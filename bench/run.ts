@@ -69,16 +69,29 @@ async function main() {
     keep: values.keep,
   };
 
-  const env = { ...process.env, HUB_JWT_SECRET: process.env.HUB_JWT_SECRET ?? "bench-secret-bench-secret-bench-secret-0123" };
+  const env = {
+    ...process.env,
+    HUB_JWT_SECRET: process.env.HUB_JWT_SECRET ?? "bench-secret-bench-secret-bench-secret-0123",
+  };
   const server = await benchServer(env);
   const rows: ResultRow[] = [];
   const notes: string[] = [];
   let context: BenchContext | null = null;
   try {
     const provinceUrl = await benchDatabase(server.adminUrl, `hub_bench_province`, { keep: options.keep });
-    const province = await prepareProvince({ ...env, DATABASE_URL: provinceUrl }, { children: options.children, seed: options.seed, asOf: options.asOf, keep: options.keep });
-    notes.push(`province of ${options.children.toLocaleString("en-US")} children on PostgreSQL 15 (${server.throwaway ? "a throwaway loopback server, fsync off" : "DATABASE_URL"}): ${province.notes.join("; ")}. Linked from the generator's truth (tests/kit/link-from-truth.ts), not by the matching engine: the API scenarios measure reading; scenario 6 measures linking.`);
-    const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: province.database.db }, province.config.auth, { hardening: benchHardening(province.config.auth) });
+    const province = await prepareProvince(
+      { ...env, DATABASE_URL: provinceUrl },
+      { children: options.children, seed: options.seed, asOf: options.asOf, keep: options.keep },
+    );
+    notes.push(
+      `province of ${options.children.toLocaleString("en-US")} children on PostgreSQL 15 (${server.throwaway ? "a throwaway loopback server, fsync off" : "DATABASE_URL"}): ${province.notes.join("; ")}. Linked from the generator's truth (tests/kit/link-from-truth.ts), not by the matching engine: the API scenarios measure reading; scenario 6 measures linking.`,
+    );
+    const gateway = await createGatewayServer(
+      readSupergraph(),
+      { kind: "in-process", db: province.database.db },
+      province.config.auth,
+      { hardening: benchHardening(province.config.auth) },
+    );
     const pool = new pg.Pool({ connectionString: provinceUrl, max: 10 });
     context = {
       options,
@@ -101,7 +114,18 @@ async function main() {
         const message = error instanceof Error ? error.message : String(error);
         console.error(error instanceof Error ? error.stack : error);
         notes.push(`${scenario.title}: FAILED — ${message.slice(0, 500)}`);
-        rows.push({ scenario: scenario.title, variant: "FAILED (see notes)", runs: 0, median: null, p95: null, throughput: "—", peakRss: null, ratio: null, against: "—", check: "✗" });
+        rows.push({
+          scenario: scenario.title,
+          variant: "FAILED (see notes)",
+          runs: 0,
+          median: null,
+          p95: null,
+          throughput: "—",
+          peakRss: null,
+          ratio: null,
+          against: "—",
+          check: "✗",
+        });
       }
       say(`  ${scenario.name} took ${((performance.now() - scenarioStarted) / 1000).toFixed(0)} s`);
     }
@@ -119,7 +143,9 @@ async function main() {
   const info = {
     date,
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`,
-    machine: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown"}), ${Math.round(totalmem() / 2 ** 30)} GB, load average ${loadavg().map((l) => l.toFixed(2)).join(" / ")} at the end (shared with other work)`,
+    machine: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown"}), ${Math.round(totalmem() / 2 ** 30)} GB, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" / ")} at the end (shared with other work)`,
     node: process.versions.node,
     engine: "PostgreSQL 15 (node-postgres pool)",
     children: options.children,
@@ -137,13 +163,19 @@ async function main() {
 
 function whole(name: string, value: string | undefined, min: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min}, but got "${value}"\n${USAGE}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`--${name} must be a whole number of at least ${min}, but got "${value}"\n${USAGE}`);
   return n;
 }
 
 function engines(value: string): ("postgres" | "pglite")[] {
-  const list = value.split(",").map((e) => e.trim()).filter(Boolean);
-  for (const e of list) if (e !== "postgres" && e !== "pglite") throw new Error(`--coverage-engines takes postgres and/or pglite, but got "${e}"`);
+  const list = value
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const e of list)
+    if (e !== "postgres" && e !== "pglite")
+      throw new Error(`--coverage-engines takes postgres and/or pglite, but got "${e}"`);
   return list as ("postgres" | "pglite")[];
 }
 

@@ -30,7 +30,11 @@ export function normalise(value: unknown, options: { unordered?: boolean } = {})
  *
  *   firstDifference({ a: [1, 2] }, { a: [1, 3] }) // { path: "a[1]", left: 2, right: 3 }
  */
-export function firstDifference(left: unknown, right: unknown, path = ""): { path: string; left: unknown; right: unknown } | null {
+export function firstDifference(
+  left: unknown,
+  right: unknown,
+  path = "",
+): { path: string; left: unknown; right: unknown } | null {
   if (isDeepStrictEqual(left, right)) return null;
   if (Array.isArray(left) && Array.isArray(right)) {
     for (let i = 0; i < Math.max(left.length, right.length); i++) {
@@ -39,10 +43,21 @@ export function firstDifference(left: unknown, right: unknown, path = ""): { pat
     }
     return null;
   }
-  if (left !== null && right !== null && typeof left === "object" && typeof right === "object" && !Array.isArray(left) && !Array.isArray(right)) {
+  if (
+    left !== null &&
+    right !== null &&
+    typeof left === "object" &&
+    typeof right === "object" &&
+    !Array.isArray(left) &&
+    !Array.isArray(right)
+  ) {
     const keys = [...new Set([...Object.keys(left), ...Object.keys(right)])].sort();
     for (const key of keys) {
-      const d = firstDifference((left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+      const d = firstDifference(
+        (left as Record<string, unknown>)[key],
+        (right as Record<string, unknown>)[key],
+        path ? `${path}.${key}` : key,
+      );
       if (d) return d;
     }
     return null;
@@ -51,9 +66,17 @@ export function firstDifference(left: unknown, right: unknown, path = ""): { pat
 }
 
 /** Throws with the first difference unless the two answers are equal after normalising. */
-export function assertSameAnswer(what: string, left: unknown, right: unknown, options: { unordered?: boolean } = {}): void {
+export function assertSameAnswer(
+  what: string,
+  left: unknown,
+  right: unknown,
+  options: { unordered?: boolean } = {},
+): void {
   const d = firstDifference(normalise(left, options), normalise(right, options));
-  if (d) throw new Error(`${what}: the answers differ at ${d.path}: ${JSON.stringify(d.left)} vs ${JSON.stringify(d.right)}`);
+  if (d)
+    throw new Error(
+      `${what}: the answers differ at ${d.path}: ${JSON.stringify(d.left)} vs ${JSON.stringify(d.right)}`,
+    );
 }
 
 const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -45,13 +45,20 @@ export interface BenchContext {
 }
 
 /** A bearer header for a viewer, signed with the run's secret. */
-export async function bearer(context: Pick<BenchContext, "config">, viewer: AuthenticatedViewer): Promise<Record<string, string>> {
+export async function bearer(
+  context: Pick<BenchContext, "config">,
+  viewer: AuthenticatedViewer,
+): Promise<Record<string, string>> {
   return { authorization: `Bearer ${await signToken(viewer, context.config.auth, { expiresIn: "2 hours" })}` };
 }
 
 /** A GraphQL answer that must have no errors: the benchmark times only successful work. */
-export function dataOf(what: string, result: { data?: Record<string, unknown> | null; errors?: readonly { message: string }[] }): Record<string, unknown> {
-  if (result.errors?.length) throw new Error(`${what} answered with errors: ${JSON.stringify(result.errors.slice(0, 3))}`);
+export function dataOf(
+  what: string,
+  result: { data?: Record<string, unknown> | null; errors?: readonly { message: string }[] },
+): Record<string, unknown> {
+  if (result.errors?.length)
+    throw new Error(`${what} answered with errors: ${JSON.stringify(result.errors.slice(0, 3))}`);
   if (!result.data) throw new Error(`${what} answered without data`);
   return result.data;
 }

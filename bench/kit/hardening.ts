@@ -7,5 +7,8 @@ import { loadHardening, type HardeningConfig } from "../../src/config/index.ts";
  * limiter, not the API) and no log line per operation on the bench's output.
  */
 export function benchHardening(auth: AuthConfig): HardeningConfig {
-  return loadHardening({ HUB_RATE_OPERATIONS_PER_MINUTE: "0", HUB_RATE_CHILD_RECORDS_PER_MINUTE: "0", HUB_LOG: "off" }, auth);
+  return loadHardening(
+    { HUB_RATE_OPERATIONS_PER_MINUTE: "0", HUB_RATE_CHILD_RECORDS_PER_MINUTE: "0", HUB_LOG: "off" },
+    auth,
+  );
 }

@@ -1,10 +1,27 @@
 import { signatureHeaders } from "../../src/hardening/signature.ts";
 
 /** A POST to a subgraph server as the gateway sends it: signed with the gateway's key (subgraphs refuse unsigned requests). */
-export async function postSignedGraphql(url: string, key: Uint8Array | null, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+export async function postSignedGraphql(
+  url: string,
+  key: Uint8Array | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
   const body = JSON.stringify({ query, variables });
   if (!key) return postGraphql(url, query, variables, headers, body);
-  const signed = signatureHeaders(key, { method: "POST", path: new URL(url).pathname, body, authorization: headers.authorization ?? null, purpose: headers["x-purpose"] ?? null, requestId: headers["x-request-id"] ?? null }, Date.now());
+  const signed = signatureHeaders(
+    key,
+    {
+      method: "POST",
+      path: new URL(url).pathname,
+      body,
+      authorization: headers.authorization ?? null,
+      purpose: headers["x-purpose"] ?? null,
+      requestId: headers["x-request-id"] ?? null,
+    },
+    Date.now(),
+  );
   return postGraphql(url, query, variables, { ...headers, ...signed }, body);
 }
 
@@ -16,7 +33,11 @@ export async function postGraphql(
   headers: Record<string, string> = {},
   body: string = JSON.stringify({ query, variables }),
 ): Promise<{ data?: Record<string, unknown> | null; errors?: readonly { message: string }[] }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
   const text = await response.text();
   try {
     return JSON.parse(text) as never;

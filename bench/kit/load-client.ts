@@ -44,7 +44,12 @@ async function main() {
         setupRequest: (request: Record<string, unknown>, context: Record<string, unknown>) => {
           const item = job.pool[next++ % job.pool.length]!;
           context.label = item.label;
-          return { ...request, method: "POST", headers: { "content-type": "application/json", ...item.headers }, body: item.body };
+          return {
+            ...request,
+            method: "POST",
+            headers: { "content-type": "application/json", ...item.headers },
+            body: item.body,
+          };
         },
         onResponse: (status: number, body: string, context: Record<string, unknown>) => {
           const label = String(context.label);
@@ -57,7 +62,14 @@ async function main() {
       },
     ],
   });
-  const r = result as unknown as { requests: { total: number; average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; timeouts: number; duration: number };
+  const r = result as unknown as {
+    requests: { total: number; average: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+    duration: number;
+  };
   const out: LoadResult = {
     requests: r.requests.total,
     rps: r.requests.total / r.duration,

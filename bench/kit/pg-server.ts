@@ -9,7 +9,9 @@ import pg from "pg";
  * The PostgreSQL server of a run: DATABASE_URL when set, else a throwaway loopback cluster
  * started with .ci/pg-server.sh (removed by `stop`). Benchmarks get a database of their own on it.
  */
-export async function benchServer(env: NodeJS.ProcessEnv): Promise<{ adminUrl: string; throwaway: boolean; stop(): void }> {
+export async function benchServer(
+  env: NodeJS.ProcessEnv,
+): Promise<{ adminUrl: string; throwaway: boolean; stop(): void }> {
   const given = env.DATABASE_URL?.trim();
   if (given) return { adminUrl: given, throwaway: false, stop: () => {} };
   const parent = mkdtempSync(path.join(tmpdir(), "hub-bench-pg-"));
@@ -18,10 +20,14 @@ export async function benchServer(env: NodeJS.ProcessEnv): Promise<{ adminUrl: s
   const out = execFileSync("bash", [script, "start", dir], { encoding: "utf8" });
   const match = /export DATABASE_URL=(\S+)/.exec(out);
   if (!match) throw new Error(`.ci/pg-server.sh start printed no DATABASE_URL, but: ${out}`);
-  return { adminUrl: match[1]!, throwaway: true, stop: () => {
-    execFileSync("bash", [script, "stop", dir]);
-    rmSync(parent, { recursive: true, force: true });
-  } };
+  return {
+    adminUrl: match[1]!,
+    throwaway: true,
+    stop: () => {
+      execFileSync("bash", [script, "stop", dir]);
+      rmSync(parent, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Creates (or re-creates, unless `keep` and it exists) a database on the server; returns its URL. */

@@ -30,12 +30,24 @@ export interface PreparedProvince {
  * the planner's statistics fresh.
  */
 export async function prepareProvince(env: NodeJS.ProcessEnv, options: ProvinceOptions): Promise<PreparedProvince> {
-  const config = loadConfig({ ...env, HUB_DATA_DIR: env.HUB_DATA_DIR ?? "memory", HUB_DB_POOL_SIZE: env.HUB_DB_POOL_SIZE ?? "20" });
+  const config = loadConfig({
+    ...env,
+    HUB_DATA_DIR: env.HUB_DATA_DIR ?? "memory",
+    HUB_DB_POOL_SIZE: env.HUB_DB_POOL_SIZE ?? "20",
+  });
   let database = await openMigratedDatabase(config);
   const notes: string[] = [];
   const existing = await provinceMeta(database.db);
-  if (options.keep && existing.children === String(options.children) && existing.seed === String(options.seed) && existing.as_of === options.asOf && existing.bench_ready === "1") {
-    say(`reusing the prepared province of ${options.children.toLocaleString("en-US")} children (seed ${options.seed}) in the database`);
+  if (
+    options.keep &&
+    existing.children === String(options.children) &&
+    existing.seed === String(options.seed) &&
+    existing.as_of === options.asOf &&
+    existing.bench_ready === "1"
+  ) {
+    say(
+      `reusing the prepared province of ${options.children.toLocaleString("en-US")} children (seed ${options.seed}) in the database`,
+    );
     notes.push("province reused from an earlier run (--keep)");
     return { database, config, notes };
   }
@@ -58,6 +70,5 @@ export async function prepareProvince(env: NodeJS.ProcessEnv, options: ProvinceO
   await database.db.execute(sql`insert into truth.meta (key, value) values ('bench_ready', '1')`);
   return { database, config, notes };
 }
-
 
 const seconds = (started: number) => `${((performance.now() - started) / 1000).toFixed(1)} s`;

@@ -22,7 +22,12 @@ export function percentile(values: readonly number[], p: number): number {
 /** Median, p95 and throughput of run times in milliseconds. */
 export function latencyStats(times: readonly number[]): LatencyStats {
   const total = times.reduce((sum, t) => sum + t, 0);
-  return { runs: times.length, median: percentile(times, 0.5), p95: percentile(times, 0.95), throughput: total > 0 ? times.length / (total / 1000) : 0 };
+  return {
+    runs: times.length,
+    median: percentile(times, 0.5),
+    p95: percentile(times, 0.95),
+    throughput: total > 0 ? times.length / (total / 1000) : 0,
+  };
 }
 
 /** A ratio of two medians, or null when the baseline is missing or zero. */

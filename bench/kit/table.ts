@@ -55,7 +55,18 @@ export function cell(text: string | number): string {
 
 /** The results as one Markdown table, a row per variant. */
 export function resultsTable(rows: readonly ResultRow[]): string {
-  const header = ["scenario", "variant", "runs", "median", "p95", "throughput", "peak RSS", "ratio", "against", "answer"];
+  const header = [
+    "scenario",
+    "variant",
+    "runs",
+    "median",
+    "p95",
+    "throughput",
+    "peak RSS",
+    "ratio",
+    "against",
+    "answer",
+  ];
   const lines = [`| ${header.join(" | ")} |`, "|---|---|---:|---:|---:|---:|---:|---:|---|---|"];
   for (const r of rows) {
     lines.push(

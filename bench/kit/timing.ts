@@ -23,7 +23,10 @@ export async function timeRuns(task: () => Promise<unknown>, options: TimingOpti
  * burst of load from a neighbour on the shared machine hits every variant alike and the
  * ratios stay fair.
  */
-export async function timeInterleaved<K extends string>(tasks: Readonly<Record<K, () => Promise<unknown>>>, options: TimingOptions): Promise<Record<K, LatencyStats>> {
+export async function timeInterleaved<K extends string>(
+  tasks: Readonly<Record<K, () => Promise<unknown>>>,
+  options: TimingOptions,
+): Promise<Record<K, LatencyStats>> {
   const names = Object.keys(tasks) as K[];
   for (let i = 0; i < options.warmup; i++) for (const name of names) await tasks[name]();
   const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;

@@ -57,25 +57,42 @@ export const concurrentLoad: Scenario = {
     );
     if (!doctor || !school) throw new Error("the province has no doctor with contracts or no school with students");
     const patients = (
-      await queryRows<{ id: string }>(db, sql`select distinct patient_id_number as id from health.doctor_contracts where doctor_code = ${doctor.code} and status = 'ACTIVE' and patient_id_number is not null order by 1 limit 25`)
+      await queryRows<{ id: string }>(
+        db,
+        sql`select distinct patient_id_number as id from health.doctor_contracts where doctor_code = ${doctor.code} and status = 'ACTIVE' and patient_id_number is not null order by 1 limit 25`,
+      )
     ).map((r) => r.id);
     const token = async (viewer: AuthenticatedViewer) => bearer(context, viewer);
     const roles = {
       family_doctor: await token({ subject: "load-doctor", role: "family_doctor", scope: { doctor: doctor.code } }),
-      health_officer: await token({ subject: "load-health", role: "health_officer", scope: { region: doctor.region.slice(0, 4) } }),
+      health_officer: await token({
+        subject: "load-health",
+        role: "health_officer",
+        scope: { region: doctor.region.slice(0, 4) },
+      }),
       school_admin: await token({ subject: "load-school", role: "school_admin", scope: { schools: [school.code] } }),
-      education_officer: await token({ subject: "load-education", role: "education_officer", scope: { region: school.region.slice(0, 4) } }),
+      education_officer: await token({
+        subject: "load-education",
+        role: "education_officer",
+        scope: { region: school.region.slice(0, 4) },
+      }),
       analyst: await token({ subject: "load-analyst", role: "analyst", scope: { region: "33" } }),
     };
     const year = yearOf(asOf);
     const pool: LoadJob["pool"] = [];
-    const add = (label: string, headers: Record<string, string>, query: string, variables: Record<string, unknown>) => pool.push({ label, headers, body: JSON.stringify({ query, variables }) });
+    const add = (label: string, headers: Record<string, string>, query: string, variables: Record<string, unknown>) =>
+      pool.push({ label, headers, body: JSON.stringify({ query, variables }) });
     // One round of the mix: per patient a doctor's lookup and a health officer's; school and region questions in between.
     patients.forEach((idNumber, i) => {
       add("family_doctor PatientLookup", roles.family_doctor, PATIENT_LOOKUP, { idNumber, asOf, year });
       add("health_officer HealthChild", roles.health_officer, HEALTH_CHILD, { idNumber, asOf });
-      if (i % 3 === 0) add("school_admin SchoolCoverage", roles.school_admin, SCHOOL_COVERAGE, { code: school.code, asOf });
-      if (i % 3 === 1) add("education_officer EducationRoster", roles.education_officer, EDUCATION_ROSTER, { code: school.code, asOf });
+      if (i % 3 === 0)
+        add("school_admin SchoolCoverage", roles.school_admin, SCHOOL_COVERAGE, { code: school.code, asOf });
+      if (i % 3 === 1)
+        add("education_officer EducationRoster", roles.education_officer, EDUCATION_ROSTER, {
+          code: school.code,
+          asOf,
+        });
       if (i % 3 === 2) add("analyst RegionCoverage", roles.analyst, REGION_COVERAGE, { region: "33", asOf });
     });
 
@@ -86,7 +103,9 @@ export const concurrentLoad: Scenario = {
         const body = JSON.parse(item.body) as { query: string; variables: Record<string, unknown> };
         dataOf(item.label, await postGraphql(http.url, body.query, body.variables, item.headers));
       }
-      say(`load: ${pool.length} distinct requests of 5 roles answer without errors; ${connections} connections for ${duration} s`);
+      say(
+        `load: ${pool.length} distinct requests of 5 roles answer without errors; ${connections} connections for ${duration} s`,
+      );
       const memory = startRssSampler();
       const result = await runLoadClient({ url: http.url, connections, duration, pool });
       const peak = memory.stop();
@@ -104,10 +123,17 @@ export const concurrentLoad: Scenario = {
         peakRss: peak,
         ratio: null,
         against: "—",
-        check: errors === 0 ? "✓ 0 errors" : `✗ ${errors} errors (non-2xx ${result.non2xx}, socket ${result.socketErrors}, timeouts ${result.timeouts}, GraphQL ${result.graphqlErrors})`,
+        check:
+          errors === 0
+            ? "✓ 0 errors"
+            : `✗ ${errors} errors (non-2xx ${result.non2xx}, socket ${result.socketErrors}, timeouts ${result.timeouts}, GraphQL ${result.graphqlErrors})`,
       });
       context.note(
-        `4: autocannon 9, ${connections} connections, ${duration} s, requests in turn from a pool of ${pool.length}: ${Object.entries(result.byLabel).map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`).join(", ")}. ` +
+        `4: autocannon 9, ${connections} connections, ${duration} s, requests in turn from a pool of ${pool.length}: ${Object.entries(
+          result.byLabel,
+        )
+          .map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`)
+          .join(", ")}. ` +
           `"median" is autocannon's p50; p99 ${result.p99.toFixed(0)} ms. Errors counted: non-2xx ${result.non2xx}, socket ${result.socketErrors}, timeouts ${result.timeouts}, bodies with "errors" ${result.graphqlErrors}` +
           `${result.firstError ? ` (first: ${result.firstError})` : ""}. Server and load generator share the machine's 2 cores.`,
       );
@@ -136,7 +162,10 @@ async function drained(context: BenchContext): Promise<void> {
 function runLoadClient(job: LoadJob): Promise<LoadResult> {
   const file = fileURLToPath(new URL("../kit/load-client.ts", import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, file], { env: { ...process.env, HUB_BENCH_LOAD: JSON.stringify(job), HUB_BENCH_CHILD: "1" }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...process.execArgv, file], {
+      env: { ...process.env, HUB_BENCH_LOAD: JSON.stringify(job), HUB_BENCH_CHILD: "1" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
     child.on("error", reject);

@@ -26,7 +26,9 @@ const OFFICER: AuthenticatedViewer = { subject: "bench-officer", role: "insuranc
 
 /** The prefectures' children and insured children from the API's answer, for comparing with the hand-written aggregate. */
 export function figuresOf(groups: readonly { key: string | null; children: number; insured: number }[]): Figures[] {
-  return groups.map((g) => ({ key: g.key ?? "(none)", children: g.children, insured: g.insured })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return groups
+    .map((g) => ({ key: g.key ?? "(none)", children: g.children, insured: g.insured }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 export const coverageSummary: Scenario = {
@@ -47,34 +49,75 @@ export const coverageSummary: Scenario = {
         say(`coverage: preparing ${coverageChildren.toLocaleString("en-US")} children on ${engine}`);
         const env: NodeJS.ProcessEnv = { ...context.env };
         delete env.DATABASE_URL;
-        if (engine === "postgres") env.DATABASE_URL = await benchDatabase(context.adminUrl, "hub_bench_coverage", { keep: context.options.keep });
+        if (engine === "postgres")
+          env.DATABASE_URL = await benchDatabase(context.adminUrl, "hub_bench_coverage", {
+            keep: context.options.keep,
+          });
         else env.HUB_DATA_DIR = "memory";
-        const prepared = await prepareProvince(env, { children: coverageChildren, seed: context.options.seed, asOf, keep: context.options.keep && engine === "postgres" });
+        const prepared = await prepareProvince(env, {
+          children: coverageChildren,
+          seed: context.options.seed,
+          asOf,
+          keep: context.options.keep && engine === "postgres",
+        });
         database = prepared.database;
-        gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, prepared.config.auth, { hardening: benchHardening(prepared.config.auth) });
+        gateway = await createGatewayServer(
+          readSupergraph(),
+          { kind: "in-process", db: database.db },
+          prepared.config.auth,
+          { hardening: benchHardening(prepared.config.auth) },
+        );
         context.note(`5 (${engine}): ${prepared.notes.join("; ")}`);
         cleanup = async () => {
           await gateway.stop();
           await database.close();
-          if (engine === "postgres" && !context.options.keep) await dropBenchDatabase(context.adminUrl, "hub_bench_coverage");
+          if (engine === "postgres" && !context.options.keep)
+            await dropBenchDatabase(context.adminUrl, "hub_bench_coverage");
         };
       }
       try {
         const headers = await bearer(context, OFFICER);
         const viaApi = async () => {
           const data = dataOf("coverageSummary", await gateway.execute(SUMMARY, { asOf }, headers));
-          return figuresOf((data.coverageSummary as { groups: { key: string | null; children: number; insured: number }[] }).groups);
+          return figuresOf(
+            (data.coverageSummary as { groups: { key: string | null; children: number; insured: number }[] }).groups,
+          );
         };
         const bySql = () => handWritten(database.db, asOf);
         assertSameAnswer(`coverage (${engine}): API vs the hand-written aggregate`, await viaApi(), await bySql());
         say(`coverage (${engine}): the API's prefectures equal the hand-written aggregate's`);
         const memory = startRssSampler();
         // The aggregate takes seconds: three runs (the check above warmed it); the API all of --runs.
-        const stats = { sql: await timeRuns(bySql, { runs: 3, warmup: 0 }), api: await timeRuns(viaApi, { runs: context.options.runs, warmup: context.options.warmup }) };
+        const stats = {
+          sql: await timeRuns(bySql, { runs: 3, warmup: 0 }),
+          api: await timeRuns(viaApi, { runs: context.options.runs, warmup: context.options.warmup }),
+        };
         const peak = memory.stop();
         const scenario = `5 coverage summary, ${coverageChildren.toLocaleString("en-US")} children, ${engine === "postgres" ? "PostgreSQL" : "PGlite"}`;
-        context.record({ scenario, variant: "hand-written aggregate over raw tables (bench/coverage-baseline.ts)", runs: stats.sql.runs, median: stats.sql.median, p95: stats.sql.p95, throughput: `${stats.sql.throughput.toFixed(2)} /s`, peakRss: peak, ratio: 1, against: "baseline", check: "baseline" });
-        context.record({ scenario, variant: "coverageSummary(\"33\", REGION) through the gateway", runs: stats.api.runs, median: stats.api.median, p95: stats.api.p95, throughput: `${stats.api.throughput.toFixed(1)} /s`, peakRss: peak, ratio: ratio(stats.api.median, stats.sql.median), against: "hand-written aggregate", check: "✓ children and insured per prefecture equal" });
+        context.record({
+          scenario,
+          variant: "hand-written aggregate over raw tables (bench/coverage-baseline.ts)",
+          runs: stats.sql.runs,
+          median: stats.sql.median,
+          p95: stats.sql.p95,
+          throughput: `${stats.sql.throughput.toFixed(2)} /s`,
+          peakRss: peak,
+          ratio: 1,
+          against: "baseline",
+          check: "baseline",
+        });
+        context.record({
+          scenario,
+          variant: 'coverageSummary("33", REGION) through the gateway',
+          runs: stats.api.runs,
+          median: stats.api.median,
+          p95: stats.api.p95,
+          throughput: `${stats.api.throughput.toFixed(1)} /s`,
+          peakRss: peak,
+          ratio: ratio(stats.api.median, stats.sql.median),
+          against: "hand-written aggregate",
+          check: "✓ children and insured per prefecture equal",
+        });
       } finally {
         await cleanup();
       }
@@ -85,4 +128,3 @@ export const coverageSummary: Scenario = {
     );
   },
 };
-

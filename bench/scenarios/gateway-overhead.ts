@@ -28,14 +28,26 @@ export const gatewayOverhead: Scenario = {
   async run(context: BenchContext) {
     const { asOf } = context.options;
     const db = context.database.db;
-    const [school] = await queryRows<{ code: string }>(db, sql`select school_code as code from education.student_registrations where status = 'ENROLLED' group by 1 order by count(*) desc, 1 limit 1`);
+    const [school] = await queryRows<{ code: string }>(
+      db,
+      sql`select school_code as code from education.student_registrations where status = 'ENROLLED' group by 1 order by count(*) desc, 1 limit 1`,
+    );
     const [patient] = await queryRows<{ id: string; doctor: string }>(
       db,
       sql`select patient_id_number as id, doctor_code as doctor from health.doctor_contracts where status = 'ACTIVE' and patient_id_number is not null order by record_id limit 1`,
     );
-    if (!school || !patient) throw new Error("the province has no school with students or no patient with an ID number");
-    const admin = await bearer(context, { subject: "bench-school-admin", role: "school_admin", scope: { schools: [school.code] } } satisfies AuthenticatedViewer);
-    const doctor = await bearer(context, { subject: "bench-family-doctor", role: "family_doctor", scope: { doctor: patient.doctor } } satisfies AuthenticatedViewer);
+    if (!school || !patient)
+      throw new Error("the province has no school with students or no patient with an ID number");
+    const admin = await bearer(context, {
+      subject: "bench-school-admin",
+      role: "school_admin",
+      scope: { schools: [school.code] },
+    } satisfies AuthenticatedViewer);
+    const doctor = await bearer(context, {
+      subject: "bench-family-doctor",
+      role: "family_doctor",
+      scope: { doctor: patient.doctor },
+    } satisfies AuthenticatedViewer);
 
     // Every subgraph as its own HTTP service on loopback, and a second gateway over them.
     const hardening = benchHardening(context.config.auth);
@@ -49,7 +61,9 @@ export const gatewayOverhead: Scenario = {
       subgraphStops.push(() => server.stop());
       urls[name] = http.url;
     }
-    const remote = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, context.config.auth, { hardening });
+    const remote = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, context.config.auth, {
+      hardening,
+    });
     const localHttp = await context.gateway.listen(0);
     const remoteHttp = await remote.listen(0);
     running.push(localHttp, remoteHttp);
@@ -57,19 +71,34 @@ export const gatewayOverhead: Scenario = {
       const page = { code: school.code };
       const lookup = { idNumber: patient.id, asOf, year: yearOf(asOf) };
       const variants = {
-        subgraph: async () => dataOf("education subgraph", await postSignedGraphql(urls.education, hardening.gatewaySecret, ONE_SUBGRAPH, page, admin)),
-        gatewayExecute: async () => dataOf("gateway in process", await context.gateway.execute(ONE_SUBGRAPH, page, admin)),
-        gatewayHttp: async () => dataOf("gateway over HTTP", await postGraphql(localHttp.url, ONE_SUBGRAPH, page, admin)),
-        gatewayRemote: async () => dataOf("gateway over HTTP subgraphs", await postGraphql(remoteHttp.url, ONE_SUBGRAPH, page, admin)),
-        lookupLocal: async () => dataOf("lookup, in-process subgraphs", await context.gateway.execute(PATIENT_LOOKUP, lookup, doctor)),
-        lookupRemote: async () => dataOf("lookup, HTTP subgraphs", await remote.execute(PATIENT_LOOKUP, lookup, doctor)),
+        subgraph: async () =>
+          dataOf(
+            "education subgraph",
+            await postSignedGraphql(urls.education, hardening.gatewaySecret, ONE_SUBGRAPH, page, admin),
+          ),
+        gatewayExecute: async () =>
+          dataOf("gateway in process", await context.gateway.execute(ONE_SUBGRAPH, page, admin)),
+        gatewayHttp: async () =>
+          dataOf("gateway over HTTP", await postGraphql(localHttp.url, ONE_SUBGRAPH, page, admin)),
+        gatewayRemote: async () =>
+          dataOf("gateway over HTTP subgraphs", await postGraphql(remoteHttp.url, ONE_SUBGRAPH, page, admin)),
+        lookupLocal: async () =>
+          dataOf("lookup, in-process subgraphs", await context.gateway.execute(PATIENT_LOOKUP, lookup, doctor)),
+        lookupRemote: async () =>
+          dataOf("lookup, HTTP subgraphs", await remote.execute(PATIENT_LOOKUP, lookup, doctor)),
       };
       const reference = await variants.subgraph();
-      if (!(reference.school as { students: { edges: unknown[] } | null }).students?.edges.length) throw new Error(`school ${school.code} answered no students`);
-      for (const name of ["gatewayExecute", "gatewayHttp", "gatewayRemote"] as const) assertSameAnswer(`overhead: ${name} vs the subgraph`, await variants[name](), reference);
+      if (!(reference.school as { students: { edges: unknown[] } | null }).students?.edges.length)
+        throw new Error(`school ${school.code} answered no students`);
+      for (const name of ["gatewayExecute", "gatewayHttp", "gatewayRemote"] as const)
+        assertSameAnswer(`overhead: ${name} vs the subgraph`, await variants[name](), reference);
       const lookupAnswer = await variants.lookupLocal();
       if (!lookupAnswer.childByIdNumber) throw new Error(`patient ${patient.id} not found by their doctor`);
-      assertSameAnswer("overhead: lookup over HTTP subgraphs vs in process", await variants.lookupRemote(), lookupAnswer);
+      assertSameAnswer(
+        "overhead: lookup over HTTP subgraphs vs in process",
+        await variants.lookupRemote(),
+        lookupAnswer,
+      );
       say("overhead: every path answers the same");
 
       const memory = startRssSampler();
@@ -77,17 +106,43 @@ export const gatewayOverhead: Scenario = {
       const peak = memory.stop();
       const add = (scenario: string, variant: string, s: LatencyStats, base: LatencyStats, against: string) =>
         context.record({
-          scenario, variant, runs: s.runs, median: s.median, p95: s.p95, throughput: `${s.throughput.toFixed(0)} /s`, peakRss: peak,
-          ratio: s === base ? 1 : ratio(s.median, base.median), against: s === base ? "baseline" : against, check: s === base ? "baseline" : "✓ same answer",
+          scenario,
+          variant,
+          runs: s.runs,
+          median: s.median,
+          p95: s.p95,
+          throughput: `${s.throughput.toFixed(0)} /s`,
+          peakRss: peak,
+          ratio: s === base ? 1 : ratio(s.median, base.median),
+          against: s === base ? "baseline" : against,
+          check: s === base ? "baseline" : "✓ same answer",
         });
       const one = "3a one-subgraph query (500 students, education only)";
       add(one, "education subgraph straight, over loopback HTTP", stats.subgraph, stats.subgraph, "");
-      add(one, "gateway in process (no socket), in-process subgraphs", stats.gatewayExecute, stats.subgraph, "subgraph straight");
+      add(
+        one,
+        "gateway in process (no socket), in-process subgraphs",
+        stats.gatewayExecute,
+        stats.subgraph,
+        "subgraph straight",
+      );
       add(one, "gateway over HTTP, in-process subgraphs", stats.gatewayHttp, stats.subgraph, "subgraph straight");
-      add(one, "gateway over HTTP, subgraphs over loopback HTTP", stats.gatewayRemote, stats.subgraph, "subgraph straight");
+      add(
+        one,
+        "gateway over HTTP, subgraphs over loopback HTTP",
+        stats.gatewayRemote,
+        stats.subgraph,
+        "subgraph straight",
+      );
       const cross = "3b patient lookup (4 subgraphs)";
       add(cross, "gateway in process, in-process subgraphs", stats.lookupLocal, stats.lookupLocal, "");
-      add(cross, "gateway in process, subgraphs over loopback HTTP", stats.lookupRemote, stats.lookupLocal, "in-process subgraphs");
+      add(
+        cross,
+        "gateway in process, subgraphs over loopback HTTP",
+        stats.lookupRemote,
+        stats.lookupLocal,
+        "in-process subgraphs",
+      );
       context.note(
         `3: 3a asks the education subgraph alone for school ${school.code}'s first 500 students (a school administrator); every path verifies the token and writes an audit row — through the gateway with in-process subgraphs one row per request, with HTTP subgraphs one per subgraph request. ` +
           `3b is scenario 1's lookup with the gateway's subgraph calls in process or over loopback HTTP (each subgraph then parses, verifies the token and logs on its own).`,

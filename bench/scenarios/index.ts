@@ -7,4 +7,11 @@ import { coverageSummary } from "./coverage-summary.ts";
 import { linkageAndImport } from "./linkage-import.ts";
 
 /** The suite's scenarios, in the order `all` runs them. */
-export const SCENARIOS: readonly Scenario[] = [patientLookup, schoolRoster, gatewayOverhead, concurrentLoad, coverageSummary, linkageAndImport];
+export const SCENARIOS: readonly Scenario[] = [
+  patientLookup,
+  schoolRoster,
+  gatewayOverhead,
+  concurrentLoad,
+  coverageSummary,
+  linkageAndImport,
+];

@@ -17,12 +17,17 @@ function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Prom
   const file = fileURLToPath(new URL(`../${script}`, import.meta.url));
   return new Promise((resolve, reject) => {
     const command = [process.execPath, ...process.execArgv, file, ...args];
-    const child = spawn("sh", ["-c", '"$@"; exit $?', "sh", ...command], { env: { ...env, HUB_BENCH_CHILD: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("sh", ["-c", '"$@"; exit $?', "sh", ...command], {
+      env: { ...env, HUB_BENCH_CHILD: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} exited with ${code}: ${out.slice(-800)}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${script} exited with ${code}: ${out.slice(-800)}`)),
+    );
   });
 }
 
@@ -46,7 +51,10 @@ export const linkageAndImport: Scenario = {
     const url = await benchDatabase(context.adminUrl, "hub_bench_linkage");
     try {
       say(`linkage: bench/linkage.ts --children ${linkageChildren}`);
-      const out = await runScript("linkage.ts", ["--children", String(linkageChildren), "--seed", String(seed)], { ...context.env, DATABASE_URL: url });
+      const out = await runScript("linkage.ts", ["--children", String(linkageChildren), "--seed", String(seed)], {
+        ...context.env,
+        DATABASE_URL: url,
+      });
       const records = numberIn(reported(out, "records "));
       const perSecond = numberIn(reported(out, "records/second"));
       const linkTime = reported(out, "link time");
@@ -62,14 +70,19 @@ export const linkageAndImport: Scenario = {
         against: "—",
         check: `precision ${reported(out, "precision").split(" ")[0]}, recall ${reported(out, "recall").split(" ")[0]}`,
       });
-      context.note(`6a: bench/linkage.ts run as a child process (peak RSS is its own): link time ${linkTime}; review queue ${reported(out, "review queue")}. Median is the one run's link time.`);
+      context.note(
+        `6a: bench/linkage.ts run as a child process (peak RSS is its own): link time ${linkTime}; review queue ${reported(out, "review queue")}. Median is the one run's link time.`,
+      );
     } finally {
       await dropBenchDatabase(context.adminUrl, "hub_bench_linkage");
     }
 
     // File import: bench/import.ts makes (and drops) a database of its own on the server.
     say(`import: bench/import.ts --rows ${importRows}`);
-    const out = await runScript("import.ts", ["--rows", String(importRows)], { ...context.env, DATABASE_URL: context.adminUrl });
+    const out = await runScript("import.ts", ["--rows", String(importRows)], {
+      ...context.env,
+      DATABASE_URL: context.adminUrl,
+    });
     const first = reported(out, "first:");
     const seconds = numberIn(/in ([\d.]+) s =/.exec(first)?.[1] ?? "NaN");
     const rowsPerSecond = numberIn(/= ([\d,]+) rows\/s/.exec(first)?.[1] ?? "NaN");
@@ -85,6 +98,8 @@ export const linkageAndImport: Scenario = {
       against: "—",
       check: first.split(" in ")[0]!.slice(0, 80),
     });
-    context.note(`6b: bench/import.ts run as a child process (its own database, 5,000 rows per chunk: validate, write by record id, link, re-assess coverage). Median is the one run's import time.`);
+    context.note(
+      `6b: bench/import.ts run as a child process (its own database, 5,000 rows per chunk: validate, write by record id, link, re-assess coverage). Median is the one run's import time.`,
+    );
   },
 };

@@ -108,13 +108,20 @@ export const patientLookup: Scenario = {
         sql`select distinct patient_id_number as id from health.doctor_contracts where doctor_code = ${doctor.doctor_code} and status = 'ACTIVE' and patient_id_number is not null order by 1 limit 25`,
       )
     ).map((r) => r.id);
-    const viewer: AuthenticatedViewer = { subject: "bench-family-doctor", role: "family_doctor", scope: { doctor: doctor.doctor_code } };
+    const viewer: AuthenticatedViewer = {
+      subject: "bench-family-doctor",
+      role: "family_doctor",
+      scope: { doctor: doctor.doctor_code },
+    };
     const headers = await bearer(context, viewer);
     const text = patientLookupSql();
 
     const viaGateway = async (idNumber: string) =>
-      dataOf("PatientLookup", await context.gateway.execute(PATIENT_LOOKUP, { idNumber, asOf, year }, headers)).childByIdNumber ?? null;
-    const viaSql = async (idNumber: string) => (await context.pool.query<{ child: unknown }>(text, [idNumber, doctor.doctor_code, asOf, year])).rows[0]?.child ?? null;
+      dataOf("PatientLookup", await context.gateway.execute(PATIENT_LOOKUP, { idNumber, asOf, year }, headers))
+        .childByIdNumber ?? null;
+    const viaSql = async (idNumber: string) =>
+      (await context.pool.query<{ child: unknown }>(text, [idNumber, doctor.doctor_code, asOf, year])).rows[0]?.child ??
+      null;
 
     // The check first: every patient's answer, field by field.
     let found = 0;
@@ -124,17 +131,44 @@ export const patientLookup: Scenario = {
       if (api) found++;
     }
     if (found === 0) throw new Error(`none of doctor ${doctor.doctor_code}'s patients was found through the gateway`);
-    say(`lookup: ${found} of ${patients.length} patients of doctor ${doctor.doctor_code} answer the same through the gateway and by SQL`);
+    say(
+      `lookup: ${found} of ${patients.length} patients of doctor ${doctor.doctor_code} answer the same through the gateway and by SQL`,
+    );
 
     let next = 0;
     const patient = () => patients[next++ % patients.length]!;
     const memory = startRssSampler();
-    const stats = await timeInterleaved({ sql: () => viaSql(patient()), gateway: () => viaGateway(patient()) }, { runs: context.options.runs * 4, warmup: 10 });
+    const stats = await timeInterleaved(
+      { sql: () => viaSql(patient()), gateway: () => viaGateway(patient()) },
+      { runs: context.options.runs * 4, warmup: 10 },
+    );
     const peak = memory.stop();
     const check = `✓ ${found} patients equal`;
     const scenario = "1 patient lookup (family doctor)";
-    context.record({ scenario, variant: "hand-written SQL (node-postgres, 1 statement)", runs: stats.sql.runs, median: stats.sql.median, p95: stats.sql.p95, throughput: `${stats.sql.throughput.toFixed(0)} /s`, peakRss: peak, ratio: 1, against: "baseline", check: "baseline" });
-    context.record({ scenario, variant: "gateway, in process", runs: stats.gateway.runs, median: stats.gateway.median, p95: stats.gateway.p95, throughput: `${stats.gateway.throughput.toFixed(0)} /s`, peakRss: peak, ratio: ratio(stats.gateway.median, stats.sql.median), against: "hand-written SQL", check });
+    context.record({
+      scenario,
+      variant: "hand-written SQL (node-postgres, 1 statement)",
+      runs: stats.sql.runs,
+      median: stats.sql.median,
+      p95: stats.sql.p95,
+      throughput: `${stats.sql.throughput.toFixed(0)} /s`,
+      peakRss: peak,
+      ratio: 1,
+      against: "baseline",
+      check: "baseline",
+    });
+    context.record({
+      scenario,
+      variant: "gateway, in process",
+      runs: stats.gateway.runs,
+      median: stats.gateway.median,
+      p95: stats.gateway.p95,
+      throughput: `${stats.gateway.throughput.toFixed(0)} /s`,
+      peakRss: peak,
+      ratio: ratio(stats.gateway.median, stats.sql.median),
+      against: "hand-written SQL",
+      check,
+    });
     context.note(
       `1: identity (picked as the hub does: ID validated, placeholder names skipped), immunizations with doses and site, this year's enrollments with area, coverage; ${patients.length} patients of doctor ${doctor.doctor_code} in turn. ` +
         `The SQL applies the same row scope (an ACTIVE contract with the doctor) but writes no access-log row and checks no field rules; the gateway verifies the token, plans, fetches from 4 in-process subgraphs (which share its verified token and one row-scope check per child; subgraphs over HTTP verify and check on their own), applies every field rule and writes one audit row. Gateway median ${formatMs(stats.gateway.median)}.`,

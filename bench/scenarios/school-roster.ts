@@ -49,7 +49,10 @@ export interface RosterPlan {
  *   planRoster([{ code: "A", schoolYear: 2025, students: 1500 }, { code: "B", schoolYear: 2025, students: 900 }], 2000)
  *   // { schools: [{ code: "A", schoolYear: 2025, take: 1500 }, { code: "B", schoolYear: 2025, take: 500 }], total: 2000 }
  */
-export function planRoster(schools: readonly { code: string; schoolYear: number; students: number }[], size: number): RosterPlan {
+export function planRoster(
+  schools: readonly { code: string; schoolYear: number; students: number }[],
+  size: number,
+): RosterPlan {
   const plan: RosterPlan = { schools: [], total: 0 };
   for (const s of [...schools].sort((a, b) => b.students - a.students || (a.code < b.code ? -1 : 1))) {
     if (plan.total >= size) break;
@@ -100,19 +103,40 @@ export const schoolRoster: Scenario = {
            where r.status = 'ENROLLED' and r.school_year = (select max(m.school_year) from education.student_registrations m where m.school_code = r.school_code)
            group by 1, 2`,
     );
-    const plan = planRoster(sizes.map((s) => ({ code: s.code, schoolYear: Number(s.school_year), students: Number(s.students) })), ROSTER_SIZE);
-    const viewer: AuthenticatedViewer = { subject: "bench-school-admin", role: "school_admin", scope: { schools: plan.schools.map((s) => s.code) } };
+    const plan = planRoster(
+      sizes.map((s) => ({ code: s.code, schoolYear: Number(s.school_year), students: Number(s.students) })),
+      ROSTER_SIZE,
+    );
+    const viewer: AuthenticatedViewer = {
+      subject: "bench-school-admin",
+      role: "school_admin",
+      scope: { schools: plan.schools.map((s) => s.code) },
+    };
     const headers = await bearer(context, viewer);
 
     // --- the gateway: a client walks the pages (500 at most) of each school in turn --------------
-    const gatewayRoster = async (execute: (variables: Record<string, unknown>) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly { message: string }[] }>) => {
+    const gatewayRoster = async (
+      execute: (
+        variables: Record<string, unknown>,
+      ) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly { message: string }[] }>,
+    ) => {
       const students: RosterStudent[] = [];
       for (const school of plan.schools) {
         let after: string | null = null;
         let left = school.take;
         while (left > 0) {
-          const data = dataOf("SchoolRosterPage", await execute({ code: school.code, first: Math.min(PAGE, left), after, asOf }));
-          const page = (data.school as { students: { edges: { node: RosterStudent }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }).students;
+          const data = dataOf(
+            "SchoolRosterPage",
+            await execute({ code: school.code, first: Math.min(PAGE, left), after, asOf }),
+          );
+          const page = (
+            data.school as {
+              students: {
+                edges: { node: RosterStudent }[];
+                pageInfo: { hasNextPage: boolean; endCursor: string | null };
+              };
+            }
+          ).students;
           for (const edge of page.edges) students.push(edge.node);
           left -= page.edges.length;
           if (!page.pageInfo.hasNextPage) break;
@@ -129,10 +153,18 @@ export const schoolRoster: Scenario = {
     const codes = plan.schools.map((s) => s.code);
     const takes = plan.schools.map((s) => s.take);
     const bySql = async (): Promise<RosterStudent[]> => {
-      const { rows } = await context.pool.query<{ student_number: string; name: string; sex: string; birth_date: string; grade: number; class_name: string; child_id: string | null; status: string | null; reasons: string[] | null; action: string | null }>(
-        ROSTER_SQL,
-        [codes, takes, asOf],
-      );
+      const { rows } = await context.pool.query<{
+        student_number: string;
+        name: string;
+        sex: string;
+        birth_date: string;
+        grade: number;
+        class_name: string;
+        child_id: string | null;
+        status: string | null;
+        reasons: string[] | null;
+        action: string | null;
+      }>(ROSTER_SQL, [codes, takes, asOf]);
       return rows.map((r) => ({
         studentNumber: maskStudentNumber(r.student_number),
         name: r.name,
@@ -140,7 +172,13 @@ export const schoolRoster: Scenario = {
         birthDate: r.birth_date,
         grade: r.grade,
         className: r.class_name,
-        child: r.child_id === null ? null : { id: r.child_id, coverage: r.status === null ? null : { status: r.status, reasons: r.reasons ?? [], action: r.action } },
+        child:
+          r.child_id === null
+            ? null
+            : {
+                id: r.child_id,
+                coverage: r.status === null ? null : { status: r.status, reasons: r.reasons ?? [], action: r.action },
+              },
       }));
     };
 
@@ -148,13 +186,32 @@ export const schoolRoster: Scenario = {
     const peer = await servePostGraphile(context.provinceUrl);
     const peerQuery = `query PeerRoster($asOf: Date!) {\n${plan.schools
       .map(
-        (s, i) => `  s${i}: allStudentRegistrations(condition: { schoolCode: ${JSON.stringify(s.code)}, schoolYear: ${s.schoolYear}, status: "ENROLLED" }, orderBy: [GRADE_ASC, CLASS_NAME_ASC, ROW_ID_ASC], first: ${s.take}) {
+        (
+          s,
+          i,
+        ) => `  s${i}: allStudentRegistrations(condition: { schoolCode: ${JSON.stringify(s.code)}, schoolYear: ${s.schoolYear}, status: "ENROLLED" }, orderBy: [GRADE_ASC, CLASS_NAME_ASC, ROW_ID_ASC], first: ${s.take}) {
     nodes { studentNumber name sex birthDate grade className
       currentLinks(condition: { source: "education.student", unlinkedAt: null }) { nodes { hubChildByChildId { rowId state coverageRows(condition: { asOf: $asOf }) { nodes { status reasons action } } } } } }
   }`,
       )
       .join("\n")}\n}`;
-    type PeerNode = { studentNumber: string; name: string; sex: string; birthDate: string; grade: number; className: string; currentLinks: { nodes: { hubChildByChildId: { rowId: string; state: string; coverageRows: { nodes: { status: string; reasons: string[]; action: string | null }[] } } | null }[] } };
+    type PeerNode = {
+      studentNumber: string;
+      name: string;
+      sex: string;
+      birthDate: string;
+      grade: number;
+      className: string;
+      currentLinks: {
+        nodes: {
+          hubChildByChildId: {
+            rowId: string;
+            state: string;
+            coverageRows: { nodes: { status: string; reasons: string[]; action: string | null }[] };
+          } | null;
+        }[];
+      };
+    };
     const fromPeer = (n: PeerNode): RosterStudent => {
       const child = n.currentLinks.nodes[0]?.hubChildByChildId;
       const active = child && child.state === "ACTIVE" ? child : null;
@@ -167,7 +224,14 @@ export const schoolRoster: Scenario = {
         birthDate: n.birthDate,
         grade: n.grade,
         className: n.className,
-        child: active ? { id: String(active.rowId), coverage: coverage ? { status: coverage.status, reasons: coverage.reasons, action: coverage.action } : null } : null,
+        child: active
+          ? {
+              id: String(active.rowId),
+              coverage: coverage
+                ? { status: coverage.status, reasons: coverage.reasons, action: coverage.action }
+                : null,
+            }
+          : null,
       };
     };
     const byPeer = async (): Promise<RosterStudent[]> => {
@@ -181,8 +245,20 @@ export const schoolRoster: Scenario = {
         let after: string | null = null;
         let left = school.take;
         while (left > 0) {
-          const data = dataOf("PostGraphile roster page", await postGraphql(peer.url, PEER_PAGE, { code: school.code, year: school.schoolYear, first: Math.min(PAGE, left), after, asOf }));
-          const page = data.allStudentRegistrations as { nodes: PeerNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+          const data = dataOf(
+            "PostGraphile roster page",
+            await postGraphql(peer.url, PEER_PAGE, {
+              code: school.code,
+              year: school.schoolYear,
+              first: Math.min(PAGE, left),
+              after,
+              asOf,
+            }),
+          );
+          const page = data.allStudentRegistrations as {
+            nodes: PeerNode[];
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          };
           students.push(...page.nodes.map(fromPeer));
           left -= page.nodes.length;
           if (!page.pageInfo.hasNextPage) break;
@@ -194,27 +270,74 @@ export const schoolRoster: Scenario = {
 
     try {
       const expected = await bySql();
-      if (expected.length !== plan.total) throw new Error(`the hand-written roster has ${expected.length} students, the plan ${plan.total}`);
+      if (expected.length !== plan.total)
+        throw new Error(`the hand-written roster has ${expected.length} students, the plan ${plan.total}`);
       assertSameAnswer("roster: gateway (in process) vs SQL", await inProcess(), expected);
       assertSameAnswer("roster: gateway (HTTP) vs SQL", await overHttp(), expected);
       assertSameAnswer("roster: PostGraphile vs SQL", await byPeer(), expected);
       assertSameAnswer("roster: PostGraphile in pages vs SQL", await byPeerPaged(), expected);
-      say(`roster: ${expected.length} students of ${plan.schools.length} school(s) answer the same through the gateway, by SQL and through PostGraphile`);
+      say(
+        `roster: ${expected.length} students of ${plan.schools.length} school(s) answer the same through the gateway, by SQL and through PostGraphile`,
+      );
 
       const memory = startRssSampler();
-      const stats = await timeInterleaved({ sql: bySql, gateway: inProcess, gatewayHttp: overHttp, postgraphile: byPeer, postgraphilePaged: byPeerPaged }, { runs: context.options.runs, warmup: context.options.warmup });
+      const stats = await timeInterleaved(
+        { sql: bySql, gateway: inProcess, gatewayHttp: overHttp, postgraphile: byPeer, postgraphilePaged: byPeerPaged },
+        { runs: context.options.runs, warmup: context.options.warmup },
+      );
       const peak = memory.stop();
       const scenario = `2 roster of ${plan.total.toLocaleString("en-US")} students (school admin)`;
       const pages = plan.schools.reduce((n, s) => n + Math.ceil(s.take / PAGE), 0);
       const check = `✓ ${plan.total} students equal`;
       const row = (variant: string, s: LatencyStats, r: number | null, against: string, answer: string) =>
-        context.record({ scenario, variant, runs: s.runs, median: s.median, p95: s.p95, throughput: `${(plan.total * s.throughput).toFixed(0)} students/s`, peakRss: peak, ratio: r, against, check: answer });
+        context.record({
+          scenario,
+          variant,
+          runs: s.runs,
+          median: s.median,
+          p95: s.p95,
+          throughput: `${(plan.total * s.throughput).toFixed(0)} students/s`,
+          peakRss: peak,
+          ratio: r,
+          against,
+          check: answer,
+        });
       row("hand-written SQL (node-postgres, 1 statement)", stats.sql, 1, "baseline", "baseline");
-      row(`gateway, in process (${pages} pages of ≤ ${PAGE})`, stats.gateway, ratio(stats.gateway.median, stats.sql.median), "hand-written SQL", check);
-      row(`gateway over loopback HTTP (${pages} pages)`, stats.gatewayHttp, ratio(stats.gatewayHttp.median, stats.postgraphile.median), "PostGraphile", check);
-      row("PostGraphile 5 amber over loopback HTTP (1 request)", stats.postgraphile, ratio(stats.postgraphile.median, stats.sql.median), "hand-written SQL", check);
-      row(`PostGraphile 5 amber over loopback HTTP (${pages} pages, as the gateway)`, stats.postgraphilePaged, ratio(stats.postgraphilePaged.median, stats.sql.median), "hand-written SQL", check);
-      row(`gateway over loopback HTTP (${pages} pages), like for like`, stats.gatewayHttp, ratio(stats.gatewayHttp.median, stats.postgraphilePaged.median), "PostGraphile in pages", check);
+      row(
+        `gateway, in process (${pages} pages of ≤ ${PAGE})`,
+        stats.gateway,
+        ratio(stats.gateway.median, stats.sql.median),
+        "hand-written SQL",
+        check,
+      );
+      row(
+        `gateway over loopback HTTP (${pages} pages)`,
+        stats.gatewayHttp,
+        ratio(stats.gatewayHttp.median, stats.postgraphile.median),
+        "PostGraphile",
+        check,
+      );
+      row(
+        "PostGraphile 5 amber over loopback HTTP (1 request)",
+        stats.postgraphile,
+        ratio(stats.postgraphile.median, stats.sql.median),
+        "hand-written SQL",
+        check,
+      );
+      row(
+        `PostGraphile 5 amber over loopback HTTP (${pages} pages, as the gateway)`,
+        stats.postgraphilePaged,
+        ratio(stats.postgraphilePaged.median, stats.sql.median),
+        "hand-written SQL",
+        check,
+      );
+      row(
+        `gateway over loopback HTTP (${pages} pages), like for like`,
+        stats.gatewayHttp,
+        ratio(stats.gatewayHttp.median, stats.postgraphilePaged.median),
+        "PostGraphile in pages",
+        check,
+      );
       context.note(
         `2: schools ${plan.schools.map((s) => `${s.code} (${s.take})`).join(", ")}; each student with name, sex, birth date, grade, class, masked student number and the child's coverage status, reasons and action. ` +
           `The API serves at most ${PAGE} per page, so the gateway variants are ${pages} requests in turn (each one token check, plan, education + hub fetches, row-scope checks, one audit row); ` +

@@ -1,4 +1,3 @@
-
 /**
  * Types whose objects are one child's data. `Child` is identified by its `id`; the others are
  * department records that carry the master child they are linked to as a (non-GraphQL)
@@ -7,7 +6,13 @@
  * `Child.<field>` read is what is logged. Every field read of these types is recorded by the
  * field guard (field-guard.ts), after the field's rule allowed it.
  */
-export const AUDITED_TYPES: ReadonlySet<string> = new Set(["Child", "StudentRegistration", "DoctorContract", "Enrollment", "HouseholdMember"]);
+export const AUDITED_TYPES: ReadonlySet<string> = new Set([
+  "Child",
+  "StudentRegistration",
+  "DoctorContract",
+  "Enrollment",
+  "HouseholdMember",
+]);
 
 /** The master child an object of an audited type belongs to, or null (an unlinked record). */
 export function childIdOfParent(typeName: string, parent: unknown): number | null {

@@ -17,5 +17,9 @@ export const accessLog = auditSchema.table(
     purpose: text("purpose"),
     requestId: text("request_id"),
   },
-  (t) => [index("access_log_actor_at_idx").on(t.actor, t.at), index("access_log_at_idx").on(t.at), index("access_log_child_ids_idx").using("gin", t.childIds)],
+  (t) => [
+    index("access_log_actor_at_idx").on(t.actor, t.at),
+    index("access_log_at_idx").on(t.at),
+    index("access_log_child_ids_idx").using("gin", t.childIds),
+  ],
 );

@@ -54,7 +54,8 @@ export function createAuditRecorder(db: Db, viewer: Viewer, request: AuditReques
     record(ids, names) {
       if (ids.length === 0) return;
       for (const id of ids) {
-        if (!Number.isSafeInteger(id) || id <= 0) throw new RangeError(`audit: child ids are positive whole numbers, but got ${id}`);
+        if (!Number.isSafeInteger(id) || id <= 0)
+          throw new RangeError(`audit: child ids are positive whole numbers, but got ${id}`);
         childIds.add(id);
       }
       for (const name of names) fields.add(name);
@@ -147,7 +148,8 @@ export async function queryAuditLog(db: Db, query: AuditQuery): Promise<Page<Aud
 /** A decoded log cursor is a row id; anything else did not come from this log. */
 function cursorId(key: string, cursor: string): number {
   const id = Number(key);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new InputError("after", `must be a cursor returned by the access log, but got "${cursor.slice(0, 40)}"`);
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new InputError("after", `must be a cursor returned by the access log, but got "${cursor.slice(0, 40)}"`);
   return id;
 }
 
@@ -188,15 +190,27 @@ export interface ChildAccess {
  *
  *   await whoLookedAt(db, 42) // [{ at, role: "school_admin", department: "education", fields: ["Child.name", …], purpose: "insurance drive", … }]
  */
-export async function whoLookedAt(db: Db, childId: number, options: { from?: Date | null; to?: Date | null; limit?: number } = {}): Promise<ChildAccess[]> {
+export async function whoLookedAt(
+  db: Db,
+  childId: number,
+  options: { from?: Date | null; to?: Date | null; limit?: number } = {},
+): Promise<ChildAccess[]> {
   const conditions: SQL[] = [arrayContains(accessLog.childIds, [validChildId(childId)])];
   const { from, to } = validRange(options.from, options.to);
   if (from) conditions.push(gte(accessLog.at, from));
   if (to) conditions.push(lt(accessLog.at, to));
   const limit = options.limit ?? 1_000;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new InputError("limit", `must be a whole number from 1 to 10000, but got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+    throw new InputError("limit", `must be a whole number from 1 to 10000, but got ${limit}`);
   const rows = await db
-    .select({ at: accessLog.at, role: accessLog.role, scope: accessLog.scope, fields: accessLog.fields, purpose: accessLog.purpose, operation: accessLog.operation })
+    .select({
+      at: accessLog.at,
+      role: accessLog.role,
+      scope: accessLog.scope,
+      fields: accessLog.fields,
+      purpose: accessLog.purpose,
+      operation: accessLog.operation,
+    })
     .from(accessLog)
     .where(and(...conditions))
     .orderBy(desc(accessLog.at), desc(accessLog.id))
@@ -217,14 +231,22 @@ export async function whoLookedAt(db: Db, childId: number, options: { from?: Dat
 }
 
 function validChildId(id: number): number {
-  if (!Number.isSafeInteger(id) || id <= 0) throw new InputError("childId", `must be a child id (a positive whole number), but got ${id}`);
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new InputError("childId", `must be a child id (a positive whole number), but got ${id}`);
   return id;
 }
 
-function validRange(from: Date | null | undefined, to: Date | null | undefined): { from: Date | null; to: Date | null } {
-  for (const [name, value] of [["from", from], ["to", to]] as const) {
+function validRange(
+  from: Date | null | undefined,
+  to: Date | null | undefined,
+): { from: Date | null; to: Date | null } {
+  for (const [name, value] of [
+    ["from", from],
+    ["to", to],
+  ] as const) {
     if (value != null && Number.isNaN(value.getTime())) throw new InputError(name, "must be a valid date and time");
   }
-  if (from && to && from.getTime() > to.getTime()) throw new InputError("to", `must not be before from (${from.toISOString()}), but got ${to.toISOString()}`);
+  if (from && to && from.getTime() > to.getTime())
+    throw new InputError("to", `must not be before from (${from.toISOString()}), but got ${to.toISOString()}`);
   return { from: from ?? null, to: to ?? null };
 }

@@ -20,5 +20,7 @@ export async function authenticate(header: string | null | undefined, config: Au
 }
 
 export function unauthenticated(error: AuthenticationError): GraphQLError {
-  return new GraphQLError(error.message, { extensions: { code: ErrorCode.UNAUTHENTICATED, reason: error.reason, http: { status: 401 } } });
+  return new GraphQLError(error.message, {
+    extensions: { code: ErrorCode.UNAUTHENTICATED, reason: error.reason, http: { status: 401 } },
+  });
 }

@@ -71,7 +71,9 @@ function statisticsCondition(viewer: Viewer, columns: { residenceRegion: SQL; sc
     case "region":
       return scope.region ? withinRegion(columns.residenceRegion, scope.region) : sql`false`;
     case "schools":
-      return scope.schools && scope.schools.length > 0 ? sql`${columns.school} = any(${sql.param([...scope.schools])}::text[])` : sql`false`;
+      return scope.schools && scope.schools.length > 0
+        ? sql`${columns.school} = any(${sql.param([...scope.schools])}::text[])`
+        : sql`false`;
     case "doctor":
       return scope.doctor ? sql`${columns.doctor} = ${scope.doctor}` : sql`false`;
     case "none":
@@ -82,7 +84,9 @@ function statisticsCondition(viewer: Viewer, columns: { residenceRegion: SQL; sc
 /** `exists` over `hub.child_scope` for one child id expression; `false` when the scope reaches nobody. */
 export function childInScope(match: FacetMatch, childId: SQL): SQL {
   const condition = facetCondition(match);
-  return condition === null ? sql`false` : sql`exists (select 1 from hub.child_scope cs where cs.child_id = ${childId} and ${condition})`;
+  return condition === null
+    ? sql`false`
+    : sql`exists (select 1 from hub.child_scope cs where cs.child_id = ${childId} and ${condition})`;
 }
 
 async function visibleChildIds(db: Db, match: FacetMatch, ids: readonly number[]): Promise<Set<number>> {
@@ -107,8 +111,13 @@ const FACET_NAME = /^[a-z_]+$/;
  */
 function facetCondition(match: FacetMatch): SQL | null {
   if (match.kind === "nothing" || match.facets.length === 0) return null;
-  for (const facet of match.facets) if (!FACET_NAME.test(facet)) throw new Error(`row scope: a facet name is lower-case letters and underscores, but got ${JSON.stringify(facet)}`);
+  for (const facet of match.facets)
+    if (!FACET_NAME.test(facet))
+      throw new Error(
+        `row scope: a facet name is lower-case letters and underscores, but got ${JSON.stringify(facet)}`,
+      );
   const facets = sql.raw(`cs.facet in (${match.facets.map((f) => `'${f}'`).join(", ")})`);
-  if (match.kind === "codes") return match.codes.length === 0 ? null : sql`${facets} and cs.code = any(${sql.param([...match.codes])}::text[])`;
+  if (match.kind === "codes")
+    return match.codes.length === 0 ? null : sql`${facets} and cs.code = any(${sql.param([...match.codes])}::text[])`;
   return sql`${facets} and ${withinRegion(sql`cs.code`, match.prefix)}`;
 }

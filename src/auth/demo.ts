@@ -43,7 +43,9 @@ export function demoViewers(anchor: DemoAnchor): Record<Role, AuthenticatedViewe
     auditor: {},
     department_system: { department: "insurance", region: province },
   };
-  return Object.fromEntries(ROLES.map((role) => [role, { subject: `demo-${role.replaceAll("_", "-")}`, role, scope: scopes[role] }])) as Record<Role, AuthenticatedViewer>;
+  return Object.fromEntries(
+    ROLES.map((role) => [role, { subject: `demo-${role.replaceAll("_", "-")}`, role, scope: scopes[role] }]),
+  ) as Record<Role, AuthenticatedViewer>;
 }
 
 /**
@@ -68,7 +70,8 @@ export async function demoAnchorFromDatabase(db: Db): Promise<DemoAnchor> {
        and exists (select 1 from insurance.enrollments e where e.id_number = p.id_number)
      order by p.id limit 1`,
   );
-  if (child) return { idNumber: child.id_number, school: child.school, county: child.county.trim(), doctor: child.doctor };
+  if (child)
+    return { idNumber: child.id_number, school: child.school, county: child.county.trim(), doctor: child.doctor };
   const rows = await queryRows<{ school: string | null; county: string | null; doctor: string | null }>(
     db,
     sql`
@@ -85,7 +88,9 @@ export async function demoAnchorFromDatabase(db: Db): Promise<DemoAnchor> {
   );
   const row = rows[0];
   if (!row?.school || !row.county || !row.doctor) {
-    throw new Error("no demo viewers: the database has no school with enrolled students or no family doctor with active contracts (seed a province first)");
+    throw new Error(
+      "no demo viewers: the database has no school with enrolled students or no family doctor with active contracts (seed a province first)",
+    );
   }
   return { school: row.school, county: row.county.trim(), doctor: row.doctor };
 }
@@ -96,9 +101,18 @@ export async function demoViewersFromDatabase(db: Db): Promise<Record<Role, Auth
 }
 
 /** A signed demo token per role (HS256 with the configured secret), for `npm start` to print. */
-export async function demoTokens(db: Db, config: AuthConfig, options: { expiresIn?: string } = {}): Promise<{ role: Role; viewer: AuthenticatedViewer; token: string }[]> {
+export async function demoTokens(
+  db: Db,
+  config: AuthConfig,
+  options: { expiresIn?: string } = {},
+): Promise<{ role: Role; viewer: AuthenticatedViewer; token: string }[]> {
   const viewers = await demoViewersFromDatabase(db);
   const tokens = [];
-  for (const role of ROLES) tokens.push({ role, viewer: viewers[role], token: await signToken(viewers[role], config, { expiresIn: options.expiresIn ?? "30 days" }) });
+  for (const role of ROLES)
+    tokens.push({
+      role,
+      viewer: viewers[role],
+      token: await signToken(viewers[role], config, { expiresIn: options.expiresIn ?? "30 days" }),
+    });
   return tokens;
 }

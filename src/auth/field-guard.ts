@@ -1,4 +1,12 @@
-import { defaultFieldResolver, isIntrospectionType, isObjectType, type GraphQLError, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
+import {
+  defaultFieldResolver,
+  isIntrospectionType,
+  isObjectType,
+  type GraphQLError,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from "graphql";
 import { AUDITED_TYPES, childIdOfParent } from "./audit-middleware.ts";
 import type { AuditRecorder } from "./audit.ts";
 import { maskValue } from "./masking.ts";
@@ -15,7 +23,13 @@ export interface GuardContext {
  * The error a field answers with: `error` null when the policy denied the field, else what its
  * resolver (or masking, or auditing) threw. shield.ts's `fallbackError`.
  */
-export type GuardError = (error: unknown, parent: unknown, args: unknown, context: GuardContext, info: GraphQLResolveInfo) => GraphQLError;
+export type GuardError = (
+  error: unknown,
+  parent: unknown,
+  args: unknown,
+  context: GuardContext,
+  info: GraphQLResolveInfo,
+) => GraphQLError;
 
 /**
  * Compiles the policy table into every field's resolver of a subgraph schema, in place: what
@@ -49,7 +63,13 @@ export function guardSchema(schema: GraphQLSchema, onError: GuardError): GraphQL
   return schema;
 }
 
-function guardField(typeName: string, fieldName: string, resolve: GraphQLFieldResolver<unknown, GuardContext>, audited: boolean, onError: GuardError): GraphQLFieldResolver<unknown, GuardContext> {
+function guardField(
+  typeName: string,
+  fieldName: string,
+  resolve: GraphQLFieldResolver<unknown, GuardContext>,
+  audited: boolean,
+  onError: GuardError,
+): GraphQLFieldResolver<unknown, GuardContext> {
   const name = `${typeName}.${fieldName}`;
   const maskKind = maskKindOf(typeName, fieldName);
   const decisions = new Map<string, Decision>();
@@ -61,7 +81,9 @@ function guardField(typeName: string, fieldName: string, resolve: GraphQLFieldRe
         decision = decisionForViewer(viewer, typeName, fieldName);
       } catch (error) {
         // Not kept: a table that throws for this subject is logged and denied on every request.
-        console.error(`field guard: the rule for ${name} threw, so the field is denied: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        console.error(
+          `field guard: the rule for ${name} threw, so the field is denied: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
         return "deny";
       }
       decisions.set(subject, decision);
@@ -82,7 +104,10 @@ function guardField(typeName: string, fieldName: string, resolve: GraphQLFieldRe
       const value: unknown = resolve(parent, args, context, info);
       const mask = decision === "mask" && maskKind !== undefined;
       if (isThenable(value)) {
-        return (mask ? value.then((resolved) => maskValue(maskKind, resolved)) : value).then(undefined, (error: unknown) => onError(error, parent, args, context, info));
+        return (mask ? value.then((resolved) => maskValue(maskKind, resolved)) : value).then(
+          undefined,
+          (error: unknown) => onError(error, parent, args, context, info),
+        );
       }
       return mask ? maskValue(maskKind, value) : value;
     } catch (error) {

@@ -30,7 +30,9 @@ export const POLICY_COLUMNS: readonly PolicySubject[] = [
   ...ROLES.filter((r): r is Exclude<Role, "department_system"> => r !== "department_system"),
   ...DEPARTMENTS.map((d) => `department_system:${d}` as const),
 ];
+// A table read by people (prettier keeps its columns under this header):
 // Columns:                                  ins hea edu sch doc hou ana aud | d:hou d:hea d:edu d:ins
+// prettier-ignore
 const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Query: {
     studentRegistration:                      ".   .   A   A   .   .   .   . | .     .     A     .",
@@ -568,15 +570,65 @@ export interface RowScopeRule {
 }
 
 export const ROW_SCOPES: Readonly<Record<Role, RowScopeRule>> = {
-  insurance_officer: { children: "region", regionBasis: "residence-or-registration", statistics: "region", auditLog: "none", description: "children resident or registered in their region" },
-  health_officer: { children: "region", regionBasis: "health-records", statistics: "region", auditLog: "none", description: "children with health records in their region" },
-  education_officer: { children: "region", regionBasis: "school", statistics: "region", auditLog: "none", description: "students of schools in their region" },
-  school_admin: { children: "schools", statistics: "schools", auditLog: "none", description: "students of their own schools" },
-  family_doctor: { children: "doctor", statistics: "doctor", auditLog: "none", description: "their contracted patients" },
-  household_officer: { children: "region", regionBasis: "household-registration", statistics: "region", auditLog: "none", description: "persons registered in their region" },
-  analyst: { children: "none", statistics: "region", auditLog: "none", description: "coverage statistics of their region, no individual child" },
-  auditor: { children: "none", statistics: "none", auditLog: "all", description: "the access audit log, no children's records" },
-  department_system: { children: "region", regionBasis: "department-records", statistics: "none", auditLog: "none", description: "its department's records in its region" },
+  insurance_officer: {
+    children: "region",
+    regionBasis: "residence-or-registration",
+    statistics: "region",
+    auditLog: "none",
+    description: "children resident or registered in their region",
+  },
+  health_officer: {
+    children: "region",
+    regionBasis: "health-records",
+    statistics: "region",
+    auditLog: "none",
+    description: "children with health records in their region",
+  },
+  education_officer: {
+    children: "region",
+    regionBasis: "school",
+    statistics: "region",
+    auditLog: "none",
+    description: "students of schools in their region",
+  },
+  school_admin: {
+    children: "schools",
+    statistics: "schools",
+    auditLog: "none",
+    description: "students of their own schools",
+  },
+  family_doctor: {
+    children: "doctor",
+    statistics: "doctor",
+    auditLog: "none",
+    description: "their contracted patients",
+  },
+  household_officer: {
+    children: "region",
+    regionBasis: "household-registration",
+    statistics: "region",
+    auditLog: "none",
+    description: "persons registered in their region",
+  },
+  analyst: {
+    children: "none",
+    statistics: "region",
+    auditLog: "none",
+    description: "coverage statistics of their region, no individual child",
+  },
+  auditor: {
+    children: "none",
+    statistics: "none",
+    auditLog: "all",
+    description: "the access audit log, no children's records",
+  },
+  department_system: {
+    children: "region",
+    regionBasis: "department-records",
+    statistics: "none",
+    auditLog: "none",
+    description: "its department's records in its region",
+  },
 };
 
 /** A viewer's row scope made concrete: what a query filters on. */
@@ -599,7 +651,10 @@ export function rowFilterFor(viewer: Viewer): RowFilter {
   switch (rule.children) {
     case "region":
       if (!scope.region || !rule.regionBasis) return { kind: "none" };
-      if (viewer.role === "department_system") return scope.department ? { kind: "region", prefix: scope.region, basis: rule.regionBasis, department: scope.department } : { kind: "none" };
+      if (viewer.role === "department_system")
+        return scope.department
+          ? { kind: "region", prefix: scope.region, basis: rule.regionBasis, department: scope.department }
+          : { kind: "none" };
       return { kind: "region", prefix: scope.region, basis: rule.regionBasis };
     case "schools":
       return scope.schools && scope.schools.length > 0 ? { kind: "schools", schools: scope.schools } : { kind: "none" };
@@ -633,12 +688,16 @@ const PARSED: ReadonlyMap<string, readonly Decision[]> = (() => {
   for (const [typeName, fields] of Object.entries(TABLE)) {
     for (const [fieldName, row] of Object.entries(fields)) {
       const cells = row.replace("|", " ").trim().split(/\s+/);
-      if (cells.length !== POLICY_COLUMNS.length) throw new Error(`policy row ${typeName}.${fieldName} must have ${POLICY_COLUMNS.length} decisions, but has ${cells.length}`);
+      if (cells.length !== POLICY_COLUMNS.length)
+        throw new Error(
+          `policy row ${typeName}.${fieldName} must have ${POLICY_COLUMNS.length} decisions, but has ${cells.length}`,
+        );
       parsed.set(
         `${typeName}.${fieldName}`,
         cells.map((cell) => {
           const decision = CODES[cell];
-          if (!decision) throw new Error(`policy row ${typeName}.${fieldName} has "${cell}": use A (allow), M (mask) or . (deny)`);
+          if (!decision)
+            throw new Error(`policy row ${typeName}.${fieldName} has "${cell}": use A (allow), M (mask) or . (deny)`);
           return decision;
         }),
       );
@@ -662,7 +721,12 @@ export function policySubjectOf(role: Role | "anonymous", department?: Departmen
  * @example decisionFor("department_system", "Child", "immunizations", "health")   // "allow"
  * @example decisionFor("analyst", "Child", "name")                                // "deny"
  */
-export function decisionFor(role: Role | "anonymous", typeName: string, fieldName: string, department?: Department): Decision {
+export function decisionFor(
+  role: Role | "anonymous",
+  typeName: string,
+  fieldName: string,
+  department?: Department,
+): Decision {
   const key = `${typeName}.${fieldName}`;
   if (FEDERATION_FIELDS.has(key)) return "allow";
   const subject = policySubjectOf(role, department);
@@ -686,7 +750,14 @@ export function listPolicyEntries(): PolicyEntry[] {
     const fieldName = key.slice(dot + 1);
     POLICY_COLUMNS.forEach((subject, i) => {
       const [role, department] = subject.split(":") as [Role, Department | undefined];
-      entries.push({ subject, role, ...(department ? { department } : {}), typeName, fieldName, decision: decisions[i]! });
+      entries.push({
+        subject,
+        role,
+        ...(department ? { department } : {}),
+        typeName,
+        fieldName,
+        decision: decisions[i]!,
+      });
     });
   }
   return entries;

@@ -23,7 +23,14 @@ export type ScopeFacet =
 
 const BASIS_FACETS: Readonly<Record<Exclude<RegionBasis, "department-records">, readonly ScopeFacet[]>> = {
   // Residence (school, vaccination site, birth place for a newborn) or registration (hukou, residence permit, insurance area).
-  "residence-or-registration": ["hukou", "residence_permit", "school_region", "vaccination_site", "birth_certificate", "insurance_area"],
+  "residence-or-registration": [
+    "hukou",
+    "residence_permit",
+    "school_region",
+    "vaccination_site",
+    "birth_certificate",
+    "insurance_area",
+  ],
   "health-records": ["birth_certificate", "vaccination_site", "doctor_region"],
   school: ["school_region"],
   "household-registration": ["hukou", "residence_permit"],
@@ -51,12 +58,16 @@ export function facetMatchOf(filter: RowFilter): FacetMatch {
     case "none":
       return { kind: "nothing" };
     case "schools":
-      return filter.schools.length > 0 ? { kind: "codes", facets: ["school"], codes: filter.schools } : { kind: "nothing" };
+      return filter.schools.length > 0
+        ? { kind: "codes", facets: ["school"], codes: filter.schools }
+        : { kind: "nothing" };
     case "doctor":
       return { kind: "codes", facets: ["doctor"], codes: [filter.doctor] };
     case "region": {
       if (filter.basis === "department-records") {
-        return filter.department ? { kind: "prefix", facets: DEPARTMENT_FACETS[filter.department], prefix: filter.prefix } : { kind: "nothing" };
+        return filter.department
+          ? { kind: "prefix", facets: DEPARTMENT_FACETS[filter.department], prefix: filter.prefix }
+          : { kind: "nothing" };
       }
       return { kind: "prefix", facets: BASIS_FACETS[filter.basis], prefix: filter.prefix };
     }

@@ -24,20 +24,32 @@ function viewerOf(context: ShieldContext | undefined): Viewer {
  * - anything else: an unexpected failure → logged here under a new error id, and the client
  *   gets INTERNAL_SERVER_ERROR with that id, without the details (they could carry data or SQL).
  */
-function fallbackError(error: unknown, _parent: unknown, _args: unknown, context: ShieldContext, info: GraphQLResolveInfo): GraphQLError {
+function fallbackError(
+  error: unknown,
+  _parent: unknown,
+  _args: unknown,
+  context: ShieldContext,
+  info: GraphQLResolveInfo,
+): GraphQLError {
   const field = `${info.parentType.name}.${info.fieldName}`;
   if (error instanceof GraphQLError) return error;
-  if (error instanceof HubError) return new GraphQLError(error.message, { originalError: error, extensions: error.extensions });
+  if (error instanceof HubError)
+    return new GraphQLError(error.message, { originalError: error, extensions: error.extensions });
   if (error) {
     // Logged here with an id, the client gets only the id (src/hardening/error-format.ts keeps it).
     const errorId = randomUUID();
     reportToStderr(errorId, error);
-    return new GraphQLError(`internal error ${errorId} while resolving ${field}: the details are in the server log`, { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId } });
+    return new GraphQLError(`internal error ${errorId} while resolving ${field}: the details are in the server log`, {
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId },
+    });
   }
   const role = viewerOf(context).role;
-  return new GraphQLError(`${role === "anonymous" ? "an anonymous caller (no bearer token)" : `role ${role}`} may not read ${field}`, {
-    extensions: { code: ErrorCode.FORBIDDEN, field, role },
-  });
+  return new GraphQLError(
+    `${role === "anonymous" ? "an anonymous caller (no bearer token)" : `role ${role}`} may not read ${field}`,
+    {
+      extensions: { code: ErrorCode.FORBIDDEN, field, role },
+    },
+  );
 }
 
 /**

@@ -50,7 +50,11 @@ const MAX_TOKEN_LENGTH = 8_192;
  *   await verifyAuthorization(null, config.auth)                // ANONYMOUS_VIEWER
  *   await verifyAuthorization(`Bearer ${token}`, config.auth)   // { subject, role, scope, tokenId }
  */
-export async function verifyAuthorization(header: string | null | undefined, config: AuthConfig, options: { now?: Date } = {}): Promise<Viewer> {
+export async function verifyAuthorization(
+  header: string | null | undefined,
+  config: AuthConfig,
+  options: { now?: Date } = {},
+): Promise<Viewer> {
   if (header === null || header === undefined || header.trim() === "") return ANONYMOUS_VIEWER;
   const token = bearerToken(header);
   const payload = await verifyJwt(token, config, options.now);
@@ -63,17 +67,31 @@ function bearerToken(header: string): string {
   if (scheme.toLowerCase() !== "bearer") {
     // The scheme word only, and only if it looks like one: whatever follows may be a credential.
     const shown = /^[A-Za-z-]{1,20}$/.test(scheme) ? `"${scheme} …"` : "no scheme word before the credentials";
-    throw new AuthenticationError("MALFORMED_HEADER", `Authorization header must be "Bearer <token>", but got ${shown}`);
+    throw new AuthenticationError(
+      "MALFORMED_HEADER",
+      `Authorization header must be "Bearer <token>", but got ${shown}`,
+    );
   }
   const token = words[1];
-  if (!token) throw new AuthenticationError("MALFORMED_HEADER", 'Authorization header must be "Bearer <token>", but the token after "Bearer" is missing');
-  if (words.length > 2) throw new AuthenticationError("MALFORMED_HEADER", `Authorization header must be "Bearer <token>" with one token, but got ${words.length - 1} words after "Bearer"`);
+  if (!token)
+    throw new AuthenticationError(
+      "MALFORMED_HEADER",
+      'Authorization header must be "Bearer <token>", but the token after "Bearer" is missing',
+    );
+  if (words.length > 2)
+    throw new AuthenticationError(
+      "MALFORMED_HEADER",
+      `Authorization header must be "Bearer <token>" with one token, but got ${words.length - 1} words after "Bearer"`,
+    );
   return token;
 }
 
 async function verifyJwt(token: string, config: AuthConfig, now: Date | undefined): Promise<JWTPayload> {
   if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) {
-    throw new AuthenticationError("MALFORMED_TOKEN", `bearer token must be a JWT (three base64url parts: header.payload.signature), but got ${token.length > MAX_TOKEN_LENGTH ? `${token.length} characters` : `${token.split(".").length} part(s)`}`);
+    throw new AuthenticationError(
+      "MALFORMED_TOKEN",
+      `bearer token must be a JWT (three base64url parts: header.payload.signature), but got ${token.length > MAX_TOKEN_LENGTH ? `${token.length} characters` : `${token.split(".").length} part(s)`}`,
+    );
   }
   const verifyOptions = {
     issuer: config.issuer,
@@ -96,45 +114,91 @@ async function verifyJwt(token: string, config: AuthConfig, now: Date | undefine
 function translate(error: unknown, config: AuthConfig, now: Date): Error {
   if (error instanceof errors.JWTExpired) {
     const exp = error.payload.exp;
-    const when = typeof exp === "number" ? `${isoSeconds(exp)} (${ago(now.getTime() / 1000 - exp)})` : "an earlier time";
+    const when =
+      typeof exp === "number" ? `${isoSeconds(exp)} (${ago(now.getTime() / 1000 - exp)})` : "an earlier time";
     return new AuthenticationError("EXPIRED", `bearer token expired at ${when}: ask for a new one`);
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
     const payload = error.payload;
-    if (error.reason === "missing") return new AuthenticationError("MISSING_CLAIM", `bearer token must carry a "${error.claim}" claim, but it has none`);
+    if (error.reason === "missing")
+      return new AuthenticationError(
+        "MISSING_CLAIM",
+        `bearer token must carry a "${error.claim}" claim, but it has none`,
+      );
     switch (error.claim) {
       case "nbf":
-        if (typeof payload.nbf === "number") return new AuthenticationError("NOT_YET_VALID", `bearer token is not valid before ${isoSeconds(payload.nbf)} (${ago(payload.nbf - now.getTime() / 1000, "from now")})`);
-        return new AuthenticationError("INVALID_CLAIM", 'bearer token "nbf" claim must be a NumericDate (seconds since 1970)');
+        if (typeof payload.nbf === "number")
+          return new AuthenticationError(
+            "NOT_YET_VALID",
+            `bearer token is not valid before ${isoSeconds(payload.nbf)} (${ago(payload.nbf - now.getTime() / 1000, "from now")})`,
+          );
+        return new AuthenticationError(
+          "INVALID_CLAIM",
+          'bearer token "nbf" claim must be a NumericDate (seconds since 1970)',
+        );
       case "aud":
-        return new AuthenticationError("WRONG_AUDIENCE", `bearer token audience must be "${config.audience}", but got ${shown(payload.aud)}`);
+        return new AuthenticationError(
+          "WRONG_AUDIENCE",
+          `bearer token audience must be "${config.audience}", but got ${shown(payload.aud)}`,
+        );
       case "iss":
-        return new AuthenticationError("WRONG_ISSUER", `bearer token issuer must be "${config.issuer}", but got ${shown(payload.iss)}`);
+        return new AuthenticationError(
+          "WRONG_ISSUER",
+          `bearer token issuer must be "${config.issuer}", but got ${shown(payload.iss)}`,
+        );
       case "iat":
-        return new AuthenticationError("NOT_YET_VALID", `bearer token was issued in the future (iat ${typeof payload.iat === "number" ? isoSeconds(payload.iat) : shown(payload.iat)})`);
+        return new AuthenticationError(
+          "NOT_YET_VALID",
+          `bearer token was issued in the future (iat ${typeof payload.iat === "number" ? isoSeconds(payload.iat) : shown(payload.iat)})`,
+        );
       default:
-        return new AuthenticationError("INVALID_CLAIM", `bearer token "${error.claim}" claim is invalid (${error.reason})`);
+        return new AuthenticationError(
+          "INVALID_CLAIM",
+          `bearer token "${error.claim}" claim is invalid (${error.reason})`,
+        );
     }
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return new AuthenticationError("BAD_SIGNATURE", `bearer token signature does not verify: it was not signed with this hub's ${config.kind === "secret" ? "secret" : "keys"} (forged, altered, or issued for another system)`);
+    return new AuthenticationError(
+      "BAD_SIGNATURE",
+      `bearer token signature does not verify: it was not signed with this hub's ${config.kind === "secret" ? "secret" : "keys"} (forged, altered, or issued for another system)`,
+    );
   }
   if (error instanceof errors.JOSEAlgNotAllowed) {
-    return new AuthenticationError("ALGORITHM_NOT_ALLOWED", `bearer token must be signed with ${(config.kind === "secret" ? SECRET_ALGORITHMS : JWKS_ALGORITHMS).join(" or ")}, but its header names another algorithm`);
+    return new AuthenticationError(
+      "ALGORITHM_NOT_ALLOWED",
+      `bearer token must be signed with ${(config.kind === "secret" ? SECRET_ALGORITHMS : JWKS_ALGORITHMS).join(" or ")}, but its header names another algorithm`,
+    );
   }
   if (error instanceof errors.JWKSNoMatchingKey) {
-    return new AuthenticationError("UNKNOWN_KEY", "bearer token is signed with a key the hub's JWKS does not hold (unknown kid or key type)");
+    return new AuthenticationError(
+      "UNKNOWN_KEY",
+      "bearer token is signed with a key the hub's JWKS does not hold (unknown kid or key type)",
+    );
   }
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
     // The hub cannot check anybody's token right now: not the caller's fault.
-    return new HubError(ErrorCode.INTERNAL, `cannot verify bearer tokens: the JWKS could not be loaded (${error.message})`, { cause: error });
+    return new HubError(
+      ErrorCode.INTERNAL,
+      `cannot verify bearer tokens: the JWKS could not be loaded (${error.message})`,
+      { cause: error },
+    );
   }
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
+  if (
+    error instanceof errors.JWSInvalid ||
+    error instanceof errors.JWTInvalid ||
+    error instanceof errors.JOSENotSupported
+  ) {
     return new AuthenticationError("MALFORMED_TOKEN", `bearer token is not a well-formed JWT: ${error.message}`);
   }
-  if (error instanceof errors.JOSEError) return new AuthenticationError("MALFORMED_TOKEN", `bearer token could not be verified: ${error.message}`);
+  if (error instanceof errors.JOSEError)
+    return new AuthenticationError("MALFORMED_TOKEN", `bearer token could not be verified: ${error.message}`);
   if (error instanceof TypeError && config.kind === "jwks" && /fetch/i.test(error.message)) {
-    return new HubError(ErrorCode.INTERNAL, `cannot verify bearer tokens: the JWKS could not be fetched (${error.message})`, { cause: error });
+    return new HubError(
+      ErrorCode.INTERNAL,
+      `cannot verify bearer tokens: the JWKS could not be fetched (${error.message})`,
+      { cause: error },
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }
@@ -154,13 +218,22 @@ function remoteKeySet(url: string): JWTVerifyGetKey {
 function viewerFromClaims(payload: JWTPayload): AuthenticatedViewer {
   const subject = payload.sub;
   if (typeof subject !== "string" || subject.trim() === "" || subject.length > 200) {
-    throw new AuthenticationError("INVALID_CLAIM", 'bearer token "sub" claim must be a non-empty string of at most 200 characters');
+    throw new AuthenticationError(
+      "INVALID_CLAIM",
+      'bearer token "sub" claim must be a non-empty string of at most 200 characters',
+    );
   }
   const role = payload.role;
-  if (role === undefined) throw new AuthenticationError("MISSING_CLAIM", 'bearer token must carry a "role" claim, but it has none');
-  if (!isRole(role)) throw new AuthenticationError("UNKNOWN_ROLE", `bearer token role must be one of ${ROLES.join(", ")}, but got ${shown(role)}`);
+  if (role === undefined)
+    throw new AuthenticationError("MISSING_CLAIM", 'bearer token must carry a "role" claim, but it has none');
+  if (!isRole(role))
+    throw new AuthenticationError(
+      "UNKNOWN_ROLE",
+      `bearer token role must be one of ${ROLES.join(", ")}, but got ${shown(role)}`,
+    );
   const scope = parseScope(role, payload.scope);
-  if (!scope.ok) throw new AuthenticationError("INVALID_SCOPE", `bearer token scope is invalid for role ${role}: ${scope.message}`);
+  if (!scope.ok)
+    throw new AuthenticationError("INVALID_SCOPE", `bearer token scope is invalid for role ${role}: ${scope.message}`);
   const viewer: AuthenticatedViewer = { subject, role, scope: scope.scope };
   if (typeof payload.jti === "string" && payload.jti !== "") viewer.tokenId = payload.jti;
   return viewer;
@@ -184,15 +257,26 @@ export interface SignOptions {
  *
  *   const token = await signToken({ subject: "demo-school-admin", role: "school_admin", scope: { schools: ["2330106101"] } }, config.auth, { expiresIn: "30 days" })
  */
-export async function signToken(viewer: AuthenticatedViewer, config: AuthConfig, options: SignOptions = {}): Promise<string> {
-  if (config.kind !== "secret") throw new Error("signToken needs HUB_JWT_SECRET: with HUB_JWKS_URL the tokens come from the identity provider that holds the private key");
+export async function signToken(
+  viewer: AuthenticatedViewer,
+  config: AuthConfig,
+  options: SignOptions = {},
+): Promise<string> {
+  if (config.kind !== "secret")
+    throw new Error(
+      "signToken needs HUB_JWT_SECRET: with HUB_JWKS_URL the tokens come from the identity provider that holds the private key",
+    );
   const jwt = new SignJWT({ role: viewer.role, scope: viewer.scope })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(viewer.subject)
     .setIssuer(options.issuer ?? config.issuer)
     .setAudience(options.audience ?? config.audience)
     .setIssuedAt(options.issuedAt ?? new Date())
-    .setExpirationTime(typeof options.expiresIn === "number" ? Math.floor((options.issuedAt ?? new Date()).getTime() / 1000) + options.expiresIn : (options.expiresIn ?? "8h"));
+    .setExpirationTime(
+      typeof options.expiresIn === "number"
+        ? Math.floor((options.issuedAt ?? new Date()).getTime() / 1000) + options.expiresIn
+        : (options.expiresIn ?? "8h"),
+    );
   if (options.notBefore !== undefined) jwt.setNotBefore(options.notBefore);
   const tokenId = options.tokenId ?? viewer.tokenId;
   if (tokenId) jwt.setJti(tokenId);

@@ -48,7 +48,11 @@ export interface AnonymousViewer {
 /** Whoever sent a request: `viewer.role === "anonymous"` tells the two apart. */
 export type Viewer = AuthenticatedViewer | AnonymousViewer;
 
-export const ANONYMOUS_VIEWER: AnonymousViewer = Object.freeze({ subject: "anonymous", role: "anonymous", scope: Object.freeze({}) });
+export const ANONYMOUS_VIEWER: AnonymousViewer = Object.freeze({
+  subject: "anonymous",
+  role: "anonymous",
+  scope: Object.freeze({}),
+});
 
 export function isAnonymous(viewer: Viewer): viewer is AnonymousViewer {
   return viewer.role === "anonymous";
@@ -89,15 +93,18 @@ export type ScopeResult = { ok: true; scope: ViewerScope } | { ok: false; messag
  */
 export function parseScope(role: Role, raw: unknown): ScopeResult {
   if (raw === undefined || raw === null) raw = {};
-  if (typeof raw !== "object" || Array.isArray(raw)) return { ok: false, message: `scope must be an object, but got ${describe(raw)}` };
+  if (typeof raw !== "object" || Array.isArray(raw))
+    return { ok: false, message: `scope must be an object, but got ${describe(raw)}` };
   const input = raw as Record<string, unknown>;
   const needed = SCOPE_MEMBERS[role];
   const problems: string[] = [];
   const scope: ViewerScope = {};
 
   for (const key of Object.keys(input)) {
-    if (!(ALL_MEMBERS as readonly string[]).includes(key)) problems.push(`scope.${key} is not a scope member (expected ${ALL_MEMBERS.join(", ")})`);
-    else if (!needed.includes(key as ScopeMember) && input[key] !== undefined) problems.push(`role ${role} must not carry scope.${key}`);
+    if (!(ALL_MEMBERS as readonly string[]).includes(key))
+      problems.push(`scope.${key} is not a scope member (expected ${ALL_MEMBERS.join(", ")})`);
+    else if (!needed.includes(key as ScopeMember) && input[key] !== undefined)
+      problems.push(`role ${role} must not carry scope.${key}`);
   }
   for (const member of needed) {
     const value = input[member];
@@ -113,21 +120,28 @@ export function parseScope(role: Role, raw: unknown): ScopeResult {
         break;
       }
       case "schools": {
-        if (!Array.isArray(value) || value.length === 0) problems.push(`scope.schools must be a non-empty list of 10-digit school codes, but got ${describe(value)}`);
-        else if (value.length > MAX_SCHOOLS) problems.push(`scope.schools may list at most ${MAX_SCHOOLS} schools, but got ${value.length}`);
+        if (!Array.isArray(value) || value.length === 0)
+          problems.push(`scope.schools must be a non-empty list of 10-digit school codes, but got ${describe(value)}`);
+        else if (value.length > MAX_SCHOOLS)
+          problems.push(`scope.schools may list at most ${MAX_SCHOOLS} schools, but got ${value.length}`);
         else {
           const bad = value.filter((s) => typeof s !== "string" || !SCHOOL_CODE.test(s));
-          if (bad.length > 0) problems.push(`scope.schools must hold 10-digit school codes, but got ${bad.slice(0, 3).map(describe).join(", ")}`);
+          if (bad.length > 0)
+            problems.push(
+              `scope.schools must hold 10-digit school codes, but got ${bad.slice(0, 3).map(describe).join(", ")}`,
+            );
           else scope.schools = [...new Set(value as string[])].sort();
         }
         break;
       }
       case "doctor":
-        if (typeof value !== "string" || !DOCTOR_CODE.test(value)) problems.push(`scope.doctor must be a family doctor code like "D3301060001", but got ${describe(value)}`);
+        if (typeof value !== "string" || !DOCTOR_CODE.test(value))
+          problems.push(`scope.doctor must be a family doctor code like "D3301060001", but got ${describe(value)}`);
         else scope.doctor = value;
         break;
       case "department":
-        if (typeof value !== "string" || !(DEPARTMENTS as readonly string[]).includes(value)) problems.push(`scope.department must be one of ${DEPARTMENTS.join(", ")}, but got ${describe(value)}`);
+        if (typeof value !== "string" || !(DEPARTMENTS as readonly string[]).includes(value))
+          problems.push(`scope.department must be one of ${DEPARTMENTS.join(", ")}, but got ${describe(value)}`);
         else scope.department = value as Department;
         break;
       default: {
@@ -148,11 +162,14 @@ const MEMBER_SHAPES: Readonly<Record<ScopeMember, string>> = {
 
 function parseRegion(value: unknown): string | { problem: string } {
   if (typeof value !== "string" || !/^(\d{2}|\d{4}|\d{6})$/.test(value)) {
-    return { problem: `scope.region must be a division-code prefix of 2, 4 or 6 digits such as "33", "3301" or "330106", but got ${describe(value)}` };
+    return {
+      problem: `scope.region must be a division-code prefix of 2, 4 or 6 digits such as "33", "3301" or "330106", but got ${describe(value)}`,
+    };
   }
   const six = value.padEnd(6, "0");
   const checked = validateDivisionCode(six);
-  if (!checked.ok) return { problem: `scope.region ${JSON.stringify(value)} is not a known region: ${checked.message}` };
+  if (!checked.ok)
+    return { problem: `scope.region ${JSON.stringify(value)} is not a known region: ${checked.message}` };
   // A 6-digit prefecture code ("330100") means the prefecture, as the region arguments do.
   if (six.endsWith("0000")) return six.slice(0, 2);
   if (six.endsWith("00")) return six.slice(0, 4);

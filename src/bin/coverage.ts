@@ -28,7 +28,9 @@ async function main() {
       },
     });
     (progress as ReturnType<typeof createProgress> | null)?.done();
-    console.log(`coverage as of ${asOf}: ${stored.toLocaleString("en-US")} children assessed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `coverage as of ${asOf}: ${stored.toLocaleString("en-US")} children assessed in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
   } finally {
     await database.close();
   }

@@ -16,12 +16,21 @@ export async function seedDemoProvince(database: Database): Promise<void> {
   if (before.persons !== 0 || before.schools !== 0) return;
   // Today in China: the date the coverage snapshot is judged on too.
   const asOf = defaultAsOf();
-  console.log(`empty database: seeding a demo province of ${DEMO_CHILDREN.toLocaleString("en-US")} children as of ${asOf}`);
+  console.log(
+    `empty database: seeding a demo province of ${DEMO_CHILDREN.toLocaleString("en-US")} children as of ${asOf}`,
+  );
   const progress = createProgress("children", DEMO_CHILDREN);
-  await generateProvince(database.db, { children: DEMO_CHILDREN, seed: DEMO_SEED, asOf, onProgress: (p) => progress.update(p.children) });
+  await generateProvince(database.db, {
+    children: DEMO_CHILDREN,
+    seed: DEMO_SEED,
+    asOf,
+    onProgress: (p) => progress.update(p.children),
+  });
   progress.done();
   const linked = await linkAll(database.db, { actor: "demo-seed" });
-  console.log(`linked the departments' records into ${linked.children.toLocaleString("en-US")} children (${linked.reviewsOpened.toLocaleString("en-US")} pairs left for review)`);
+  console.log(
+    `linked the departments' records into ${linked.children.toLocaleString("en-US")} children (${linked.reviewsOpened.toLocaleString("en-US")} pairs left for review)`,
+  );
   const assessed = await buildSnapshot(database.db, asOf);
   console.log(`assessed the coverage of ${assessed.toLocaleString("en-US")} children as of ${asOf}`);
 }

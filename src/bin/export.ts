@@ -26,13 +26,16 @@ async function main() {
   const config = loadConfig();
   const database = await openMigratedDatabase(config);
   try {
-    const where = config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
+    const where =
+      config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
     console.log(`exporting department records from ${config.database.kind} at ${where} to ${values.dir} as ${format}`);
     const started = performance.now();
     const files = await exportDepartmentFiles(database.db, values.dir!, { format });
     for (const f of files) console.log(`  ${f.path.padEnd(60)} ${f.rows.toLocaleString("en-US").padStart(12)} rows`);
     const rows = files.reduce((sum, f) => sum + f.rows, 0);
-    console.log(`wrote ${rows.toLocaleString("en-US")} rows in ${files.length} files in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `wrote ${rows.toLocaleString("en-US")} rows in ${files.length} files in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
   } finally {
     await database.close();
   }

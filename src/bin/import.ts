@@ -52,7 +52,8 @@ function readInvocation(): Invocation | null {
   const problems: string[] = [];
   const department = values.department as Department | undefined;
   if (department === undefined) problems.push(`--department is required (one of ${DEPARTMENTS.join(", ")})`);
-  else if (!DEPARTMENTS.includes(department)) problems.push(`--department must be one of ${DEPARTMENTS.join(", ")}, but got "${department}"`);
+  else if (!DEPARTMENTS.includes(department))
+    problems.push(`--department must be one of ${DEPARTMENTS.join(", ")}, but got "${department}"`);
 
   const file = values.file;
   if (file === undefined) problems.push("--file is required");
@@ -62,18 +63,29 @@ function readInvocation(): Invocation | null {
   let kind: RecordKind | undefined;
   if (values.kind !== undefined) {
     kind = recordKind(values.kind);
-    if (!kind) problems.push(`--kind must be one of ${RECORD_KINDS.map((k) => k.name).join(", ")}, but got "${values.kind}"`);
+    if (!kind)
+      problems.push(`--kind must be one of ${RECORD_KINDS.map((k) => k.name).join(", ")}, but got "${values.kind}"`);
   } else if (file) {
     // The longest kind name the file name starts with: "education.student_registration.csv".
     kind = [...RECORD_KINDS].sort((a, b) => b.name.length - a.name.length).find((k) => base.startsWith(`${k.name}.`));
-    if (!kind) problems.push(`--kind is required: the file name "${base}" does not start with a kind (${(department && DEPARTMENTS.includes(department) ? kindsOf(department) : RECORD_KINDS).map((k) => `${k.name}.csv`).join(", ")})`);
+    if (!kind)
+      problems.push(
+        `--kind is required: the file name "${base}" does not start with a kind (${(department && DEPARTMENTS.includes(department) ? kindsOf(department) : RECORD_KINDS).map((k) => `${k.name}.csv`).join(", ")})`,
+      );
   }
   if (kind && department && DEPARTMENTS.includes(department) && kind.department !== department) {
-    problems.push(`${kind.name} records belong to the ${kind.department} department, but --department is "${department}"; a department imports only its own records (${kindsOf(department).map((k) => k.name).join(", ") || "none yet"})`);
+    problems.push(
+      `${kind.name} records belong to the ${kind.department} department, but --department is "${department}"; a department imports only its own records (${
+        kindsOf(department)
+          .map((k) => k.name)
+          .join(", ") || "none yet"
+      })`,
+    );
   }
 
   let format = values.format as FileFormat | undefined;
-  if (format !== undefined && !FILE_FORMATS.includes(format)) problems.push(`--format must be one of ${FILE_FORMATS.join(", ")}, but got "${format}"`);
+  if (format !== undefined && !FILE_FORMATS.includes(format))
+    problems.push(`--format must be one of ${FILE_FORMATS.join(", ")}, but got "${format}"`);
   if (format === undefined && file) {
     const extension = path.extname(base).toLowerCase();
     format = extension === ".csv" ? "csv" : extension === ".ndjson" || extension === ".jsonl" ? "ndjson" : undefined;
@@ -81,10 +93,18 @@ function readInvocation(): Invocation | null {
   }
 
   const chunkRows = Number(values.chunk);
-  if (!Number.isInteger(chunkRows) || chunkRows < 1 || chunkRows > 1_000_000) problems.push(`--chunk must be a whole number from 1 to 1000000, but got "${values.chunk}"`);
+  if (!Number.isInteger(chunkRows) || chunkRows < 1 || chunkRows > 1_000_000)
+    problems.push(`--chunk must be a whole number from 1 to 1000000, but got "${values.chunk}"`);
 
   if (problems.length > 0) throw new UsageError(problems.join("\n"));
-  return { department: department!, kind: kind!, file: file!, format: format!, chunkRows, reportPath: values.report ?? `${file}.rejected.csv` };
+  return {
+    department: department!,
+    kind: kind!,
+    file: file!,
+    format: format!,
+    chunkRows,
+    reportPath: values.report ?? `${file}.rejected.csv`,
+  };
 }
 
 function isFile(file: string): boolean {
@@ -117,8 +137,11 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const database = await openMigratedDatabase(config);
   try {
-    const where = config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
-    console.log(`importing ${file} as ${kind.name} (${format}, ${number(chunkRows)} rows per chunk) into ${config.database.kind} at ${where}`);
+    const where =
+      config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
+    console.log(
+      `importing ${file} as ${kind.name} (${format}, ${number(chunkRows)} rows per chunk) into ${config.database.kind} at ${where}`,
+    );
     const tty = process.stderr.isTTY === true;
     const estimatedRows = tty ? Math.max(0, (await countLines(file)) - (format === "csv" ? 1 : 0)) : 0;
     const progress = tty ? createProgress(kind.name, estimatedRows) : null;
@@ -132,7 +155,10 @@ async function main(): Promise<number> {
         rowsDone += chunk.rows;
         const detail = `${number(chunk.accepted)} new, ${number(chunk.updated)} updated, ${number(chunk.unchanged)} unchanged, ${number(chunk.rejectedRows)} rejected`;
         if (progress) progress.update(rowsDone, `(${number(rowsDone)} rows committed)`);
-        else console.log(`chunk ${chunk.number} committed: lines ${chunk.firstLine}–${chunk.lastLine}, ${number(chunk.rows)} rows (${detail})`);
+        else
+          console.log(
+            `chunk ${chunk.number} committed: lines ${chunk.firstLine}–${chunk.lastLine}, ${number(chunk.rows)} rows (${detail})`,
+          );
       },
     });
     progress?.done();
@@ -140,7 +166,10 @@ async function main(): Promise<number> {
       `done: ${number(summary.rowsRead)} rows read, ${number(summary.accepted)} new, ${number(summary.updated)} updated, ${number(summary.unchanged)} unchanged, ${number(summary.rejectedRows)} rejected; ` +
         `${number(summary.chunksCommitted)} chunks committed in ${summary.seconds.toFixed(1)} s (${number(summary.rowsPerSecond)} rows/s)`,
     );
-    if (summary.rejectedRows > 0) console.log(`rejected rows (${number(summary.rejectedValues)} problems, by line and field): ${summary.reportPath}`);
+    if (summary.rejectedRows > 0)
+      console.log(
+        `rejected rows (${number(summary.rejectedValues)} problems, by line and field): ${summary.reportPath}`,
+      );
     return 0;
   } finally {
     await database.close();
@@ -154,7 +183,13 @@ main().then(
       console.error(`${error.message}\n\n${USAGE}`);
       process.exit(2);
     }
-    console.error(error instanceof ImportFileError ? `cannot import: ${error.message}` : error instanceof Error ? error.message : error);
+    console.error(
+      error instanceof ImportFileError
+        ? `cannot import: ${error.message}`
+        : error instanceof Error
+          ? error.message
+          : error,
+    );
     process.exit(1);
   },
 );

@@ -10,7 +10,9 @@ import { buildAllSchemas } from "../gateway/compose.ts";
 async function main() {
   const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
   const { subgraphs, supergraph } = await buildAllSchemas();
-  const files = new Map<string, string>(subgraphs.map((s) => [path.join("schema", `${s.name}.graphql`), `${s.sdl.trim()}\n`]));
+  const files = new Map<string, string>(
+    subgraphs.map((s) => [path.join("schema", `${s.name}.graphql`), `${s.sdl.trim()}\n`]),
+  );
   files.set(path.join("schema", "supergraph.graphql"), `${supergraph.trim()}\n`);
   const stale: string[] = [];
   for (const [file, content] of files) {

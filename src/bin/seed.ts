@@ -23,7 +23,9 @@ async function main() {
   const seed = Number(values.seed);
   const asOf = values["as-of"] ?? new Date().toISOString().slice(0, 10);
   const problems = [
-    !Number.isInteger(children) || children < 1 ? `--children must be a whole number of at least 1, but got "${values.children}"` : null,
+    !Number.isInteger(children) || children < 1
+      ? `--children must be a whole number of at least 1, but got "${values.children}"`
+      : null,
     !Number.isInteger(seed) ? `--seed must be a whole number, but got "${values.seed}"` : null,
     !isValidIsoDate(asOf) ? `--as-of must be a date like 2026-06-30, but got "${asOf}"` : null,
   ].filter((p): p is string => p !== null);
@@ -39,16 +41,29 @@ async function main() {
     }
     const existing = await countRecords(database.db);
     if (existing.persons! > 0 || existing.schools! > 0) {
-      throw new Error(`the database already holds ${existing.persons} persons and ${existing.schools} schools; run with --reset to replace them`);
+      throw new Error(
+        `the database already holds ${existing.persons} persons and ${existing.schools} schools; run with --reset to replace them`,
+      );
     }
-    const where = config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
-    console.log(`seeding ${children.toLocaleString("en-US")} children (seed ${seed}, as of ${asOf}) into ${config.database.kind} at ${where}`);
+    const where =
+      config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
+    console.log(
+      `seeding ${children.toLocaleString("en-US")} children (seed ${seed}, as of ${asOf}) into ${config.database.kind} at ${where}`,
+    );
     const progress = createProgress("children", children);
-    const summary = await generateProvince(database.db, { children, seed, asOf, onProgress: (p) => progress.update(p.children, `${p.rows.toLocaleString("en-US")} rows`) });
+    const summary = await generateProvince(database.db, {
+      children,
+      seed,
+      asOf,
+      onProgress: (p) => progress.update(p.children, `${p.rows.toLocaleString("en-US")} rows`),
+    });
     progress.done();
     const rows = Object.values(summary.rows).reduce((a, b) => a + b, 0);
-    console.log(`wrote ${rows.toLocaleString("en-US")} rows in ${(summary.milliseconds / 1000).toFixed(1)} s (${Math.round((rows / summary.milliseconds) * 1000).toLocaleString("en-US")} rows/s)`);
-    for (const [table, n] of Object.entries(summary.rows)) console.log(`  ${table.padEnd(22)} ${n.toLocaleString("en-US").padStart(12)}`);
+    console.log(
+      `wrote ${rows.toLocaleString("en-US")} rows in ${(summary.milliseconds / 1000).toFixed(1)} s (${Math.round((rows / summary.milliseconds) * 1000).toLocaleString("en-US")} rows/s)`,
+    );
+    for (const [table, n] of Object.entries(summary.rows))
+      console.log(`  ${table.padEnd(22)} ${n.toLocaleString("en-US").padStart(12)}`);
   } finally {
     await database.close();
   }

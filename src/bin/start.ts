@@ -22,37 +22,56 @@ A subgraph answers only requests the gateway signed: start both with the same HU
 
 async function main() {
   const { values } = parseArgs({
-    options: { subgraph: { type: "string" }, port: { type: "string" }, remote: { type: "string" }, host: { type: "string", default: "127.0.0.1" }, help: { type: "boolean", default: false } },
+    options: {
+      subgraph: { type: "string" },
+      port: { type: "string" },
+      remote: { type: "string" },
+      host: { type: "string", default: "127.0.0.1" },
+      help: { type: "boolean", default: false },
+    },
   });
   if (values.help) return void console.log(USAGE);
   const config = loadConfig();
   const port = values.port ? Number(values.port) : config.port;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, but got "${values.port}"\n${USAGE}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, but got "${values.port}"\n${USAGE}`);
 
   if (values.remote) {
     const urls = parseRemote(values.remote);
-    const gateway = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, config.auth, { hardening: config.hardening });
+    const gateway = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, config.auth, {
+      hardening: config.hardening,
+    });
     const running = await gateway.listen(port, values.host, [consoleRoute({ dir: CONSOLE_DIR })]);
-    console.log(`gateway (remote subgraphs) at ${running.url}, web console at ${running.url.replace(/\/graphql$/, CONSOLE_PATH)}/`);
+    console.log(
+      `gateway (remote subgraphs) at ${running.url}, web console at ${running.url.replace(/\/graphql$/, CONSOLE_PATH)}/`,
+    );
     return;
   }
 
-  const where = config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
+  const where =
+    config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
   console.log(`database: ${config.database.kind} (${where}); migrating…`);
   const database = await openMigratedDatabase(config);
 
   if (values.subgraph) {
     const name = values.subgraph as SubgraphName;
-    if (!SUBGRAPH_NAMES.includes(name)) throw new Error(`--subgraph must be one of ${SUBGRAPH_NAMES.join(", ")}, but got "${values.subgraph}"`);
-    const server = await createSubgraphServer(SUBGRAPHS[name], database.db, config.auth, { hardening: config.hardening });
+    if (!SUBGRAPH_NAMES.includes(name))
+      throw new Error(`--subgraph must be one of ${SUBGRAPH_NAMES.join(", ")}, but got "${values.subgraph}"`);
+    const server = await createSubgraphServer(SUBGRAPHS[name], database.db, config.auth, {
+      hardening: config.hardening,
+    });
     const running = await server.listen(port, values.host);
     console.log(`subgraph ${name} at ${running.url}`);
     return;
   }
 
   await seedDemoProvince(database);
-  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, config.auth, { hardening: config.hardening });
-  const running = await gateway.listen(port, values.host, [consoleRoute({ dir: CONSOLE_DIR, demoIdentities: demoIdentitiesFor(database, config.auth) })]);
+  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, config.auth, {
+    hardening: config.hardening,
+  });
+  const running = await gateway.listen(port, values.host, [
+    consoleRoute({ dir: CONSOLE_DIR, demoIdentities: demoIdentitiesFor(database, config.auth) }),
+  ]);
   await printWelcome(database, running.url, config);
 }
 
@@ -65,7 +84,13 @@ const CONSOLE_DIR = "dist/console";
  */
 function demoIdentitiesFor(database: Database, auth: AuthConfig): (() => Promise<DemoIdentity[]>) | undefined {
   if (auth.kind !== "secret" || !auth.demoSecret) return undefined;
-  return async () => (await demoTokens(database.db, auth, { expiresIn: "12h" })).map((t) => ({ role: t.role, subject: t.viewer.subject, scope: { ...t.viewer.scope }, token: t.token }));
+  return async () =>
+    (await demoTokens(database.db, auth, { expiresIn: "12h" })).map((t) => ({
+      role: t.role,
+      subject: t.viewer.subject,
+      scope: { ...t.viewer.scope },
+      token: t.token,
+    }));
 }
 
 function parseRemote(value: string): Record<SubgraphName, string> {

@@ -79,10 +79,13 @@ export interface HardeningConfig {
 }
 
 export type DatabaseConfig =
-  | { kind: "postgres"; url: string; poolSize: number }
-  | { kind: "pglite"; dataDir: string | null };
+  { kind: "postgres"; url: string; poolSize: number } | { kind: "pglite"; dataDir: string | null };
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, projectRoot: string = process.cwd(), warn: (message: string) => void = (m) => console.warn(`warning: ${m}`)): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  projectRoot: string = process.cwd(),
+  warn: (message: string) => void = (m) => console.warn(`warning: ${m}`),
+): Config {
   const problems: string[] = [];
 
   const url = env.DATABASE_URL?.trim();
@@ -117,10 +120,18 @@ function parseAuth(env: NodeJS.ProcessEnv, problems: string[], warnings: string[
   const audience = env.HUB_JWT_AUDIENCE?.trim() || DEFAULT_JWT_AUDIENCE;
   const secret = env.HUB_JWT_SECRET;
   const jwksUrl = env.HUB_JWKS_URL?.trim();
-  const demo: AuthConfig = { kind: "secret", secret: new TextEncoder().encode(DEMO_JWT_SECRET), demoSecret: true, issuer, audience };
+  const demo: AuthConfig = {
+    kind: "secret",
+    secret: new TextEncoder().encode(DEMO_JWT_SECRET),
+    demoSecret: true,
+    issuer,
+    audience,
+  };
 
   if (secret !== undefined && secret !== "" && jwksUrl) {
-    problems.push("HUB_JWT_SECRET and HUB_JWKS_URL are both set: set only one (a shared HS256 secret, or a JWKS of public keys)");
+    problems.push(
+      "HUB_JWT_SECRET and HUB_JWKS_URL are both set: set only one (a shared HS256 secret, or a JWKS of public keys)",
+    );
     return demo;
   }
   if (jwksUrl) {
@@ -130,24 +141,33 @@ function parseAuth(env: NodeJS.ProcessEnv, problems: string[], warnings: string[
     } catch {
       problems.push(`HUB_JWKS_URL must be an http:// or https:// URL, but got "${jwksUrl}"`);
     }
-    if (parsed && parsed.protocol !== "https:" && parsed.protocol !== "http:") problems.push(`HUB_JWKS_URL must be an http:// or https:// URL, but got "${jwksUrl}"`);
+    if (parsed && parsed.protocol !== "https:" && parsed.protocol !== "http:")
+      problems.push(`HUB_JWKS_URL must be an http:// or https:// URL, but got "${jwksUrl}"`);
     if (parsed && production && parsed.protocol === "http:" && !isLoopback(parsed.hostname)) {
-      problems.push(`HUB_JWKS_URL must use https in production (keys fetched over plain http can be swapped in transit), but got "${jwksUrl}"`);
+      problems.push(
+        `HUB_JWKS_URL must use https in production (keys fetched over plain http can be swapped in transit), but got "${jwksUrl}"`,
+      );
     }
     return { kind: "jwks", jwksUrl, issuer, audience };
   }
   if (secret !== undefined && secret !== "") {
     const bytes = new TextEncoder().encode(secret);
     // Never echo the secret itself, only its length.
-    if (bytes.length < MIN_SECRET_BYTES) problems.push(`HUB_JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes, but got ${bytes.length}`);
-    else if (secret === DEMO_JWT_SECRET && production) problems.push("HUB_JWT_SECRET is the public demo secret: set a secret of your own in production");
+    if (bytes.length < MIN_SECRET_BYTES)
+      problems.push(`HUB_JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes, but got ${bytes.length}`);
+    else if (secret === DEMO_JWT_SECRET && production)
+      problems.push("HUB_JWT_SECRET is the public demo secret: set a secret of your own in production");
     return { kind: "secret", secret: bytes, demoSecret: secret === DEMO_JWT_SECRET, issuer, audience };
   }
   if (production) {
-    problems.push("HUB_JWT_SECRET or HUB_JWKS_URL must be set in production (NODE_ENV=production); the demo secret is public");
+    problems.push(
+      "HUB_JWT_SECRET or HUB_JWKS_URL must be set in production (NODE_ENV=production); the demo secret is public",
+    );
     return demo;
   }
-  warnings.push("HUB_JWT_SECRET is unset: bearer tokens are signed and verified with the public demo secret (fine for a demo, never for real data)");
+  warnings.push(
+    "HUB_JWT_SECRET is unset: bearer tokens are signed and verified with the public demo secret (fine for a demo, never for real data)",
+  );
   return demo;
 }
 
@@ -158,19 +178,29 @@ const GATEWAY_KEY_LABEL = "child-coverage-hub gateway request signature v1";
  * The hardening settings alone, for a server created without a whole Config (tests, benchmarks):
  * `loadHardening({}, auth)` gives the safe defaults, with the gateway key derived from `auth`.
  */
-export function loadHardening(env: NodeJS.ProcessEnv, auth: AuthConfig, projectRoot: string = process.cwd()): HardeningConfig {
+export function loadHardening(
+  env: NodeJS.ProcessEnv,
+  auth: AuthConfig,
+  projectRoot: string = process.cwd(),
+): HardeningConfig {
   const problems: string[] = [];
   const hardening = parseHardening(env, auth, projectRoot, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return hardening;
 }
 
-function parseHardening(env: NodeJS.ProcessEnv, auth: AuthConfig, projectRoot: string, problems: string[]): HardeningConfig {
+function parseHardening(
+  env: NodeJS.ProcessEnv,
+  auth: AuthConfig,
+  projectRoot: string,
+  problems: string[],
+): HardeningConfig {
   const limits = {} as OperationLimits;
   for (const [name, setting] of Object.entries(LIMIT_SETTINGS) as [LimitName, (typeof LIMIT_SETTINGS)[LimitName]][]) {
     limits[name] = parseInteger(env[setting.env], setting.default, setting.env, setting.min, setting.max, problems);
   }
-  const production = env.NODE_ENV?.trim() === "production" || parseBoolean(env.HUB_PRODUCTION, false, "HUB_PRODUCTION", problems);
+  const production =
+    env.NODE_ENV?.trim() === "production" || parseBoolean(env.HUB_PRODUCTION, false, "HUB_PRODUCTION", problems);
   const safelistSetting = env.HUB_SAFELIST?.trim();
   const allowUnsigned = parseBoolean(env.HUB_SUBGRAPH_ALLOW_UNSIGNED, false, "HUB_SUBGRAPH_ALLOW_UNSIGNED", problems);
 
@@ -178,7 +208,8 @@ function parseHardening(env: NodeJS.ProcessEnv, auth: AuthConfig, projectRoot: s
   const secret = env.HUB_GATEWAY_SECRET;
   if (secret !== undefined && secret !== "") {
     const bytes = new TextEncoder().encode(secret);
-    if (bytes.length < MIN_SECRET_BYTES) problems.push(`HUB_GATEWAY_SECRET must be at least ${MIN_SECRET_BYTES} bytes, but got ${bytes.length}`);
+    if (bytes.length < MIN_SECRET_BYTES)
+      problems.push(`HUB_GATEWAY_SECRET must be at least ${MIN_SECRET_BYTES} bytes, but got ${bytes.length}`);
     gatewaySecret = bytes;
   } else if (auth.kind === "secret") {
     // A key of its own, derived one-way: knowing it does not let anyone sign tokens.
@@ -194,8 +225,22 @@ function parseHardening(env: NodeJS.ProcessEnv, auth: AuthConfig, projectRoot: s
     gatewaySecret,
     allowUnsignedSubgraphRequests: allowUnsigned,
     rate: {
-      operationsPerMinute: parseInteger(env.HUB_RATE_OPERATIONS_PER_MINUTE, 600, "HUB_RATE_OPERATIONS_PER_MINUTE", 0, 1_000_000, problems),
-      childRecordsPerMinute: parseInteger(env.HUB_RATE_CHILD_RECORDS_PER_MINUTE, 20_000, "HUB_RATE_CHILD_RECORDS_PER_MINUTE", 0, 100_000_000, problems),
+      operationsPerMinute: parseInteger(
+        env.HUB_RATE_OPERATIONS_PER_MINUTE,
+        600,
+        "HUB_RATE_OPERATIONS_PER_MINUTE",
+        0,
+        1_000_000,
+        problems,
+      ),
+      childRecordsPerMinute: parseInteger(
+        env.HUB_RATE_CHILD_RECORDS_PER_MINUTE,
+        20_000,
+        "HUB_RATE_CHILD_RECORDS_PER_MINUTE",
+        0,
+        100_000_000,
+        problems,
+      ),
     },
     log: log === "off" ? "off" : "json",
   };
@@ -214,7 +259,14 @@ function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]" || hostname === "::1";
 }
 
-function parseInteger(raw: string | undefined, fallback: number, name: string, min: number, max: number, problems: string[]): number {
+function parseInteger(
+  raw: string | undefined,
+  fallback: number,
+  name: string,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
   if (raw === undefined || raw.trim() === "") return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {

@@ -27,7 +27,8 @@ export function App() {
 
   // An expired token would only earn UNAUTHENTICATED answers: back to sign-in instead.
   const read = token ? readTokenClaims(token) : null;
-  const claims = read?.ok && read.claims.expiresAt !== undefined && read.claims.expiresAt * 1000 <= Date.now() ? null : read;
+  const claims =
+    read?.ok && read.claims.expiresAt !== undefined && read.claims.expiresAt * 1000 <= Date.now() ? null : read;
   const signIn = (value: string) => {
     sessionStorage.setItem(TOKEN_KEY, value);
     setToken(value);
@@ -42,9 +43,11 @@ export function App() {
   else {
     const { role, scope } = claims.claims;
     const capabilities = CAPABILITIES[role];
-    if (capabilities.view === "school" && scope.schools?.length) body = <SchoolView token={token} schools={scope.schools} />;
+    if (capabilities.view === "school" && scope.schools?.length)
+      body = <SchoolView token={token} schools={scope.schools} />;
     else if (capabilities.view === "doctor" && scope.doctor) body = <DoctorView token={token} doctor={scope.doctor} />;
-    else if (capabilities.view === "region" && scope.region) body = <RegionView token={token} scopeRegion={scope.region} capabilities={capabilities} />;
+    else if (capabilities.view === "region" && scope.region)
+      body = <RegionView token={token} scopeRegion={scope.region} capabilities={capabilities} />;
     else
       body = (
         <main className="view">

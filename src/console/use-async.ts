@@ -14,7 +14,8 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): [
     setState({ status: "loading" });
     load().then(
       (value) => current && setState({ status: "done", value }),
-      (error: unknown) => current && setState({ status: "error", error: error instanceof Error ? error : new Error(String(error)) }),
+      (error: unknown) =>
+        current && setState({ status: "error", error: error instanceof Error ? error : new Error(String(error)) }),
     );
     return () => {
       current = false;

@@ -63,15 +63,21 @@ export async function insertBatched<T extends Table>(
         .join(", "),
     );
     const aliases = sql.raw(keys.map((_, i) => `c${i}`).join(", "));
-    const upsert = options.updateOnConflict ? onConflictUpdate(columns, keys, options.updateOnConflict.conflictColumn) : sql``;
-    await db.execute(sql`insert into ${target} (${columnList}) select ${selectList} from unnest(${sql.join(arrays, sql`, `)}) as u(${aliases})${upsert}`);
+    const upsert = options.updateOnConflict
+      ? onConflictUpdate(columns, keys, options.updateOnConflict.conflictColumn)
+      : sql``;
+    await db.execute(
+      sql`insert into ${target} (${columnList}) select ${selectList} from unnest(${sql.join(arrays, sql`, `)}) as u(${aliases})${upsert}`,
+    );
   }
 }
 
 function onConflictUpdate(columns: Record<string, Column>, keys: readonly string[], conflictColumn: string) {
   const conflict = columns[conflictColumn];
   if (!conflict) throw new Error(`updateOnConflict: ${conflictColumn} is not a column of the table`);
-  const set = keys.filter((k) => k !== conflictColumn).map((k) => `"${columns[k]!.name}" = excluded."${columns[k]!.name}"`);
+  const set = keys
+    .filter((k) => k !== conflictColumn)
+    .map((k) => `"${columns[k]!.name}" = excluded."${columns[k]!.name}"`);
   if (columns.updatedAt && !keys.includes("updatedAt")) set.push(`"${columns.updatedAt.name}" = now()`);
   return sql.raw(` on conflict ("${conflict.name}") do update set ${set.join(", ")}`);
 }

@@ -16,7 +16,12 @@ import type { Db } from "./client.ts";
  * sent while the next is built. On PGlite the chunks make one blob, then one COPY. If a chunk
  * cannot be made (the iterator throws), nothing is written and the error is passed on.
  */
-export async function copyInto(db: Db, table: string, columns: readonly string[], chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>): Promise<void> {
+export async function copyInto(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+): Promise<void> {
   const target = `${table} (${columns.map((c) => `"${c}"`).join(", ")})`;
   const client = clientOf(db);
   if (isPglite(client)) {
@@ -65,7 +70,12 @@ export async function copyInto(db: Db, table: string, columns: readonly string[]
  *
  *   await copyRows(db, "select id::text, name from household.persons order by id", 2, (f) => names.push(f[1]));
  */
-export async function copyRows(db: Db, query: string, fieldCount: number, onRow: (fields: (string | null)[]) => void): Promise<void> {
+export async function copyRows(
+  db: Db,
+  query: string,
+  fieldCount: number,
+  onRow: (fields: (string | null)[]) => void,
+): Promise<void> {
   const fields = new Array<string | null>(fieldCount).fill(null);
   await copyRowBytes(db, query, fieldCount, (row) => {
     for (let k = 0; k < fieldCount; k++) fields[k] = row.text(k);
@@ -80,7 +90,12 @@ export async function copyRows(db: Db, query: string, fieldCount: number, onRow:
  *
  *   await copyRowBytes(db, "select id::text, name from household.persons order by id", 2, (row) => ids.push(row.text(0)));
  */
-export async function copyRowBytes(db: Db, query: string, fieldCount: number, onRow: (row: CopyRow) => void): Promise<void> {
+export async function copyRowBytes(
+  db: Db,
+  query: string,
+  fieldCount: number,
+  onRow: (row: CopyRow) => void,
+): Promise<void> {
   const scanner = new CopyRowScanner(fieldCount, onRow);
   await copyChunks(db, query, (chunk) => scanner.push(chunk));
   scanner.end();
@@ -118,7 +133,7 @@ export function copyAhead(db: Db, query: string): AsyncIterable<Buffer> & { done
   return {
     done,
     async *[Symbol.asyncIterator]() {
-      for (let next = 0; ; ) {
+      for (let next = 0; ;) {
         while (next < chunks.length) {
           const chunk = chunks[next]!;
           chunks[next++] = EMPTY; // handed over: the reader keeps what it needs
@@ -166,7 +181,8 @@ async function copyChunks(db: Db, query: string, onChunk: (chunk: Buffer) => voi
   } else {
     const connection = client instanceof pg.Pool ? await client.connect() : client;
     try {
-      for await (const chunk of connection.query(copyToStdout(`copy (${query}) to stdout with (format binary)`))) take(chunk as Buffer);
+      for await (const chunk of connection.query(copyToStdout(`copy (${query}) to stdout with (format binary)`)))
+        take(chunk as Buffer);
     } finally {
       if (connection !== client) (connection as pg.PoolClient).release();
     }
@@ -176,7 +192,11 @@ async function copyChunks(db: Db, query: string, onChunk: (chunk: Buffer) => voi
 
 // Node's own decoder behind Buffer#toString, without its argument handling (millions of calls).
 type Slicer = (this: Buffer, start: number, end: number) => string;
-const utf8Slice = (Buffer.prototype as unknown as { utf8Slice?: Slicer }).utf8Slice ?? function (this: Buffer, s: number, e: number) { return this.toString("utf8", s, e); };
+const utf8Slice =
+  (Buffer.prototype as unknown as { utf8Slice?: Slicer }).utf8Slice ??
+  function (this: Buffer, s: number, e: number) {
+    return this.toString("utf8", s, e);
+  };
 
 /** Bytes start … end of `buf` as text (UTF-8). */
 export function bytesText(buf: Buffer, start: number, end: number): string {
@@ -229,7 +249,8 @@ export class CopyRowScanner {
     private readonly fieldCount: number,
     private readonly onRow: (row: CopyRow) => void,
   ) {
-    if (fieldCount < 1 || fieldCount > 30) throw new RangeError(`a COPY row scanner reads 1 to 30 fields, but was asked for ${fieldCount}`);
+    if (fieldCount < 1 || fieldCount > 30)
+      throw new RangeError(`a COPY row scanner reads 1 to 30 fields, but was asked for ${fieldCount}`);
     this.row = new CopyRow(fieldCount);
   }
 
@@ -246,13 +267,15 @@ export class CopyRowScanner {
         this.rest = buf;
         return;
       }
-      if (!buf.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error("COPY output does not start with the binary format's signature");
+      if (!buf.subarray(0, SIGNATURE.length).equals(SIGNATURE))
+        throw new Error("COPY output does not start with the binary format's signature");
       const extension = int32At(buf, SIGNATURE.length + 4);
       if (length < SIGNATURE.length + 8 + extension) {
         this.rest = buf;
         return;
       }
-      if ((int32At(buf, SIGNATURE.length) & (1 << 16)) !== 0) throw new Error("COPY output carries OIDs, which this reader does not take");
+      if ((int32At(buf, SIGNATURE.length) & (1 << 16)) !== 0)
+        throw new Error("COPY output carries OIDs, which this reader does not take");
       at = SIGNATURE.length + 8 + extension;
       this.header = true;
     }
@@ -351,5 +374,7 @@ function clientOf(db: Db): Client {
 }
 
 function isPglite(client: Client): client is PGlite | Transaction {
-  return !(client instanceof pg.Pool) && !(client instanceof pg.Client) && typeof (client as PGlite).exec === "function";
+  return (
+    !(client instanceof pg.Pool) && !(client instanceof pg.Client) && typeof (client as PGlite).exec === "function"
+  );
 }

@@ -11,7 +11,14 @@ export type GuardianRelation = (typeof GUARDIAN_RELATIONS)[number];
 export const REGISTRATION_KINDS = ["LOCAL_HUKOU", "RESIDENCE_PERMIT"] as const;
 export type RegistrationKind = (typeof REGISTRATION_KINDS)[number];
 
-export const SCHOOL_KINDS = ["KINDERGARTEN", "PRIMARY", "JUNIOR_SECONDARY", "SENIOR_SECONDARY", "VOCATIONAL", "SPECIAL"] as const;
+export const SCHOOL_KINDS = [
+  "KINDERGARTEN",
+  "PRIMARY",
+  "JUNIOR_SECONDARY",
+  "SENIOR_SECONDARY",
+  "VOCATIONAL",
+  "SPECIAL",
+] as const;
 export type SchoolKind = (typeof SCHOOL_KINDS)[number];
 
 export const STUDENT_STATUSES = ["ENROLLED", "TRANSFERRED_OUT", "GRADUATED", "SUSPENDED"] as const;

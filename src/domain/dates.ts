@@ -83,7 +83,9 @@ function fromDayNumber(n: number): IsoDate {
   const date = new Date((n + CYCLE_DAYS) * MS_PER_DAY);
   const year = date.getUTCFullYear() - CYCLE_YEARS;
   if (year < MIN_YEAR || year > MAX_YEAR) {
-    throw new RangeError(`date arithmetic must stay within the years ${MIN_YEAR}–${MAX_YEAR}, but reached the year ${year}`);
+    throw new RangeError(
+      `date arithmetic must stay within the years ${MIN_YEAR}–${MAX_YEAR}, but reached the year ${year}`,
+    );
   }
   return format({ year, month: date.getUTCMonth() + 1, day: date.getUTCDate() });
 }
@@ -138,7 +140,9 @@ export function addMonths(d: IsoDate, n: number): IsoDate {
   const targetYear = Math.floor(monthIndex / 12);
   const targetMonth = monthIndex - targetYear * 12 + 1;
   if (targetYear < MIN_YEAR || targetYear > MAX_YEAR) {
-    throw new RangeError(`date arithmetic must stay within the years ${MIN_YEAR}–${MAX_YEAR}, but reached the year ${targetYear}`);
+    throw new RangeError(
+      `date arithmetic must stay within the years ${MIN_YEAR}–${MAX_YEAR}, but reached the year ${targetYear}`,
+    );
   }
   return format({ year: targetYear, month: targetMonth, day: Math.min(day, daysInMonth(targetYear, targetMonth)) });
 }

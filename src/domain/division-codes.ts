@@ -176,7 +176,9 @@ export function provinces(): Division[] {
  */
 export function regionPrefix(code: string): string {
   if (!PREFIX_SHAPE.test(code)) {
-    throw new RangeError(`region must be a 6-digit division code or a 2- or 4-digit prefix, but got ${JSON.stringify(code)}`);
+    throw new RangeError(
+      `region must be a 6-digit division code or a 2- or 4-digit prefix, but got ${JSON.stringify(code)}`,
+    );
   }
   if (code.length < 6) return code;
   if (code.endsWith("0000")) return code.slice(0, 2);
@@ -203,9 +205,7 @@ export function isWithin(code: string, prefix: string): boolean {
  *
  * @example validateDivisionCode("339999") // { ok: false, message: 'division code "339999" is not a known division under 浙江省' }
  */
-export function validateDivisionCode(
-  input: string,
-): { ok: true; value: Division } | { ok: false; message: string } {
+export function validateDivisionCode(input: string): { ok: true; value: Division } | { ok: false; message: string } {
   const code = input.normalize("NFKC").trim();
   if (!SIX_DIGITS.test(code)) {
     return { ok: false, message: `division code must be 6 digits, but got ${JSON.stringify(input)}` };
@@ -221,6 +221,8 @@ export function validateDivisionCode(
   }
   const prefecture = code.endsWith("00") ? undefined : byCode.get(prefectureOf(code));
   const under =
-    prefecture && !PSEUDO_PREFECTURE_NAMES.has(prefecture.name) ? `${prefecture.name}, ${province.name}` : province.name;
+    prefecture && !PSEUDO_PREFECTURE_NAMES.has(prefecture.name)
+      ? `${prefecture.name}, ${province.name}`
+      : province.name;
   return { ok: false, message: `division code "${code}" is not a known division under ${under}` };
 }

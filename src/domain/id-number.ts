@@ -95,7 +95,10 @@ export function parseIdNumber(input: string, options: { asOf?: IsoDate } = {}): 
   for (let i = 0; i < LENGTH - 1; i++) {
     const c = characters[i] ?? "";
     if (c < "0" || c > "9") {
-      return failure("characters", `resident ID number must have a digit at position ${i + 1}, but got ${JSON.stringify(c)}`);
+      return failure(
+        "characters",
+        `resident ID number must have a digit at position ${i + 1}, but got ${JSON.stringify(c)}`,
+      );
     }
   }
   const last = characters[LENGTH - 1] ?? "";
@@ -114,24 +117,43 @@ export function parseIdNumber(input: string, options: { asOf?: IsoDate } = {}): 
   const compactBirthDate = id.slice(6, 14);
   const birthDate = isoDateFromCompact(compactBirthDate);
   if (birthDate === undefined) {
-    return failure("birthDate", `resident ID number must have a real calendar date in positions 7–14, but got "${compactBirthDate}"`);
+    return failure(
+      "birthDate",
+      `resident ID number must have a real calendar date in positions 7–14, but got "${compactBirthDate}"`,
+    );
   }
   if (compareIsoDates(birthDate, EARLIEST_BIRTH_DATE) < 0) {
-    return failure("birthDate", `resident ID number must have a birth date on or after ${EARLIEST_BIRTH_DATE}, but got ${birthDate}`);
+    return failure(
+      "birthDate",
+      `resident ID number must have a birth date on or after ${EARLIEST_BIRTH_DATE}, but got ${birthDate}`,
+    );
   }
   if (options.asOf !== undefined && compareIsoDates(birthDate, options.asOf) > 0) {
-    return failure("birthDate", `resident ID number must have a birth date on or before ${options.asOf}, but got ${birthDate}`);
+    return failure(
+      "birthDate",
+      `resident ID number must have a birth date on or before ${options.asOf}, but got ${birthDate}`,
+    );
   }
 
   const expected = idNumberCheckCharacter(id.slice(0, 17));
   if (last !== expected) {
-    return failure("checkCharacter", `resident ID number must end in its MOD 11-2 check character "${expected}", but got "${last}"`);
+    return failure(
+      "checkCharacter",
+      `resident ID number must end in its MOD 11-2 check character "${expected}", but got "${last}"`,
+    );
   }
 
   const sequence = id.slice(14, 17);
   return {
     ok: true,
-    value: { idNumber: id, regionCode, birthDate, sequence, sex: sexOfSequence(Number(sequence)), checkCharacter: last },
+    value: {
+      idNumber: id,
+      regionCode,
+      birthDate,
+      sequence,
+      sex: sexOfSequence(Number(sequence)),
+      checkCharacter: last,
+    },
   };
 }
 
@@ -146,7 +168,9 @@ export function parseIdNumber(input: string, options: { asOf?: IsoDate } = {}): 
  * @example quickIdNumberVerdict("11010519491231002X") // { year: 1949, month: 12, day: 31, sex: "F" }
  * @example quickIdNumberVerdict("110105194912310021") // null (wrong check character)
  */
-export function quickIdNumberVerdict(raw: string): { year: number; month: number; day: number; sex: Sex } | null | undefined {
+export function quickIdNumberVerdict(
+  raw: string,
+): { year: number; month: number; day: number; sex: Sex } | null | undefined {
   if (raw.length !== LENGTH) return undefined;
   for (let i = 0; i < LENGTH; i++) {
     const c = raw.charCodeAt(i);
@@ -156,7 +180,12 @@ export function quickIdNumberVerdict(raw: string): { year: number; month: number
   const verdict = quickIdNumberVerdictOfBytes(scratch, 0);
   if (verdict === UNDECIDED) return undefined;
   if (verdict === INVALID) return null;
-  return { year: verdictYear(verdict), month: verdictMonth(verdict), day: verdictDay(verdict), sex: verdict % 2 === 1 ? "M" : "F" };
+  return {
+    year: verdictYear(verdict),
+    month: verdictMonth(verdict),
+    day: verdictDay(verdict),
+    sex: verdict % 2 === 1 ? "M" : "F",
+  };
 }
 
 const scratch = new Uint8Array(LENGTH);
@@ -183,7 +212,8 @@ export function quickIdNumberVerdictOfBytes(buf: Uint8Array, start: number): num
   const last = buf[start + LENGTH - 1]!;
   if (last !== 88 && (last < 48 || last > 57)) return UNDECIDED;
   // The first 17 are digits now.
-  const year = (buf[start + 6]! - 48) * 1000 + (buf[start + 7]! - 48) * 100 + (buf[start + 8]! - 48) * 10 + (buf[start + 9]! - 48);
+  const year =
+    (buf[start + 6]! - 48) * 1000 + (buf[start + 7]! - 48) * 100 + (buf[start + 8]! - 48) * 10 + (buf[start + 9]! - 48);
   if (year < 1900 || year > 2099) return UNDECIDED;
   const month = (buf[start + 10]! - 48) * 10 + (buf[start + 11]! - 48);
   const day = (buf[start + 12]! - 48) * 10 + (buf[start + 13]! - 48);
@@ -202,7 +232,8 @@ export const verdictDay = (verdict: number) => Math.floor(verdict / 2) % 32;
 const provinceVerdicts = new Uint8Array(100);
 function acceptedProvince(twoDigits: number): boolean {
   let verdict = provinceVerdicts[twoDigits]!;
-  if (verdict === 0) provinceVerdicts[twoDigits] = verdict = isAcceptedProvince(String(twoDigits).padStart(2, "0")) ? 1 : 2;
+  if (verdict === 0)
+    provinceVerdicts[twoDigits] = verdict = isAcceptedProvince(String(twoDigits).padStart(2, "0")) ? 1 : 2;
   return verdict === 1;
 }
 
@@ -239,7 +270,9 @@ export function sequenceForSex(n: number, sex: Sex): number {
  */
 export function makeIdNumber(p: { regionCode: string; birthDate: IsoDate; sequence: number }): string {
   if (!SIX_DIGITS.test(p.regionCode) || !isAcceptedProvince(p.regionCode.slice(0, 2))) {
-    throw new RangeError(`region must be 6 digits starting with a province-level code, but got ${JSON.stringify(p.regionCode)}`);
+    throw new RangeError(
+      `region must be 6 digits starting with a province-level code, but got ${JSON.stringify(p.regionCode)}`,
+    );
   }
   if (!Number.isSafeInteger(p.sequence) || p.sequence < 0 || p.sequence > 999) {
     throw new RangeError(`sequence must be a whole number from 0 to 999, but got ${p.sequence}`);

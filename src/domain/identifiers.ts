@@ -39,10 +39,16 @@ const BIRTH_CERTIFICATE_NUMBER = /^[A-Z]\d{9}$/;
 export function parseBirthCertificateNumber(s: string): IdentifierResult<string> {
   const value = normalise(s);
   if (value.length !== 10) {
-    return failure("length", `birth certificate number must be 10 characters (a letter and 9 digits), but got ${value.length}`);
+    return failure(
+      "length",
+      `birth certificate number must be 10 characters (a letter and 9 digits), but got ${value.length}`,
+    );
   }
   if (!BIRTH_CERTIFICATE_NUMBER.test(value)) {
-    return failure("characters", `birth certificate number must be a letter followed by 9 digits, but got ${JSON.stringify(value)}`);
+    return failure(
+      "characters",
+      `birth certificate number must be a letter followed by 9 digits, but got ${JSON.stringify(value)}`,
+    );
   }
   return { ok: true, value };
 }
@@ -75,19 +81,29 @@ const L_BODY = /^(\d{6})(\d{8})(\d{4})$/;
 export function parseStudentNumber(s: string, options: { asOf?: IsoDate } = {}): IdentifierResult<StudentNumber> {
   const value = normalise(s);
   if (value.length !== STUDENT_NUMBER_LENGTH) {
-    return failure("length", `student number must be ${STUDENT_NUMBER_LENGTH} characters (G, J or L and 18 more), but got ${value.length}`);
+    return failure(
+      "length",
+      `student number must be ${STUDENT_NUMBER_LENGTH} characters (G, J or L and 18 more), but got ${value.length}`,
+    );
   }
   const kind = value.charAt(0);
   const body = value.slice(1);
   switch (kind) {
     case "G": {
       const parsed = parseIdNumber(body, options);
-      if (!parsed.ok) return failure("idNumber", `student number G must be followed by a valid resident ID number: ${parsed.problem.message}`);
+      if (!parsed.ok)
+        return failure(
+          "idNumber",
+          `student number G must be followed by a valid resident ID number: ${parsed.problem.message}`,
+        );
       return { ok: true, value: { kind: "G", idNumber: parsed.value.idNumber } };
     }
     case "J": {
       if (!ID_STYLE_CODE.test(body)) {
-        return failure("characters", `student number J must be followed by 17 digits and a digit or X, but got ${JSON.stringify(body)}`);
+        return failure(
+          "characters",
+          `student number J must be followed by 17 digits and a digit or X, but got ${JSON.stringify(body)}`,
+        );
       }
       return { ok: true, value: { kind: "J", code: body } };
     }
@@ -101,15 +117,24 @@ export function parseStudentNumber(s: string, options: { asOf?: IsoDate } = {}):
 function parseTemporaryStudentNumber(body: string, asOf: IsoDate | undefined): IdentifierResult<StudentNumber> {
   const match = L_BODY.exec(body);
   if (!match) {
-    return failure("characters", `student number L must be followed by 18 digits (area code, birth date, serial), but got ${JSON.stringify(body)}`);
+    return failure(
+      "characters",
+      `student number L must be followed by 18 digits (area code, birth date, serial), but got ${JSON.stringify(body)}`,
+    );
   }
   const [, areaCode = "", compactBirthDate = "", serial = ""] = match;
   if (lookupDivision(`${areaCode.slice(0, 2)}0000`)?.level !== "province") {
-    return failure("areaCode", `student number L must have an area code starting with a province-level code, but got "${areaCode}"`);
+    return failure(
+      "areaCode",
+      `student number L must have an area code starting with a province-level code, but got "${areaCode}"`,
+    );
   }
   const birthDate = isoDateFromCompact(compactBirthDate);
   if (birthDate === undefined) {
-    return failure("birthDate", `student number L must have a real calendar date after its area code, but got "${compactBirthDate}"`);
+    return failure(
+      "birthDate",
+      `student number L must have a real calendar date after its area code, but got "${compactBirthDate}"`,
+    );
   }
   if (asOf !== undefined && compareIsoDates(birthDate, asOf) > 0) {
     return failure("birthDate", `student number L must have a birth date on or before ${asOf}, but got ${birthDate}`);
@@ -124,7 +149,8 @@ function parseTemporaryStudentNumber(body: string, asOf: IsoDate | undefined): I
  */
 export function makeStudentNumberG(idNumber: string): string {
   const parsed = parseIdNumber(idNumber);
-  if (!parsed.ok) throw new RangeError(`a G student number needs a valid resident ID number: ${parsed.problem.message}`);
+  if (!parsed.ok)
+    throw new RangeError(`a G student number needs a valid resident ID number: ${parsed.problem.message}`);
   return `G${parsed.value.idNumber}`;
 }
 
@@ -168,7 +194,8 @@ export function isMobilePhone(s: string): boolean {
 export function maskStudentNumber(studentNumber: string): string {
   const value = studentNumber.trim();
   const kind = value.charAt(0).toUpperCase();
-  if ((kind === "G" || kind === "J" || kind === "L") && value.length > 1) return `${kind}${maskIdNumber(value.slice(1))}`;
+  if ((kind === "G" || kind === "J" || kind === "L") && value.length > 1)
+    return `${kind}${maskIdNumber(value.slice(1))}`;
   return "*".repeat([...value].length);
 }
 

@@ -5,7 +5,18 @@
  *
  *   isPlaceholderName("王之女") // true
  */
-export const PLACEHOLDER_SUFFIXES = ["之子", "之女", "之男", "之婴", "婴儿", "男婴", "女婴", "宝宝", "小孩", "新生儿"] as const;
+export const PLACEHOLDER_SUFFIXES = [
+  "之子",
+  "之女",
+  "之男",
+  "之婴",
+  "婴儿",
+  "男婴",
+  "女婴",
+  "宝宝",
+  "小孩",
+  "新生儿",
+] as const;
 export const PLACEHOLDER_WHOLE = /^(baby ?(boy|girl)?|infant|newborn|unknown|无名|未取名|未命名|不详)$/i;
 
 export function isPlaceholderName(name: string | null | undefined): boolean {

@@ -18,9 +18,13 @@ export function subgraphSdl(schema: GraphQLSchema): string {
  * Composition errors are thrown together, each with its code.
  */
 export function composeSupergraph(subgraphs: readonly SubgraphSdl[]): string {
-  const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: `http://${s.name}.subgraph.invalid/graphql`, typeDefs: parse(s.sdl) })));
+  const result = composeServices(
+    subgraphs.map((s) => ({ name: s.name, url: `http://${s.name}.subgraph.invalid/graphql`, typeDefs: parse(s.sdl) })),
+  );
   if (result.errors && result.errors.length > 0) {
-    const detail = result.errors.map((e) => `  - ${(e.extensions?.code as string | undefined) ?? "ERROR"}: ${e.message}`).join("\n");
+    const detail = result.errors
+      .map((e) => `  - ${(e.extensions?.code as string | undefined) ?? "ERROR"}: ${e.message}`)
+      .join("\n");
     throw new Error(`supergraph composition failed:\n${detail}`);
   }
   if (!result.supergraphSdl) throw new Error("supergraph composition produced no SDL");
@@ -31,6 +35,7 @@ export function composeSupergraph(subgraphs: readonly SubgraphSdl[]): string {
 export async function buildAllSchemas(): Promise<{ subgraphs: SubgraphSdl[]; supergraph: string }> {
   const { SUBGRAPHS } = await import("./subgraphs.ts");
   const subgraphs: SubgraphSdl[] = [];
-  for (const module of Object.values(SUBGRAPHS)) subgraphs.push({ name: module.name, sdl: subgraphSdl(await module.buildSchema()) });
+  for (const module of Object.values(SUBGRAPHS))
+    subgraphs.push({ name: module.name, sdl: subgraphSdl(await module.buildSchema()) });
   return { subgraphs, supergraph: composeSupergraph(subgraphs) };
 }

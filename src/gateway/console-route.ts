@@ -58,12 +58,18 @@ export function consoleRoute(options: ConsoleRouteOptions): HttpRoute {
     }
     if (pathname === DEMO_IDENTITIES_PATH) {
       const identities = options.demoIdentities ? await options.demoIdentities() : [];
-      res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify({ demo: options.demoIdentities !== undefined, identities }));
+      res
+        .writeHead(200, { "content-type": "application/json", "cache-control": "no-store" })
+        .end(JSON.stringify({ demo: options.demoIdentities !== undefined, identities }));
       return true;
     }
     const index = path.join(root, "index.html");
     if (!existsSync(index)) {
-      res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }).end(`the web console is not built: run \`npm run build:console\` (it writes ${path.relative(process.cwd(), root) || root})\n`);
+      res
+        .writeHead(503, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" })
+        .end(
+          `the web console is not built: run \`npm run build:console\` (it writes ${path.relative(process.cwd(), root) || root})\n`,
+        );
       return true;
     }
     const file = resolveInside(root, pathname.slice(CONSOLE_PATH.length + 1));
@@ -88,7 +94,9 @@ export function consoleRoute(options: ConsoleRouteOptions): HttpRoute {
       res.end();
       return true;
     }
-    await new Promise<void>((resolve, reject) => createReadStream(served).on("error", reject).on("end", resolve).pipe(res));
+    await new Promise<void>((resolve, reject) =>
+      createReadStream(served).on("error", reject).on("end", resolve).pipe(res),
+    );
     return true;
   };
 }

@@ -63,7 +63,11 @@ export class InProcessSubgraphDataSource extends LocalGraphQLDataSource {
     if (!pending) {
       const headers = new Headers(forwardedHeaders(gatewayContext));
       pending = createSubgraphContext(this.module, this.db, { get: (name) => headers.get(name) }, this.auth, {
-        auditFor: (viewer) => (gatewayContext.audit ??= createAuditRecorder(this.db, viewer, { purpose: gatewayContext.purpose, requestId: gatewayContext.requestId })),
+        auditFor: (viewer) =>
+          (gatewayContext.audit ??= createAuditRecorder(this.db, viewer, {
+            purpose: gatewayContext.purpose,
+            requestId: gatewayContext.requestId,
+          })),
         viewer: (gatewayContext.viewer ??= authenticate(gatewayContext.authorization, this.auth)),
         rowsFor: (viewer) => (gatewayContext.rows ??= createRowAccess(this.db, viewer)),
       });
@@ -86,7 +90,13 @@ export class InProcessSubgraphDataSource extends LocalGraphQLDataSource {
       if (this.documents.size >= MAX_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
       this.documents.set(source, (document = checked.document));
     }
-    return execute({ schema: this.schema, document, variableValues: options.request.variables, operationName: options.request.operationName, contextValue: context }) as never;
+    return execute({
+      schema: this.schema,
+      document,
+      variableValues: options.request.variables,
+      operationName: options.request.operationName,
+      contextValue: context,
+    }) as never;
   }
 
   /**
@@ -99,7 +109,10 @@ export class InProcessSubgraphDataSource extends LocalGraphQLDataSource {
 }
 
 /** The parsed document, or the syntax or validation errors graphql() would answer with. */
-function parseAndValidate(schema: GraphQLSchema, source: string): { document: DocumentNode; errors?: undefined } | { errors: readonly GraphQLError[] } {
+function parseAndValidate(
+  schema: GraphQLSchema,
+  source: string,
+): { document: DocumentNode; errors?: undefined } | { errors: readonly GraphQLError[] } {
   let document: DocumentNode;
   try {
     document = parse(source);
@@ -129,14 +142,28 @@ export class ForwardingRemoteDataSource extends RemoteGraphQLDataSource<Record<s
       const headers = { ...(init?.headers as Record<string, string> | undefined) };
       const signed = signatureHeaders(
         key,
-        { method: init?.method ?? "POST", path: new URL(url).pathname, body: typeof init?.body === "string" ? init.body : "", authorization: headers.authorization, purpose: headers["x-purpose"], requestId: headers["x-request-id"] },
+        {
+          method: init?.method ?? "POST",
+          path: new URL(url).pathname,
+          body: typeof init?.body === "string" ? init.body : "",
+          authorization: headers.authorization,
+          purpose: headers["x-purpose"],
+          requestId: headers["x-request-id"],
+        },
         Date.now(),
       );
       return send(url, { ...init, headers: { ...headers, ...signed } });
     };
   }
 
-  override willSendRequest({ request, context }: { request: { http?: { headers: { set(name: string, value: string): void } } }; context: Record<string, unknown> }) {
-    for (const [name, value] of Object.entries(forwardedHeaders(context as unknown as GatewayContext))) request.http?.headers.set(name, value);
+  override willSendRequest({
+    request,
+    context,
+  }: {
+    request: { http?: { headers: { set(name: string, value: string): void } } };
+    context: Record<string, unknown>;
+  }) {
+    for (const [name, value] of Object.entries(forwardedHeaders(context as unknown as GatewayContext)))
+      request.http?.headers.set(name, value);
   }
 }

@@ -6,13 +6,19 @@ import { ForwardingRemoteDataSource, InProcessSubgraphDataSource } from "./data-
 import { SUBGRAPHS } from "./subgraphs.ts";
 
 /** Where each subgraph is: in this process (on this database) or at a URL. */
-export type SubgraphLocations = { kind: "in-process"; db: Db } | { kind: "remote"; urls: Readonly<Record<SubgraphName, string>> };
+export type SubgraphLocations =
+  { kind: "in-process"; db: Db } | { kind: "remote"; urls: Readonly<Record<SubgraphName, string>> };
 
 /**
  * An Apollo Gateway on the checked-in supergraph: the query planner fetches from the subgraphs
  * in this process, or over HTTP from each department's own service.
  */
-export async function createGateway(supergraphSdl: string, locations: SubgraphLocations, auth: AuthConfig, gatewaySecret: Uint8Array | null = null): Promise<ApolloGateway> {
+export async function createGateway(
+  supergraphSdl: string,
+  locations: SubgraphLocations,
+  auth: AuthConfig,
+  gatewaySecret: Uint8Array | null = null,
+): Promise<ApolloGateway> {
   const local = new Map<string, GraphQLDataSource>();
   if (locations.kind === "in-process") {
     for (const name of SUBGRAPH_NAMES) {

@@ -5,7 +5,10 @@ import { EXAMPLE_QUERY } from "./examples.ts";
  * starts with an Authorization placeholder: paste one of the demo tokens `npm start` prints.
  */
 export function graphiqlPage(): string {
-  const config = JSON.stringify({ query: EXAMPLE_QUERY, headers: JSON.stringify({ Authorization: "Bearer <token printed by npm start>" }, null, 2) });
+  const config = JSON.stringify({
+    query: EXAMPLE_QUERY,
+    headers: JSON.stringify({ Authorization: "Bearer <token printed by npm start>" }, null, 2),
+  });
   return `<!doctype html>
 <html lang="zh-CN">
 <head>

@@ -39,7 +39,12 @@ export interface HttpOptions<C> {
    * Checks a request before its body is parsed (a subgraph server: the gateway's signature).
    * Returns null to go on, or the refusal.
    */
-  admit?: (request: { method: string; path: string; headers: HttpHeaders; body: Buffer }) => { status: number; code: string; message: string } | null;
+  admit?: (request: {
+    method: string;
+    path: string;
+    headers: HttpHeaders;
+    body: Buffer;
+  }) => { status: number; code: string; message: string } | null;
 }
 const require = createRequire(import.meta.url);
 
@@ -59,7 +64,8 @@ function packageDir(name: string): string {
   let dir = path.dirname(require.resolve(name));
   while (dir !== path.dirname(dir)) {
     try {
-      if ((JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string }).name === name) return dir;
+      if ((JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string }).name === name)
+        return dir;
     } catch {
       /* not the package root yet */
     }
@@ -73,7 +79,10 @@ function packageDir(name: string): string {
  * POST/GET /graphql, GET /graphiql, GET /healthz. Node's own http module, so limits such as the
  * body size are enforced before anything is parsed.
  */
-export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, options: HttpOptions<C>): Promise<RunningHttpServer> {
+export async function serveHttp<C extends BaseContext>(
+  apollo: ApolloServer<C>,
+  options: HttpOptions<C>,
+): Promise<RunningHttpServer> {
   const maxBody = options.maxBodyBytes ?? LIMIT_SETTINGS.maxBodyBytes.default;
   const maxBatch = options.maxBatch ?? LIMIT_SETTINGS.maxBatch.default;
   const timeoutMs = options.executionTimeoutMs ?? LIMIT_SETTINGS.executionTimeoutMs.default;
@@ -81,7 +90,15 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
     handle(req, res).catch((error: unknown) => {
       const errorId = randomUUID();
       reportToStderr(errorId, error);
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: `internal error ${errorId}: the details are in the server log`, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId } }] });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          errors: [
+            {
+              message: `internal error ${errorId}: the details are in the server log`,
+              extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId },
+            },
+          ],
+        });
       else res.end();
     });
   });
@@ -90,34 +107,77 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/healthz") return send(res, 200, "text/plain", "ok\n");
     for (const route of options.routes ?? []) if (await route(req, res, url)) return;
-    if (options.graphiql && url.pathname === "/graphiql") return send(res, 200, "text/html; charset=utf-8", graphiqlPage());
+    if (options.graphiql && url.pathname === "/graphiql")
+      return send(res, 200, "text/html; charset=utf-8", graphiqlPage());
     if (options.graphiql && url.pathname.startsWith("/graphiql/assets/")) {
       const asset = ASSETS[url.pathname.slice("/graphiql/assets/".length)];
       if (!asset) return send(res, 404, "text/plain", "not found\n");
-      return send(res, 200, asset.type, readFileSync(path.join(packageDir(asset.pkg), asset.file)), "public, max-age=86400");
+      return send(
+        res,
+        200,
+        asset.type,
+        readFileSync(path.join(packageDir(asset.pkg), asset.file)),
+        "public, max-age=86400",
+      );
     }
-    if (url.pathname !== "/graphql") return send(res, 404, "text/plain", "not found: the GraphQL endpoint is /graphql\n");
+    if (url.pathname !== "/graphql")
+      return send(res, 404, "text/plain", "not found: the GraphQL endpoint is /graphql\n");
 
     const raw = await readBody(req, maxBody);
     if (raw === null) {
       const setting = LIMIT_SETTINGS.maxBodyBytes;
-      return sendJson(res, 413, { errors: [{ message: `request body exceeds the limit of ${maxBody} bytes (${setting.env})`, extensions: { code: "PAYLOAD_TOO_LARGE", limit: setting.env, max: maxBody } }] });
+      return sendJson(res, 413, {
+        errors: [
+          {
+            message: `request body exceeds the limit of ${maxBody} bytes (${setting.env})`,
+            extensions: { code: "PAYLOAD_TOO_LARGE", limit: setting.env, max: maxBody },
+          },
+        ],
+      });
     }
     const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-    const refusal = options.admit?.({ method: req.method ?? "GET", path: url.pathname, headers: { get: (name) => headers.get(name) }, body: raw });
-    if (refusal) return sendJson(res, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
+    for (const [name, value] of Object.entries(req.headers))
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    const refusal = options.admit?.({
+      method: req.method ?? "GET",
+      path: url.pathname,
+      headers: { get: (name) => headers.get(name) },
+      body: raw,
+    });
+    if (refusal)
+      return sendJson(res, refusal.status, {
+        errors: [{ message: refusal.message, extensions: { code: refusal.code } }],
+      });
     let body: unknown = undefined;
     if (req.method === "POST" && raw.length > 0) {
       try {
         body = JSON.parse(raw.toString("utf8"));
       } catch {
-        return sendJson(res, 400, { errors: [{ message: "request body must be JSON: {\"query\": \"…\", \"variables\": {…}}", extensions: { code: "BAD_REQUEST" } }] });
+        return sendJson(res, 400, {
+          errors: [
+            {
+              message: 'request body must be JSON: {"query": "…", "variables": {…}}',
+              extensions: { code: "BAD_REQUEST" },
+            },
+          ],
+        });
       }
     }
     if (Array.isArray(body) && body.length > maxBatch) {
       const setting = LIMIT_SETTINGS.maxBatch;
-      return sendJson(res, 400, { errors: [{ message: `${setting.what} ${body.length} exceeds the limit of ${maxBatch} (${setting.env})`, extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit: setting.env, value: body.length, max: maxBatch } }] });
+      return sendJson(res, 400, {
+        errors: [
+          {
+            message: `${setting.what} ${body.length} exceeds the limit of ${maxBatch} (${setting.env})`,
+            extensions: {
+              code: ErrorCode.OPERATION_LIMIT_EXCEEDED,
+              limit: setting.env,
+              value: body.length,
+              max: maxBatch,
+            },
+          },
+        ],
+      });
     }
     // The timer answers the client; work already started in the subgraphs runs to its end (a
     // database statement cannot be taken back half-way), but nothing more is sent.
@@ -132,7 +192,14 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
     ]).finally(() => clearTimeout(timer));
     if (response === "timeout") {
       const setting = LIMIT_SETTINGS.executionTimeoutMs;
-      return sendJson(res, 504, { errors: [{ message: `the operation ran longer than the limit of ${timeoutMs} ms (${setting.env})`, extensions: { code: ErrorCode.TIMEOUT, limit: setting.env, max: timeoutMs } }] });
+      return sendJson(res, 504, {
+        errors: [
+          {
+            message: `the operation ran longer than the limit of ${timeoutMs} ms (${setting.env})`,
+            extensions: { code: ErrorCode.TIMEOUT, limit: setting.env, max: timeoutMs },
+          },
+        ],
+      });
     }
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;

@@ -23,7 +23,14 @@ export interface GatewayServer {
   apollo: ApolloServer<GatewayContext>;
   hardening: HardeningConfig;
   /** Runs an operation as an HTTP client would, without a socket (tests, benchmarks). */
-  execute(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: Record<string, unknown> | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }>;
+  execute(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{
+    data?: Record<string, unknown> | null;
+    errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+  }>;
   /** `routes`: served before GraphQL, e.g. the web console (console-route.ts). */
   listen(port: number, host?: string, routes?: readonly HttpRoute[]): Promise<RunningHttpServer>;
   stop(): Promise<void>;
@@ -43,7 +50,11 @@ export interface ServerOptions {
  * else (src/hardening/headers.ts says why).
  */
 export function gatewayContextFrom(headers: HttpHeaders): GatewayContext {
-  return { authorization: headers.get("authorization") ?? null, requestId: requestIdFrom(headers.get("x-request-id")), purpose: purposeFrom(headers.get("x-purpose")) };
+  return {
+    authorization: headers.get("authorization") ?? null,
+    requestId: requestIdFrom(headers.get("x-request-id")),
+    purpose: purposeFrom(headers.get("x-purpose")),
+  };
 }
 
 /** Writes the request's access-log row before the answer leaves; an unwritable log withholds the data. */
@@ -61,9 +72,16 @@ function auditPlugin<C extends { audit?: AuditRecorder }>(): ApolloServerPlugin<
   };
 }
 
-function httpLimits(hardening: HardeningConfig): Pick<HttpOptions<unknown>, "maxBodyBytes" | "maxBatch" | "executionTimeoutMs" | "graphiql"> {
+function httpLimits(
+  hardening: HardeningConfig,
+): Pick<HttpOptions<unknown>, "maxBodyBytes" | "maxBatch" | "executionTimeoutMs" | "graphiql"> {
   const { limits } = hardening;
-  return { maxBodyBytes: limits.maxBodyBytes, maxBatch: limits.maxBatch, executionTimeoutMs: limits.executionTimeoutMs, graphiql: !hardening.production };
+  return {
+    maxBodyBytes: limits.maxBodyBytes,
+    maxBatch: limits.maxBatch,
+    executionTimeoutMs: limits.executionTimeoutMs,
+    graphiql: !hardening.production,
+  };
 }
 
 function loggerFor(options: ServerOptions): OperationLogger {
@@ -71,7 +89,12 @@ function loggerFor(options: ServerOptions): OperationLogger {
 }
 
 /** The gateway as an Apollo Server over the supergraph, ready to execute or listen. */
-export async function createGatewayServer(supergraphSdl: string, locations: SubgraphLocations, auth: AuthConfig, options: ServerOptions = {}): Promise<GatewayServer> {
+export async function createGatewayServer(
+  supergraphSdl: string,
+  locations: SubgraphLocations,
+  auth: AuthConfig,
+  options: ServerOptions = {},
+): Promise<GatewayServer> {
   const hardening = options.hardening ?? loadHardening({}, auth);
   const gateway = await createGateway(supergraphSdl, locations, auth, hardening.gatewaySecret);
   const { rate } = hardening;
@@ -97,11 +120,15 @@ export async function createGatewayServer(supergraphSdl: string, locations: Subg
     hardening,
     async execute(query, variables = {}, headers = {}) {
       const h = new Headers(headers);
-      const response = await apollo.executeOperation({ query, variables }, { contextValue: gatewayContextFrom({ get: (n) => h.get(n) }) });
+      const response = await apollo.executeOperation(
+        { query, variables },
+        { contextValue: gatewayContextFrom({ get: (n) => h.get(n) }) },
+      );
       if (response.body.kind !== "single") throw new Error("incremental delivery is not used by the hub");
       return response.body.singleResult as never;
     },
-    listen: (port, host = "127.0.0.1", routes = []) => serveHttp(apollo, { port, host, context: gatewayContextFrom, ...httpLimits(hardening), routes }),
+    listen: (port, host = "127.0.0.1", routes = []) =>
+      serveHttp(apollo, { port, host, context: gatewayContextFrom, ...httpLimits(hardening), routes }),
     stop: () => apollo.stop(),
   };
 }
@@ -116,31 +143,71 @@ export async function createSubgraphServer<L>(
   db: Db,
   auth: AuthConfig,
   options: ServerOptions = {},
-): Promise<{ schema: GraphQLSchema; listen(port: number, host?: string): Promise<RunningHttpServer>; stop(): Promise<void> }> {
+): Promise<{
+  schema: GraphQLSchema;
+  listen(port: number, host?: string): Promise<RunningHttpServer>;
+  stop(): Promise<void>;
+}> {
   const hardening = options.hardening ?? loadHardening({}, auth);
   const key = hardening.gatewaySecret;
   if (!key && !hardening.allowUnsignedSubgraphRequests) {
-    throw new Error(`subgraph ${module.name}: no key to check the gateway's signatures with: set HUB_GATEWAY_SECRET (the same as the gateway's), or HUB_SUBGRAPH_ALLOW_UNSIGNED=true to answer any caller`);
+    throw new Error(
+      `subgraph ${module.name}: no key to check the gateway's signatures with: set HUB_GATEWAY_SECRET (the same as the gateway's), or HUB_SUBGRAPH_ALLOW_UNSIGNED=true to answer any caller`,
+    );
   }
   const schema = await module.buildSchema();
   type C = SubgraphContext<L> & BaseContext;
   // The safelist lists client operations; what a subgraph receives are the gateway's query-plan
   // fetches, which are not in it. The signature says they passed the gateway's safelist.
-  const hardened = hardenedApolloOptions<C>({ hardening: { ...hardening, safelist: null }, server: module.name, identify: async (context) => context.viewer, logger: loggerFor(options), reportInternal: options.reportInternal });
-  const apollo = new ApolloServer<C>({ schema, ...hardened, plugins: [ApolloServerPluginInlineTraceDisabled(), ...hardened.plugins, auditPlugin<C>()] });
+  const hardened = hardenedApolloOptions<C>({
+    hardening: { ...hardening, safelist: null },
+    server: module.name,
+    identify: async (context) => context.viewer,
+    logger: loggerFor(options),
+    reportInternal: options.reportInternal,
+  });
+  const apollo = new ApolloServer<C>({
+    schema,
+    ...hardened,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...hardened.plugins, auditPlugin<C>()],
+  });
   await apollo.start();
   const admit: HttpOptions<C>["admit"] =
     hardening.allowUnsignedSubgraphRequests || !key
       ? undefined
       : ({ method, path, headers, body }) => {
-          const verdict = verifySignature(key, (n) => headers.get(n), { method, path, body, authorization: headers.get("authorization"), purpose: headers.get("x-purpose"), requestId: headers.get("x-request-id") }, Date.now());
+          const verdict = verifySignature(
+            key,
+            (n) => headers.get(n),
+            {
+              method,
+              path,
+              body,
+              authorization: headers.get("authorization"),
+              purpose: headers.get("x-purpose"),
+              requestId: headers.get("x-request-id"),
+            },
+            Date.now(),
+          );
           if (verdict.ok) return null;
           const missing = !headers.get("x-hub-gateway-signature");
-          return { status: missing ? 401 : 403, code: ErrorCode.GATEWAY_SIGNATURE_INVALID, message: `subgraph ${module.name} refused the request: ${verdict.reason}` };
+          return {
+            status: missing ? 401 : 403,
+            code: ErrorCode.GATEWAY_SIGNATURE_INVALID,
+            message: `subgraph ${module.name} refused the request: ${verdict.reason}`,
+          };
         };
   return {
     schema,
-    listen: (port, host = "127.0.0.1") => serveHttp(apollo, { port, host, context: (headers) => createSubgraphContext(module, db, headers, auth), ...httpLimits(hardening), graphiql: false, admit }),
+    listen: (port, host = "127.0.0.1") =>
+      serveHttp(apollo, {
+        port,
+        host,
+        context: (headers) => createSubgraphContext(module, db, headers, auth),
+        ...httpLimits(hardening),
+        graphiql: false,
+        admit,
+      }),
     stop: () => apollo.stop(),
   };
 }

@@ -6,7 +6,14 @@ import { countyCodesOf, type County } from "./geography.ts";
 import type { Random } from "./random.ts";
 
 /** The coverage statuses of the design, as the generator knows them to be true. */
-export const TRUE_STATUSES = ["INSURED", "NEWBORN_IN_WINDOW", "NEWBORN_OVERDUE", "LAPSED", "UNINSURED", "DUPLICATE"] as const;
+export const TRUE_STATUSES = [
+  "INSURED",
+  "NEWBORN_IN_WINDOW",
+  "NEWBORN_OVERDUE",
+  "LAPSED",
+  "UNINSURED",
+  "DUPLICATE",
+] as const;
 export type TrueStatus = (typeof TRUE_STATUSES)[number];
 
 /**
@@ -22,7 +29,14 @@ export type TrueStatus = (typeof TRUE_STATUSES)[number];
  * - UNPAID_ENROLLMENT: enrolled for the year but the contribution is not paid
  * - NO_SCHOOL_RECORD: aged 6–15 (compulsory education) with no current school registration
  */
-export const TRUE_REASONS = ["NO_ID_NUMBER", "NON_LOCAL_HUKOU", "NEEDY_WITHOUT_SUBSIDY", "ENROLLED_OUTSIDE_RESIDENCE", "UNPAID_ENROLLMENT", "NO_SCHOOL_RECORD"] as const;
+export const TRUE_REASONS = [
+  "NO_ID_NUMBER",
+  "NON_LOCAL_HUKOU",
+  "NEEDY_WITHOUT_SUBSIDY",
+  "ENROLLED_OUTSIDE_RESIDENCE",
+  "UNPAID_ENROLLMENT",
+  "NO_SCHOOL_RECORD",
+] as const;
 export type TrueReason = (typeof TRUE_REASONS)[number];
 
 export interface StoryContribution {
@@ -57,29 +71,56 @@ const MIN_LIVING_SUBSIDY_FEN = 20_000;
  * coverage year of `asOf`. Rates are tuned so that overall coverage lands around 92–96% and
  * newborns insured in their year of birth around 75–85%.
  */
-export function drawCoverageStory(rng: Random, child: TrueChild, asOf: IsoDate, provinceCounties: readonly County[]): CoverageStory {
+export function drawCoverageStory(
+  rng: Random,
+  child: TrueChild,
+  asOf: IsoDate,
+  provinceCounties: readonly County[],
+): CoverageStory {
   const year = Number(asOf.slice(0, 4));
   const birthYear = Number(child.birthDate.slice(0, 4));
   const residenceArea = areaOf(child.residence.code);
   const hukouArea = areaOf(child.hukouCounty);
   // Non-local children may enroll where they live; some stay insured where their hukou is.
-  const homeArea = !child.isLocal && rng.chance(0.25) ? hukouArea : child.hukouCounty !== child.residence.code && rng.chance(0.5) ? hukouArea : residenceArea;
+  const homeArea =
+    !child.isLocal && rng.chance(0.25)
+      ? hukouArea
+      : child.hukouCounty !== child.residence.code && rng.chance(0.5)
+        ? hukouArea
+        : residenceArea;
   const subsidised = child.needyCategory !== null && rng.chance(0.8);
   const enrollments: StoryEnrollment[] = [];
   const canEnroll = (on: IsoDate) => child.idNumber !== null || child.birthCertificateNumber !== null || on > asOf;
 
-  const add = (coverageYear: number, areaCode: string, enrolledOn: IsoDate, paid: boolean, status: EnrollmentStatus = "ACTIVE") => {
+  const add = (
+    coverageYear: number,
+    areaCode: string,
+    enrolledOn: IsoDate,
+    paid: boolean,
+    status: EnrollmentStatus = "ACTIVE",
+  ) => {
     if (enrolledOn > asOf || enrolledOn < child.birthDate) return;
     const paidOn = paid ? addDays(enrolledOn, rng.int(0, 5)) : null;
     const paidBy = paidOn && paidOn <= asOf ? paidOn : null;
-    enrollments.push({ coverageYear, areaCode, status, enrolledOn, paidOn: paidBy, contributions: paidBy ? contributionsFor(rng, child, coverageYear, subsidised) : [] });
+    enrollments.push({
+      coverageYear,
+      areaCode,
+      status,
+      enrolledOn,
+      paidOn: paidBy,
+      contributions: paidBy ? contributionsFor(rng, child, coverageYear, subsidised) : [],
+    });
   };
   /** Enrollment for year y happens in the window of the year before (Sep–Dec). */
   const windowDate = (y: number) => addDays(`${y - 1}-09-01`, rng.int(0, 120));
 
   const age = ageInYears(child.birthDate, asOf);
   if (age === 0) {
-    const kind = rng.weighted([["within", 72], ["late", 18], ["never", 10]] as const);
+    const kind = rng.weighted([
+      ["within", 72],
+      ["late", 18],
+      ["never", 10],
+    ] as const);
     if (kind !== "never") {
       const on = addDays(child.birthDate, kind === "within" ? rng.int(1, 88) : rng.int(92, 330));
       if (canEnroll(on)) {
@@ -93,7 +134,12 @@ export function drawCoverageStory(rng: Random, child: TrueChild, asOf: IsoDate, 
       }
     }
   } else {
-    const story = rng.weighted([["INSURED", 935], ["DUPLICATE", 12], ["LAPSED", 33], ["UNINSURED", 20]] as const);
+    const story = rng.weighted([
+      ["INSURED", 935],
+      ["DUPLICATE", 12],
+      ["LAPSED", 33],
+      ["UNINSURED", 20],
+    ] as const);
     if (story !== "UNINSURED") {
       const firstYear = Math.max(birthYear, year - 2);
       const lastPaidYear = story === "LAPSED" ? rng.int(firstYear, year - 1) : year;
@@ -135,26 +181,41 @@ function areasOf(counties: readonly County[]): string[] {
   return areas;
 }
 
-function contributionsFor(rng: Random, child: TrueChild, coverageYear: number, subsidised: boolean): StoryContribution[] {
+function contributionsFor(
+  rng: Random,
+  child: TrueChild,
+  coverageYear: number,
+  subsidised: boolean,
+): StoryContribution[] {
   const full = annualContributionFen(coverageYear);
   const guardian = child.family.father ?? child.family.mother;
   if (subsidised && child.needyCategory) {
     if (child.needyCategory === "MIN_LIVING") {
       return [
-        { amountFen: MIN_LIVING_SUBSIDY_FEN, payerKind: "MEDICAL_ASSISTANCE", needyCategory: "MIN_LIVING", payerIdNumber: null },
+        {
+          amountFen: MIN_LIVING_SUBSIDY_FEN,
+          payerKind: "MEDICAL_ASSISTANCE",
+          needyCategory: "MIN_LIVING",
+          payerIdNumber: null,
+        },
         { amountFen: full - MIN_LIVING_SUBSIDY_FEN, payerKind: "SELF", needyCategory: null, payerIdNumber: null },
       ];
     }
-    return [{ amountFen: full, payerKind: "MEDICAL_ASSISTANCE", needyCategory: child.needyCategory, payerIdNumber: null }];
+    return [
+      { amountFen: full, payerKind: "MEDICAL_ASSISTANCE", needyCategory: child.needyCategory, payerIdNumber: null },
+    ];
   }
-  if (rng.chance(0.15)) return [{ amountFen: full, payerKind: "EMPLOYEE_ACCOUNT", needyCategory: null, payerIdNumber: guardian.idNumber }];
+  if (rng.chance(0.15))
+    return [{ amountFen: full, payerKind: "EMPLOYEE_ACCOUNT", needyCategory: null, payerIdNumber: guardian.idNumber }];
   return [{ amountFen: full, payerKind: "SELF", needyCategory: null, payerIdNumber: null }];
 }
 
 /** The true status, from the true enrollment history: the definition the hub must reproduce. */
 export function statusOf(child: TrueChild, enrollments: readonly StoryEnrollment[], asOf: IsoDate): TrueStatus {
   const year = Number(asOf.slice(0, 4));
-  const insuring = enrollments.filter((e) => e.coverageYear === year && e.status === "ACTIVE" && e.paidOn !== null && e.paidOn <= asOf);
+  const insuring = enrollments.filter(
+    (e) => e.coverageYear === year && e.status === "ACTIVE" && e.paidOn !== null && e.paidOn <= asOf,
+  );
   const areas = new Set(insuring.map((e) => e.areaCode));
   if (areas.size >= 2) return "DUPLICATE";
   if (areas.size === 1) return "INSURED";
@@ -189,19 +250,31 @@ export interface RecordedFacts {
 }
 
 /** The true reasons, by the definitions of `TRUE_REASONS`, over what the records show. */
-export function reasonsOf(child: TrueChild, story: CoverageStory, asOf: IsoDate, recorded: RecordedFacts): TrueReason[] {
+export function reasonsOf(
+  child: TrueChild,
+  story: CoverageStory,
+  asOf: IsoDate,
+  recorded: RecordedFacts,
+): TrueReason[] {
   const year = Number(asOf.slice(0, 4));
   const reasons: TrueReason[] = [];
   const current = story.enrollments.filter((e) => e.coverageYear === year && e.status === "ACTIVE");
   const paid = current.filter((e) => e.paidOn !== null);
   if (!recorded.idNumberOnRecord) reasons.push("NO_ID_NUMBER");
   if (recorded.hukouRegion !== null && !isInDemoProvince(recorded.hukouRegion)) reasons.push("NON_LOCAL_HUKOU");
-  if (child.needyCategory && recorded.needyOnRecord && !paid.some((e) => e.contributions.some((c) => c.payerKind === "MEDICAL_ASSISTANCE"))) reasons.push("NEEDY_WITHOUT_SUBSIDY");
+  if (
+    child.needyCategory &&
+    recorded.needyOnRecord &&
+    !paid.some((e) => e.contributions.some((c) => c.payerKind === "MEDICAL_ASSISTANCE"))
+  )
+    reasons.push("NEEDY_WITHOUT_SUBSIDY");
   const residenceArea = recorded.residenceRegion === null ? null : areaOf(recorded.residenceRegion);
-  if (residenceArea !== null && paid.some((e) => e.areaCode !== residenceArea)) reasons.push("ENROLLED_OUTSIDE_RESIDENCE");
+  if (residenceArea !== null && paid.some((e) => e.areaCode !== residenceArea))
+    reasons.push("ENROLLED_OUTSIDE_RESIDENCE");
   if (current.length > 0 && paid.length === 0) reasons.push("UNPAID_ENROLLMENT");
   const age = ageInYears(child.birthDate, asOf);
-  if (age >= COMPULSORY_SCHOOL_AGES.min && age <= COMPULSORY_SCHOOL_AGES.max && !recorded.hasCurrentSchoolRecord) reasons.push("NO_SCHOOL_RECORD");
+  if (age >= COMPULSORY_SCHOOL_AGES.min && age <= COMPULSORY_SCHOOL_AGES.max && !recorded.hasCurrentSchoolRecord)
+    reasons.push("NO_SCHOOL_RECORD");
   return reasons;
 }
 
@@ -212,6 +285,11 @@ export function reasonsOf(child: TrueChild, story: CoverageStory, asOf: IsoDate,
 export function assistancePaidRecently(story: CoverageStory, asOf: IsoDate): boolean {
   const year = Number(asOf.slice(0, 4));
   return story.enrollments.some(
-    (e) => e.coverageYear >= year - 1 && e.coverageYear <= year && e.paidOn !== null && e.paidOn <= asOf && e.contributions.some((c) => c.payerKind === "MEDICAL_ASSISTANCE" && c.needyCategory !== null),
+    (e) =>
+      e.coverageYear >= year - 1 &&
+      e.coverageYear <= year &&
+      e.paidOn !== null &&
+      e.paidOn <= asOf &&
+      e.contributions.some((c) => c.payerKind === "MEDICAL_ASSISTANCE" && c.needyCategory !== null),
   );
 }

@@ -2,7 +2,13 @@ import { addDays, ageInYears, type IsoDate } from "../domain/dates.ts";
 import { makeIdNumber } from "../domain/id-number.ts";
 import type { SourceKind } from "../db/enums.ts";
 import * as t from "../db/schema.ts";
-import { assistancePaidRecently, drawCoverageStory, reasonsOf, type CoverageStory, type RecordedFacts } from "./coverage-story.ts";
+import {
+  assistancePaidRecently,
+  drawCoverageStory,
+  reasonsOf,
+  type CoverageStory,
+  type RecordedFacts,
+} from "./coverage-story.ts";
 import type { Family, TrueChild } from "./family.ts";
 import { SCHOOL_AGES, type Institution, type ProvinceLayout, type School } from "./geography.ts";
 import { placeholderName, transcriptionVariant } from "./names.ts";
@@ -28,8 +34,19 @@ export interface ProvinceRows {
 
 export function emptyRows(): ProvinceRows {
   return {
-    households: [], persons: [], guardianships: [], birthCertificates: [], immunizationRecords: [], immunizationDoses: [],
-    doctorContracts: [], studentRegistrations: [], enrollments: [], contributions: [], assistanceEligibility: [], truthChildren: [], truthRecords: [],
+    households: [],
+    persons: [],
+    guardianships: [],
+    birthCertificates: [],
+    immunizationRecords: [],
+    immunizationDoses: [],
+    doctorContracts: [],
+    studentRegistrations: [],
+    enrollments: [],
+    contributions: [],
+    assistanceEligibility: [],
+    truthChildren: [],
+    truthRecords: [],
   };
 }
 
@@ -45,8 +62,15 @@ export class RecordIds {
 
 const VACCINES: readonly (readonly [string, string, number])[] = [
   // code, name, age in days the dose is given at
-  ["HepB", "乙肝疫苗", 0], ["BCG", "卡介苗", 0], ["HepB", "乙肝疫苗", 30], ["IPV", "脊灰灭活疫苗", 60], ["DTaP", "百白破疫苗", 90],
-  ["MMR", "麻腮风疫苗", 240], ["JE", "乙脑减毒活疫苗", 240], ["HepA", "甲肝减毒活疫苗", 540], ["DTaP", "百白破疫苗", 540],
+  ["HepB", "乙肝疫苗", 0],
+  ["BCG", "卡介苗", 0],
+  ["HepB", "乙肝疫苗", 30],
+  ["IPV", "脊灰灭活疫苗", 60],
+  ["DTaP", "百白破疫苗", 90],
+  ["MMR", "麻腮风疫苗", 240],
+  ["JE", "乙脑减毒活疫苗", 240],
+  ["HepA", "甲肝减毒活疫苗", 540],
+  ["DTaP", "百白破疫苗", 540],
 ];
 
 export interface ChildContext {
@@ -61,7 +85,12 @@ export interface ChildContext {
 export function writeFamily(ctx: ChildContext, family: Family): void {
   const { rows, ids } = ctx;
   if (family.householdNumber) {
-    rows.households.push({ recordId: ids.next("HH"), householdNumber: family.householdNumber, regionCode: family.hukouCounty, address: `${family.hukouCounty}某街道${ctx.rng.int(1, 300)}号` });
+    rows.households.push({
+      recordId: ids.next("HH"),
+      householdNumber: family.householdNumber,
+      regionCode: family.hukouCounty,
+      address: `${family.hukouCounty}某街道${ctx.rng.int(1, 300)}号`,
+    });
   }
   for (const child of family.children) writeChild(ctx, family, child);
 }
@@ -81,7 +110,8 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
   // the truth's NO_ID_NUMBER and known hukou rest on (see RecordedFacts).
   let idNumberOnRecord = false;
   const carries = <T extends string | null>(value: T): T => {
-    if (child.idNumber !== null && (value === child.idNumber || value === `G${child.idNumber}`)) idNumberOnRecord = true;
+    if (child.idNumber !== null && (value === child.idNumber || value === `G${child.idNumber}`))
+      idNumberOnRecord = true;
     return value;
   };
 
@@ -103,7 +133,10 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
       residencePermitNumber: child.isLocal ? null : `JZ${child.residence.code}${rng.digits(8)}`,
       householdNumber: family.householdNumber,
     });
-    for (const [parent, relation] of [[family.father, "FATHER"], [family.mother, "MOTHER"]] as const) {
+    for (const [parent, relation] of [
+      [family.father, "FATHER"],
+      [family.mother, "MOTHER"],
+    ] as const) {
       if (!parent || (parent === family.father && rng.chance(0.1))) continue;
       rows.guardianships.push({
         recordId: ids.next("HG"),
@@ -123,7 +156,11 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
     rows.birthCertificates.push({
       recordId: link("health.birth_certificate", ids.next("BC")),
       certificateNumber: child.birthCertificateNumber,
-      childName: newbornAtIssue ? (rng.chance(0.75) ? placeholderName(rng, child.surname, child.sex) : null) : child.name,
+      childName: newbornAtIssue
+        ? rng.chance(0.75)
+          ? placeholderName(rng, child.surname, child.sex)
+          : null
+        : child.name,
       sex: child.sex,
       birthDate: child.birthDate,
       motherName: family.mother.name,
@@ -148,12 +185,17 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
     // at today's site was opened with the first dose given there, so its latest dose is later
     // than any in the old file. That dose is how the departments' records tell the current
     // file apart (the file carries no date of its own); without it the move would be invisible.
-    const doseDays = [...new Set(VACCINES.map(([, , atDay]) => atDay).filter((atDay) => addDays(child.birthDate, atDay) <= asOf))];
+    const doseDays = [
+      ...new Set(VACCINES.map(([, , atDay]) => atDay).filter((atDay) => addDays(child.birthDate, atDay) <= asOf)),
+    ];
     const movedOnDay = rng.chance(0.03) && doseDays.length >= 2 ? rng.pick(doseDays.slice(1)) : null;
     const files: { fileSite: Institution; fromDay: number; untilDay: number | null }[] =
       movedOnDay === null
         ? [{ fileSite: site, fromDay: 0, untilDay: null }]
-        : [{ fileSite: rng.pick(layout.allSites), fromDay: 0, untilDay: movedOnDay }, { fileSite: site, fromDay: movedOnDay, untilDay: null }];
+        : [
+            { fileSite: rng.pick(layout.allSites), fromDay: 0, untilDay: movedOnDay },
+            { fileSite: site, fromDay: movedOnDay, untilDay: null },
+          ];
     for (const { fileSite, fromDay, untilDay } of files) {
       const recordId = link("health.immunization_record", ids.next("IM"));
       const young = age === 0 && rng.chance(0.5);
@@ -176,7 +218,15 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
         const opening = movedOnDay !== null && fromDay === movedOnDay && !opened;
         if (!opening && rng.chance(0.8)) continue;
         opened = true;
-        rows.immunizationDoses.push({ recordId: ids.next("ID"), immunizationRecordId: recordId, vaccineCode: code, vaccineName: name, doseNumber: atDay === 0 || code === "MMR" || code === "JE" || code === "HepA" ? 1 : 2, givenOn, siteCode: fileSite.code });
+        rows.immunizationDoses.push({
+          recordId: ids.next("ID"),
+          immunizationRecordId: recordId,
+          vaccineCode: code,
+          vaccineName: name,
+          doseNumber: atDay === 0 || code === "MMR" || code === "JE" || code === "HepA" ? 1 : 2,
+          givenOn,
+          siteCode: fileSite.code,
+        });
       }
     }
   }
@@ -241,7 +291,9 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
     rows.studentRegistrations.push({
       recordId: link("education.student", ids.next("ST")),
       studentNumber: carries(studentNumber),
-      idNumber: carries(child.idNumber && rng.chance(0.96) ? (idTypo ? corruptIdNumber(rng, child.idNumber) : child.idNumber) : null),
+      idNumber: carries(
+        child.idNumber && rng.chance(0.96) ? (idTypo ? corruptIdNumber(rng, child.idNumber) : child.idNumber) : null,
+      ),
       name: noisyName(0.02),
       sex: child.sex,
       birthDate: dateClash ? addDays(child.birthDate, rng.pick([-1, 1, 31])) : child.birthDate,
@@ -258,7 +310,8 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
   const story: CoverageStory = drawCoverageStory(rng, child, asOf, layout.counties);
   for (const e of story.enrollments) {
     const recordId = link("insurance.enrollment", ids.next("EN"));
-    const hadId = child.idNumber !== null && child.hukouRegisteredOn !== null && child.hukouRegisteredOn <= e.enrolledOn;
+    const hadId =
+      child.idNumber !== null && child.hukouRegisteredOn !== null && child.hukouRegisteredOn <= e.enrolledOn;
     rows.enrollments.push({
       recordId,
       idNumber: carries(hadId ? child.idNumber : null),
@@ -275,12 +328,29 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
       benefitStartsOn: e.paidOn ? benefitStart(child.birthDate, e.enrolledOn, e.coverageYear) : null,
     });
     for (const c of e.contributions) {
-      rows.contributions.push({ recordId: ids.next("CO"), enrollmentRecordId: recordId, coverageYear: e.coverageYear, amountFen: c.amountFen, payerKind: c.payerKind, needyCategory: c.needyCategory, payerIdNumber: c.payerIdNumber, paidOn: e.paidOn! });
+      rows.contributions.push({
+        recordId: ids.next("CO"),
+        enrollmentRecordId: recordId,
+        coverageYear: e.coverageYear,
+        amountFen: c.amountFen,
+        payerKind: c.payerKind,
+        needyCategory: c.needyCategory,
+        payerIdNumber: c.payerIdNumber,
+        paidOn: e.paidOn!,
+      });
     }
   }
   const eligibilityWritten = child.needyCategory !== null && child.idNumber !== null;
   if (child.needyCategory && child.idNumber) {
-    rows.assistanceEligibility.push({ recordId: ids.next("MA"), idNumber: child.idNumber, name: child.name, needyCategory: child.needyCategory, regionCode: child.hukouCounty, validFrom: maxDate(child.birthDate, `${Number(asOf.slice(0, 4)) - 1}-01-01`), validUntil: null });
+    rows.assistanceEligibility.push({
+      recordId: ids.next("MA"),
+      idNumber: child.idNumber,
+      name: child.name,
+      needyCategory: child.needyCategory,
+      regionCode: child.hukouCounty,
+      validFrom: maxDate(child.birthDate, `${Number(asOf.slice(0, 4)) - 1}-01-01`),
+      validUntil: null,
+    });
   }
 
   const hukouOnRecord = personWritten || idNumberOnRecord ? child.hukouCounty : null;
@@ -288,7 +358,8 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
     idNumberOnRecord,
     hukouRegion: hukouOnRecord,
     residenceRegion: school?.regionCode ?? siteRegion ?? hukouOnRecord,
-    needyOnRecord: child.needyCategory !== null && ((eligibilityWritten && idNumberOnRecord) || assistancePaidRecently(story, asOf)),
+    needyOnRecord:
+      child.needyCategory !== null && ((eligibilityWritten && idNumberOnRecord) || assistancePaidRecently(story, asOf)),
     hasCurrentSchoolRecord: school !== null,
   };
   rows.truthChildren.push({
@@ -315,14 +386,16 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
 }
 
 function schoolKindFor(age: number): School["kind"] | null {
-  for (const [kind, spec] of Object.entries(SCHOOL_AGES)) if (age >= spec.min && age <= spec.max) return kind as School["kind"];
+  for (const [kind, spec] of Object.entries(SCHOOL_AGES))
+    if (age >= spec.min && age <= spec.max) return kind as School["kind"];
   return null;
 }
 
 /** G + ID number for most; J + an ID-style code for some; a temporary L number without an ID. */
 function studentNumberFor(rng: Random, child: TrueChild, asOf: IsoDate): string {
   if (child.idNumber && rng.chance(0.95)) return `G${child.idNumber}`;
-  if (child.idNumber) return `J${makeIdNumber({ regionCode: child.hukouCounty, birthDate: child.birthDate, sequence: 900 + rng.int(0, 99) })}`;
+  if (child.idNumber)
+    return `J${makeIdNumber({ regionCode: child.hukouCounty, birthDate: child.birthDate, sequence: 900 + rng.int(0, 99) })}`;
   void asOf;
   return lNumber(rng, child);
 }

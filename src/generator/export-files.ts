@@ -62,7 +62,10 @@ async function exportKind(db: Db, kind: RecordKind, path: string, options: Expor
     let after = 0;
     while (count < limit) {
       const take = Math.min(pageSize, limit - count);
-      const page = (await db.select().from(kind.table).where(gt(id, after)).orderBy(asc(id)).limit(take)) as Record<string, unknown>[];
+      const page = (await db.select().from(kind.table).where(gt(id, after)).orderBy(asc(id)).limit(take)) as Record<
+        string,
+        unknown
+      >[];
       if (page.length === 0) break;
       let chunk = "";
       for (const row of page) chunk += options.format === "csv" ? csvLine(kind, row) : ndjsonLine(kind, row);

@@ -91,7 +91,10 @@ export class Registers {
 }
 
 const NEEDY_WEIGHTS: readonly (readonly [NeedyCategoryCode, number])[] = [
-  ["MIN_LIVING", 60], ["DISABLED", 20], ["EXTREMELY_POOR", 10], ["ORPHAN", 10],
+  ["MIN_LIVING", 60],
+  ["DISABLED", 20],
+  ["EXTREMELY_POOR", 10],
+  ["ORPHAN", 10],
 ];
 
 export interface FamilyOptions {
@@ -124,11 +127,21 @@ export function drawFamily(rng: Random, registers: Registers, options: FamilyOpt
   const father: Parent | null = rng.chance(0.92)
     ? (() => {
         const birth = parentBirth();
-        return { name: pickAdultName(rng, "M", surname), sex: "M", idNumber: registers.idNumber(rng, hukouCounty, birth, "M"), phone: registers.phone(rng) };
+        return {
+          name: pickAdultName(rng, "M", surname),
+          sex: "M",
+          idNumber: registers.idNumber(rng, hukouCounty, birth, "M"),
+          phone: registers.phone(rng),
+        };
       })()
     : null;
   const motherBirth = parentBirth();
-  const mother: Parent = { name: pickAdultName(rng, "F"), sex: "F", idNumber: registers.idNumber(rng, hukouCounty, motherBirth, "F"), phone: registers.phone(rng) };
+  const mother: Parent = {
+    name: pickAdultName(rng, "F"),
+    sex: "F",
+    idNumber: registers.idNumber(rng, hukouCounty, motherBirth, "F"),
+    phone: registers.phone(rng),
+  };
 
   const family: Family = {
     key: options.familyKey,
@@ -143,7 +156,14 @@ export function drawFamily(rng: Random, registers: Registers, options: FamilyOpt
     children: [],
   };
 
-  const wanted = Math.min(options.remaining, rng.weighted([[1, 60], [2, 33], [3, 7]] as const));
+  const wanted = Math.min(
+    options.remaining,
+    rng.weighted([
+      [1, 60],
+      [2, 33],
+      [3, 7],
+    ] as const),
+  );
   let birthDate = addDays(asOf, -rng.int(0, 18 * 365 - 1));
   while (family.children.length < wanted) {
     const twins = family.children.length + 1 < wanted && rng.chance(0.02);
@@ -163,11 +183,22 @@ export function drawFamily(rng: Random, registers: Registers, options: FamilyOpt
   return family;
 }
 
-function drawChild(rng: Random, registers: Registers, family: Family, birthDate: IsoDate, asOf: IsoDate, key: string): TrueChild {
+function drawChild(
+  rng: Random,
+  registers: Registers,
+  family: Family,
+  birthDate: IsoDate,
+  asOf: IsoDate,
+  key: string,
+): TrueChild {
   const sex: Sex = rng.chance(0.52) ? "M" : "F";
   const bornInProvince = family.isLocal ? rng.chance(0.97) : rng.chance(0.4);
   // Hukou registration of a newborn happens weeks to months after birth.
-  const registrationDelay = rng.weighted([[rng.int(7, 60), 70], [rng.int(61, 180), 25], [rng.int(181, 400), 5]] as const);
+  const registrationDelay = rng.weighted([
+    [rng.int(7, 60), 70],
+    [rng.int(61, 180), 25],
+    [rng.int(181, 400), 5],
+  ] as const);
   const registeredOn = addDays(birthDate, registrationDelay);
   const registered = registeredOn <= asOf;
   return {

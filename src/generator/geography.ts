@@ -8,13 +8,27 @@ export const DEMO_PROVINCE_CODE = "330000";
 
 /** Provinces non-local children in Zhejiang most often have their hukou in. */
 export const ORIGIN_PROVINCES: readonly (readonly [string, number])[] = [
-  ["340000", 3], ["360000", 2.5], ["410000", 2.5], ["430000", 1.5], ["510000", 1.5], ["520000", 1.5],
+  ["340000", 3],
+  ["360000", 2.5],
+  ["410000", 2.5],
+  ["430000", 1.5],
+  ["510000", 1.5],
+  ["520000", 1.5],
 ];
 
 /** Share of the province's children per prefecture (rough population shares). */
 const PREFECTURE_WEIGHTS: Readonly<Record<string, number>> = {
-  "330100": 19, "330200": 15, "330300": 15, "330700": 11, "331000": 10, "330400": 8,
-  "330600": 8, "330500": 5, "331100": 4, "330800": 3, "330900": 2,
+  "330100": 19,
+  "330200": 15,
+  "330300": 15,
+  "330700": 11,
+  "331000": 10,
+  "330400": 8,
+  "330600": 8,
+  "330500": 5,
+  "331100": 4,
+  "330800": 3,
+  "330900": 2,
 };
 
 export interface County {
@@ -60,7 +74,12 @@ export interface ProvinceLayout {
 }
 
 /** Ages a school kind takes, and how many children one school of that kind holds. */
-export const SCHOOL_AGES: Readonly<Record<"KINDERGARTEN" | "PRIMARY" | "JUNIOR_SECONDARY" | "SENIOR_SECONDARY", { min: number; max: number; capacity: number; label: string }>> = {
+export const SCHOOL_AGES: Readonly<
+  Record<
+    "KINDERGARTEN" | "PRIMARY" | "JUNIOR_SECONDARY" | "SENIOR_SECONDARY",
+    { min: number; max: number; capacity: number; label: string }
+  >
+> = {
   KINDERGARTEN: { min: 3, max: 5, capacity: 400, label: "幼儿园" },
   PRIMARY: { min: 6, max: 11, capacity: 2000, label: "小学" },
   JUNIOR_SECONDARY: { min: 12, max: 14, capacity: 1500, label: "初级中学" },
@@ -100,13 +119,21 @@ export function buildLayout(rng: Random, childCount: number): ProvinceLayout {
   for (const county of counties) {
     const children = (childCount * county.weight) / totalWeight;
     const byKind = new Map<SchoolKind, School[]>();
-    for (const [kind, spec] of Object.entries(SCHOOL_AGES) as [keyof typeof SCHOOL_AGES, (typeof SCHOOL_AGES)[keyof typeof SCHOOL_AGES]][]) {
+    for (const [kind, spec] of Object.entries(SCHOOL_AGES) as [
+      keyof typeof SCHOOL_AGES,
+      (typeof SCHOOL_AGES)[keyof typeof SCHOOL_AGES],
+    ][]) {
       const pupils = (children * (spec.max - spec.min + 1)) / 18;
       const count = Math.max(1, Math.ceil(pupils / spec.capacity));
       const list: School[] = [];
       for (let n = 1; n <= count; n++) {
         const serial = byKind.size * 100 + n;
-        list.push({ schoolCode: `2${county.code}${String(serial).padStart(3, "0")}`, name: `${county.name}第${chineseNumber(n)}${spec.label}`, kind, regionCode: county.code });
+        list.push({
+          schoolCode: `2${county.code}${String(serial).padStart(3, "0")}`,
+          name: `${county.name}第${chineseNumber(n)}${spec.label}`,
+          kind,
+          regionCode: county.code,
+        });
       }
       byKind.set(kind, list);
     }
@@ -115,12 +142,20 @@ export function buildLayout(rng: Random, childCount: number): ProvinceLayout {
     const siteCount = Math.max(1, Math.ceil(children / 3000));
     sites.set(
       county.code,
-      range(siteCount).map((n) => ({ code: `V${county.code}${String(n + 1).padStart(3, "0")}`, name: `${county.name}第${chineseNumber(n + 1)}预防接种门诊`, regionCode: county.code })),
+      range(siteCount).map((n) => ({
+        code: `V${county.code}${String(n + 1).padStart(3, "0")}`,
+        name: `${county.name}第${chineseNumber(n + 1)}预防接种门诊`,
+        regionCode: county.code,
+      })),
     );
     const hospitalCount = Math.max(1, Math.ceil(children / 8000));
     hospitals.set(
       county.code,
-      range(hospitalCount).map((n) => ({ code: `H${county.code}${String(n + 1).padStart(2, "0")}`, name: `${county.name}${n === 0 ? "妇幼保健院" : `第${chineseNumber(n)}人民医院`}`, regionCode: county.code })),
+      range(hospitalCount).map((n) => ({
+        code: `H${county.code}${String(n + 1).padStart(2, "0")}`,
+        name: `${county.name}${n === 0 ? "妇幼保健院" : `第${chineseNumber(n)}人民医院`}`,
+        regionCode: county.code,
+      })),
     );
     const doctorCount = Math.max(1, Math.ceil(children / 1000));
     doctors.set(
@@ -142,8 +177,11 @@ export function buildLayout(rng: Random, childCount: number): ProvinceLayout {
   const areaCodes = new Set<string>();
   for (const c of counties) areaCodes.add(c.prefectureCode);
   for (const code of Object.keys(PREFECTURE_WEIGHTS)) areaCodes.add(code);
-  for (const [province] of ORIGIN_PROVINCES) for (const county of countiesOf(province)) areaCodes.add(prefectureOf(county.code));
-  const areas = [...areaCodes].sort().map((areaCode) => ({ areaCode, name: `${lookupDivision(areaCode)?.name ?? areaCode}城乡居民医保` }));
+  for (const [province] of ORIGIN_PROVINCES)
+    for (const county of countiesOf(province)) areaCodes.add(prefectureOf(county.code));
+  const areas = [...areaCodes]
+    .sort()
+    .map((areaCode) => ({ areaCode, name: `${lookupDivision(areaCode)?.name ?? areaCode}城乡居民医保` }));
   return { counties, schools, sites, allSites: [...sites.values()].flat(), hospitals, doctors, areas };
 }
 

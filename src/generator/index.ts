@@ -34,7 +34,8 @@ export interface GenerateSummary {
  *   await generateProvince(db, { children: 10_000, seed: 7, asOf: "2026-06-30" });
  */
 export async function generateProvince(db: Db, options: GenerateOptions): Promise<GenerateSummary> {
-  if (!Number.isInteger(options.children) || options.children < 1) throw new Error(`children must be a whole number of at least 1, but got ${options.children}`);
+  if (!Number.isInteger(options.children) || options.children < 1)
+    throw new Error(`children must be a whole number of at least 1, but got ${options.children}`);
   if (!isValidIsoDate(options.asOf)) throw new Error(`asOf must be a date like 2026-06-30, but got "${options.asOf}"`);
   const started = performance.now();
   const rng = new Random(options.seed);
@@ -76,26 +77,69 @@ export async function generateProvince(db: Db, options: GenerateOptions): Promis
       inChunk += family.children.length;
     }
     await writeRows(db, rows, count);
-    options.onProgress?.({ children: made, total: options.children, rows: Object.values(counts).reduce((a, b) => a + b, 0) });
+    options.onProgress?.({
+      children: made,
+      total: options.children,
+      rows: Object.values(counts).reduce((a, b) => a + b, 0),
+    });
   }
   // Fresh planner statistics after a bulk load (see linkAll): every department table just grew.
-  await db.execute(sql`analyze household.persons, household.guardianships, health.birth_certificates, health.immunization_records, health.doctor_contracts, health.family_doctors, health.vaccination_sites, education.schools, education.student_registrations, insurance.enrollments, insurance.contributions`);
+  await db.execute(
+    sql`analyze household.persons, household.guardianships, health.birth_certificates, health.immunization_records, health.doctor_contracts, health.family_doctors, health.vaccination_sites, education.schools, education.student_registrations, insurance.enrollments, insurance.contributions`,
+  );
   return { children: made, rows: counts, milliseconds: Math.round(performance.now() - started) };
 }
 
 async function writeLayout(db: Db, layout: ProvinceLayout, count: (name: string, n: number) => void) {
   const schools = [...layout.schools.values()].flatMap((byKind) => [...byKind.values()].flat());
-  await insertBatched(db, t.schools, schools.map((s) => ({ recordId: `SC-${s.schoolCode}`, schoolCode: s.schoolCode, name: s.name, kind: s.kind, regionCode: s.regionCode })));
+  await insertBatched(
+    db,
+    t.schools,
+    schools.map((s) => ({
+      recordId: `SC-${s.schoolCode}`,
+      schoolCode: s.schoolCode,
+      name: s.name,
+      kind: s.kind,
+      regionCode: s.regionCode,
+    })),
+  );
   const sites = [...layout.sites.values()].flat();
-  await insertBatched(db, t.vaccinationSites, sites.map((s) => ({ recordId: `VS-${s.code}`, siteCode: s.code, name: s.name, regionCode: s.regionCode })));
+  await insertBatched(
+    db,
+    t.vaccinationSites,
+    sites.map((s) => ({ recordId: `VS-${s.code}`, siteCode: s.code, name: s.name, regionCode: s.regionCode })),
+  );
   const hospitals = [...layout.hospitals.values()].flat();
-  await insertBatched(db, t.hospitals, hospitals.map((h) => ({ recordId: `HO-${h.code}`, hospitalCode: h.code, name: h.name, regionCode: h.regionCode })));
+  await insertBatched(
+    db,
+    t.hospitals,
+    hospitals.map((h) => ({ recordId: `HO-${h.code}`, hospitalCode: h.code, name: h.name, regionCode: h.regionCode })),
+  );
   const doctors = [...layout.doctors.values()].flat();
-  await insertBatched(db, t.familyDoctors, doctors.map((d) => ({ recordId: `FD-${d.code}`, doctorCode: d.code, name: d.name, institution: d.institution, teamName: d.teamName, phone: d.phone, regionCode: d.regionCode })));
+  await insertBatched(
+    db,
+    t.familyDoctors,
+    doctors.map((d) => ({
+      recordId: `FD-${d.code}`,
+      doctorCode: d.code,
+      name: d.name,
+      institution: d.institution,
+      teamName: d.teamName,
+      phone: d.phone,
+      regionCode: d.regionCode,
+    })),
+  );
   await insertBatched(
     db,
     t.coordinationAreas,
-    layout.areas.map((a) => ({ recordId: `CA-${a.areaCode}`, areaCode: a.areaCode, name: a.name, windowOpens: "09-01", windowCloses: "12-31", annualContributionFen: annualContributionFen(2025) })),
+    layout.areas.map((a) => ({
+      recordId: `CA-${a.areaCode}`,
+      areaCode: a.areaCode,
+      name: a.name,
+      windowOpens: "09-01",
+      windowCloses: "12-31",
+      annualContributionFen: annualContributionFen(2025),
+    })),
   );
   count("schools", schools.length);
   count("vaccinationSites", sites.length);

@@ -8,7 +8,20 @@ import { pickGivenName, pickSurname } from "./names.ts";
 import { Random } from "./random.ts";
 
 /** The columns of an education.student_registration file, in file order. */
-export const REGISTRATION_COLUMNS = ["record_id", "student_number", "id_number", "name", "sex", "birth_date", "school_code", "grade", "class_name", "school_year", "status", "guardian_phone"] as const;
+export const REGISTRATION_COLUMNS = [
+  "record_id",
+  "student_number",
+  "id_number",
+  "name",
+  "sex",
+  "birth_date",
+  "school_code",
+  "grade",
+  "class_name",
+  "school_year",
+  "status",
+  "guardian_phone",
+] as const;
 
 /**
  * A large, valid education.student_registration file for imports at scale (benchmarks, the
@@ -18,7 +31,10 @@ export const REGISTRATION_COLUMNS = ["record_id", "student_number", "id_number",
  *
  *   await writeRegistrationFile("/tmp/education.student_registration.csv", { rows: 100_000 })
  */
-export async function writeRegistrationFile(file: string, options: { rows: number; seed?: number; format?: "csv" | "ndjson"; recordIdPrefix?: string }): Promise<void> {
+export async function writeRegistrationFile(
+  file: string,
+  options: { rows: number; seed?: number; format?: "csv" | "ndjson"; recordIdPrefix?: string },
+): Promise<void> {
   const rng = new Random(options.seed ?? 1);
   const prefix = options.recordIdPrefix ?? "SYN";
   const counties = countyCodesOf(DEMO_PROVINCE_CODE);
@@ -30,7 +46,11 @@ export async function writeRegistrationFile(file: string, options: { rows: numbe
     const county = counties[i % counties.length]!;
     const birthDate = addDays("2008-09-01", Math.floor(i / counties.length) % days);
     const sex = rng.chance(0.5) ? "M" : "F";
-    const idNumber = makeIdNumber({ regionCode: county, birthDate, sequence: sequenceForSex(Math.floor(i / (counties.length * days)), sex) });
+    const idNumber = makeIdNumber({
+      regionCode: county,
+      birthDate,
+      sequence: sequenceForSex(Math.floor(i / (counties.length * days)), sex),
+    });
     const grade = Math.max(1, Math.min(12, 2026 - Number(birthDate.slice(0, 4)) - 6));
     const row = {
       record_id: `${prefix}-${i}`,

@@ -42,11 +42,19 @@ export interface SubgraphContextOptions {
  * rejects with a GraphQLError coded UNAUTHENTICATED; no token gives the anonymous viewer. The
  * viewer's row scope and audit recorder are fixed here, before any resolver runs.
  */
-export async function createSubgraphContext<L>(module: SubgraphModule<L>, db: Db, headers: ForwardedHeaders, auth: AuthConfig, options: SubgraphContextOptions = {}): Promise<SubgraphContext<L>> {
+export async function createSubgraphContext<L>(
+  module: SubgraphModule<L>,
+  db: Db,
+  headers: ForwardedHeaders,
+  auth: AuthConfig,
+  options: SubgraphContextOptions = {},
+): Promise<SubgraphContext<L>> {
   const authorization = headers.get("authorization") ?? null;
   const viewer = await (options.viewer ?? authenticate(authorization, auth));
   const requestId = headers.get("x-request-id") ?? randomUUID();
-  const audit = options.auditFor ? options.auditFor(viewer) : createAuditRecorder(db, viewer, { purpose: headers.get("x-purpose"), requestId });
+  const audit = options.auditFor
+    ? options.auditFor(viewer)
+    : createAuditRecorder(db, viewer, { purpose: headers.get("x-purpose"), requestId });
   return {
     db,
     loaders: module.createLoaders(db),
@@ -67,10 +75,16 @@ export async function finishAudit(audit: AuditRecorder, result: ExecutionResult)
     await audit.flush();
     return result;
   } catch (error) {
-    console.error(`audit: the access log could not be written, so the answer is withheld: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `audit: the access log could not be written, so the answer is withheld: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return {
       data: null,
-      errors: [new GraphQLError("the access could not be recorded in the audit log, so no data is returned; try again later", { extensions: { code: ErrorCode.INTERNAL } })],
+      errors: [
+        new GraphQLError("the access could not be recorded in the audit log, so no data is returned; try again later", {
+          extensions: { code: ErrorCode.INTERNAL },
+        }),
+      ],
     };
   }
 }

@@ -17,7 +17,10 @@ const FEDERATION_IMPORTS = ["@key", "@shareable", "@external", "@requires", "@pr
  * merged with the entities' `__resolveReference`. Every subgraph is guarded here, in one place,
  * by the policy table's field rules (src/auth/shield.ts).
  */
-export async function buildFederatedSchema(options: Omit<BuildSchemaOptions, "skipCheck">, referenceResolvers: IResolvers = {}): Promise<GraphQLSchema> {
+export async function buildFederatedSchema(
+  options: Omit<BuildSchemaOptions, "skipCheck">,
+  referenceResolvers: IResolvers = {},
+): Promise<GraphQLSchema> {
   const schema = await buildSchema({ ...options, skipCheck: true });
   const link = `extend schema @link(url: "${FEDERATION_SPEC_URL}", import: [${FEDERATION_IMPORTS.map((d) => `"${d}"`).join(", ")}])`;
   const typeDefs = parse(`${link}\n${printSchemaWithDirectives(schema)}`);

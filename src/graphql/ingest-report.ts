@@ -16,16 +16,25 @@ import { Directive, Field, InputType, Int, ObjectType } from "type-graphql";
  * number, a list or a nested object in, which the kinds then have to refuse one by one.
  */
 
-@InputType("RecordField", { description: "One cell of a department record: a column of the department's file format and its text." })
+@InputType("RecordField", {
+  description: "One cell of a department record: a column of the department's file format and its text.",
+})
 export class RecordField {
-  @Field(() => String, { description: "The column name, as in the department's files (snake_case, e.g. record_id, school_code)." })
+  @Field(() => String, {
+    description: "The column name, as in the department's files (snake_case, e.g. record_id, school_code).",
+  })
   column!: string;
 
-  @Field(() => String, { nullable: true, description: "The value as text, as in a CSV cell; null or empty means absent." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The value as text, as in a CSV cell; null or empty means absent.",
+  })
   value!: string | null;
 }
 
-@InputType("RecordRow", { description: "One record of a batch: each column at most once; the record's kind says which columns exist." })
+@InputType("RecordRow", {
+  description: "One record of a batch: each column at most once; the record's kind says which columns exist.",
+})
 export class RecordRow {
   @Field(() => [RecordField])
   fields!: RecordField[];
@@ -48,12 +57,16 @@ export class RejectedRow {
 }
 
 @Directive("@shareable")
-@ObjectType("IngestReport", { description: "What one batch did. Everything it counts is committed; rejected rows are not written, the others are." })
+@ObjectType("IngestReport", {
+  description: "What one batch did. Everything it counts is committed; rejected rows are not written, the others are.",
+})
 export class IngestReport {
   @Field(() => Int, { description: "Rows with a record id the hub did not hold: inserted." })
   accepted!: number;
 
-  @Field(() => Int, { description: "Rows that changed a record the hub held (the previous values are kept in its history)." })
+  @Field(() => Int, {
+    description: "Rows that changed a record the hub held (the previous values are kept in its history).",
+  })
   updated!: number;
 
   @Field(() => Int, { description: "Rows identical to the record the hub holds: nothing written." })

@@ -16,7 +16,10 @@ export interface Page<T> {
 }
 
 /** Validates `first` against the bounds and decodes `after`; errors name the argument. */
-export function pageArgs(first: number | null | undefined, after: string | null | undefined): { limit: number; after: string | null } {
+export function pageArgs(
+  first: number | null | undefined,
+  after: string | null | undefined,
+): { limit: number; after: string | null } {
   const limit = first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw badInput("first", `must be between 1 and ${MAX_PAGE_SIZE}, but got ${limit}`);
@@ -37,7 +40,12 @@ export function encodeCursor(key: string | number): string {
  * Turns `limit + 1` rows fetched in key order into a page: the extra row only says whether
  * there is a next page.
  */
-export function toPage<R, T>(rows: readonly R[], limit: number, keyOf: (row: R) => string | number, nodeOf: (row: R) => T): Page<T> {
+export function toPage<R, T>(
+  rows: readonly R[],
+  limit: number,
+  keyOf: (row: R) => string | number,
+  nodeOf: (row: R) => T,
+): Page<T> {
   const visible = rows.slice(0, limit);
   const edges = visible.map((row) => ({ cursor: encodeCursor(keyOf(row)), node: nodeOf(row) }));
   return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };

@@ -30,5 +30,7 @@ function parseDate(value: unknown): string {
 }
 
 function invalid(received: string) {
-  return new GraphQLError(`Date must be a real calendar date like "2024-02-29", but got ${received}`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+  return new GraphQLError(`Date must be a real calendar date like "2024-02-29", but got ${received}`, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT },
+  });
 }

@@ -59,19 +59,36 @@ export function submitRecordsResolvers(department: Department): Function[] {
         "new records are inserted, changed ones updated, identical ones left alone, so resending a batch changes nothing. Bad rows are reported by row and column and never stop the good ones; " +
         "a record placed outside the token's region is refused. Linkage and coverage follow for the touched children.",
     })
-    async submit(@Arg("kind", () => KindEnum) kindName: string, @Arg("rows", () => [RecordRow]) rows: RecordRow[], @Ctx() ctx: SubgraphContext): Promise<IngestReport> {
+    async submit(
+      @Arg("kind", () => KindEnum) kindName: string,
+      @Arg("rows", () => [RecordRow]) rows: RecordRow[],
+      @Ctx() ctx: SubgraphContext,
+    ): Promise<IngestReport> {
       const viewer = ctx.viewer;
       // Defence in depth: the policy table already allows this department's system only.
       if (viewer.role !== "department_system" || viewer.scope.department !== department || !viewer.scope.region) {
-        const who = viewer.role === "department_system" ? `the ${viewer.scope.department ?? "unknown"} department's system` : `role ${viewer.role}`;
-        throw new HubError(ErrorCode.FORBIDDEN, `only the ${department} department's own system (role department_system, scope.department ${department}, a scope.region) may submit ${department} records, but this is ${who}`);
+        const who =
+          viewer.role === "department_system"
+            ? `the ${viewer.scope.department ?? "unknown"} department's system`
+            : `role ${viewer.role}`;
+        throw new HubError(
+          ErrorCode.FORBIDDEN,
+          `only the ${department} department's own system (role department_system, scope.department ${department}, a scope.region) may submit ${department} records, but this is ${who}`,
+        );
       }
       if (rows.length > MAX_SUBMITTED_ROWS) {
-        throw new InputError("rows", `may hold at most ${MAX_SUBMITTED_ROWS} rows per call, but got ${rows.length}; send them in several calls, or as a file with \`npm run import\``);
+        throw new InputError(
+          "rows",
+          `may hold at most ${MAX_SUBMITTED_ROWS} rows per call, but got ${rows.length}; send them in several calls, or as a file with \`npm run import\``,
+        );
       }
       const kind = recordKind(kindName);
-      if (!kind || kind.department !== department) throw new InputError("kind", `must be a kind of ${department} record, but got "${kindName}"`);
-      return ingestWithinRegion(ctx.db, kind, rows.map(incomingRow), { region: viewer.scope.region, actor: viewer.subject });
+      if (!kind || kind.department !== department)
+        throw new InputError("kind", `must be a kind of ${department} record, but got "${kindName}"`);
+      return ingestWithinRegion(ctx.db, kind, rows.map(incomingRow), {
+        region: viewer.scope.region,
+        actor: viewer.subject,
+      });
     }
   }
   return [SubmitRecordsResolver];
@@ -91,6 +108,9 @@ function incomingRow(row: RecordRow): IncomingRow {
   }
   if (repeated.size === 0) return { ok: true, raw: Object.fromEntries(values) };
   const recordId = values.get("record_id")?.trim() || null;
-  const errors: FieldError[] = [...repeated].map(([column, times]) => ({ field: column, message: `must appear once in a row, but appears ${times} times` }));
+  const errors: FieldError[] = [...repeated].map(([column, times]) => ({
+    field: column,
+    message: `must appear once in a row, but appears ${times} times`,
+  }));
   return { ok: false, recordId, errors };
 }

@@ -42,7 +42,13 @@ export interface HardenOptions<C> {
 
 export type HardenedOptions<C extends BaseContext> = Pick<
   ApolloServerOptions<C>,
-  "validationRules" | "formatError" | "introspection" | "includeStacktraceInErrorResponses" | "parseOptions" | "persistedQueries" | "allowBatchedHttpRequests"
+  | "validationRules"
+  | "formatError"
+  | "introspection"
+  | "includeStacktraceInErrorResponses"
+  | "parseOptions"
+  | "persistedQueries"
+  | "allowBatchedHttpRequests"
 > & { plugins: ApolloServerPlugin<C>[] };
 
 export function hardenedApolloOptions<C extends BaseContext>(options: HardenOptions<C>): HardenedOptions<C> {
@@ -60,7 +66,10 @@ export function hardenedApolloOptions<C extends BaseContext>(options: HardenOpti
     allowBatchedHttpRequests: true,
     // Apollo's own landing page (an embedded Sandbox loaded from a CDN) is off in production: it
     // is a schema explorer, and HUB_PRODUCTION=true without NODE_ENV would otherwise keep it.
-    plugins: [hardeningPlugin(options), ...(hardening.production ? [ApolloServerPluginLandingPageDisabled() as ApolloServerPlugin<C>] : [])],
+    plugins: [
+      hardeningPlugin(options),
+      ...(hardening.production ? [ApolloServerPluginLandingPageDisabled() as ApolloServerPlugin<C>] : []),
+    ],
   };
 }
 
@@ -82,7 +91,8 @@ export function operationLimitsRule(limits: OperationLimits, safelist: Safelist 
           context.reportError(notSafelistedError());
           return;
         }
-        for (const violation of limitViolations(measureOperation(context.getSchema(), document), limits)) context.reportError(limitError(violation));
+        for (const violation of limitViolations(measureOperation(context.getSchema(), document), limits))
+          context.reportError(limitError(violation));
       },
     },
   });
@@ -119,7 +129,8 @@ function hardeningPlugin<C extends BaseContext>(options: HardenOptions<C>): Apol
           // answer (a roster page is 500 children): only when a budget or the log needs them.
           const logging = logger !== silentLogger;
           if (!logging && !(viewer && options.rateLimiter)) return;
-          const childRecords = document && result.data ? countChildRecords(schema, document, operationName, result.data) : 0;
+          const childRecords =
+            document && result.data ? countChildRecords(schema, document, operationName, result.data) : 0;
           if (viewer && options.rateLimiter) options.rateLimiter.charge(viewer.subject, childRecords);
           if (!logging) return;
           logger({

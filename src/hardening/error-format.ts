@@ -34,7 +34,8 @@ export const reportToStderr: InternalErrorReporter = (errorId, error) => {
   const e = error instanceof Error ? error : new Error(String(error));
   // Drizzle's "Failed query" holds the driver's error (the one that says what went wrong) as its cause.
   const causes: string[] = [];
-  for (let cause = e.cause, i = 0; cause !== undefined && i < 5; cause = (cause as { cause?: unknown }).cause, i++) causes.push(cause instanceof Error ? cause.message : String(cause));
+  for (let cause = e.cause, i = 0; cause !== undefined && i < 5; cause = (cause as { cause?: unknown }).cause, i++)
+    causes.push(cause instanceof Error ? cause.message : String(cause));
   console.error(JSON.stringify({ level: "error", errorId, message: e.message, causes, stack: e.stack }));
 };
 
@@ -49,7 +50,8 @@ export function createFormatError(options: { production: boolean; report?: Inter
 
     // Apollo re-codes every validation error GRAPHQL_VALIDATION_FAILED; the hub's own rules
     // (limits, safelist) keep their code, so a client can tell "too deep" from "no such field".
-    const rule = error instanceof GraphQLError && error.originalError instanceof GraphQLError ? error.originalError : null;
+    const rule =
+      error instanceof GraphQLError && error.originalError instanceof GraphQLError ? error.originalError : null;
     const ruleCode = rule?.extensions?.code as string | undefined;
     if (code === "GRAPHQL_VALIDATION_FAILED" && ruleCode && ruleCode !== code && CALLER_CODES.has(ruleCode)) {
       code = ruleCode;
@@ -72,7 +74,11 @@ export function createFormatError(options: { production: boolean; report?: Inter
       const given = extensions.errorId;
       const errorId = typeof given === "string" && /^[0-9a-f-]{36}$/.test(given) ? given : randomUUID();
       report(errorId, original ?? error);
-      return { message: `internal error ${errorId}: the details are in the server log`, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId } };
+      return {
+        message: `internal error ${errorId}: the details are in the server log`,
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId },
+      };
     }
 
     if (options.production) {

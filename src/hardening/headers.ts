@@ -21,6 +21,9 @@ export function requestIdFrom(value: string | null | undefined): string {
 /** The stated purpose of a read (X-Purpose): one line, at most 200 characters. */
 export function purposeFrom(value: string | null | undefined): string | null {
   if (!value) return null;
-  const line = value.replace(/[\r\n\t]+/g, " ").trim().slice(0, 200);
+  const line = value
+    .replace(/[\r\n\t]+/g, " ")
+    .trim()
+    .slice(0, 200);
   return line === "" ? null : line;
 }

@@ -48,14 +48,34 @@ export const LIMIT_SETTINGS: Readonly<Record<LimitName, LimitSetting>> = {
   // roster of 2,000 students in one operation would cost about 100,000, which still passes.
   maxCost: { env: "HUB_MAX_COST", default: 150_000, min: 1, max: 1_000_000_000, what: "estimated cost" },
   // The resolvers refuse more than MAX_PAGE_SIZE anyway (paging.ts); this refuses it before any runs.
-  maxPageSize: { env: "HUB_MAX_PAGE_SIZE", default: MAX_PAGE_SIZE, min: 1, max: MAX_PAGE_SIZE, what: "page size (first)" },
+  maxPageSize: {
+    env: "HUB_MAX_PAGE_SIZE",
+    default: MAX_PAGE_SIZE,
+    min: 1,
+    max: MAX_PAGE_SIZE,
+    what: "page size (first)",
+  },
   // Batching is off by default: one operation per HTTP request (a JSON array of one is accepted).
   maxBatch: { env: "HUB_MAX_BATCH", default: 1, min: 1, max: 100, what: "number of operations in a batch" },
-  maxBodyBytes: { env: "HUB_MAX_BODY_BYTES", default: 1_000_000, min: 1_024, max: 100_000_000, what: "request body size in bytes" },
-  executionTimeoutMs: { env: "HUB_EXECUTION_TIMEOUT_MS", default: 30_000, min: 100, max: 600_000, what: "execution time in ms" },
+  maxBodyBytes: {
+    env: "HUB_MAX_BODY_BYTES",
+    default: 1_000_000,
+    min: 1_024,
+    max: 100_000_000,
+    what: "request body size in bytes",
+  },
+  executionTimeoutMs: {
+    env: "HUB_EXECUTION_TIMEOUT_MS",
+    default: 30_000,
+    min: 100,
+    max: 600_000,
+    what: "execution time in ms",
+  },
 };
 
-export const DEFAULT_LIMITS: OperationLimits = Object.fromEntries(Object.entries(LIMIT_SETTINGS).map(([k, s]) => [k, s.default])) as unknown as OperationLimits;
+export const DEFAULT_LIMITS: OperationLimits = Object.fromEntries(
+  Object.entries(LIMIT_SETTINGS).map(([k, s]) => [k, s.default]),
+) as unknown as OperationLimits;
 
 export interface LimitViolation {
   limit: LimitName;
@@ -87,9 +107,18 @@ export function limitViolations(measure: OperationMeasure, limits: OperationLimi
 export function limitError(violation: LimitViolation): GraphQLError {
   const setting = LIMIT_SETTINGS[violation.limit];
   const where = violation.at ? ` at ${violation.at}` : "";
-  return new GraphQLError(`${setting.what} ${formatNumber(violation.value)}${where} exceeds the limit of ${formatNumber(violation.max)} (${setting.env})`, {
-    extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit: setting.env, value: violation.value, max: violation.max, http: { status: 400 } },
-  });
+  return new GraphQLError(
+    `${setting.what} ${formatNumber(violation.value)}${where} exceeds the limit of ${formatNumber(violation.max)} (${setting.env})`,
+    {
+      extensions: {
+        code: ErrorCode.OPERATION_LIMIT_EXCEEDED,
+        limit: setting.env,
+        value: violation.value,
+        max: violation.max,
+        http: { status: 400 },
+      },
+    },
+  );
 }
 
 function formatNumber(value: number): string {

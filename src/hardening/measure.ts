@@ -83,13 +83,27 @@ interface Figures {
 }
 
 /** The measure of every operation of a document (or the one named), fragments expanded. */
-export function measureOperation(schema: GraphQLSchema, document: DocumentNode, options: MeasureOptions = {}): OperationMeasure {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+export function measureOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  options: MeasureOptions = {},
+): OperationMeasure {
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   const chosen = options.operationName ? operations.filter((o) => o.name?.value === options.operationName) : operations;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const walker = new Walker(schema, fragments, options.variables);
-  const result: OperationMeasure = { depth: 0, aliases: 0, rootFields: 0, directives: 0, cost: 0, largestPage: null, fragmentCycle: false };
+  const result: OperationMeasure = {
+    depth: 0,
+    aliases: 0,
+    rootFields: 0,
+    directives: 0,
+    cost: 0,
+    largestPage: null,
+    fragmentCycle: false,
+  };
   for (const operation of chosen) {
     const root = rootTypeOf(schema, operation);
     const figures = walker.selectionSet(operation.selectionSet, root, new Set());
@@ -194,7 +208,14 @@ class Walker {
     const definition = fieldDefinition(this.schema, parent, node.name.value);
     const coordinate = `${parent?.name ?? "?"}.${node.name.value}`;
     const page = this.pageOf(node, definition, parent);
-    const own: Figures = { depth: 1, aliases: node.alias ? 1 : 0, fields: 1, directives: node.directives?.length ?? 0, cost: 1, largestPage: page.first === null ? null : { first: page.first, field: coordinate } };
+    const own: Figures = {
+      depth: 1,
+      aliases: node.alias ? 1 : 0,
+      fields: 1,
+      directives: node.directives?.length ?? 0,
+      cost: 1,
+      largestPage: page.first === null ? null : { first: page.first, field: coordinate },
+    };
     if (!node.selectionSet) return own;
     const type = definition ? getNamedType(definition.type) : undefined;
     const below = this.selectionSet(node.selectionSet, type, inProgress);
@@ -209,7 +230,11 @@ class Walker {
   }
 
   /** How many items this field's selection is resolved for, and the `first` asked (if any). */
-  private pageOf(node: FieldNode, definition: GraphQLField<unknown, unknown> | undefined, parent: GraphQLNamedType | undefined): { weight: number; first: number | null } {
+  private pageOf(
+    node: FieldNode,
+    definition: GraphQLField<unknown, unknown> | undefined,
+    parent: GraphQLNamedType | undefined,
+  ): { weight: number; first: number | null } {
     if (!definition) return { weight: 1, first: null };
     if (definition.args.some((a) => a.name === "first")) {
       const first = this.intArgument(node, "first");
@@ -259,7 +284,11 @@ class Walker {
 }
 
 /** A field of a composite type, the introspection meta-fields included. */
-function fieldDefinition(schema: GraphQLSchema, parent: GraphQLNamedType | undefined, name: string): GraphQLField<unknown, unknown> | undefined {
+function fieldDefinition(
+  schema: GraphQLSchema,
+  parent: GraphQLNamedType | undefined,
+  name: string,
+): GraphQLField<unknown, unknown> | undefined {
   if (!parent || !isCompositeType(parent)) return undefined;
   if (name === TypeNameMetaFieldDef.name) return TypeNameMetaFieldDef;
   if (parent === schema.getQueryType()) {

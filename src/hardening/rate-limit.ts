@@ -23,7 +23,9 @@ export interface RateBudgets {
   childRecordsPerMinute: number;
 }
 
-export type Admission = { ok: true } | { ok: false; budget: "operations" | "child records"; limit: number; setting: string; retryAfterSeconds: number };
+export type Admission =
+  | { ok: true }
+  | { ok: false; budget: "operations" | "child records"; limit: number; setting: string; retryAfterSeconds: number };
 
 const WINDOW_MS = 60_000;
 /** Forgotten windows are swept when this many subjects are remembered. */
@@ -49,10 +51,22 @@ export class RateLimiter {
     const retryAfterSeconds = Math.max(1, Math.ceil((window.startedAt + WINDOW_MS - this.now()) / 1000));
     const { operationsPerMinute, childRecordsPerMinute } = this.budgets;
     if (operationsPerMinute > 0 && window.operations >= operationsPerMinute) {
-      return { ok: false, budget: "operations", limit: operationsPerMinute, setting: "HUB_RATE_OPERATIONS_PER_MINUTE", retryAfterSeconds };
+      return {
+        ok: false,
+        budget: "operations",
+        limit: operationsPerMinute,
+        setting: "HUB_RATE_OPERATIONS_PER_MINUTE",
+        retryAfterSeconds,
+      };
     }
     if (childRecordsPerMinute > 0 && window.childRecords >= childRecordsPerMinute) {
-      return { ok: false, budget: "child records", limit: childRecordsPerMinute, setting: "HUB_RATE_CHILD_RECORDS_PER_MINUTE", retryAfterSeconds };
+      return {
+        ok: false,
+        budget: "child records",
+        limit: childRecordsPerMinute,
+        setting: "HUB_RATE_CHILD_RECORDS_PER_MINUTE",
+        retryAfterSeconds,
+      };
     }
     window.operations++;
     return { ok: true };
@@ -67,7 +81,8 @@ export class RateLimiter {
     const now = this.now();
     let window = this.windows.get(subject);
     if (!window || now - window.startedAt >= WINDOW_MS) {
-      if (this.windows.size >= SWEEP_AT) for (const [key, w] of this.windows) if (now - w.startedAt >= WINDOW_MS) this.windows.delete(key);
+      if (this.windows.size >= SWEEP_AT)
+        for (const [key, w] of this.windows) if (now - w.startedAt >= WINDOW_MS) this.windows.delete(key);
       window = { startedAt: now, operations: 0, childRecords: 0 };
       this.windows.set(subject, window);
     }
@@ -79,6 +94,13 @@ export class RateLimiter {
 export function rateLimitedError(refusal: Extract<Admission, { ok: false }>): GraphQLError {
   return new GraphQLError(
     `rate limited: this token's subject used its budget of ${refusal.limit} ${refusal.budget} per minute (${refusal.setting}); retry in ${refusal.retryAfterSeconds} s`,
-    { extensions: { code: ErrorCode.RATE_LIMITED, budget: refusal.budget, retryAfter: refusal.retryAfterSeconds, http: { status: 429, headers: new HeaderMap([["retry-after", String(refusal.retryAfterSeconds)]]) } } },
+    {
+      extensions: {
+        code: ErrorCode.RATE_LIMITED,
+        budget: refusal.budget,
+        retryAfter: refusal.retryAfterSeconds,
+        http: { status: 429, headers: new HeaderMap([["retry-after", String(refusal.retryAfterSeconds)]]) },
+      },
+    },
   );
 }

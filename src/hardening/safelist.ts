@@ -70,26 +70,33 @@ export function loadSafelist(location: string): Safelist {
   } else {
     operations = [{ text: readFileSync(location, "utf8") }];
   }
-  if (operations.length === 0) throw new Error(`HUB_SAFELIST: ${location} holds no operations (.graphql files or a .json list)`);
+  if (operations.length === 0)
+    throw new Error(`HUB_SAFELIST: ${location} holds no operations (.graphql files or a .json list)`);
   return createSafelist(operations);
 }
 
 function fromJson(value: unknown, location: string): { text: string; id?: string }[] {
   if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.map((text) => ({ text }));
   if (value && typeof value === "object" && Array.isArray((value as { operations?: unknown }).operations)) {
-    return ((value as { operations: { id?: unknown; body?: unknown }[] }).operations).map((o, i) => {
-      if (typeof o.body !== "string") throw new Error(`HUB_SAFELIST: ${location}: operations[${i}].body must be the operation's text`);
+    return (value as { operations: { id?: unknown; body?: unknown }[] }).operations.map((o, i) => {
+      if (typeof o.body !== "string")
+        throw new Error(`HUB_SAFELIST: ${location}: operations[${i}].body must be the operation's text`);
       return { text: o.body, ...(typeof o.id === "string" ? { id: o.id } : {}) };
     });
   }
   if (value && typeof value === "object" && Object.values(value).every((v) => typeof v === "string")) {
     return Object.entries(value as Record<string, string>).map(([id, text]) => ({ id, text }));
   }
-  throw new Error(`HUB_SAFELIST: ${location} must be an array of operation texts, an object of id → text, or a persisted-query manifest ({"operations": [{"id", "body"}]})`);
+  throw new Error(
+    `HUB_SAFELIST: ${location} must be an array of operation texts, an object of id → text, or a persisted-query manifest ({"operations": [{"id", "body"}]})`,
+  );
 }
 
 export function notSafelistedError(): GraphQLError {
-  return new GraphQLError("this operation is not one of the registered operations, and only those may run here (HUB_SAFELIST)", {
-    extensions: { code: ErrorCode.OPERATION_NOT_SAFELISTED, http: { status: 400 } },
-  });
+  return new GraphQLError(
+    "this operation is not one of the registered operations, and only those may run here (HUB_SAFELIST)",
+    {
+      extensions: { code: ErrorCode.OPERATION_NOT_SAFELISTED, http: { status: 400 } },
+    },
+  );
 }

@@ -33,7 +33,16 @@ export type Verification = { ok: true } | { ok: false; reason: string };
 
 function signature(key: Uint8Array, request: SignedRequest, timestamp: string): string {
   const bodyHash = createHash("sha256").update(request.body).digest("hex");
-  const material = [VERSION, request.method.toUpperCase(), request.path, timestamp, bodyHash, request.authorization ?? "", request.purpose ?? "", request.requestId ?? ""].join("\n");
+  const material = [
+    VERSION,
+    request.method.toUpperCase(),
+    request.path,
+    timestamp,
+    bodyHash,
+    request.authorization ?? "",
+    request.purpose ?? "",
+    request.requestId ?? "",
+  ].join("\n");
   return `${VERSION}=${createHmac("sha256", key).update(material).digest("hex")}`;
 }
 
@@ -44,15 +53,37 @@ export function signatureHeaders(key: Uint8Array, request: SignedRequest, now: n
 }
 
 /** Whether a request carries a valid, current gateway signature; the reason when it does not. */
-export function verifySignature(key: Uint8Array, header: (name: string) => string | null | undefined, request: SignedRequest, now: number, windowMs = SIGNATURE_WINDOW_MS): Verification {
+export function verifySignature(
+  key: Uint8Array,
+  header: (name: string) => string | null | undefined,
+  request: SignedRequest,
+  now: number,
+  windowMs = SIGNATURE_WINDOW_MS,
+): Verification {
   const given = header(SIGNATURE_HEADER);
   const timestamp = header(TIMESTAMP_HEADER);
-  if (!given || !timestamp) return { ok: false, reason: `the request has no gateway signature (${SIGNATURE_HEADER} and ${TIMESTAMP_HEADER} headers): subgraphs answer only the gateway` };
-  if (!/^\d{1,16}$/.test(timestamp)) return { ok: false, reason: `${TIMESTAMP_HEADER} must be milliseconds since the epoch, but got "${timestamp.slice(0, 40)}"` };
+  if (!given || !timestamp)
+    return {
+      ok: false,
+      reason: `the request has no gateway signature (${SIGNATURE_HEADER} and ${TIMESTAMP_HEADER} headers): subgraphs answer only the gateway`,
+    };
+  if (!/^\d{1,16}$/.test(timestamp))
+    return {
+      ok: false,
+      reason: `${TIMESTAMP_HEADER} must be milliseconds since the epoch, but got "${timestamp.slice(0, 40)}"`,
+    };
   const skew = Math.abs(now - Number(timestamp));
-  if (skew > windowMs) return { ok: false, reason: `the gateway signature is ${Math.round(skew / 1000)} s old or ahead, beyond the window of ${windowMs / 1000} s` };
+  if (skew > windowMs)
+    return {
+      ok: false,
+      reason: `the gateway signature is ${Math.round(skew / 1000)} s old or ahead, beyond the window of ${windowMs / 1000} s`,
+    };
   const expected = Buffer.from(signature(key, request, timestamp));
   const actual = Buffer.from(given);
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return { ok: false, reason: "the gateway signature does not match the request (wrong key, or the request was altered)" };
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected))
+    return {
+      ok: false,
+      reason: "the gateway signature does not match the request (wrong key, or the request was altered)",
+    };
   return { ok: true };
 }

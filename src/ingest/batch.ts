@@ -45,7 +45,12 @@ export interface IngestOptions {
  *
  *   await ingestBatch(db, studentRegistrationKind, rows) // { accepted: 98, updated: 0, unchanged: 0, rejectedRows: 2, rejected: [{ index: 7, field: "id_number", message: "…" }, …] }
  */
-export async function ingestBatch(db: Db, kind: RecordKind, rows: readonly RawRow[], options: IngestOptions = {}): Promise<IngestReport> {
+export async function ingestBatch(
+  db: Db,
+  kind: RecordKind,
+  rows: readonly RawRow[],
+  options: IngestOptions = {},
+): Promise<IngestReport> {
   const first = options.firstIndex ?? 0;
   const rejected: RejectedRow[] = [];
   const valid: ValidRecord[] = [];
@@ -60,7 +65,12 @@ export async function ingestBatch(db: Db, kind: RecordKind, rows: readonly RawRo
     }
     const earlier = seen.get(parsed.recordId);
     if (earlier !== undefined) {
-      rejected.push({ index, recordId: parsed.recordId, field: "record_id", message: `${parsed.recordId} already appears at ${earlier} in this batch; send each record once per batch` });
+      rejected.push({
+        index,
+        recordId: parsed.recordId,
+        field: "record_id",
+        message: `${parsed.recordId} already appears at ${earlier} in this batch; send each record once per batch`,
+      });
       return;
     }
     seen.set(parsed.recordId, index);
@@ -73,8 +83,15 @@ export async function ingestBatch(db: Db, kind: RecordKind, rows: readonly RawRo
     const changed = [...outcome.inserted, ...outcome.updated];
     let touched: number[] = [];
     if (kind.linkSource && changed.length > 0) {
-      const [{ last }] = (await queryRows<{ last: number | string }>(tx, sql`select coalesce(max(id), 0) as last from hub.links`)) as [{ last: number | string }];
-      await linkRecords(tx, changed.map((recordId) => ({ source: kind.linkSource!, recordId })), { actor: options.actor ?? `ingest:${kind.department}` });
+      const [{ last }] = (await queryRows<{ last: number | string }>(
+        tx,
+        sql`select coalesce(max(id), 0) as last from hub.links`,
+      )) as [{ last: number | string }];
+      await linkRecords(
+        tx,
+        changed.map((recordId) => ({ source: kind.linkSource!, recordId })),
+        { actor: options.actor ?? `ingest:${kind.department}` },
+      );
       touched = await childrenChangedInThisTransaction(tx, Number(last));
     } else if (changed.length > 0) {
       // Schools, sites, doctors, areas: their children's residence or scope may follow them.

@@ -37,8 +37,19 @@ export function columnsMarkdown(kinds: readonly RecordKind[] = RECORD_KINDS): st
 function kindMarkdown(kind: RecordKind): string {
   const facts = [`Sample: [${sampleFilePath(kind)}](${sampleFilePath(kind)}).`];
   if (kind.linkSource) facts.unshift(`Describes a child: linked to the master child index as \`${kind.linkSource}\`.`);
-  const rows = kind.columns.map((c) => `| \`${c.name}\` | ${c.required ? "yes" : ""} | ${cell(c.description)} | ${c.example === "" ? "" : `\`${cell(c.example)}\``} |`);
-  return [`### \`${kind.name}\``, "", `${kind.description} ${facts.join(" ")}`, "", "| Column | Required | Contents | Example |", "| --- | --- | --- | --- |", ...rows].join("\n");
+  const rows = kind.columns.map(
+    (c) =>
+      `| \`${c.name}\` | ${c.required ? "yes" : ""} | ${cell(c.description)} | ${c.example === "" ? "" : `\`${cell(c.example)}\``} |`,
+  );
+  return [
+    `### \`${kind.name}\``,
+    "",
+    `${kind.description} ${facts.join(" ")}`,
+    "",
+    "| Column | Required | Contents | Example |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
 }
 
 function cell(text: string): string {

@@ -31,7 +31,8 @@ export const divisionCode: FieldParser = (raw) => {
   return checked.ok ? ok(checked.value.code) : bad(checked.message);
 };
 
-export const isoDate: FieldParser = (raw) => (isValidIsoDate(raw) ? ok(raw) : bad(`must be a date like 2026-06-30, but got ${shown(raw)}`));
+export const isoDate: FieldParser = (raw) =>
+  isValidIsoDate(raw) ? ok(raw) : bad(`must be a date like 2026-06-30, but got ${shown(raw)}`);
 
 export const oneOf =
   (values: readonly string[]): FieldParser =>
@@ -44,7 +45,9 @@ export const integer =
   (min: number, max: number): FieldParser =>
   (raw) => {
     const n = Number(raw);
-    return /^-?\d+$/.test(raw) && n >= min && n <= max ? ok(n) : bad(`must be a whole number from ${min} to ${max}, but got ${shown(raw)}`);
+    return /^-?\d+$/.test(raw) && n >= min && n <= max
+      ? ok(n)
+      : bad(`must be a whole number from ${min} to ${max}, but got ${shown(raw)}`);
   };
 
 export const pattern =
@@ -55,9 +58,13 @@ export const pattern =
 export const schoolCode = pattern(/^\d{10}$/, "a 10-digit school code (学校标识码)");
 export const doctorCode = pattern(/^D\d{10}$/, 'a family doctor code like "D3301060001"');
 export const siteCode = pattern(/^V\d{9}$/, 'a vaccination site code like "V330106001"');
-export const recordIdText = pattern(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, "the department's own record id: 1–64 letters, digits, '.', '_', ':' or '-'");
+export const recordIdText = pattern(
+  /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/,
+  "the department's own record id: 1–64 letters, digits, '.', '_', ':' or '-'",
+);
 
-export const phone: FieldParser = (raw) => (isMobilePhone(raw) ? ok(raw.trim()) : bad(`must be an 11-digit mobile number starting with 1, but got ${shown(raw)}`));
+export const phone: FieldParser = (raw) =>
+  isMobilePhone(raw) ? ok(raw.trim()) : bad(`must be an 11-digit mobile number starting with 1, but got ${shown(raw)}`);
 
 export const birthCertificateNumber: FieldParser = (raw) => {
   const parsed = parseBirthCertificateNumber(raw);
@@ -74,8 +81,14 @@ export const fen = integer(0, 100_000_000);
 
 export const hospitalCode = pattern(/^H\d{8}$/, 'a hospital code like "H33010601" (H, the county code, 2 digits)');
 export const householdNumber = pattern(/^\d{8,20}$/, "a household number (户号) of 8 to 20 digits");
-export const residencePermitNumber = pattern(/^[A-Z0-9]{6,30}$/, "a residence permit number of 6 to 30 capital letters and digits");
-export const vaccineCode = pattern(/^[A-Za-z0-9+-]{1,20}$/, 'a vaccine code like "HepB" or "DTaP" (1–20 letters, digits, "+" or "-")');
+export const residencePermitNumber = pattern(
+  /^[A-Z0-9]{6,30}$/,
+  "a residence permit number of 6 to 30 capital letters and digits",
+);
+export const vaccineCode = pattern(
+  /^[A-Za-z0-9+-]{1,20}$/,
+  'a vaccine code like "HepB" or "DTaP" (1–20 letters, digits, "+" or "-")',
+);
 export const insuranceTypeCode = pattern(/^\d{3}$/, 'a 3-digit insurance type (险种) code like "390"');
 
 /** A month and day without a year ("09-01"): when a yearly window opens or closes. 02-29 is allowed. */
@@ -84,5 +97,7 @@ export const monthDay: FieldParser = (raw) => {
   const days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
   const month = match ? Number(match[1]) : 0;
   const day = match ? Number(match[2]) : 0;
-  return month >= 1 && month <= 12 && day >= 1 && day <= days[month - 1]! ? ok(raw) : bad(`must be a month and day like 09-01, but got ${shown(raw)}`);
+  return month >= 1 && month <= 12 && day >= 1 && day <= days[month - 1]!
+    ? ok(raw)
+    : bad(`must be a month and day like 09-01, but got ${shown(raw)}`);
 };

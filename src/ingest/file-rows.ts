@@ -15,8 +15,7 @@ export const FILE_FORMATS: readonly FileFormat[] = ["csv", "ndjson"];
 
 /** A row as the file holds it (column name → text), or a line that is not a row at all. */
 export type FileItem =
-  | { kind: "row"; line: number; row: RawRow }
-  | { kind: "unreadable"; line: number; field: string; message: string };
+  { kind: "row"; line: number; row: RawRow } | { kind: "unreadable"; line: number; field: string; message: string };
 
 /** The `field` of a rejection that concerns the whole line rather than one column. */
 export const WHOLE_LINE = "(line)";
@@ -45,7 +44,12 @@ export interface ReadOptions {
  *   for await (const block of readFileItems("students.csv", "csv", studentRegistrationKind)) …
  *   // [{ kind: "row", line: 2, row: { record_id: "S-1", … } }, { kind: "unreadable", line: 3, field: "(line)", message: "…" }, …]
  */
-export function readFileItems(path: string, format: FileFormat, kind: RecordKind, options: ReadOptions = {}): AsyncGenerator<FileItem[]> {
+export function readFileItems(
+  path: string,
+  format: FileFormat,
+  kind: RecordKind,
+  options: ReadOptions = {},
+): AsyncGenerator<FileItem[]> {
   const lines = readLines(path, options.onBytes);
   switch (format) {
     case "csv":
@@ -99,11 +103,21 @@ async function* ndjsonItems(lines: AsyncGenerator<Line[]>): AsyncGenerator<FileI
       try {
         value = JSON.parse(text);
       } catch (error) {
-        items.push({ kind: "unreadable", line: number, field: WHOLE_LINE, message: `is not valid JSON (${(error as Error).message}); NDJSON holds one JSON object per line` });
+        items.push({
+          kind: "unreadable",
+          line: number,
+          field: WHOLE_LINE,
+          message: `is not valid JSON (${(error as Error).message}); NDJSON holds one JSON object per line`,
+        });
         continue;
       }
       if (value === null || typeof value !== "object" || Array.isArray(value)) {
-        items.push({ kind: "unreadable", line: number, field: WHOLE_LINE, message: `must be one JSON object per line, but got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}` });
+        items.push({
+          kind: "unreadable",
+          line: number,
+          field: WHOLE_LINE,
+          message: `must be one JSON object per line, but got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`,
+        });
         continue;
       }
       items.push({ kind: "row", line: number, row: value as RawRow });
@@ -119,7 +133,11 @@ async function* ndjsonItems(lines: AsyncGenerator<Line[]>): AsyncGenerator<FileI
  * spans several lines, only its FIRST line is blamed and reading resumes on the second (the
  * lines after a stray quote are usually good rows that the open quote swallowed).
  */
-async function* csvItems(lines: AsyncGenerator<Line[]>, kind: RecordKind, maxRecordLines: number): AsyncGenerator<FileItem[]> {
+async function* csvItems(
+  lines: AsyncGenerator<Line[]>,
+  kind: RecordKind,
+  maxRecordLines: number,
+): AsyncGenerator<FileItem[]> {
   let header: string[] | null = null;
   const pending: Line[] = [];
 
@@ -144,12 +162,20 @@ async function* csvItems(lines: AsyncGenerator<Line[]>, kind: RecordKind, maxRec
       if (end < 0) {
         // The quote is still open: wait for more lines, unless the span is already too long.
         if (!final && pending.length - head < maxRecordLines) break;
-        items.push(unreadable(pending[head]!.number, quotingProblem(pending[head]!.text, ` (within ${maxRecordLines} lines)`)));
+        items.push(
+          unreadable(pending[head]!.number, quotingProblem(pending[head]!.text, ` (within ${maxRecordLines} lines)`)),
+        );
         head++;
         continue;
       }
       const first = pending[head]!;
-      const text = end === head ? first.text : pending.slice(head, end + 1).map((l) => l.text).join("\n");
+      const text =
+        end === head
+          ? first.text
+          : pending
+              .slice(head, end + 1)
+              .map((l) => l.text)
+              .join("\n");
       const parsed = parseRecord(text);
       if (!parsed.ok && parsed.quoting && end > head) {
         items.push(unreadable(first.number, quotingProblem(first.text, "")));
@@ -166,7 +192,12 @@ async function* csvItems(lines: AsyncGenerator<Line[]>, kind: RecordKind, maxRec
         continue;
       }
       if (parsed.fields.length !== header.length) {
-        items.push(unreadable(first.number, `has ${parsed.fields.length} fields, but the header has ${header.length} (${header.join(",")})`));
+        items.push(
+          unreadable(
+            first.number,
+            `has ${parsed.fields.length} fields, but the header has ${header.length} (${header.join(",")})`,
+          ),
+        );
         continue;
       }
       const row: Record<string, string> = {};
@@ -183,7 +214,8 @@ async function* csvItems(lines: AsyncGenerator<Line[]>, kind: RecordKind, maxRec
     if (items.length > 0) yield items;
   }
   const items = drain(true);
-  if (header === null) throw new ImportFileError("the file is empty: a CSV file starts with a header line naming its columns");
+  if (header === null)
+    throw new ImportFileError("the file is empty: a CSV file starts with a header line naming its columns");
   if (items.length > 0) yield items;
 }
 
@@ -192,7 +224,9 @@ const QUOTING_RULE = 'a quote inside a field must be doubled and the whole field
 /** What is wrong with the quoting of a line that starts a record which never ends well. */
 function quotingProblem(text: string, span: string): string {
   const alone = parseRecord(text);
-  return !alone.ok && !alone.message.startsWith("has a quote that is never closed") ? alone.message : `has a quote that is never closed${span}; ${QUOTING_RULE}`;
+  return !alone.ok && !alone.message.startsWith("has a quote that is never closed")
+    ? alone.message
+    : `has a quote that is never closed${span}; ${QUOTING_RULE}`;
 }
 
 function unreadable(line: number, message: string): FileItem {
@@ -213,16 +247,25 @@ function parseRecord(text: string): ParsedRecord {
   if (!text.includes('"')) return { ok: true, fields: text.split(",") };
   try {
     const records = parseCsv(text, { relax_column_count: true, skip_empty_lines: false }) as string[][];
-    if (records.length !== 1) return { ok: false, quoting: true, message: `is not one CSV record (${records.length} found)` };
+    if (records.length !== 1)
+      return { ok: false, quoting: true, message: `is not one CSV record (${records.length} found)` };
     return { ok: true, fields: records[0]! };
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     switch (error.code) {
       case "INVALID_OPENING_QUOTE":
-        return { ok: false, quoting: true, message: `has a quote inside an unquoted field (field ${Number(error.column ?? 0) + 1}); ${QUOTING_RULE}` };
+        return {
+          ok: false,
+          quoting: true,
+          message: `has a quote inside an unquoted field (field ${Number(error.column ?? 0) + 1}); ${QUOTING_RULE}`,
+        };
       case "CSV_INVALID_CLOSING_QUOTE":
       case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
-        return { ok: false, quoting: true, message: `has text after the closing quote of field ${Number(error.column ?? 0) + 1}; ${QUOTING_RULE}` };
+        return {
+          ok: false,
+          quoting: true,
+          message: `has text after the closing quote of field ${Number(error.column ?? 0) + 1}; ${QUOTING_RULE}`,
+        };
       case "CSV_QUOTE_NOT_CLOSED":
         return { ok: false, quoting: true, message: `has a quote that is never closed; ${QUOTING_RULE}` };
       default:
@@ -237,13 +280,16 @@ function checkHeader(fields: string[], kind: RecordKind, line: number): string[]
   const known = new Set(kind.columns.map((c) => c.name));
   const problems: string[] = [];
   const unknown = names.filter((n) => !known.has(n));
-  if (unknown.length > 0) problems.push(`names columns that ${kind.name} does not have: ${unknown.map((n) => JSON.stringify(n)).join(", ")}`);
+  if (unknown.length > 0)
+    problems.push(`names columns that ${kind.name} does not have: ${unknown.map((n) => JSON.stringify(n)).join(", ")}`);
   const twice = names.filter((n, i) => names.indexOf(n) !== i);
   if (twice.length > 0) problems.push(`names a column twice: ${[...new Set(twice)].join(", ")}`);
   const missing = kind.columns.filter((c) => c.required && !names.includes(c.name)).map((c) => c.name);
   if (missing.length > 0) problems.push(`lacks required columns: ${missing.join(", ")}`);
   if (problems.length > 0) {
-    throw new ImportFileError(`the header (line ${line}) ${problems.join("; ")}. ${kind.name} has the columns ${kind.columns.map((c) => c.name).join(",")}`);
+    throw new ImportFileError(
+      `the header (line ${line}) ${problems.join("; ")}. ${kind.name} has the columns ${kind.columns.map((c) => c.name).join(",")}`,
+    );
   }
   return names;
 }

@@ -87,12 +87,26 @@ interface Chunk {
  *   await importFile(db, studentRegistrationKind, "students.csv", { format: "csv" })
  *   // { rowsRead: 10000, accepted: 9990, updated: 0, unchanged: 0, rejectedRows: 10, chunksCommitted: 2, … }
  */
-export async function importFile(db: Db, kind: RecordKind, path: string, options: ImportFileOptions): Promise<ImportSummary> {
+export async function importFile(
+  db: Db,
+  kind: RecordKind,
+  path: string,
+  options: ImportFileOptions,
+): Promise<ImportSummary> {
   const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
-  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new RangeError(`chunkRows must be a whole number of at least 1, but got ${chunkRows}`);
+  if (!Number.isInteger(chunkRows) || chunkRows < 1)
+    throw new RangeError(`chunkRows must be a whole number of at least 1, but got ${chunkRows}`);
   const reportPath = options.reportPath ?? `${path}.rejected.csv`;
   const started = performance.now();
-  const totals = { rowsRead: 0, accepted: 0, updated: 0, unchanged: 0, rejectedRows: 0, rejectedValues: 0, chunksCommitted: 0 };
+  const totals = {
+    rowsRead: 0,
+    accepted: 0,
+    updated: 0,
+    unchanged: 0,
+    rejectedRows: 0,
+    rejectedValues: 0,
+    chunksCommitted: 0,
+  };
   const report = await open(reportPath, "w");
   await report.write("line,record_id,field,message\n");
 
@@ -102,7 +116,10 @@ export async function importFile(db: Db, kind: RecordKind, path: string, options
         ? await ingestBatch(db, kind, chunk.rows, { rowIndexes: chunk.lines, actor: options.actor })
         : { accepted: 0, updated: 0, unchanged: 0, rejectedRows: 0, rejected: [], touchedChildren: 0 };
     // Committed from here on.
-    const rejections = [...chunk.unreadable, ...result.rejected.map((r) => ({ line: r.index, recordId: r.recordId, field: r.field, message: r.message }))];
+    const rejections = [
+      ...chunk.unreadable,
+      ...result.rejected.map((r) => ({ line: r.index, recordId: r.recordId, field: r.field, message: r.message })),
+    ];
     rejections.sort((a, b) => a.line - b.line);
     await writeRejections(report, rejections);
     const rejectedRows = result.rejectedRows + chunk.unreadable.length;
@@ -126,12 +143,22 @@ export async function importFile(db: Db, kind: RecordKind, path: string, options
     });
   };
 
-  const newChunk = (number: number): Chunk => ({ number, rows: [], lines: [], unreadable: [], firstLine: 0, lastLine: 0 });
+  const newChunk = (number: number): Chunk => ({
+    number,
+    rows: [],
+    lines: [],
+    unreadable: [],
+    firstLine: 0,
+    lastLine: 0,
+  });
   let filling = newChunk(1);
   // The chunk the database is writing while the next one is read (one at a time: chunks commit in file order).
   let writing: Promise<void> | null = null;
   try {
-    for await (const block of readFileItems(path, options.format, kind, { maxRecordLines: options.maxRecordLines, onBytes: options.onBytes })) {
+    for await (const block of readFileItems(path, options.format, kind, {
+      maxRecordLines: options.maxRecordLines,
+      onBytes: options.onBytes,
+    })) {
       for (const item of block) {
         add(filling, item);
         if (filling.rows.length + filling.unreadable.length < chunkRows) continue;
@@ -152,7 +179,14 @@ export async function importFile(db: Db, kind: RecordKind, path: string, options
   }
 
   const seconds = (performance.now() - started) / 1000;
-  return { file: path, kind: kind.name, reportPath, ...totals, seconds, rowsPerSecond: seconds > 0 ? Math.round(totals.rowsRead / seconds) : 0 };
+  return {
+    file: path,
+    kind: kind.name,
+    reportPath,
+    ...totals,
+    seconds,
+    rowsPerSecond: seconds > 0 ? Math.round(totals.rowsRead / seconds) : 0,
+  };
 }
 
 function add(chunk: Chunk, item: FileItem): void {
@@ -168,7 +202,9 @@ function add(chunk: Chunk, item: FileItem): void {
 
 async function writeRejections(report: FileHandle, rejections: readonly Rejection[]): Promise<void> {
   if (rejections.length === 0) return;
-  await report.write(`${rejections.map((r) => [String(r.line), r.recordId ?? "", r.field, r.message].map(csvField).join(",")).join("\n")}\n`);
+  await report.write(
+    `${rejections.map((r) => [String(r.line), r.recordId ?? "", r.field, r.message].map(csvField).join(",")).join("\n")}\n`,
+  );
 }
 
 function csvField(value: string): string {

@@ -22,7 +22,8 @@ export interface FieldError {
 }
 
 export type RawRow = Readonly<Record<string, unknown>>;
-export type ParsedRow = { ok: true; recordId: string; values: Record<string, FieldValue> } | { ok: false; errors: FieldError[] };
+export type ParsedRow =
+  { ok: true; recordId: string; values: Record<string, FieldValue> } | { ok: false; errors: FieldError[] };
 
 /**
  * A kind of record a department sends: its table, its columns, and the checks across columns.
@@ -52,13 +53,27 @@ export function parseRow(kind: RecordKind, raw: RawRow): ParsedRow {
   const values: Record<string, FieldValue> = {};
   const known = new Set(kind.columns.map((c) => c.name));
   for (const key of Object.keys(raw)) {
-    if (!known.has(key)) errors.push({ field: key, message: `is not a column of ${kind.name} (expected ${kind.columns.map((c) => c.name).join(", ")})` });
+    if (!known.has(key))
+      errors.push({
+        field: key,
+        message: `is not a column of ${kind.name} (expected ${kind.columns.map((c) => c.name).join(", ")})`,
+      });
   }
   for (const column of kind.columns) {
     const value = raw[column.name];
-    const rawText = value === undefined || value === null ? "" : typeof value === "string" ? value.normalize("NFKC").trim() : typeof value === "number" ? String(value) : null;
+    const rawText =
+      value === undefined || value === null
+        ? ""
+        : typeof value === "string"
+          ? value.normalize("NFKC").trim()
+          : typeof value === "number"
+            ? String(value)
+            : null;
     if (rawText === null) {
-      errors.push({ field: column.name, message: `must be text, but got ${Array.isArray(value) ? "a list" : typeof value}` });
+      errors.push({
+        field: column.name,
+        message: `must be text, but got ${Array.isArray(value) ? "a list" : typeof value}`,
+      });
       continue;
     }
     if (rawText === "") {

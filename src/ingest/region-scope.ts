@@ -26,7 +26,8 @@ type Placing = string | ((values: Readonly<Record<string, FieldValue>>) => strin
  */
 const REGION_COLUMN_OVERRIDES: Readonly<Record<string, Placing | null>> = {
   // A residence-permit holder is registered where they live: their hukou lies elsewhere by definition.
-  "household.person": (v) => (v.registrationKind === "RESIDENCE_PERMIT" ? "residence_region_code" : "hukou_region_code"),
+  "household.person": (v) =>
+    v.registrationKind === "RESIDENCE_PERMIT" ? "residence_region_code" : "hukou_region_code",
 };
 
 function placingOf(kind: RecordKind): Placing | null {
@@ -49,7 +50,10 @@ export function regionColumnOf(kind: RecordKind, values: Readonly<Record<string,
   if (placing === null) return null;
   const name = typeof placing === "string" ? placing : placing(values);
   const column = kind.columns.find((c) => c.name === name);
-  if (!column) throw new Error(`${kind.name}: its region is read from column ${name}, which the kind does not have (it has ${kind.columns.map((c) => c.name).join(", ")})`);
+  if (!column)
+    throw new Error(
+      `${kind.name}: its region is read from column ${name}, which the kind does not have (it has ${kind.columns.map((c) => c.name).join(", ")})`,
+    );
   return column;
 }
 
@@ -77,7 +81,12 @@ export interface RegionScopedOptions {
  *   await ingestWithinRegion(db, schoolKind, [{ ok: true, raw: { record_id: "SCH-1", region_code: "330203", … } }], { region: "3301", actor: "edu-system" })
  *   // { accepted: 0, …, rejected: [{ index: 0, recordId: "SCH-1", field: "region_code", message: 'must lie in region 3301 …, but got "330203"' }] }
  */
-export async function ingestWithinRegion(db: Db, kind: RecordKind, rows: readonly IncomingRow[], options: RegionScopedOptions): Promise<IngestReport> {
+export async function ingestWithinRegion(
+  db: Db,
+  kind: RecordKind,
+  rows: readonly IncomingRow[],
+  options: RegionScopedOptions,
+): Promise<IngestReport> {
   const placed = hasRegion(kind);
   const refused: RejectedRow[] = [];
   const passed: RawRow[] = [];

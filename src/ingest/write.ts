@@ -36,7 +36,15 @@ export async function writeRecords(db: Db, kind: RecordKind, records: readonly V
   if (!recordIdColumn) throw new Error(`${kind.name}: its table has no recordId column`);
   const properties = kind.columns.map((c) => c.property);
   const existing = new Map<string, Record<string, unknown>>();
-  const found = (await db.select().from(kind.table).where(inArray(recordIdColumn, records.map((r) => r.recordId)))) as Record<string, unknown>[];
+  const found = (await db
+    .select()
+    .from(kind.table)
+    .where(
+      inArray(
+        recordIdColumn,
+        records.map((r) => r.recordId),
+      ),
+    )) as Record<string, unknown>[];
   for (const row of found) existing.set(String(row.recordId), row);
 
   const writes: Record<string, FieldValue>[] = [];
@@ -55,7 +63,11 @@ export async function writeRecords(db: Db, kind: RecordKind, records: readonly V
     }
     outcome.updated.push(record.recordId);
     writes.push(record.values);
-    history.push({ kind: kind.name, recordId: record.recordId, previous: Object.fromEntries(kind.columns.map((c) => [c.name, normalise(before[c.property])])) });
+    history.push({
+      kind: kind.name,
+      recordId: record.recordId,
+      previous: Object.fromEntries(kind.columns.map((c) => [c.name, normalise(before[c.property])])),
+    });
   }
   await insertBatched(db, kind.table, writes as never, { updateOnConflict: { conflictColumn: "recordId" } });
   await insertBatched(db, recordVersions, history);

@@ -130,7 +130,14 @@ export class BlockCodes {
    * is one record's name, date and sex together, not any of the group's), skipping a record
    * whose DSS keys repeat those of the one before it.
    */
-  eachOfGroup(profiles: ProfileTable, row: number, members: Int32Array, from: number, to: number, emit: (kind: number, code: number) => void): void {
+  eachOfGroup(
+    profiles: ProfileTable,
+    row: number,
+    members: Int32Array,
+    from: number,
+    to: number,
+    emit: (kind: number, code: number) => void,
+  ): void {
     const r = this.records;
     const at = this.layout;
     profiles.layout(row, at);
@@ -146,7 +153,8 @@ export class BlockCodes {
       if (code !== code) continue;
       const second = last[i]!;
       // The keys just given again (no second key on either counts as the same).
-      if (code === previousFirst && (second === previousLast || (second !== second && previousLast !== previousLast))) continue;
+      if (code === previousFirst && (second === previousLast || (second !== second && previousLast !== previousLast)))
+        continue;
       emit(DSS, code);
       if (second === second) emit(DSS, second);
       previousFirst = code;
@@ -199,9 +207,10 @@ export function blockMates(records: RecordTable, fresh: (i: number) => boolean):
   const held = BLOCK_KINDS.map(() => new NumberIndex());
   for (let i = 0; i < records.count; i++) if (fresh(i)) codes.each(i, (kind, code) => held[kind]!.set(code, 1));
   const mates = new Uint8Array(records.count);
-  for (let i = 0; i < records.count; i++) codes.each(i, (kind, code) => {
-    if (held[kind]!.get(code) !== -1) mates[i] = 1;
-  });
+  for (let i = 0; i < records.count; i++)
+    codes.each(i, (kind, code) => {
+      if (held[kind]!.get(code) !== -1) mates[i] = 1;
+    });
   return mates;
 }
 
@@ -297,7 +306,7 @@ export function eachCandidatePair(
   const blockKind = uint8s(keys);
   let blockCount = 0;
   let members = 0;
-  for (let k = 0; k < keys; ) {
+  for (let k = 0; k < keys;) {
     let end = k + 1;
     while (end < keys && sameKey(sorted, k, end)) end++;
     if (probe[sortedHolders[k]!]) {
@@ -333,7 +342,8 @@ export function eachCandidatePair(
   lap("blocks");
   // 3. Group → its usable blocks, and where in each the groups after it begin.
   const groupStart = int32s(groupCount + 1);
-  for (let b = 0; b < blockCount; b++) if (usable[b]) for (let m = blockStart[b]!; m < blockStart[b + 1]!; m++) groupStart[blockGroups[m]! + 1]!++;
+  for (let b = 0; b < blockCount; b++)
+    if (usable[b]) for (let m = blockStart[b]!; m < blockStart[b + 1]!; m++) groupStart[blockGroups[m]! + 1]!++;
   for (let x = 0; x < groupCount; x++) groupStart[x + 1]! += groupStart[x]!;
   const groupBlocks = int32s(groupStart[groupCount]!);
   const laterFrom = int32s(groupStart[groupCount]!);

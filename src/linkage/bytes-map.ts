@@ -35,7 +35,8 @@ export class BytesMap {
       const at = slot * 4;
       const stored = slots[at + 2]!;
       if (stored === -1) return BytesMap.ABSENT;
-      if (stored === length && slots[at] === hash && this.sameBytes(slots[at + 1]!, buf, start, length)) return slots[at + 3]!;
+      if (stored === length && slots[at] === hash && this.sameBytes(slots[at + 1]!, buf, start, length))
+        return slots[at + 3]!;
     }
   }
 
@@ -77,7 +78,8 @@ export class BytesMap {
     this.slots = emptySlots(capacity);
     this.mask = capacity - 1;
     this.size = 0;
-    for (let at = 0; at < old.length; at += 4) if (old[at + 2] !== -1) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
+    for (let at = 0; at < old.length; at += 4)
+      if (old[at + 2] !== -1) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
   }
 }
 

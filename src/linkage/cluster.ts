@@ -8,7 +8,15 @@ import { restoreStarts } from "./offsets.ts";
 import { CERTIFICATES, ProfileTable, TRUSTED_IDS } from "./profile.ts";
 import { FLAG_BITS, recordTableOf, type RecordTable } from "./record-table.ts";
 import { noMergeReason, noMergeReasonOfLoaded } from "./rules.ts";
-import { AMBIGUITY_MARGIN, compareLoaded, LINK_THRESHOLD, levelsOf, REVIEW_THRESHOLD, scorePacked, type FieldLevels } from "./score.ts";
+import {
+  AMBIGUITY_MARGIN,
+  compareLoaded,
+  LINK_THRESHOLD,
+  levelsOf,
+  REVIEW_THRESHOLD,
+  scorePacked,
+  type FieldLevels,
+} from "./score.ts";
 import type { RecordFeatures } from "./types.ts";
 import { stageTimer } from "./stage-timer.ts";
 import { UnionFind } from "./union-find.ts";
@@ -72,7 +80,8 @@ export interface ClusterResult {
 /** The rule that put record i with its child. */
 export const ruleOf = (result: ClusterResult, i: number): LinkRule => LINK_RULES[result.rule[i]!]!;
 /** Record i's match score, or null when its rule is not PROBABILISTIC. */
-export const scoreOf = (result: ClusterResult, i: number): number | null => (Number.isNaN(result.score[i]!) ? null : result.score[i]!);
+export const scoreOf = (result: ClusterResult, i: number): number | null =>
+  Number.isNaN(result.score[i]!) ? null : result.score[i]!;
 
 const RULE = Object.fromEntries(LINK_RULES.map((rule, k) => [rule, k])) as Record<LinkRule, number>;
 
@@ -116,7 +125,16 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   const timer = stageTimer();
   const { ms: stageMs, lap } = timer;
   // 1. Exact links.
-  const { roots: uf, rootIds, pins, flagged, isShared, ID_BIT, CERTIFICATE_BIT, STUDENT_BIT } = linkExactly(records, pinned, pinsConflict);
+  const {
+    roots: uf,
+    rootIds,
+    pins,
+    flagged,
+    isShared,
+    ID_BIT,
+    CERTIFICATE_BIT,
+    STUDENT_BIT,
+  } = linkExactly(records, pinned, pinsConflict);
 
   lap("exact links");
   // 2. Groups: the records the exact links joined.
@@ -159,7 +177,8 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   // 3. Blocking and comparison.
   const codes = new BlockCodes(records);
   lap("DSS keys");
-  const keysOfGroup = (g: number, emit: (kind: number, code: number) => void) => codes.eachOfGroup(profiles, g, flat, offsets[g]!, offsets[g + 1]!, emit);
+  const keysOfGroup = (g: number, emit: (kind: number, code: number) => void) =>
+    codes.eachOfGroup(profiles, g, flat, offsets[g]!, offsets[g + 1]!, emit);
   const keyCountOfGroup = (g: number) => {
     let keys = 0;
     for (let k = offsets[g]!; k < offsets[g + 1]!; k++) keys += codes.countOf(flat[k]!);
@@ -169,19 +188,30 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   let forbiddenPairs = 0;
   let candidateCount = 0;
   // Compared as the blocks yield them: a province's candidate pairs never sit in memory.
-  const { skipped, blocks, timings: blockingMs } = eachCandidatePair(groupCount, keysOfGroup, (g) => groupHasId[g] === 0, (a, b) => {
-    if (groupFresh && !groupFresh[a] && !groupFresh[b]) return;
-    profiles.loadPair(a, b);
-    if (disjoint(profiles, TRUSTED_IDS) || (groupPins.size > 0 && pinsConflict(groupPins.get(a), groupPins.get(b)))) return;
-    candidateCount++;
-    if (noMergeReasonOfLoaded(profiles)) {
-      forbiddenPairs++;
-      return;
-    }
-    const levels = compareLoaded(profiles);
-    const score = scorePacked(levels);
-    if (score >= REVIEW_THRESHOLD) edges.push(a, b, score, levels);
-  }, keyCountOfGroup);
+  const {
+    skipped,
+    blocks,
+    timings: blockingMs,
+  } = eachCandidatePair(
+    groupCount,
+    keysOfGroup,
+    (g) => groupHasId[g] === 0,
+    (a, b) => {
+      if (groupFresh && !groupFresh[a] && !groupFresh[b]) return;
+      profiles.loadPair(a, b);
+      if (disjoint(profiles, TRUSTED_IDS) || (groupPins.size > 0 && pinsConflict(groupPins.get(a), groupPins.get(b))))
+        return;
+      candidateCount++;
+      if (noMergeReasonOfLoaded(profiles)) {
+        forbiddenPairs++;
+        return;
+      }
+      const levels = compareLoaded(profiles);
+      const score = scorePacked(levels);
+      if (score >= REVIEW_THRESHOLD) edges.push(a, b, score, levels);
+    },
+    keyCountOfGroup,
+  );
   Object.assign(stageMs, blockingMs);
   timer.restart();
   edges.sortBestFirst();
@@ -198,7 +228,8 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   const clusterRecords = int32s(groupCount);
   for (let g = 0; g < groupCount; g++) clusterRecords[g] = groupSize(g);
   const cpins = (root: number) => clusterPins.get(root) ?? groupPins.get(root);
-  const forbidden = (ra: number, rb: number) => noMergeReason(profiles, clusterRow[ra]!, clusterRow[rb]!) !== null || pinsConflict(cpins(ra), cpins(rb));
+  const forbidden = (ra: number, rb: number) =>
+    noMergeReason(profiles, clusterRow[ra]!, clusterRow[rb]!) !== null || pinsConflict(cpins(ra), cpins(rb));
   const accepted = new Uint8Array(edges.count);
   let probabilisticLinks = 0;
   const reviewed = new Set<number>();
@@ -225,12 +256,23 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     const size = (r: number) => clusterRecords[r]!;
     const hasId = (r: number) => profiles.count(clusterRow[r]!, TRUSTED_IDS) > 0;
     let x = a;
-    if (size(rb) < size(ra) || (size(rb) === size(ra) && hasId(ra) && !hasId(rb)) || (size(rb) === size(ra) && hasId(ra) === hasId(rb) && b > a)) x = b;
+    if (
+      size(rb) < size(ra) ||
+      (size(rb) === size(ra) && hasId(ra) && !hasId(rb)) ||
+      (size(rb) === size(ra) && hasId(ra) === hasId(rb) && b > a)
+    )
+      x = b;
     const y = x === a ? b : a;
     const rx = cuf.find(x);
     if (cuf.size[rx] !== 1 || reviewed.has(x)) return;
     reviewed.add(x);
-    reviews.push({ record: firstOf(x), candidate: firstOf(y), score: edges.score[e]!, levels: levelsOf(edges.levels[e]!), reason });
+    reviews.push({
+      record: firstOf(x),
+      candidate: firstOf(y),
+      score: edges.score[e]!,
+      levels: levelsOf(edges.levels[e]!),
+      reason,
+    });
   };
 
   for (let e = 0; e < edges.count; e++) {

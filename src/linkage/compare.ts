@@ -74,7 +74,8 @@ export function nameLevel(a: NameFeature, b: NameFeature): number {
     if (a.surname === b.surname && differing === 1 && a.given.length > 0) return SIMILAR;
     return DIFFERENT;
   }
-  if (a.surname === b.surname && Math.abs(x.length - y.length) === 1 && oneInsertionApart(a.given, b.given)) return SIMILAR;
+  if (a.surname === b.surname && Math.abs(x.length - y.length) === 1 && oneInsertionApart(a.given, b.given))
+    return SIMILAR;
   return DIFFERENT;
 }
 
@@ -182,9 +183,16 @@ export function idNumbersLevel(p: ProfileTable): number {
   if (shares(p, ID_NUMBERS)) return ID_EXACT;
   if (left[INVALID_IDS] === left[INVALID_IDS + 1] && right[INVALID_IDS] === right[INVALID_IDS + 1]) return DIFFERENT;
   const v = p.vocabulary;
-  const texts = (layout: Int32Array, field: number, text: (code: number) => string) => Array.from(p.data.subarray(layout[field]!, layout[field + 1]!), text);
-  const [aValid, bValid] = [texts(left, ID_NUMBERS, (c) => v.idNumberOf(c)), texts(right, ID_NUMBERS, (c) => v.idNumberOf(c))];
-  const [aInvalid, bInvalid] = [texts(left, INVALID_IDS, (c) => v.textOf(c)), texts(right, INVALID_IDS, (c) => v.textOf(c))];
+  const texts = (layout: Int32Array, field: number, text: (code: number) => string) =>
+    Array.from(p.data.subarray(layout[field]!, layout[field + 1]!), text);
+  const [aValid, bValid] = [
+    texts(left, ID_NUMBERS, (c) => v.idNumberOf(c)),
+    texts(right, ID_NUMBERS, (c) => v.idNumberOf(c)),
+  ];
+  const [aInvalid, bInvalid] = [
+    texts(left, INVALID_IDS, (c) => v.textOf(c)),
+    texts(right, INVALID_IDS, (c) => v.textOf(c)),
+  ];
   const near = (xs: readonly string[], ys: readonly string[]) => xs.some((x) => ys.some((y) => hammingAtMostOne(x, y)));
   if (near(aInvalid, bValid) || near(bInvalid, aValid) || near(aInvalid, bInvalid)) return NEAR;
   return DIFFERENT;

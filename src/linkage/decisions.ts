@@ -34,16 +34,33 @@ interface EventDetail {
 }
 
 const currentLinksOfChild = (db: Db, childId: number) =>
-  queryRows<LinkRow>(db, sql`select id, source, record_id, child_id, rule, score, linked_at::text as linked_at from hub.links where child_id = ${childId} and unlinked_at is null order by id`);
+  queryRows<LinkRow>(
+    db,
+    sql`select id, source, record_id, child_id, rule, score, linked_at::text as linked_at from hub.links where child_id = ${childId} and unlinked_at is null order by id`,
+  );
 
 async function requireActiveChild(db: Db, field: string, childId: number): Promise<void> {
-  if (!Number.isSafeInteger(childId) || childId < 1) throw new InputError(field, `must be a child id (a positive whole number), but got ${childId}`);
-  const [row] = await queryRows<{ state: string; merged_into: number | string | null }>(db, sql`select state, merged_into from hub.children where id = ${childId} for update`);
+  if (!Number.isSafeInteger(childId) || childId < 1)
+    throw new InputError(field, `must be a child id (a positive whole number), but got ${childId}`);
+  const [row] = await queryRows<{ state: string; merged_into: number | string | null }>(
+    db,
+    sql`select state, merged_into from hub.children where id = ${childId} for update`,
+  );
   if (!row) throw new NotFoundError(`${field}: no child ${childId} exists`);
-  if (row.state !== "ACTIVE") throw new InputError(field, `child ${childId} must be ACTIVE, but it is ${row.state} (merged into ${row.merged_into})`);
+  if (row.state !== "ACTIVE")
+    throw new InputError(
+      field,
+      `child ${childId} must be ACTIVE, but it is ${row.state} (merged into ${row.merged_into})`,
+    );
 }
 
-async function insertEvent(db: Db, kind: string, childIds: number[], actor: string, detail: Record<string, unknown>): Promise<number> {
+async function insertEvent(
+  db: Db,
+  kind: string,
+  childIds: number[],
+  actor: string,
+  detail: Record<string, unknown>,
+): Promise<number> {
   const [row] = await queryRows<{ id: number | string }>(
     db,
     sql`insert into hub.child_events (kind, child_ids, detail, actor) values (${kind}, ${sql.param(childIds)}::bigint[], ${JSON.stringify(detail)}::jsonb, ${actor}) returning id`,
@@ -56,9 +73,17 @@ async function setEventDetail(db: Db, eventId: number, detail: EventDetail): Pro
 }
 
 /** Closes the given links and opens one per record on `toChild`; returns the new link ids. */
-async function moveLinks(db: Db, links: readonly LinkRow[], toChild: number, rule: LinkRule, eventId: number): Promise<number[]> {
+async function moveLinks(
+  db: Db,
+  links: readonly LinkRow[],
+  toChild: number,
+  rule: LinkRule,
+  eventId: number,
+): Promise<number[]> {
   if (links.length === 0) return [];
-  await db.execute(sql`update hub.links set unlinked_at = now(), event_id = ${eventId} where id = any(${sql.param(links.map((l) => Number(l.id)))}::bigint[])`);
+  await db.execute(
+    sql`update hub.links set unlinked_at = now(), event_id = ${eventId} where id = any(${sql.param(links.map((l) => Number(l.id)))}::bigint[])`,
+  );
   const rows = await queryRows<{ id: number | string }>(
     db,
     sql`insert into hub.links (source, record_id, child_id, rule, score, event_id)
@@ -70,7 +95,8 @@ async function moveLinks(db: Db, links: readonly LinkRow[], toChild: number, rul
 }
 
 function requireActor(actor: string): void {
-  if (typeof actor !== "string" || actor.trim() === "") throw new InputError("actor", `must name who decided (a user id), but got ${JSON.stringify(actor)}`);
+  if (typeof actor !== "string" || actor.trim() === "")
+    throw new InputError("actor", `must name who decided (a user id), but got ${JSON.stringify(actor)}`);
 }
 
 /** Refuses a merge the hard rules forbid, whoever asks: two ID numbers, certificates, twins. */
@@ -78,7 +104,11 @@ async function assertMayMerge(db: Db, a: readonly LinkRow[], b: readonly LinkRow
   const toRefs = (rows: readonly LinkRow[]) => rows.map((l) => ({ source: l.source, recordId: l.record_id }));
   const [ra, rb] = [await readRecords(db, toRefs(a)), await readRecords(db, toRefs(b))];
   const reason = noMergeReason(profilesOf([ra.map(normaliseRecord), rb.map(normaliseRecord)]), 0, 1);
-  if (reason) throw new InputError("mergeId", `children may be merged only when no hard rule forbids it, but these two are ${reason}`);
+  if (reason)
+    throw new InputError(
+      "mergeId",
+      `children may be merged only when no hard rule forbids it, but these two are ${reason}`,
+    );
 }
 
 /**
@@ -89,9 +119,15 @@ async function assertMayMerge(db: Db, a: readonly LinkRow[], b: readonly LinkRow
  *   const { eventId } = await mergeChildren(db, 17, 42, "officer-330106-007");
  *   await undoEvent(db, eventId, "officer-330106-007"); // as it was
  */
-export async function mergeChildren(db: Db, keepId: number, mergeId: number, actor: string): Promise<{ eventId: number }> {
+export async function mergeChildren(
+  db: Db,
+  keepId: number,
+  mergeId: number,
+  actor: string,
+): Promise<{ eventId: number }> {
   requireActor(actor);
-  if (keepId === mergeId) throw new InputError("mergeId", `must be another child than keepId ${keepId}, but got the same`);
+  if (keepId === mergeId)
+    throw new InputError("mergeId", `must be another child than keepId ${keepId}, but got the same`);
   return db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
     await requireActiveChild(tx, "keepId", keepId);
@@ -99,10 +135,20 @@ export async function mergeChildren(db: Db, keepId: number, mergeId: number, act
     const keepLinks = await currentLinksOfChild(tx, keepId);
     const mergeLinks = await currentLinksOfChild(tx, mergeId);
     await assertMayMerge(tx, keepLinks, mergeLinks);
-    const eventId = await insertEvent(tx, "MERGE", [keepId, mergeId], actor, { keep: keepId, merge: mergeId, closed: [], opened: [] });
+    const eventId = await insertEvent(tx, "MERGE", [keepId, mergeId], actor, {
+      keep: keepId,
+      merge: mergeId,
+      closed: [],
+      opened: [],
+    });
     const opened = await moveLinks(tx, mergeLinks, keepId, "MANUAL_MERGE", eventId);
     await tx.execute(sql`update hub.children set state = 'MERGED', merged_into = ${keepId} where id = ${mergeId}`);
-    await setEventDetail(tx, eventId, { keep: keepId, merge: mergeId, closed: mergeLinks.map((l) => Number(l.id)), opened });
+    await setEventDetail(tx, eventId, {
+      keep: keepId,
+      merge: mergeId,
+      closed: mergeLinks.map((l) => Number(l.id)),
+      opened,
+    });
     return { eventId };
   });
 }
@@ -113,9 +159,15 @@ export async function mergeChildren(db: Db, keepId: number, mergeId: number, act
  *
  *   const { childId, eventId } = await splitChild(db, 17, [{ source: "health.immunization_record", recordId: "IM-00000031" }], "officer");
  */
-export async function splitChild(db: Db, childId: number, recordRefs: readonly RecordRef[], actor: string): Promise<{ eventId: number; childId: number }> {
+export async function splitChild(
+  db: Db,
+  childId: number,
+  recordRefs: readonly RecordRef[],
+  actor: string,
+): Promise<{ eventId: number; childId: number }> {
   requireActor(actor);
-  if (recordRefs.length === 0) throw new InputError("recordRefs", "must name at least one record to split off, but got none");
+  if (recordRefs.length === 0)
+    throw new InputError("recordRefs", "must name at least one record to split off, but got none");
   return db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
     await requireActiveChild(tx, "childId", childId);
@@ -124,15 +176,30 @@ export async function splitChild(db: Db, childId: number, recordRefs: readonly R
     const moving: LinkRow[] = [];
     for (const ref of recordRefs) {
       const link = byKey.get(refKey(ref.source, ref.recordId));
-      if (!link) throw new InputError("recordRefs", `every record must be linked to child ${childId}, but ${ref.source} ${ref.recordId} is not`);
+      if (!link)
+        throw new InputError(
+          "recordRefs",
+          `every record must be linked to child ${childId}, but ${ref.source} ${ref.recordId} is not`,
+        );
       if (!moving.includes(link)) moving.push(link);
     }
     if (moving.length === links.length) {
-      throw new InputError("recordRefs", `must leave child ${childId} at least one of its ${links.length} records, but names all of them`);
+      throw new InputError(
+        "recordRefs",
+        `must leave child ${childId} at least one of its ${links.length} records, but names all of them`,
+      );
     }
-    const [created] = await queryRows<{ id: number | string }>(tx, sql`insert into hub.children (state) values ('ACTIVE') returning id`);
+    const [created] = await queryRows<{ id: number | string }>(
+      tx,
+      sql`insert into hub.children (state) values ('ACTIVE') returning id`,
+    );
     const newChild = Number(created!.id);
-    const eventId = await insertEvent(tx, "SPLIT", [childId, newChild], actor, { from: childId, to: newChild, closed: [], opened: [] });
+    const eventId = await insertEvent(tx, "SPLIT", [childId, newChild], actor, {
+      from: childId,
+      to: newChild,
+      closed: [],
+      opened: [],
+    });
     const opened = await moveLinks(tx, moving, newChild, "MANUAL_SPLIT", eventId);
     await setEventDetail(tx, eventId, { from: childId, to: newChild, closed: moving.map((l) => Number(l.id)), opened });
     return { eventId, childId: newChild };
@@ -146,34 +213,65 @@ export async function splitChild(db: Db, childId: number, recordRefs: readonly R
  *
  *   await resolveReview(db, 12, "SAME_CHILD", "officer-330106-007"); // { eventId }
  */
-export async function resolveReview(db: Db, reviewId: number, decision: ReviewDecision, actor: string): Promise<{ eventId: number }> {
+export async function resolveReview(
+  db: Db,
+  reviewId: number,
+  decision: ReviewDecision,
+  actor: string,
+): Promise<{ eventId: number }> {
   requireActor(actor);
   if (decision !== "SAME_CHILD" && decision !== "DIFFERENT_CHILDREN") {
     throw new InputError("decision", `must be SAME_CHILD or DIFFERENT_CHILDREN, but got ${JSON.stringify(decision)}`);
   }
   return db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
-    const [review] = await queryRows<{ source: SourceKind; record_id: string; candidate_child_id: number | string; status: string }>(
+    const [review] = await queryRows<{
+      source: SourceKind;
+      record_id: string;
+      candidate_child_id: number | string;
+      status: string;
+    }>(
       tx,
       sql`select source, record_id, candidate_child_id, status from hub.link_reviews where id = ${reviewId} for update`,
     );
     if (!review) throw new NotFoundError(`reviewId: no link review ${reviewId} exists`);
-    if (review.status !== "OPEN") throw new InputError("reviewId", `review ${reviewId} must be OPEN to be resolved, but it is ${review.status}`);
+    if (review.status !== "OPEN")
+      throw new InputError("reviewId", `review ${reviewId} must be OPEN to be resolved, but it is ${review.status}`);
     const [link] = await queryRows<LinkRow>(
       tx,
       sql`select id, source, record_id, child_id, rule, score, linked_at::text as linked_at from hub.links where source = ${review.source} and record_id = ${review.record_id} and unlinked_at is null`,
     );
-    if (!link) throw new InputError("reviewId", `review ${reviewId} must be about a linked record, but ${review.source} ${review.record_id} has no current link`);
+    if (!link)
+      throw new InputError(
+        "reviewId",
+        `review ${reviewId} must be about a linked record, but ${review.source} ${review.record_id} has no current link`,
+      );
     const from = Number(link.child_id);
     const candidate = await activeChildOf(tx, Number(review.candidate_child_id));
-    await tx.execute(sql`update hub.link_reviews set status = ${decision}, resolved_at = now(), resolved_by = ${actor} where id = ${reviewId}`);
-    const eventId = await insertEvent(tx, "REVIEW_RESOLVED", [from, candidate], actor, { reviewId, decision, from, to: candidate, closed: [], opened: [] });
+    await tx.execute(
+      sql`update hub.link_reviews set status = ${decision}, resolved_at = now(), resolved_by = ${actor} where id = ${reviewId}`,
+    );
+    const eventId = await insertEvent(tx, "REVIEW_RESOLVED", [from, candidate], actor, {
+      reviewId,
+      decision,
+      from,
+      to: candidate,
+      closed: [],
+      opened: [],
+    });
     if (decision === "SAME_CHILD" && from !== candidate) {
       const [fromLinks, toLinks] = [await currentLinksOfChild(tx, from), await currentLinksOfChild(tx, candidate)];
       await assertMayMerge(tx, toLinks, fromLinks);
       const opened = await moveLinks(tx, fromLinks, candidate, "REVIEW_CONFIRMED", eventId);
       await tx.execute(sql`update hub.children set state = 'MERGED', merged_into = ${candidate} where id = ${from}`);
-      await setEventDetail(tx, eventId, { reviewId, decision, from, to: candidate, closed: fromLinks.map((l) => Number(l.id)), opened });
+      await setEventDetail(tx, eventId, {
+        reviewId,
+        decision,
+        from,
+        to: candidate,
+        closed: fromLinks.map((l) => Number(l.id)),
+        opened,
+      });
     }
     return { eventId };
   });
@@ -183,12 +281,18 @@ export async function resolveReview(db: Db, reviewId: number, decision: ReviewDe
 async function activeChildOf(db: Db, childId: number): Promise<number> {
   let id = childId;
   for (let hops = 0; hops < 100; hops++) {
-    const [row] = await queryRows<{ state: string; merged_into: number | string | null }>(db, sql`select state, merged_into from hub.children where id = ${id}`);
+    const [row] = await queryRows<{ state: string; merged_into: number | string | null }>(
+      db,
+      sql`select state, merged_into from hub.children where id = ${id}`,
+    );
     if (!row) throw new NotFoundError(`child ${id} does not exist`);
     if (row.state === "ACTIVE" || row.merged_into == null) return id;
     id = Number(row.merged_into);
   }
-  throw new HubError(ErrorCode.INTERNAL, `child ${childId} must lead to an active child through merged_into, but the chain does not end`);
+  throw new HubError(
+    ErrorCode.INTERNAL,
+    `child ${childId} must lead to an active child through merged_into, but the chain does not end`,
+  );
 }
 
 /**
@@ -203,30 +307,58 @@ export async function undoEvent(db: Db, eventId: number, actor: string): Promise
   requireActor(actor);
   return db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
-    const [event] = await queryRows<{ kind: string; detail: EventDetail | string; undone_by: number | string | null; child_ids: unknown }>(
-      tx,
-      sql`select kind, detail, undone_by, child_ids from hub.child_events where id = ${eventId} for update`,
-    );
+    const [event] = await queryRows<{
+      kind: string;
+      detail: EventDetail | string;
+      undone_by: number | string | null;
+      child_ids: unknown;
+    }>(tx, sql`select kind, detail, undone_by, child_ids from hub.child_events where id = ${eventId} for update`);
     if (!event) throw new NotFoundError(`eventId: no child event ${eventId} exists`);
-    if (event.undone_by != null) throw new InputError("eventId", `event ${eventId} must not be undone already, but event ${event.undone_by} undid it`);
+    if (event.undone_by != null)
+      throw new InputError(
+        "eventId",
+        `event ${eventId} must not be undone already, but event ${event.undone_by} undid it`,
+      );
     if (!["MERGE", "SPLIT", "REVIEW_RESOLVED"].includes(event.kind)) {
-      throw new InputError("eventId", `only MERGE, SPLIT and REVIEW_RESOLVED events can be undone, but event ${eventId} is ${event.kind}`);
+      throw new InputError(
+        "eventId",
+        `only MERGE, SPLIT and REVIEW_RESOLVED events can be undone, but event ${eventId} is ${event.kind}`,
+      );
     }
     const detail = (typeof event.detail === "string" ? JSON.parse(event.detail) : event.detail) as EventDetail;
     // The links the event opened must still stand — as rows, or as equal rows a later undo
     // restored (undoing a merge that followed a split brings the split's links back).
-    const standing = await queryRows<LinkRow & { current_id: number | string | null; current_child: number | string | null; current_rule: string | null }>(
+    const standing = await queryRows<
+      LinkRow & {
+        current_id: number | string | null;
+        current_child: number | string | null;
+        current_rule: string | null;
+      }
+    >(
       tx,
       sql`select o.id, o.source, o.record_id, o.child_id, o.rule, c.id as current_id, c.child_id as current_child, c.rule as current_rule
           from hub.links o left join hub.links c on c.source = o.source and c.record_id = o.record_id and c.unlinked_at is null
           where o.id = any(${sql.param(detail.opened)}::bigint[])`,
     );
-    const moved = standing.find((l) => l.current_id == null || Number(l.current_child) !== Number(l.child_id) || l.current_rule !== l.rule);
-    if (moved) throw new InputError("eventId", `event ${eventId} can be undone only while its links stand, but ${moved.source} ${moved.record_id} was relinked since`);
+    const moved = standing.find(
+      (l) => l.current_id == null || Number(l.current_child) !== Number(l.child_id) || l.current_rule !== l.rule,
+    );
+    if (moved)
+      throw new InputError(
+        "eventId",
+        `event ${eventId} can be undone only while its links stand, but ${moved.source} ${moved.record_id} was relinked since`,
+      );
     const toClose = standing.map((l) => Number(l.current_id));
-    const undoId = await insertEvent(tx, "UNDO", (event.child_ids as unknown[]).map(Number), actor, { undid: eventId, kind: event.kind, closed: toClose, opened: [] });
+    const undoId = await insertEvent(tx, "UNDO", (event.child_ids as unknown[]).map(Number), actor, {
+      undid: eventId,
+      kind: event.kind,
+      closed: toClose,
+      opened: [],
+    });
     if (toClose.length > 0) {
-      await tx.execute(sql`update hub.links set unlinked_at = now(), event_id = ${undoId} where id = any(${sql.param(toClose)}::bigint[])`);
+      await tx.execute(
+        sql`update hub.links set unlinked_at = now(), event_id = ${undoId} where id = any(${sql.param(toClose)}::bigint[])`,
+      );
     }
     let restored: number[] = [];
     if (detail.closed.length > 0) {
@@ -240,14 +372,23 @@ export async function undoEvent(db: Db, eventId: number, actor: string): Promise
     }
     switch (event.kind) {
       case "MERGE":
-        await tx.execute(sql`update hub.children set state = 'ACTIVE', merged_into = null where id = ${Number(detail.merge)}`);
+        await tx.execute(
+          sql`update hub.children set state = 'ACTIVE', merged_into = null where id = ${Number(detail.merge)}`,
+        );
         break;
       case "SPLIT":
-        await tx.execute(sql`update hub.children set state = 'MERGED', merged_into = ${Number(detail.from)} where id = ${Number(detail.to)}`);
+        await tx.execute(
+          sql`update hub.children set state = 'MERGED', merged_into = ${Number(detail.from)} where id = ${Number(detail.to)}`,
+        );
         break;
       case "REVIEW_RESOLVED":
-        if (detail.closed.length > 0) await tx.execute(sql`update hub.children set state = 'ACTIVE', merged_into = null where id = ${Number(detail.from)}`);
-        await tx.execute(sql`update hub.link_reviews set status = 'OPEN', resolved_at = null, resolved_by = null where id = ${Number(detail.reviewId)}`);
+        if (detail.closed.length > 0)
+          await tx.execute(
+            sql`update hub.children set state = 'ACTIVE', merged_into = null where id = ${Number(detail.from)}`,
+          );
+        await tx.execute(
+          sql`update hub.link_reviews set status = 'OPEN', resolved_at = null, resolved_by = null where id = ${Number(detail.reviewId)}`,
+        );
         break;
     }
     await setEventDetail(tx, undoId, { undid: eventId, kind: event.kind, closed: toClose, opened: restored });

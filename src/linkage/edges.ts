@@ -50,7 +50,11 @@ export class EdgeList {
       high = Math.max(high, score[e]!);
     }
     const halves = (high - low) * 2;
-    if (this.count > 0 && halves <= 1024 && Array.prototype.every.call(score.subarray(0, this.count), (s: number) => Number.isInteger((s - low) * 2))) {
+    if (
+      this.count > 0 &&
+      halves <= 1024 &&
+      Array.prototype.every.call(score.subarray(0, this.count), (s: number) => Number.isInteger((s - low) * 2))
+    ) {
       sortByPair(order, a, b);
       // A stable counting sort by score, highest first, keeps the (a, b) order within a score.
       const starts = new Int32Array(halves + 2);

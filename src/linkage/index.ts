@@ -8,7 +8,15 @@
  */
 export { linkAll, linkRecords, type LinkRunSummary } from "./link.ts";
 export { mergeChildren, resolveReview, splitChild, undoEvent, type ReviewDecision } from "./decisions.ts";
-export { clusterRecords, clusterTable, ruleOf, scoreOf, type ClusterOptions, type ClusterResult, type ReviewItem } from "./cluster.ts";
+export {
+  clusterRecords,
+  clusterTable,
+  ruleOf,
+  scoreOf,
+  type ClusterOptions,
+  type ClusterResult,
+  type ReviewItem,
+} from "./cluster.ts";
 export { RecordTable, recordTableOf } from "./record-table.ts";
 export { ProfileTable, profilesOf, profileValues } from "./profile.ts";
 export { normaliseRecord, normaliseName, normalisePhone } from "./normalise.ts";

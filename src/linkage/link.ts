@@ -6,8 +6,15 @@ import { normaliseRecord } from "./normalise.ts";
 import { recordTableOf } from "./record-table.ts";
 import { blockValuesOf, readNeighbours, readRecords, readRecordTable } from "./sources.ts";
 import {
-  allCurrentLinks, cannotLinkPairs, childrenWithDecisions, currentLinksOf, recordsOfChildren, refKey, writeLinking,
-  type CurrentLink, type LinkingSummary,
+  allCurrentLinks,
+  cannotLinkPairs,
+  childrenWithDecisions,
+  currentLinksOf,
+  recordsOfChildren,
+  refKey,
+  writeLinking,
+  type CurrentLink,
+  type LinkingSummary,
 } from "./store.ts";
 import type { RecordRef, SourceRecord } from "./types.ts";
 
@@ -35,7 +42,13 @@ export async function linkAll(db: Db, options: { actor?: string } = {}): Promise
   const records = await readRecordTable(db);
   const currentByKey = await allCurrentLinks(db);
   // An empty index (a first link) has nothing to look up: no key string per record.
-  const current = currentByKey.size === 0 ? null : Array.from({ length: records.count }, (_, i) => currentByKey.get(refKey(records.sourceOf(i), records.recordIdOf(i))) ?? null);
+  const current =
+    currentByKey.size === 0
+      ? null
+      : Array.from(
+          { length: records.count },
+          (_, i) => currentByKey.get(refKey(records.sourceOf(i), records.recordIdOf(i))) ?? null,
+        );
   const decided = currentByKey.size > 0 ? await childrenWithDecisions(db) : new Set<number>();
   const cannotLink = currentByKey.size > 0 ? await cannotLinkPairs(db) : [];
   const read = performance.now() - started;
@@ -64,7 +77,11 @@ export async function linkAll(db: Db, options: { actor?: string } = {}): Promise
  *
  *   await linkRecords(db, [{ source: "health.immunization_record", recordId: "IM-00001234" }]);
  */
-export async function linkRecords(db: Db, refs: readonly RecordRef[], options: { actor?: string } = {}): Promise<LinkRunSummary> {
+export async function linkRecords(
+  db: Db,
+  refs: readonly RecordRef[],
+  options: { actor?: string } = {},
+): Promise<LinkRunSummary> {
   let started = performance.now();
   const freshRecords = await readRecords(db, refs);
   const freshKeys = new Set(freshRecords.map((r) => refKey(r.source, r.recordId)));
@@ -73,9 +90,14 @@ export async function linkRecords(db: Db, refs: readonly RecordRef[], options: {
   const byKey = new Map<string, SourceRecord>();
   for (const r of freshRecords) byKey.set(refKey(r.source, r.recordId), r);
   if (freshRecords.length > 0) {
-    const neighbours = (await readNeighbours(db, blockValuesOf(freshFeatures))).filter((r) => !byKey.has(refKey(r.source, r.recordId)));
+    const neighbours = (await readNeighbours(db, blockValuesOf(freshFeatures))).filter(
+      (r) => !byKey.has(refKey(r.source, r.recordId)),
+    );
     // The neighbour query is broad (a birth date alone); keep only true block mates.
-    const mates = blockMates(recordTableOf([...freshFeatures, ...neighbours.map(normaliseRecord)]), (i) => i < freshFeatures.length);
+    const mates = blockMates(
+      recordTableOf([...freshFeatures, ...neighbours.map(normaliseRecord)]),
+      (i) => i < freshFeatures.length,
+    );
     neighbours.forEach((r, k) => {
       if (mates[freshFeatures.length + k]) byKey.set(refKey(r.source, r.recordId), r);
     });
@@ -101,7 +123,9 @@ export async function linkRecords(db: Db, refs: readonly RecordRef[], options: {
   const table = recordTableOf(records.map(normaliseRecord));
   // A changed record is free to move, unless a person placed it: a manual link, or a child a
   // person told apart from another. People's decisions outrank the matcher's.
-  const pinnedChild = current.map((c, i) => (c && (!fresh[i] || MANUAL_RULES.has(c.rule) || toldApart.has(c.childId)) ? c.childId : null));
+  const pinnedChild = current.map((c, i) =>
+    c && (!fresh[i] || MANUAL_RULES.has(c.rule) || toldApart.has(c.childId)) ? c.childId : null,
+  );
   const result = clusterTable(table, { pinnedChild, cannotLink, fresh });
   const match = performance.now() - started;
 

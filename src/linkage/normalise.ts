@@ -13,7 +13,25 @@ import type { NameFeature, RecordFeatures, RecordFlag, SourceRecord } from "./ty
 
 /** Two-character surnames: without them 欧阳娜娜 would be surname 欧, given name 阳娜娜. */
 const COMPOUND_SURNAMES = new Set([
-  "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙", "宇文", "司徒", "端木", "独孤", "南宫", "西门", "轩辕",
+  "欧阳",
+  "司马",
+  "诸葛",
+  "上官",
+  "东方",
+  "皇甫",
+  "尉迟",
+  "公孙",
+  "慕容",
+  "令狐",
+  "夏侯",
+  "长孙",
+  "宇文",
+  "司徒",
+  "端木",
+  "独孤",
+  "南宫",
+  "西门",
+  "轩辕",
 ]);
 
 export interface NormalisedName {
@@ -140,7 +158,8 @@ interface KnownId {
 function parseId(raw: string): KnownId | null {
   const quick = quickIdNumberVerdict(raw);
   if (quick === null) return null;
-  if (quick !== undefined) return { idNumber: raw, birthDate: dateOf(quick.year, quick.month, quick.day)!, sex: quick.sex };
+  if (quick !== undefined)
+    return { idNumber: raw, birthDate: dateOf(quick.year, quick.month, quick.day)!, sex: quick.sex };
   const parsed = parseIdNumber(raw);
   if (!parsed.ok) return null;
   const { idNumber, birthDate, sex } = parsed.value;
@@ -173,7 +192,12 @@ export interface Identity {
  * @example normaliseIdentity("330106201903150134", null, "2019-03-16", "M")
  * // { trustedIdNumber: null, idNumbers: ["330106201903150134"], flags: ["ID_NUMBER_CONTRADICTS_BIRTH_DATE"], … }
  */
-export function normaliseIdentity(idNumber: string | null, studentNumber: string | null, birthDate: IsoDate | null, sex: Sex | null): Identity {
+export function normaliseIdentity(
+  idNumber: string | null,
+  studentNumber: string | null,
+  birthDate: IsoDate | null,
+  sex: Sex | null,
+): Identity {
   const flags: RecordFlag[] = [];
   const idNumbers: string[] = [];
   const invalidIdNumbers: string[] = [];
@@ -184,14 +208,18 @@ export function normaliseIdentity(idNumber: string | null, studentNumber: string
   const candidates: string[] = [];
   if (idNumber && idNumber.trim() !== "") candidates.push(idNumber);
   // A G student number in its plain form ("G" and a plain ID number) is checked quickly.
-  const quickG = studentNumber?.length === 19 && studentNumber.charCodeAt(0) === 71 ? quickIdNumberVerdict(studentNumber.slice(1)) : undefined;
+  const quickG =
+    studentNumber?.length === 19 && studentNumber.charCodeAt(0) === 71
+      ? quickIdNumberVerdict(studentNumber.slice(1))
+      : undefined;
   if (quickG) candidates.push(studentNumber!.slice(1));
   else if (quickG === null) {
     // not a valid G number: parseStudentNumber would refuse it too, and the number is ignored
   } else if (studentNumber && studentNumber.trim() !== "") {
     const parsed = parseStudentNumber(studentNumber);
     if (parsed.ok && parsed.value.kind === "G") candidates.push(parsed.value.idNumber);
-    else if (parsed.ok) studentKey = `${parsed.value.kind}${studentNumber.normalize("NFKC").trim().toUpperCase().slice(1)}`;
+    else if (parsed.ok)
+      studentKey = `${parsed.value.kind}${studentNumber.normalize("NFKC").trim().toUpperCase().slice(1)}`;
   }
   for (const raw of candidates) {
     const id = parseId(raw);

@@ -118,10 +118,25 @@ export class ProfileTable {
       if (records.name[i]! >= 0) this.collect(NAMES, records.name[i]!);
       if (records.birthDate[i]! >= 0) this.collect(DATES, records.birthDate[i]!);
       if (records.trusted[i]) this.collect(TRUSTED_IDS, records.trustedId(i));
-      this.collectAll(ID_NUMBERS, records.idNumbers.values, records.idNumbers.start[i]!, records.idNumbers.start[i + 1]!);
-      this.collectAll(INVALID_IDS, records.invalidIdNumbers.values, records.invalidIdNumbers.start[i]!, records.invalidIdNumbers.start[i + 1]!);
+      this.collectAll(
+        ID_NUMBERS,
+        records.idNumbers.values,
+        records.idNumbers.start[i]!,
+        records.idNumbers.start[i + 1]!,
+      );
+      this.collectAll(
+        INVALID_IDS,
+        records.invalidIdNumbers.values,
+        records.invalidIdNumbers.start[i]!,
+        records.invalidIdNumbers.start[i + 1]!,
+      );
       if (records.certificate[i] === records.certificate[i]) this.collect(CERTIFICATES, records.certificate[i]!);
-      this.collectAll(GUARDIAN_IDS, records.guardianIds.values, records.guardianIds.start[i]!, records.guardianIds.start[i + 1]!);
+      this.collectAll(
+        GUARDIAN_IDS,
+        records.guardianIds.values,
+        records.guardianIds.start[i]!,
+        records.guardianIds.start[i + 1]!,
+      );
       this.collectAll(PHONES, records.phones.values, records.phones.start[i]!, records.phones.start[i + 1]!);
       this.collectAll(REGIONS, records.regions.values, records.regions.start[i]!, records.regions.start[i + 1]!);
     }
@@ -202,7 +217,8 @@ export class ProfileTable {
   private closeRow(at: number, sexes: number, counts: Int32Array): number {
     let size = 0;
     for (let f = 0; f < FIELDS; f++) {
-      if (counts[f]! > MAX_COUNT) throw new RangeError(`a profile holds at most ${MAX_COUNT} values of a field, but one would hold ${counts[f]}`);
+      if (counts[f]! > MAX_COUNT)
+        throw new RangeError(`a profile holds at most ${MAX_COUNT} values of a field, but one would hold ${counts[f]}`);
       size += counts[f]!;
     }
     const words = this.words;
@@ -240,7 +256,11 @@ export function profilesOf(groups: readonly (readonly RecordFeatures[])[]): Prof
   const records = recordTableOf(groups.flat());
   const profiles = new ProfileTable(records.vocabulary, groups.length);
   let next = 0;
-  for (const group of groups) profiles.addGroup(records, Array.from(group, () => next++));
+  for (const group of groups)
+    profiles.addGroup(
+      records,
+      Array.from(group, () => next++),
+    );
   return profiles;
 }
 

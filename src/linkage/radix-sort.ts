@@ -22,7 +22,13 @@ export interface SortedKeys {
 
 const HIGH_BITS = 21; // codes below 2^53 have 21 bits above the low 32
 /** The passes, least significant digit first: which half of the key, from which bit, how many bits. */
-const PASSES = [[false, 0, 11], [false, 11, 11], [false, 22, 10], [true, 0, 12], [true, 12, 11]] as const;
+const PASSES = [
+  [false, 0, 11],
+  [false, 11, 11],
+  [false, 22, 10],
+  [true, 0, 12],
+  [true, 12, 11],
+] as const;
 
 export function sortKeys(kinds: Uint8Array, codes: Float64Array, payload: Int32Array, count: number): SortedKeys {
   let low = new Uint32Array(count);

@@ -1,9 +1,24 @@
 import { bytesText, type CopyRow } from "../db/copy.ts";
 import { SOURCE_KINDS } from "../db/enums.ts";
 import { BytesMap } from "./bytes-map.ts";
-import { INVALID, quickIdNumberVerdictOfBytes, UNDECIDED, verdictDay, verdictMonth, verdictYear } from "../domain/id-number.ts";
+import {
+  INVALID,
+  quickIdNumberVerdictOfBytes,
+  UNDECIDED,
+  verdictDay,
+  verdictMonth,
+  verdictYear,
+} from "../domain/id-number.ts";
 import { idNumberCodeOfBytes } from "./codes.ts";
-import { canonicalDate, normaliseCertificate, normaliseIdentity, normaliseIdNumber, normaliseName, normalisePhone, normaliseSex } from "./normalise.ts";
+import {
+  canonicalDate,
+  normaliseCertificate,
+  normaliseIdentity,
+  normaliseIdNumber,
+  normaliseName,
+  normalisePhone,
+  normaliseSex,
+} from "./normalise.ts";
 import { FLAG_BITS, flagBits, SEX_F, SEX_M, type RecordTable } from "./record-table.ts";
 import { grown } from "./list-column.ts";
 import type { Vocabulary } from "./vocabulary.ts";
@@ -156,14 +171,22 @@ export class RecordReader {
       }
     } else {
       if ((nulls & (1 << GUARDIAN_IDS)) === 0) {
-        for (let at = starts[GUARDIAN_IDS]!, end = pieceEnd(buf, at, ends[GUARDIAN_IDS]!); at < ends[GUARDIAN_IDS]!; at = end + 1, end = pieceEnd(buf, at, ends[GUARDIAN_IDS]!)) {
+        for (
+          let at = starts[GUARDIAN_IDS]!, end = pieceEnd(buf, at, ends[GUARDIAN_IDS]!);
+          at < ends[GUARDIAN_IDS]!;
+          at = end + 1, end = pieceEnd(buf, at, ends[GUARDIAN_IDS]!)
+        ) {
           if (end === at) continue;
           const code = this.idNumberCodeAt(row, at, end);
           if (code === code) table.guardianIds.pushUnique(code);
         }
       }
       if ((nulls & (1 << PHONES)) === 0) {
-        for (let at = starts[PHONES]!, end = pieceEnd(buf, at, ends[PHONES]!); at < ends[PHONES]!; at = end + 1, end = pieceEnd(buf, at, ends[PHONES]!)) {
+        for (
+          let at = starts[PHONES]!, end = pieceEnd(buf, at, ends[PHONES]!);
+          at < ends[PHONES]!;
+          at = end + 1, end = pieceEnd(buf, at, ends[PHONES]!)
+        ) {
           if (end === at) continue;
           const code = this.phoneCode(row, at, end);
           if (code === code) table.phones.pushUnique(code);
@@ -171,7 +194,11 @@ export class RecordReader {
       }
     }
     if ((nulls & (1 << REGIONS)) === 0) {
-      for (let at = starts[REGIONS]!, end = pieceEnd(buf, at, ends[REGIONS]!); at < ends[REGIONS]!; at = end + 1, end = pieceEnd(buf, at, ends[REGIONS]!)) {
+      for (
+        let at = starts[REGIONS]!, end = pieceEnd(buf, at, ends[REGIONS]!);
+        at < ends[REGIONS]!;
+        at = end + 1, end = pieceEnd(buf, at, ends[REGIONS]!)
+      ) {
         if (end - at !== 6) continue;
         const code = digitsOf(buf, at, 6);
         if (code >= 0) table.regions.pushUnique(code);
@@ -201,10 +228,14 @@ export class RecordReader {
     }
     table.idNumbers.push(idNumberCodeOfBytes(row.buf, start, verdict));
     const birthDate = table.birthDate[i]!;
-    const datesAgree = birthDate === -1 || this.dateIdOfDay(verdictYear(verdict), verdictMonth(verdict), verdictDay(verdict)) === birthDate;
+    const datesAgree =
+      birthDate === -1 ||
+      this.dateIdOfDay(verdictYear(verdict), verdictMonth(verdict), verdictDay(verdict)) === birthDate;
     const sexAgrees = table.sex[i] === 0 || (verdict % 2 === 1 ? SEX_M : SEX_F) === table.sex[i];
     if (datesAgree && sexAgrees && birthDate !== -1) table.trusted[i] = 1;
-    table.flags[i] = (datesAgree ? 0 : FLAG_BITS.ID_NUMBER_CONTRADICTS_BIRTH_DATE) | (sexAgrees ? 0 : FLAG_BITS.ID_NUMBER_CONTRADICTS_SEX);
+    table.flags[i] =
+      (datesAgree ? 0 : FLAG_BITS.ID_NUMBER_CONTRADICTS_BIRTH_DATE) |
+      (sexAgrees ? 0 : FLAG_BITS.ID_NUMBER_CONTRADICTS_SEX);
   }
 
   /** Record i's own identifiers through normaliseIdentity, against the birth date and sex it already has. */
@@ -275,7 +306,10 @@ export class RecordReader {
   private dateIdOfDay(year: number, month: number, day: number): number {
     const slot = ((year - FIRST_YEAR) * 13 + month) * 32 + day;
     let id = this.dates[slot]!;
-    if (id === UNKNOWN) this.dates[slot] = id = this.vocabularyDate(`${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`);
+    if (id === UNKNOWN)
+      this.dates[slot] = id = this.vocabularyDate(
+        `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`,
+      );
     return id;
   }
 
@@ -322,5 +356,3 @@ function plainMobileCode(buf: Uint8Array, start: number, end: number): number {
   const code = digitsOf(buf, start, 11);
   return code >= 0 ? code : Number.NaN;
 }
-
-

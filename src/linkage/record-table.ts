@@ -91,7 +91,8 @@ export class RecordTable {
   /** Sets the open record's id from bytes (UTF-8, as COPY sends text). */
   setRecordIdBytes(buf: Uint8Array, start: number, end: number): void {
     const length = end - start;
-    if (this.bytesUsed + length > this.recordIdBytes.length) this.recordIdBytes = grown(this.recordIdBytes, this.bytesUsed + length);
+    if (this.bytesUsed + length > this.recordIdBytes.length)
+      this.recordIdBytes = grown(this.recordIdBytes, this.bytesUsed + length);
     // Byte by byte: a record id is a dozen bytes, and a subarray to copy from would be an object a record.
     const bytes = this.recordIdBytes;
     let at = this.bytesUsed;
@@ -125,7 +126,8 @@ export class RecordTable {
     for (const id of f.idNumbers) this.idNumbers.push(v.idCode(id));
     // normaliseIdentity trusts a number only when it is the record's one valid number.
     if (f.trustedIdNumber !== null) {
-      if (f.idNumbers.length !== 1 || f.idNumbers[0] !== f.trustedIdNumber) throw new Error(`a trusted ID number must be the record's only valid one (record ${f.recordId})`);
+      if (f.idNumbers.length !== 1 || f.idNumbers[0] !== f.trustedIdNumber)
+        throw new Error(`a trusted ID number must be the record's only valid one (record ${f.recordId})`);
       this.trusted[i] = 1;
     }
     for (const id of f.invalidIdNumbers) this.invalidIdNumbers.push(v.textCode(id));
@@ -143,7 +145,11 @@ export class RecordTable {
   }
 
   recordIdOf(i: number): string {
-    return Buffer.from(this.recordIdBytes.buffer, this.recordIdBytes.byteOffset + this.recordIdStart[i]!, this.recordIdStart[i + 1]! - this.recordIdStart[i]!).toString("utf8");
+    return Buffer.from(
+      this.recordIdBytes.buffer,
+      this.recordIdBytes.byteOffset + this.recordIdStart[i]!,
+      this.recordIdStart[i + 1]! - this.recordIdStart[i]!,
+    ).toString("utf8");
   }
 
   refOf(i: number): RecordRef {
@@ -176,7 +182,10 @@ const SOURCE_INDEX = new Map(SOURCE_KINDS.map((source, k) => [source as string, 
 
 export function sourceIndex(source: SourceKind): number {
   const k = SOURCE_INDEX.get(source);
-  if (k === undefined) throw new Error(`a record must come from one of the sources ${SOURCE_KINDS.join(", ")}, but got ${JSON.stringify(source)}`);
+  if (k === undefined)
+    throw new Error(
+      `a record must come from one of the sources ${SOURCE_KINDS.join(", ")}, but got ${JSON.stringify(source)}`,
+    );
   return k;
 }
 

@@ -1,6 +1,22 @@
 import {
-  DATE_LEVELS, datesLevel, ID_LEVELS, idNumbersLevel, NAME_LEVELS, namesLevel, REGION_LEVELS, regionsLevel, SEX_LEVELS, sexLevel, SHARED_LEVELS, sharedLevel,
-  type DateLevel, type IdLevel, type NameLevel, type RegionLevel, type SexLevel, type SharedLevel,
+  DATE_LEVELS,
+  datesLevel,
+  ID_LEVELS,
+  idNumbersLevel,
+  NAME_LEVELS,
+  namesLevel,
+  REGION_LEVELS,
+  regionsLevel,
+  SEX_LEVELS,
+  sexLevel,
+  SHARED_LEVELS,
+  sharedLevel,
+  type DateLevel,
+  type IdLevel,
+  type NameLevel,
+  type RegionLevel,
+  type SexLevel,
+  type SharedLevel,
 } from "./compare.ts";
 import { GUARDIAN_IDS, PHONES, type ProfileTable } from "./profile.ts";
 
@@ -60,7 +76,9 @@ const FIELDS = [
 const BITS = 3;
 
 /** Per field, the weight of each level number. */
-const WEIGHT_OF: readonly (readonly number[])[] = FIELDS.map(({ field, levels }) => levels.map((level) => (WEIGHTS[field] as Record<string, number>)[level]!));
+const WEIGHT_OF: readonly (readonly number[])[] = FIELDS.map(({ field, levels }) =>
+  levels.map((level) => (WEIGHTS[field] as Record<string, number>)[level]!),
+);
 
 /**
  * At or above: link automatically. The weakest pattern that should link on its own is a

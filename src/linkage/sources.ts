@@ -112,7 +112,18 @@ function fromFields(source: SourceKind, f: readonly (string | null)[]): SourceRe
 
 /** A row of selectOf read by a query. */
 function toRecord(source: SourceKind, row: Row): SourceRecord {
-  return fromFields(source, [row.record_id, row.name, row.sex, row.birth_date, row.id_number, row.bc, row.student_number, row.guardian_ids, row.guardian_phones, row.regions]);
+  return fromFields(source, [
+    row.record_id,
+    row.name,
+    row.sex,
+    row.birth_date,
+    row.id_number,
+    row.bc,
+    row.student_number,
+    row.guardian_ids,
+    row.guardian_phones,
+    row.regions,
+  ]);
 }
 
 /**
@@ -129,8 +140,16 @@ export async function readRecordTable(db: Db): Promise<RecordTable> {
   const reader = new RecordReader(vocabulary);
   const records = new RecordTable(vocabulary, await estimatedRecordCount(db));
   const reads: { query: string; fields: number; onRow: (row: CopyRow) => void }[] = [
-    { query: "select child_record_id, guardian_id_number, guardian_phone from household.guardianships order by id", fields: 3, onRow: (row) => reader.guardians.add(row) },
-    ...SOURCE_KINDS.map((source, k) => ({ query: `${queryText(selectOf(source, false))} order by x.id`, fields: ROW_FIELDS, onRow: (row: CopyRow) => reader.read(records, k, row) })),
+    {
+      query: "select child_record_id, guardian_id_number, guardian_phone from household.guardianships order by id",
+      fields: 3,
+      onRow: (row) => reader.guardians.add(row),
+    },
+    ...SOURCE_KINDS.map((source, k) => ({
+      query: `${queryText(selectOf(source, false))} order by x.id`,
+      fields: ROW_FIELDS,
+      onRow: (row: CopyRow) => reader.read(records, k, row),
+    })),
   ];
   // One query ahead: the server writes the next table while this process reads the last.
   let ahead = copyAhead(db, reads[0]!.query);
@@ -175,7 +194,9 @@ function bySource(refs: readonly RecordRef[]): Map<SourceKind, string[]> {
   const map = new Map<SourceKind, string[]>();
   for (const ref of refs) {
     if (!SOURCE_KINDS.includes(ref.source)) {
-      throw new Error(`a record reference must name one of the sources ${SOURCE_KINDS.join(", ")}, but got ${JSON.stringify(ref.source)}`);
+      throw new Error(
+        `a record reference must name one of the sources ${SOURCE_KINDS.join(", ")}, but got ${JSON.stringify(ref.source)}`,
+      );
     }
     (map.get(ref.source) ?? map.set(ref.source, []).get(ref.source)!).push(ref.recordId);
   }
@@ -190,7 +211,10 @@ export async function readRecords(db: Db, refs: readonly RecordRef[]): Promise<S
   for (const [source, ids] of bySource(refs)) {
     for (let start = 0; start < ids.length; start += PAGE_SIZE) {
       const slice = ids.slice(start, start + PAGE_SIZE);
-      const rows = await queryRows<Row>(db, sql`${selectOf(source, true)} where x.record_id = any(${textArray(slice)})`);
+      const rows = await queryRows<Row>(
+        db,
+        sql`${selectOf(source, true)} where x.record_id = any(${textArray(slice)})`,
+      );
       for (const row of rows) out.push(toRecord(source, row));
     }
   }
@@ -207,7 +231,13 @@ export interface BlockValues {
 }
 
 export function blockValuesOf(records: readonly RecordFeatures[]): BlockValues {
-  const s = { ids: new Set<string>(), bcs: new Set<string>(), dates: new Set<string>(), gids: new Set<string>(), phones: new Set<string>() };
+  const s = {
+    ids: new Set<string>(),
+    bcs: new Set<string>(),
+    dates: new Set<string>(),
+    gids: new Set<string>(),
+    phones: new Set<string>(),
+  };
   for (const r of records) {
     for (const id of r.idNumbers) s.ids.add(id);
     if (r.birthCertificateNumber) s.bcs.add(r.birthCertificateNumber);
@@ -215,7 +245,13 @@ export function blockValuesOf(records: readonly RecordFeatures[]): BlockValues {
     for (const g of r.guardianIdNumbers) s.gids.add(g);
     for (const p of r.guardianPhones) s.phones.add(p);
   }
-  return { idNumbers: [...s.ids], birthCertificateNumbers: [...s.bcs], birthDates: [...s.dates], guardianIdNumbers: [...s.gids], guardianPhones: [...s.phones] };
+  return {
+    idNumbers: [...s.ids],
+    birthCertificateNumbers: [...s.bcs],
+    birthDates: [...s.dates],
+    guardianIdNumbers: [...s.gids],
+    guardianPhones: [...s.phones],
+  };
 }
 
 /**

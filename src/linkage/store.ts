@@ -42,7 +42,12 @@ interface LinkRow extends Record<string, unknown> {
 }
 
 function toCurrent(row: LinkRow): CurrentLink {
-  return { linkId: Number(row.id), childId: Number(row.child_id), rule: row.rule as LinkRule, score: row.score == null ? null : Number(row.score) };
+  return {
+    linkId: Number(row.id),
+    childId: Number(row.child_id),
+    rule: row.rule as LinkRule,
+    score: row.score == null ? null : Number(row.score),
+  };
 }
 
 /** Current links of the given records, keyed by refKey. */
@@ -65,7 +70,7 @@ export async function currentLinksOf(db: Db, refs: readonly RecordRef[]): Promis
 /** Every current link, page by page (a full re-link reconciles against all of them). */
 export async function allCurrentLinks(db: Db): Promise<Map<string, CurrentLink>> {
   const out = new Map<string, CurrentLink>();
-  for (let last = 0; ; ) {
+  for (let last = 0; ;) {
     const rows = await queryRows<LinkRow>(
       db,
       sql`select id, source, record_id, child_id, rule, score from hub.links where unlinked_at is null and id > ${last} order by id limit ${LOOKUP_BATCH * 4}`,
@@ -121,7 +126,10 @@ export async function createChildren(db: Db, n: number): Promise<number[]> {
   const ids: number[] = [];
   for (let made = 0; made < n; made += ROWS_PER_STATEMENT * 5) {
     const batch = Math.min(ROWS_PER_STATEMENT * 5, n - made);
-    const rows = await queryRows<{ id: number | string }>(db, sql`insert into hub.children (state) select 'ACTIVE' from generate_series(1, ${batch}) returning id`);
+    const rows = await queryRows<{ id: number | string }>(
+      db,
+      sql`insert into hub.children (state) select 'ACTIVE' from generate_series(1, ${batch}) returning id`,
+    );
     for (const r of rows) ids.push(Number(r.id));
   }
   return ids;
@@ -157,7 +165,10 @@ async function createChildrenInBulk(tx: Db, n: number): Promise<number> {
  * until its transaction ends.
  */
 async function reserveIds(tx: Db, table: string, n: number): Promise<number> {
-  const [reserved] = await queryRows<{ first: number | string }>(tx, sql`select nextval(pg_get_serial_sequence(${table}, 'id')) as first`);
+  const [reserved] = await queryRows<{ first: number | string }>(
+    tx,
+    sql`select nextval(pg_get_serial_sequence(${table}, 'id')) as first`,
+  );
   const first = Number(reserved!.first);
   await tx.execute(sql`select setval(pg_get_serial_sequence(${table}, 'id'), ${first + n - 1}::bigint)`);
   return first;
@@ -186,7 +197,11 @@ export async function openLinks(db: Db, links: readonly NewLink[]): Promise<void
 }
 
 /** The evidence a reviewer sees: which fields agreed, the score, identifiers masked. */
-export function reviewEvidence(item: ReviewItem, record: SourceRecord, candidate: SourceRecord): Record<string, unknown> {
+export function reviewEvidence(
+  item: ReviewItem,
+  record: SourceRecord,
+  candidate: SourceRecord,
+): Record<string, unknown> {
   const show = (r: SourceRecord) => ({
     source: r.source,
     recordId: r.recordId,
@@ -199,7 +214,13 @@ export function reviewEvidence(item: ReviewItem, record: SourceRecord, candidate
     guardianPhones: r.guardianPhones.map(maskPhone),
     regionCodes: r.regionCodes,
   });
-  return { score: item.score, reason: item.reason, fields: item.levels, record: show(record), candidate: show(candidate) };
+  return {
+    score: item.score,
+    reason: item.reason,
+    fields: item.levels,
+    record: show(record),
+    candidate: show(candidate),
+  };
 }
 
 /** The county a record places the child in, for a reviewer's region filter. */
@@ -310,7 +331,11 @@ export async function writeLinking(db: Db, w: LinkingWrite): Promise<LinkingSumm
       );
     }
     if (emptied.length > 0) {
-      const into = emptied.map((child) => [...(movedTo.get(child) ?? new Map<number, number>())].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? null);
+      const into = emptied.map(
+        (child) =>
+          [...(movedTo.get(child) ?? new Map<number, number>())].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ??
+          null,
+      );
       await tx.execute(
         sql`update hub.children c set state = 'MERGED', merged_into = u.target
             from unnest(${sql.param(emptied)}::bigint[], ${sql.param(into)}::bigint[]) as u(id, target) where c.id = u.id`,
@@ -356,7 +381,10 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
     // More memory for the index builds' sorts than the default 64 MB, which spills them to disk early.
     await tx.execute(sql`set local maintenance_work_mem = '512MB'`);
     await tx.execute(sql`lock table hub.links in access exclusive mode`);
-    if (!(await indexIsEmpty(tx))) throw new Error("a first link expects hub.links to be empty, but links were written meanwhile: run linkAll again");
+    if (!(await indexIsEmpty(tx)))
+      throw new Error(
+        "a first link expects hub.links to be empty, but links were written meanwhile: run linkAll again",
+      );
     const restore = await dropLinkIndexes(tx);
     const firstChild = await createChildrenInBulk(tx, childCount);
     const childOfCluster = new Float64Array(childCount);
@@ -364,10 +392,24 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
     // Rows go in by source name, then as read (by record id, as the departments number them):
     // the order of the (source, record_id) index, whose build then finds its input sorted.
     const firstLink = n === 0 ? 0 : await reserveIds(tx, "hub.links", n);
-    await copyInto(tx, "hub.links", ["id", "source", "record_id", "child_id", "rule", "score"], linkRows(records, result, childOfCluster, bySourceName(records), firstLink));
+    await copyInto(
+      tx,
+      "hub.links",
+      ["id", "source", "record_id", "child_id", "rule", "score"],
+      linkRows(records, result, childOfCluster, bySourceName(records), firstLink),
+    );
     for (const statement of restore) await tx.execute(sql.raw(statement));
     const reviewsOpened = await writeReviews(tx, records, result, childOfCluster);
-    return { records: n, children: result.clusterCount, newChildren: childCount, linksOpened: n, linksClosed: 0, childrenMerged: 0, reviewsOpened, eventId: null };
+    return {
+      records: n,
+      children: result.clusterCount,
+      newChildren: childCount,
+      linksOpened: n,
+      linksClosed: 0,
+      childrenMerged: 0,
+      reviewsOpened,
+      eventId: null,
+    };
   });
 }
 
@@ -376,7 +418,13 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
  * server reads the last), written byte by byte from the table's columns: a province's 6.5
  * million rows as strings were 30 million strings to make and collect.
  */
-function* linkRows(records: RecordTable, result: ClusterResult, childOfCluster: Float64Array, order: Int32Array, firstId: number): Generator<Uint8Array> {
+function* linkRows(
+  records: RecordTable,
+  result: ClusterResult,
+  childOfCluster: Float64Array,
+  order: Int32Array,
+  firstId: number,
+): Generator<Uint8Array> {
   const sources = SOURCE_KINDS.map((source) => Buffer.from(`${source}\t`));
   const rules = LINK_RULES.map((rule) => Buffer.from(`\t${rule}\t`));
   const { recordIdBytes: idBytes, recordIdStart: idStart } = records;
@@ -414,7 +462,9 @@ function* linkRows(records: RecordTable, result: ClusterResult, childOfCluster: 
 /** Record indexes ordered by source name, keeping their order within a source (a stable bucket sort). */
 function bySourceName(records: RecordTable): Int32Array {
   const rank = new Int32Array(SOURCE_KINDS.length);
-  [...SOURCE_KINDS.keys()].sort((x, y) => (SOURCE_KINDS[x]! < SOURCE_KINDS[y]! ? -1 : 1)).forEach((source, k) => (rank[source] = k));
+  [...SOURCE_KINDS.keys()]
+    .sort((x, y) => (SOURCE_KINDS[x]! < SOURCE_KINDS[y]! ? -1 : 1))
+    .forEach((source, k) => (rank[source] = k));
   const start = new Int32Array(SOURCE_KINDS.length + 1);
   for (let i = 0; i < records.count; i++) start[rank[records.source[i]!]! + 1]!++;
   for (let k = 0; k < SOURCE_KINDS.length; k++) start[k + 1]! += start[k]!;
@@ -445,11 +495,19 @@ async function dropLinkIndexes(tx: Db): Promise<string[]> {
   );
   for (const k of keys) await tx.execute(sql.raw(`alter table hub.links drop constraint "${k.name}"`));
   for (const i of indexes) await tx.execute(sql.raw(`drop index ${i.name}`));
-  return [...indexes.map((i) => i.definition), ...keys.map((k) => `alter table hub.links add constraint "${k.name}" ${k.definition}`)];
+  return [
+    ...indexes.map((i) => i.definition),
+    ...keys.map((k) => `alter table hub.links add constraint "${k.name}" ${k.definition}`),
+  ];
 }
 
 /** Reviews: one per uncertain record and candidate child, unless one is already open. */
-async function writeReviews(tx: Db, records: RecordTable, result: ClusterResult, childOfCluster: Float64Array): Promise<number> {
+async function writeReviews(
+  tx: Db,
+  records: RecordTable,
+  result: ClusterResult,
+  childOfCluster: Float64Array,
+): Promise<number> {
   // The evidence shows the records as the departments wrote them: read the few concerned again.
   const shown = new Map<string, SourceRecord>();
   if (result.reviews.length > 0) {
@@ -457,8 +515,25 @@ async function writeReviews(tx: Db, records: RecordTable, result: ClusterResult,
     for (const r of await readRecords(tx, refs)) shown.set(refKey(r.source, r.recordId), r);
   }
   const asWritten = (ref: RecordRef): SourceRecord =>
-    shown.get(refKey(ref.source, ref.recordId)) ?? { source: ref.source, recordId: ref.recordId, name: null, sex: null, birthDate: null, idNumber: null, birthCertificateNumber: null, studentNumber: null, guardianIdNumbers: [], guardianPhones: [], regionCodes: [] };
-  const wanted = result.reviews.map((item) => ({ item, record: asWritten(records.refOf(item.record)), candidate: asWritten(records.refOf(item.candidate)), candidateChild: childOfCluster[result.clusterOf[item.candidate]!]! }));
+    shown.get(refKey(ref.source, ref.recordId)) ?? {
+      source: ref.source,
+      recordId: ref.recordId,
+      name: null,
+      sex: null,
+      birthDate: null,
+      idNumber: null,
+      birthCertificateNumber: null,
+      studentNumber: null,
+      guardianIdNumbers: [],
+      guardianPhones: [],
+      regionCodes: [],
+    };
+  const wanted = result.reviews.map((item) => ({
+    item,
+    record: asWritten(records.refOf(item.record)),
+    candidate: asWritten(records.refOf(item.candidate)),
+    candidateChild: childOfCluster[result.clusterOf[item.candidate]!]!,
+  }));
   const open = new Set<string>();
   if (wanted.length > 0) {
     const rows = await queryRows<{ source: string; record_id: string; candidate_child_id: number | string }>(

@@ -1,5 +1,13 @@
 import { dayNumberOf, type IsoDate } from "../domain/dates.ts";
-import { certificateCode, certificateFromCode, idNumberCode, idNumberFromCode, phoneCode, phoneFromCode, TEXT_CODE_BASE } from "./codes.ts";
+import {
+  certificateCode,
+  certificateFromCode,
+  idNumberCode,
+  idNumberFromCode,
+  phoneCode,
+  phoneFromCode,
+  TEXT_CODE_BASE,
+} from "./codes.ts";
 import type { NameFeature } from "./types.ts";
 
 /**

@@ -35,7 +35,11 @@ describe("demo viewers", () => {
   });
 
   it("builds the same viewers from an anchor without a database", () => {
-    expect(demoViewers({ school: "2330106101", doctor: "D3301060001", county: "330106" }).school_admin).toEqual({ subject: "demo-school-admin", role: "school_admin", scope: { schools: ["2330106101"] } });
+    expect(demoViewers({ school: "2330106101", doctor: "D3301060001", county: "330106" }).school_admin).toEqual({
+      subject: "demo-school-admin",
+      role: "school_admin",
+      scope: { schools: ["2330106101"] },
+    });
   });
 
   it("says what is missing in an empty database", async () => {

@@ -100,7 +100,12 @@ function argumentsFor(field: GraphQLField<unknown, unknown>, fixture: Fixture): 
         value = JSON.stringify(fixture.county);
         break;
       case "code": {
-        const byType: Record<string, string> = { School: fixture.schoolCode, FamilyDoctor: fixture.doctorCode, VaccinationSite: fixture.siteCode, CoordinationArea: fixture.areaCode };
+        const byType: Record<string, string> = {
+          School: fixture.schoolCode,
+          FamilyDoctor: fixture.doctorCode,
+          VaccinationSite: fixture.siteCode,
+          CoordinationArea: fixture.areaCode,
+        };
         if (byType[returns]) value = JSON.stringify(byType[returns]);
         break;
       }
@@ -112,7 +117,12 @@ function argumentsFor(field: GraphQLField<unknown, unknown>, fixture: Fixture): 
 }
 
 /** The shortest path to every object type the viewer can reach in this schema. */
-function plansFor(schema: GraphQLSchema, viewer: Viewer, fixture: Fixture, entityRoots: Record<string, string>): Plan[] {
+function plansFor(
+  schema: GraphQLSchema,
+  viewer: Viewer,
+  fixture: Fixture,
+  entityRoots: Record<string, string>,
+): Plan[] {
   const query = schema.getQueryType()!;
   const plans = new Map<string, Plan>();
   const queue: Plan[] = [];
@@ -124,7 +134,12 @@ function plansFor(schema: GraphQLSchema, viewer: Viewer, fixture: Fixture, entit
   // The root type itself: its fields are decided like any other (Query.child, …).
   visit({ typeName: query.name, steps: [] });
   for (const [typeName, representation] of Object.entries(entityRoots)) {
-    if (schema.getType(typeName)) visit({ typeName, steps: [{ field: "_entities", args: `(representations: [${representation}])` }], inlineOn: typeName });
+    if (schema.getType(typeName))
+      visit({
+        typeName,
+        steps: [{ field: "_entities", args: `(representations: [${representation}])` }],
+        inlineOn: typeName,
+      });
   }
   while (queue.length > 0) {
     const plan = queue.shift()!;
@@ -151,7 +166,9 @@ function operationOf(schema: GraphQLSchema, plan: Plan, fixture: Fixture): { tex
     if (field.name.startsWith("_")) continue;
     const args = argumentsFor(field, fixture);
     if (args === null) continue;
-    selections.push(`f_${field.name}: ${field.name}${args}${isLeafType(getNamedType(field.type)) ? "" : " { __typename }"}`);
+    selections.push(
+      `f_${field.name}: ${field.name}${args}${isLeafType(getNamedType(field.type)) ? "" : " { __typename }"}`,
+    );
     fields.push(field.name);
   }
   if (fields.length === 0) return null;
@@ -184,7 +201,12 @@ interface Outcome {
   byDecision: Record<Decision, number>;
 }
 
-const newOutcome = (): Outcome => ({ checked: 0, failures: [], fields: new Set(), byDecision: { allow: 0, mask: 0, deny: 0 } });
+const newOutcome = (): Outcome => ({
+  checked: 0,
+  failures: [],
+  fields: new Set(),
+  byDecision: { allow: 0, mask: 0, deny: 0 },
+});
 
 function check(result: ExecutionResult, plan: Plan, fields: string[], viewer: Viewer, where: string, outcome: Outcome) {
   const objects = reached(result.data, plan);
@@ -203,15 +225,18 @@ function check(result: ExecutionResult, plan: Plan, fields: string[], viewer: Vi
     switch (decision) {
       case "deny":
         if (forbidden.length === 0) outcome.failures.push(`${label}: denied, but no FORBIDDEN error`);
-        if (values.some((v) => v !== null)) outcome.failures.push(`${label}: denied, but a value came back: ${JSON.stringify(values).slice(0, 80)}`);
+        if (values.some((v) => v !== null))
+          outcome.failures.push(`${label}: denied, but a value came back: ${JSON.stringify(values).slice(0, 80)}`);
         break;
       case "mask":
         if (forbidden.length > 0) outcome.failures.push(`${label}: masked, but FORBIDDEN`);
-        if (strings.some((s) => !MASKED.test(s))) outcome.failures.push(`${label}: masked, but got ${JSON.stringify(strings).slice(0, 80)}`);
+        if (strings.some((s) => !MASKED.test(s)))
+          outcome.failures.push(`${label}: masked, but got ${JSON.stringify(strings).slice(0, 80)}`);
         break;
       case "allow":
         if (forbidden.length > 0) outcome.failures.push(`${label}: allowed, but FORBIDDEN (${forbidden[0]!.message})`);
-        if (maskKindOf(plan.typeName, fieldName) && strings.some((s) => MASKED.test(s))) outcome.failures.push(`${label}: allowed unmasked, but got ${JSON.stringify(strings).slice(0, 80)}`);
+        if (maskKindOf(plan.typeName, fieldName) && strings.some((s) => MASKED.test(s)))
+          outcome.failures.push(`${label}: allowed unmasked, but got ${JSON.stringify(strings).slice(0, 80)}`);
         break;
       default: {
         const _: never = decision;
@@ -220,7 +245,10 @@ function check(result: ExecutionResult, plan: Plan, fields: string[], viewer: Vi
     }
   }
   const other = errors.filter((e) => e.extensions?.code !== "FORBIDDEN");
-  if (other.length > 0) outcome.failures.push(`${viewer.role} ${where} ${plan.typeName}: unexpected errors ${JSON.stringify(other.map((e) => e.message)).slice(0, 200)}`);
+  if (other.length > 0)
+    outcome.failures.push(
+      `${viewer.role} ${where} ${plan.typeName}: unexpected errors ${JSON.stringify(other.map((e) => e.message)).slice(0, 200)}`,
+    );
 }
 
 describe("field rules generated from the policy table, every role × field × path", () => {
@@ -234,19 +262,40 @@ describe("field rules generated from the policy table, every role × field × pa
   beforeAll(async () => {
     // The walk asks every field of a type in one operation, each under an alias: more aliases
     // and root fields than a client may send (src/hardening/limits.ts), so those two are raised.
-    hub = await startTestHub("pglite", { children: 400 }, { hardening: testHardening({ HUB_MAX_ALIASES: "100", HUB_MAX_ROOT_FIELDS: "100" }) });
+    hub = await startTestHub(
+      "pglite",
+      { children: 400 },
+      { hardening: testHardening({ HUB_MAX_ALIASES: "100", HUB_MAX_ROOT_FIELDS: "100" }) },
+    );
     const db = hub.database.db;
     // The demo child: inside the row scope of every demo viewer, so a field's answer shows the field rule, not the row scope.
     const anchor = await demoAnchorFromDatabase(db);
     expect(anchor.idNumber).toBeDefined();
-    const [row] = await queryRows<{ child_key: string; id_number: string; birth_certificate_number: string; school_code: string; site_code: string; doctor_code: string; county: string }>(
+    const [row] = await queryRows<{
+      child_key: string;
+      id_number: string;
+      birth_certificate_number: string;
+      school_code: string;
+      site_code: string;
+      doctor_code: string;
+      county: string;
+    }>(
       db,
       sql`select c.child_key, c.id_number, c.birth_certificate_number, c.school_code, c.site_code, c.doctor_code, c.hukou_region_code as county
           from truth.children c where c.id_number = ${anchor.idNumber!}`,
     );
-    const [household] = await queryRows<{ household_number: string }>(db, sql`select household_number from household.persons where id_number = ${row!.id_number} and household_number is not null limit 1`);
-    const [area] = await queryRows<{ area_code: string }>(db, sql`select area_code from insurance.enrollments where id_number = ${row!.id_number} limit 1`);
-    const [anyArea] = await queryRows<{ area_code: string }>(db, sql`select area_code from insurance.coordination_areas order by area_code limit 1`);
+    const [household] = await queryRows<{ household_number: string }>(
+      db,
+      sql`select household_number from household.persons where id_number = ${row!.id_number} and household_number is not null limit 1`,
+    );
+    const [area] = await queryRows<{ area_code: string }>(
+      db,
+      sql`select area_code from insurance.enrollments where id_number = ${row!.id_number} limit 1`,
+    );
+    const [anyArea] = await queryRows<{ area_code: string }>(
+      db,
+      sql`select area_code from insurance.coordination_areas order by area_code limit 1`,
+    );
     fixture = {
       childId: String(hub.childIds.get(row!.child_key)),
       idNumber: row!.id_number,
@@ -260,7 +309,8 @@ describe("field rules generated from the policy table, every role × field × pa
       county: row!.county.trim(),
     };
     viewers.push(...everyDemoViewer(demoViewers(anchor)));
-    for (const viewer of viewers) if (viewer.role !== "anonymous") headers.set(viewer, { authorization: await bearerFor(viewer) });
+    for (const viewer of viewers)
+      if (viewer.role !== "anonymous") headers.set(viewer, { authorization: await bearerFor(viewer) });
     viewers.push(ANONYMOUS_VIEWER);
     headers.set(ANONYMOUS_VIEWER, {});
     for (const name of SUBGRAPH_NAMES) subgraphSchemas.set(name, await SUBGRAPHS[name].buildSchema());
@@ -278,7 +328,13 @@ describe("field rules generated from the policy table, every role × field × pa
     };
   }
 
-  async function walk(path: Path, schema: GraphQLSchema, run: (query: string, viewer: Viewer) => Promise<ExecutionResult>, roots: Record<string, string>, outcome: Outcome) {
+  async function walk(
+    path: Path,
+    schema: GraphQLSchema,
+    run: (query: string, viewer: Viewer) => Promise<ExecutionResult>,
+    roots: Record<string, string>,
+    outcome: Outcome,
+  ) {
     await Promise.all(
       viewers.map(async (viewer) => {
         for (const plan of plansFor(schema, viewer, fixture, roots)) {
@@ -299,25 +355,43 @@ describe("field rules generated from the policy table, every role × field × pa
 
   it("answers every field through the gateway exactly as the policy table says", async () => {
     const outcome = newOutcome();
-    await walk("gateway", supergraph, (query, viewer) => hub.gateway.execute(query, {}, headers.get(viewer)) as Promise<ExecutionResult>, {}, outcome);
+    await walk(
+      "gateway",
+      supergraph,
+      (query, viewer) => hub.gateway.execute(query, {}, headers.get(viewer)) as Promise<ExecutionResult>,
+      {},
+      outcome,
+    );
     counts.gateway = outcome.checked;
     const unreached = Object.values(supergraph.getTypeMap())
       .filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith("__") && t.name !== "Mutation")
       .flatMap((t) => Object.keys(t.getFields()).map((f) => `${t.name}.${f}`))
       .filter((key) => !outcome.fields.has(key));
-    console.log(`field rules through the gateway: ${JSON.stringify(outcome.byDecision)}; fields no caller reached with data: ${unreached.join(", ") || "none"}`);
+    console.log(
+      `field rules through the gateway: ${JSON.stringify(outcome.byDecision)}; fields no caller reached with data: ${unreached.join(", ") || "none"}`,
+    );
     expect(outcome.failures).toEqual([]);
     expect(outcome.checked).toBeGreaterThan(500);
   }, 120_000);
 
-  it.each(SUBGRAPH_NAMES)("answers every field of the %s subgraph called directly (root queries and _entities) exactly as the policy table says", async (name) => {
-    const outcome = newOutcome();
-    const schema = subgraphSchemas.get(name)!;
-    await walk(`subgraph:${name}`, schema, (query, viewer) => executeSubgraph(SUBGRAPHS[name], hub.database.db, query, {}, headers.get(viewer)), entityRoots(), outcome);
-    counts[name] = outcome.checked;
-    expect(outcome.failures).toEqual([]);
-    expect(outcome.checked).toBeGreaterThan(50);
-  }, 120_000);
+  it.each(SUBGRAPH_NAMES)(
+    "answers every field of the %s subgraph called directly (root queries and _entities) exactly as the policy table says",
+    async (name) => {
+      const outcome = newOutcome();
+      const schema = subgraphSchemas.get(name)!;
+      await walk(
+        `subgraph:${name}`,
+        schema,
+        (query, viewer) => executeSubgraph(SUBGRAPHS[name], hub.database.db, query, {}, headers.get(viewer)),
+        entityRoots(),
+        outcome,
+      );
+      counts[name] = outcome.checked;
+      expect(outcome.failures).toEqual([]);
+      expect(outcome.checked).toBeGreaterThan(50);
+    },
+    120_000,
+  );
 
   it("lets a caller without a token read nothing but the federation plumbing", async () => {
     const result = await hub.gateway.execute(`{ child(id: ${JSON.stringify(fixture.childId)}) { id } }`);
@@ -330,9 +404,14 @@ describe("field rules generated from the policy table, every role × field × pa
   });
 
   it("gives an anonymous caller no child at all, even through _entities (the row scope reaches nobody)", async () => {
-    const result = await executeSubgraph(SUBGRAPHS.household, hub.database.db, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Child { hukou { regionCode } guardians { name } } } }`, {
-      r: [{ __typename: "Child", id: fixture.childId }],
-    });
+    const result = await executeSubgraph(
+      SUBGRAPHS.household,
+      hub.database.db,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Child { hukou { regionCode } guardians { name } } } }`,
+      {
+        r: [{ __typename: "Child", id: fixture.childId }],
+      },
+    );
     // The entity itself is null, as for an id that does not exist: no field resolver ever runs.
     expect(result.data).toEqual({ _entities: [null] });
     expect(result.errors).toBeUndefined();

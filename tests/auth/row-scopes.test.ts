@@ -59,13 +59,29 @@ describe.each(ENGINES)("row scopes on %s", (engine) => {
     const school = busiest("school", (c) => c);
     const doctor = busiest("doctor", (c) => c);
     const inCounty = (code: string) => code.startsWith(county);
-    const region = (role: AuthenticatedViewer["role"], facets: string[], department?: Department, prefix = county): Case => ({
-      viewer: { subject: `test-${role}-${department ?? prefix}`, role, scope: department ? { department, region: prefix } : { region: prefix } },
+    const region = (
+      role: AuthenticatedViewer["role"],
+      facets: string[],
+      department?: Department,
+      prefix = county,
+    ): Case => ({
+      viewer: {
+        subject: `test-${role}-${department ?? prefix}`,
+        role,
+        scope: department ? { department, region: prefix } : { region: prefix },
+      },
       facets,
       matches: prefix === county ? inCounty : (code) => code.startsWith(prefix),
     });
     cases = [
-      region("insurance_officer", ["hukou", "residence_permit", "school_region", "vaccination_site", "birth_certificate", "insurance_area"]),
+      region("insurance_officer", [
+        "hukou",
+        "residence_permit",
+        "school_region",
+        "vaccination_site",
+        "birth_certificate",
+        "insurance_area",
+      ]),
       region("health_officer", ["birth_certificate", "vaccination_site", "doctor_region"]),
       region("education_officer", ["school_region"]),
       region("household_officer", ["hukou", "residence_permit"]),
@@ -74,9 +90,21 @@ describe.each(ENGINES)("row scopes on %s", (engine) => {
       region("department_system", ["any_school_region"], "education"),
       // Coordination areas are prefectures (市级统筹): the insurance department's system is scoped to one.
       region("department_system", ["insurance_area"], "insurance", county.slice(0, 4)),
-      { viewer: { subject: "test-school-admin", role: "school_admin", scope: { schools: [school] } }, facets: ["school"], matches: (c) => c === school },
-      { viewer: { subject: "test-family-doctor", role: "family_doctor", scope: { doctor } }, facets: ["doctor"], matches: (c) => c === doctor },
-      { viewer: { subject: "test-analyst", role: "analyst", scope: { region: county } }, facets: [], matches: () => false },
+      {
+        viewer: { subject: "test-school-admin", role: "school_admin", scope: { schools: [school] } },
+        facets: ["school"],
+        matches: (c) => c === school,
+      },
+      {
+        viewer: { subject: "test-family-doctor", role: "family_doctor", scope: { doctor } },
+        facets: ["doctor"],
+        matches: (c) => c === doctor,
+      },
+      {
+        viewer: { subject: "test-analyst", role: "analyst", scope: { region: county } },
+        facets: [],
+        matches: () => false,
+      },
       { viewer: { subject: "test-auditor", role: "auditor", scope: {} }, facets: [], matches: () => false },
     ];
   }, 180_000);
@@ -101,9 +129,15 @@ describe.each(ENGINES)("row scopes on %s", (engine) => {
     for (const c of cases) {
       const headers = await headersFor(c.viewer);
       for (const name of SUBGRAPH_NAMES) {
-        const result = await executeSubgraph(SUBGRAPHS[name], hub.database.db, `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Child { id } } }`, {
-          r: allIds.map((id) => ({ __typename: "Child", id: String(id) })),
-        }, headers);
+        const result = await executeSubgraph(
+          SUBGRAPHS[name],
+          hub.database.db,
+          `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Child { id } } }`,
+          {
+            r: allIds.map((id) => ({ __typename: "Child", id: String(id) })),
+          },
+          headers,
+        );
         const entities = (result.data?._entities ?? []) as ({ __typename: string } | null)[];
         expect(entities, `${c.viewer.subject} on ${name}`).toHaveLength(allIds.length);
         const resolved = allIds.filter((_, i) => entities[i] !== null);
@@ -133,9 +167,16 @@ describe.each(ENGINES)("row scopes on %s", (engine) => {
       const seen: number[] = [];
       let after: string | null = null;
       for (;;) {
-        const result = await hub.gateway.execute(`query($after: String) { childrenInRegion(region: "33", first: 500, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after }, headers);
+        const result = await hub.gateway.execute(
+          `query($after: String) { childrenInRegion(region: "33", first: 500, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+          headers,
+        );
         expect(result.errors, c.viewer.subject).toBeUndefined();
-        const page = result.data!.childrenInRegion as { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+        const page = result.data!.childrenInRegion as {
+          edges: { node: { id: string } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
         seen.push(...page.edges.map((e) => Number(e.node.id)));
         if (!page.pageInfo.hasNextPage) break;
         after = page.pageInfo.endCursor;

@@ -13,7 +13,13 @@ describe("the scenarios' pure parts", () => {
       ],
       2000,
     );
-    expect(plan).toEqual({ schools: [{ code: "A", schoolYear: 2025, take: 1500 }, { code: "B", schoolYear: 2025, take: 500 }], total: 2000 });
+    expect(plan).toEqual({
+      schools: [
+        { code: "A", schoolYear: 2025, take: 1500 },
+        { code: "B", schoolYear: 2025, take: 500 },
+      ],
+      total: 2000,
+    });
   });
 
   it("plans what there is when the province has fewer students than asked", () => {
@@ -28,6 +34,12 @@ describe("the scenarios' pure parts", () => {
   });
 
   it("sorts the API's prefectures by key for the comparison", () => {
-    expect(figuresOf([{ key: "330200", children: 2, insured: 1 }, { key: null, children: 1, insured: 0 }, { key: "330100", children: 3, insured: 3 }]).map((f) => f.key)).toEqual(["(none)", "330100", "330200"]);
+    expect(
+      figuresOf([
+        { key: "330200", children: 2, insured: 1 },
+        { key: null, children: 1, insured: 0 },
+        { key: "330100", children: 3, insured: 3 },
+      ]).map((f) => f.key),
+    ).toEqual(["(none)", "330100", "330200"]);
   });
 });

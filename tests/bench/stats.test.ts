@@ -5,7 +5,12 @@ describe("bench statistics", () => {
   it("takes the nearest-rank percentile of unsorted values", () => {
     expect(percentile([5, 1, 3], 0.5)).toBe(3);
     expect(percentile([1, 2, 3, 4], 0.5)).toBe(2);
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 0.95)).toBe(95);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        0.95,
+      ),
+    ).toBe(95);
     expect(percentile([7], 0.95)).toBe(7);
   });
 

@@ -29,13 +29,26 @@ describe("the results table", () => {
   it("writes one Markdown row per variant, pipes escaped", () => {
     const lines = resultsTable([row]).split("\n");
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe("| scenario | variant | runs | median | p95 | throughput | peak RSS | ratio | against | answer |");
-    expect(lines[2]).toBe("| 1 lookup | gateway \\| in process | 20 | 12.3 ms | 1.23 s | 80 /s | 300 MB | 2.50× | hand-written SQL | ✓ same answer |");
+    expect(lines[0]).toBe(
+      "| scenario | variant | runs | median | p95 | throughput | peak RSS | ratio | against | answer |",
+    );
+    expect(lines[2]).toBe(
+      "| 1 lookup | gateway \\| in process | 20 | 12.3 ms | 1.23 s | 80 /s | 300 MB | 2.50× | hand-written SQL | ✓ same answer |",
+    );
   });
 
   it("heads the page with how and where it ran", () => {
     const page = resultsPage(
-      { date: "2026-11-25", command: "npm run bench -- all", machine: "2 cores", node: "20.20.2", engine: "PostgreSQL 15", children: 100_000, seed: 1, wallSeconds: 540 },
+      {
+        date: "2026-11-25",
+        command: "npm run bench -- all",
+        machine: "2 cores",
+        node: "20.20.2",
+        engine: "PostgreSQL 15",
+        children: 100_000,
+        seed: 1,
+        wallSeconds: 540,
+      },
       [row],
       ["a note"],
     );

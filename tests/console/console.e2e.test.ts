@@ -32,7 +32,13 @@ describe("the web console in a real browser", () => {
     consoleDir = buildConsoleForTest();
     hub = await startTestHub("pglite", { children: 600, seed: 3, asOf: defaultAsOf() });
     anchor = await demoAnchorFromDatabase(hub.database.db);
-    const demoIdentities = async () => (await demoTokens(hub.database.db, testAuth)).map((t) => ({ role: t.role, subject: t.viewer.subject, scope: { ...t.viewer.scope }, token: t.token }));
+    const demoIdentities = async () =>
+      (await demoTokens(hub.database.db, testAuth)).map((t) => ({
+        role: t.role,
+        subject: t.viewer.subject,
+        scope: { ...t.viewer.scope },
+        token: t.token,
+      }));
     http = await hub.gateway.listen(0, "127.0.0.1", [consoleRoute({ dir: consoleDir, demoIdentities })]);
     browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -62,10 +68,20 @@ describe("the web console in a real browser", () => {
   }
 
   /** A GraphQL request from inside the page, with the token the console holds: what the API says to this user. */
-  async function askAsSignedIn(page: Page, query: string): Promise<{ data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] }> {
+  async function askAsSignedIn(
+    page: Page,
+    query: string,
+  ): Promise<{ data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] }> {
     const token = (await page.evaluate("sessionStorage.getItem('hub-console-token')")) as string;
     return (await page.evaluate(
-      async ({ q, token }) => (await fetch("/graphql", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: q }) })).json(),
+      async ({ q, token }) =>
+        (
+          await fetch("/graphql", {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+            body: JSON.stringify({ query: q }),
+          })
+        ).json(),
       { q: query, token },
     )) as never;
   }
@@ -90,8 +106,14 @@ describe("the web console in a real browser", () => {
     expect(await page.locator(".school-name").getAttribute("data-school")).toBe(anchor.school);
 
     // Every listed student is one of the school's own registrations.
-    const own = await hub.gateway.execute(`{ school(code: "${anchor.school}") { students(first: 500) { totalCount edges { node { studentNumber } } } } }`, {}, await headersFor(demoViewers(anchor).school_admin));
-    const students = (own.data as { school: { students: { totalCount: number; edges: { node: { studentNumber: string } }[] } } }).school.students;
+    const own = await hub.gateway.execute(
+      `{ school(code: "${anchor.school}") { students(first: 500) { totalCount edges { node { studentNumber } } } } }`,
+      {},
+      await headersFor(demoViewers(anchor).school_admin),
+    );
+    const students = (
+      own.data as { school: { students: { totalCount: number; edges: { node: { studentNumber: string } }[] } } }
+    ).school.students;
     const ownNumbers = new Set(students.edges.map((e) => e.node.studentNumber));
     const shown = await page.locator("table.roster tbody tr td.mono:first-child").allTextContents();
     expect(shown.length).toBe(Math.min(50, students.totalCount));
@@ -99,17 +121,38 @@ describe("the web console in a real browser", () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, "school.png"), fullPage: true });
 
     // Another school's students: the API answers nothing, whatever the page would ask.
-    const other = await hub.gateway.execute(`{ schools(region: "33", first: 50) { edges { node { code } } } }`, {}, await headersFor(demoViewers(anchor).analyst));
-    const otherCode = (other.data as { schools: { edges: { node: { code: string } }[] } }).schools.edges.map((e) => e.node.code).find((c) => c !== anchor.school)!;
-    const refused = await askAsSignedIn(page, `{ school(code: "${otherCode}") { students(first: 5) { edges { node { name } } } } }`);
+    const other = await hub.gateway.execute(
+      `{ schools(region: "33", first: 50) { edges { node { code } } } }`,
+      {},
+      await headersFor(demoViewers(anchor).analyst),
+    );
+    const otherCode = (other.data as { schools: { edges: { node: { code: string } }[] } }).schools.edges
+      .map((e) => e.node.code)
+      .find((c) => c !== anchor.school)!;
+    const refused = await askAsSignedIn(
+      page,
+      `{ school(code: "${otherCode}") { students(first: 5) { edges { node { name } } } } }`,
+    );
     expect((refused.data as { school: { students: unknown } | null }).school?.students ?? null).toBeNull();
 
     // Filter to the uninsured: only rows with an uninsured status remain, as many as the school's counts say.
     await page.getByLabel("参保状态").selectOption({ label: "全部未参保" });
-    const statuses = await page.locator("table.roster tbody tr").evaluateAll((rows) => rows.map((r) => (r as unknown as { getAttribute(name: string): string | null }).getAttribute("data-status"))); // the server tsconfig has no DOM lib
-    const expected = ((await hub.gateway.execute(`{ school(code: "${anchor.school}") { coverage { statusCounts { status count } } } }`, {}, await headersFor(demoViewers(anchor).school_admin))).data as {
-      school: { coverage: { statusCounts: { status: string; count: number }[] } };
-    }).school.coverage.statusCounts
+    const statuses = await page
+      .locator("table.roster tbody tr")
+      .evaluateAll((rows) =>
+        rows.map((r) => (r as unknown as { getAttribute(name: string): string | null }).getAttribute("data-status")),
+      ); // the server tsconfig has no DOM lib
+    const expected = (
+      (
+        await hub.gateway.execute(
+          `{ school(code: "${anchor.school}") { coverage { statusCounts { status count } } } }`,
+          {},
+          await headersFor(demoViewers(anchor).school_admin),
+        )
+      ).data as {
+        school: { coverage: { statusCounts: { status: string; count: number }[] } };
+      }
+    ).school.coverage.statusCounts
       .filter((c) => UNINSURED_STATUSES.includes(c.status))
       .reduce((n, c) => n + c.count, 0);
     expect(statuses.length).toBe(expected);
@@ -119,7 +162,10 @@ describe("the web console in a real browser", () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, "school-uninsured.png"), fullPage: true });
 
     // The export holds what the filter shows.
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "导出 CSV" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "导出 CSV" }).click(),
+    ]);
     const csv = readFileSync(await download.path(), "utf8");
     expect(csv.startsWith("\uFEFF学籍号,姓名")).toBe(true);
     expect(csv.trim().split("\r\n")).toHaveLength(expected + 1);
@@ -128,8 +174,22 @@ describe("the web console in a real browser", () => {
 
   it("a family doctor finds a patient by name and sees the deadline, days left and the watchlist", async () => {
     const doctor = demoViewers(anchor).family_doctor;
-    const listed = await hub.gateway.execute(`{ familyDoctor(code: "${anchor.doctor}") { patients(first: 500) { edges { node { child { name coverage { deadline daysLeft } } } } } } }`, {}, await headersFor(doctor));
-    const withDeadline = (listed.data as { familyDoctor: { patients: { edges: { node: { child: { name: string; coverage: { deadline: string | null; daysLeft: number | null } } | null } }[] } } }).familyDoctor.patients.edges
+    const listed = await hub.gateway.execute(
+      `{ familyDoctor(code: "${anchor.doctor}") { patients(first: 500) { edges { node { child { name coverage { deadline daysLeft } } } } } } }`,
+      {},
+      await headersFor(doctor),
+    );
+    const withDeadline = (
+      listed.data as {
+        familyDoctor: {
+          patients: {
+            edges: {
+              node: { child: { name: string; coverage: { deadline: string | null; daysLeft: number | null } } | null };
+            }[];
+          };
+        };
+      }
+    ).familyDoctor.patients.edges
       .map((e) => e.node.child)
       .find((c) => c?.coverage.deadline);
     expect(withDeadline, "the demo doctor has a patient with a newborn deadline").toBeDefined();
@@ -144,7 +204,9 @@ describe("the web console in a real browser", () => {
     const [y, m, d] = withDeadline!.coverage.deadline!.split("-").map(Number);
     expect(await deadline.textContent()).toBe(`${y}年${m}月${d}日`);
     const days = withDeadline!.coverage.daysLeft!;
-    expect(await page.locator('[data-field="days-left"]').textContent()).toBe(days < 0 ? `已逾期 ${-days} 天` : `${days} 天`);
+    expect(await page.locator('[data-field="days-left"]').textContent()).toBe(
+      days < 0 ? `已逾期 ${-days} 天` : `${days} 天`,
+    );
     expect(await page.locator("#patient-name").textContent()).toContain(withDeadline!.name);
     await page.screenshot({ path: path.join(SCREENSHOTS, "doctor.png"), fullPage: true });
 
@@ -168,7 +230,9 @@ describe("the web console in a real browser", () => {
     await chart.waitFor();
     expect(await chart.locator("g[data-group]").count()).toBeGreaterThan(1);
     expect(await page.locator(".chart .target-label").textContent()).toContain("95.0%");
-    expect(await page.locator("table.region-table tbody tr").count()).toBe(await chart.locator("g[data-group]").count());
+    expect(await page.locator("table.region-table tbody tr").count()).toBe(
+      await chart.locator("g[data-group]").count(),
+    );
     await page.screenshot({ path: path.join(SCREENSHOTS, "analyst.png"), fullPage: true });
 
     // City → county → school.
@@ -182,7 +246,10 @@ describe("the web console in a real browser", () => {
     // No child in the page: no gap list, no names, no way to open one…
     expect(await page.locator(".gap-list, .patient, .reviews").count()).toBe(0);
     // …and the API refuses it to this token anyway.
-    const child = await askAsSignedIn(page, `{ childByIdNumber(idNumber: "${anchor.idNumber}") { name } coverageGaps(first: 5) { edges { node { child { name } } } } }`);
+    const child = await askAsSignedIn(
+      page,
+      `{ childByIdNumber(idNumber: "${anchor.idNumber}") { name } coverageGaps(first: 5) { edges { node { child { name } } } } }`,
+    );
     expect(child.data?.childByIdNumber ?? null).toBeNull();
     expect(child.data?.coverageGaps ?? null).toBeNull();
     expect(child.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN", "FORBIDDEN"]);
@@ -196,7 +263,9 @@ describe("the web console in a real browser", () => {
     await page.locator("#reviews-heading").waitFor();
     await page.locator(".reviews .loading").waitFor({ state: "detached" });
     expect(await page.locator(".reviews .error").count()).toBe(0);
-    expect(await page.locator(".gap-list tbody td:nth-child(5)").allTextContents()).toContainEqual(expect.stringMatching(/\S/));
+    expect(await page.locator(".gap-list tbody td:nth-child(5)").allTextContents()).toContainEqual(
+      expect.stringMatching(/\S/),
+    );
     await page.screenshot({ path: path.join(SCREENSHOTS, "insurance-office.png"), fullPage: true });
     await context.close();
   });

@@ -29,7 +29,8 @@ describe("suggested action per status and reason", () => {
   });
 
   it("suggests something for every uninsured status and reason", () => {
-    for (const status of COVERAGE_STATUSES.filter(isUninsured)) for (const reason of GAP_REASONS) expect(suggestedAction(status, [reason]), `${status} ${reason}`).not.toBeNull();
+    for (const status of COVERAGE_STATUSES.filter(isUninsured))
+      for (const reason of GAP_REASONS) expect(suggestedAction(status, [reason]), `${status} ${reason}`).not.toBeNull();
   });
 });
 

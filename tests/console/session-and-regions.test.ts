@@ -9,9 +9,15 @@ import { testAuth } from "../kit/auth.ts";
 
 describe("what the console reads from a token", () => {
   it("reads role and scope of a hub token, with or without the Bearer prefix", async () => {
-    const token = await signToken({ subject: "demo-school-admin", role: "school_admin", scope: { schools: ["2330106101"] } }, testAuth);
+    const token = await signToken(
+      { subject: "demo-school-admin", role: "school_admin", scope: { schools: ["2330106101"] } },
+      testAuth,
+    );
     const read = readTokenClaims(`Bearer ${token}`);
-    expect(read).toMatchObject({ ok: true, claims: { subject: "demo-school-admin", role: "school_admin", scope: { schools: ["2330106101"] } } });
+    expect(read).toMatchObject({
+      ok: true,
+      claims: { subject: "demo-school-admin", role: "school_admin", scope: { schools: ["2330106101"] } },
+    });
     expect(bareToken(` Bearer ${token} `)).toBe(token);
   });
 
@@ -41,7 +47,12 @@ describe("what the console offers each role", () => {
   });
 
   it("gives the analyst statistics only", () => {
-    expect(CAPABILITIES.analyst).toEqual({ view: "region", gapList: false, linkReviews: false, individualChildren: false });
+    expect(CAPABILITIES.analyst).toEqual({
+      view: "region",
+      gapList: false,
+      linkReviews: false,
+      individualChildren: false,
+    });
   });
 });
 

@@ -17,7 +17,9 @@ const TRICKY: (string | null)[][] = [
 
 function parseAll(bytes: Buffer, fieldCount: number, chunkSizes: number[]): (string | null)[][] {
   const rows: (string | null)[][] = [];
-  const scanner = new CopyRowScanner(fieldCount, (row) => rows.push(Array.from({ length: fieldCount }, (_, k) => row.text(k))));
+  const scanner = new CopyRowScanner(fieldCount, (row) =>
+    rows.push(Array.from({ length: fieldCount }, (_, k) => row.text(k))),
+  );
   let at = 0;
   for (let k = 0; at < bytes.length; k++) {
     const size = chunkSizes[k % chunkSizes.length]!;
@@ -48,8 +50,12 @@ describe("COPY binary format, read", () => {
 
   it("refuses a row with the wrong number of fields, output that ends mid-row or without its end, and what is not COPY's binary format", () => {
     expect(() => parseAll(binaryCopy([["a", "b"]]), 3, [100])).toThrow(/2 fields, expected 3/);
-    expect(() => parseAll(binaryCopy([["a", "b", "c"]]).subarray(0, 30), 3, [100])).toThrow(/ended in the middle of a row/);
-    expect(() => parseAll(binaryCopy([["a", "b", "c"]], { trailer: false }), 3, [100])).toThrow(/ended in the middle of a row/);
+    expect(() => parseAll(binaryCopy([["a", "b", "c"]]).subarray(0, 30), 3, [100])).toThrow(
+      /ended in the middle of a row/,
+    );
+    expect(() => parseAll(binaryCopy([["a", "b", "c"]], { trailer: false }), 3, [100])).toThrow(
+      /ended in the middle of a row/,
+    );
     expect(() => parseAll(Buffer.from("a\tb\tc\n".repeat(5)), 3, [100])).toThrow(/signature/);
   });
 });
@@ -65,11 +71,17 @@ describe.each(ENGINES)("copyInto and copyRows on %s", (engine) => {
   it("round-trips every tricky value through the server, in chunks, in order", async () => {
     const many = Array.from({ length: 2_500 }, (_, i) => [...TRICKY[i % TRICKY.length]!.slice(0, 2), String(i)]);
     function* chunks() {
-      for (let start = 0; start < many.length; start += 1_000) yield many.slice(start, start + 1_000).map(copyLine).join("");
+      for (let start = 0; start < many.length; start += 1_000)
+        yield many
+          .slice(start, start + 1_000)
+          .map(copyLine)
+          .join("");
     }
     await copyInto(database.db, "public.copy_probe", ["a", "b", "n"], chunks());
     const back: (string | null)[][] = [];
-    await copyRows(database.db, "select a, b, n::text as number from public.copy_probe order by n", 3, (f) => back.push([...f]));
+    await copyRows(database.db, "select a, b, n::text as number from public.copy_probe order by n", 3, (f) =>
+      back.push([...f]),
+    );
     expect(back).toEqual(many);
   });
 
@@ -85,14 +97,17 @@ describe.each(ENGINES)("copyInto and copyRows on %s", (engine) => {
     expect(numbers.slice(0, 3)).toEqual(["0", "1", "2"]);
     expect(numbers.length).toBeGreaterThanOrEqual(2_500);
     const failing = copyAhead(database.db, "select (1 / (n - 7))::text from public.copy_probe order by n");
-    await expect((async () => {
-      for await (const chunk of failing) void chunk;
-    })()).rejects.toThrow(/division by zero/);
+    await expect(
+      (async () => {
+        for await (const chunk of failing) void chunk;
+      })(),
+    ).rejects.toThrow(/division by zero/);
     await failing.done;
   });
 
   it("is part of the transaction it runs in: a rollback takes the rows back", async () => {
-    const count = async () => (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from public.copy_probe`))[0]!.n;
+    const count = async () =>
+      (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from public.copy_probe`))[0]!.n;
     const before = await count();
     await expect(
       database.db.transaction(async (tx) => {
@@ -104,21 +119,30 @@ describe.each(ENGINES)("copyInto and copyRows on %s", (engine) => {
   });
 
   it("reports the server's refusal of a bad row and writes none of the COPY", async () => {
-    const count = async () => (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from public.copy_probe`))[0]!.n;
+    const count = async () =>
+      (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from public.copy_probe`))[0]!.n;
     const before = await count();
-    await expect(copyInto(database.db, "public.copy_probe", ["a", "b", "n"], [copyLine(["ok", "ok", 1]) + copyLine(["bad", "bad", "not a number"])])).rejects.toThrow(
-      /invalid input syntax for type integer/,
-    );
+    await expect(
+      copyInto(
+        database.db,
+        "public.copy_probe",
+        ["a", "b", "n"],
+        [copyLine(["ok", "ok", 1]) + copyLine(["bad", "bad", "not a number"])],
+      ),
+    ).rejects.toThrow(/invalid input syntax for type integer/);
     expect(await count()).toBe(before);
   });
   it("when the rows cannot all be made, gives that error, writes none of them and leaves the connection usable", async () => {
-    const count = async () => (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from public.copy_probe`))[0]!.n;
+    const count = async () =>
+      (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from public.copy_probe`))[0]!.n;
     const before = await count();
     function* failing() {
       yield copyLine(["made", "made", 1]);
       throw new Error("the third row cannot be made");
     }
-    await expect(copyInto(database.db, "public.copy_probe", ["a", "b", "n"], failing())).rejects.toThrow("the third row cannot be made");
+    await expect(copyInto(database.db, "public.copy_probe", ["a", "b", "n"], failing())).rejects.toThrow(
+      "the third row cannot be made",
+    );
     expect(await count()).toBe(before);
     await expect(
       database.db.transaction(async (tx) => {
@@ -134,9 +158,13 @@ describe.each(ENGINES)("copyInto and copyRows on %s", (engine) => {
         if (++rows === 3) throw new Error("row 3 is refused");
       };
     };
-    await expect(copyRows(database.db, "select a, b, n::text as number from public.copy_probe order by n", 3, failAtThird())).rejects.toThrow("row 3 is refused");
+    await expect(
+      copyRows(database.db, "select a, b, n::text as number from public.copy_probe order by n", 3, failAtThird()),
+    ).rejects.toThrow("row 3 is refused");
     const after = await database.db.transaction(async (tx) => {
-      await expect(copyRows(tx as never, "select a, b, n::text as number from public.copy_probe order by n", 3, failAtThird())).rejects.toThrow("row 3 is refused");
+      await expect(
+        copyRows(tx as never, "select a, b, n::text as number from public.copy_probe order by n", 3, failAtThird()),
+      ).rejects.toThrow("row 3 is refused");
       return queryRows<{ n: number }>(tx as never, sql`select count(*)::int as n from public.copy_probe`);
     });
     expect(after[0]!.n).toBeGreaterThan(2);

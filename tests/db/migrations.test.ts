@@ -32,7 +32,10 @@ describe.each(ENGINES)("migrations on %s", (engine) => {
     await migrateDatabase(database, migrationsDir);
     await migrateDatabase(database, migrationsDir);
     expect(await tableSnapshot(database)).toEqual(before);
-    const applied = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const applied = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    );
     expect(applied[0]!.n).toBe(readdirSync(migrationsDir).filter((f) => f.endsWith(".sql")).length);
   });
 
@@ -49,7 +52,14 @@ describe.each(ENGINES)("migrations on %s", (engine) => {
   });
 
   it("keeps a department's record id unique, so re-imports cannot duplicate", async () => {
-    const row = { recordId: "p-1", name: "王小明", sex: "M", birthDate: "2020-01-01", registrationKind: "LOCAL_HUKOU", hukouRegionCode: "330106" };
+    const row = {
+      recordId: "p-1",
+      name: "王小明",
+      sex: "M",
+      birthDate: "2020-01-01",
+      registrationKind: "LOCAL_HUKOU",
+      hukouRegionCode: "330106",
+    };
     await database.db.insert(persons).values(row);
     expect(await failureOf(database.db.insert(persons).values(row))).toMatch(/persons_record_id_key/);
   });
@@ -67,10 +77,13 @@ async function failureOf(query: PromiseLike<unknown>): Promise<string> {
 }
 
 async function tableSnapshot(database: TestDatabase) {
-  return queryRows<{ t: string; c: string }>(database.db, sql`
+  return queryRows<{ t: string; c: string }>(
+    database.db,
+    sql`
     select table_schema || '.' || table_name as t, string_agg(column_name || ':' || data_type, ',' order by column_name) as c
     from information_schema.columns where table_schema = any(${sql.param(OWN_SCHEMAS)})
-    group by 1 order by 1`);
+    group by 1 order by 1`,
+  );
 }
 
 describe("migrations folder", () => {
@@ -82,15 +95,23 @@ describe("migrations folder", () => {
       cpSync(migrationsDir, path.join(scratch, "migrations"), { recursive: true });
       const config = path.join(scratch, "drizzle.config.json");
       const relativeOut = path.relative(root, path.join(scratch, "migrations"));
-      writeFileSync(config, JSON.stringify({ dialect: "postgresql", schema: "./src/db/schema.ts", out: `./${relativeOut}` }));
-      const output = execFileSync(path.join(root, "node_modules/.bin/drizzle-kit"), ["generate", `--config=${path.relative(root, config)}`], {
-        cwd: root,
-        encoding: "utf8",
-      });
-      const sqlFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".sql"));
-      expect(sqlFiles(path.join(scratch, "migrations")), "drizzle-kit generated a new migration: run `npm run gen:migrations` and commit it").toEqual(
-        sqlFiles(migrationsDir),
+      writeFileSync(
+        config,
+        JSON.stringify({ dialect: "postgresql", schema: "./src/db/schema.ts", out: `./${relativeOut}` }),
       );
+      const output = execFileSync(
+        path.join(root, "node_modules/.bin/drizzle-kit"),
+        ["generate", `--config=${path.relative(root, config)}`],
+        {
+          cwd: root,
+          encoding: "utf8",
+        },
+      );
+      const sqlFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".sql"));
+      expect(
+        sqlFiles(path.join(scratch, "migrations")),
+        "drizzle-kit generated a new migration: run `npm run gen:migrations` and commit it",
+      ).toEqual(sqlFiles(migrationsDir));
       // Proves drizzle-kit really compared the schema (a crash would also add no file).
       expect(output).toContain("No schema changes");
     } finally {

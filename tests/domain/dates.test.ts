@@ -129,7 +129,9 @@ describe("yearOf", () => {
   });
 
   it("rejects a string that is not a date", () => {
-    expect(() => yearOf("31/12/2024")).toThrow('expected an ISO date "YYYY-MM-DD" that exists in the calendar, but got "31/12/2024"');
+    expect(() => yearOf("31/12/2024")).toThrow(
+      'expected an ISO date "YYYY-MM-DD" that exists in the calendar, but got "31/12/2024"',
+    );
   });
 });
 

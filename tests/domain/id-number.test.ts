@@ -30,12 +30,15 @@ describe("parseIdNumber accepts valid numbers", () => {
     ["33010320050720027X", "330103", "2005-07-20", "027", "M", "X"],
     // A Taiwan resident's residence permit is numbered the same way, region 830000.
     ["83000020180808002X", "830000", "2018-08-08", "002", "F", "X"],
-  ])("%s: region %s, born %s, sequence %s, sex %s, check %s", (id, regionCode, birthDate, sequence, sex, checkCharacter) => {
-    expect(parseIdNumber(id)).toEqual({
-      ok: true,
-      value: { idNumber: id, regionCode, birthDate, sequence, sex, checkCharacter },
-    });
-  });
+  ])(
+    "%s: region %s, born %s, sequence %s, sex %s, check %s",
+    (id, regionCode, birthDate, sequence, sex, checkCharacter) => {
+      expect(parseIdNumber(id)).toEqual({
+        ok: true,
+        value: { idNumber: id, regionCode, birthDate, sequence, sex, checkCharacter },
+      });
+    },
+  );
 
   it.each([
     ["a lowercase x", "11010519491231002x"],
@@ -56,13 +59,43 @@ describe("parseIdNumber reports the first problem", () => {
   const cases: Array<[string, string, IdNumberProblem["part"], string]> = [
     ["17 characters", "11010519491231002", "length", "resident ID number must be 18 characters long, but got 17"],
     ["19 characters", "11010519491231002X1", "length", "resident ID number must be 18 characters long, but got 19"],
-    ["an old 15-digit number", "110105491231002", "length", "resident ID number must be 18 characters long, but got 15"],
+    [
+      "an old 15-digit number",
+      "110105491231002",
+      "length",
+      "resident ID number must be 18 characters long, but got 15",
+    ],
     ["an empty string", "   ", "length", "resident ID number must be 18 characters long, but got 0"],
-    ["a letter in the middle", "1101051949A231002X", "characters", 'resident ID number must have a digit at position 11, but got "A"'],
-    ["X not at the end", "11010519491231X021", "characters", 'resident ID number must have a digit at position 15, but got "X"'],
-    ["a lowercase x not at the end", "1x0105194912310021", "characters", 'resident ID number must have a digit at position 2, but got "x"'],
-    ["a space inside", "110105 9491231002X", "characters", 'resident ID number must have a digit at position 7, but got " "'],
-    ["a wrong final letter", "11010519491231002Y", "characters", 'resident ID number must end in a digit or "X", but got "Y"'],
+    [
+      "a letter in the middle",
+      "1101051949A231002X",
+      "characters",
+      'resident ID number must have a digit at position 11, but got "A"',
+    ],
+    [
+      "X not at the end",
+      "11010519491231X021",
+      "characters",
+      'resident ID number must have a digit at position 15, but got "X"',
+    ],
+    [
+      "a lowercase x not at the end",
+      "1x0105194912310021",
+      "characters",
+      'resident ID number must have a digit at position 2, but got "x"',
+    ],
+    [
+      "a space inside",
+      "110105 9491231002X",
+      "characters",
+      'resident ID number must have a digit at position 7, but got " "',
+    ],
+    [
+      "a wrong final letter",
+      "11010519491231002Y",
+      "characters",
+      'resident ID number must end in a digit or "X", but got "Y"',
+    ],
     [
       "unknown province 99",
       "990105194912310021",
@@ -75,11 +108,31 @@ describe("parseIdNumber reports the first problem", () => {
       "region",
       'resident ID number must start with a province-level division code, but "00" (of region 000105) is not one',
     ],
-    ["30 February", "110105201902300011", "birthDate", 'resident ID number must have a real calendar date in positions 7–14, but got "20190230"'],
-    ["29 February in a common year", "330102202302290031", "birthDate", 'resident ID number must have a real calendar date in positions 7–14, but got "20230229"'],
-    ["month 13", "110105201913010011", "birthDate", 'resident ID number must have a real calendar date in positions 7–14, but got "20191301"'],
+    [
+      "30 February",
+      "110105201902300011",
+      "birthDate",
+      'resident ID number must have a real calendar date in positions 7–14, but got "20190230"',
+    ],
+    [
+      "29 February in a common year",
+      "330102202302290031",
+      "birthDate",
+      'resident ID number must have a real calendar date in positions 7–14, but got "20230229"',
+    ],
+    [
+      "month 13",
+      "110105201913010011",
+      "birthDate",
+      'resident ID number must have a real calendar date in positions 7–14, but got "20191301"',
+    ],
     // The standard's second example, born 1880: rejected as this system's floor is 1900.
-    ["a birth before 1900", "440524188001010014", "birthDate", "resident ID number must have a birth date on or after 1900-01-01, but got 1880-01-01"],
+    [
+      "a birth before 1900",
+      "440524188001010014",
+      "birthDate",
+      "resident ID number must have a birth date on or after 1900-01-01, but got 1880-01-01",
+    ],
     [
       "a wrong check character",
       "110105194912310021",
@@ -117,7 +170,10 @@ describe("parseIdNumber reports the first problem", () => {
   it("rejects a birth date after the as-of date, naming both", () => {
     expect(parseIdNumber("522601202306010008", { asOf: "2023-05-31" })).toEqual({
       ok: false,
-      problem: { part: "birthDate", message: "resident ID number must have a birth date on or before 2023-05-31, but got 2023-06-01" },
+      problem: {
+        part: "birthDate",
+        message: "resident ID number must have a birth date on or before 2023-05-31, but got 2023-06-01",
+      },
     });
   });
 
@@ -156,7 +212,9 @@ describe("idNumberCheckCharacter", () => {
   });
 
   it("requires exactly 17 digits", () => {
-    expect(() => idNumberCheckCharacter("1101051949123100")).toThrow('check character needs exactly 17 digits, but got "1101051949123100"');
+    expect(() => idNumberCheckCharacter("1101051949123100")).toThrow(
+      'check character needs exactly 17 digits, but got "1101051949123100"',
+    );
   });
 });
 
@@ -200,7 +258,10 @@ describe("makeIdNumber", () => {
   });
 
   it.each([
-    [{ regionCode: "99010", birthDate: "2019-03-15", sequence: 1 }, /region must be 6 digits starting with a province-level code, but got "99010"/],
+    [
+      { regionCode: "99010", birthDate: "2019-03-15", sequence: 1 },
+      /region must be 6 digits starting with a province-level code, but got "99010"/,
+    ],
     [{ regionCode: "990100", birthDate: "2019-03-15", sequence: 1 }, /but got "990100"/],
     [{ regionCode: "330106", birthDate: "2019-02-30", sequence: 1 }, /but got "2019-02-30"/],
     [{ regionCode: "330106", birthDate: "1899-12-31", sequence: 1 }, /on or after 1900-01-01, but got 1899-12-31/],
@@ -312,7 +373,14 @@ describe("quickIdNumberVerdict", () => {
   });
 
   it("leaves to parseIdNumber what it does not decide", () => {
-    for (const raw of ["11010519491231002x", " 11010519491231002X", "１1010519491231002X", "110105189912310023", "110105210001010011", "1101051949123100"]) {
+    for (const raw of [
+      "11010519491231002x",
+      " 11010519491231002X",
+      "１1010519491231002X",
+      "110105189912310023",
+      "110105210001010011",
+      "1101051949123100",
+    ]) {
       expect(quickIdNumberVerdict(raw), raw).toBeUndefined();
     }
   });
@@ -337,9 +405,23 @@ describe("quickIdNumberVerdict", () => {
   });
 
   it("agrees with parseIdNumber on arbitrary 18-character strings of digits and X, every province code and month end", () => {
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(..."0123456789X"), minLength: 18, maxLength: 18 }), agrees), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(..."0123456789X"), minLength: 18, maxLength: 18 }), agrees),
+      { numRuns: 20_000 },
+    );
     for (let province = 0; province < 100; province++) {
-      for (const date of ["19000101", "18991231", "20000229", "19000229", "20230231", "20230431", "20231131", "20990101", "20231301", "20230100"]) {
+      for (const date of [
+        "19000101",
+        "18991231",
+        "20000229",
+        "19000229",
+        "20230231",
+        "20230431",
+        "20231131",
+        "20990101",
+        "20231301",
+        "20230100",
+      ]) {
         const first17 = `${String(province).padStart(2, "0")}0106${date}123`;
         agrees(first17 + idNumberCheckCharacter(first17));
       }

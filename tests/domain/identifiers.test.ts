@@ -21,9 +21,21 @@ describe("parseBirthCertificateNumber", () => {
   it.each([
     ["P33012345", "length", "birth certificate number must be 10 characters (a letter and 9 digits), but got 9"],
     ["P3301234567", "length", "birth certificate number must be 10 characters (a letter and 9 digits), but got 11"],
-    ["3301234567", "characters", 'birth certificate number must be a letter followed by 9 digits, but got "3301234567"'],
-    ["PP30123456", "characters", 'birth certificate number must be a letter followed by 9 digits, but got "PP30123456"'],
-    ["P33012345X", "characters", 'birth certificate number must be a letter followed by 9 digits, but got "P33012345X"'],
+    [
+      "3301234567",
+      "characters",
+      'birth certificate number must be a letter followed by 9 digits, but got "3301234567"',
+    ],
+    [
+      "PP30123456",
+      "characters",
+      'birth certificate number must be a letter followed by 9 digits, but got "PP30123456"',
+    ],
+    [
+      "P33012345X",
+      "characters",
+      'birth certificate number must be a letter followed by 9 digits, but got "P33012345X"',
+    ],
   ] as Array<[string, IdentifierProblem["part"], string]>)("rejects %j", (input, part, message) => {
     expect(parseBirthCertificateNumber(input)).toEqual({ ok: false, problem: { part, message } });
   });
@@ -51,15 +63,31 @@ describe("parseStudentNumber", () => {
       "idNumber",
       'student number G must be followed by a valid resident ID number: resident ID number must end in its MOD 11-2 check character "X", but got "1"',
     ],
-    ["J1101051949123100X2", "characters", 'student number J must be followed by 17 digits and a digit or X, but got "1101051949123100X2"'],
+    [
+      "J1101051949123100X2",
+      "characters",
+      'student number J must be followed by 17 digits and a digit or X, but got "1101051949123100X2"',
+    ],
     [
       "L33010620190315000X",
       "characters",
       'student number L must be followed by 18 digits (area code, birth date, serial), but got "33010620190315000X"',
     ],
-    ["L990106201903150001", "areaCode", 'student number L must have an area code starting with a province-level code, but got "990106"'],
-    ["L330106201902300001", "birthDate", 'student number L must have a real calendar date after its area code, but got "20190230"'],
-    ["L330106202302290001", "birthDate", 'student number L must have a real calendar date after its area code, but got "20230229"'],
+    [
+      "L990106201903150001",
+      "areaCode",
+      'student number L must have an area code starting with a province-level code, but got "990106"',
+    ],
+    [
+      "L330106201902300001",
+      "birthDate",
+      'student number L must have a real calendar date after its area code, but got "20190230"',
+    ],
+    [
+      "L330106202302290001",
+      "birthDate",
+      'student number L must have a real calendar date after its area code, but got "20230229"',
+    ],
   ] as Array<[string, IdentifierProblem["part"], string]>)("rejects %s: %s", (input, part, message) => {
     expect(parseStudentNumber(input)).toEqual({ ok: false, problem: { part, message } });
   });
@@ -67,7 +95,10 @@ describe("parseStudentNumber", () => {
   it("checks birth dates against the as-of date for both G and L numbers", () => {
     expect(parseStudentNumber("L330106201903150001", { asOf: "2019-03-14" })).toEqual({
       ok: false,
-      problem: { part: "birthDate", message: "student number L must have a birth date on or before 2019-03-14, but got 2019-03-15" },
+      problem: {
+        part: "birthDate",
+        message: "student number L must have a birth date on or before 2019-03-14, but got 2019-03-15",
+      },
     });
     const g = parseStudentNumber("G330106201903150001", { asOf: "2019-03-14" });
     expect(g.ok || g.problem.part).toBe("idNumber");
@@ -80,7 +111,9 @@ describe("making student numbers", () => {
   });
 
   it("refuses a G number for an invalid ID number", () => {
-    expect(() => makeStudentNumberG("110105194912310021")).toThrow(/valid resident ID number: .*check character "X", but got "1"/);
+    expect(() => makeStudentNumberG("110105194912310021")).toThrow(
+      /valid resident ID number: .*check character "X", but got "1"/,
+    );
   });
 
   it.each([
@@ -95,9 +128,18 @@ describe("making student numbers", () => {
   });
 
   it.each([
-    [{ areaCode: "330106", birthDate: "2019-03-15", serial: 10_000 }, "serial must be a whole number from 0 to 9999, but got 10000"],
-    [{ areaCode: "990106", birthDate: "2019-03-15", serial: 1 }, /area code starting with a province-level code, but got "990106"/],
-    [{ areaCode: "330106", birthDate: "2019-02-30", serial: 1 }, /real calendar date after its area code, but got "20190230"/],
+    [
+      { areaCode: "330106", birthDate: "2019-03-15", serial: 10_000 },
+      "serial must be a whole number from 0 to 9999, but got 10000",
+    ],
+    [
+      { areaCode: "990106", birthDate: "2019-03-15", serial: 1 },
+      /area code starting with a province-level code, but got "990106"/,
+    ],
+    [
+      { areaCode: "330106", birthDate: "2019-02-30", serial: 1 },
+      /real calendar date after its area code, but got "20190230"/,
+    ],
     [{ areaCode: "33010", birthDate: "2019-03-15", serial: 1 }, /student number must be 19 characters/],
   ])("refuses %o", (p, message) => {
     expect(() => makeStudentNumberL(p)).toThrow(message);

@@ -2,7 +2,21 @@ import { describe, expect, it } from "vitest";
 import { isPlaceholderName } from "../../src/domain/names.ts";
 
 describe("isPlaceholderName", () => {
-  it.each(["王之子", "欧阳之女", "婴儿", "男婴", "张宝宝", "Baby boy", "baby", "unknown", "未取名", " 李之子 ", "", null, undefined])("treats %j as a placeholder", (name) => {
+  it.each([
+    "王之子",
+    "欧阳之女",
+    "婴儿",
+    "男婴",
+    "张宝宝",
+    "Baby boy",
+    "baby",
+    "unknown",
+    "未取名",
+    " 李之子 ",
+    "",
+    null,
+    undefined,
+  ])("treats %j as a placeholder", (name) => {
     expect(isPlaceholderName(name)).toBe(true);
   });
 

@@ -52,7 +52,9 @@ describe("coverage year", () => {
   });
 
   it.each([2024.5, 0, 10_000, Number.NaN])("refuses the year %s", (year) => {
-    expect(() => coverageYearBounds(year)).toThrow(`coverage year must be a whole year from 1 to 9999, but got ${year}`);
+    expect(() => coverageYearBounds(year)).toThrow(
+      `coverage year must be a whole year from 1 to 9999, but got ${year}`,
+    );
   });
 });
 

@@ -8,7 +8,9 @@ import { SchoolRosterDocument } from "../operations/generated.ts";
 import { allAccessHeaders } from "../kit/all-access.ts";
 
 // The roster reads education, household and insurance fields, which no single role may: see all-access.ts.
-vi.mock("../../src/auth/policy.ts", async (original) => (await import("../kit/all-access.ts")).allAccessPolicy(await original()));
+vi.mock("../../src/auth/policy.ts", async (original) =>
+  (await import("../kit/all-access.ts")).allAccessPolicy(await original()),
+);
 
 const ROSTER = print(SchoolRosterDocument);
 

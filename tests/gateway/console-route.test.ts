@@ -10,7 +10,9 @@ import { consoleRoute, resolveInside, type ConsoleRouteOptions } from "../../src
 async function serve(options: ConsoleRouteOptions): Promise<{ base: string; server: Server }> {
   const route = consoleRoute(options);
   const server = createServer((req, res) => {
-    void Promise.resolve(route(req, res, new URL(req.url ?? "/", "http://localhost"))).then((answered) => answered || res.writeHead(404).end("not the console\n"));
+    void Promise.resolve(route(req, res, new URL(req.url ?? "/", "http://localhost"))).then(
+      (answered) => answered || res.writeHead(404).end("not the console\n"),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
@@ -28,7 +30,12 @@ describe("the console route", () => {
     writeFileSync(path.join(build, "assets", "index-abc.js"), "console.log(1)");
     writeFileSync(path.join(build, "assets", "index-abc.css"), "body{}");
     writeFileSync(path.join(dir, "secret.txt"), "outside the build");
-    built = await serve({ dir: build, demoIdentities: async () => [{ role: "analyst", subject: "demo-analyst", scope: { region: "33" }, token: "a.b.c" }] });
+    built = await serve({
+      dir: build,
+      demoIdentities: async () => [
+        { role: "analyst", subject: "demo-analyst", scope: { region: "33" }, token: "a.b.c" },
+      ],
+    });
     missing = await serve({ dir: path.join(dir, "not-built") });
   });
   afterAll(async () => {
@@ -58,7 +65,12 @@ describe("the console route", () => {
   });
 
   it("never serves a file outside the build folder", async () => {
-    for (const attempt of ["/console/..%2Fsecret.txt", "/console/%2e%2e/secret.txt", "/console/assets/..%5C..%5Csecret.txt", "/console/%00"]) {
+    for (const attempt of [
+      "/console/..%2Fsecret.txt",
+      "/console/%2e%2e/secret.txt",
+      "/console/assets/..%5C..%5Csecret.txt",
+      "/console/%00",
+    ]) {
       const response = await fetch(`${built.base}${attempt}`);
       expect(await response.text(), attempt).not.toContain("outside the build");
     }
@@ -68,8 +80,14 @@ describe("the console route", () => {
   });
 
   it("lists demo identities only when given them", async () => {
-    expect(await (await fetch(`${built.base}/console/demo-identities.json`)).json()).toEqual({ demo: true, identities: [{ role: "analyst", subject: "demo-analyst", scope: { region: "33" }, token: "a.b.c" }] });
-    expect(await (await fetch(`${missing.base}/console/demo-identities.json`)).json()).toEqual({ demo: false, identities: [] });
+    expect(await (await fetch(`${built.base}/console/demo-identities.json`)).json()).toEqual({
+      demo: true,
+      identities: [{ role: "analyst", subject: "demo-analyst", scope: { region: "33" }, token: "a.b.c" }],
+    });
+    expect(await (await fetch(`${missing.base}/console/demo-identities.json`)).json()).toEqual({
+      demo: false,
+      identities: [],
+    });
   });
 
   it("says how to build the console when it is not built", async () => {

@@ -8,7 +8,9 @@ import { ChildAcrossDepartmentsDocument } from "../operations/generated.ts";
 import { allAccessHeaders } from "../kit/all-access.ts";
 
 // An integrator's query reads every department's fields, which no single role may: see all-access.ts.
-vi.mock("../../src/auth/policy.ts", async (original) => (await import("../kit/all-access.ts")).allAccessPolicy(await original()));
+vi.mock("../../src/auth/policy.ts", async (original) =>
+  (await import("../kit/all-access.ts")).allAccessPolicy(await original()),
+);
 
 const CHILD_QUERY = print(ChildAcrossDepartmentsDocument);
 
@@ -53,7 +55,9 @@ describe.each(ENGINES)("the gateway on %s", (engine) => {
     expect(child.guardians.length).toBeGreaterThan(0);
     expect(child.birthCertificate.certificateNumber).toBe(subject.birth_certificate_number);
     expect(child.enrollment.school.code).toBe(subject.school_code);
-    const paid2026 = child.insurance.enrollments.filter((e: any) => e.coverageYear === 2026 && e.status === "ACTIVE" && e.paidOn !== null);
+    const paid2026 = child.insurance.enrollments.filter(
+      (e: any) => e.coverageYear === 2026 && e.status === "ACTIVE" && e.paidOn !== null,
+    );
     expect(paid2026).toHaveLength(1);
     const doses = await queryRows<{ n: number }>(
       hub.database.db,
@@ -83,9 +87,16 @@ describe.each(ENGINES)("the gateway on %s", (engine) => {
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const result = await hub.gateway.execute(query, { r: subject.hukou_region_code, after }, await allAccessHeaders());
+      const result = await hub.gateway.execute(
+        query,
+        { r: subject.hukou_region_code, after },
+        await allAccessHeaders(),
+      );
       expect(result.errors).toBeUndefined();
-      const page = result.data!.childrenInRegion as { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      const page = result.data!.childrenInRegion as {
+        edges: { node: { id: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
       seen.push(...page.edges.map((e) => e.node.id));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after);
@@ -98,7 +109,11 @@ describe.each(ENGINES)("the gateway on %s", (engine) => {
 
   it("finds the same child by birth certificate number and by student number", async () => {
     const query = `query($c: String!, $s: String!) { a: childByBirthCertificateNumber(certificateNumber: $c) { id } b: childByStudentNumber(studentNumber: $s) { id } }`;
-    const result = await hub.gateway.execute(query, { c: subject.birth_certificate_number, s: `G${subject.id_number}` }, await allAccessHeaders());
+    const result = await hub.gateway.execute(
+      query,
+      { c: subject.birth_certificate_number, s: `G${subject.id_number}` },
+      await allAccessHeaders(),
+    );
     const id = String(hub.childIds.get(subject.child_key));
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ a: { id }, b: { id } });

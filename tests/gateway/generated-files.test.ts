@@ -11,7 +11,8 @@ const read = (file: string) => readFileSync(path.join(root, file), "utf8");
 describe("generated files", () => {
   it("schema/*.graphql match what the subgraphs print and compose (run `npm run schema`)", async () => {
     const { subgraphs, supergraph } = await buildAllSchemas();
-    for (const s of subgraphs) expect(read(`schema/${s.name}.graphql`), `schema/${s.name}.graphql is stale`).toBe(`${s.sdl.trim()}\n`);
+    for (const s of subgraphs)
+      expect(read(`schema/${s.name}.graphql`), `schema/${s.name}.graphql is stale`).toBe(`${s.sdl.trim()}\n`);
     expect(read("schema/supergraph.graphql"), "schema/supergraph.graphql is stale").toBe(`${supergraph.trim()}\n`);
   });
 

@@ -22,7 +22,14 @@ describe("the gateway over HTTP", () => {
   });
 
   it("answers a POST like the one npm start prints for curl", async () => {
-    const response = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json", ...(await headersFor({ ...OFFICER, scope: { ...OFFICER.scope } })) }, body: JSON.stringify({ query: "{ childrenInRegion(region: \"33\", first: 3) { edges { node { id name } } } }" }) });
+    const response = await fetch(http.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(await headersFor({ ...OFFICER, scope: { ...OFFICER.scope } })),
+      },
+      body: JSON.stringify({ query: '{ childrenInRegion(region: "33", first: 3) { edges { node { id name } } } }' }),
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { data: { childrenInRegion: { edges: unknown[] } } };
     expect(body.data.childrenInRegion.edges).toHaveLength(3);
@@ -59,10 +66,20 @@ describe("the gateway over HTTP", () => {
   });
 
   it("refuses a body over the size limit before parsing it, and a non-JSON body with a clear message", async () => {
-    const big = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(1_100_000) });
+    const big = await fetch(http.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "x".repeat(1_100_000),
+    });
     expect(big.status).toBe(413);
-    expect(((await big.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/exceeds the limit of 1000000 bytes/);
-    const broken = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    expect(((await big.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(
+      /exceeds the limit of 1000000 bytes/,
+    );
+    const broken = await fetch(http.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/must be JSON/);
   });

@@ -35,7 +35,10 @@ describe("the master child index through the gateway", () => {
   };
 
   async function twoChildren(): Promise<[string, string]> {
-    const rows = await queryRows<{ id: number }>(database.db, sql`select id from hub.children where state = 'ACTIVE' order by id limit 2 offset 40`);
+    const rows = await queryRows<{ id: number }>(
+      database.db,
+      sql`select id from hub.children where state = 'ACTIVE' order by id limit 2 offset 40`,
+    );
     return [String(rows[0]!.id), String(rows[1]!.id)];
   }
 
@@ -43,28 +46,40 @@ describe("the master child index through the gateway", () => {
     const [id] = await twoChildren();
     const { child } = await run(SOURCES, { id });
     expect(child.sources.length).toBeGreaterThan(0);
-    const links = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from hub.links where child_id = ${Number(id)} and unlinked_at is null`);
+    const links = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from hub.links where child_id = ${Number(id)} and unlinked_at is null`,
+    );
     expect(child.sources).toHaveLength(links[0]!.n);
     for (const s of child.sources) expect(typeof s.rule).toBe("string");
   });
 
   it("splits records off into a new child, merges them back, and undoes the merge exactly", async () => {
-    const rows = await queryRows<{ child_id: number }>(database.db, sql`select child_id from hub.links where unlinked_at is null group by child_id having count(*) >= 3 order by child_id limit 1`);
+    const rows = await queryRows<{ child_id: number }>(
+      database.db,
+      sql`select child_id from hub.links where unlinked_at is null group by child_id having count(*) >= 3 order by child_id limit 1`,
+    );
     const id = String(rows[0]!.child_id);
     const { child } = await run(SOURCES, { id });
     const recordIds = (c: any) => c.sources.map((s: any) => s.recordId).sort();
     const moved = child.sources[0];
 
-    const split = await run(`mutation($c: ID!, $r: [RecordRefInput!]!) { splitChild(childId: $c, records: $r) { eventId child { id sources { recordId } } } }`, {
-      c: id,
-      r: [{ source: moved.source, recordId: moved.recordId }],
-    });
+    const split = await run(
+      `mutation($c: ID!, $r: [RecordRefInput!]!) { splitChild(childId: $c, records: $r) { eventId child { id sources { recordId } } } }`,
+      {
+        c: id,
+        r: [{ source: moved.source, recordId: moved.recordId }],
+      },
+    );
     const splitId = split.splitChild.child.id;
     expect(splitId).not.toBe(id);
     expect(split.splitChild.child.sources.map((s: any) => s.recordId)).toEqual([moved.recordId]);
     expect((await run(SOURCES, { id })).child.sources).toHaveLength(child.sources.length - 1);
 
-    const merged = await run(`mutation($k: ID!, $m: ID!) { mergeChildren(keepId: $k, mergeId: $m) { eventId child { id } } }`, { k: id, m: splitId });
+    const merged = await run(
+      `mutation($k: ID!, $m: ID!) { mergeChildren(keepId: $k, mergeId: $m) { eventId child { id } } }`,
+      { k: id, m: splitId },
+    );
     expect(recordIds((await run(SOURCES, { id })).child)).toEqual(recordIds(child));
     expect((await run(SOURCES, { id: splitId })).child).toBeNull();
 
@@ -75,33 +90,52 @@ describe("the master child index through the gateway", () => {
 
   it("refuses to merge two children with different valid ID numbers, naming the rule", async () => {
     const [a, b] = await twoChildren();
-    const result = await gateway.execute(`mutation($k: ID!, $m: ID!) { mergeChildren(keepId: $k, mergeId: $m) { eventId } }`, { k: a, m: b }, await OFFICER);
+    const result = await gateway.execute(
+      `mutation($k: ID!, $m: ID!) { mergeChildren(keepId: $k, mergeId: $m) { eventId } }`,
+      { k: a, m: b },
+      await OFFICER,
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(result.errors?.[0]?.message).toMatch(/DIFFERENT_ID_NUMBERS/);
     expect((await run(SOURCES, { id: b })).child).not.toBeNull();
   });
 
   it("lists the review queue with masked evidence, and resolves a review", async () => {
-    const { linkReviews } = await run(`{ linkReviews(first: 50) { edges { node { id score fields { field level } record { maskedIdNumber maskedBirthCertificateNumber maskedGuardianPhones } candidate { id } status } } } }`);
-    const open = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from hub.link_reviews where status = 'OPEN'`);
+    const { linkReviews } = await run(
+      `{ linkReviews(first: 50) { edges { node { id score fields { field level } record { maskedIdNumber maskedBirthCertificateNumber maskedGuardianPhones } candidate { id } status } } } }`,
+    );
+    const open = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from hub.link_reviews where status = 'OPEN'`,
+    );
     expect(linkReviews.edges.length).toBe(Math.min(50, open[0]!.n));
     for (const { node } of linkReviews.edges) {
       expect(node.status).toBe("OPEN");
       if (node.record?.maskedIdNumber) expect(node.record.maskedIdNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
       for (const phone of node.record?.maskedGuardianPhones ?? []) expect(phone).toMatch(/^\*+\d{4}$/);
-      if (node.record?.maskedBirthCertificateNumber) expect(node.record.maskedBirthCertificateNumber).toMatch(/^[A-Z]\*{5}\d{4}$/);
+      if (node.record?.maskedBirthCertificateNumber)
+        expect(node.record.maskedBirthCertificateNumber).toMatch(/^[A-Z]\*{5}\d{4}$/);
     }
     if (linkReviews.edges.length === 0) return;
     const review = linkReviews.edges[0].node;
-    await run(`mutation($id: ID!) { resolveLinkReview(id: $id, decision: DIFFERENT_CHILDREN) { eventId } }`, { id: review.id });
-    const after = await queryRows<{ status: string; resolved_by: string }>(database.db, sql`select status, resolved_by from hub.link_reviews where id = ${Number(review.id)}`);
+    await run(`mutation($id: ID!) { resolveLinkReview(id: $id, decision: DIFFERENT_CHILDREN) { eventId } }`, {
+      id: review.id,
+    });
+    const after = await queryRows<{ status: string; resolved_by: string }>(
+      database.db,
+      sql`select status, resolved_by from hub.link_reviews where id = ${Number(review.id)}`,
+    );
     expect(after[0]!.status).toBe("DIFFERENT_CHILDREN");
     expect(after[0]!.resolved_by).toBe("test-insurance-officer");
   });
 
   it("refuses a merge of a child with itself with an error naming the argument", async () => {
     const [keep] = await twoChildren();
-    const result = await gateway.execute(`mutation($k: ID!) { mergeChildren(keepId: $k, mergeId: $k) { eventId } }`, { k: keep }, await OFFICER);
+    const result = await gateway.execute(
+      `mutation($k: ID!) { mergeChildren(keepId: $k, mergeId: $k) { eventId } }`,
+      { k: keep },
+      await OFFICER,
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(result.errors?.[0]?.message).toMatch(/mergeId/);
   });

@@ -6,10 +6,24 @@ import { openTestDatabase, type TestDatabase } from "../kit/database.ts";
 
 /** Every table the generator writes, fingerprinted without the insert timestamps. */
 const TABLES = [
-  "household.households", "household.persons", "household.guardianships", "health.hospitals", "health.birth_certificates",
-  "health.vaccination_sites", "health.immunization_records", "health.immunization_doses", "health.family_doctors",
-  "health.doctor_contracts", "education.schools", "education.student_registrations", "insurance.coordination_areas",
-  "insurance.enrollments", "insurance.contributions", "insurance.assistance_eligibility", "truth.children", "truth.records",
+  "household.households",
+  "household.persons",
+  "household.guardianships",
+  "health.hospitals",
+  "health.birth_certificates",
+  "health.vaccination_sites",
+  "health.immunization_records",
+  "health.immunization_doses",
+  "health.family_doctors",
+  "health.doctor_contracts",
+  "education.schools",
+  "education.student_registrations",
+  "insurance.coordination_areas",
+  "insurance.enrollments",
+  "insurance.contributions",
+  "insurance.assistance_eligibility",
+  "truth.children",
+  "truth.records",
 ];
 
 async function fingerprint(database: TestDatabase): Promise<Record<string, string>> {
@@ -17,7 +31,9 @@ async function fingerprint(database: TestDatabase): Promise<Record<string, strin
   for (const table of TABLES) {
     const [row] = await queryRows<{ n: number; digest: string | null }>(
       database.db,
-      sql.raw(`select count(*)::int as n, md5(string_agg((to_jsonb(t) - 'created_at' - 'updated_at')::text, '|' order by (to_jsonb(t) - 'created_at' - 'updated_at')::text)) as digest from ${table} t`),
+      sql.raw(
+        `select count(*)::int as n, md5(string_agg((to_jsonb(t) - 'created_at' - 'updated_at')::text, '|' order by (to_jsonb(t) - 'created_at' - 'updated_at')::text)) as digest from ${table} t`,
+      ),
     );
     result[table] = `${row!.n}:${row!.digest}`;
   }
@@ -32,7 +48,12 @@ describe("the province generator", () => {
   let other: TestDatabase;
 
   beforeAll(async () => {
-    [a, b, server, other] = await Promise.all([openTestDatabase("pglite"), openTestDatabase("pglite"), openTestDatabase("postgres"), openTestDatabase("pglite")]);
+    [a, b, server, other] = await Promise.all([
+      openTestDatabase("pglite"),
+      openTestDatabase("pglite"),
+      openTestDatabase("postgres"),
+      openTestDatabase("pglite"),
+    ]);
     await generateProvince(a.db, options);
     await generateProvince(b.db, options);
     await generateProvince(server.db, options);

@@ -23,7 +23,9 @@ describe.each(ENGINES)("a generated province of 10,000 children on %s", (engine)
 
   describe("rates", () => {
     it("has overall coverage between 92% and 96%", async () => {
-      const { rate } = await one<{ rate: number }>(`select avg(case when status in ('INSURED','DUPLICATE') then 1.0 else 0 end)::float8 as rate from truth.children`);
+      const { rate } = await one<{ rate: number }>(
+        `select avg(case when status in ('INSURED','DUPLICATE') then 1.0 else 0 end)::float8 as rate from truth.children`,
+      );
       expect(rate).toBeGreaterThanOrEqual(0.92);
       expect(rate).toBeLessThanOrEqual(0.96);
     });
@@ -41,7 +43,11 @@ describe.each(ENGINES)("a generated province of 10,000 children on %s", (engine)
     });
 
     it("has every status, non-local and needy children, newborns without ID numbers and twins at plausible rates", async () => {
-      const statuses = Object.fromEntries((await rows<{ status: string; n: number }>(`select status, count(*)::int as n from truth.children group by 1`)).map((r) => [r.status, r.n / CHILDREN]));
+      const statuses = Object.fromEntries(
+        (
+          await rows<{ status: string; n: number }>(`select status, count(*)::int as n from truth.children group by 1`)
+        ).map((r) => [r.status, r.n / CHILDREN]),
+      );
       expect(statuses.INSURED).toBeGreaterThan(0.88);
       expect(statuses.DUPLICATE).toBeGreaterThan(0.004);
       expect(statuses.DUPLICATE).toBeLessThan(0.03);
@@ -68,7 +74,9 @@ describe.each(ENGINES)("a generated province of 10,000 children on %s", (engine)
 
   describe("records", () => {
     it("gives every registered child a valid ID number that matches its birth date and sex", async () => {
-      const children = await rows<{ id_number: string; birth_date: string; sex: string }>(`select id_number, birth_date::text, sex from truth.children where id_number is not null`);
+      const children = await rows<{ id_number: string; birth_date: string; sex: string }>(
+        `select id_number, birth_date::text, sex from truth.children where id_number is not null`,
+      );
       expect(children.length).toBeGreaterThan(CHILDREN * 0.9);
       for (const child of children) {
         const parsed = parseIdNumber(child.id_number);
@@ -82,7 +90,8 @@ describe.each(ENGINES)("a generated province of 10,000 children on %s", (engine)
         select distinct region_code as code from education.schools union select distinct hukou_region_code from household.persons
         union select distinct area_code from insurance.enrollments`);
       for (const { code } of regions) expect(isKnownDivision(code), code).toBe(true);
-      for (const { n } of await rows<{ n: string }>(`select certificate_number as n from health.birth_certificates`)) expect(parseBirthCertificateNumber(n).ok, n).toBe(true);
+      for (const { n } of await rows<{ n: string }>(`select certificate_number as n from health.birth_certificates`))
+        expect(parseBirthCertificateNumber(n).ok, n).toBe(true);
       const numbers = await rows<{ n: string }>(`select student_number as n from education.student_registrations`);
       const kinds = new Set<string>();
       for (const { n } of numbers) {
@@ -165,7 +174,15 @@ describe.each(ENGINES)("a generated province of 10,000 children on %s", (engine)
         group by c.child_key, c.status`);
       for (const row of rowsByStatus) {
         const expected =
-          row.areas >= 2 ? "DUPLICATE" : row.areas === 1 ? "INSURED" : row.paid_before > 0 ? "LAPSED" : ["NEWBORN_IN_WINDOW", "NEWBORN_OVERDUE", "UNINSURED"].includes(row.status) ? row.status : "not a gap status";
+          row.areas >= 2
+            ? "DUPLICATE"
+            : row.areas === 1
+              ? "INSURED"
+              : row.paid_before > 0
+                ? "LAPSED"
+                : ["NEWBORN_IN_WINDOW", "NEWBORN_OVERDUE", "UNINSURED"].includes(row.status)
+                  ? row.status
+                  : "not a gap status";
         expect(row.status).toBe(expected);
         if (["UNINSURED", "NEWBORN_IN_WINDOW", "NEWBORN_OVERDUE"].includes(row.status)) expect(row.paid_ever).toBe(0);
       }

@@ -16,7 +16,9 @@ describe("counting the child records an answer returns", () => {
     const document = parse(`{ all: childrenInRegion { edges { node { ...C } } } school { students { child { id } } } }
       fragment C on Child { id siblings { id } }`);
     const data = {
-      all: { edges: [{ node: { id: "1", siblings: [{ id: "2" }] } }, { node: null }, { node: { id: "3", siblings: [] } }] },
+      all: {
+        edges: [{ node: { id: "1", siblings: [{ id: "2" }] } }, { node: null }, { node: { id: "3", siblings: [] } }],
+      },
       school: { students: [{ child: { id: "4" } }, { child: null }] },
     };
     expect(countChildRecords(schema, document, null, data)).toBe(4);

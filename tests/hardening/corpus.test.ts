@@ -29,11 +29,14 @@ describe("the malicious corpus", () => {
   let headers: Record<string, string>;
   const counts: Partial<Record<Category, number>> = {};
 
-  const auditRows = async () => (await queryRows<{ n: number }>(hub.database.db, sql`select count(*)::int as n from audit.access_log`))[0]!.n;
+  const auditRows = async () =>
+    (await queryRows<{ n: number }>(hub.database.db, sql`select count(*)::int as n from audit.access_log`))[0]!.n;
 
   beforeAll(async () => {
     hub = await startTestHub("pglite", { children: 200 });
-    production = await createGatewayServer(readSupergraph(), { kind: "in-process", db: hub.database.db }, testAuth, { hardening: testHardening({ HUB_PRODUCTION: "true" }) });
+    production = await createGatewayServer(readSupergraph(), { kind: "in-process", db: hub.database.db }, testAuth, {
+      hardening: testHardening({ HUB_PRODUCTION: "true" }),
+    });
     http = await hub.gateway.listen(0);
     headers = await headersFor(OFFICER);
   }, 120_000);
@@ -50,7 +53,14 @@ describe("the malicious corpus", () => {
     if (answer.data != null) return "data came back";
     const errors = answer.errors ?? [];
     const { limits, validation } = attack.refusedBy;
-    const byLimit = limits && errors.some((e) => e.extensions?.code === "OPERATION_LIMIT_EXCEEDED" && limits.includes(String(e.extensions?.limit)) && / exceeds the limit of \d+ \(HUB_[A-Z_]+\)/.test(e.message));
+    const byLimit =
+      limits &&
+      errors.some(
+        (e) =>
+          e.extensions?.code === "OPERATION_LIMIT_EXCEEDED" &&
+          limits.includes(String(e.extensions?.limit)) &&
+          / exceeds the limit of \d+ \(HUB_[A-Z_]+\)/.test(e.message),
+      );
     const byValidation = validation && errors.some((e) => validation.test(e.message));
     return byLimit || byValidation ? null : `refused otherwise: ${JSON.stringify(errors.slice(0, 2)).slice(0, 300)}`;
   }
@@ -83,22 +93,42 @@ describe("the malicious corpus", () => {
     hub.resetStatements();
     const sizes = [...Array.from({ length: 19 }, (_, i) => i + 2), 50, 100, 250, 500, 750, 1_000];
     for (const size of sizes) {
-      const response = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(Array.from({ length: size }, () => ({ query: "{ schools(region: \"33\") { totalCount } }" }))) });
+      const response = await fetch(http.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(
+          Array.from({ length: size }, () => ({ query: '{ schools(region: "33") { totalCount } }' })),
+        ),
+      });
       expect(response.status).toBe(400);
-      const body = (await response.json()) as { errors: { message: string; extensions: { code: string; limit: string } }[] };
-      expect(body.errors[0]!.message).toBe(`number of operations in a batch ${size} exceeds the limit of 1 (HUB_MAX_BATCH)`);
+      const body = (await response.json()) as {
+        errors: { message: string; extensions: { code: string; limit: string } }[];
+      };
+      expect(body.errors[0]!.message).toBe(
+        `number of operations in a batch ${size} exceeds the limit of 1 (HUB_MAX_BATCH)`,
+      );
       expect(body.errors[0]!.extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "HUB_MAX_BATCH" });
       counts.batches = (counts.batches ?? 0) + 1;
     }
     for (const bytes of [1_000_001, 2_000_000, 7_000_000]) {
-      const response = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query: `{ childByIdNumber(idNumber: "${"1".repeat(bytes)}") { id } }` }) });
+      const response = await fetch(http.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ query: `{ childByIdNumber(idNumber: "${"1".repeat(bytes)}") { id } }` }),
+      });
       expect(response.status).toBe(413);
-      expect(((await response.json()) as { errors: { extensions: { limit: string } }[] }).errors[0]!.extensions.limit).toBe("HUB_MAX_BODY_BYTES");
+      expect(
+        ((await response.json()) as { errors: { extensions: { limit: string } }[] }).errors[0]!.extensions.limit,
+      ).toBe("HUB_MAX_BODY_BYTES");
       counts["body size"] = (counts["body size"] ?? 0) + 1;
     }
     expect(hub.statements()).toBe(0);
     // A batch within the limit still answers (a JSON array of one).
-    const one = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify([{ query: "{ schools(region: \"33\", first: 1) { edges { node { code } } } }" }]) });
+    const one = await fetch(http.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify([{ query: '{ schools(region: "33", first: 1) { edges { node { code } } } }' }]),
+    });
     expect(one.status).toBe(200);
     const [answer] = (await one.json()) as { data: { schools: { edges: unknown[] } }; errors?: unknown }[];
     expect(answer!.errors).toBeUndefined();
@@ -116,18 +146,30 @@ describe("the malicious corpus", () => {
     const deep = `enrollment { child { enrollment { child { enrollment { child { enrollment { child { enrollment { recordId } } } } } } } } }`;
 
     it("counts depth hidden in a fragment named __schema (max-depth once skipped it as introspection)", async () => {
-      expect(await refusedBy(hub.gateway, `{ ...__schema } fragment __schema on Query { childByIdNumber(idNumber: "1") { ${deep} } }`)).toContain("HUB_MAX_DEPTH");
+      expect(
+        await refusedBy(
+          hub.gateway,
+          `{ ...__schema } fragment __schema on Query { childByIdNumber(idNumber: "1") { ${deep} } }`,
+        ),
+      ).toContain("HUB_MAX_DEPTH");
     });
 
     it("refuses introspection in production however it is disguised: aliased, in a fragment named __schema, in an inline fragment", async () => {
-      for (const query of [`{ s: __schema { types { name } } }`, `{ ...__schema } fragment __schema on Query { __schema { types { name } } }`, `{ ... on Query { __type(name: "Child") { name } } }`]) {
+      for (const query of [
+        `{ s: __schema { types { name } } }`,
+        `{ ...__schema } fragment __schema on Query { __schema { types { name } } }`,
+        `{ ... on Query { __type(name: "Child") { name } } }`,
+      ]) {
         expect((await refusedBy(production, query)).join(" ")).toMatch(/introspection is not allowed/);
       }
     });
 
     it("ends on fragment cycles at once and refuses them", async () => {
       const started = performance.now();
-      const errors = await refusedBy(hub.gateway, `{ ...A } fragment A on Query { ...B } fragment B on Query { ...A __typename }`);
+      const errors = await refusedBy(
+        hub.gateway,
+        `{ ...A } fragment A on Query { ...B } fragment B on Query { ...A __typename }`,
+      );
       expect(performance.now() - started).toBeLessThan(1_000);
       expect(errors.join(" ")).toMatch(/Cannot spread fragment "A" within itself/);
     });
@@ -135,7 +177,9 @@ describe("the malicious corpus", () => {
     it("counts aliases and directives inside fragments, and an alias of an expensive connection at its full cost", async () => {
       const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: __typename`).join(" ");
       expect(await refusedBy(hub.gateway, `{ ...A } fragment A on Query { ${aliases} }`)).toContain("HUB_MAX_ALIASES");
-      expect(await refusedBy(hub.gateway, `{ ...A } fragment A on Query { __typename ${"@include(if: true) ".repeat(11)} }`)).toContain("HUB_MAX_DIRECTIVES");
+      expect(
+        await refusedBy(hub.gateway, `{ ...A } fragment A on Query { __typename ${"@include(if: true) ".repeat(11)} }`),
+      ).toContain("HUB_MAX_DIRECTIVES");
       const page = `schools(region: "33", first: 500) { edges { node { students(first: 500) { edges { node { name } } } } } }`;
       expect(await refusedBy(hub.gateway, `{ a: ${page} }`)).toContain("HUB_MAX_COST");
     });
@@ -151,10 +195,14 @@ describe("the malicious corpus", () => {
     const files = readdirSync(dir).filter((f) => f.endsWith(".graphql"));
     expect(files.length).toBeGreaterThanOrEqual(7);
     for (const file of files) {
-      const measure = measureOperation(api, parse(readFileSync(path.join(dir, file), "utf8")), { variables: { first: DEFAULT_LIMITS.maxPageSize } });
+      const measure = measureOperation(api, parse(readFileSync(path.join(dir, file), "utf8")), {
+        variables: { first: DEFAULT_LIMITS.maxPageSize },
+      });
       expect(limitViolations(measure, DEFAULT_LIMITS), file).toEqual([]);
     }
-    const roster = measureOperation(api, parse(readFileSync(path.join(dir, "school-roster.graphql"), "utf8")), { variables: { first: 2_000 } });
+    const roster = measureOperation(api, parse(readFileSync(path.join(dir, "school-roster.graphql"), "utf8")), {
+      variables: { first: 2_000 },
+    });
     expect(limitViolations(roster, DEFAULT_LIMITS).map((v) => v.limit)).toEqual(["maxPageSize"]);
   });
 });

@@ -47,7 +47,12 @@ type G = fc.GeneratorValue;
 const MAX_DEPTH = 6;
 const MAX_FIELDS = 4;
 
-export function generateOperations(schema: GraphQLSchema, fixture: FuzzFixture, count: number, seed: number): FuzzOperation[] {
+export function generateOperations(
+  schema: GraphQLSchema,
+  fixture: FuzzFixture,
+  count: number,
+  seed: number,
+): FuzzOperation[] {
   return fc.sample(fc.gen(), { numRuns: count, seed }).map((g) => operation(schema, fixture, g));
 }
 
@@ -57,11 +62,21 @@ function operation(schema: GraphQLSchema, fixture: FuzzFixture, g: G): FuzzOpera
   return { text: `query Fuzz ${text}`, root: selections };
 }
 
-function selectionSet(type: GraphQLObjectType, fixture: FuzzFixture, g: G, depth: number, width: number): { text: string; selections: Selection[] } {
+function selectionSet(
+  type: GraphQLObjectType,
+  fixture: FuzzFixture,
+  g: G,
+  depth: number,
+  width: number,
+): { text: string; selections: Selection[] } {
   const fields = Object.values(type.getFields()).filter((f) => !f.name.startsWith("_"));
   // Indices, not the field objects: fast-check compares the arguments of g() deeply, and a
   // GraphQL field refers back to its schema.
-  const picked = g(fc.shuffledSubarray, fields.map((_, i) => i), { minLength: 1, maxLength: Math.min(width, fields.length) });
+  const picked = g(
+    fc.shuffledSubarray,
+    fields.map((_, i) => i),
+    { minLength: 1, maxLength: Math.min(width, fields.length) },
+  );
   const chosen = picked.map((i) => fields[i]!);
   const parts: string[] = [];
   const selections: Selection[] = [];
@@ -88,7 +103,12 @@ function selectionSet(type: GraphQLObjectType, fixture: FuzzFixture, g: G, depth
 }
 
 /** `(a: …, b: …)`, "" for none, or null when a required argument cannot be given. */
-function argumentsText(args: readonly GraphQLArgument[], returns: GraphQLNamedType, fixture: FuzzFixture, g: G): string | null {
+function argumentsText(
+  args: readonly GraphQLArgument[],
+  returns: GraphQLNamedType,
+  fixture: FuzzFixture,
+  g: G,
+): string | null {
   const parts: string[] = [];
   for (const arg of args) {
     const required = isNonNullType(arg.type) && arg.defaultValue === undefined;
@@ -103,7 +123,14 @@ function argumentsText(args: readonly GraphQLArgument[], returns: GraphQLNamedTy
   return parts.length > 0 ? `(${parts.join(", ")})` : "";
 }
 
-function valueFor(name: string, type: GraphQLInputType, returns: GraphQLNamedType, fixture: FuzzFixture, g: G, level: number): string | null {
+function valueFor(
+  name: string,
+  type: GraphQLInputType,
+  returns: GraphQLNamedType,
+  fixture: FuzzFixture,
+  g: G,
+  level: number,
+): string | null {
   const inner = isNonNullType(type) ? type.ofType : type;
   if (isListType(inner)) {
     const item = valueFor(name, inner.ofType, returns, fixture, g, level + 1);
@@ -142,7 +169,8 @@ function valueFor(name: string, type: GraphQLInputType, returns: GraphQLNamedTyp
     case "String": {
       const known = name === "code" ? fixture.codes[returns.name] : fixture.strings[name];
       // Mostly real values (so data comes back), sometimes anything (so validation of arguments is fuzzed too).
-      if (known && known.length > 0 && g(fc.integer, { min: 0, max: 9 }) > 1) return JSON.stringify(g(fc.constantFrom, ...known));
+      if (known && known.length > 0 && g(fc.integer, { min: 0, max: 9 }) > 1)
+        return JSON.stringify(g(fc.constantFrom, ...known));
       return JSON.stringify(g(fc.string, { maxLength: 20 }));
     }
     default:

@@ -37,17 +37,32 @@ describe("fuzzing the gateway with valid operations from the supergraph", () => 
   beforeAll(async () => {
     hub = await startTestHub("pglite", { children: 150 });
     gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: hub.database.db }, testAuth, {
-      hardening: testHardening({ HUB_PRODUCTION: "true", HUB_RATE_OPERATIONS_PER_MINUTE: "0", HUB_RATE_CHILD_RECORDS_PER_MINUTE: "0" }),
+      hardening: testHardening({
+        HUB_PRODUCTION: "true",
+        HUB_RATE_OPERATIONS_PER_MINUTE: "0",
+        HUB_RATE_CHILD_RECORDS_PER_MINUTE: "0",
+      }),
       reportInternal: () => {},
     });
     const db = hub.database.db;
     const anchor = await demoAnchorFromDatabase(db);
-    const [child] = await queryRows<{ child_key: string; id_number: string; certificate: string | null; site_code: string | null }>(
+    const [child] = await queryRows<{
+      child_key: string;
+      id_number: string;
+      certificate: string | null;
+      site_code: string | null;
+    }>(
       db,
       sql`select child_key, id_number, birth_certificate_number as certificate, site_code from truth.children where id_number = ${anchor.idNumber!}`,
     );
-    const [household] = await queryRows<{ n: string }>(db, sql`select household_number as n from household.persons where household_number is not null limit 1`);
-    const [area] = await queryRows<{ code: string }>(db, sql`select area_code as code from insurance.coordination_areas order by area_code limit 1`);
+    const [household] = await queryRows<{ n: string }>(
+      db,
+      sql`select household_number as n from household.persons where household_number is not null limit 1`,
+    );
+    const [area] = await queryRows<{ code: string }>(
+      db,
+      sql`select area_code as code from insurance.coordination_areas order by area_code limit 1`,
+    );
     const childId = String(hub.childIds.get(child!.child_key));
     fixture = {
       strings: {
@@ -59,10 +74,16 @@ describe("fuzzing the gateway with valid operations from the supergraph", () => 
         householdNumber: household ? [household.n] : [],
         region: ["33", anchor.county.slice(0, 4), anchor.county],
       },
-      codes: { School: [anchor.school], FamilyDoctor: [anchor.doctor], VaccinationSite: child!.site_code ? [child!.site_code] : [], CoordinationArea: [area!.code.trim()] },
+      codes: {
+        School: [anchor.school],
+        FamilyDoctor: [anchor.doctor],
+        VaccinationSite: child!.site_code ? [child!.site_code] : [],
+        CoordinationArea: [area!.code.trim()],
+      },
     };
     viewers.push(...everyDemoViewer(demoViewers(anchor)));
-    for (const viewer of viewers) if (viewer.role !== "anonymous") headers.set(viewer, { authorization: await bearerFor(viewer) });
+    for (const viewer of viewers)
+      if (viewer.role !== "anonymous") headers.set(viewer, { authorization: await bearerFor(viewer) });
     viewers.push(ANONYMOUS_VIEWER);
     headers.set(ANONYMOUS_VIEWER, {});
   }, 120_000);
@@ -72,7 +93,12 @@ describe("fuzzing the gateway with valid operations from the supergraph", () => 
   });
 
   /** What is wrong with an answer, by the oracle; empty when nothing. */
-  function problems(answer: Answer, root: Selection[], viewer: Viewer, stats: { values: number; denied: number }): string[] {
+  function problems(
+    answer: Answer,
+    root: Selection[],
+    viewer: Viewer,
+    stats: { values: number; denied: number },
+  ): string[] {
     const found: string[] = [];
     if (answer.status >= 500) found.push(`status ${answer.status}`);
     const errors = JSON.stringify(answer.errors ?? []);
@@ -89,12 +115,18 @@ describe("fuzzing the gateway with valid operations from the supergraph", () => 
         stats.values++;
         if (decision === "deny") {
           stats.denied++;
-          if (fieldValue !== null && fieldValue !== undefined) found.push(`${viewer.role}: ${typeName}.${selection.field} is denied, but came back as ${JSON.stringify(fieldValue).slice(0, 60)}`);
+          if (fieldValue !== null && fieldValue !== undefined)
+            found.push(
+              `${viewer.role}: ${typeName}.${selection.field} is denied, but came back as ${JSON.stringify(fieldValue).slice(0, 60)}`,
+            );
           continue;
         }
         if (decision === "mask") {
           const strings = [fieldValue].flat(3).filter((v): v is string => typeof v === "string");
-          if (strings.some((s) => !MASKED.test(s))) found.push(`${viewer.role}: ${typeName}.${selection.field} is masked, but came back as ${JSON.stringify(strings).slice(0, 60)}`);
+          if (strings.some((s) => !MASKED.test(s)))
+            found.push(
+              `${viewer.role}: ${typeName}.${selection.field} is masked, but came back as ${JSON.stringify(strings).slice(0, 60)}`,
+            );
         }
         if (selection.children.length > 0) walk(selection.type, fieldValue, selection.children);
       }
@@ -107,7 +139,13 @@ describe("fuzzing the gateway with valid operations from the supergraph", () => 
     const api = Supergraph.build(readSupergraph()).apiSchema().toGraphQLJSSchema();
     const operations = generateOperations(api, fixture, OPERATIONS, SEED);
     const roles = fc.sample(fc.integer({ min: 0, max: viewers.length - 1 }), { numRuns: OPERATIONS, seed: SEED });
-    const stats = { values: 0, denied: 0, withData: 0, statuses: {} as Record<number, number>, codes: {} as Record<string, number> };
+    const stats = {
+      values: 0,
+      denied: 0,
+      withData: 0,
+      statuses: {} as Record<number, number>,
+      codes: {} as Record<string, number>,
+    };
     const failures: string[] = [];
     const started = performance.now();
     let next = 0;
@@ -118,9 +156,11 @@ describe("fuzzing the gateway with valid operations from the supergraph", () => 
         const { text, root } = operations[i]!;
         const answer = await runOnGateway(gateway, text, {}, headers.get(viewer));
         stats.statuses[answer.status] = (stats.statuses[answer.status] ?? 0) + 1;
-        for (const e of answer.errors ?? []) stats.codes[String(e.extensions?.code)] = (stats.codes[String(e.extensions?.code)] ?? 0) + 1;
+        for (const e of answer.errors ?? [])
+          stats.codes[String(e.extensions?.code)] = (stats.codes[String(e.extensions?.code)] ?? 0) + 1;
         if (answer.data && Object.values(answer.data).some((v) => v !== null)) stats.withData++;
-        for (const problem of problems(answer, root, viewer, stats)) if (failures.length < 20) failures.push(`${problem}\n    in ${text.slice(0, 300)}`);
+        for (const problem of problems(answer, root, viewer, stats))
+          if (failures.length < 20) failures.push(`${problem}\n    in ${text.slice(0, 300)}`);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));

@@ -32,11 +32,15 @@ describe("subgraph isolation over HTTP", () => {
     await hub?.close();
   });
 
-  const post = (url: string, headers: Record<string, string>, body = query) => fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  const post = (url: string, headers: Record<string, string>, body = query) =>
+    fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
 
   it("refuses a direct call without the gateway's signature, even with a valid token, before running anything", async () => {
     hub.resetStatements();
-    const response = await post(direct.url, await headersFor({ subject: "insider", role: "insurance_officer", scope: { region: "33" } }));
+    const response = await post(
+      direct.url,
+      await headersFor({ subject: "insider", role: "insurance_officer", scope: { region: "33" } }),
+    );
     expect(response.status).toBe(401);
     const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
     expect(body.errors[0]!.extensions.code).toBe("GATEWAY_SIGNATURE_INVALID");
@@ -47,24 +51,47 @@ describe("subgraph isolation over HTTP", () => {
   it("refuses a forged, stale or replayed-with-another-token signature with 403, and answers a correctly signed one", async () => {
     const token = await headersFor({ subject: "insider", role: "insurance_officer", scope: { region: "33" } });
     const signed = (overrides: { key?: Uint8Array; at?: number; authorization?: string } = {}) =>
-      signatureHeaders(overrides.key ?? hardening.gatewaySecret!, { method: "POST", path: "/graphql", body: query, authorization: overrides.authorization ?? token.authorization, purpose: null, requestId: null }, overrides.at ?? Date.now());
-    const forged = await post(direct.url, { ...token, ...signed({ key: new TextEncoder().encode("attacker-key-".repeat(3)) }) });
+      signatureHeaders(
+        overrides.key ?? hardening.gatewaySecret!,
+        {
+          method: "POST",
+          path: "/graphql",
+          body: query,
+          authorization: overrides.authorization ?? token.authorization,
+          purpose: null,
+          requestId: null,
+        },
+        overrides.at ?? Date.now(),
+      );
+    const forged = await post(direct.url, {
+      ...token,
+      ...signed({ key: new TextEncoder().encode("attacker-key-".repeat(3)) }),
+    });
     expect(forged.status).toBe(403);
-    expect(((await forged.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/does not match the request/);
+    expect(((await forged.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(
+      /does not match the request/,
+    );
     expect((await post(direct.url, { ...token, ...signed({ at: Date.now() - 5 * 60_000 }) })).status).toBe(403);
     const other = await headersFor({ subject: "someone-else", role: "insurance_officer", scope: { region: "33" } });
     expect((await post(direct.url, { ...other, ...signed() })).status).toBe(403);
 
     const ok = await post(direct.url, { ...token, ...signed() });
     expect(ok.status).toBe(200);
-    expect(((await ok.json()) as { data: { childrenInRegion: { edges: unknown[] } } }).data.childrenInRegion.edges).toHaveLength(2);
+    expect(
+      ((await ok.json()) as { data: { childrenInRegion: { edges: unknown[] } } }).data.childrenInRegion.edges,
+    ).toHaveLength(2);
   });
 
   it("answers unsigned calls only when configured to (HUB_SUBGRAPH_ALLOW_UNSIGNED=true)", async () => {
-    const server = await createSubgraphServer(SUBGRAPHS.hub, hub.database.db, testAuth, { hardening: testHardening({ HUB_SUBGRAPH_ALLOW_UNSIGNED: "true" }) });
+    const server = await createSubgraphServer(SUBGRAPHS.hub, hub.database.db, testAuth, {
+      hardening: testHardening({ HUB_SUBGRAPH_ALLOW_UNSIGNED: "true" }),
+    });
     const open = await server.listen(0);
     try {
-      const response = await post(open.url, await headersFor({ subject: "insider", role: "insurance_officer", scope: { region: "33" } }));
+      const response = await post(
+        open.url,
+        await headersFor({ subject: "insider", role: "insurance_officer", scope: { region: "33" } }),
+      );
       expect(response.status).toBe(200);
     } finally {
       await open.close();
@@ -87,9 +114,18 @@ describe("subgraph isolation over HTTP", () => {
         "x-hub-gateway-signature": "v1=" + "0".repeat(64),
         "x-hub-gateway-timestamp": String(Date.now()),
       };
-      const response = await post(remote.gatewayHttp.url, { ...analyst, ...forged }, JSON.stringify({ query: `{ childrenInRegion(region: "33", first: 2) { edges { node { id name } } } schools(region: "33", first: 1) { edges { node { code } } } }` }));
+      const response = await post(
+        remote.gatewayHttp.url,
+        { ...analyst, ...forged },
+        JSON.stringify({
+          query: `{ childrenInRegion(region: "33", first: 2) { edges { node { id name } } } schools(region: "33", first: 1) { edges { node { code } } } }`,
+        }),
+      );
       expect(response.status).toBe(200);
-      const body = (await response.json()) as { data: { childrenInRegion: unknown; schools: { edges: unknown[] } }; errors?: { extensions: { code: string } }[] };
+      const body = (await response.json()) as {
+        data: { childrenInRegion: unknown; schools: { edges: unknown[] } };
+        errors?: { extensions: { code: string } }[];
+      };
       // The analyst may read schools but no child, whatever the headers claim.
       expect(body.data.schools.edges).toHaveLength(1);
       expect(body.data.childrenInRegion).toBeNull();
@@ -97,7 +133,8 @@ describe("subgraph isolation over HTTP", () => {
 
       expect(seen.length).toBeGreaterThan(0);
       for (const { headers } of seen) {
-        for (const name of ["x-user", "x-role", "x-hub-role", "x-hub-viewer", "x-forwarded-user"]) expect(headers.get(name), name).toBeNull();
+        for (const name of ["x-user", "x-role", "x-hub-role", "x-hub-viewer", "x-forwarded-user"])
+          expect(headers.get(name), name).toBeNull();
         expect(headers.get(SIGNATURE_HEADER)).toMatch(/^v1=[0-9a-f]{64}$/);
         expect(headers.get(SIGNATURE_HEADER)).not.toBe(forged["x-hub-gateway-signature"]);
         expect(headers.get("authorization")).toBe(analyst.authorization);

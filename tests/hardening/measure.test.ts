@@ -10,24 +10,32 @@ const schema = buildSchema(`
   type Child { id: ID!  name: String  guardians: [Guardian!]!  siblings(first: Int): ChildConnection }
   type Guardian { name: String  children: [Child!]! }
 `);
-const measure = (query: string, variables?: Record<string, unknown>) => measureOperation(schema, parse(query), { variables });
+const measure = (query: string, variables?: Record<string, unknown>) =>
+  measureOperation(schema, parse(query), { variables });
 
 describe("measuring an operation before it runs", () => {
   it("counts depth from the root field, aliases, root fields and directives", () => {
-    const m = measure(`query Q @skip(if: false) { a: child(id: 1) { id g: guardians { name @include(if: true) } } tags }`);
+    const m = measure(
+      `query Q @skip(if: false) { a: child(id: 1) { id g: guardians { name @include(if: true) } } tags }`,
+    );
     expect(m).toMatchObject({ depth: 3, aliases: 2, rootFields: 2, directives: 2 });
   });
 
   it("weights a connection by its first, its edges not again, and a plain list by LIST_WEIGHT", () => {
     // 1 (children) + 10 × (edges 1 + node 1 + id 1 + guardians 1 + LIST_WEIGHT × name 1)
-    expect(measure(`{ children(first: 10) { edges { node { id guardians { name } } } } }`).cost).toBe(1 + 10 * (1 + 1 + 1 + 1 + LIST_WEIGHT));
+    expect(measure(`{ children(first: 10) { edges { node { id guardians { name } } } } }`).cost).toBe(
+      1 + 10 * (1 + 1 + 1 + 1 + LIST_WEIGHT),
+    );
     // Without first: the default page size (50).
     expect(measure(`{ children { totalCount } }`).cost).toBe(1 + 50);
   });
 
   it("takes page sizes from the variables when it has them, and counts an unknown one as 1", () => {
     const query = `query($n: Int) { children(first: $n) { totalCount } }`;
-    expect(measure(query, { n: 400 })).toMatchObject({ cost: 401, largestPage: { first: 400, field: "Query.children" } });
+    expect(measure(query, { n: 400 })).toMatchObject({
+      cost: 401,
+      largestPage: { first: 400, field: "Query.children" },
+    });
     expect(measure(query)).toMatchObject({ cost: 2, largestPage: null });
   });
 
@@ -37,20 +45,27 @@ describe("measuring an operation before it runs", () => {
   });
 
   it("expands fragments where they are spread: depth, aliases and introspection cannot hide in them", () => {
-    const m = measure(`{ ...__schema } fragment __schema on Query { child(id: 1) { ...deeper } } fragment deeper on Child { x: guardians { children { guardians { name } } } }`);
+    const m = measure(
+      `{ ...__schema } fragment __schema on Query { child(id: 1) { ...deeper } } fragment deeper on Child { x: guardians { children { guardians { name } } } }`,
+    );
     expect(m).toMatchObject({ depth: 5, aliases: 1 });
     expect(measure(`{ __schema { types { fields { type { ofType { name } } } } } }`).depth).toBe(6);
   });
 
   it("ends on a fragment cycle and says so", () => {
-    const m = measure(`{ child(id: 1) { ...A } } fragment A on Child { guardians { children { ...B } } } fragment B on Child { ...A }`);
+    const m = measure(
+      `{ child(id: 1) { ...A } } fragment A on Child { guardians { children { ...B } } } fragment B on Child { ...A }`,
+    );
     expect(m.fragmentCycle).toBe(true);
     expect(m.depth).toBe(3);
   });
 
   it("measures a fragment 'billion laughs' in linear time, with the full expanded cost", () => {
     const levels = 40;
-    const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Child { ...F${i + 1} ...F${i + 1} }`).join(" ");
+    const fragments = Array.from(
+      { length: levels },
+      (_, i) => `fragment F${i} on Child { ...F${i + 1} ...F${i + 1} }`,
+    ).join(" ");
     const started = performance.now();
     const m = measure(`{ child(id: 1) { ...F0 } } ${fragments} fragment F${levels} on Child { id }`);
     expect(performance.now() - started).toBeLessThan(200);
@@ -58,11 +73,23 @@ describe("measuring an operation before it runs", () => {
   });
 
   it("names the limit, the value and the setting in the error", () => {
-    const [violation] = limitViolations(measure(`{ child(id: 1) { guardians { children { guardians { children { guardians { children { guardians { children { guardians { children { id } } } } } } } } } } } }`), DEFAULT_LIMITS);
+    const [violation] = limitViolations(
+      measure(
+        `{ child(id: 1) { guardians { children { guardians { children { guardians { children { guardians { children { guardians { children { id } } } } } } } } } } } }`,
+      ),
+      DEFAULT_LIMITS,
+    );
     const error = limitError(violation!);
     expect(error.message).toBe("query depth 12 exceeds the limit of 10 (HUB_MAX_DEPTH)");
-    expect(error.extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "HUB_MAX_DEPTH", value: 12, max: 10 });
+    expect(error.extensions).toMatchObject({
+      code: "OPERATION_LIMIT_EXCEEDED",
+      limit: "HUB_MAX_DEPTH",
+      value: 12,
+      max: 10,
+    });
     const page = limitViolations(measure(`{ children(first: 501) { totalCount } }`), DEFAULT_LIMITS);
-    expect(limitError(page[0]!).message).toBe("page size (first) 501 at Query.children exceeds the limit of 500 (HUB_MAX_PAGE_SIZE)");
+    expect(limitError(page[0]!).message).toBe(
+      "page size (first) 501 at Query.children exceeds the limit of 500 (HUB_MAX_PAGE_SIZE)",
+    );
   });
 });

@@ -22,7 +22,9 @@ describe("per-subject budgets", () => {
     const refused = limiter.admit("a");
     expect(refused.ok).toBe(false);
     const error = rateLimitedError(refused as Extract<typeof refused, { ok: false }>);
-    expect(error.message).toBe("rate limited: this token's subject used its budget of 100 child records per minute (HUB_RATE_CHILD_RECORDS_PER_MINUTE); retry in 60 s");
+    expect(error.message).toBe(
+      "rate limited: this token's subject used its budget of 100 child records per minute (HUB_RATE_CHILD_RECORDS_PER_MINUTE); retry in 60 s",
+    );
     expect(error.extensions).toMatchObject({ code: "RATE_LIMITED", retryAfter: 60, http: { status: 429 } });
   });
 });

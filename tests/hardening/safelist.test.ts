@@ -10,7 +10,13 @@ describe("the safelist of registered operations", () => {
   it("loads tests/operations/ and matches an operation however it is spaced or commented", async () => {
     const safelist = loadSafelist(path.resolve("tests/operations"));
     expect(safelist.size).toBe(7);
-    expect(safelist.allows(parse(`# a comment\nquery RegionCoverage($region: String!, $groupBy: CoverageGroupBy) { coverageSummary(region: $region, groupBy: $groupBy) { total { children } } }`))).toBe(false);
+    expect(
+      safelist.allows(
+        parse(
+          `# a comment\nquery RegionCoverage($region: String!, $groupBy: CoverageGroupBy) { coverageSummary(region: $region, groupBy: $groupBy) { total { children } } }`,
+        ),
+      ),
+    ).toBe(false);
     const text = `query Q { child(id: "1") { id } }`;
     const one = createSafelist([{ text }]);
     expect(one.allows(parse(`query Q {\n  child(id: "1") {\n    id\n  }\n}`))).toBe(true);
@@ -28,7 +34,14 @@ describe("the safelist of registered operations", () => {
     };
     expect(loadSafelist(write("list.json", ["{ a }", "{ b }"])).size).toBe(2);
     expect(loadSafelist(write("map.json", { id1: "{ a }" })).size).toBe(1);
-    expect(loadSafelist(write("manifest.json", { format: "apollo-persisted-query-manifest", operations: [{ id: "x", body: "{ a }", name: "A" }] })).size).toBe(1);
+    expect(
+      loadSafelist(
+        write("manifest.json", {
+          format: "apollo-persisted-query-manifest",
+          operations: [{ id: "x", body: "{ a }", name: "A" }],
+        }),
+      ).size,
+    ).toBe(1);
     expect(() => loadSafelist(write("bad.json", [1, 2]))).toThrow(/must be an array of operation texts/);
     expect(() => loadSafelist(path.join(dir, "missing.graphql"))).toThrow(/no file or folder/);
   });

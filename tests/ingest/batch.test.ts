@@ -34,39 +34,82 @@ describe.each(ENGINES)("ingesting a batch on %s", (engine) => {
   beforeAll(async () => {
     hub = await startTestHub(engine, { children: 400, seed: 9, asOf: AS_OF });
     await buildSnapshot(hub.database.db, AS_OF);
-    const rows = await queryRows<Record<string, unknown>>(hub.database.db, sql`select record_id, student_number, id_number, name, sex, birth_date::text, school_code, grade, class_name, school_year, status, guardian_phone from education.student_registrations order by id limit 30`);
+    const rows = await queryRows<Record<string, unknown>>(
+      hub.database.db,
+      sql`select record_id, student_number, id_number, name, sex, birth_date::text, school_code, grade, class_name, school_year, status, guardian_phone from education.student_registrations order by id limit 30`,
+    );
     sent = rows.map(asSent);
   }, 120_000);
   afterAll(async () => hub?.close());
 
   it("changes nothing when a department sends records the hub already holds", async () => {
     const report = await ingestBatch(hub.database.db, studentRegistrationKind, sent);
-    expect(report).toMatchObject({ accepted: 0, updated: 0, unchanged: 30, rejectedRows: 0, rejected: [], touchedChildren: 0 });
+    expect(report).toMatchObject({
+      accepted: 0,
+      updated: 0,
+      unchanged: 30,
+      rejectedRows: 0,
+      rejected: [],
+      touchedChildren: 0,
+    });
   });
 
   it("writes the good rows of a mixed batch, reports every bad value by row and column, and keeps history of a change", async () => {
     const changed = { ...sent[0]!, class_name: "9班" };
-    const fresh = { ...sent[1]!, record_id: "NEW-REG-1", school_year: "2027", grade: String(Number(sent[1]!.grade) + 1) };
-    const badId = { ...sent[2]!, record_id: "BAD-1", id_number: `${sent[2]!.id_number.slice(0, 17) || "33010620150101001"}Y` };
+    const fresh = {
+      ...sent[1]!,
+      record_id: "NEW-REG-1",
+      school_year: "2027",
+      grade: String(Number(sent[1]!.grade) + 1),
+    };
+    const badId = {
+      ...sent[2]!,
+      record_id: "BAD-1",
+      id_number: `${sent[2]!.id_number.slice(0, 17) || "33010620150101001"}Y`,
+    };
     const badRegion = { ...sent[3]!, record_id: "BAD-2", birth_date: "2015-02-30", status: "STUDYING" };
     const missing = { ...sent[4]!, record_id: "BAD-3", name: "" };
-    const report = await ingestBatch(hub.database.db, studentRegistrationKind, [changed, fresh, badId, badRegion, missing, sent[5]!], { firstIndex: 2 });
+    const report = await ingestBatch(
+      hub.database.db,
+      studentRegistrationKind,
+      [changed, fresh, badId, badRegion, missing, sent[5]!],
+      { firstIndex: 2 },
+    );
     expect(report).toMatchObject({ accepted: 1, updated: 1, unchanged: 1, rejectedRows: 3 });
-    expect(report.rejected.map((r) => [r.index, r.field])).toEqual([[4, "id_number"], [5, "birth_date"], [5, "status"], [6, "name"]]);
-    expect(report.rejected.find((r) => r.field === "status")!.message).toMatch(/must be one of ENROLLED, TRANSFERRED_OUT, GRADUATED, SUSPENDED, but got "STUDYING"/);
-    const [stored] = await queryRows<{ class_name: string }>(hub.database.db, sql`select class_name from education.student_registrations where record_id = ${changed.record_id}`);
+    expect(report.rejected.map((r) => [r.index, r.field])).toEqual([
+      [4, "id_number"],
+      [5, "birth_date"],
+      [5, "status"],
+      [6, "name"],
+    ]);
+    expect(report.rejected.find((r) => r.field === "status")!.message).toMatch(
+      /must be one of ENROLLED, TRANSFERRED_OUT, GRADUATED, SUSPENDED, but got "STUDYING"/,
+    );
+    const [stored] = await queryRows<{ class_name: string }>(
+      hub.database.db,
+      sql`select class_name from education.student_registrations where record_id = ${changed.record_id}`,
+    );
     expect(stored!.class_name).toBe("9班");
-    const history = await queryRows<{ previous: { class_name: string } | string }>(hub.database.db, sql`select previous from ingest.record_versions where record_id = ${changed.record_id}`);
+    const history = await queryRows<{ previous: { class_name: string } | string }>(
+      hub.database.db,
+      sql`select previous from ingest.record_versions where record_id = ${changed.record_id}`,
+    );
     const previous = typeof history[0]!.previous === "string" ? JSON.parse(history[0]!.previous) : history[0]!.previous;
     expect(previous.class_name).toBe(sent[0]!.class_name);
     // The new registration is linked to its child, and that child's coverage was assessed again.
-    const [link] = await queryRows<{ child_id: number | string }>(hub.database.db, sql`select child_id from hub.links where source = 'education.student' and record_id = 'NEW-REG-1' and unlinked_at is null`);
+    const [link] = await queryRows<{ child_id: number | string }>(
+      hub.database.db,
+      sql`select child_id from hub.links where source = 'education.student' and record_id = 'NEW-REG-1' and unlinked_at is null`,
+    );
     expect(link).toBeDefined();
     expect(report.touchedChildren).toBeGreaterThan(0);
   });
 
   it("refuses a record id sent twice in one batch, keeping the first", async () => {
-    const report = await ingestBatch(hub.database.db, studentRegistrationKind, [sent[6]!, { ...sent[6]!, class_name: "X" }]);
+    const report = await ingestBatch(hub.database.db, studentRegistrationKind, [
+      sent[6]!,
+      { ...sent[6]!, class_name: "X" },
+    ]);
     expect(report).toMatchObject({ unchanged: 1, rejectedRows: 1 });
     expect(report.rejected[0]).toMatchObject({ index: 1, field: "record_id" });
   });

@@ -29,7 +29,9 @@ describe("the README's department file columns", () => {
 describe("rewriting the README section", () => {
   it("replaces the section up to the next level-2 heading and leaves the rest alone", () => {
     const before = `# Title\n\nIntro.\n\n${COLUMNS_HEADING}\n\nold text\n\n### old kind\n\n## Next\n\nkept\n`;
-    expect(withColumnsSection(before, `${COLUMNS_HEADING}\n\nnew\n`)).toBe(`# Title\n\nIntro.\n\n${COLUMNS_HEADING}\n\nnew\n\n## Next\n\nkept\n`);
+    expect(withColumnsSection(before, `${COLUMNS_HEADING}\n\nnew\n`)).toBe(
+      `# Title\n\nIntro.\n\n${COLUMNS_HEADING}\n\nnew\n\n## Next\n\nkept\n`,
+    );
   });
 
   it("appends the section when the README has none, and changes nothing the second time", () => {

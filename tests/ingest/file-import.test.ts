@@ -22,11 +22,18 @@ interface Entry {
 }
 
 function csvLine(columns: readonly string[], row: Row): string {
-  return columns.map((c) => (/[",\n]/.test(row[c] ?? "") ? `"${row[c]!.replaceAll('"', '""')}"` : (row[c] ?? ""))).join(",");
+  return columns
+    .map((c) => (/[",\n]/.test(row[c] ?? "") ? `"${row[c]!.replaceAll('"', '""')}"` : (row[c] ?? "")))
+    .join(",");
 }
 
 /** Writes the entries, one after another, and answers the line each starts on. */
-function writeEntries(file: string, header: string | null, entries: readonly Entry[], render: (row: Row) => string): number[] {
+function writeEntries(
+  file: string,
+  header: string | null,
+  entries: readonly Entry[],
+  render: (row: Row) => string,
+): number[] {
   const texts = entries.map((e) => e.raw ?? render(e.row!));
   const lines: number[] = [];
   let line = header === null ? 1 : 2;
@@ -39,7 +46,12 @@ function writeEntries(file: string, header: string | null, entries: readonly Ent
 }
 
 function readReport(file: string): { line: number; record_id: string; field: string; message: string }[] {
-  return (parse(readFileSync(file, "utf8"), { columns: true }) as Row[]).map((r) => ({ line: Number(r.line), record_id: r.record_id!, field: r.field!, message: r.message! }));
+  return (parse(readFileSync(file, "utf8"), { columns: true }) as Row[]).map((r) => ({
+    line: Number(r.line),
+    record_id: r.record_id!,
+    field: r.field!,
+    message: r.message!,
+  }));
 }
 
 describe.each(ENGINES)("importing a department file on %s", (engine) => {
@@ -56,7 +68,10 @@ describe.each(ENGINES)("importing a department file on %s", (engine) => {
           from education.student_registrations where id_number is not null order by id limit 12`,
     );
     // The province's own registrations, sent again under new record ids: new rows for the hub.
-    real = rows.map((r) => ({ ...(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)])) as Row), record_id: `FILE-${String(r.record_id)}` }));
+    real = rows.map((r) => ({
+      ...(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)])) as Row),
+      record_id: `FILE-${String(r.record_id)}`,
+    }));
   }, 180_000);
   afterAll(async () => {
     await hub?.close();
@@ -84,28 +99,49 @@ describe.each(ENGINES)("importing a department file on %s", (engine) => {
   }
 
   async function storedIds(ids: string[]): Promise<string[]> {
-    const rows = await queryRows<{ record_id: string }>(hub.database.db, sql`select record_id from education.student_registrations where record_id = any(${sql.param(ids)}::text[]) order by record_id`);
+    const rows = await queryRows<{ record_id: string }>(
+      hub.database.db,
+      sql`select record_id from education.student_registrations where record_id = any(${sql.param(ids)}::text[]) order by record_id`,
+    );
     return rows.map((r) => r.record_id);
   }
 
   it("commits exactly the good rows of a CSV file, reports every bad row by line and field, and changes nothing the second time", async () => {
     const file = path.join(dir, "education.student_registration.csv");
     const entries = mixedEntries();
-    const lines = writeEntries(file, REGISTRATION_COLUMNS.join(","), entries, (row) => csvLine(REGISTRATION_COLUMNS, row));
+    const lines = writeEntries(file, REGISTRATION_COLUMNS.join(","), entries, (row) =>
+      csvLine(REGISTRATION_COLUMNS, row),
+    );
 
     const first = await importFile(hub.database.db, studentRegistrationKind, file, { format: "csv", chunkRows: 4 });
 
     const good = entries.filter((e) => e.rejected.length === 0).map((e) => e.row!.record_id!);
     const bad = entries.filter((e) => e.rejected.length > 0).length;
-    expect(first).toMatchObject({ rowsRead: 12, accepted: good.length, updated: 0, unchanged: 0, rejectedRows: bad, chunksCommitted: 3 });
+    expect(first).toMatchObject({
+      rowsRead: 12,
+      accepted: good.length,
+      updated: 0,
+      unchanged: 0,
+      rejectedRows: bad,
+      chunksCommitted: 3,
+    });
     expect(await storedIds(real.map((r) => r.record_id!))).toEqual([...good].sort());
     const expected = entries.flatMap((e, n) => e.rejected.map((field) => [lines[n], field]));
     const report = readReport(first.reportPath);
     expect(report.map((r) => [r.line, r.field])).toEqual(expected);
-    expect(report.find((r) => r.field === "status")).toMatchObject({ record_id: entries[5]!.row!.record_id, message: expect.stringMatching(/must be one of .*but got "STUDYING"/) });
+    expect(report.find((r) => r.field === "status")).toMatchObject({
+      record_id: entries[5]!.row!.record_id,
+      message: expect.stringMatching(/must be one of .*but got "STUDYING"/),
+    });
     expect(report.find((r) => r.field === "id_number")!.message).toMatch(/MOD 11-2 check character/);
-    expect(report.filter((r) => r.field === "(line)").map((r) => r.message)).toEqual([expect.stringMatching(/quote inside an unquoted field/), expect.stringMatching(/quote that is never closed/)]);
-    const [stored] = await queryRows<{ class_name: string }>(hub.database.db, sql`select class_name from education.student_registrations where record_id = ${entries[2]!.row!.record_id!}`);
+    expect(report.filter((r) => r.field === "(line)").map((r) => r.message)).toEqual([
+      expect.stringMatching(/quote inside an unquoted field/),
+      expect.stringMatching(/quote that is never closed/),
+    ]);
+    const [stored] = await queryRows<{ class_name: string }>(
+      hub.database.db,
+      sql`select class_name from education.student_registrations where record_id = ${entries[2]!.row!.record_id!}`,
+    );
     expect(stored!.class_name).toBe("3班\n(实验班)");
 
     const second = await importFile(hub.database.db, studentRegistrationKind, file, { format: "csv", chunkRows: 4 });
@@ -118,17 +154,30 @@ describe.each(ENGINES)("importing a department file on %s", (engine) => {
     const entries: Entry[] = mixedEntries()
       .filter((e) => e.row)
       .map((e) => ({ ...e, row: { ...e.row!, record_id: `${e.row!.record_id}-J` } }));
-    entries.splice(3, 0, { raw: '{"record_id": "NOT-JSON", "name": ', rejected: ["(line)"] }, { raw: "[1, 2]", rejected: ["(line)"] });
+    entries.splice(
+      3,
+      0,
+      { raw: '{"record_id": "NOT-JSON", "name": ', rejected: ["(line)"] },
+      { raw: "[1, 2]", rejected: ["(line)"] },
+    );
     const lines = writeEntries(file, null, entries, (row) => JSON.stringify(row));
 
     const first = await importFile(hub.database.db, studentRegistrationKind, file, { format: "ndjson", chunkRows: 5 });
 
     const good = entries.filter((e) => e.rejected.length === 0).map((e) => e.row!.record_id!);
-    expect(first).toMatchObject({ rowsRead: entries.length, accepted: good.length, rejectedRows: entries.length - good.length });
+    expect(first).toMatchObject({
+      rowsRead: entries.length,
+      accepted: good.length,
+      rejectedRows: entries.length - good.length,
+    });
     expect(await storedIds(entries.filter((e) => e.row).map((e) => e.row!.record_id!))).toEqual([...good].sort());
-    expect(readReport(first.reportPath).map((r) => [r.line, r.field])).toEqual(entries.flatMap((e, n) => e.rejected.map((field) => [lines[n], field])));
+    expect(readReport(first.reportPath).map((r) => [r.line, r.field])).toEqual(
+      entries.flatMap((e, n) => e.rejected.map((field) => [lines[n], field])),
+    );
     expect(readReport(first.reportPath).find((r) => r.line === lines[3])!.message).toMatch(/is not valid JSON/);
-    expect(readReport(first.reportPath).find((r) => r.line === lines[4])!.message).toMatch(/one JSON object per line, but got an array/);
+    expect(readReport(first.reportPath).find((r) => r.line === lines[4])!.message).toMatch(
+      /one JSON object per line, but got an array/,
+    );
 
     const second = await importFile(hub.database.db, studentRegistrationKind, file, { format: "ndjson", chunkRows: 5 });
     expect(second).toMatchObject({ accepted: 0, updated: 0, unchanged: good.length });
@@ -137,19 +186,34 @@ describe.each(ENGINES)("importing a department file on %s", (engine) => {
   it("refuses a school in a division that does not exist, by line and field", async () => {
     const file = path.join(dir, "education.school.csv");
     const columns = schoolKind.columns.map((c) => c.name);
-    const school = (n: number, region: string): Row => ({ record_id: `SCH-FILE-${n}`, school_code: `29${String(n).padStart(8, "0")}`, name: `测试学校${n}`, kind: "PRIMARY", region_code: region });
-    writeFileSync(file, `${columns.join(",")}\n${csvLine(columns, school(1, "330106"))}\n${csvLine(columns, school(2, "339999"))}\n`);
+    const school = (n: number, region: string): Row => ({
+      record_id: `SCH-FILE-${n}`,
+      school_code: `29${String(n).padStart(8, "0")}`,
+      name: `测试学校${n}`,
+      kind: "PRIMARY",
+      region_code: region,
+    });
+    writeFileSync(
+      file,
+      `${columns.join(",")}\n${csvLine(columns, school(1, "330106"))}\n${csvLine(columns, school(2, "339999"))}\n`,
+    );
 
     const summary = await importFile(hub.database.db, schoolKind, file, { format: "csv" });
 
     expect(summary).toMatchObject({ accepted: 1, rejectedRows: 1 });
-    expect(readReport(summary.reportPath)).toEqual([{ line: 3, record_id: "SCH-FILE-2", field: "region_code", message: expect.stringContaining("339999") }]);
+    expect(readReport(summary.reportPath)).toEqual([
+      { line: 3, record_id: "SCH-FILE-2", field: "region_code", message: expect.stringContaining("339999") },
+    ]);
   });
 
   it("refuses a header that names unknown columns or lacks required ones, before writing anything", async () => {
     const file = path.join(dir, "bad-header.csv");
     writeFileSync(file, "record_id,student_no,name\nX-1,G1,王\n");
-    await expect(importFile(hub.database.db, studentRegistrationKind, file, { format: "csv" })).rejects.toThrow(ImportFileError);
-    await expect(importFile(hub.database.db, studentRegistrationKind, file, { format: "csv" })).rejects.toThrow(/does not have: "student_no".*lacks required columns: student_number/);
+    await expect(importFile(hub.database.db, studentRegistrationKind, file, { format: "csv" })).rejects.toThrow(
+      ImportFileError,
+    );
+    await expect(importFile(hub.database.db, studentRegistrationKind, file, { format: "csv" })).rejects.toThrow(
+      /does not have: "student_no".*lacks required columns: student_number/,
+    );
   });
 });

@@ -6,7 +6,9 @@ import { executeSubgraph } from "../kit/subgraph.ts";
 
 // The shield is the first line; this file takes it away (the all-access viewer passes every
 // rule) to show the resolver's own check still refuses anyone but the department's system.
-vi.mock("../../src/auth/policy.ts", async (original) => (await import("../kit/all-access.ts")).allAccessPolicy(await original()));
+vi.mock("../../src/auth/policy.ts", async (original) =>
+  (await import("../kit/all-access.ts")).allAccessPolicy(await original()),
+);
 
 describe("submitting records when the shield lets the call through", () => {
   let database: TestDatabase;
@@ -18,10 +20,18 @@ describe("submitting records when the shield lets the call through", () => {
   it("is still refused by the resolver to anyone but the department's own system", async () => {
     const row = { fields: [{ column: "record_id", value: "SCH-DEFENCE" }] };
 
-    const result = await executeSubgraph(SUBGRAPHS.education, database.db, `mutation($rows: [RecordRow!]!) { submitEducationRecords(kind: SCHOOL, rows: $rows) { accepted } }`, { rows: [row] }, await allAccessHeaders());
+    const result = await executeSubgraph(
+      SUBGRAPHS.education,
+      database.db,
+      `mutation($rows: [RecordRow!]!) { submitEducationRecords(kind: SCHOOL, rows: $rows) { accepted } }`,
+      { rows: [row] },
+      await allAccessHeaders(),
+    );
 
     expect(result.data).toEqual({ submitEducationRecords: null });
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
-    expect(result.errors?.[0]?.message).toMatch(/only the education department's own system .* may submit education records, but this is role insurance_officer/);
+    expect(result.errors?.[0]?.message).toMatch(
+      /only the education department's own system .* may submit education records, but this is role insurance_officer/,
+    );
   });
 });

@@ -27,12 +27,15 @@ function submitMutation(department: Department): string {
 }
 
 /** A row in the mutation's shape: one { column, value } per cell, in the order given. */
-const asRow = (cells: Record<string, string> | [string, string][]) => ({ fields: (Array.isArray(cells) ? cells : Object.entries(cells)).map(([column, value]) => ({ column, value })) });
+const asRow = (cells: Record<string, string> | [string, string][]) => ({
+  fields: (Array.isArray(cells) ? cells : Object.entries(cells)).map(([column, value]) => ({ column, value })),
+});
 
 /** A row of `kind` made of its documented examples (valid or not: for calls that must be refused before any row is read). */
 const exampleRow = (kind: RecordKind) => asRow(Object.fromEntries(kind.columns.map((c) => [c.name, c.example])));
 
-const REGISTRATION_COLUMNS = "record_id, student_number, coalesce(id_number, '') as id_number, name, sex, birth_date::text, school_code, grade::text, class_name, school_year::text, status, coalesce(guardian_phone, '') as guardian_phone";
+const REGISTRATION_COLUMNS =
+  "record_id, student_number, coalesce(id_number, '') as id_number, name, sex, birth_date::text, school_code, grade::text, class_name, school_year::text, status, coalesce(guardian_phone, '') as guardian_phone";
 
 describe.each(ENGINES)("submitting records through the gateway on %s", (engine) => {
   let hub: TestHub;
@@ -45,7 +48,10 @@ describe.each(ENGINES)("submitting records through the gateway on %s", (engine) 
 
   beforeAll(async () => {
     hub = await startTestHub(engine, { children: 300, seed: 9, asOf: AS_OF });
-    sent = await queryRows<Record<string, string>>(hub.database.db, sql.raw(`select ${REGISTRATION_COLUMNS} from education.student_registrations order by id limit 6`));
+    sent = await queryRows<Record<string, string>>(
+      hub.database.db,
+      sql.raw(`select ${REGISTRATION_COLUMNS} from education.student_registrations order by id limit 6`),
+    );
     educationSystem = await headersFor(departmentSystemViewer("education", "33"));
   }, 120_000);
   afterAll(async () => hub?.close());
@@ -86,14 +92,25 @@ describe.each(ENGINES)("submitting records through the gateway on %s", (engine) 
     const result = await submit("education", "STUDENT_REGISTRATION", mixedBatch(), educationSystem);
 
     expect(result.errors).toBeUndefined();
-    expect(result.data!.submitEducationRecords).toMatchObject({ accepted: 0, updated: 0, unchanged: 3, rejectedRows: 3, touchedChildren: 0 });
+    expect(result.data!.submitEducationRecords).toMatchObject({
+      accepted: 0,
+      updated: 0,
+      unchanged: 3,
+      rejectedRows: 3,
+      touchedChildren: 0,
+    });
   });
 
   it("refuses another department's mutation to a department system, and writes nothing", async () => {
     const enrollments = kindsOf("insurance").find((k) => k.name === "insurance.enrollment")!;
     const before = await countOf(enrollments);
 
-    const result = await submit("insurance", kindEnumValue(enrollments.name), [exampleRow(enrollments)], educationSystem);
+    const result = await submit(
+      "insurance",
+      kindEnumValue(enrollments.name),
+      [exampleRow(enrollments)],
+      educationSystem,
+    );
 
     expect(result.data?.submitInsuranceRecords ?? null).toBeNull();
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
@@ -101,11 +118,20 @@ describe.each(ENGINES)("submitting records through the gateway on %s", (engine) 
   });
 
   it.each(DEPARTMENTS)("refuses submit%sRecords to a school administrator, and writes nothing", async (department) => {
-    const schoolAdmin: AuthenticatedViewer = { subject: "test-school-admin", role: "school_admin", scope: { schools: [sent[0]!.school_code!] } };
+    const schoolAdmin: AuthenticatedViewer = {
+      subject: "test-school-admin",
+      role: "school_admin",
+      scope: { schools: [sent[0]!.school_code!] },
+    };
     const kind = kindsOf(department)[0]!;
     const before = await countOf(kind);
 
-    const result = await submit(department, kindEnumValue(kind.name), [exampleRow(kind)], await headersFor(schoolAdmin));
+    const result = await submit(
+      department,
+      kindEnumValue(kind.name),
+      [exampleRow(kind)],
+      await headersFor(schoolAdmin),
+    );
 
     expect(result.data?.[submitMutationName(department)] ?? null).toBeNull();
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
@@ -114,17 +140,37 @@ describe.each(ENGINES)("submitting records through the gateway on %s", (engine) 
 
   it("refuses, row by row, a record placed outside the system's region", async () => {
     const hangzhou = await headersFor(departmentSystemViewer("education", "3301"));
-    const school = (recordId: string, code: string, region: string) => asRow({ record_id: recordId, school_code: code, name: `测试学校${recordId}`, kind: "PRIMARY", region_code: region });
+    const school = (recordId: string, code: string, region: string) =>
+      asRow({
+        record_id: recordId,
+        school_code: code,
+        name: `测试学校${recordId}`,
+        kind: "PRIMARY",
+        region_code: region,
+      });
 
-    const result = await submit("education", "SCHOOL", [school("GQL-SCH-IN", "9990106001", "330106"), school("GQL-SCH-OUT", "9990203001", "330203")], hangzhou);
+    const result = await submit(
+      "education",
+      "SCHOOL",
+      [school("GQL-SCH-IN", "9990106001", "330106"), school("GQL-SCH-OUT", "9990203001", "330203")],
+      hangzhou,
+    );
 
     expect(result.errors).toBeUndefined();
     const report = result.data!.submitEducationRecords as Report;
     expect(report).toMatchObject({ accepted: 1, rejectedRows: 1 });
     expect(report.rejected).toEqual([
-      { index: 1, recordId: "GQL-SCH-OUT", field: "region_code", message: expect.stringMatching(/must lie in region 3301 .*but got "330203"/) },
+      {
+        index: 1,
+        recordId: "GQL-SCH-OUT",
+        field: "region_code",
+        message: expect.stringMatching(/must lie in region 3301 .*but got "330203"/),
+      },
     ]);
-    const stored = await queryRows<{ record_id: string }>(hub.database.db, sql`select record_id from education.schools where record_id like 'GQL-SCH-%'`);
+    const stored = await queryRows<{ record_id: string }>(
+      hub.database.db,
+      sql`select record_id from education.schools where record_id like 'GQL-SCH-%'`,
+    );
     expect(stored.map((r) => r.record_id)).toEqual(["GQL-SCH-IN"]);
   });
 
@@ -136,6 +182,8 @@ describe.each(ENGINES)("submitting records through the gateway on %s", (engine) 
     expect(result.data?.submitEducationRecords ?? null).toBeNull();
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0]!.extensions?.code).toBe("BAD_USER_INPUT");
-    expect(result.errors![0]!.message).toBe(`rows: may hold at most ${MAX_SUBMITTED_ROWS} rows per call, but got ${MAX_SUBMITTED_ROWS + 1}; send them in several calls, or as a file with \`npm run import\``);
+    expect(result.errors![0]!.message).toBe(
+      `rows: may hold at most ${MAX_SUBMITTED_ROWS} rows per call, but got ${MAX_SUBMITTED_ROWS + 1}; send them in several calls, or as a file with \`npm run import\``,
+    );
   });
 });

@@ -62,7 +62,11 @@ describe("the record kinds", () => {
       expect(kind.name.startsWith(`${kind.department}.`)).toBe(true);
       expect(recordKind(kind.name)).toBe(kind);
     }
-    expect(kindsOf("household").map((k) => k.name)).toEqual(["household.household", "household.person", "household.guardianship"]);
+    expect(kindsOf("household").map((k) => k.name)).toEqual([
+      "household.household",
+      "household.person",
+      "household.guardianship",
+    ]);
     expect(kindsOf("health")).toHaveLength(7);
     expect(kindsOf("insurance")).toHaveLength(4);
   });
@@ -76,17 +80,29 @@ describe("the record kinds", () => {
       "education.student": "education.student_registration",
       "insurance.enrollment": "insurance.enrollment",
     });
-    expect(RECORD_KINDS.filter((k) => k.linkSource).map((k) => k.linkSource).sort()).toEqual([...SOURCE_KINDS].sort());
+    expect(
+      RECORD_KINDS.filter((k) => k.linkSource)
+        .map((k) => k.linkSource)
+        .sort(),
+    ).toEqual([...SOURCE_KINDS].sort());
   });
 
-  it.each(KINDS)("%s has a column for every stored column, named like it, required exactly when NOT NULL", (_, kind) => {
-    const table = Object.entries(getTableColumns(kind.table) as Record<string, PgColumn>).filter(([property]) => !BOOKKEEPING.has(property));
-    expect(kind.columns.map((c) => c.property)).toEqual(table.map(([property]) => property));
-    for (const [property, column] of table) {
-      const spec = kind.columns.find((c) => c.property === property)!;
-      expect({ name: spec.name, required: spec.required }, property).toEqual({ name: column.name, required: column.notNull });
-    }
-  });
+  it.each(KINDS)(
+    "%s has a column for every stored column, named like it, required exactly when NOT NULL",
+    (_, kind) => {
+      const table = Object.entries(getTableColumns(kind.table) as Record<string, PgColumn>).filter(
+        ([property]) => !BOOKKEEPING.has(property),
+      );
+      expect(kind.columns.map((c) => c.property)).toEqual(table.map(([property]) => property));
+      for (const [property, column] of table) {
+        const spec = kind.columns.find((c) => c.property === property)!;
+        expect({ name: spec.name, required: spec.required }, property).toEqual({
+          name: column.name,
+          required: column.notNull,
+        });
+      }
+    },
+  );
 });
 
 describe.each(KINDS)("%s", (_, kind) => {
@@ -111,7 +127,9 @@ describe.each(KINDS)("%s", (_, kind) => {
 
   it("refuses a value outside an enumeration, a number out of range and an overlong text", () => {
     for (const column of kind.columns) {
-      const probe = MALFORMED.has(column.parse) ? null : ["NOT_A_CHOICE", "9999999999", "字".repeat(300)].find((v) => !column.parse(v).ok);
+      const probe = MALFORMED.has(column.parse)
+        ? null
+        : ["NOT_A_CHOICE", "9999999999", "字".repeat(300)].find((v) => !column.parse(v).ok);
       if (!probe) continue;
       const parsed = parseRow(kind, { ...exampleRow(kind), [column.name]: probe });
       expect(parsed.ok ? [] : parsed.errors.map((e) => e.field), column.name).toEqual([column.name]);
@@ -122,7 +140,8 @@ describe.each(KINDS)("%s", (_, kind) => {
   it("refuses an empty required column and stores an empty optional one as null", () => {
     for (const column of kind.columns) {
       const parsed = parseRow(kind, { ...exampleRow(kind), [column.name]: "" });
-      if (column.required) expect(parsed, column.name).toEqual({ ok: false, errors: [{ field: column.name, message: "is required" }] });
+      if (column.required)
+        expect(parsed, column.name).toEqual({ ok: false, errors: [{ field: column.name, message: "is required" }] });
       // An optional column may be needed by a check across columns (a permit holder's residence).
       else if (parsed.ok) expect(parsed.values[column.property], column.name).toBeNull();
     }
@@ -131,7 +150,13 @@ describe.each(KINDS)("%s", (_, kind) => {
   it("refuses a column it does not have, naming it and the columns it expects", () => {
     const parsed = parseRow(kind, { ...exampleRow(kind), colour: "blue" });
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.errors).toEqual([{ field: "colour", message: expect.stringMatching(new RegExp(`^is not a column of ${kind.name} \\(expected record_id, `)) }]);
+    if (!parsed.ok)
+      expect(parsed.errors).toEqual([
+        {
+          field: "colour",
+          message: expect.stringMatching(new RegExp(`^is not a column of ${kind.name} \\(expected record_id, `)),
+        },
+      ]);
   });
 });
 
@@ -144,7 +169,10 @@ describe("checks across columns", () => {
 
   it("want a residence region for a residence-permit holder", () => {
     expect(refusal("household.person", { registration_kind: "RESIDENCE_PERMIT", residence_region_code: "" })).toEqual([
-      { field: "residence_region_code", message: expect.stringMatching(/required when registration_kind is RESIDENCE_PERMIT/) },
+      {
+        field: "residence_region_code",
+        message: expect.stringMatching(/required when registration_kind is RESIDENCE_PERMIT/),
+      },
     ]);
     expect(refusal("household.person", { registration_kind: "LOCAL_HUKOU", residence_region_code: "" })).toEqual([]);
   });
@@ -156,13 +184,20 @@ describe("checks across columns", () => {
   });
 
   it("refuse a doctor contract that ends before it is signed, and eligibility that ends before it starts", () => {
-    expect(refusal("health.doctor_contract", { signed_on: "2026-01-10", valid_until: "2025-01-10" })[0]).toMatchObject({ field: "valid_until" });
-    expect(refusal("insurance.assistance_eligibility", { valid_from: "2026-01-01", valid_until: "2025-12-31" })[0]).toMatchObject({ field: "valid_until" });
+    expect(refusal("health.doctor_contract", { signed_on: "2026-01-10", valid_until: "2025-01-10" })[0]).toMatchObject({
+      field: "valid_until",
+    });
+    expect(
+      refusal("insurance.assistance_eligibility", { valid_from: "2026-01-01", valid_until: "2025-12-31" })[0],
+    ).toMatchObject({ field: "valid_until" });
   });
 
   it("refuse a needy category on a contribution medical assistance did not pay", () => {
     expect(refusal("insurance.contribution", { payer_kind: "SELF", needy_category: "ORPHAN" })).toEqual([
-      { field: "needy_category", message: "must be empty unless payer_kind is MEDICAL_ASSISTANCE, but got ORPHAN with payer_kind SELF" },
+      {
+        field: "needy_category",
+        message: "must be empty unless payer_kind is MEDICAL_ASSISTANCE, but got ORPHAN with payer_kind SELF",
+      },
     ]);
   });
 

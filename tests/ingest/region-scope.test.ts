@@ -18,16 +18,23 @@ describe("the column that places a submitted record in a region", () => {
   });
 
   it("places a person by the hukou, and a residence-permit holder where the permit was issued", () => {
-    expect(regionColumnOf(kind("household.person"), { registrationKind: "LOCAL_HUKOU" })?.name).toBe("hukou_region_code");
-    expect(regionColumnOf(kind("household.person"), { registrationKind: "RESIDENCE_PERMIT" })?.name).toBe("residence_region_code");
+    expect(regionColumnOf(kind("household.person"), { registrationKind: "LOCAL_HUKOU" })?.name).toBe(
+      "hukou_region_code",
+    );
+    expect(regionColumnOf(kind("household.person"), { registrationKind: "RESIDENCE_PERMIT" })?.name).toBe(
+      "residence_region_code",
+    );
   });
 
   it("leaves kinds placed by another record (a school, a site, a doctor) without a region of their own", () => {
-    for (const name of ["education.student_registration", "health.immunization_record", "health.doctor_contract"]) expect(hasRegion(kind(name)), name).toBe(false);
+    for (const name of ["education.student_registration", "health.immunization_record", "health.doctor_contract"])
+      expect(hasRegion(kind(name)), name).toBe(false);
   });
 
   it("gives every kind with a division-code column other than a residence a region (a new kind cannot slip past the check)", () => {
-    const unplaced = RECORD_KINDS.filter((k) => !hasRegion(k) && k.columns.some((c) => c.parse === divisionCode && c.name !== "residence_region_code")).map((k) => k.name);
+    const unplaced = RECORD_KINDS.filter(
+      (k) => !hasRegion(k) && k.columns.some((c) => c.parse === divisionCode && c.name !== "residence_region_code"),
+    ).map((k) => k.name);
     expect(unplaced, "name their region column in REGION_COLUMN_OVERRIDES (src/ingest/region-scope.ts)").toEqual([]);
   });
 });

@@ -23,13 +23,28 @@ async function storedRows(database: TestDatabase, kind: RecordKind): Promise<Rec
  * database stores but which fails its check character (DESIGN.md, Ingestion: the check
  * character is validated). Every other rejection is a bug in a kind or in the exporter.
  */
-function isDeliberateIdTypo(kind: RecordKind, stored: Record<string, unknown>, errors: readonly { field: string }[]): boolean {
-  return kind.name === "education.student_registration" && errors.every((e) => e.field === "id_number") && !parseIdNumber(String(stored.idNumber)).ok;
+function isDeliberateIdTypo(
+  kind: RecordKind,
+  stored: Record<string, unknown>,
+  errors: readonly { field: string }[],
+): boolean {
+  return (
+    kind.name === "education.student_registration" &&
+    errors.every((e) => e.field === "id_number") &&
+    !parseIdNumber(String(stored.idNumber)).ok
+  );
 }
 
 describe("csvField", () => {
   it("quotes a field holding a comma, a quote, CR or LF, doubling its quotes, and leaves others bare", () => {
-    expect(["plain", "a,b", 'say "hi"', "two\nlines", "cr\r", ""].map(csvField)).toEqual(["plain", '"a,b"', '"say ""hi"""', '"two\nlines"', '"cr\r"', ""]);
+    expect(["plain", "a,b", 'say "hi"', "two\nlines", "cr\r", ""].map(csvField)).toEqual([
+      "plain",
+      '"a,b"',
+      '"say ""hi"""',
+      '"two\nlines"',
+      '"cr\r"',
+      "",
+    ]);
   });
 });
 
@@ -68,25 +83,36 @@ describe.each(ENGINES)("department files exported from a generated province on %
     }
   });
 
-  it.each(["csv", "ndjson"] as const)("reads every %s row back through parseRow to exactly the stored values", async (format) => {
-    for (const kind of RECORD_KINDS) {
-      const text = await readFile(join(dir, format, `${kind.name}.${format}`), "utf8");
-      const rows: Record<string, string>[] =
-        format === "csv" ? parse(text, { columns: true }) : text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, string>);
-      const stored = await storedRows(database, kind);
-      expect(rows.length, kind.name).toBe(stored.length);
-      const refused: string[] = [];
-      rows.forEach((raw, i) => {
-        const parsed = parseRow(kind, raw);
-        if (!parsed.ok) {
-          if (!isDeliberateIdTypo(kind, stored[i]!, parsed.errors)) refused.push(`${kind.name} ${raw.record_id}: ${JSON.stringify(parsed.errors)}`);
-          return;
-        }
-        for (const column of kind.columns) {
-          expect(asFileText(parsed.values[column.property]), `${kind.name} ${raw.record_id} ${column.name}`).toBe(asFileText(stored[i]![column.property]));
-        }
-      });
-      expect(refused).toEqual([]);
-    }
-  });
+  it.each(["csv", "ndjson"] as const)(
+    "reads every %s row back through parseRow to exactly the stored values",
+    async (format) => {
+      for (const kind of RECORD_KINDS) {
+        const text = await readFile(join(dir, format, `${kind.name}.${format}`), "utf8");
+        const rows: Record<string, string>[] =
+          format === "csv"
+            ? parse(text, { columns: true })
+            : text
+                .split("\n")
+                .filter((l) => l !== "")
+                .map((l) => JSON.parse(l) as Record<string, string>);
+        const stored = await storedRows(database, kind);
+        expect(rows.length, kind.name).toBe(stored.length);
+        const refused: string[] = [];
+        rows.forEach((raw, i) => {
+          const parsed = parseRow(kind, raw);
+          if (!parsed.ok) {
+            if (!isDeliberateIdTypo(kind, stored[i]!, parsed.errors))
+              refused.push(`${kind.name} ${raw.record_id}: ${JSON.stringify(parsed.errors)}`);
+            return;
+          }
+          for (const column of kind.columns) {
+            expect(asFileText(parsed.values[column.property]), `${kind.name} ${raw.record_id} ${column.name}`).toBe(
+              asFileText(stored[i]![column.property]),
+            );
+          }
+        });
+        expect(refused).toEqual([]);
+      }
+    },
+  );
 });

@@ -12,13 +12,19 @@ import { headersFor } from "./auth.ts";
  * The exception lives in the test kit only: nothing in src/ knows this subject, and a token for
  * it is an ordinary insurance_officer everywhere the mock is not installed.
  */
-export const ALL_ACCESS_VIEWER: AuthenticatedViewer = { subject: "test-kit-all-access", role: "insurance_officer", scope: { region: "33" } };
+export const ALL_ACCESS_VIEWER: AuthenticatedViewer = {
+  subject: "test-kit-all-access",
+  role: "insurance_officer",
+  scope: { region: "33" },
+};
 
 export function allAccessPolicy(original: typeof Policy): typeof Policy {
-  const isAllAccess = (viewer: Viewer) => viewer.subject === ALL_ACCESS_VIEWER.subject && viewer.role === ALL_ACCESS_VIEWER.role;
+  const isAllAccess = (viewer: Viewer) =>
+    viewer.subject === ALL_ACCESS_VIEWER.subject && viewer.role === ALL_ACCESS_VIEWER.role;
   return {
     ...original,
-    decisionForViewer: (viewer, typeName, fieldName) => (isAllAccess(viewer) ? "allow" : original.decisionForViewer(viewer, typeName, fieldName)),
+    decisionForViewer: (viewer, typeName, fieldName) =>
+      isAllAccess(viewer) ? "allow" : original.decisionForViewer(viewer, typeName, fieldName),
   };
 }
 

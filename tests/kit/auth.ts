@@ -11,7 +11,10 @@ export async function bearerFor(viewer: AuthenticatedViewer, options: SignOption
 }
 
 /** Headers carrying a viewer's token, for `gateway.execute` and `executeSubgraph`. */
-export async function headersFor(viewer: AuthenticatedViewer, options: SignOptions = {}): Promise<Record<string, string>> {
+export async function headersFor(
+  viewer: AuthenticatedViewer,
+  options: SignOptions = {},
+): Promise<Record<string, string>> {
   return { authorization: await bearerFor(viewer, options) };
 }
 
@@ -41,6 +44,12 @@ export function departmentSystemHeaders(department: Department): Promise<Record<
  */
 export function everyDemoViewer(demo: Readonly<Record<Role, AuthenticatedViewer>>): AuthenticatedViewer[] {
   return ROLES.flatMap((role) =>
-    role === "department_system" ? DEPARTMENTS.map((department) => ({ ...demo[role], subject: `demo-${department}-system`, scope: { ...demo[role].scope, department } })) : [demo[role]],
+    role === "department_system"
+      ? DEPARTMENTS.map((department) => ({
+          ...demo[role],
+          subject: `demo-${department}-system`,
+          scope: { ...demo[role].scope, department },
+        }))
+      : [demo[role]],
   );
 }

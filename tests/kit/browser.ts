@@ -10,10 +10,20 @@ export const CHROMIUM_PATH = "/usr/bin/chromium";
  * a fresh temporary profile (--user-data-dir), so tests never share cookies or storage.
  */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`end-to-end tests need Chromium at ${CHROMIUM_PATH}: apt-get install chromium (bash .ci/run does)`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`end-to-end tests need Chromium at ${CHROMIUM_PATH}: apt-get install chromium (bash .ci/run does)`);
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }

@@ -13,6 +13,20 @@ const root = path.resolve(import.meta.dirname, "../..");
 export function buildConsoleForTest(): string {
   const outDir = mkdtempSync(path.join(tmpdir(), "hub-console-"));
   const vite = path.join(path.dirname(createRequire(import.meta.url).resolve("vite/package.json")), "bin/vite.js");
-  execFileSync(process.execPath, [vite, "build", "--config", path.join(root, "vite.config.ts"), "--outDir", outDir, "--emptyOutDir", "--logLevel", "error"], { cwd: root, stdio: "pipe" });
+  execFileSync(
+    process.execPath,
+    [
+      vite,
+      "build",
+      "--config",
+      path.join(root, "vite.config.ts"),
+      "--outDir",
+      outDir,
+      "--emptyOutDir",
+      "--logLevel",
+      "error",
+    ],
+    { cwd: root, stdio: "pipe" },
+  );
   return outDir;
 }

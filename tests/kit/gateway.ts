@@ -2,7 +2,12 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { generateProvince, type GenerateOptions } from "../../src/generator/index.ts";
 import { loadHardening, type HardeningConfig } from "../../src/config/index.ts";
-import { createGatewayServer, createSubgraphServer, type GatewayServer, type ServerOptions } from "../../src/gateway/server.ts";
+import {
+  createGatewayServer,
+  createSubgraphServer,
+  type GatewayServer,
+  type ServerOptions,
+} from "../../src/gateway/server.ts";
 import { readSupergraph } from "../../src/gateway/supergraph.ts";
 import { SUBGRAPHS } from "../../src/gateway/subgraphs.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../src/graphql/subgraph.ts";
@@ -32,12 +37,21 @@ export interface TestHub {
  * province linked from its truth, and the gateway in-process over the checked-in supergraph
  * (with the safe default hardening unless `server.hardening` says otherwise).
  */
-export async function startTestHub(engine: Engine, province: Partial<GenerateOptions> = {}, server: ServerOptions = {}): Promise<TestHub> {
+export async function startTestHub(
+  engine: Engine,
+  province: Partial<GenerateOptions> = {},
+  server: ServerOptions = {},
+): Promise<TestHub> {
   let statements = 0;
   const database = await openTestDatabase(engine, { onQuery: () => statements++ });
   await generateProvince(database.db, { children: 1_000, seed: 7, asOf: "2026-06-30", ...province });
   const childIds = await linkFromTruth(database.db);
-  const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, testAuth, server);
+  const gateway = await createGatewayServer(
+    readSupergraph(),
+    { kind: "in-process", db: database.db },
+    testAuth,
+    server,
+  );
   return {
     database,
     gateway,
@@ -98,11 +112,19 @@ async function recordingProxy(target: string, record: (headers: Headers) => void
     for await (const chunk of req) chunks.push(chunk as Buffer);
     headers.delete("host");
     headers.delete("content-length");
-    const response = await fetch(target, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
+    const response = await fetch(target, {
+      method: req.method,
+      headers,
+      body: req.method === "POST" ? Buffer.concat(chunks) : undefined,
+    });
     res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "application/json" });
     res.end(Buffer.from(await response.arrayBuffer()));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/graphql`, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -7,11 +7,16 @@ import { queryRows, type Db } from "../../src/db/client.ts";
  * the linkage engine's accuracy (which has tests of its own). Returns childKey → child id.
  */
 export async function linkFromTruth(db: Db): Promise<Map<string, number>> {
-  const [{ base }] = (await queryRows<{ base: number }>(db, sql`select coalesce(max(id), 0)::int as base from hub.children`)) as [{ base: number }];
+  const [{ base }] = (await queryRows<{ base: number }>(
+    db,
+    sql`select coalesce(max(id), 0)::int as base from hub.children`,
+  )) as [{ base: number }];
   await db.execute(sql`
     insert into hub.children (id, state) overriding system value
     select ${base} + row_number() over (order by child_key), 'ACTIVE' from truth.children`);
-  await db.execute(sql`select setval(pg_get_serial_sequence('hub.children', 'id'), (select max(id) from hub.children))`);
+  await db.execute(
+    sql`select setval(pg_get_serial_sequence('hub.children', 'id'), (select max(id) from hub.children))`,
+  );
   await db.execute(sql`
     insert into hub.links (source, record_id, child_id, rule, score)
     select r.source, r.record_id, n.id, 'REVIEW_CONFIRMED', 1

@@ -25,7 +25,10 @@ export async function executeSubgraph<L>(
     if (error instanceof GraphQLError) return { errors: [error] };
     throw error;
   }
-  return finishAudit(contextValue.audit, await graphql({ schema, source: query, variableValues: variables, contextValue }));
+  return finishAudit(
+    contextValue.audit,
+    await graphql({ schema, source: query, variableValues: variables, contextValue }),
+  );
 }
 
 const schemas = new Map<string, ReturnType<SubgraphModule["buildSchema"]>>();

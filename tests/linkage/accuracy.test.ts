@@ -23,7 +23,14 @@ describe.each(ENGINES)("linking a 10,000-child province on %s", (engine) => {
     overflowBytes = arenaUse.overflowBytes - overflowBefore;
     linkMs = performance.now() - started;
     accuracy = await measurePairAccuracy(database.db);
-    console.log(`[${engine}] linkAll ${Math.round(linkMs)} ms`, JSON.stringify({ ...accuracy, timings: summary.timings, stats: { ...summary.stats, skippedBlocks: summary.stats.skippedBlocks.length } }));
+    console.log(
+      `[${engine}] linkAll ${Math.round(linkMs)} ms`,
+      JSON.stringify({
+        ...accuracy,
+        timings: summary.timings,
+        stats: { ...summary.stats, skippedBlocks: summary.stats.skippedBlocks.length },
+      }),
+    );
   }, 240_000);
   afterAll(async () => database?.close());
 

@@ -35,9 +35,11 @@ describe("typed arrays from an arena", () => {
   });
 
   it("restores the outer arena when the work throws", () => {
-    expect(() => withArena(64, () => {
-      throw new Error("boom");
-    })).toThrow("boom");
+    expect(() =>
+      withArena(64, () => {
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
     expect(int32s(2).buffer.byteLength).toBe(8);
   });
 });

@@ -2,14 +2,31 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addDays } from "../../src/domain/dates.ts";
 import { makeIdNumber, quickIdNumberVerdictOfBytes } from "../../src/domain/id-number.ts";
-import { certificateCode, certificateFromCode, idNumberCode, idNumberCodeOfBytes, idNumberFromCode, phoneCode, phoneFromCode, TEXT_CODE_BASE } from "../../src/linkage/codes.ts";
+import {
+  certificateCode,
+  certificateFromCode,
+  idNumberCode,
+  idNumberCodeOfBytes,
+  idNumberFromCode,
+  phoneCode,
+  phoneFromCode,
+  TEXT_CODE_BASE,
+} from "../../src/linkage/codes.ts";
 import { Vocabulary } from "../../src/linkage/vocabulary.ts";
 import { NumberIndex } from "../../src/linkage/number-index.ts";
 
 describe("identifier codes", () => {
   const anyId = fc
-    .tuple(fc.constantFrom("110105", "330106", "440305", "830000", "999999"), fc.integer({ min: 0, max: 199 * 365 }), fc.integer({ min: 0, max: 999 }))
-    .map(([regionCode, days, sequence]) => (regionCode === "999999" ? `999999${addDays("1900-01-01", days).replaceAll("-", "")}${String(sequence).padStart(3, "0")}0` : makeIdNumber({ regionCode, birthDate: addDays("1900-01-01", days), sequence })));
+    .tuple(
+      fc.constantFrom("110105", "330106", "440305", "830000", "999999"),
+      fc.integer({ min: 0, max: 199 * 365 }),
+      fc.integer({ min: 0, max: 999 }),
+    )
+    .map(([regionCode, days, sequence]) =>
+      regionCode === "999999"
+        ? `999999${addDays("1900-01-01", days).replaceAll("-", "")}${String(sequence).padStart(3, "0")}0`
+        : makeIdNumber({ regionCode, birthDate: addDays("1900-01-01", days), sequence }),
+    );
 
   it("gives two valid ID numbers the same code exactly when they are the same number", () => {
     fc.assert(
@@ -23,18 +40,28 @@ describe("identifier codes", () => {
 
   it("codes an ID number from its bytes as from its text", () => {
     fc.assert(
-      fc.property(anyId.filter((id) => !id.startsWith("999999")), (id) => {
-        const bytes = Buffer.from(`xx${id}yy`);
-        const verdict = quickIdNumberVerdictOfBytes(bytes, 2);
-        expect(verdict).toBeGreaterThanOrEqual(0);
-        expect(idNumberCodeOfBytes(bytes, 2, verdict)).toBe(idNumberCode(id));
-      }),
+      fc.property(
+        anyId.filter((id) => !id.startsWith("999999")),
+        (id) => {
+          const bytes = Buffer.from(`xx${id}yy`);
+          const verdict = quickIdNumberVerdictOfBytes(bytes, 2);
+          expect(verdict).toBeGreaterThanOrEqual(0);
+          expect(idNumberCodeOfBytes(bytes, 2, verdict)).toBe(idNumberCode(id));
+        },
+      ),
       { numRuns: 5_000 },
     );
   });
 
   it("keeps ID numbers it does not cover as text (NaN)", () => {
-    for (const id of ["1101051949123100２X", "110105189912310023", "110105210001010011", "11010519491231002", "11010519491331002X"]) expect(idNumberCode(id), id).toBeNaN();
+    for (const id of [
+      "1101051949123100２X",
+      "110105189912310023",
+      "110105210001010011",
+      "11010519491231002",
+      "11010519491331002X",
+    ])
+      expect(idNumberCode(id), id).toBeNaN();
   });
 
   it("codes phones and birth certificate numbers one to one, and nothing else", () => {
@@ -57,7 +84,11 @@ describe("reading codes back", () => {
   it("gives back the identifier a code was made from", () => {
     fc.assert(
       fc.property(
-        fc.tuple(fc.constantFrom("110105", "330106", "440305", "830000"), fc.integer({ min: 0, max: 199 * 365 }), fc.integer({ min: 0, max: 999 })),
+        fc.tuple(
+          fc.constantFrom("110105", "330106", "440305", "830000"),
+          fc.integer({ min: 0, max: 199 * 365 }),
+          fc.integer({ min: 0, max: 999 }),
+        ),
         fc.stringMatching(/^1[3-9]\d{9}$/),
         fc.stringMatching(/^[A-Z]\d{9}$/),
         ([regionCode, days, sequence], phone, certificate) => {

@@ -26,7 +26,12 @@ describe.each(ENGINES)("merge, split, review and undo on %s", (engine) => {
             where unlinked_at is null and child_id = any(${sql.param(childIds)}::bigint[]) order by source, record_id`,
       )
     ).map((r) => ({ ...r, child_id: Number(r.child_id) }));
-  const childState = async (id: number) => (await rows<{ state: string; merged_into: number | null }>(sql`select state, merged_into::int as merged_into from hub.children where id = ${id}`))[0];
+  const childState = async (id: number) =>
+    (
+      await rows<{ state: string; merged_into: number | null }>(
+        sql`select state, merged_into::int as merged_into from hub.children where id = ${id}`,
+      )
+    )[0];
 
   /** A child with an ID number and at least three records, one of them a clinic record. */
   let child: number;
@@ -48,18 +53,25 @@ describe.each(ENGINES)("merge, split, review and undo on %s", (engine) => {
 
   it("splits records off into a new child, and undo restores the links exactly", async () => {
     const before = await snapshot([child]);
-    const [{ last }] = (await rows<{ last: number }>(sql`select max(id)::int as last from hub.children`)) as [{ last: number }];
+    const [{ last }] = (await rows<{ last: number }>(sql`select max(id)::int as last from hub.children`)) as [
+      { last: number },
+    ];
     const { eventId, childId: splitOff } = await splitChild(database.db, child, [clinicRecord], "officer-1");
     // The first link reserved its children's ids from the sequence: the next child follows them.
     expect(splitOff).toBe(Number(last) + 1);
     const after = await snapshot([child, splitOff]);
-    expect(after.find((l) => l.record_id === clinicRecord.recordId)).toMatchObject({ child_id: splitOff, rule: "MANUAL_SPLIT" });
+    expect(after.find((l) => l.record_id === clinicRecord.recordId)).toMatchObject({
+      child_id: splitOff,
+      rule: "MANUAL_SPLIT",
+    });
     expect(after.filter((l) => l.child_id === child)).toHaveLength(before.length - 1);
 
     await undoEvent(database.db, eventId, "officer-1");
     expect(await snapshot([child, splitOff])).toEqual(before);
     expect(await childState(splitOff)).toEqual({ state: "MERGED", merged_into: child });
-    const [event] = await rows<{ undone_by: number | null }>(sql`select undone_by from hub.child_events where id = ${eventId}`);
+    const [event] = await rows<{ undone_by: number | null }>(
+      sql`select undone_by from hub.child_events where id = ${eventId}`,
+    );
     expect(event!.undone_by).not.toBeNull();
   });
 
@@ -81,7 +93,9 @@ describe.each(ENGINES)("merge, split, review and undo on %s", (engine) => {
   it("refuses to undo an event twice, or one whose links were moved since", async () => {
     const { childId: other, eventId: splitEvent } = await splitChild(database.db, child, [clinicRecord], "officer-1");
     const { eventId: mergeEvent } = await mergeChildren(database.db, child, other, "officer-2");
-    await expect(undoEvent(database.db, splitEvent, "officer-1")).rejects.toThrow(/can be undone only while its links stand/);
+    await expect(undoEvent(database.db, splitEvent, "officer-1")).rejects.toThrow(
+      /can be undone only while its links stand/,
+    );
     await undoEvent(database.db, mergeEvent, "officer-2");
     await expect(undoEvent(database.db, mergeEvent, "officer-2")).rejects.toThrow(/must not be undone already/);
     await undoEvent(database.db, splitEvent, "officer-1");
@@ -90,7 +104,9 @@ describe.each(ENGINES)("merge, split, review and undo on %s", (engine) => {
   it("refuses to merge two children with different ID numbers", async () => {
     const [row] = await rows<{ child_id: number }>(sql`
       select child_id::int as child_id from hub.links where unlinked_at is null and rule = 'ID_NUMBER' and child_id <> ${child} order by child_id limit 1`);
-    await expect(mergeChildren(database.db, child, Number(row!.child_id), "officer-3")).rejects.toThrow(/DIFFERENT_ID_NUMBERS/);
+    await expect(mergeChildren(database.db, child, Number(row!.child_id), "officer-3")).rejects.toThrow(
+      /DIFFERENT_ID_NUMBERS/,
+    );
   });
 
   it("resolves a review as the same child (a merge, undoable) or as different children (never linked again)", async () => {
@@ -101,11 +117,15 @@ describe.each(ENGINES)("merge, split, review and undo on %s", (engine) => {
       values (${clinicRecord.source}, ${clinicRecord.recordId}, ${child}, 12, '{}'::jsonb, null) returning id::int as id`);
     const { eventId } = await resolveReview(database.db, Number(review!.id), "SAME_CHILD", "officer-4");
     expect((await snapshot([child, other])).every((l) => l.child_id === child)).toBe(true);
-    await expect(resolveReview(database.db, Number(review!.id), "SAME_CHILD", "officer-4")).rejects.toThrow(/must be OPEN/);
+    await expect(resolveReview(database.db, Number(review!.id), "SAME_CHILD", "officer-4")).rejects.toThrow(
+      /must be OPEN/,
+    );
 
     await undoEvent(database.db, eventId, "officer-4");
     expect(await snapshot([child, other])).toEqual(before);
-    const [reopened] = await rows<{ status: string }>(sql`select status from hub.link_reviews where id = ${Number(review!.id)}`);
+    const [reopened] = await rows<{ status: string }>(
+      sql`select status from hub.link_reviews where id = ${Number(review!.id)}`,
+    );
     expect(reopened!.status).toBe("OPEN");
 
     await resolveReview(database.db, Number(review!.id), "DIFFERENT_CHILDREN", "officer-4");

@@ -31,7 +31,8 @@ export function sourceRecord(p: Partial<SourceRecord> & Pick<SourceRecord, "sour
 export function referenceBlockingKeys(r: RecordFeatures): { kind: BlockKind; key: string }[] {
   const keys: { kind: BlockKind; key: string }[] = [];
   for (const id of r.idNumbers) keys.push({ kind: "ID", key: `ID${id}` });
-  if (r.birthDate && r.sex && r.name?.given) for (const suffix of nameSuffixes(r.name)) keys.push({ kind: "DSS", key: `DSS${r.birthDate}|${r.sex}|${suffix}` });
+  if (r.birthDate && r.sex && r.name?.given)
+    for (const suffix of nameSuffixes(r.name)) keys.push({ kind: "DSS", key: `DSS${r.birthDate}|${r.sex}|${suffix}` });
   for (const id of r.guardianIdNumbers) keys.push({ kind: "GID", key: `GID${id}` });
   for (const phone of r.guardianPhones) keys.push({ kind: "PHONE", key: `PHONE${phone}` });
   return keys;

@@ -10,7 +10,12 @@ import { measurePairAccuracy } from "./helpers.ts";
 describe.each(ENGINES)("incremental linking on %s", (engine) => {
   let database: TestDatabase;
   const refsOf = async (where: ReturnType<typeof sql>) =>
-    (await queryRows<{ source: SourceKind; record_id: string }>(database.db, sql`select source, record_id from truth.records where ${where} order by source, record_id`)).map((r) => ({
+    (
+      await queryRows<{ source: SourceKind; record_id: string }>(
+        database.db,
+        sql`select source, record_id from truth.records where ${where} order by source, record_id`,
+      )
+    ).map((r) => ({
       source: r.source,
       recordId: r.record_id,
     }));
@@ -22,9 +27,15 @@ describe.each(ENGINES)("incremental linking on %s", (engine) => {
   afterAll(async () => database?.close());
 
   it("links department by department as accurately as a full link", async () => {
-    await linkRecords(database.db, await refsOf(sql`source in ('household.person', 'education.student', 'insurance.enrollment')`));
+    await linkRecords(
+      database.db,
+      await refsOf(sql`source in ('household.person', 'education.student', 'insurance.enrollment')`),
+    );
     await linkRecords(database.db, await refsOf(sql`source = 'health.birth_certificate'`));
-    await linkRecords(database.db, await refsOf(sql`source in ('health.immunization_record', 'health.doctor_contract')`));
+    await linkRecords(
+      database.db,
+      await refsOf(sql`source in ('health.immunization_record', 'health.doctor_contract')`),
+    );
     const accuracy = await measurePairAccuracy(database.db);
     console.log(`[${engine}] incremental`, JSON.stringify(accuracy));
     expect(accuracy.linkedRecords).toBe(accuracy.records);
@@ -48,7 +59,8 @@ describe.each(ENGINES)("incremental linking on %s", (engine) => {
           join hub.links l on l.source = 'household.person' and l.record_id = p.record_id and l.unlinked_at is null
           order by p.id limit 1`,
     );
-    await database.db.execute(sql`insert into health.immunization_records (record_id, site_code, child_name, sex, birth_date, guardian_phone)
+    await database.db
+      .execute(sql`insert into health.immunization_records (record_id, site_code, child_name, sex, birth_date, guardian_phone)
       values ('IM-NEW-1', 'X', ${child!.name}, ${child!.sex}, ${child!.birth_date}, ${child!.phone})`);
     const summary = await linkRecords(database.db, [{ source: "health.immunization_record", recordId: "IM-NEW-1" }]);
     const [link] = await queryRows<{ child_id: number; rule: string }>(

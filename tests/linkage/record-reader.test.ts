@@ -37,11 +37,27 @@ const allValues = (table: RecordTable) => Array.from({ length: table.count }, (_
 /** selectOf's fields of a record, as a COPY row. */
 function rowOf(r: SourceRecord): (string | null)[] {
   const list = (values: readonly string[]) => (values.length === 0 ? null : values.join(","));
-  return [r.recordId, r.name, r.sex, r.birthDate, r.idNumber, r.birthCertificateNumber, r.studentNumber, list(r.guardianIdNumbers), list(r.guardianPhones), list(r.regionCodes)];
+  return [
+    r.recordId,
+    r.name,
+    r.sex,
+    r.birthDate,
+    r.idNumber,
+    r.birthCertificateNumber,
+    r.studentNumber,
+    list(r.guardianIdNumbers),
+    list(r.guardianPhones),
+    list(r.regionCodes),
+  ];
 }
 
 /** Feeds rows as COPY's binary output to a scanner in chunks of the given sizes, in turn. */
-function scan(rows: readonly (readonly (string | null)[])[], fieldCount: number, chunkSizes: readonly number[], onRow: ConstructorParameters<typeof CopyRowScanner>[1]): void {
+function scan(
+  rows: readonly (readonly (string | null)[])[],
+  fieldCount: number,
+  chunkSizes: readonly number[],
+  onRow: ConstructorParameters<typeof CopyRowScanner>[1],
+): void {
   const bytes = binaryCopy(rows);
   const scanner = new CopyRowScanner(fieldCount, onRow);
   for (let at = 0, k = 0; at < bytes.length; k++) {
@@ -61,26 +77,82 @@ const slip = (id: string) => id.slice(0, 10) + String((Number(id[10]) + 1) % 10)
 // Each field's values: the plain forms departments nearly always send, and the unusual ones.
 const text = <T extends string>(...values: T[]) => fc.constantFrom<T | null>(null, ...values);
 const field = {
-  name: text("王子轩", "王梓萱", "欧阳娜娜", " 王 子轩 ", "王之子", "婴儿", "Baby boy", "", "ＷＡＮＧ", "𠮷野家", "王\t子", "王\\子"),
+  name: text(
+    "王子轩",
+    "王梓萱",
+    "欧阳娜娜",
+    " 王 子轩 ",
+    "王之子",
+    "婴儿",
+    "Baby boy",
+    "",
+    "ＷＡＮＧ",
+    "𠮷野家",
+    "王\t子",
+    "王\\子",
+  ),
   sex: text("M", "F", "男", "女", "1", "2", " m ", "x", ""),
-  birthDate: text("2019-03-15", "2019-03-16", "2019-02-30", "1899-12-31", "2100-01-01", "2019-3-15", " 2019-03-15 ", "2019-13-01", "20190315", "0001-01-01"),
-  idNumber: text(ID, TWIN, OLD, slip(ID), ID.toLowerCase(), ` ${ID} `, ID.replace(/\d/, (d) => String.fromCharCode(0xff10 + Number(d))), ID.slice(0, 17), "", "110105210001010011", `${ID.slice(0, 17)}x`),
+  birthDate: text(
+    "2019-03-15",
+    "2019-03-16",
+    "2019-02-30",
+    "1899-12-31",
+    "2100-01-01",
+    "2019-3-15",
+    " 2019-03-15 ",
+    "2019-13-01",
+    "20190315",
+    "0001-01-01",
+  ),
+  idNumber: text(
+    ID,
+    TWIN,
+    OLD,
+    slip(ID),
+    ID.toLowerCase(),
+    ` ${ID} `,
+    ID.replace(/\d/, (d) => String.fromCharCode(0xff10 + Number(d))),
+    ID.slice(0, 17),
+    "",
+    "110105210001010011",
+    `${ID.slice(0, 17)}x`,
+  ),
   certificate: text("Q330000001", "q330000001", " Q330000002 ", "Q33000000", "1330000001", ""),
-  studentNumber: text(`G${ID}`, `G${TWIN}`, `G${slip(ID)}`, `J${ID}`, "L330106201903150001", "L990106201903150001", `g${ID}`, "X123", ""),
+  studentNumber: text(
+    `G${ID}`,
+    `G${TWIN}`,
+    `G${slip(ID)}`,
+    `J${ID}`,
+    "L330106201903150001",
+    "L990106201903150001",
+    `g${ID}`,
+    "X123",
+    "",
+  ),
   list: (...values: string[]) => fc.subarray(values),
 };
 const record = (source: SourceKind) =>
-  fc.record({
-    name: field.name,
-    sex: field.sex,
-    birthDate: field.birthDate,
-    idNumber: field.idNumber,
-    birthCertificateNumber: field.certificate,
-    studentNumber: field.studentNumber,
-    guardianIdNumbers: field.list(MOTHER, ID, slip(MOTHER), ` ${MOTHER}`, MOTHER),
-    guardianPhones: field.list("13812345678", "+86 139-1234-5678", "008613812345678", "12345", "23812345678", "１３８１２３４５６７８", "13812345678"),
-    regionCodes: field.list("330106", "330100", "010100", "33010", "3301066", "３３０１０６", "330106"),
-  }).map((r) => ({ source, ...r }));
+  fc
+    .record({
+      name: field.name,
+      sex: field.sex,
+      birthDate: field.birthDate,
+      idNumber: field.idNumber,
+      birthCertificateNumber: field.certificate,
+      studentNumber: field.studentNumber,
+      guardianIdNumbers: field.list(MOTHER, ID, slip(MOTHER), ` ${MOTHER}`, MOTHER),
+      guardianPhones: field.list(
+        "13812345678",
+        "+86 139-1234-5678",
+        "008613812345678",
+        "12345",
+        "23812345678",
+        "１３８１２３４５６７８",
+        "13812345678",
+      ),
+      regionCodes: field.list("330106", "330100", "010100", "33010", "3301066", "３３０１０６", "330106"),
+    })
+    .map((r) => ({ source, ...r }));
 
 describe("reading records from COPY bytes", () => {
   it("gives exactly what normaliseRecord gives, for plain and unusual values alike, however the bytes are cut", () => {
@@ -90,11 +162,16 @@ describe("reading records from COPY bytes", () => {
         fc.array(fc.constantFrom(...sources).chain(record), { minLength: 1, maxLength: 30 }),
         fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 4 }),
         (drawn, chunks) => {
-          const records: SourceRecord[] = drawn.map((r, k) => ({ ...r, recordId: k % 7 === 3 ? `IM\t${k}\\x` : `R-${k}` }));
+          const records: SourceRecord[] = drawn.map((r, k) => ({
+            ...r,
+            recordId: k % 7 === 3 ? `IM\t${k}\\x` : `R-${k}`,
+          }));
           const vocabulary = new Vocabulary();
           const reader = new RecordReader(vocabulary);
           const table = new RecordTable(vocabulary, 4);
-          scan(records.map(rowOf), ROW_FIELDS, chunks, (row) => reader.read(table, SOURCE_KINDS.indexOf(records[table.count]!.source), row));
+          scan(records.map(rowOf), ROW_FIELDS, chunks, (row) =>
+            reader.read(table, SOURCE_KINDS.indexOf(records[table.count]!.source), row),
+          );
           expect(allValues(table)).toEqual(allValues(recordTableOf(records.map(normaliseRecord))));
         },
       ),
@@ -111,8 +188,15 @@ describe("reading records from COPY bytes", () => {
       ["HP-3", null, "12345"],
     ];
     const persons = ["HP-1", "HP-2", "HP-3", "HP-4"].map((recordId): SourceRecord => ({
-      source: "household.person", recordId, name: "王子轩", sex: "M", birthDate: "2019-03-15", idNumber: ID,
-      birthCertificateNumber: null, studentNumber: null, regionCodes: ["330106"],
+      source: "household.person",
+      recordId,
+      name: "王子轩",
+      sex: "M",
+      birthDate: "2019-03-15",
+      idNumber: ID,
+      birthCertificateNumber: null,
+      studentNumber: null,
+      regionCodes: ["330106"],
       guardianIdNumbers: guardianships.filter((g) => g[0] === recordId && g[1] !== null).map((g) => g[1]!),
       guardianPhones: guardianships.filter((g) => g[0] === recordId && g[2] !== null).map((g) => g[2]!),
     }));

@@ -20,14 +20,31 @@ const TOP = 28;
  * that target's tick. Plain SVG: no chart library, nothing fetched. The table beside it holds
  * the same figures for screen readers, so the drawing itself is one labelled image.
  */
-export function CoverageChart({ rows, overallTarget, newbornTarget, title }: { rows: readonly ChartRow[]; overallTarget: number; newbornTarget: number; title: string }) {
+export function CoverageChart({
+  rows,
+  overallTarget,
+  newbornTarget,
+  title,
+}: {
+  rows: readonly ChartRow[];
+  overallTarget: number;
+  newbornTarget: number;
+  title: string;
+}) {
   const { t, fmt } = useI18n();
   const height = TOP + rows.length * ROW_HEIGHT + 24;
   const width = LABEL_WIDTH + BAR_WIDTH + RIGHT_MARGIN;
   const x = (rate: number) => LABEL_WIDTH + Math.max(0, Math.min(1, rate)) * BAR_WIDTH;
   return (
     <figure className="chart">
-      <svg role="img" aria-labelledby="chart-title" viewBox={`0 0 ${width} ${height}`} width="100%" style={{ maxWidth: `${width}px` }} data-testid="coverage-chart">
+      <svg
+        role="img"
+        aria-labelledby="chart-title"
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        style={{ maxWidth: `${width}px` }}
+        data-testid="coverage-chart"
+      >
         <title id="chart-title">{title}</title>
         {[0, 0.25, 0.5, 0.75, 1].map((tick) => (
           <g key={tick}>
@@ -48,7 +65,13 @@ export function CoverageChart({ rows, overallTarget, newbornTarget, title }: { r
               </text>
               {row.insuredRate !== null ? (
                 <>
-                  <rect x={LABEL_WIDTH} y={y} width={x(row.insuredRate) - LABEL_WIDTH} height={18} className={met ? "bar bar-met" : "bar bar-below"} />
+                  <rect
+                    x={LABEL_WIDTH}
+                    y={y}
+                    width={x(row.insuredRate) - LABEL_WIDTH}
+                    height={18}
+                    className={met ? "bar bar-met" : "bar bar-below"}
+                  />
                   <text x={x(row.insuredRate) + 4} y={y + 14} className="value">
                     {fmt.percent(row.insuredRate)}
                   </text>
@@ -59,7 +82,13 @@ export function CoverageChart({ rows, overallTarget, newbornTarget, title }: { r
                 </text>
               )}
               {row.newbornInsuredRate !== null && (
-                <rect x={LABEL_WIDTH} y={y + 21} width={x(row.newbornInsuredRate) - LABEL_WIDTH} height={5} className={newbornMet ? "bar-thin bar-met" : "bar-thin bar-below"} />
+                <rect
+                  x={LABEL_WIDTH}
+                  y={y + 21}
+                  width={x(row.newbornInsuredRate) - LABEL_WIDTH}
+                  height={5}
+                  className={newbornMet ? "bar-thin bar-met" : "bar-thin bar-below"}
+                />
               )}
               <line x1={x(newbornTarget)} x2={x(newbornTarget)} y1={y + 19} y2={y + 28} className="target-tick" />
             </g>
@@ -71,7 +100,9 @@ export function CoverageChart({ rows, overallTarget, newbornTarget, title }: { r
         </text>
       </svg>
       <figcaption className="legend">
-        <span className="swatch bar-met" /> {t("meetsTarget")} <span className="swatch bar-below" /> {t("belowTarget")} · {t("overallTarget", { rate: fmt.percent(overallTarget) })} · {t("newbornTarget", { rate: fmt.percent(newbornTarget) })}
+        <span className="swatch bar-met" /> {t("meetsTarget")} <span className="swatch bar-below" /> {t("belowTarget")}{" "}
+        · {t("overallTarget", { rate: fmt.percent(overallTarget) })} ·{" "}
+        {t("newbornTarget", { rate: fmt.percent(newbornTarget) })}
       </figcaption>
     </figure>
   );

@@ -5,5 +5,9 @@ import { useI18n } from "../i18n-context.tsx";
 export function DaysLeft({ days }: { days: number | null }) {
   const { t, fmt } = useI18n();
   if (days === null) return <span>—</span>;
-  return <span className={`days days-${urgencyOf(days)}`}>{days < 0 ? t("daysOverdue", { days: fmt.number(-days) }) : t("daysLeftValue", { days: fmt.number(days) })}</span>;
+  return (
+    <span className={`days days-${urgencyOf(days)}`}>
+      {days < 0 ? t("daysOverdue", { days: fmt.number(-days) }) : t("daysLeftValue", { days: fmt.number(days) })}
+    </span>
+  );
 }

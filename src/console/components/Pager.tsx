@@ -13,7 +13,9 @@ export function Pager({ page, onPage, label }: { page: Page<unknown>; onPage: (p
       <button type="button" onClick={() => onPage(page.page + 1)} disabled={page.page >= page.pages}>
         {t("nextPage")}
       </button>
-      <span className="muted">{t("showing", { from: fmt.number(page.from), to: fmt.number(page.to), total: fmt.number(page.total) })}</span>
+      <span className="muted">
+        {t("showing", { from: fmt.number(page.from), to: fmt.number(page.to), total: fmt.number(page.total) })}
+      </span>
     </nav>
   );
 }

@@ -1,5 +1,15 @@
 /** The roles a hub token may carry (src/auth/viewer.ts). */
-export const ROLES = ["insurance_officer", "health_officer", "education_officer", "school_admin", "family_doctor", "household_officer", "analyst", "auditor", "department_system"] as const;
+export const ROLES = [
+  "insurance_officer",
+  "health_officer",
+  "education_officer",
+  "school_admin",
+  "family_doctor",
+  "household_officer",
+  "analyst",
+  "auditor",
+  "department_system",
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface TokenClaims {
@@ -17,12 +27,20 @@ export interface TokenClaims {
  *
  *   readTokenClaims("eyJ…") // { ok: true, claims: { subject: "demo-school-admin", role: "school_admin", scope: { schools: [...] } } }
  */
-export function readTokenClaims(token: string): { ok: true; claims: TokenClaims } | { ok: false; problem: "shape" | "payload" | "role" } {
-  const parts = token.trim().replace(/^Bearer\s+/i, "").split(".");
+export function readTokenClaims(
+  token: string,
+): { ok: true; claims: TokenClaims } | { ok: false; problem: "shape" | "payload" | "role" } {
+  const parts = token
+    .trim()
+    .replace(/^Bearer\s+/i, "")
+    .split(".");
   if (parts.length !== 3 || !parts[1]) return { ok: false, problem: "shape" };
   let payload: Record<string, unknown>;
   try {
-    const base64 = parts[1].replaceAll("-", "+").replaceAll("_", "/").padEnd(Math.ceil(parts[1].length / 4) * 4, "=");
+    const base64 = parts[1]
+      .replaceAll("-", "+")
+      .replaceAll("_", "/")
+      .padEnd(Math.ceil(parts[1].length / 4) * 4, "=");
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     payload = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
   } catch {
@@ -31,10 +49,16 @@ export function readTokenClaims(token: string): { ok: true; claims: TokenClaims 
   if (typeof payload !== "object" || payload === null) return { ok: false, problem: "payload" };
   const role = payload.role;
   if (typeof role !== "string" || !(ROLES as readonly string[]).includes(role)) return { ok: false, problem: "role" };
-  const scope = typeof payload.scope === "object" && payload.scope !== null ? (payload.scope as TokenClaims["scope"]) : {};
+  const scope =
+    typeof payload.scope === "object" && payload.scope !== null ? (payload.scope as TokenClaims["scope"]) : {};
   return {
     ok: true,
-    claims: { subject: typeof payload.sub === "string" ? payload.sub : "", role: role as Role, scope, ...(typeof payload.exp === "number" ? { expiresAt: payload.exp } : {}) },
+    claims: {
+      subject: typeof payload.sub === "string" ? payload.sub : "",
+      role: role as Role,
+      scope,
+      ...(typeof payload.exp === "number" ? { expiresAt: payload.exp } : {}),
+    },
   };
 }
 

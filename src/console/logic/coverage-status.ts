@@ -1,8 +1,22 @@
 /** Coverage statuses and gap reasons as the console shows them (the API's enums, DESIGN.md). */
-export const COVERAGE_STATUSES = ["INSURED", "NEWBORN_IN_WINDOW", "NEWBORN_OVERDUE", "LAPSED", "UNINSURED", "DUPLICATE"] as const;
+export const COVERAGE_STATUSES = [
+  "INSURED",
+  "NEWBORN_IN_WINDOW",
+  "NEWBORN_OVERDUE",
+  "LAPSED",
+  "UNINSURED",
+  "DUPLICATE",
+] as const;
 export type CoverageStatus = (typeof COVERAGE_STATUSES)[number];
 
-export const GAP_REASONS = ["NO_ID_NUMBER", "NON_LOCAL_HUKOU", "NEEDY_WITHOUT_SUBSIDY", "ENROLLED_OUTSIDE_RESIDENCE", "UNPAID_ENROLLMENT", "NO_SCHOOL_RECORD"] as const;
+export const GAP_REASONS = [
+  "NO_ID_NUMBER",
+  "NON_LOCAL_HUKOU",
+  "NEEDY_WITHOUT_SUBSIDY",
+  "ENROLLED_OUTSIDE_RESIDENCE",
+  "UNPAID_ENROLLMENT",
+  "NO_SCHOOL_RECORD",
+] as const;
 export type GapReason = (typeof GAP_REASONS)[number];
 
 export type ResponsibleActor = "SCHOOL" | "FAMILY_DOCTOR" | "INSURANCE_OFFICE" | "HOUSEHOLD_REGISTRATION";
@@ -36,5 +50,7 @@ export function badgeTone(status: CoverageStatus): BadgeTone {
 
 /** Not insured for the coverage year: the statuses a school or doctor must act on ("the uninsured"). */
 export function isUninsured(status: CoverageStatus): boolean {
-  return status === "NEWBORN_IN_WINDOW" || status === "NEWBORN_OVERDUE" || status === "LAPSED" || status === "UNINSURED";
+  return (
+    status === "NEWBORN_IN_WINDOW" || status === "NEWBORN_OVERDUE" || status === "LAPSED" || status === "UNINSURED"
+  );
 }

@@ -6,7 +6,10 @@
  *
  *   toCsv(["姓名", "状态"], [["王小明", "未参保"]]) // "\uFEFF姓名,状态\r\n王小明,未参保\r\n"
  */
-export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
+export function toCsv(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | null | undefined)[])[],
+): string {
   const lines = [header, ...rows].map((row) => row.map(csvCell).join(","));
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
@@ -24,5 +27,8 @@ export function csvCell(value: string | number | null | undefined): string {
  *   csvFileName("uninsured", "2330106101", "2026-06-30") // "uninsured-2330106101-2026-06-30.csv"
  */
 export function csvFileName(...parts: string[]): string {
-  return `${parts.map((p) => p.replace(/[^\p{L}\p{N}_-]+/gu, "_")).filter((p) => p !== "").join("-")}.csv`;
+  return `${parts
+    .map((p) => p.replace(/[^\p{L}\p{N}_-]+/gu, "_"))
+    .filter((p) => p !== "")
+    .join("-")}.csv`;
 }

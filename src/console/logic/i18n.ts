@@ -181,7 +181,8 @@ const en: Readonly<Record<MessageKey, string>> = {
   noData: "No data",
   signInTitle: "Sign in",
   demoIdentities: "Demo identities",
-  demoExplain: "Demo: choose a demo identity (its token is signed by this server with the public demo secret; never use it for real data).",
+  demoExplain:
+    "Demo: choose a demo identity (its token is signed by this server with the public demo secret; never use it for real data).",
   tokenLabel: "Access token (bearer token from your department's single sign-on)",
   tokenHelp: "Paste the token your single sign-on issued; it is kept in this tab only.",
   signIn: "Sign in",
@@ -330,8 +331,14 @@ const MESSAGES: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> =
  *
  *   translate("en", "showing", { from: 1, to: 50, total: 120 }) // "1–50 of 120"
  */
-export function translate(locale: Locale, key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
-  return MESSAGES[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+export function translate(
+  locale: Locale,
+  key: MessageKey,
+  params: Readonly<Record<string, string | number>> = {},
+): string {
+  return MESSAGES[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
 }
 
 export const statusKey = (status: CoverageStatus): MessageKey => `status${status}`;
@@ -349,10 +356,18 @@ export interface Formatters {
 
 export function formatters(locale: Locale): Formatters {
   const number = new Intl.NumberFormat(locale);
-  const percent = new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const percent = new Intl.NumberFormat(locale, {
+    style: "percent",
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
   // Dates are calendar days: format them in UTC so no browser time zone shifts them by one.
   const date = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
-  return { number: (v) => number.format(v), percent: (r) => percent.format(r), date: (iso) => date.format(dateAtUtcMidnight(iso)) };
+  return {
+    number: (v) => number.format(v),
+    percent: (r) => percent.format(r),
+    date: (iso) => date.format(dateAtUtcMidnight(iso)),
+  };
 }
 
 /**

@@ -40,6 +40,7 @@ export function drillTarget(current: string, groupKey: string | null): string | 
  */
 export function regionTrail(scopeRegion: string, current: string): string[] {
   const trail = [scopeRegion];
-  for (const length of [4, 6]) if (length > scopeRegion.length && current.length >= length) trail.push(current.slice(0, length));
+  for (const length of [4, 6])
+    if (length > scopeRegion.length && current.length >= length) trail.push(current.slice(0, length));
   return trail;
 }

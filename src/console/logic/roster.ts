@@ -30,9 +30,15 @@ export interface RosterFilter {
 export function filterRoster<R extends RosterRow>(rows: readonly R[], filter: RosterFilter): R[] {
   const query = filter.query.trim().toLowerCase();
   return rows.filter((row) => {
-    if (filter.status === "UNINSURED_ANY" ? !(row.status && isUninsured(row.status)) : filter.status !== "" && row.status !== filter.status) return false;
+    if (
+      filter.status === "UNINSURED_ANY"
+        ? !(row.status && isUninsured(row.status))
+        : filter.status !== "" && row.status !== filter.status
+    )
+      return false;
     if (filter.reason !== "" && !row.reasons.includes(filter.reason)) return false;
-    if (query !== "" && !row.name.toLowerCase().includes(query) && !row.studentNumber.toLowerCase().includes(query)) return false;
+    if (query !== "" && !row.name.toLowerCase().includes(query) && !row.studentNumber.toLowerCase().includes(query))
+      return false;
     return true;
   });
 }
@@ -56,12 +62,26 @@ export function paginate<R>(rows: readonly R[], page: number, pageSize: number):
   const current = Math.min(Math.max(1, Math.floor(page)), pages);
   const start = (current - 1) * pageSize;
   const slice = rows.slice(start, start + pageSize);
-  return { rows: slice, page: current, pages, from: slice.length ? start + 1 : 0, to: start + slice.length, total: rows.length };
+  return {
+    rows: slice,
+    page: current,
+    pages,
+    from: slice.length ? start + 1 : 0,
+    to: start + slice.length,
+    total: rows.length,
+  };
 }
 
 /** Students per status, every status present (0 when none). */
 export function countByStatus(rows: readonly RosterRow[]): Record<CoverageStatus, number> {
-  const counts: Record<CoverageStatus, number> = { INSURED: 0, NEWBORN_IN_WINDOW: 0, NEWBORN_OVERDUE: 0, LAPSED: 0, UNINSURED: 0, DUPLICATE: 0 };
+  const counts: Record<CoverageStatus, number> = {
+    INSURED: 0,
+    NEWBORN_IN_WINDOW: 0,
+    NEWBORN_OVERDUE: 0,
+    LAPSED: 0,
+    UNINSURED: 0,
+    DUPLICATE: 0,
+  };
   for (const row of rows) if (row.status) counts[row.status] += 1;
   return counts;
 }

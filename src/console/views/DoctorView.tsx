@@ -44,25 +44,40 @@ export function DoctorView({ token, doctor }: { token: string; doctor: string })
     const list: PatientListing[] = [];
     let after: string | null = null;
     for (;;) {
-      const data: ConsoleDoctorPatientsQuery = await runOperation(ConsoleDoctorPatientsDocument, { code: doctor, first: 500, after }, token, PURPOSE);
+      const data: ConsoleDoctorPatientsQuery = await runOperation(
+        ConsoleDoctorPatientsDocument,
+        { code: doctor, first: 500, after },
+        token,
+        PURPOSE,
+      );
       const page = data.familyDoctor?.patients;
       if (!page) break;
-      for (const { node } of page.edges) list.push({ childId: node.child?.id ?? null, name: node.contract.patientName ?? "", birthDate: node.contract.patientBirthDate });
+      for (const { node } of page.edges)
+        list.push({
+          childId: node.child?.id ?? null,
+          name: node.contract.patientName ?? "",
+          birthDate: node.contract.patientBirthDate,
+        });
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
     return list;
   }, [doctor, token]);
-  const [watchlist, retryWatchlist] = useAsync(() => runOperation(ConsoleNewbornWatchlistDocument, { withinDays: within, first: 100 }, token, PURPOSE), [within, token]);
+  const [watchlist, retryWatchlist] = useAsync(
+    () => runOperation(ConsoleNewbornWatchlistDocument, { withinDays: within, first: 100 }, token, PURPOSE),
+    [within, token],
+  );
 
   function open(load: () => Promise<ConsolePatientDetailFragment | null>) {
     setPatient({ status: "loading" });
     load().then(
       (value) => setPatient({ status: "done", value }),
-      (error: unknown) => setPatient({ status: "error", error: error instanceof Error ? error : new Error(String(error)) }),
+      (error: unknown) =>
+        setPatient({ status: "error", error: error instanceof Error ? error : new Error(String(error)) }),
     );
   }
-  const openChild = (id: string) => open(async () => (await runOperation(ConsolePatientDocument, { id }, token, PURPOSE)).child);
+  const openChild = (id: string) =>
+    open(async () => (await runOperation(ConsolePatientDocument, { id }, token, PURPOSE)).child);
 
   function find(event: { preventDefault(): void }) {
     event.preventDefault();
@@ -71,7 +86,10 @@ export function DoctorView({ token, doctor }: { token: string; doctor: string })
     if (q === "") return;
     if (ID_NUMBER.test(q)) {
       setMatches(null);
-      open(async () => (await runOperation(ConsolePatientByIdNumberDocument, { idNumber: q }, token, PURPOSE)).childByIdNumber);
+      open(
+        async () =>
+          (await runOperation(ConsolePatientByIdNumberDocument, { idNumber: q }, token, PURPOSE)).childByIdNumber,
+      );
       return;
     }
     const found = patients.status === "done" ? patients.value.filter((p) => p.name.includes(query.trim())) : [];
@@ -89,7 +107,13 @@ export function DoctorView({ token, doctor }: { token: string; doctor: string })
         <form role="search" onSubmit={find} className="filters">
           <div>
             <label htmlFor={ids.query}>{t("patientQuery")}</label>
-            <input id={ids.query} type="search" value={query} onChange={(e) => setQuery(e.target.value)} autoComplete="off" />
+            <input
+              id={ids.query}
+              type="search"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              autoComplete="off"
+            />
           </div>
           <button type="submit">{t("find")}</button>
         </form>
@@ -104,7 +128,11 @@ export function DoctorView({ token, doctor }: { token: string; doctor: string })
                 <ul className="matches">
                   {matches.map((m, i) => (
                     <li key={`${m.childId ?? "unlinked"}-${i}`}>
-                      <button type="button" disabled={m.childId === null} onClick={() => m.childId && openChild(m.childId)}>
+                      <button
+                        type="button"
+                        disabled={m.childId === null}
+                        onClick={() => m.childId && openChild(m.childId)}
+                      >
                         {m.name} · {m.birthDate ? fmt.date(m.birthDate) : "—"}
                       </button>
                     </li>
@@ -115,7 +143,12 @@ export function DoctorView({ token, doctor }: { token: string; doctor: string })
           </div>
         )}
         {patient && <AsyncStatus state={patient} />}
-        {patient?.status === "done" && (patient.value ? <PatientDetail patient={patient.value} /> : <p role="status">{t("noPatientFound", { query: searched })}</p>)}
+        {patient?.status === "done" &&
+          (patient.value ? (
+            <PatientDetail patient={patient.value} />
+          ) : (
+            <p role="status">{t("noPatientFound", { query: searched })}</p>
+          ))}
       </section>
 
       <section aria-labelledby="watch-heading" className="watchlist">

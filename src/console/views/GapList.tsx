@@ -29,19 +29,34 @@ export function GapList({ token, region }: { token: string; region: string }) {
 
   const firstPage = first.status === "done" ? first.value.coverageGaps : null;
   const edges = [...(firstPage?.edges ?? []), ...(extra?.edges ?? [])];
-  const pageInfo = extra ?? (firstPage ? { hasNextPage: firstPage.pageInfo.hasNextPage, endCursor: firstPage.pageInfo.endCursor } : null);
+  const pageInfo =
+    extra ??
+    (firstPage ? { hasNextPage: firstPage.pageInfo.hasNextPage, endCursor: firstPage.pageInfo.endCursor } : null);
 
   async function loadMore() {
     if (!pageInfo?.endCursor) return;
-    const data = await runOperation(ConsoleGapListDocument, { filter, first: PAGE_SIZE, after: pageInfo.endCursor }, token, PURPOSE);
+    const data = await runOperation(
+      ConsoleGapListDocument,
+      { filter, first: PAGE_SIZE, after: pageInfo.endCursor },
+      token,
+      PURPOSE,
+    );
     const page = data.coverageGaps;
-    if (page) setExtra((e) => ({ edges: [...(e?.edges ?? []), ...page.edges], endCursor: page.pageInfo.endCursor, hasNextPage: page.pageInfo.hasNextPage }));
+    if (page)
+      setExtra((e) => ({
+        edges: [...(e?.edges ?? []), ...page.edges],
+        endCursor: page.pageInfo.endCursor,
+        hasNextPage: page.pageInfo.hasNextPage,
+      }));
   }
 
   return (
     <section aria-labelledby="gaps-heading" className="gap-list">
       <h2 id="gaps-heading">
-        {t("gapListTitle")} {firstPage?.totalCount != null && <span className="muted">{t("gapListTotal", { total: fmt.number(firstPage.totalCount) })}</span>}
+        {t("gapListTitle")}{" "}
+        {firstPage?.totalCount != null && (
+          <span className="muted">{t("gapListTotal", { total: fmt.number(firstPage.totalCount) })}</span>
+        )}
       </h2>
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <div>
@@ -94,7 +109,8 @@ export function GapList({ token, region }: { token: string; region: string }) {
                   <td>{node.coverage.reasons.map((r) => t(reasonKey(r as GapReason))).join("、")}</td>
                   <td>{node.coverage.daysLeft === null ? "—" : <DaysLeft days={node.coverage.daysLeft} />}</td>
                   <td>
-                    {node.coverage.responsibleActor ? t(actorKey(node.coverage.responsibleActor)) : "—"} <span className="muted mono">{node.coverage.responsibleCode ?? ""}</span>
+                    {node.coverage.responsibleActor ? t(actorKey(node.coverage.responsibleActor)) : "—"}{" "}
+                    <span className="muted mono">{node.coverage.responsibleCode ?? ""}</span>
                   </td>
                 </tr>
               ))}

@@ -2,7 +2,11 @@ import { useState } from "react";
 import { runOperation } from "../api.ts";
 import { AsyncStatus } from "../components/AsyncStatus.tsx";
 import { useI18n } from "../i18n-context.tsx";
-import { ConsoleLinkReviewsDocument, ConsoleResolveLinkReviewDocument, type ConsoleReviewedRecordFragment } from "../operations/generated.ts";
+import {
+  ConsoleLinkReviewsDocument,
+  ConsoleResolveLinkReviewDocument,
+  type ConsoleReviewedRecordFragment,
+} from "../operations/generated.ts";
 import { useAsync } from "../use-async.ts";
 
 const PURPOSE = "link review";
@@ -12,7 +16,10 @@ export function LinkReviewQueue({ token, region }: { token: string; region: stri
   const { t, fmt } = useI18n();
   const [decided, setDecided] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
-  const [reviews, retry] = useAsync(() => runOperation(ConsoleLinkReviewsDocument, { region, first: 20 }, token, PURPOSE), [region, token]);
+  const [reviews, retry] = useAsync(
+    () => runOperation(ConsoleLinkReviewsDocument, { region, first: 20 }, token, PURPOSE),
+    [region, token],
+  );
 
   async function decide(id: string, decision: "SAME_CHILD" | "DIFFERENT_CHILDREN") {
     try {
@@ -28,7 +35,10 @@ export function LinkReviewQueue({ token, region }: { token: string; region: stri
   return (
     <section aria-labelledby="reviews-heading" className="reviews">
       <h2 id="reviews-heading">
-        {t("reviewsTitle")} {reviews.status === "done" && reviews.value.linkReviews?.totalCount != null && <span className="muted">({fmt.number(reviews.value.linkReviews.totalCount)})</span>}
+        {t("reviewsTitle")}{" "}
+        {reviews.status === "done" && reviews.value.linkReviews?.totalCount != null && (
+          <span className="muted">({fmt.number(reviews.value.linkReviews.totalCount)})</span>
+        )}
       </h2>
       <AsyncStatus state={reviews} retry={retry} />
       {failure && (
@@ -83,7 +93,8 @@ function RecordCard({ title, record }: { title: string; record: ConsoleReviewedR
           <>
             {record.name ?? "—"} · {record.sex ?? "—"} · {record.birthDate ? fmt.date(record.birthDate) : "—"}
             <br />
-            <span className="mono">{record.maskedIdNumber ?? record.maskedBirthCertificateNumber ?? "—"}</span> · {record.maskedGuardianPhones.join(", ")} · {record.regionCodes.join(", ")}
+            <span className="mono">{record.maskedIdNumber ?? record.maskedBirthCertificateNumber ?? "—"}</span> ·{" "}
+            {record.maskedGuardianPhones.join(", ")} · {record.regionCodes.join(", ")}
           </>
         ) : (
           t("noData")

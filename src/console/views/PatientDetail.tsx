@@ -23,7 +23,9 @@ export function PatientDetail({ patient }: { patient: ConsolePatientDetailFragme
         <dt>{t("colStatus")}</dt>
         <dd>
           <StatusBadge status={(coverage?.status ?? null) as CoverageStatus | null} />
-          {coverage && coverage.reasons.length > 0 && <span className="muted"> {coverage.reasons.map((r) => t(reasonKey(r as GapReason))).join("、")}</span>}
+          {coverage && coverage.reasons.length > 0 && (
+            <span className="muted"> {coverage.reasons.map((r) => t(reasonKey(r as GapReason))).join("、")}</span>
+          )}
         </dd>
         <dt>{t("deadline")}</dt>
         <dd data-field="deadline">{coverage?.deadline ? fmt.date(coverage.deadline) : "—"}</dd>
@@ -35,7 +37,8 @@ export function PatientDetail({ patient }: { patient: ConsolePatientDetailFragme
         <dd data-field="code-window">
           {coverage?.codeWindowEndsOn ? (
             <>
-              {fmt.date(coverage.codeWindowEndsOn)} (<DaysLeft days={daysBetween(coverage.asOf, coverage.codeWindowEndsOn)} />)
+              {fmt.date(coverage.codeWindowEndsOn)} (
+              <DaysLeft days={daysBetween(coverage.asOf, coverage.codeWindowEndsOn)} />)
             </>
           ) : (
             "—"

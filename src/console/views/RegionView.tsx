@@ -19,7 +19,15 @@ const PURPOSE = "coverage statistics";
  * level down at a time: province → cities → counties → schools. Roles that may see individual
  * children also get the gap list; officers who may decide links, the review queue.
  */
-export function RegionView({ token, scopeRegion, capabilities }: { token: string; scopeRegion: string; capabilities: Capabilities }) {
+export function RegionView({
+  token,
+  scopeRegion,
+  capabilities,
+}: {
+  token: string;
+  scopeRegion: string;
+  capabilities: Capabilities;
+}) {
   const { t, fmt } = useI18n();
   const [region, setRegion] = useState(scopeRegion);
   const groupBy = groupingFor(region);
@@ -29,7 +37,9 @@ export function RegionView({ token, scopeRegion, capabilities }: { token: string
     // School-level figures are keyed by school code: fetch the names to show beside them.
     const names = new Map<string, string>();
     if (groupBy === "SCHOOL") {
-      const schools = await runOperation(ConsoleSchoolNamesDocument, { region, first: 1000 }, token, PURPOSE).catch(() => null);
+      const schools = await runOperation(ConsoleSchoolNamesDocument, { region, first: 1000 }, token, PURPOSE).catch(
+        () => null,
+      );
       for (const { node } of schools?.schools?.edges ?? []) names.set(node.code, node.name);
     }
     return { data, names };
@@ -39,9 +49,16 @@ export function RegionView({ token, scopeRegion, capabilities }: { token: string
   const value = summary.status === "done" ? summary.value : null;
   const cs = value?.data.coverageSummary ?? null;
   if (cs?.total.label) trailNames.set(region, cs.total.label);
-  if (cs) for (const g of cs.groups) if (g.key && g.label && drillTarget(region, g.key)) trailNames.set(drillTarget(region, g.key)!, g.label);
+  if (cs)
+    for (const g of cs.groups)
+      if (g.key && g.label && drillTarget(region, g.key)) trailNames.set(drillTarget(region, g.key)!, g.label);
   const labelOf = (key: string | null, label: string | null) => (key ? (value?.names.get(key) ?? label ?? key) : "—");
-  const rows: ChartRow[] = (cs?.groups ?? []).map((g) => ({ key: g.key ?? "none", label: labelOf(g.key, g.label), insuredRate: g.suppressed ? null : g.insuredRate, newbornInsuredRate: g.suppressed ? null : g.newbornInsuredRate }));
+  const rows: ChartRow[] = (cs?.groups ?? []).map((g) => ({
+    key: g.key ?? "none",
+    label: labelOf(g.key, g.label),
+    insuredRate: g.suppressed ? null : g.insuredRate,
+    newbornInsuredRate: g.suppressed ? null : g.newbornInsuredRate,
+  }));
   const level = regionLevel(region);
 
   return (
@@ -81,9 +98,17 @@ export function RegionView({ token, scopeRegion, capabilities }: { token: string
               value={cs.total.newbornInsuredRate === null ? "—" : fmt.percent(cs.total.newbornInsuredRate)}
               tone={rateMeetsTarget(cs.total.newbornInsuredRate, cs.targets.newbornInsuredRate) ? "ok" : "gap"}
             />
-            <StatCard label={t("newbornWindowRate")} value={cs.total.newbornWithinWindowRate === null ? "—" : fmt.percent(cs.total.newbornWithinWindowRate)} />
+            <StatCard
+              label={t("newbornWindowRate")}
+              value={cs.total.newbornWithinWindowRate === null ? "—" : fmt.percent(cs.total.newbornWithinWindowRate)}
+            />
           </div>
-          <CoverageChart rows={rows} overallTarget={cs.targets.overallInsuredRate} newbornTarget={cs.targets.newbornInsuredRate} title={t("chartTitle", { level: t(`level${level}`) })} />
+          <CoverageChart
+            rows={rows}
+            overallTarget={cs.targets.overallInsuredRate}
+            newbornTarget={cs.targets.newbornInsuredRate}
+            title={t("chartTitle", { level: t(`level${level}`) })}
+          />
           <table className="data-table region-table">
             <caption className="visually-hidden">{t("chartTitle", { level: t(`level${level}`) })}</caption>
             <thead>
@@ -100,12 +125,20 @@ export function RegionView({ token, scopeRegion, capabilities }: { token: string
               {cs.groups.map((g) => {
                 const target = drillTarget(region, g.key);
                 const name = labelOf(g.key, g.label);
-                const comparison = g.suppressed || g.children === null || g.insured === null ? null : compareToTarget({ children: g.children, insured: g.insured }, cs.targets.overallInsuredRate);
+                const comparison =
+                  g.suppressed || g.children === null || g.insured === null
+                    ? null
+                    : compareToTarget({ children: g.children, insured: g.insured }, cs.targets.overallInsuredRate);
                 return (
                   <tr key={g.key ?? "none"} data-group={g.key ?? ""}>
                     <th scope="row">
                       {target && !g.suppressed ? (
-                        <button type="button" className="link" onClick={() => setRegion(target)} aria-label={t("drillDown", { name })}>
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() => setRegion(target)}
+                          aria-label={t("drillDown", { name })}
+                        >
                           {name}
                         </button>
                       ) : (
@@ -122,7 +155,13 @@ export function RegionView({ token, scopeRegion, capabilities }: { token: string
                         <td>{fmt.number(g.insured ?? 0)}</td>
                         <td>{g.insuredRate === null ? "—" : fmt.percent(g.insuredRate)}</td>
                         <td>{g.newbornInsuredRate === null ? "—" : fmt.percent(g.newbornInsuredRate)}</td>
-                        <td className={comparison?.met ? "ok" : "gap"}>{comparison ? (comparison.met ? t("meetsTarget") : `${t("belowTarget")} · ${t("shortfall", { count: fmt.number(comparison.shortfall) })}`) : "—"}</td>
+                        <td className={comparison?.met ? "ok" : "gap"}>
+                          {comparison
+                            ? comparison.met
+                              ? t("meetsTarget")
+                              : `${t("belowTarget")} · ${t("shortfall", { count: fmt.number(comparison.shortfall) })}`
+                            : "—"}
+                        </td>
                       </>
                     )}
                   </tr>

@@ -11,7 +11,11 @@ import { actionKey, reasonKey, statusKey } from "../logic/i18n.ts";
 import { filterRoster, paginate, type RosterFilter, type RosterRow, type StatusFilter } from "../logic/roster.ts";
 import { suggestedAction } from "../logic/suggested-action.ts";
 import { useI18n, type I18n } from "../i18n-context.tsx";
-import { ConsoleSchoolStudentsDocument, ConsoleSchoolSummaryDocument, type ConsoleSchoolStudentsQuery } from "../operations/generated.ts";
+import {
+  ConsoleSchoolStudentsDocument,
+  ConsoleSchoolSummaryDocument,
+  type ConsoleSchoolStudentsQuery,
+} from "../operations/generated.ts";
 import { useAsync } from "../use-async.ts";
 
 const PAGE_SIZE = 50;
@@ -36,13 +40,21 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
   const [page, setPage] = useState(1);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
 
-  const [summary, retrySummary] = useAsync(() => runOperation(ConsoleSchoolSummaryDocument, { code }, token, PURPOSE), [code, token]);
+  const [summary, retrySummary] = useAsync(
+    () => runOperation(ConsoleSchoolSummaryDocument, { code }, token, PURPOSE),
+    [code, token],
+  );
   const [roster, retryRoster] = useAsync(async () => {
     const rows: RosterRow[] = [];
     let after: string | null = null;
     setProgress(null);
     for (;;) {
-      const data: ConsoleSchoolStudentsQuery = await runOperation(ConsoleSchoolStudentsDocument, { code, first: FETCH_SIZE, after }, token, PURPOSE);
+      const data: ConsoleSchoolStudentsQuery = await runOperation(
+        ConsoleSchoolStudentsDocument,
+        { code, first: FETCH_SIZE, after },
+        token,
+        PURPOSE,
+      );
       const students = data.school?.students;
       if (!students) break;
       for (const { node } of students.edges) {
@@ -63,7 +75,10 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
     return rows;
   }, [code, token]);
 
-  const filtered = useMemo(() => (roster.status === "done" ? filterRoster(roster.value, filter) : []), [roster, filter]);
+  const filtered = useMemo(
+    () => (roster.status === "done" ? filterRoster(roster.value, filter) : []),
+    [roster, filter],
+  );
   const shown = paginate(filtered, page, PAGE_SIZE);
   const update = (change: Partial<RosterFilter>) => {
     setFilter((f) => ({ ...f, ...change }));
@@ -77,10 +92,14 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
       {schools.length > 1 && (
         <p>
           <label htmlFor={ids.school}>{t("schoolLabel")}</label>{" "}
-          <select id={ids.school} value={code} onChange={(e) => {
+          <select
+            id={ids.school}
+            value={code}
+            onChange={(e) => {
               setCode(e.target.value);
               setPage(1);
-            }}>
+            }}
+          >
             {schools.map((s) => (
               <option key={s} value={s}>
                 {s}
@@ -99,11 +118,19 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
             <div className="stats">
               <StatCard label={t("students")} value={fmt.number(school.coverage.children ?? 0)} />
               <StatCard label={t("insured")} value={fmt.number(school.coverage.insured ?? 0)} tone="ok" />
-              <StatCard label={t("insuredRate")} value={school.coverage.insuredRate === null ? "—" : fmt.percent(school.coverage.insuredRate)} />
+              <StatCard
+                label={t("insuredRate")}
+                value={school.coverage.insuredRate === null ? "—" : fmt.percent(school.coverage.insuredRate)}
+              />
               {school.coverage.statusCounts
                 .filter((c) => c.status !== "INSURED")
                 .map((c) => (
-                  <StatCard key={c.status} label={t(statusKey(c.status))} value={c.count === null ? "—" : fmt.number(c.count)} tone={c.count ? "gap" : undefined} />
+                  <StatCard
+                    key={c.status}
+                    label={t(statusKey(c.status))}
+                    value={c.count === null ? "—" : fmt.number(c.count)}
+                    tone={c.count ? "gap" : undefined}
+                  />
                 ))}
             </div>
           )}
@@ -113,7 +140,11 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <div>
           <label htmlFor={ids.status}>{t("filterStatus")}</label>
-          <select id={ids.status} value={filter.status} onChange={(e) => update({ status: e.target.value as StatusFilter })}>
+          <select
+            id={ids.status}
+            value={filter.status}
+            onChange={(e) => update({ status: e.target.value as StatusFilter })}
+          >
             <option value="">{t("anyStatus")}</option>
             <option value="UNINSURED_ANY">{t("uninsuredAny")}</option>
             {COVERAGE_STATUSES.map((s) => (
@@ -125,7 +156,11 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
         </div>
         <div>
           <label htmlFor={ids.reason}>{t("filterReason")}</label>
-          <select id={ids.reason} value={filter.reason} onChange={(e) => update({ reason: e.target.value as GapReason | "" })}>
+          <select
+            id={ids.reason}
+            value={filter.reason}
+            onChange={(e) => update({ reason: e.target.value as GapReason | "" })}
+          >
             <option value="">{t("anyReason")}</option>
             {GAP_REASONS.map((r) => (
               <option key={r} value={r}>
@@ -136,9 +171,23 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
         </div>
         <div>
           <label htmlFor={ids.search}>{t("search")}</label>
-          <input id={ids.search} type="search" value={filter.query} onChange={(e) => update({ query: e.target.value })} />
+          <input
+            id={ids.search}
+            type="search"
+            value={filter.query}
+            onChange={(e) => update({ query: e.target.value })}
+          />
         </div>
-        <button type="button" onClick={() => downloadText(csvFileName("students", code, new Date().toISOString().slice(0, 10)), rosterCsv(filtered, i18n))} disabled={filtered.length === 0}>
+        <button
+          type="button"
+          onClick={() =>
+            downloadText(
+              csvFileName("students", code, new Date().toISOString().slice(0, 10)),
+              rosterCsv(filtered, i18n),
+            )
+          }
+          disabled={filtered.length === 0}
+        >
           {t("exportCsv")}
         </button>
       </form>
@@ -189,10 +238,28 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
 
 function rosterCsv(rows: readonly RosterRow[], { t }: I18n): string {
   return toCsv(
-    [t("colStudentNumber"), t("colName"), t("colGrade"), t("colClass"), t("colIdNumber"), t("colStatus"), t("colReasons"), t("colAction")],
+    [
+      t("colStudentNumber"),
+      t("colName"),
+      t("colGrade"),
+      t("colClass"),
+      t("colIdNumber"),
+      t("colStatus"),
+      t("colReasons"),
+      t("colAction"),
+    ],
     rows.map((row) => {
       const action = row.status ? suggestedAction(row.status, row.reasons) : null;
-      return [row.studentNumber, row.name, row.grade, row.className, row.idNumber, row.status ? t(statusKey(row.status)) : "", row.reasons.map((r) => t(reasonKey(r))).join("; "), action ? t(actionKey(action)) : ""];
+      return [
+        row.studentNumber,
+        row.name,
+        row.grade,
+        row.className,
+        row.idNumber,
+        row.status ? t(statusKey(row.status)) : "",
+        row.reasons.map((r) => t(reasonKey(r))).join("; "),
+        action ? t(actionKey(action)) : "",
+      ];
     }),
   );
 }

@@ -11,7 +11,15 @@ interface DemoIdentity {
 }
 
 /** The roles the demo list offers, in the order people look for them. */
-const DEMO_ORDER: readonly Role[] = ["school_admin", "family_doctor", "analyst", "insurance_officer", "household_officer", "health_officer", "education_officer"];
+const DEMO_ORDER: readonly Role[] = [
+  "school_admin",
+  "family_doctor",
+  "analyst",
+  "insurance_officer",
+  "household_officer",
+  "health_officer",
+  "education_officer",
+];
 
 /**
  * Sign-in: in the demo, one button per demo identity the server offers; always, a field for a
@@ -28,7 +36,13 @@ export function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
   useEffect(() => {
     fetch("/console/demo-identities.json")
       .then((r) => (r.ok ? (r.json() as Promise<{ identities: DemoIdentity[] }>) : { identities: [] }))
-      .then((body) => setDemo(body.identities.filter((i) => DEMO_ORDER.includes(i.role)).sort((a, b) => DEMO_ORDER.indexOf(a.role) - DEMO_ORDER.indexOf(b.role))))
+      .then((body) =>
+        setDemo(
+          body.identities
+            .filter((i) => DEMO_ORDER.includes(i.role))
+            .sort((a, b) => DEMO_ORDER.indexOf(a.role) - DEMO_ORDER.indexOf(b.role)),
+        ),
+      )
       .catch(() => setDemo([]));
   }, []);
 
@@ -50,7 +64,12 @@ export function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
           <ul className="identity-list">
             {demo.map((identity) => (
               <li key={identity.role}>
-                <button type="button" className="identity" data-role={identity.role} onClick={() => onSignIn(identity.token)}>
+                <button
+                  type="button"
+                  className="identity"
+                  data-role={identity.role}
+                  onClick={() => onSignIn(identity.token)}
+                >
                   <strong>{t(roleKey(identity.role))}</strong>
                   <span className="muted">{scopeText(identity.scope)}</span>
                 </button>
@@ -61,7 +80,15 @@ export function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
       )}
       <form onSubmit={submit} className="token-form">
         <label htmlFor={tokenId}>{t("tokenLabel")}</label>
-        <textarea id={tokenId} aria-describedby={helpId} rows={4} value={token} onChange={(e) => setToken(e.target.value)} spellCheck={false} autoComplete="off" />
+        <textarea
+          id={tokenId}
+          aria-describedby={helpId}
+          rows={4}
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          spellCheck={false}
+          autoComplete="off"
+        />
         <p id={helpId} className="muted">
           {t("tokenHelp")}
         </p>

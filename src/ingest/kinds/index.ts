@@ -1,7 +1,15 @@
 import type { Department } from "../../auth/viewer.ts";
 import type { RecordKind } from "../kind.ts";
 import { schoolKind, studentRegistrationKind } from "./education.ts";
-import { birthCertificateKind, doctorContractKind, familyDoctorKind, hospitalKind, immunizationDoseKind, immunizationRecordKind, vaccinationSiteKind } from "./health.ts";
+import {
+  birthCertificateKind,
+  doctorContractKind,
+  familyDoctorKind,
+  hospitalKind,
+  immunizationDoseKind,
+  immunizationRecordKind,
+  vaccinationSiteKind,
+} from "./health.ts";
 import { guardianshipKind, householdKind, personKind } from "./household.ts";
 import { assistanceEligibilityKind, contributionKind, coordinationAreaKind, enrollmentKind } from "./insurance.ts";
 

@@ -20,14 +20,18 @@ export class School {
   @Field(() => String)
   name!: string;
 
-  @Field(() => String, { description: "KINDERGARTEN, PRIMARY, JUNIOR_SECONDARY, SENIOR_SECONDARY, VOCATIONAL or SPECIAL." })
+  @Field(() => String, {
+    description: "KINDERGARTEN, PRIMARY, JUNIOR_SECONDARY, SENIOR_SECONDARY, VOCATIONAL or SPECIAL.",
+  })
   kind!: string;
 
   @Field(() => String, { description: "Division code of the county the school is in." })
   regionCode!: string;
 }
 
-@ObjectType("StudentRegistration", { description: "One student's registration (学籍) at a school for one school year." })
+@ObjectType("StudentRegistration", {
+  description: "One student's registration (学籍) at a school for one school year.",
+})
 export class StudentRegistration {
   @Field(() => String, { description: "The education department's own id for the record." })
   recordId!: string;
@@ -69,9 +73,15 @@ export class StudentRegistration {
   childId?: number;
 }
 
-@ObjectType("StudentConnection", { description: "A school's enrolled students for one school year, by grade, class and registration." })
+@ObjectType("StudentConnection", {
+  description: "A school's enrolled students for one school year, by grade, class and registration.",
+})
 export class StudentConnection extends Connection("Student", StudentRegistration) {
-  @Field(() => Int, { nullable: true, description: "The school year listed: the one asked for, else the school's latest (null when it has no registrations)." })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "The school year listed: the one asked for, else the school's latest (null when it has no registrations).",
+  })
   schoolYear!: number | null;
 
   /** Not GraphQL fields: what totalCount counts (the year as asked, so it shares `studentCount`'s batch). */

@@ -10,6 +10,18 @@ import { educationSubmitResolvers } from "./submit.resolver.ts";
 /** Education: schools and student registrations (学籍), and each child's enrollment. */
 export const educationSubgraph: SubgraphModule<EducationLoaders> = {
   name: "education",
-  buildSchema: () => buildFederatedSchema({ resolvers: [EducationChildResolver, StudentRegistrationResolver, SchoolResolver, StudentConnectionResolver, ...educationSubmitResolvers] }, educationReferences),
+  buildSchema: () =>
+    buildFederatedSchema(
+      {
+        resolvers: [
+          EducationChildResolver,
+          StudentRegistrationResolver,
+          SchoolResolver,
+          StudentConnectionResolver,
+          ...educationSubmitResolvers,
+        ],
+      },
+      educationReferences,
+    ),
   createLoaders: createEducationLoaders,
 };

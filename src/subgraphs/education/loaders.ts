@@ -55,7 +55,13 @@ export function createEducationLoaders(db: Db): EducationLoaders {
       },
       { maxBatchSize: MAX_BATCH },
     ),
-    roster: new DataLoader((requests) => rosterPages(db, requests), { maxBatchSize: MAX_BATCH, cacheKeyFn: (r) => JSON.stringify([r.schoolCode, r.schoolYear, r.after, r.limit]) }),
-    studentCount: new DataLoader((requests) => enrolledCounts(db, requests), { maxBatchSize: MAX_BATCH, cacheKeyFn: (r) => JSON.stringify([r.schoolCode, r.schoolYear]) }),
+    roster: new DataLoader((requests) => rosterPages(db, requests), {
+      maxBatchSize: MAX_BATCH,
+      cacheKeyFn: (r) => JSON.stringify([r.schoolCode, r.schoolYear, r.after, r.limit]),
+    }),
+    studentCount: new DataLoader((requests) => enrolledCounts(db, requests), {
+      maxBatchSize: MAX_BATCH,
+      cacheKeyFn: (r) => JSON.stringify([r.schoolCode, r.schoolYear]),
+    }),
   };
 }

@@ -7,7 +7,18 @@ import { schools, studentRegistrations } from "./tables.ts";
 export type SchoolRow = typeof schools.$inferSelect;
 export type RegistrationRow = Pick<
   typeof studentRegistrations.$inferSelect,
-  "id" | "recordId" | "studentNumber" | "name" | "sex" | "birthDate" | "schoolCode" | "grade" | "className" | "schoolYear" | "status" | "guardianPhone"
+  | "id"
+  | "recordId"
+  | "studentNumber"
+  | "name"
+  | "sex"
+  | "birthDate"
+  | "schoolCode"
+  | "grade"
+  | "className"
+  | "schoolYear"
+  | "status"
+  | "guardianPhone"
 > & {
   /** The master child the registration is currently linked to; null while unlinked. */
   childId: number | null;
@@ -35,7 +46,10 @@ const registrationColumns = {
  * The registrations linked to each child, newest school year first. A department reads its own
  * tables plus the hub's link table (the one shared table), never another department's.
  */
-export async function registrationsByChild(db: Db, childIds: readonly number[]): Promise<(RegistrationRow & { childId: number })[]> {
+export async function registrationsByChild(
+  db: Db,
+  childIds: readonly number[],
+): Promise<(RegistrationRow & { childId: number })[]> {
   if (childIds.length === 0) return [];
   return db
     .select({ ...registrationColumns, childId: links.childId })
@@ -54,22 +68,35 @@ export async function registrationsByStudentNumber(db: Db, numbers: readonly str
   return db
     .select({ ...registrationColumns, childId: links.childId })
     .from(studentRegistrations)
-    .leftJoin(links, and(eq(links.source, SOURCE), eq(links.recordId, studentRegistrations.recordId), isNull(links.unlinkedAt)))
+    .leftJoin(
+      links,
+      and(eq(links.source, SOURCE), eq(links.recordId, studentRegistrations.recordId), isNull(links.unlinkedAt)),
+    )
     .where(inArray(studentRegistrations.studentNumber, [...numbers]))
     .orderBy(desc(studentRegistrations.schoolYear), desc(studentRegistrations.id));
 }
 
 export async function schoolsByCode(db: Db, codes: readonly string[]): Promise<SchoolRow[]> {
   if (codes.length === 0) return [];
-  return db.select().from(schools).where(inArray(schools.schoolCode, [...codes]));
-}
-
-/** Schools of a region in code order, `limit + 1` of them after `afterCode` (keyset pagination). */
-export async function schoolsInRegion(db: Db, prefix: string, afterCode: string | null, limit: number): Promise<SchoolRow[]> {
   return db
     .select()
     .from(schools)
-    .where(and(withinRegion(schools.regionCode, prefix), afterCode === null ? undefined : gt(schools.schoolCode, afterCode)))
+    .where(inArray(schools.schoolCode, [...codes]));
+}
+
+/** Schools of a region in code order, `limit + 1` of them after `afterCode` (keyset pagination). */
+export async function schoolsInRegion(
+  db: Db,
+  prefix: string,
+  afterCode: string | null,
+  limit: number,
+): Promise<SchoolRow[]> {
+  return db
+    .select()
+    .from(schools)
+    .where(
+      and(withinRegion(schools.regionCode, prefix), afterCode === null ? undefined : gt(schools.schoolCode, afterCode)),
+    )
     .orderBy(asc(schools.schoolCode))
     .limit(limit + 1);
 }
@@ -127,12 +154,30 @@ export async function rosterPages(db: Db, requests: readonly RosterRequest[]): P
     sql`
     select k.ord, y.year, s.id, s.record_id, s.student_number, s.name, s.sex, s.birth_date, s.school_code, s.grade, s.class_name, s.school_year, s.status, s.guardian_phone, l.child_id
     from unnest(
-      ${column(requests.map((r) => r.schoolCode), "text")},
-      ${column(requests.map((r) => r.schoolYear), "int")},
-      ${column(requests.map((r) => r.after?.grade ?? null), "int")},
-      ${column(requests.map((r) => r.after?.className ?? null), "text")},
-      ${column(requests.map((r) => r.after?.id ?? null), "bigint")},
-      ${column(requests.map((r) => r.limit + 1), "int")}
+      ${column(
+        requests.map((r) => r.schoolCode),
+        "text",
+      )},
+      ${column(
+        requests.map((r) => r.schoolYear),
+        "int",
+      )},
+      ${column(
+        requests.map((r) => r.after?.grade ?? null),
+        "int",
+      )},
+      ${column(
+        requests.map((r) => r.after?.className ?? null),
+        "text",
+      )},
+      ${column(
+        requests.map((r) => r.after?.id ?? null),
+        "bigint",
+      )},
+      ${column(
+        requests.map((r) => r.limit + 1),
+        "int",
+      )}
     ) with ordinality as k(code, school_year, after_grade, after_class, after_id, lim, ord)
     cross join lateral (
       select coalesce(k.school_year, (select max(r.school_year) from education.student_registrations r where r.school_code = k.code)) as year
@@ -175,7 +220,10 @@ export async function rosterPages(db: Db, requests: readonly RosterRequest[]): P
 }
 
 /** Enrolled students per (school, school year) request, in one statement; a null year is the school's latest. */
-export async function enrolledCounts(db: Db, requests: readonly { schoolCode: string; schoolYear: number | null }[]): Promise<number[]> {
+export async function enrolledCounts(
+  db: Db,
+  requests: readonly { schoolCode: string; schoolYear: number | null }[],
+): Promise<number[]> {
   if (requests.length === 0) return [];
   const rows = await queryRows<{ ord: number | string; n: number | string }>(
     db,

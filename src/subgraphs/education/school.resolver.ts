@@ -15,7 +15,10 @@ const SCHOOL_CODE = /^\d{10}$/;
 
 @Resolver(() => School)
 export class SchoolResolver {
-  @Query(() => School, { nullable: true, description: "A school by its 10-digit code (学校标识码); null when unknown." })
+  @Query(() => School, {
+    nullable: true,
+    description: "A school by its 10-digit code (学校标识码); null when unknown.",
+  })
   async school(@Arg("code", () => String) code: string, @Ctx() ctx: Context): Promise<School | null> {
     const value = code.trim();
     if (!SCHOOL_CODE.test(value)) throw badInput("code", `must be a 10-digit school code, but got "${code}"`);
@@ -23,7 +26,10 @@ export class SchoolResolver {
     return row ? toSchool(row) : null;
   }
 
-  @Query(() => SchoolConnection, { nullable: true, description: "Schools of a region, by division code or prefix (\"33\", \"3301\", \"330106\"), in code order." })
+  @Query(() => SchoolConnection, {
+    nullable: true,
+    description: 'Schools of a region, by division code or prefix ("33", "3301", "330106"), in code order.',
+  })
   async schools(
     @Arg("region", () => String) region: string,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
@@ -31,15 +37,18 @@ export class SchoolResolver {
     @Ctx() ctx: Context,
   ): Promise<SchoolConnection> {
     const page = pageArgs(first, after);
-    if (page.after !== null && !SCHOOL_CODE.test(page.after)) throw badInput("after", `must be a cursor returned by schools, but got "${after}"`);
+    if (page.after !== null && !SCHOOL_CODE.test(page.after))
+      throw badInput("after", `must be a cursor returned by schools, but got "${after}"`);
     const rows = await schoolsInRegion(ctx.db, regionPrefixOf(region), page.after, page.limit);
     // Their students' `school` fields then load these schools from the cache, not in another statement.
     for (const row of rows) ctx.loaders.school.prime(row.schoolCode, row);
     return toPage(rows, page.limit, (s) => s.schoolCode, toSchool);
   }
 
-  @FieldResolver(() => StudentConnection, { nullable: true,
-    description: "The school's enrolled students for a school year (default: the latest the school has registrations for), by grade, class and registration; null outside the viewer's schools or region.",
+  @FieldResolver(() => StudentConnection, {
+    nullable: true,
+    description:
+      "The school's enrolled students for a school year (default: the latest the school has registrations for), by grade, class and registration; null outside the viewer's schools or region.",
   })
   async students(
     @Root() school: School,
@@ -53,13 +62,31 @@ export class SchoolResolver {
     if (!ctx.rows.placeInScope(place)) return null;
     const page = pageArgs(first, after);
     const position = page.after === null ? null : decodeRosterPosition(page.after, after ?? "");
-    const roster = await ctx.loaders.roster.load({ schoolCode: school.code, schoolYear: schoolYear ?? null, after: position, limit: page.limit });
+    const roster = await ctx.loaders.roster.load({
+      schoolCode: school.code,
+      schoolYear: schoolYear ?? null,
+      after: position,
+      limit: page.limit,
+    });
     const connection = toPage(roster.rows, page.limit, (r) => encodeRosterPosition(r), toRegistration);
-    return { ...connection, schoolYear: roster.schoolYear, roster: { schoolCode: school.code, schoolYear: schoolYear ?? null }, place };
+    return {
+      ...connection,
+      schoolYear: roster.schoolYear,
+      roster: { schoolCode: school.code, schoolYear: schoolYear ?? null },
+      place,
+    };
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: "Enrolled students for a school year (default: the school's latest); null outside the viewer's schools or region." })
-  async studentCount(@Root() school: School, @Arg("schoolYear", () => Int, { nullable: true }) schoolYear: number | null, @Ctx() ctx: Context): Promise<number | null> {
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description:
+      "Enrolled students for a school year (default: the school's latest); null outside the viewer's schools or region.",
+  })
+  async studentCount(
+    @Root() school: School,
+    @Arg("schoolYear", () => Int, { nullable: true }) schoolYear: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<number | null> {
     if (!ctx.rows.placeInScope(schoolPlace(school))) return null;
     return ctx.loaders.studentCount.load({ schoolCode: school.code, schoolYear: schoolYear ?? null });
   }
@@ -78,7 +105,10 @@ function decodeRosterPosition(key: string, cursor: string): RosterPosition {
 
 @Resolver(() => StudentConnection)
 export class StudentConnectionResolver {
-  @FieldResolver(() => Int, { nullable: true, description: "Enrolled students of the school year listed, over all pages." })
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: "Enrolled students of the school year listed, over all pages.",
+  })
   async totalCount(@Root() connection: StudentConnection, @Ctx() ctx: Context): Promise<number | null> {
     // `students` already refused a school out of scope; checked again so no other path can count one.
     if (!ctx.rows.placeInScope(connection.place)) return null;

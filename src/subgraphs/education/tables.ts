@@ -1,5 +1,14 @@
 import { check, index, integer, pgSchema, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { createdAt, divisionCode, isoDate, oneOf, recordId, sexColumn, surrogateId, updatedAt } from "../../db/columns.ts";
+import {
+  createdAt,
+  divisionCode,
+  isoDate,
+  oneOf,
+  recordId,
+  sexColumn,
+  surrogateId,
+  updatedAt,
+} from "../../db/columns.ts";
 import { SCHOOL_KINDS, SEXES, STUDENT_STATUSES } from "../../db/enums.ts";
 
 /** Education: schools and the student registrations (学籍) they hold. */

@@ -17,12 +17,18 @@ export class PatientConnection extends Connection("Patient", Patient) {}
 
 @Resolver(() => FamilyDoctor)
 export class FamilyDoctorResolver {
-  @Query(() => FamilyDoctor, { nullable: true, description: "A family doctor by code (\"D3301060001\"); null when unknown." })
+  @Query(() => FamilyDoctor, {
+    nullable: true,
+    description: 'A family doctor by code ("D3301060001"); null when unknown.',
+  })
   async familyDoctor(@Arg("code", () => String) code: string, @Ctx() ctx: Context): Promise<FamilyDoctor | null> {
     return ctx.loaders.familyDoctor.load(parseDoctorCode(code, "code"));
   }
 
-  @Query(() => FamilyDoctorConnection, { nullable: true, description: "Family doctors of a region, by division code or prefix (\"33\", \"3301\", \"330106\"), in code order." })
+  @Query(() => FamilyDoctorConnection, {
+    nullable: true,
+    description: 'Family doctors of a region, by division code or prefix ("33", "3301", "330106"), in code order.',
+  })
   async familyDoctors(
     @Arg("region", () => String) region: string,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
@@ -34,12 +40,18 @@ export class FamilyDoctorResolver {
     const afterCode = page.after === null ? null : parseCodeCursor(page.after, parseDoctorCode);
     const rows = await doctorsInRegion(ctx.db, prefix, afterCode, page.limit + 1);
     for (const doctor of rows) ctx.loaders.familyDoctor.prime(doctor.code, doctor);
-    return toPage(rows, page.limit, (doctor) => doctor.code, (doctor) => doctor);
+    return toPage(
+      rows,
+      page.limit,
+      (doctor) => doctor.code,
+      (doctor) => doctor,
+    );
   }
 
   @FieldResolver(() => PatientConnection, {
     nullable: true,
-    description: "Children under the doctor's ACTIVE contracts, in contract order; null unless the doctor is within the viewer's scope (the doctor themself, or a health officer of the doctor's region).",
+    description:
+      "Children under the doctor's ACTIVE contracts, in contract order; null unless the doctor is within the viewer's scope (the doctor themself, or a health officer of the doctor's region).",
   })
   async patients(
     @Root() doctor: FamilyDoctor,
@@ -52,6 +64,11 @@ export class FamilyDoctorResolver {
     // A patient list is a list of children: only its own doctor, or an officer of its region, reaches it.
     if (!ctx.rows.placeInScope({ doctorCode: doctor.code, regionCode: doctor.regionCode })) return null;
     const rows = await ctx.loaders.patientsOfDoctor.load({ key: doctor.code, after: afterId, take: page.limit + 1 });
-    return toPage(rows, page.limit, (r) => r.contract.id, (r): Patient => ({ contract: r.contract, childId: r.childId }));
+    return toPage(
+      rows,
+      page.limit,
+      (r) => r.contract.id,
+      (r): Patient => ({ contract: r.contract, childId: r.childId }),
+    );
   }
 }

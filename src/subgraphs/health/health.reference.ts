@@ -11,8 +11,12 @@ type Context = SubgraphContext<HealthLoaders>;
  * outside the scope is null, exactly like an id no child has.
  */
 export const healthReferences = {
-  VaccinationSite: { __resolveReference: (reference: { code: string }, ctx: Context) => ctx.loaders.vaccinationSite.load(reference.code) },
-  FamilyDoctor: { __resolveReference: (reference: { code: string }, ctx: Context) => ctx.loaders.familyDoctor.load(reference.code) },
+  VaccinationSite: {
+    __resolveReference: (reference: { code: string }, ctx: Context) => ctx.loaders.vaccinationSite.load(reference.code),
+  },
+  FamilyDoctor: {
+    __resolveReference: (reference: { code: string }, ctx: Context) => ctx.loaders.familyDoctor.load(reference.code),
+  },
   Child: {
     async __resolveReference(reference: { id: string }, ctx: Context): Promise<{ id: string } | null> {
       const id = childIdOrNull(reference.id);

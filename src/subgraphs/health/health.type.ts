@@ -21,12 +21,17 @@ export class Hospital {
   regionCode!: string;
 }
 
-@ObjectType("BirthCertificate", { description: "出生医学证明: a newborn's first identifier, long before a resident ID number." })
+@ObjectType("BirthCertificate", {
+  description: "出生医学证明: a newborn's first identifier, long before a resident ID number.",
+})
 export class BirthCertificate {
   @Field(() => String, { description: "One letter and 9 digits." })
   certificateNumber!: string;
 
-  @Field(() => String, { nullable: true, description: "Often empty or a placeholder (\"王之子\") when issued to a newborn." })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Often empty or a placeholder ("王之子") when issued to a newborn.',
+  })
   childName!: string | null;
 
   @Field(() => String, { nullable: true, description: "M or F." })
@@ -61,9 +66,11 @@ export class BirthCertificate {
 }
 
 @Directive('@key(fields: "code")')
-@ObjectType("VaccinationSite", { description: "An immunization clinic (预防接种门诊): where young children are first seen outside a hospital." })
+@ObjectType("VaccinationSite", {
+  description: "An immunization clinic (预防接种门诊): where young children are first seen outside a hospital.",
+})
 export class VaccinationSite {
-  @Field(() => String, { description: "\"V\", the county code and a 3-digit serial, e.g. \"V330106001\"." })
+  @Field(() => String, { description: '"V", the county code and a 3-digit serial, e.g. "V330106001".' })
   code!: string;
 
   @Field(() => String)
@@ -88,7 +95,9 @@ export class ImmunizationDose {
   givenOn!: string;
 }
 
-@ObjectType("ImmunizationRecord", { description: "A child's immunization file (预防接种档案) at a site, as the site wrote it down." })
+@ObjectType("ImmunizationRecord", {
+  description: "A child's immunization file (预防接种档案) at a site, as the site wrote it down.",
+})
 export class ImmunizationRecord {
   @Field(() => String, { description: "The health department's own id for the file." })
   recordId!: string;
@@ -149,9 +158,11 @@ export class DoctorContract {
 }
 
 @Directive('@key(fields: "code")')
-@ObjectType("FamilyDoctor", { description: "A family doctor (家庭医生), whose contracted service package includes insurance mobilisation." })
+@ObjectType("FamilyDoctor", {
+  description: "A family doctor (家庭医生), whose contracted service package includes insurance mobilisation.",
+})
 export class FamilyDoctor {
-  @Field(() => String, { description: "\"D\", the county code and a 4-digit serial, e.g. \"D3301060001\"." })
+  @Field(() => String, { description: '"D", the county code and a 4-digit serial, e.g. "D3301060001".' })
   code!: string;
 
   @Field(() => String)

@@ -11,10 +11,24 @@ import { healthSubmitResolvers } from "./submit.resolver.ts";
 
 function buildSchema() {
   return buildFederatedSchema(
-    { resolvers: [HealthChildResolver, BirthCertificateResolver, ImmunizationRecordResolver, VaccinationSiteResolver, FamilyDoctorResolver, PatientResolver, ...healthSubmitResolvers] },
+    {
+      resolvers: [
+        HealthChildResolver,
+        BirthCertificateResolver,
+        ImmunizationRecordResolver,
+        VaccinationSiteResolver,
+        FamilyDoctorResolver,
+        PatientResolver,
+        ...healthSubmitResolvers,
+      ],
+    },
     healthReferences,
   );
 }
 
 /** Health: birth medical certificates, immunization files and sites, family doctors and their contracts. */
-export const healthSubgraph: SubgraphModule<HealthLoaders> = { name: "health", buildSchema, createLoaders: createHealthLoaders };
+export const healthSubgraph: SubgraphModule<HealthLoaders> = {
+  name: "health",
+  buildSchema,
+  createLoaders: createHealthLoaders,
+};

@@ -55,22 +55,34 @@ export function createHealthLoaders(db: Db): HealthLoaders {
   // by the scope all the same, so a loader can never answer for another viewer.
   const siteChildrenByScope = new WeakMap<ChildScope, DataLoader<PageKey, number[], string>>();
   return {
-    birthCertificateByChild: new DataLoader(async (ids) => {
-      const byChild = groupBy(await birthCertificatesByChild(db, ids), (r) => r.childId);
-      return ids.map((id) => byChild.get(id)?.at(-1) ?? null);
-    }, { maxBatchSize: MAX_BATCH }),
-    immunizationsByChild: new DataLoader(async (ids) => {
-      const byChild = groupBy(await immunizationRecordsByChild(db, ids), (r) => r.childId);
-      return ids.map((id) => byChild.get(id) ?? []);
-    }, { maxBatchSize: MAX_BATCH }),
-    contractsByChild: new DataLoader(async (ids) => {
-      const byChild = groupBy(await doctorContractsByChild(db, ids), (r) => r.childId);
-      return ids.map((id) => byChild.get(id) ?? []);
-    }, { maxBatchSize: MAX_BATCH }),
-    dosesByRecord: new DataLoader(async (recordIds) => {
-      const byRecord = groupBy(await dosesOfRecords(db, recordIds), (d) => d.immunizationRecordId);
-      return recordIds.map((id) => byRecord.get(id) ?? []);
-    }, { maxBatchSize: MAX_BATCH }),
+    birthCertificateByChild: new DataLoader(
+      async (ids) => {
+        const byChild = groupBy(await birthCertificatesByChild(db, ids), (r) => r.childId);
+        return ids.map((id) => byChild.get(id)?.at(-1) ?? null);
+      },
+      { maxBatchSize: MAX_BATCH },
+    ),
+    immunizationsByChild: new DataLoader(
+      async (ids) => {
+        const byChild = groupBy(await immunizationRecordsByChild(db, ids), (r) => r.childId);
+        return ids.map((id) => byChild.get(id) ?? []);
+      },
+      { maxBatchSize: MAX_BATCH },
+    ),
+    contractsByChild: new DataLoader(
+      async (ids) => {
+        const byChild = groupBy(await doctorContractsByChild(db, ids), (r) => r.childId);
+        return ids.map((id) => byChild.get(id) ?? []);
+      },
+      { maxBatchSize: MAX_BATCH },
+    ),
+    dosesByRecord: new DataLoader(
+      async (recordIds) => {
+        const byRecord = groupBy(await dosesOfRecords(db, recordIds), (d) => d.immunizationRecordId);
+        return recordIds.map((id) => byRecord.get(id) ?? []);
+      },
+      { maxBatchSize: MAX_BATCH },
+    ),
     hospital: byCodeLoader((codes) => hospitalsByCode(db, codes)),
     vaccinationSite: byCodeLoader((codes) => sitesByCode(db, codes)),
     familyDoctor: byCodeLoader((codes) => doctorsByCode(db, codes)),
@@ -78,7 +90,10 @@ export function createHealthLoaders(db: Db): HealthLoaders {
       let loader = siteChildrenByScope.get(scope);
       if (!loader) {
         loader = pageLoader(async (codes, after, take) => {
-          const bySite = groupBy(await childrenOfSites(db, codes, after, take, (childId) => scope.childCondition(childId)), (r) => r.siteCode);
+          const bySite = groupBy(
+            await childrenOfSites(db, codes, after, take, (childId) => scope.childCondition(childId)),
+            (r) => r.siteCode,
+          );
           return codes.map((code) => (bySite.get(code) ?? []).map((r) => r.childId));
         });
         siteChildrenByScope.set(scope, loader);
@@ -92,18 +107,25 @@ export function createHealthLoaders(db: Db): HealthLoaders {
   };
 }
 
-function byCodeLoader<R extends { code: string }>(fetch: (codes: readonly string[]) => Promise<R[]>): DataLoader<string, R | null> {
-  return new DataLoader(async (codes) => {
-    const byCode = new Map((await fetch(codes)).map((r) => [r.code, r]));
-    return codes.map((code) => byCode.get(code) ?? null);
-  }, { maxBatchSize: MAX_BATCH });
+function byCodeLoader<R extends { code: string }>(
+  fetch: (codes: readonly string[]) => Promise<R[]>,
+): DataLoader<string, R | null> {
+  return new DataLoader(
+    async (codes) => {
+      const byCode = new Map((await fetch(codes)).map((r) => [r.code, r]));
+      return codes.map((code) => byCode.get(code) ?? null);
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
 }
 
 /**
  * Batches pages of a per-parent connection. Keys asking for the same page window (the usual
  * case: every parent in a list asked with the same `first` and `after`) share one statement.
  */
-function pageLoader<R>(fetch: (parentKeys: string[], after: number, take: number) => Promise<R[]>): DataLoader<PageKey, R, string> {
+function pageLoader<R>(
+  fetch: (parentKeys: string[], after: number, take: number) => Promise<R[]>,
+): DataLoader<PageKey, R, string> {
   return new DataLoader<PageKey, R, string>(
     async (keys) => {
       const windows = groupBy(keys, (k) => `${k.after}:${k.take}`);

@@ -7,7 +7,11 @@ type Context = SubgraphContext<HealthLoaders>;
 
 @Resolver(() => Patient)
 export class PatientResolver {
-  @FieldResolver(() => HealthChild, { nullable: true, description: "The master child the contract is linked to; null until it is linked, or when the child is outside the viewer's scope." })
+  @FieldResolver(() => HealthChild, {
+    nullable: true,
+    description:
+      "The master child the contract is linked to; null until it is linked, or when the child is outside the viewer's scope.",
+  })
   async child(@Root() patient: Patient, @Ctx() ctx: Context): Promise<HealthChild | null> {
     // A doctor's list is already scoped by the doctor; the child is asked again, as every path
     // that hands out a child does (one batched statement for the whole page).

@@ -2,7 +2,15 @@ import { and, asc, eq, gt, inArray, isNull, lte, sql, type AnyColumn, type SQL }
 import type { Db } from "../../db/client.ts";
 import { withinRegion } from "../../db/region.ts";
 import { links } from "../hub/tables.ts";
-import { birthCertificates, doctorContracts, familyDoctors, hospitals, immunizationDoses, immunizationRecords, vaccinationSites } from "./tables.ts";
+import {
+  birthCertificates,
+  doctorContracts,
+  familyDoctors,
+  hospitals,
+  immunizationDoses,
+  immunizationRecords,
+  vaccinationSites,
+} from "./tables.ts";
 
 export type BirthCertificateRow = typeof birthCertificates.$inferSelect;
 export type ImmunizationRecordRow = typeof immunizationRecords.$inferSelect;
@@ -40,15 +48,20 @@ export interface PageKey {
   take: number;
 }
 
-const currentLink = (source: "health.birth_certificate" | "health.immunization_record" | "health.doctor_contract", recordId: AnyColumn) =>
-  and(eq(links.source, source), eq(links.recordId, recordId), isNull(links.unlinkedAt));
+const currentLink = (
+  source: "health.birth_certificate" | "health.immunization_record" | "health.doctor_contract",
+  recordId: AnyColumn,
+) => and(eq(links.source, source), eq(links.recordId, recordId), isNull(links.unlinkedAt));
 
 /*
  * A department reads its own tables plus the hub's link table (the one shared table), never
  * another department's. Each function answers a whole batch of keys in one statement.
  */
 
-export async function birthCertificatesByChild(db: Db, childIds: readonly number[]): Promise<(BirthCertificateRow & { childId: number })[]> {
+export async function birthCertificatesByChild(
+  db: Db,
+  childIds: readonly number[],
+): Promise<(BirthCertificateRow & { childId: number })[]> {
   if (childIds.length === 0) return [];
   const rows = await db
     .select({ childId: links.childId, certificate: birthCertificates })
@@ -59,7 +72,10 @@ export async function birthCertificatesByChild(db: Db, childIds: readonly number
   return rows.map((r) => ({ ...r.certificate, childId: r.childId }));
 }
 
-export async function immunizationRecordsByChild(db: Db, childIds: readonly number[]): Promise<(ImmunizationRecordRow & { childId: number })[]> {
+export async function immunizationRecordsByChild(
+  db: Db,
+  childIds: readonly number[],
+): Promise<(ImmunizationRecordRow & { childId: number })[]> {
   if (childIds.length === 0) return [];
   const rows = await db
     .select({ childId: links.childId, record: immunizationRecords })
@@ -70,7 +86,10 @@ export async function immunizationRecordsByChild(db: Db, childIds: readonly numb
   return rows.map((r) => ({ ...r.record, childId: r.childId }));
 }
 
-export async function doctorContractsByChild(db: Db, childIds: readonly number[]): Promise<(DoctorContractRow & { childId: number })[]> {
+export async function doctorContractsByChild(
+  db: Db,
+  childIds: readonly number[],
+): Promise<(DoctorContractRow & { childId: number })[]> {
   if (childIds.length === 0) return [];
   const rows = await db
     .select({ childId: links.childId, contract: doctorContracts })
@@ -87,11 +106,20 @@ export async function dosesOfRecords(db: Db, recordIds: readonly string[]): Prom
     .select()
     .from(immunizationDoses)
     .where(inArray(immunizationDoses.immunizationRecordId, [...recordIds]))
-    .orderBy(asc(immunizationDoses.givenOn), asc(immunizationDoses.vaccineCode), asc(immunizationDoses.doseNumber), asc(immunizationDoses.id));
+    .orderBy(
+      asc(immunizationDoses.givenOn),
+      asc(immunizationDoses.vaccineCode),
+      asc(immunizationDoses.doseNumber),
+      asc(immunizationDoses.id),
+    );
 }
 
 const hospitalColumns = { code: hospitals.hospitalCode, name: hospitals.name, regionCode: hospitals.regionCode };
-const siteColumns = { code: vaccinationSites.siteCode, name: vaccinationSites.name, regionCode: vaccinationSites.regionCode };
+const siteColumns = {
+  code: vaccinationSites.siteCode,
+  name: vaccinationSites.name,
+  regionCode: vaccinationSites.regionCode,
+};
 const doctorColumns = {
   code: familyDoctors.doctorCode,
   name: familyDoctors.name,
@@ -103,34 +131,63 @@ const doctorColumns = {
 
 export async function hospitalsByCode(db: Db, codes: readonly string[]): Promise<HospitalRow[]> {
   if (codes.length === 0) return [];
-  return db.select(hospitalColumns).from(hospitals).where(inArray(hospitals.hospitalCode, [...codes]));
+  return db
+    .select(hospitalColumns)
+    .from(hospitals)
+    .where(inArray(hospitals.hospitalCode, [...codes]));
 }
 
 export async function sitesByCode(db: Db, codes: readonly string[]): Promise<VaccinationSiteRow[]> {
   if (codes.length === 0) return [];
-  return db.select(siteColumns).from(vaccinationSites).where(inArray(vaccinationSites.siteCode, [...codes]));
+  return db
+    .select(siteColumns)
+    .from(vaccinationSites)
+    .where(inArray(vaccinationSites.siteCode, [...codes]));
 }
 
 export async function doctorsByCode(db: Db, codes: readonly string[]): Promise<FamilyDoctorRow[]> {
   if (codes.length === 0) return [];
-  return db.select(doctorColumns).from(familyDoctors).where(inArray(familyDoctors.doctorCode, [...codes]));
+  return db
+    .select(doctorColumns)
+    .from(familyDoctors)
+    .where(inArray(familyDoctors.doctorCode, [...codes]));
 }
 
 /** Sites of a region in code order, from after `afterCode`: `limit` rows (callers ask for one extra). */
-export async function sitesInRegion(db: Db, prefix: string, afterCode: string | null, limit: number): Promise<VaccinationSiteRow[]> {
+export async function sitesInRegion(
+  db: Db,
+  prefix: string,
+  afterCode: string | null,
+  limit: number,
+): Promise<VaccinationSiteRow[]> {
   return db
     .select(siteColumns)
     .from(vaccinationSites)
-    .where(and(withinRegion(vaccinationSites.regionCode, prefix), afterCode === null ? undefined : gt(vaccinationSites.siteCode, afterCode)))
+    .where(
+      and(
+        withinRegion(vaccinationSites.regionCode, prefix),
+        afterCode === null ? undefined : gt(vaccinationSites.siteCode, afterCode),
+      ),
+    )
     .orderBy(asc(vaccinationSites.siteCode))
     .limit(limit);
 }
 
-export async function doctorsInRegion(db: Db, prefix: string, afterCode: string | null, limit: number): Promise<FamilyDoctorRow[]> {
+export async function doctorsInRegion(
+  db: Db,
+  prefix: string,
+  afterCode: string | null,
+  limit: number,
+): Promise<FamilyDoctorRow[]> {
   return db
     .select(doctorColumns)
     .from(familyDoctors)
-    .where(and(withinRegion(familyDoctors.regionCode, prefix), afterCode === null ? undefined : gt(familyDoctors.doctorCode, afterCode)))
+    .where(
+      and(
+        withinRegion(familyDoctors.regionCode, prefix),
+        afterCode === null ? undefined : gt(familyDoctors.doctorCode, afterCode),
+      ),
+    )
     .orderBy(asc(familyDoctors.doctorCode))
     .limit(limit);
 }
@@ -154,13 +211,21 @@ export async function childrenOfSites(
     .selectDistinct({ siteCode: immunizationRecords.siteCode, childId: links.childId })
     .from(immunizationRecords)
     .innerJoin(links, currentLink("health.immunization_record", immunizationRecords.recordId))
-    .where(and(inArray(immunizationRecords.siteCode, [...siteCodes]), gt(links.childId, after), inScope(sql`${links.childId}`)))
+    .where(
+      and(
+        inArray(immunizationRecords.siteCode, [...siteCodes]),
+        gt(links.childId, after),
+        inScope(sql`${links.childId}`),
+      ),
+    )
     .as("site_children");
   const ranked = db
     .select({
       siteCode: distinctChildren.siteCode,
       childId: distinctChildren.childId,
-      rank: sql<number>`row_number() over (partition by ${distinctChildren.siteCode} order by ${distinctChildren.childId})`.as("rank"),
+      rank: sql<number>`row_number() over (partition by ${distinctChildren.siteCode} order by ${distinctChildren.childId})`.as(
+        "rank",
+      ),
     })
     .from(distinctChildren)
     .as("ranked");
@@ -176,17 +241,30 @@ export async function childrenOfSites(
  * The first `take` ACTIVE contracts of each doctor in contract id order after `after`, each with
  * the master child its current link points at (null when the contract is not linked yet).
  */
-export async function patientsOfDoctors(db: Db, doctorCodes: readonly string[], after: number, take: number): Promise<(PatientRow & { doctorCode: string })[]> {
+export async function patientsOfDoctors(
+  db: Db,
+  doctorCodes: readonly string[],
+  after: number,
+  take: number,
+): Promise<(PatientRow & { doctorCode: string })[]> {
   if (doctorCodes.length === 0) return [];
   const ranked = db
     .select({
       contractId: doctorContracts.id,
       childId: links.childId,
-      rank: sql<number>`row_number() over (partition by ${doctorContracts.doctorCode} order by ${doctorContracts.id})`.as("rank"),
+      rank: sql<number>`row_number() over (partition by ${doctorContracts.doctorCode} order by ${doctorContracts.id})`.as(
+        "rank",
+      ),
     })
     .from(doctorContracts)
     .leftJoin(links, currentLink("health.doctor_contract", doctorContracts.recordId))
-    .where(and(inArray(doctorContracts.doctorCode, [...doctorCodes]), eq(doctorContracts.status, "ACTIVE"), gt(doctorContracts.id, after)))
+    .where(
+      and(
+        inArray(doctorContracts.doctorCode, [...doctorCodes]),
+        eq(doctorContracts.status, "ACTIVE"),
+        gt(doctorContracts.id, after),
+      ),
+    )
     .as("ranked");
   const rows = await db
     .select({ contract: doctorContracts, childId: ranked.childId })

@@ -7,7 +7,10 @@ type Context = SubgraphContext<HealthLoaders>;
 
 @Resolver(() => BirthCertificate)
 export class BirthCertificateResolver {
-  @FieldResolver(() => Hospital, { nullable: true, description: "The issuing hospital; null if the code is not in the register." })
+  @FieldResolver(() => Hospital, {
+    nullable: true,
+    description: "The issuing hospital; null if the code is not in the register.",
+  })
   async hospital(@Root() certificate: BirthCertificate, @Ctx() ctx: Context): Promise<Hospital | null> {
     return ctx.loaders.hospital.load(certificate.hospitalCode);
   }
@@ -15,7 +18,10 @@ export class BirthCertificateResolver {
 
 @Resolver(() => ImmunizationRecord)
 export class ImmunizationRecordResolver {
-  @FieldResolver(() => VaccinationSite, { nullable: true, description: "The site that keeps the file; null if the code is not in the register." })
+  @FieldResolver(() => VaccinationSite, {
+    nullable: true,
+    description: "The site that keeps the file; null if the code is not in the register.",
+  })
   async site(@Root() record: ImmunizationRecord, @Ctx() ctx: Context): Promise<VaccinationSite | null> {
     return ctx.loaders.vaccinationSite.load(record.siteCode);
   }

@@ -1,5 +1,14 @@
 import { check, index, integer, pgSchema, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { createdAt, divisionCode, isoDate, oneOf, recordId, sexColumn, surrogateId, updatedAt } from "../../db/columns.ts";
+import {
+  createdAt,
+  divisionCode,
+  isoDate,
+  oneOf,
+  recordId,
+  sexColumn,
+  surrogateId,
+  updatedAt,
+} from "../../db/columns.ts";
 import { CONTRACT_STATUSES, SEXES } from "../../db/enums.ts";
 
 /** Health: maternity hospitals, immunization sites, family doctors. */
@@ -16,7 +25,11 @@ export const hospitals = healthSchema.table(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("hospitals_record_id_key").on(t.recordId), uniqueIndex("hospitals_code_key").on(t.hospitalCode), index("hospitals_region_idx").on(t.regionCode)],
+  (t) => [
+    uniqueIndex("hospitals_record_id_key").on(t.recordId),
+    uniqueIndex("hospitals_code_key").on(t.hospitalCode),
+    index("hospitals_region_idx").on(t.regionCode),
+  ],
 );
 
 /**
@@ -65,7 +78,11 @@ export const vaccinationSites = healthSchema.table(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("vaccination_sites_record_id_key").on(t.recordId), uniqueIndex("vaccination_sites_code_key").on(t.siteCode), index("vaccination_sites_region_idx").on(t.regionCode)],
+  (t) => [
+    uniqueIndex("vaccination_sites_record_id_key").on(t.recordId),
+    uniqueIndex("vaccination_sites_code_key").on(t.siteCode),
+    index("vaccination_sites_region_idx").on(t.regionCode),
+  ],
 );
 
 /**
@@ -115,7 +132,10 @@ export const immunizationDoses = healthSchema.table(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("immunization_doses_record_id_key").on(t.recordId), index("immunization_doses_record_idx").on(t.immunizationRecordId)],
+  (t) => [
+    uniqueIndex("immunization_doses_record_id_key").on(t.recordId),
+    index("immunization_doses_record_idx").on(t.immunizationRecordId),
+  ],
 );
 
 export const familyDoctors = healthSchema.table(
@@ -132,7 +152,11 @@ export const familyDoctors = healthSchema.table(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("family_doctors_record_id_key").on(t.recordId), uniqueIndex("family_doctors_code_key").on(t.doctorCode), index("family_doctors_region_idx").on(t.regionCode)],
+  (t) => [
+    uniqueIndex("family_doctors_record_id_key").on(t.recordId),
+    uniqueIndex("family_doctors_code_key").on(t.doctorCode),
+    index("family_doctors_region_idx").on(t.regionCode),
+  ],
 );
 
 /** 家庭医生签约: the contracted service package, which now includes insurance mobilisation. */

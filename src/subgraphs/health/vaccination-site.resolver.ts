@@ -17,12 +17,18 @@ export class VaccinationSiteChildConnection extends Connection("VaccinationSiteC
 
 @Resolver(() => VaccinationSite)
 export class VaccinationSiteResolver {
-  @Query(() => VaccinationSite, { nullable: true, description: "A vaccination site by code (\"V330106001\"); null when unknown." })
+  @Query(() => VaccinationSite, {
+    nullable: true,
+    description: 'A vaccination site by code ("V330106001"); null when unknown.',
+  })
   async vaccinationSite(@Arg("code", () => String) code: string, @Ctx() ctx: Context): Promise<VaccinationSite | null> {
     return ctx.loaders.vaccinationSite.load(parseSiteCode(code, "code"));
   }
 
-  @Query(() => VaccinationSiteConnection, { nullable: true, description: "Vaccination sites of a region, by division code or prefix (\"33\", \"3301\", \"330106\"), in code order." })
+  @Query(() => VaccinationSiteConnection, {
+    nullable: true,
+    description: 'Vaccination sites of a region, by division code or prefix ("33", "3301", "330106"), in code order.',
+  })
   async vaccinationSites(
     @Arg("region", () => String) region: string,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
@@ -34,10 +40,19 @@ export class VaccinationSiteResolver {
     const afterCode = page.after === null ? null : parseCodeCursor(page.after, parseSiteCode);
     const rows = await sitesInRegion(ctx.db, prefix, afterCode, page.limit + 1);
     for (const site of rows) ctx.loaders.vaccinationSite.prime(site.code, site);
-    return toPage(rows, page.limit, (site) => site.code, (site) => site);
+    return toPage(
+      rows,
+      page.limit,
+      (site) => site.code,
+      (site) => site,
+    );
   }
 
-  @FieldResolver(() => VaccinationSiteChildConnection, { nullable: true, description: "Children with an immunization file at the site, in child id order; only those within the viewer's scope." })
+  @FieldResolver(() => VaccinationSiteChildConnection, {
+    nullable: true,
+    description:
+      "Children with an immunization file at the site, in child id order; only those within the viewer's scope.",
+  })
   async children(
     @Root() site: VaccinationSite,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
@@ -47,7 +62,14 @@ export class VaccinationSiteResolver {
     const page = pageArgs(first, after);
     const afterId = page.after === null ? 0 : parseIdCursor(page.after);
     // The scope is a condition of the page's statement: a child outside it is simply not on the list.
-    const ids = await ctx.loaders.childrenOfSite(ctx.rows).load({ key: site.code, after: afterId, take: page.limit + 1 });
-    return toPage(ids, page.limit, (id) => id, (id) => ({ id: String(id) }));
+    const ids = await ctx.loaders
+      .childrenOfSite(ctx.rows)
+      .load({ key: site.code, after: afterId, take: page.limit + 1 });
+    return toPage(
+      ids,
+      page.limit,
+      (id) => id,
+      (id) => ({ id: String(id) }),
+    );
   }
 }

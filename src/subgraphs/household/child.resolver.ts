@@ -28,7 +28,12 @@ export class HouseholdChildResolver {
     const person = await personOf(child, ctx);
     if (!person) return null;
     const rows = await ctx.loaders.guardiansByPerson.load(person.recordId);
-    return rows.map((g) => ({ relation: g.relation, name: g.guardianName, idNumber: g.guardianIdNumber, phone: g.guardianPhone }));
+    return rows.map((g) => ({
+      relation: g.relation,
+      name: g.guardianName,
+      idNumber: g.guardianIdNumber,
+      phone: g.guardianPhone,
+    }));
   }
 }
 

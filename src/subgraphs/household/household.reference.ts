@@ -12,7 +12,8 @@ type Context = SubgraphContext<HouseholdLoaders>;
  */
 export const householdReferences = {
   Household: {
-    __resolveReference: (reference: { householdNumber: string }, ctx: Context) => householdInScope(ctx, reference.householdNumber),
+    __resolveReference: (reference: { householdNumber: string }, ctx: Context) =>
+      householdInScope(ctx, reference.householdNumber),
   },
   Child: {
     async __resolveReference(reference: { id: string }, ctx: Context) {

@@ -9,10 +9,17 @@ type Context = SubgraphContext<HouseholdLoaders>;
 
 @Resolver(() => Household)
 export class HouseholdResolver {
-  @Query(() => Household, { nullable: true, description: "A household by its number (户号); null when unknown or outside the viewer's region." })
-  async household(@Arg("householdNumber", () => String) householdNumber: string, @Ctx() ctx: Context): Promise<Household | null> {
+  @Query(() => Household, {
+    nullable: true,
+    description: "A household by its number (户号); null when unknown or outside the viewer's region.",
+  })
+  async household(
+    @Arg("householdNumber", () => String) householdNumber: string,
+    @Ctx() ctx: Context,
+  ): Promise<Household | null> {
     const value = householdNumber.trim();
-    if (!/^\d{6,20}$/.test(value)) throw badInput("householdNumber", `must be 6 to 20 digits, but got "${householdNumber}"`);
+    if (!/^\d{6,20}$/.test(value))
+      throw badInput("householdNumber", `must be 6 to 20 digits, but got "${householdNumber}"`);
     return householdInScope(ctx, value);
   }
 

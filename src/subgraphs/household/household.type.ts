@@ -2,7 +2,10 @@ import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql
 import { GUARDIAN_RELATIONS, REGISTRATION_KINDS } from "../../db/enums.ts";
 
 export const RegistrationKindEnum = Object.fromEntries(REGISTRATION_KINDS.map((k) => [k, k]));
-registerEnumType(RegistrationKindEnum, { name: "RegistrationKind", description: "Local hukou, or a non-local resident known by a residence permit." });
+registerEnumType(RegistrationKindEnum, {
+  name: "RegistrationKind",
+  description: "Local hukou, or a non-local resident known by a residence permit.",
+});
 
 export const GuardianRelationEnum = Object.fromEntries(GUARDIAN_RELATIONS.map((k) => [k, k]));
 registerEnumType(GuardianRelationEnum, { name: "GuardianRelation" });

@@ -13,7 +13,10 @@ export const householdSubgraph: SubgraphModule<HouseholdLoaders> = {
   buildSchema: () =>
     buildFederatedSchema(
       // Child is reached only through _entities, so it must be named: type-graphql emits reachable types only.
-      { resolvers: [HouseholdChildResolver, HouseholdResolver, ...householdSubmitResolvers], orphanedTypes: [HouseholdChild] },
+      {
+        resolvers: [HouseholdChildResolver, HouseholdResolver, ...householdSubmitResolvers],
+        orphanedTypes: [HouseholdChild],
+      },
       householdReferences,
     ),
   createLoaders: createHouseholdLoaders,

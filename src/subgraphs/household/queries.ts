@@ -14,7 +14,10 @@ const SOURCE = "household.person";
  * The person records linked to each child. A department reads its own tables plus the hub's
  * link table (the one shared table), never another department's.
  */
-export async function personsByChild(db: Db, childIds: readonly number[]): Promise<(PersonRow & { childId: number })[]> {
+export async function personsByChild(
+  db: Db,
+  childIds: readonly number[],
+): Promise<(PersonRow & { childId: number })[]> {
   if (childIds.length === 0) return [];
   const rows = await db
     .select({ childId: links.childId, person: persons })
@@ -27,12 +30,19 @@ export async function personsByChild(db: Db, childIds: readonly number[]): Promi
 
 export async function guardiansOfPersons(db: Db, personRecordIds: readonly string[]): Promise<GuardianshipRow[]> {
   if (personRecordIds.length === 0) return [];
-  return db.select().from(guardianships).where(inArray(guardianships.childRecordId, [...personRecordIds])).orderBy(asc(guardianships.id));
+  return db
+    .select()
+    .from(guardianships)
+    .where(inArray(guardianships.childRecordId, [...personRecordIds]))
+    .orderBy(asc(guardianships.id));
 }
 
 export async function householdsByNumber(db: Db, numbers: readonly string[]): Promise<HouseholdRow[]> {
   if (numbers.length === 0) return [];
-  return db.select().from(households).where(inArray(households.householdNumber, [...numbers]));
+  return db
+    .select()
+    .from(households)
+    .where(inArray(households.householdNumber, [...numbers]));
 }
 
 /**
@@ -40,7 +50,10 @@ export async function householdsByNumber(db: Db, numbers: readonly string[]): Pr
  * record is currently linked to (null for an unlinked record, such as most adults), in one
  * statement.
  */
-export async function membersOfHouseholds(db: Db, numbers: readonly string[]): Promise<(PersonRow & { childId: number | null })[]> {
+export async function membersOfHouseholds(
+  db: Db,
+  numbers: readonly string[],
+): Promise<(PersonRow & { childId: number | null })[]> {
   if (numbers.length === 0) return [];
   const rows = await db
     .select({ person: persons, childId: links.childId })

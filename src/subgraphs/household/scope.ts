@@ -20,7 +20,10 @@ export async function householdInScope(ctx: Context, householdNumber: string): P
  * lies in its household's region, but the registry is not always consistent); unlinked records
  * are placed by the household alone. The check of all linked members is one batched statement.
  */
-export async function visibleMembers(ctx: Context, household: Pick<Household, "householdNumber">): Promise<HouseholdMember[]> {
+export async function visibleMembers(
+  ctx: Context,
+  household: Pick<Household, "householdNumber">,
+): Promise<HouseholdMember[]> {
   const rows = await ctx.loaders.members.load(household.householdNumber);
   const visible = new Set(await ctx.rows.visible(rows.flatMap((p) => (p.childId === null ? [] : [p.childId]))));
   return rows.filter((p) => p.childId === null || visible.has(p.childId)).map(toMember);

@@ -1,5 +1,14 @@
 import { check, index, pgSchema, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { createdAt, divisionCode, isoDate, oneOf, recordId, sexColumn, surrogateId, updatedAt } from "../../db/columns.ts";
+import {
+  createdAt,
+  divisionCode,
+  isoDate,
+  oneOf,
+  recordId,
+  sexColumn,
+  surrogateId,
+  updatedAt,
+} from "../../db/columns.ts";
 import { GUARDIAN_RELATIONS, REGISTRATION_KINDS, SEXES } from "../../db/enums.ts";
 
 /** Public security, household registration: who a person is and where their hukou is. */
@@ -17,7 +26,10 @@ export const households = householdSchema.table(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("households_record_id_key").on(t.recordId), uniqueIndex("households_number_key").on(t.householdNumber)],
+  (t) => [
+    uniqueIndex("households_record_id_key").on(t.recordId),
+    uniqueIndex("households_number_key").on(t.householdNumber),
+  ],
 );
 
 /**

@@ -6,7 +6,9 @@ import { badInput, parseChildId } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import type { HubLoaders } from "./loaders.ts";
 
-@ObjectType("AccessLogEntry", { description: "One request that read individual children's fields: who, as what, which children and fields, why." })
+@ObjectType("AccessLogEntry", {
+  description: "One request that read individual children's fields: who, as what, which children and fields, why.",
+})
 export class AccessLogEntry {
   @Field(() => String, { description: "When the request answered (ISO 8601, UTC)." })
   at!: string;
@@ -17,7 +19,7 @@ export class AccessLogEntry {
   @Field(() => String)
   role!: string;
 
-  @Field(() => String, { description: "The token's scope as JSON, e.g. {\"region\":\"3301\"}." })
+  @Field(() => String, { description: 'The token\'s scope as JSON, e.g. {"region":"3301"}.' })
   scope!: string;
 
   @Field(() => String, { nullable: true, description: "The GraphQL operation name the client gave." })
@@ -26,7 +28,7 @@ export class AccessLogEntry {
   @Field(() => [ID], { description: "Master ids of the children whose fields were read." })
   childIds!: string[];
 
-  @Field(() => [String], { description: "\"Type.field\" names read, e.g. Child.name." })
+  @Field(() => [String], { description: '"Type.field" names read, e.g. Child.name.' })
   fields!: string[];
 
   @Field(() => String, { nullable: true, description: "The X-Purpose header the client sent." })
@@ -42,7 +44,10 @@ class AccessLogConnection extends Connection("AccessLog", AccessLogEntry) {}
 /** The auditor's view of the append-only access log (src/auth/audit.ts). */
 @Resolver(() => AccessLogEntry)
 export class AccessLogResolver {
-  @Query(() => AccessLogConnection, { nullable: true, description: "The access log, newest first, by actor, child and time range [from, to)." })
+  @Query(() => AccessLogConnection, {
+    nullable: true,
+    description: "The access log, newest first, by actor, child and time range [from, to).",
+  })
   async accessLog(
     @Arg("actor", () => String, { nullable: true }) actor: string | null,
     @Arg("childId", () => ID, { nullable: true }) childId: string | null,
@@ -53,7 +58,8 @@ export class AccessLogResolver {
     @Ctx() ctx: SubgraphContext<HubLoaders>,
   ): Promise<AccessLogConnection> {
     // The policy table lets only the auditor here; the row scope (ROW_SCOPES[role].auditLog) says the same in the data layer.
-    if (ctx.viewer.role === "anonymous" || ROW_SCOPES[ctx.viewer.role].auditLog !== "all") return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: null };
+    if (ctx.viewer.role === "anonymous" || ROW_SCOPES[ctx.viewer.role].auditLog !== "all")
+      return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: null };
     const page = await queryAuditLog(ctx.db, {
       actor,
       childId: childId == null ? null : parseChildId(childId, "childId"),
@@ -69,8 +75,14 @@ export class AccessLogResolver {
 function instant(value: string | null | undefined, argument: string): Date | null {
   // type-graphql leaves an argument the client omitted undefined, not null.
   if (value == null) return null;
-  const date = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(value.trim()) ? new Date(value.trim()) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw badInput(argument, `must be an ISO 8601 date or instant such as "2026-11-24" or "2026-11-24T08:00:00Z", but got "${value}"`);
+  const date = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(value.trim())
+    ? new Date(value.trim())
+    : new Date(NaN);
+  if (Number.isNaN(date.getTime()))
+    throw badInput(
+      argument,
+      `must be an ISO 8601 date or instant such as "2026-11-24" or "2026-11-24T08:00:00Z", but got "${value}"`,
+    );
   return date;
 }
 

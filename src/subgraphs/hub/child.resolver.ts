@@ -32,21 +32,36 @@ export class ChildResolver {
     return toVisibleChild(ctx, await childIdByIdentifier(ctx.db, "idNumber", parsed.value.idNumber));
   }
 
-  @Query(() => Child, { nullable: true, description: "A child by birth medical certificate number (one letter and 9 digits)." })
-  async childByBirthCertificateNumber(@Arg("certificateNumber", () => String) certificateNumber: string, @Ctx() ctx: Context): Promise<Child | null> {
+  @Query(() => Child, {
+    nullable: true,
+    description: "A child by birth medical certificate number (one letter and 9 digits).",
+  })
+  async childByBirthCertificateNumber(
+    @Arg("certificateNumber", () => String) certificateNumber: string,
+    @Ctx() ctx: Context,
+  ): Promise<Child | null> {
     const parsed = parseBirthCertificateNumber(certificateNumber);
     if (!parsed.ok) throw badInput("certificateNumber", parsed.problem.message);
     return toVisibleChild(ctx, await childIdByIdentifier(ctx.db, "birthCertificateNumber", parsed.value));
   }
 
-  @Query(() => Child, { nullable: true, description: "A child by student number (G + ID number, J + code, or a temporary L number)." })
-  async childByStudentNumber(@Arg("studentNumber", () => String) studentNumber: string, @Ctx() ctx: Context): Promise<Child | null> {
+  @Query(() => Child, {
+    nullable: true,
+    description: "A child by student number (G + ID number, J + code, or a temporary L number).",
+  })
+  async childByStudentNumber(
+    @Arg("studentNumber", () => String) studentNumber: string,
+    @Ctx() ctx: Context,
+  ): Promise<Child | null> {
     const parsed = parseStudentNumber(studentNumber);
     if (!parsed.ok) throw badInput("studentNumber", parsed.problem.message);
     return toVisibleChild(ctx, await childIdByIdentifier(ctx.db, "studentNumber", studentNumber.trim().toUpperCase()));
   }
 
-  @Query(() => ChildConnection, { nullable: true, description: "Children known to a region's departments, by division code or prefix (\"33\", \"3301\", \"330106\")." })
+  @Query(() => ChildConnection, {
+    nullable: true,
+    description: 'Children known to a region\'s departments, by division code or prefix ("33", "3301", "330106").',
+  })
   async childrenInRegion(
     @Arg("region", () => String) region: string,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
@@ -57,7 +72,12 @@ export class ChildResolver {
     const prefix = regionPrefixOf(region);
     const afterId = page.after === null ? null : parseChildId(page.after, "after");
     const ids = await childIdsInRegion(ctx.db, prefix, afterId, page.limit, ctx.rows.childCondition(sql`l.child_id`));
-    return toPage(ids, page.limit, (id) => id, (id) => ({ id: String(id) }));
+    return toPage(
+      ids,
+      page.limit,
+      (id) => id,
+      (id) => ({ id: String(id) }),
+    );
   }
 
   @FieldResolver(() => String, { nullable: true })
@@ -88,11 +108,16 @@ export class ChildResolver {
   @FieldResolver(() => [ChildSource], { nullable: true })
   async sources(@Root() child: Child, @Ctx() ctx: Context): Promise<ChildSource[]> {
     const rows = await ctx.loaders.sources.load(Number(child.id));
-    return rows.map((r) => ({ source: r.source as ChildSource["source"], recordId: r.recordId, rule: r.rule, score: r.score, linkedAt: r.linkedAt.toISOString() }));
+    return rows.map((r) => ({
+      source: r.source as ChildSource["source"],
+      recordId: r.recordId,
+      rule: r.rule,
+      score: r.score,
+      linkedAt: r.linkedAt.toISOString(),
+    }));
   }
 }
 
 async function toVisibleChild(ctx: Context, id: number | null): Promise<Child | null> {
   return id !== null && (await visibleChild(ctx, id)) ? { id: String(id) } : null;
 }
-

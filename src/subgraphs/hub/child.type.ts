@@ -3,7 +3,9 @@ import { SOURCE_KINDS, LINK_RULES, type SourceKind } from "../../db/enums.ts";
 import { DateScalar } from "../../graphql/scalars.ts";
 
 /** GraphQL enum names for the department tables a record comes from. */
-export const SourceKindEnum = Object.fromEntries(SOURCE_KINDS.map((s) => [s.replace(".", "_").toUpperCase(), s])) as Record<string, SourceKind>;
+export const SourceKindEnum = Object.fromEntries(
+  SOURCE_KINDS.map((s) => [s.replace(".", "_").toUpperCase(), s]),
+) as Record<string, SourceKind>;
 registerEnumType(SourceKindEnum, { name: "SourceKind", description: "The department table a linked record lives in." });
 
 export const LinkRuleEnum = Object.fromEntries(LINK_RULES.map((r) => [r, r]));
@@ -15,7 +17,9 @@ export enum Sex {
 }
 registerEnumType(Sex, { name: "Sex" });
 
-@ObjectType("ChildSource", { description: "A department record linked to the child, with the rule and score that linked it." })
+@ObjectType("ChildSource", {
+  description: "A department record linked to the child, with the rule and score that linked it.",
+})
 export class ChildSource {
   @Field(() => SourceKindEnum)
   source!: SourceKind;
@@ -52,7 +56,10 @@ export class Child {
   @Field(() => String, { nullable: true, description: "Resident ID number, when the child has one." })
   idNumber?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Division code of residence: school region, else vaccination site region, else hukou region." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Division code of residence: school region, else vaccination site region, else hukou region.",
+  })
   residenceRegionCode?: string | null;
 
   @Field(() => [ChildSource], { nullable: true })

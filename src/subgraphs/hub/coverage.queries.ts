@@ -61,7 +61,10 @@ function parseTextArray(text: string): string[] {
 /** The snapshot rows of these children: one statement per batch. */
 export async function coverageOf(db: Db, asOf: IsoDate, childIds: readonly number[]): Promise<CoverageRow[]> {
   if (childIds.length === 0) return [];
-  const rows = await queryRows<RawRow>(db, sql`select ${COLUMNS} from hub.coverage_status where as_of = ${asOf} and child_id = any(${sql.param([...childIds])}::bigint[])`);
+  const rows = await queryRows<RawRow>(
+    db,
+    sql`select ${COLUMNS} from hub.coverage_status where as_of = ${asOf} and child_id = any(${sql.param([...childIds])}::bigint[])`,
+  );
   return rows.map(toRow);
 }
 
@@ -94,19 +97,39 @@ export async function gaps(db: Db, q: GapQuery): Promise<CoverageRow[]> {
   if (q.bornBefore) conditions.push(sql`birth_date <= ${q.bornBefore}`);
   if (q.hukouType) conditions.push(sql`hukou_type = ${q.hukouType}`);
   if (q.afterChildId !== null) conditions.push(sql`child_id > ${q.afterChildId}`);
-  const rows = await queryRows<RawRow>(db, sql`select ${COLUMNS} from hub.coverage_status s where ${sql.join(conditions, sql` and `)} order by child_id limit ${q.limit + 1}`);
+  const rows = await queryRows<RawRow>(
+    db,
+    sql`select ${COLUMNS} from hub.coverage_status s where ${sql.join(conditions, sql` and `)} order by child_id limit ${q.limit + 1}`,
+  );
   return rows.map(toRow);
 }
 
 /** Newborns still in their window whose deadline falls within `withinDays` of the as-of date, soonest first. */
-export async function watchlist(db: Db, q: { asOf: IsoDate; region: string | null; lastDay: IsoDate; after: { deadline: IsoDate; childId: number } | null; limit: number; inScope: SQL }): Promise<CoverageRow[]> {
-  const conditions: SQL[] = [sql`as_of = ${q.asOf}`, sql`status = 'NEWBORN_IN_WINDOW'`, sql`deadline <= ${q.lastDay}`, q.inScope];
+export async function watchlist(
+  db: Db,
+  q: {
+    asOf: IsoDate;
+    region: string | null;
+    lastDay: IsoDate;
+    after: { deadline: IsoDate; childId: number } | null;
+    limit: number;
+    inScope: SQL;
+  },
+): Promise<CoverageRow[]> {
+  const conditions: SQL[] = [
+    sql`as_of = ${q.asOf}`,
+    sql`status = 'NEWBORN_IN_WINDOW'`,
+    sql`deadline <= ${q.lastDay}`,
+    q.inScope,
+  ];
   if (q.region) conditions.push(withinRegion(sql.raw("residence_region_code"), q.region));
   if (q.after) conditions.push(sql`(deadline, child_id) > (${q.after.deadline}::date, ${q.after.childId})`);
-  const rows = await queryRows<RawRow>(db, sql`select ${COLUMNS} from hub.coverage_status s where ${sql.join(conditions, sql` and `)} order by deadline, child_id limit ${q.limit + 1}`);
+  const rows = await queryRows<RawRow>(
+    db,
+    sql`select ${COLUMNS} from hub.coverage_status s where ${sql.join(conditions, sql` and `)} order by deadline, child_id limit ${q.limit + 1}`,
+  );
   return rows.map(toRow);
 }
-
 
 /**
  * One aggregate statement over a snapshot: counts per group of `key` (a SQL expression over
@@ -114,11 +137,20 @@ export async function watchlist(db: Db, q: { asOf: IsoDate; region: string | nul
  * thousand rows for a province) when the grouping and the filter only use its columns, else
  * from the snapshot rows themselves (by school, by doctor).
  */
-export async function groupCounts(db: Db, asOf: IsoDate, key: SQL, where: SQL, source: "rollup" | "rows"): Promise<GroupCounts[]> {
+export async function groupCounts(
+  db: Db,
+  asOf: IsoDate,
+  key: SQL,
+  where: SQL,
+  source: "rollup" | "rows",
+): Promise<GroupCounts[]> {
   const n = source === "rollup" ? sql`children` : sql`1`;
   const table = source === "rollup" ? sql`hub.coverage_rollup` : sql`hub.coverage_status`;
   const newborn = source === "rollup" ? sql`newborn` : sql`extract(year from birth_date)::int = coverage_year`;
-  const count = (condition: SQL | null) => (condition === null ? sql`coalesce(sum(${n}), 0)::int` : sql`coalesce(sum(${n}) filter (where ${condition}), 0)::int`);
+  const count = (condition: SQL | null) =>
+    condition === null
+      ? sql`coalesce(sum(${n}), 0)::int`
+      : sql`coalesce(sum(${n}) filter (where ${condition}), 0)::int`;
   const statusColumns = sql.join(
     COVERAGE_STATUSES.map((s) => sql`${count(sql`status = ${s}`)} as ${sql.raw(`"s_${s}"`)}`),
     sql`, `,

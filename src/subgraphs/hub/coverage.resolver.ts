@@ -7,14 +7,27 @@ import { figuresOf, totalOf, type GroupFigures } from "../../coverage/summary.ts
 import { regionPrefixOf, withinRegion } from "../../db/region.ts";
 import { addDays, daysBetween, type IsoDate } from "../../domain/dates.ts";
 import { lookupDivision } from "../../domain/division-codes.ts";
-import { NEWBORN_WINDOW_DAYS_DEFAULT, TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR, TARGET_OVERALL_COVERAGE } from "../../domain/policy.ts";
+import {
+  NEWBORN_WINDOW_DAYS_DEFAULT,
+  TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR,
+  TARGET_OVERALL_COVERAGE,
+} from "../../domain/policy.ts";
 import { pageArgs, toPage } from "../../graphql/connection.ts";
 import { badInput, parseChildId } from "../../graphql/errors.ts";
 import { DateScalar } from "../../graphql/scalars.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { Child } from "./child.type.ts";
 import { groupCounts, gaps, watchlist, type CoverageRow } from "./coverage.queries.ts";
-import { ChildCoverage, CoverageGapConnection, CoverageGapFilter, CoverageGroup, CoverageGroupBy, CoverageSummary, HubSchool, type CoverageGap } from "./coverage.type.ts";
+import {
+  ChildCoverage,
+  CoverageGapConnection,
+  CoverageGapFilter,
+  CoverageGroup,
+  CoverageGroupBy,
+  CoverageSummary,
+  HubSchool,
+  type CoverageGap,
+} from "./coverage.type.ts";
 import type { HubLoaders } from "./loaders.ts";
 
 type Context = SubgraphContext<HubLoaders>;
@@ -51,7 +64,11 @@ function toGap(row: CoverageRow): CoverageGap {
 
 /** Aggregates are scoped by residence, school or doctor as the role's statistics scope says. */
 function statisticsScope(ctx: Context): SQL {
-  return ctx.rows.statisticsCondition({ residenceRegion: sql.raw("residence_region_code"), school: sql.raw("school_code"), doctor: sql.raw("doctor_code") });
+  return ctx.rows.statisticsCondition({
+    residenceRegion: sql.raw("residence_region_code"),
+    school: sql.raw("school_code"),
+    doctor: sql.raw("doctor_code"),
+  });
 }
 
 function toGroup(figures: GroupFigures, label: string | null): CoverageGroup {
@@ -60,8 +77,16 @@ function toGroup(figures: GroupFigures, label: string | null): CoverageGroup {
 
 @Resolver(() => Child)
 export class ChildCoverageResolver {
-  @FieldResolver(() => ChildCoverage, { nullable: true, description: "The child's insurance status as of a date (default today); null for someone not a child on that date." })
-  async coverage(@Root() child: Child, @Arg("asOf", () => DateScalar, { nullable: true }) asOf: string | null, @Ctx() ctx: Context): Promise<ChildCoverage | null> {
+  @FieldResolver(() => ChildCoverage, {
+    nullable: true,
+    description:
+      "The child's insurance status as of a date (default today); null for someone not a child on that date.",
+  })
+  async coverage(
+    @Root() child: Child,
+    @Arg("asOf", () => DateScalar, { nullable: true }) asOf: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<ChildCoverage | null> {
     const date = await snapshotDate(ctx, asOf);
     const row = await ctx.loaders.coverage.load({ childId: Number(child.id), asOf: date });
     return row ? toCoverage(row) : null;
@@ -70,7 +95,10 @@ export class ChildCoverageResolver {
 
 @Resolver(() => CoverageSummary)
 export class CoverageResolver {
-  @Query(() => CoverageGapConnection, { nullable: true, description: "Children with a gap (any status but INSURED, or a needy child without subsidy), in child id order." })
+  @Query(() => CoverageGapConnection, {
+    nullable: true,
+    description: "Children with a gap (any status but INSURED, or a needy child without subsidy), in child id order.",
+  })
   async coverageGaps(
     @Arg("filter", () => CoverageGapFilter, { nullable: true }) filter: CoverageGapFilter | null,
     @Arg("asOf", () => DateScalar, { nullable: true }) asOf: string | null,
@@ -82,8 +110,10 @@ export class CoverageResolver {
     const f = filter ?? {};
     const region = f.region ? regionPrefixOf(f.region, "filter.region") : null;
     const school = f.school ? f.school.trim() : null;
-    if (school !== null && !SCHOOL_CODE.test(school)) throw badInput("filter.school", `must be a 10-digit school code, but got "${f.school}"`);
-    if (f.bornAfter && f.bornBefore && f.bornAfter > f.bornBefore) throw badInput("filter.bornBefore", `must not be before bornAfter (${f.bornAfter}), but got ${f.bornBefore}`);
+    if (school !== null && !SCHOOL_CODE.test(school))
+      throw badInput("filter.school", `must be a 10-digit school code, but got "${f.school}"`);
+    if (f.bornAfter && f.bornBefore && f.bornAfter > f.bornBefore)
+      throw badInput("filter.bornBefore", `must not be before bornAfter (${f.bornAfter}), but got ${f.bornBefore}`);
     const date = await snapshotDate(ctx, asOf);
     const rows = await gaps(ctx.db, {
       asOf: date,
@@ -102,7 +132,11 @@ export class CoverageResolver {
     return toPage(rows, page.limit, (r) => r.childId, toGap);
   }
 
-  @Query(() => CoverageGapConnection, { nullable: true, description: "Newborns not yet insured whose 90-day deadline falls within `withinDays` of the as-of date, soonest first." })
+  @Query(() => CoverageGapConnection, {
+    nullable: true,
+    description:
+      "Newborns not yet insured whose 90-day deadline falls within `withinDays` of the as-of date, soonest first.",
+  })
   async newbornWatchlist(
     @Arg("region", () => String, { nullable: true }) region: string | null,
     @Arg("withinDays", () => Int, { nullable: true, defaultValue: 30 }) withinDays: number,
@@ -111,7 +145,8 @@ export class CoverageResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<CoverageGapConnection> {
-    if (!Number.isInteger(withinDays) || withinDays < 0 || withinDays > MAX_WATCH_DAYS) throw badInput("withinDays", `must be a whole number of days from 0 to ${MAX_WATCH_DAYS}, but got ${withinDays}`);
+    if (!Number.isInteger(withinDays) || withinDays < 0 || withinDays > MAX_WATCH_DAYS)
+      throw badInput("withinDays", `must be a whole number of days from 0 to ${MAX_WATCH_DAYS}, but got ${withinDays}`);
     const page = pageArgs(first, after);
     const prefix = region ? regionPrefixOf(region) : null;
     const date = await snapshotDate(ctx, asOf);
@@ -126,7 +161,11 @@ export class CoverageResolver {
     return toPage(rows, page.limit, (r) => `${r.deadline}:${r.childId}`, toGap);
   }
 
-  @Query(() => CoverageSummary, { nullable: true, description: "Coverage of a region's resident children against the policy targets, grouped; small cells suppressed for roles without individual access." })
+  @Query(() => CoverageSummary, {
+    nullable: true,
+    description:
+      "Coverage of a region's resident children against the policy targets, grouped; small cells suppressed for roles without individual access.",
+  })
   async coverageSummary(
     @Arg("region", () => String) region: string,
     @Arg("groupBy", () => CoverageGroupBy) groupBy: CoverageGroupBy,
@@ -136,27 +175,61 @@ export class CoverageResolver {
     const prefix = regionPrefixOf(region);
     const date = await snapshotDate(ctx, asOf);
     // The rollup has counties, not schools or doctors: by school, or for a school's or a doctor's own figures, count the rows.
-    const source = groupBy !== CoverageGroupBy.SCHOOL && (ctx.rows.statisticsBy === "region" || ctx.rows.statisticsBy === "none") ? "rollup" : "rows";
-    const counts = await groupCounts(ctx.db, date, groupKey(groupBy, prefix, source), sql`${withinRegion(sql.raw("residence_region_code"), prefix)} and ${statisticsScope(ctx)}`, source);
+    const source =
+      groupBy !== CoverageGroupBy.SCHOOL && (ctx.rows.statisticsBy === "region" || ctx.rows.statisticsBy === "none")
+        ? "rollup"
+        : "rows";
+    const counts = await groupCounts(
+      ctx.db,
+      date,
+      groupKey(groupBy, prefix, source),
+      sql`${withinRegion(sql.raw("residence_region_code"), prefix)} and ${statisticsScope(ctx)}`,
+      source,
+    );
     const suppress = ctx.rows.suppressSmallCells;
     return {
       asOf: date,
       coverageYear: Number(date.slice(0, 4)),
       region: prefix,
       groupBy,
-      total: toGroup(figuresOf(totalOf(counts, prefix.padEnd(6, "0")), suppress), lookupDivision(prefix.padEnd(6, "0"))?.name ?? null),
-      groups: counts.map((c) => toGroup(figuresOf(c, suppress), groupBy === CoverageGroupBy.REGION && c.key ? (lookupDivision(c.key)?.name ?? null) : null)),
-      targets: { overallInsuredRate: TARGET_OVERALL_COVERAGE, newbornInsuredRate: TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR, newbornWindowDays: NEWBORN_WINDOW_DAYS_DEFAULT },
+      total: toGroup(
+        figuresOf(totalOf(counts, prefix.padEnd(6, "0")), suppress),
+        lookupDivision(prefix.padEnd(6, "0"))?.name ?? null,
+      ),
+      groups: counts.map((c) =>
+        toGroup(
+          figuresOf(c, suppress),
+          groupBy === CoverageGroupBy.REGION && c.key ? (lookupDivision(c.key)?.name ?? null) : null,
+        ),
+      ),
+      targets: {
+        overallInsuredRate: TARGET_OVERALL_COVERAGE,
+        newbornInsuredRate: TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR,
+        newbornWindowDays: NEWBORN_WINDOW_DAYS_DEFAULT,
+      },
     };
   }
 }
 
 @Resolver(() => HubSchool)
 export class SchoolCoverageResolver {
-  @FieldResolver(() => CoverageGroup, { nullable: true, description: "Coverage of the school's current students as of a date (default today)." })
-  async coverage(@Root() school: HubSchool, @Arg("asOf", () => DateScalar, { nullable: true }) asOf: string | null, @Ctx() ctx: Context): Promise<CoverageGroup | null> {
+  @FieldResolver(() => CoverageGroup, {
+    nullable: true,
+    description: "Coverage of the school's current students as of a date (default today).",
+  })
+  async coverage(
+    @Root() school: HubSchool,
+    @Arg("asOf", () => DateScalar, { nullable: true }) asOf: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<CoverageGroup | null> {
     const date = await snapshotDate(ctx, asOf);
-    const [counts] = await groupCounts(ctx.db, date, sql`school_code`, sql`school_code = ${school.code} and ${statisticsScope(ctx)}`, "rows");
+    const [counts] = await groupCounts(
+      ctx.db,
+      date,
+      sql`school_code`,
+      sql`school_code = ${school.code} and ${statisticsScope(ctx)}`,
+      "rows",
+    );
     const figures = figuresOf(counts ?? totalOf([], school.code), ctx.rows.suppressSmallCells);
     return toGroup(figures, null);
   }

@@ -5,16 +5,23 @@ import { Connection } from "../../graphql/connection.ts";
 import { DateScalar } from "../../graphql/scalars.ts";
 import { Child } from "./child.type.ts";
 
-const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
+const asEnum = <T extends string>(values: readonly T[]) =>
+  Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
 
 export const CoverageStatusEnum = asEnum(COVERAGE_STATUSES);
-registerEnumType(CoverageStatusEnum, { name: "CoverageStatus", description: "A child's insurance status for the coverage year of the as-of date." });
+registerEnumType(CoverageStatusEnum, {
+  name: "CoverageStatus",
+  description: "A child's insurance status for the coverage year of the as-of date.",
+});
 export const GapReasonEnum = asEnum(GAP_REASONS);
 registerEnumType(GapReasonEnum, { name: "GapReason", description: "Why a child has, or risks, a gap." });
 export const ResponsibleActorEnum = asEnum(RESPONSIBLE_ACTORS);
 registerEnumType(ResponsibleActorEnum, { name: "ResponsibleActor", description: "Who should act on a gap." });
 export const HukouTypeEnum = asEnum(HUKOU_TYPES);
-registerEnumType(HukouTypeEnum, { name: "HukouType", description: "LOCAL: hukou in the province; NON_LOCAL: outside it; UNKNOWN: no hukou on record yet." });
+registerEnumType(HukouTypeEnum, {
+  name: "HukouType",
+  description: "LOCAL: hukou in the province; NON_LOCAL: outside it; UNKNOWN: no hukou on record yet.",
+});
 
 export enum CoverageGroupBy {
   REGION = "REGION",
@@ -25,10 +32,13 @@ export enum CoverageGroupBy {
 }
 registerEnumType(CoverageGroupBy, {
   name: "CoverageGroupBy",
-  description: "REGION groups one level below the region asked (province → prefectures → counties); AGE_BAND by 0, 1-2, 3-5, 6-11, 12-14, 15-17.",
+  description:
+    "REGION groups one level below the region asked (province → prefectures → counties); AGE_BAND by 0, 1-2, 3-5, 6-11, 12-14, 15-17.",
 });
 
-@ObjectType("ChildCoverage", { description: "A child's insurance status as of a date, why, by when, and who should act." })
+@ObjectType("ChildCoverage", {
+  description: "A child's insurance status as of a date, why, by when, and who should act.",
+})
 export class ChildCoverage {
   @Field(() => DateScalar)
   asOf!: string;
@@ -48,16 +58,25 @@ export class ChildCoverage {
   @Field(() => Int, { nullable: true, description: "Days from the as-of date to the deadline (negative when past)." })
   daysLeft!: number | null;
 
-  @Field(() => DateScalar, { nullable: true, description: "Children under one: the last day the newborn's insurance code can be used (birth + 180 days)." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "Children under one: the last day the newborn's insurance code can be used (birth + 180 days).",
+  })
   codeWindowEndsOn!: string | null;
 
-  @Field(() => Int, { nullable: true, description: "Months before benefits would start if enrolled now (0 for newborns); null when insured." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Months before benefits would start if enrolled now (0 for newborns); null when insured.",
+  })
   waitingPeriodMonths!: number | null;
 
   @Field(() => ResponsibleActorEnum, { nullable: true })
   responsibleActor!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The school, doctor, coordination area or region that should act." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The school, doctor, coordination area or region that should act.",
+  })
   responsibleCode!: string | null;
 
   @Field(() => String, { nullable: true, description: "The suggested action; null when there is nothing to do." })
@@ -109,12 +128,22 @@ export class StatusCount {
   count!: number | null;
 }
 
-@ObjectType("CoverageGroup", { description: "Counts and rates of one group. Cells of fewer than 5 children are suppressed for roles that may not see individuals." })
+@ObjectType("CoverageGroup", {
+  description:
+    "Counts and rates of one group. Cells of fewer than 5 children are suppressed for roles that may not see individuals.",
+})
 export class CoverageGroup {
-  @Field(() => String, { nullable: true, description: "The group: a division code, school code, age band, hukou type or needy category; null for children without one." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The group: a division code, school code, age band, hukou type or needy category; null for children without one.",
+  })
   key!: string | null;
 
-  @Field(() => String, { nullable: true, description: "A readable name for the key, when there is one (region names)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "A readable name for the key, when there is one (region names).",
+  })
   label!: string | null;
 
   @Field(() => Boolean, { description: "True when the counts are withheld because the group is too small." })
@@ -138,7 +167,10 @@ export class CoverageGroup {
   @Field(() => Float, { nullable: true, description: "Newborns insured in their year of birth (target ≥ 80%)." })
   newbornInsuredRate!: number | null;
 
-  @Field(() => Int, { nullable: true, description: "Newborns insured by an enrollment made within the newborn window." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Newborns insured by an enrollment made within the newborn window.",
+  })
   newbornsInsuredWithinWindow!: number | null;
 
   @Field(() => Float, { nullable: true })

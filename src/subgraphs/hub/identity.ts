@@ -23,7 +23,14 @@ export interface ChildIdentity {
 }
 
 /** Whose word counts first for a name or an ID number: the registry, then the others. */
-const AUTHORITY: readonly SourceKind[] = ["household.person", "education.student", "insurance.enrollment", "health.doctor_contract", "health.immunization_record", "health.birth_certificate"];
+const AUTHORITY: readonly SourceKind[] = [
+  "household.person",
+  "education.student",
+  "insurance.enrollment",
+  "health.doctor_contract",
+  "health.immunization_record",
+  "health.birth_certificate",
+];
 const RESIDENCE: readonly SourceKind[] = ["education.student", "health.immunization_record", "household.person"];
 
 /**

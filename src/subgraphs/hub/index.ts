@@ -17,7 +17,14 @@ export const hubSubgraph: SubgraphModule<HubLoaders> = {
   buildSchema: () =>
     buildFederatedSchema(
       {
-        resolvers: [ChildResolver, ReviewResolver, AccessLogResolver, ChildCoverageResolver, CoverageResolver, SchoolCoverageResolver],
+        resolvers: [
+          ChildResolver,
+          ReviewResolver,
+          AccessLogResolver,
+          ChildCoverageResolver,
+          CoverageResolver,
+          SchoolCoverageResolver,
+        ],
         // School is reached only through the gateway (an entity the hub extends), never from a hub query.
         orphanedTypes: [HubSchool],
       },

@@ -38,7 +38,12 @@ export function createHubLoaders(db: Db): HubLoaders {
       async (keys) => {
         const found = new Map<string, CoverageRow>();
         for (const [asOf, group] of groupBy(keys, (k) => k.asOf)) {
-          for (const row of await coverageOf(db, asOf, group.map((k) => k.childId))) found.set(`${asOf}:${row.childId}`, row);
+          for (const row of await coverageOf(
+            db,
+            asOf,
+            group.map((k) => k.childId),
+          ))
+            found.set(`${asOf}:${row.childId}`, row);
         }
         return keys.map((k) => found.get(`${k.asOf}:${k.childId}`) ?? null);
       },

@@ -10,7 +10,10 @@ import type { IdentityClaim } from "./identity.ts";
 export async function activeChildIds(db: Db, ids: readonly number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
   // One array parameter, not `in ($1, …, $500)`: a page's 500 ids parse and plan in a fraction of the time.
-  const rows = await queryRows<{ id: number | string }>(db, sql`select c.id from hub.children c where c.id = any(${sql.param([...ids])}::bigint[]) and c.state = 'ACTIVE'`);
+  const rows = await queryRows<{ id: number | string }>(
+    db,
+    sql`select c.id from hub.children c where c.id = any(${sql.param([...ids])}::bigint[]) and c.state = 'ACTIVE'`,
+  );
   return new Set(rows.map((r) => Number(r.id)));
 }
 
@@ -26,17 +29,35 @@ export interface LinkRow {
 export async function currentLinks(db: Db, childIds: readonly number[]): Promise<LinkRow[]> {
   if (childIds.length === 0) return [];
   return db
-    .select({ childId: links.childId, source: links.source, recordId: links.recordId, rule: links.rule, score: links.score, linkedAt: links.linkedAt })
+    .select({
+      childId: links.childId,
+      source: links.source,
+      recordId: links.recordId,
+      rule: links.rule,
+      score: links.score,
+      linkedAt: links.linkedAt,
+    })
     .from(links)
     .where(and(inArray(links.childId, [...childIds]), isNull(links.unlinkedAt)))
     .orderBy(asc(links.childId), asc(links.source), asc(links.recordId));
 }
 
 /** One statement for a whole batch of children: what each linked record says about identity. */
-export async function identityClaims(db: Db, childIds: readonly number[]): Promise<(IdentityClaim & { childId: number })[]> {
+export async function identityClaims(
+  db: Db,
+  childIds: readonly number[],
+): Promise<(IdentityClaim & { childId: number })[]> {
   if (childIds.length === 0) return [];
   const ids = sql`${sql.param([...childIds])}::bigint[]`;
-  const rows = await queryRows<{ child_id: number | string; source: SourceKind; id_number: string | null; name: string | null; sex: string | null; birth_date: string | null; region_code: string | null }>(
+  const rows = await queryRows<{
+    child_id: number | string;
+    source: SourceKind;
+    id_number: string | null;
+    name: string | null;
+    sex: string | null;
+    birth_date: string | null;
+    region_code: string | null;
+  }>(
     db,
     sql`
     with l as (select child_id, source, record_id from hub.links where unlinked_at is null and child_id = any(${ids}))
@@ -72,7 +93,11 @@ export async function identityClaims(db: Db, childIds: readonly number[]): Promi
 }
 
 /** Which active child a department identifier belongs to, through the current links. */
-export async function childIdByIdentifier(db: Db, kind: "idNumber" | "birthCertificateNumber" | "studentNumber", value: string): Promise<number | null> {
+export async function childIdByIdentifier(
+  db: Db,
+  kind: "idNumber" | "birthCertificateNumber" | "studentNumber",
+  value: string,
+): Promise<number | null> {
   const query =
     kind === "idNumber"
       ? sql`
@@ -87,7 +112,10 @@ export async function childIdByIdentifier(db: Db, kind: "idNumber" | "birthCerti
         union all select l.child_id from hub.links l join insurance.enrollments e on l.source = 'insurance.enrollment' and e.record_id = l.record_id where e.birth_certificate_number = ${value} and l.unlinked_at is null
         union all select l.child_id from hub.links l join health.immunization_records i on l.source = 'health.immunization_record' and i.record_id = l.record_id where i.birth_certificate_number = ${value} and l.unlinked_at is null`
         : sql`select l.child_id from hub.links l join education.student_registrations s on l.source = 'education.student' and s.record_id = l.record_id where s.student_number = ${value} and l.unlinked_at is null`;
-  const rows = await queryRows<{ child_id: number | string }>(db, sql`select c.id as child_id from hub.children c where c.state = 'ACTIVE' and c.id in (${query}) order by c.id limit 1`);
+  const rows = await queryRows<{ child_id: number | string }>(
+    db,
+    sql`select c.id as child_id from hub.children c where c.state = 'ACTIVE' and c.id in (${query}) order by c.id limit 1`,
+  );
   return rows[0] ? Number(rows[0].child_id) : null;
 }
 
@@ -95,7 +123,13 @@ export async function childIdByIdentifier(db: Db, kind: "idNumber" | "birthCerti
  * Children known to a region's departments (any linked record placing them there), in id
  * order for keyset pagination, among those `inScope` (the viewer's row scope on `l.child_id`).
  */
-export async function childIdsInRegion(db: Db, prefix: string, afterId: number | null, limit: number, inScope: SQL): Promise<number[]> {
+export async function childIdsInRegion(
+  db: Db,
+  prefix: string,
+  afterId: number | null,
+  limit: number,
+  inScope: SQL,
+): Promise<number[]> {
   const after = afterId ?? 0;
   const region = (column: string) => withinRegion(sql.raw(column), prefix);
   const rows = await queryRows<{ child_id: number | string }>(
@@ -114,4 +148,3 @@ export async function childIdsInRegion(db: Db, prefix: string, afterId: number |
   );
   return rows.map((r) => Number(r.child_id));
 }
-

@@ -7,7 +7,15 @@ import { parseChildId } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { mergeChildren, resolveReview, splitChild, undoEvent } from "../../linkage/index.ts";
 import type { HubLoaders } from "./loaders.ts";
-import { ChildEventResult, LinkReview, LinkReviewConnection, LinkReviewStatusEnum, RecordRefInput, ReviewDecisionEnum, type ReviewedRecord } from "./review.type.ts";
+import {
+  ChildEventResult,
+  LinkReview,
+  LinkReviewConnection,
+  LinkReviewStatusEnum,
+  RecordRefInput,
+  ReviewDecisionEnum,
+  type ReviewedRecord,
+} from "./review.type.ts";
 import { refreshCoverage } from "../../coverage/store.ts";
 import { activeChildIds } from "./queries.ts";
 import { childEvents, linkReviews } from "./tables.ts";
@@ -23,7 +31,10 @@ function actorOf(ctx: Context): string {
 /** The review queue and the decisions on it: a thin layer over src/linkage. */
 @Resolver(() => LinkReview)
 export class ReviewResolver {
-  @Query(() => LinkReviewConnection, { nullable: true, description: "Pairs the matcher could not decide, oldest first; filter by region (division code or prefix)." })
+  @Query(() => LinkReviewConnection, {
+    nullable: true,
+    description: "Pairs the matcher could not decide, oldest first; filter by region (division code or prefix).",
+  })
   async linkReviews(
     @Arg("region", () => String, { nullable: true }) region: string | null,
     @Arg("status", () => LinkReviewStatusEnum, { nullable: true }) status: string | null,
@@ -35,15 +46,30 @@ export class ReviewResolver {
     // Reviews are placed by the record's region: an officer sees those of their own region only.
     const filter = ctx.rows.filter;
     if (filter.kind !== "region") return toPage([], page.limit, (r: ReviewRow) => r.id, toReview);
-    const conditions: SQL[] = [eq(linkReviews.status, status ?? "OPEN"), withinRegion(linkReviews.regionCode, filter.prefix)];
+    const conditions: SQL[] = [
+      eq(linkReviews.status, status ?? "OPEN"),
+      withinRegion(linkReviews.regionCode, filter.prefix),
+    ];
     if (region) conditions.push(withinRegion(linkReviews.regionCode, regionPrefixOf(region)));
     if (page.after !== null) conditions.push(gt(linkReviews.id, parseChildId(page.after, "after")));
-    const rows = await ctx.db.select().from(linkReviews).where(and(...conditions)).orderBy(asc(linkReviews.id)).limit(page.limit + 1);
+    const rows = await ctx.db
+      .select()
+      .from(linkReviews)
+      .where(and(...conditions))
+      .orderBy(asc(linkReviews.id))
+      .limit(page.limit + 1);
     return toPage(rows, page.limit, (r) => r.id, toReview);
   }
 
-  @Mutation(() => ChildEventResult, { description: "Decide a review: SAME_CHILD links the record to the candidate, DIFFERENT_CHILDREN keeps them apart for good." })
-  async resolveLinkReview(@Arg("id", () => ID) id: string, @Arg("decision", () => ReviewDecisionEnum) decision: ReviewDecisionEnum, @Ctx() ctx: Context): Promise<ChildEventResult> {
+  @Mutation(() => ChildEventResult, {
+    description:
+      "Decide a review: SAME_CHILD links the record to the candidate, DIFFERENT_CHILDREN keeps them apart for good.",
+  })
+  async resolveLinkReview(
+    @Arg("id", () => ID) id: string,
+    @Arg("decision", () => ReviewDecisionEnum) decision: ReviewDecisionEnum,
+    @Ctx() ctx: Context,
+  ): Promise<ChildEventResult> {
     const reviewId = parseChildId(id, "id");
     await requireReviewInScope(ctx, reviewId);
     const result = await resolveReview(ctx.db, reviewId, decision, actorOf(ctx));
@@ -51,8 +77,15 @@ export class ReviewResolver {
     return { eventId: String(result.eventId), child: null };
   }
 
-  @Mutation(() => ChildEventResult, { description: "Merge two master children that are the same child; the merged one is kept in history and can be restored with undoChildEvent." })
-  async mergeChildren(@Arg("keepId", () => ID) keepId: string, @Arg("mergeId", () => ID) mergeId: string, @Ctx() ctx: Context): Promise<ChildEventResult> {
+  @Mutation(() => ChildEventResult, {
+    description:
+      "Merge two master children that are the same child; the merged one is kept in history and can be restored with undoChildEvent.",
+  })
+  async mergeChildren(
+    @Arg("keepId", () => ID) keepId: string,
+    @Arg("mergeId", () => ID) mergeId: string,
+    @Ctx() ctx: Context,
+  ): Promise<ChildEventResult> {
     const keep = parseChildId(keepId, "keepId");
     const merge = parseChildId(mergeId, "mergeId");
     await requireChildrenInScope(ctx, [keep, merge]);
@@ -62,7 +95,11 @@ export class ReviewResolver {
   }
 
   @Mutation(() => ChildEventResult, { description: "Move records that are not this child's to a new master child." })
-  async splitChild(@Arg("childId", () => ID) childId: string, @Arg("records", () => [RecordRefInput]) records: RecordRefInput[], @Ctx() ctx: Context): Promise<ChildEventResult> {
+  async splitChild(
+    @Arg("childId", () => ID) childId: string,
+    @Arg("records", () => [RecordRefInput]) records: RecordRefInput[],
+    @Ctx() ctx: Context,
+  ): Promise<ChildEventResult> {
     const id = parseChildId(childId, "childId");
     await requireChildrenInScope(ctx, [id]);
     const result = await splitChild(ctx.db, id, records, actorOf(ctx));
@@ -70,7 +107,9 @@ export class ReviewResolver {
     return { eventId: String(result.eventId), child: { id: String(result.childId) } };
   }
 
-  @Mutation(() => ChildEventResult, { description: "Undo a merge, split or review decision, restoring the links exactly as they were." })
+  @Mutation(() => ChildEventResult, {
+    description: "Undo a merge, split or review decision, restoring the links exactly as they were.",
+  })
   async undoChildEvent(@Arg("eventId", () => ID) eventId: string, @Ctx() ctx: Context): Promise<ChildEventResult> {
     const event = parseChildId(eventId, "eventId");
     await requireEventInScope(ctx, event);
@@ -82,7 +121,10 @@ export class ReviewResolver {
 
 /** A correction moves records between children: their coverage is assessed again in every snapshot. */
 async function refreshAfter(ctx: Context, eventId: number): Promise<void> {
-  const [event] = await ctx.db.select({ childIds: childEvents.childIds }).from(childEvents).where(eq(childEvents.id, eventId));
+  const [event] = await ctx.db
+    .select({ childIds: childEvents.childIds })
+    .from(childEvents)
+    .where(eq(childEvents.id, eventId));
   await refreshCoverage(ctx.db, (event?.childIds ?? []).map(Number));
 }
 
@@ -92,8 +134,12 @@ async function refreshAfter(ctx: Context, eventId: number): Promise<void> {
  */
 
 async function requireReviewInScope(ctx: Context, reviewId: number): Promise<void> {
-  const [review] = await ctx.db.select({ regionCode: linkReviews.regionCode }).from(linkReviews).where(eq(linkReviews.id, reviewId));
-  if (!review || !ctx.rows.placeInScope({ regionCode: review.regionCode })) throw new NotFoundError(`reviewId: no link review ${reviewId} exists`);
+  const [review] = await ctx.db
+    .select({ regionCode: linkReviews.regionCode })
+    .from(linkReviews)
+    .where(eq(linkReviews.id, reviewId));
+  if (!review || !ctx.rows.placeInScope({ regionCode: review.regionCode }))
+    throw new NotFoundError(`reviewId: no link review ${reviewId} exists`);
 }
 
 async function requireChildrenInScope(ctx: Context, ids: readonly number[]): Promise<void> {
@@ -104,10 +150,14 @@ async function requireChildrenInScope(ctx: Context, ids: readonly number[]): Pro
 
 /** An event may be undone by whoever reaches every child it left active. */
 async function requireEventInScope(ctx: Context, eventId: number): Promise<void> {
-  const [event] = await ctx.db.select({ childIds: childEvents.childIds }).from(childEvents).where(eq(childEvents.id, eventId));
+  const [event] = await ctx.db
+    .select({ childIds: childEvents.childIds })
+    .from(childEvents)
+    .where(eq(childEvents.id, eventId));
   const active = event ? await activeChildIds(ctx.db, event.childIds.map(Number)) : new Set<number>();
   const reachable = event ? await ctx.rows.visible([...active]) : [];
-  if (!event || active.size === 0 || reachable.length !== active.size) throw new NotFoundError(`eventId: no child event ${eventId} exists`);
+  if (!event || active.size === 0 || reachable.length !== active.size)
+    throw new NotFoundError(`eventId: no child event ${eventId} exists`);
 }
 
 type ReviewRow = typeof linkReviews.$inferSelect;
@@ -125,7 +175,12 @@ interface StoredRecord {
 }
 
 function toReview(row: ReviewRow): LinkReview {
-  const evidence = (typeof row.evidence === "string" ? JSON.parse(row.evidence) : row.evidence) as { reason?: string; fields?: Record<string, string>; record?: StoredRecord; candidate?: StoredRecord };
+  const evidence = (typeof row.evidence === "string" ? JSON.parse(row.evidence) : row.evidence) as {
+    reason?: string;
+    fields?: Record<string, string>;
+    record?: StoredRecord;
+    candidate?: StoredRecord;
+  };
   return {
     id: String(row.id),
     source: row.source as LinkReview["source"],

@@ -11,7 +11,10 @@ export enum ReviewDecisionEnum {
   SAME_CHILD = "SAME_CHILD",
   DIFFERENT_CHILDREN = "DIFFERENT_CHILDREN",
 }
-registerEnumType(ReviewDecisionEnum, { name: "ReviewDecision", description: "A reviewer's answer: the record belongs to the candidate child, or it does not." });
+registerEnumType(ReviewDecisionEnum, {
+  name: "ReviewDecision",
+  description: "A reviewer's answer: the record belongs to the candidate child, or it does not.",
+});
 
 @ObjectType("FieldAgreement", { description: "How one field compared between the record and the candidate." })
 export class FieldAgreement {
@@ -117,6 +120,9 @@ export class ChildEventResult {
   @Field(() => ID)
   eventId!: string;
 
-  @Field(() => Child, { nullable: true, description: "The child the decision left (the kept child, the split-off child)." })
+  @Field(() => Child, {
+    nullable: true,
+    description: "The child the decision left (the kept child, the split-off child).",
+  })
   child!: Child | null;
 }

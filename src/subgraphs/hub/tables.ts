@@ -17,7 +17,10 @@ export const children = hubSchema.table(
     mergedInto: bigint("merged_into", { mode: "number" }),
     createdAt: createdAt(),
   },
-  (t) => [check("children_state_check", oneOf("state", CHILD_STATES)), index("children_merged_into_idx").on(t.mergedInto)],
+  (t) => [
+    check("children_state_check", oneOf("state", CHILD_STATES)),
+    index("children_merged_into_idx").on(t.mergedInto),
+  ],
 );
 
 /**
@@ -42,10 +45,14 @@ export const links = hubSchema.table(
     eventId: bigint("event_id", { mode: "number" }),
   },
   (t) => [
-    uniqueIndex("links_current_record_key").on(t.source, t.recordId).where(sql`unlinked_at is null`),
+    uniqueIndex("links_current_record_key")
+      .on(t.source, t.recordId)
+      .where(sql`unlinked_at is null`),
     index("links_child_idx").on(t.childId),
     // Closed links only (few): which children an incremental link just moved records away from.
-    index("links_unlinked_at_idx").on(t.unlinkedAt).where(sql`unlinked_at is not null`),
+    index("links_unlinked_at_idx")
+      .on(t.unlinkedAt)
+      .where(sql`unlinked_at is not null`),
     check("links_source_check", oneOf("source", SOURCE_KINDS)),
     check("links_rule_check", oneOf("rule", LINK_RULES)),
   ],

@@ -11,7 +11,10 @@ type Context = SubgraphContext<InsuranceLoaders>;
 /** Child.insurance, through the child's linked enrollment records. */
 @Resolver(() => InsuranceChild)
 export class InsuranceChildResolver {
-  @FieldResolver(() => ChildInsurance, { nullable: true, description: "Medical insurance's records of the child; null when no enrollment is linked to it." })
+  @FieldResolver(() => ChildInsurance, {
+    nullable: true,
+    description: "Medical insurance's records of the child; null when no enrollment is linked to it.",
+  })
   async insurance(@Root() child: InsuranceChild, @Ctx() ctx: Context): Promise<ChildInsurance | null> {
     const childId = childIdOrNull(child.id);
     if (childId === null) return null;
@@ -22,8 +25,14 @@ export class InsuranceChildResolver {
 
 @Resolver(() => ChildInsurance)
 export class ChildInsuranceResolver {
-  @FieldResolver(() => [Enrollment], { nullable: true, description: "Newest coverage year first; only that year's when coverageYear is given." })
-  enrollments(@Root() insurance: ChildInsurance, @Arg("coverageYear", () => Int, { nullable: true }) coverageYear: number | null): Enrollment[] {
+  @FieldResolver(() => [Enrollment], {
+    nullable: true,
+    description: "Newest coverage year first; only that year's when coverageYear is given.",
+  })
+  enrollments(
+    @Root() insurance: ChildInsurance,
+    @Arg("coverageYear", () => Int, { nullable: true }) coverageYear: number | null,
+  ): Enrollment[] {
     if (coverageYear === null || coverageYear === undefined) return insurance.records;
     const year = checkCoverageYear(coverageYear);
     return insurance.records.filter((e) => e.coverageYear === year);
@@ -35,8 +44,14 @@ export class ChildInsuranceResolver {
     return insurance.records.some((e) => e.coverageYear === year && e.status === "ACTIVE" && e.paidOn !== null);
   }
 
-  @FieldResolver(() => [AssistanceEligibility], { nullable: true, description: "Medical-assistance entitlements for the ID numbers on the child's enrollments." })
-  async assistanceEligibility(@Root() insurance: ChildInsurance, @Ctx() ctx: Context): Promise<AssistanceEligibility[]> {
+  @FieldResolver(() => [AssistanceEligibility], {
+    nullable: true,
+    description: "Medical-assistance entitlements for the ID numbers on the child's enrollments.",
+  })
+  async assistanceEligibility(
+    @Root() insurance: ChildInsurance,
+    @Ctx() ctx: Context,
+  ): Promise<AssistanceEligibility[]> {
     const idNumbers = [...new Set(insurance.records.flatMap((e) => (e.idNumber ? [e.idNumber] : [])))];
     const found = await ctx.loaders.assistanceByIdNumber.loadMany(idNumbers);
     return found.flatMap((rows) => {

@@ -13,8 +13,14 @@ type Context = SubgraphContext<InsuranceLoaders>;
 
 @Resolver(() => CoordinationArea)
 export class CoordinationAreaResolver {
-  @Query(() => CoordinationArea, { nullable: true, description: "A coordination area by its 6-digit division code; null when there is no such area." })
-  async coordinationArea(@Arg("code", () => String) code: string, @Ctx() ctx: Context): Promise<CoordinationArea | null> {
+  @Query(() => CoordinationArea, {
+    nullable: true,
+    description: "A coordination area by its 6-digit division code; null when there is no such area.",
+  })
+  async coordinationArea(
+    @Arg("code", () => String) code: string,
+    @Ctx() ctx: Context,
+  ): Promise<CoordinationArea | null> {
     const checked = validateDivisionCode(code);
     if (!checked.ok) throw badInput("code", checked.message);
     const row = await ctx.loaders.area.load(checked.value.code);
@@ -28,12 +34,17 @@ export class CoordinationAreaResolver {
     @Ctx() ctx: Context,
   ): Promise<CoordinationAreaConnection> {
     const page = pageArgs(first, after);
-    if (page.after !== null && !/^\d{6}$/.test(page.after)) throw badInput("after", `must be a cursor returned by coordinationAreas, but got "${after}"`);
+    if (page.after !== null && !/^\d{6}$/.test(page.after))
+      throw badInput("after", `must be a cursor returned by coordinationAreas, but got "${after}"`);
     const rows = await areasAfter(ctx.db, page.after, page.limit + 1);
     return toPage(rows, page.limit, (a) => a.areaCode, toArea);
   }
 
-  @FieldResolver(() => EnrollmentConnection, { nullable: true, description: "The area's enrollments for a coverage year, every status, in record order; null unless the area is within the viewer's region." })
+  @FieldResolver(() => EnrollmentConnection, {
+    nullable: true,
+    description:
+      "The area's enrollments for a coverage year, every status, in record order; null unless the area is within the viewer's region.",
+  })
   async enrollments(
     @Root() area: CoordinationArea,
     @Arg("coverageYear", () => Int) coverageYear: number,
@@ -49,12 +60,25 @@ export class CoordinationAreaResolver {
     }
     // An area's enrollments are a list of children: only officers of the area's region reach it.
     if (!ctx.rows.placeInScope({ regionCode: area.code })) return null;
-    const rows = await ctx.loaders.areaEnrollments.load({ areaCode: area.code, coverageYear: year, afterId, limit: page.limit + 1 });
+    const rows = await ctx.loaders.areaEnrollments.load({
+      areaCode: area.code,
+      coverageYear: year,
+      afterId,
+      limit: page.limit + 1,
+    });
     return toPage(rows, page.limit, (e) => e.id, toEnrollment);
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: "ACTIVE enrollments in the area for a coverage year (paid or not); null unless the area is within the viewer's region." })
-  async enrolledCount(@Root() area: CoordinationArea, @Arg("coverageYear", () => Int) coverageYear: number, @Ctx() ctx: Context): Promise<number | null> {
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description:
+      "ACTIVE enrollments in the area for a coverage year (paid or not); null unless the area is within the viewer's region.",
+  })
+  async enrolledCount(
+    @Root() area: CoordinationArea,
+    @Arg("coverageYear", () => Int) coverageYear: number,
+    @Ctx() ctx: Context,
+  ): Promise<number | null> {
     const year = checkCoverageYear(coverageYear);
     if (!ctx.rows.placeInScope({ regionCode: area.code })) return null;
     return ctx.loaders.activeEnrollmentCount.load({ areaCode: area.code, coverageYear: year });

@@ -12,9 +12,13 @@ type Context = SubgraphContext<InsuranceLoaders>;
 export class EnrollmentResolver {
   @Query(() => [Enrollment], {
     nullable: true,
-    description: "Every enrollment recorded under a resident ID number (18 characters, GB 11643) in an area within the viewer's scope, newest coverage year first; empty when there is none.",
+    description:
+      "Every enrollment recorded under a resident ID number (18 characters, GB 11643) in an area within the viewer's scope, newest coverage year first; empty when there is none.",
   })
-  async enrollmentsByIdNumber(@Arg("idNumber", () => String) idNumber: string, @Ctx() ctx: Context): Promise<Enrollment[]> {
+  async enrollmentsByIdNumber(
+    @Arg("idNumber", () => String) idNumber: string,
+    @Ctx() ctx: Context,
+  ): Promise<Enrollment[]> {
     const parsed = parseIdNumber(idNumber);
     if (!parsed.ok) throw badInput("idNumber", parsed.problem.message);
     const rows = await ctx.loaders.enrollmentsByIdNumber.load(parsed.value.idNumber);
@@ -23,13 +27,19 @@ export class EnrollmentResolver {
     return rows.filter((row) => ctx.rows.placeInScope({ regionCode: row.areaCode })).map(toEnrollment);
   }
 
-  @FieldResolver(() => CoordinationArea, { nullable: true, description: "The area the enrollment belongs to; null when the area is unknown." })
+  @FieldResolver(() => CoordinationArea, {
+    nullable: true,
+    description: "The area the enrollment belongs to; null when the area is unknown.",
+  })
   async area(@Root() enrollment: Enrollment, @Ctx() ctx: Context): Promise<CoordinationArea | null> {
     const row = await ctx.loaders.area.load(enrollment.areaCode);
     return row ? toArea(row) : null;
   }
 
-  @FieldResolver(() => [Contribution], { nullable: true, description: "Payments towards the individual contribution, oldest first." })
+  @FieldResolver(() => [Contribution], {
+    nullable: true,
+    description: "Payments towards the individual contribution, oldest first.",
+  })
   async contributions(@Root() enrollment: Enrollment, @Ctx() ctx: Context): Promise<Contribution[]> {
     return (await ctx.loaders.contributionsByEnrollment.load(enrollment.recordId)).map(toContribution);
   }

@@ -15,7 +15,16 @@ export const insuranceSubgraph: SubgraphModule<InsuranceLoaders> = {
   buildSchema: () =>
     buildFederatedSchema(
       // Child is reached only through `_entities`: without orphanedTypes type-graphql leaves it out.
-      { resolvers: [InsuranceChildResolver, ChildInsuranceResolver, EnrollmentResolver, CoordinationAreaResolver, ...insuranceSubmitResolvers], orphanedTypes: [InsuranceChild] },
+      {
+        resolvers: [
+          InsuranceChildResolver,
+          ChildInsuranceResolver,
+          EnrollmentResolver,
+          CoordinationAreaResolver,
+          ...insuranceSubmitResolvers,
+        ],
+        orphanedTypes: [InsuranceChild],
+      },
       {
         ...childReference,
         CoordinationArea: {

@@ -9,27 +9,32 @@ import { DateScalar } from "../../graphql/scalars.ts";
 
 /** 统筹区: a coordination area of resident insurance (prefecture level), with its yearly window. */
 @Directive('@key(fields: "code")')
-@ObjectType("CoordinationArea", { description: "A coordination area (统筹区) of resident medical insurance, by its 6-digit division code." })
+@ObjectType("CoordinationArea", {
+  description: "A coordination area (统筹区) of resident medical insurance, by its 6-digit division code.",
+})
 export class CoordinationArea {
-  @Field(() => String, { description: "Division code of the area, e.g. \"330100\"." })
+  @Field(() => String, { description: 'Division code of the area, e.g. "330100".' })
   code!: string;
 
   @Field(() => String)
   name!: string;
 
-  @Field(() => String, { description: "Month-day the yearly enrollment window opens, e.g. \"09-01\"." })
+  @Field(() => String, { description: 'Month-day the yearly enrollment window opens, e.g. "09-01".' })
   windowOpens!: string;
 
-  @Field(() => String, { description: "Month-day the yearly enrollment window closes, e.g. \"12-31\"." })
+  @Field(() => String, { description: 'Month-day the yearly enrollment window closes, e.g. "12-31".' })
   windowCloses!: string;
 
-  @Field(() => Int, { nullable: true, description: "A resident's individual contribution for a year, in fen (1/100 yuan)." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "A resident's individual contribution for a year, in fen (1/100 yuan).",
+  })
   annualContributionFen!: number | null;
 }
 
 @ObjectType("Contribution", { description: "A payment towards an enrollment's individual contribution." })
 export class Contribution {
-  @Field(() => String, { description: "The insurance system's own id for the payment." , nullable: true })
+  @Field(() => String, { description: "The insurance system's own id for the payment.", nullable: true })
   recordId!: string;
 
   @Field(() => Int, { nullable: true })
@@ -38,10 +43,16 @@ export class Contribution {
   @Field(() => Float, { nullable: true })
   amountYuan!: number | null;
 
-  @Field(() => String, { nullable: true, description: "SELF, MEDICAL_ASSISTANCE, EMPLOYEE_ACCOUNT (family mutual aid) or OTHER." })
+  @Field(() => String, {
+    nullable: true,
+    description: "SELF, MEDICAL_ASSISTANCE, EMPLOYEE_ACCOUNT (family mutual aid) or OTHER.",
+  })
   payerKind!: string | null;
 
-  @Field(() => String, { nullable: true, description: "When medical assistance paid: the needy category it paid under." })
+  @Field(() => String, {
+    nullable: true,
+    description: "When medical assistance paid: the needy category it paid under.",
+  })
   needyCategory!: string | null;
 
   @Field(() => String, { nullable: true, description: "The parent whose employee personal account paid." })
@@ -51,9 +62,11 @@ export class Contribution {
   paidOn!: string | null;
 }
 
-@ObjectType("Enrollment", { description: "One resident's enrollment for one coverage (calendar) year in one coordination area." })
+@ObjectType("Enrollment", {
+  description: "One resident's enrollment for one coverage (calendar) year in one coordination area.",
+})
 export class Enrollment {
-  @Field(() => String, { description: "The insurance system's own id for the enrollment." , nullable: true })
+  @Field(() => String, { description: "The insurance system's own id for the enrollment.", nullable: true })
   recordId!: string;
 
   @Field(() => Int, { nullable: true })
@@ -68,13 +81,22 @@ export class Enrollment {
   @Field(() => DateScalar, { nullable: true })
   enrolledOn!: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: "Null until the contribution is paid: an unpaid enrollment does not insure." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "Null until the contribution is paid: an unpaid enrollment does not insure.",
+  })
   paidOn!: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: "When benefits start (after a waiting period for a late or lapsed enrollment)." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "When benefits start (after a waiting period for a late or lapsed enrollment).",
+  })
   benefitStartsOn!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Resident ID number; null for a newborn enrolled on its birth certificate." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Resident ID number; null for a newborn enrolled on its birth certificate.",
+  })
   idNumber!: string | null;
 
   @Field(() => String, { nullable: true })
@@ -93,7 +115,9 @@ export class Enrollment {
   childId?: number | null;
 }
 
-@ObjectType("AssistanceEligibility", { description: "A medical-assistance entitlement shared by civil affairs (特困, 低保, orphans, disabled children)." })
+@ObjectType("AssistanceEligibility", {
+  description: "A medical-assistance entitlement shared by civil affairs (特困, 低保, orphans, disabled children).",
+})
 export class AssistanceEligibility {
   @Field(() => String, { nullable: true, description: "EXTREMELY_POOR, MIN_LIVING, ORPHAN or DISABLED." })
   needyCategory!: string | null;

@@ -91,8 +91,15 @@ export function createInsuranceLoaders(db: Db): InsuranceLoaders {
         await Promise.all(
           [...groups.values()].map(async (group) => {
             const { coverageYear, afterId, limit } = group[0]!;
-            const rows = await enrollmentPagesOfAreas(db, [...new Set(group.map((k) => k.areaCode))], coverageYear, afterId, limit);
-            for (const [areaCode, areaRows] of groupBy(rows, (r) => r.pageAreaCode)) pages.set(pageKey({ areaCode, coverageYear, afterId, limit }), areaRows);
+            const rows = await enrollmentPagesOfAreas(
+              db,
+              [...new Set(group.map((k) => k.areaCode))],
+              coverageYear,
+              afterId,
+              limit,
+            );
+            for (const [areaCode, areaRows] of groupBy(rows, (r) => r.pageAreaCode))
+              pages.set(pageKey({ areaCode, coverageYear, afterId, limit }), areaRows);
           }),
         );
         return keys.map((k) => pages.get(pageKey(k)) ?? []);

@@ -44,5 +44,10 @@ export function toArea(row: AreaRow): CoordinationArea {
 }
 
 export function toAssistance(row: AssistanceRow): AssistanceEligibility {
-  return { needyCategory: row.needyCategory, regionCode: row.regionCode, validFrom: row.validFrom, validUntil: row.validUntil };
+  return {
+    needyCategory: row.needyCategory,
+    regionCode: row.regionCode,
+    validFrom: row.validFrom,
+    validUntil: row.validUntil,
+  };
 }

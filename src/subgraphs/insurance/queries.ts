@@ -15,13 +15,18 @@ const NEWEST_FIRST = [desc(enrollments.coverageYear), desc(enrollments.enrolledO
  * The enrollments linked to each child. A department reads its own tables plus the hub's link
  * table (the one shared table), never another department's.
  */
-export async function enrollmentsOfChildren(db: Db, childIds: readonly number[]): Promise<(EnrollmentRow & { childId: number })[]> {
+export async function enrollmentsOfChildren(
+  db: Db,
+  childIds: readonly number[],
+): Promise<(EnrollmentRow & { childId: number })[]> {
   if (childIds.length === 0) return [];
   const rows = await db
     .select({ childId: links.childId, enrollment: enrollments })
     .from(links)
     .innerJoin(enrollments, eq(enrollments.recordId, links.recordId))
-    .where(and(eq(links.source, "insurance.enrollment"), isNull(links.unlinkedAt), inArray(links.childId, [...childIds])))
+    .where(
+      and(eq(links.source, "insurance.enrollment"), isNull(links.unlinkedAt), inArray(links.childId, [...childIds])),
+    )
     .orderBy(...NEWEST_FIRST);
   return rows.map((r) => ({ ...r.enrollment, childId: r.childId }));
 }
@@ -30,7 +35,8 @@ export async function enrollmentsOfChildren(db: Db, childIds: readonly number[])
 export type LinkedEnrollmentRow = EnrollmentRow & { childId: number | null };
 
 /** The current link of an enrollment, for a left join in the statement that reads it (no statement of its own). */
-const currentLink = (recordId: AnyColumn) => and(eq(links.source, "insurance.enrollment"), eq(links.recordId, recordId), isNull(links.unlinkedAt));
+const currentLink = (recordId: AnyColumn) =>
+  and(eq(links.source, "insurance.enrollment"), eq(links.recordId, recordId), isNull(links.unlinkedAt));
 
 export async function enrollmentsByIdNumbers(db: Db, idNumbers: readonly string[]): Promise<LinkedEnrollmentRow[]> {
   if (idNumbers.length === 0) return [];
@@ -43,7 +49,10 @@ export async function enrollmentsByIdNumbers(db: Db, idNumbers: readonly string[
   return rows.map((r) => ({ ...r.enrollment, childId: r.childId === null ? null : Number(r.childId) }));
 }
 
-export async function contributionsOfEnrollments(db: Db, enrollmentRecordIds: readonly string[]): Promise<ContributionRow[]> {
+export async function contributionsOfEnrollments(
+  db: Db,
+  enrollmentRecordIds: readonly string[],
+): Promise<ContributionRow[]> {
   if (enrollmentRecordIds.length === 0) return [];
   return db
     .select()
@@ -54,7 +63,10 @@ export async function contributionsOfEnrollments(db: Db, enrollmentRecordIds: re
 
 export async function areasByCode(db: Db, codes: readonly string[]): Promise<AreaRow[]> {
   if (codes.length === 0) return [];
-  return db.select().from(coordinationAreas).where(inArray(coordinationAreas.areaCode, [...codes]));
+  return db
+    .select()
+    .from(coordinationAreas)
+    .where(inArray(coordinationAreas.areaCode, [...codes]));
 }
 
 export async function assistanceByIdNumbers(db: Db, idNumbers: readonly string[]): Promise<AssistanceRow[]> {
@@ -91,7 +103,13 @@ export async function enrollmentPagesOfAreas(
   const page = db
     .select()
     .from(enrollments)
-    .where(and(eq(enrollments.areaCode, coordinationAreas.areaCode), eq(enrollments.coverageYear, coverageYear), gt(enrollments.id, afterId)))
+    .where(
+      and(
+        eq(enrollments.areaCode, coordinationAreas.areaCode),
+        eq(enrollments.coverageYear, coverageYear),
+        gt(enrollments.id, afterId),
+      ),
+    )
     .orderBy(asc(enrollments.id))
     .limit(limit)
     .as("page");
@@ -102,16 +120,30 @@ export async function enrollmentPagesOfAreas(
     .leftJoin(links, currentLink(page.recordId))
     .where(inArray(coordinationAreas.areaCode, [...areaCodes]))
     .orderBy(asc(coordinationAreas.areaCode), asc(page.id));
-  return rows.map((r) => ({ ...r.page, childId: r.links === null ? null : Number(r.links.childId), pageAreaCode: r.coordination_areas.areaCode }));
+  return rows.map((r) => ({
+    ...r.page,
+    childId: r.links === null ? null : Number(r.links.childId),
+    pageAreaCode: r.coordination_areas.areaCode,
+  }));
 }
 
 /** ACTIVE enrollments for a year, counted per area; areas without any are absent. */
-export async function activeEnrollmentCounts(db: Db, areaCodes: readonly string[], coverageYear: number): Promise<Map<string, number>> {
+export async function activeEnrollmentCounts(
+  db: Db,
+  areaCodes: readonly string[],
+  coverageYear: number,
+): Promise<Map<string, number>> {
   if (areaCodes.length === 0) return new Map();
   const rows = await db
     .select({ areaCode: enrollments.areaCode, n: count() })
     .from(enrollments)
-    .where(and(inArray(enrollments.areaCode, [...areaCodes]), eq(enrollments.coverageYear, coverageYear), eq(enrollments.status, "ACTIVE")))
+    .where(
+      and(
+        inArray(enrollments.areaCode, [...areaCodes]),
+        eq(enrollments.coverageYear, coverageYear),
+        eq(enrollments.status, "ACTIVE"),
+      ),
+    )
     .groupBy(enrollments.areaCode);
   return new Map(rows.map((r) => [r.areaCode, r.n]));
 }

@@ -1,6 +1,15 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, pgSchema, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { createdAt, divisionCode, isoDate, oneOf, recordId, sexColumn, surrogateId, updatedAt } from "../../db/columns.ts";
+import {
+  createdAt,
+  divisionCode,
+  isoDate,
+  oneOf,
+  recordId,
+  sexColumn,
+  surrogateId,
+  updatedAt,
+} from "../../db/columns.ts";
 import { ENROLLMENT_STATUSES, NEEDY_CATEGORIES, PAYER_KINDS, SEXES } from "../../db/enums.ts";
 
 /** Medical insurance: resident basic medical insurance (type 390) and its contributions. */
@@ -22,7 +31,10 @@ export const coordinationAreas = insuranceSchema.table(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("coordination_areas_record_id_key").on(t.recordId), uniqueIndex("coordination_areas_code_key").on(t.areaCode)],
+  (t) => [
+    uniqueIndex("coordination_areas_record_id_key").on(t.recordId),
+    uniqueIndex("coordination_areas_code_key").on(t.areaCode),
+  ],
 );
 
 /**
@@ -83,7 +95,10 @@ export const contributions = insuranceSchema.table(
     uniqueIndex("contributions_record_id_key").on(t.recordId),
     index("contributions_enrollment_idx").on(t.enrollmentRecordId),
     check("contributions_payer_kind_check", oneOf("payer_kind", PAYER_KINDS)),
-    check("contributions_needy_category_check", sql`needy_category is null or ${oneOf("needy_category", NEEDY_CATEGORIES)}`),
+    check(
+      "contributions_needy_category_check",
+      sql`needy_category is null or ${oneOf("needy_category", NEEDY_CATEGORIES)}`,
+    ),
   ],
 );
 

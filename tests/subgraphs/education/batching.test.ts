@@ -35,7 +35,13 @@ describe.each(ENGINES)("education subgraph SQL statements on %s", (engine) => {
   /** Runs an operation and returns its data with the statements it sent. */
   async function counted(query: string, variables: Record<string, unknown>) {
     statements = [];
-    const result = await executeSubgraph(educationSubgraph, database.db, query, variables, await departmentSystemHeaders("education"));
+    const result = await executeSubgraph(
+      educationSubgraph,
+      database.db,
+      query,
+      variables,
+      await departmentSystemHeaders("education"),
+    );
     const sent = statements;
     statements = null;
     expect(result.errors).toBeUndefined();
@@ -52,15 +58,19 @@ describe.each(ENGINES)("education subgraph SQL statements on %s", (engine) => {
     // 500 registrations in one school year, each linked to the child of one of 100 real registrations.
     const base = `select r.*, row_number() over (order by r.id) as rn from education.student_registrations r
       where r.school_code = '${biggest}' and r.school_year = 2025 and r.status = 'ENROLLED'`;
-    await database.db.execute(sql.raw(`
+    await database.db.execute(
+      sql.raw(`
       insert into education.student_registrations (record_id, student_number, id_number, name, sex, birth_date, school_code, grade, class_name, school_year, status, guardian_phone)
       select 'SYN' || lpad(g::text, 4, '0'), b.student_number, b.id_number, b.name, b.sex, b.birth_date, b.school_code, 1 + g % 6, (1 + g % 8) || '班', ${FULL_YEAR}, 'ENROLLED', b.guardian_phone
-      from generate_series(1, 500) g join (${base}) b on b.rn = 1 + (g - 1) % 100`));
-    await database.db.execute(sql.raw(`
+      from generate_series(1, 500) g join (${base}) b on b.rn = 1 + (g - 1) % 100`),
+    );
+    await database.db.execute(
+      sql.raw(`
       insert into hub.links (source, record_id, child_id, rule, score)
       select 'education.student', 'SYN' || lpad(g::text, 4, '0'), l.child_id, 'REVIEW_CONFIRMED', 1
       from generate_series(1, 500) g join (${base}) b on b.rn = 1 + (g - 1) % 100
-      join hub.links l on l.source = 'education.student' and l.record_id = b.record_id and l.unlinked_at is null`));
+      join hub.links l on l.source = 'education.student' and l.record_id = b.record_id and l.unlinked_at is null`),
+    );
   }, 180_000);
   afterAll(async () => database?.close());
 
@@ -68,7 +78,8 @@ describe.each(ENGINES)("education subgraph SQL statements on %s", (engine) => {
     const small = await counted(ROSTER, { code: biggest, first: 10 });
     const whole = await counted(ROSTER, { code: biggest, first: 200 });
 
-    const students = (d: Record<string, unknown>) => (d.school as { students: { edges: { node: { child: { id: string } | null } }[] } }).students.edges;
+    const students = (d: Record<string, unknown>) =>
+      (d.school as { students: { edges: { node: { child: { id: string } | null } }[] } }).students.edges;
     expect(students(small.data)).toHaveLength(10);
     expect(students(whole.data).length).toBeGreaterThan(150);
     expect(students(whole.data).every((e) => e.node.child !== null)).toBe(true);
@@ -82,7 +93,10 @@ describe.each(ENGINES)("education subgraph SQL statements on %s", (engine) => {
     const small = await counted(ROSTER, { code: biggest, first: 10, schoolYear: FULL_YEAR });
     const full = await counted(ROSTER, { code: biggest, first: 500, schoolYear: FULL_YEAR });
 
-    const school = full.data.school as { studentCount: number; students: { edges: { node: { child: { id: string } | null } }[]; pageInfo: { hasNextPage: boolean } } };
+    const school = full.data.school as {
+      studentCount: number;
+      students: { edges: { node: { child: { id: string } | null } }[]; pageInfo: { hasNextPage: boolean } };
+    };
     expect(school.studentCount).toBe(500);
     expect(school.students.edges).toHaveLength(500);
     expect(school.students.pageInfo.hasNextPage).toBe(false);
@@ -100,9 +114,19 @@ describe.each(ENGINES)("education subgraph SQL statements on %s", (engine) => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const result: ExecutionResult = await executeSubgraph(educationSubgraph, database.db, `query ($code: String!, $after: String) { school(code: $code) {
-        students(first: 37, after: $after, schoolYear: ${FULL_YEAR}) { edges { node { recordId } } pageInfo { hasNextPage endCursor } } } }`, { code: biggest, after }, await departmentSystemHeaders("education"));
-      const page = (result.data?.school as { students: { edges: { node: { recordId: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }).students;
+      const result: ExecutionResult = await executeSubgraph(
+        educationSubgraph,
+        database.db,
+        `query ($code: String!, $after: String) { school(code: $code) {
+        students(first: 37, after: $after, schoolYear: ${FULL_YEAR}) { edges { node { recordId } } pageInfo { hasNextPage endCursor } } } }`,
+        { code: biggest, after },
+        await departmentSystemHeaders("education"),
+      );
+      const page = (
+        result.data?.school as {
+          students: { edges: { node: { recordId: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+        }
+      ).students;
       seen.push(...page.edges.map((e) => e.node.recordId));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;

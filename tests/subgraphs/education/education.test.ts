@@ -57,7 +57,8 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
   /** truth child key → master child id, as a perfect linkage would have it. */
   let childIds: Map<string, number>;
   const rows = <T extends Record<string, unknown>>(text: string) => queryRows<T>(database.db, sql.raw(text));
-  const run = async (query: string, variables: Record<string, unknown> = {}) => executeSubgraph(educationSubgraph, database.db, query, variables, await departmentSystemHeaders("education"));
+  const run = async (query: string, variables: Record<string, unknown> = {}) =>
+    executeSubgraph(educationSubgraph, database.db, query, variables, await departmentSystemHeaders("education"));
   const childIdOf = (key: string) => String(childIds.get(key));
 
   /** The school with the most enrolled students this school year. */
@@ -71,7 +72,9 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
     childIds = await linkFromTruth(database.db);
     [biggest] = (await rows<{ school_code: string; region_code: string; n: number }>(`
       select s.school_code, sc.region_code, count(*)::int as n from education.student_registrations s join education.schools sc using (school_code)
-      where s.status = 'ENROLLED' and s.school_year = 2025 group by 1, 2 order by n desc, 1 limit 1`)) as [typeof biggest];
+      where s.status = 'ENROLLED' and s.school_year = 2025 group by 1, 2 order by n desc, 1 limit 1`)) as [
+      typeof biggest,
+    ];
     rosterInSql = await rows(`
       select s.record_id, r.child_key from education.student_registrations s
       join truth.records r on r.source = 'education.student' and r.record_id = s.record_id
@@ -85,7 +88,11 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
       const result = await run(ROSTER_PAGE, { code: biggest.school_code, first: 500 });
 
       expect(result.errors).toBeUndefined();
-      const school = result.data?.school as { code: string; studentCount: number; students: Connection<Registration> & { schoolYear: number; totalCount: number } };
+      const school = result.data?.school as {
+        code: string;
+        studentCount: number;
+        students: Connection<Registration> & { schoolYear: number; totalCount: number };
+      };
       expect(school.students.schoolYear).toBe(2025);
       expect(school.students.totalCount).toBe(biggest.n);
       expect(school.studentCount).toBe(biggest.n);
@@ -97,7 +104,9 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
     });
 
     it("lists exactly the children the generator put in the school, each linked to its master child", async () => {
-      const truth = await rows<{ child_key: string }>(`select child_key from truth.children where school_code = '${biggest.school_code}'`);
+      const truth = await rows<{ child_key: string }>(
+        `select child_key from truth.children where school_code = '${biggest.school_code}'`,
+      );
 
       const result = await run(ROSTER_PAGE, { code: biggest.school_code, first: 500 });
 
@@ -136,13 +145,22 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
       const none = await run(ROSTER_PAGE, { code: earlier!.school_code, schoolYear: 2010 });
 
       // Last year's registrations were all closed (graduated or transferred out) by the generator.
-      expect((past.data?.school as { students: { schoolYear: number; edges: unknown[] } }).students).toMatchObject({ schoolYear: 2024, edges: [] });
-      expect(none.data?.school).toMatchObject({ studentCount: 0, students: { schoolYear: 2010, edges: [], pageInfo: { hasNextPage: false, endCursor: null } } });
+      expect((past.data?.school as { students: { schoolYear: number; edges: unknown[] } }).students).toMatchObject({
+        schoolYear: 2024,
+        edges: [],
+      });
+      expect(none.data?.school).toMatchObject({
+        studentCount: 0,
+        students: { schoolYear: 2010, edges: [], pageInfo: { hasNextPage: false, endCursor: null } },
+      });
     });
 
     it("refuses a page size above 500 and a cursor it did not issue, naming the argument", async () => {
       const tooBig = await run(ROSTER_PAGE, { code: biggest.school_code, first: 501 });
-      const forged = await run(ROSTER_PAGE, { code: biggest.school_code, after: Buffer.from("c:not-a-position").toString("base64url") });
+      const forged = await run(ROSTER_PAGE, {
+        code: biggest.school_code,
+        after: Buffer.from("c:not-a-position").toString("base64url"),
+      });
 
       expect(tooBig.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument: "first" });
       expect(forged.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument: "after" });
@@ -152,11 +170,24 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
 
   describe("school(code)", () => {
     it("answers a school by its code with the department's fields", async () => {
-      const [expected] = await rows<{ name: string; kind: string; region_code: string }>(`select name, kind, region_code from education.schools where school_code = '${biggest.school_code}'`);
+      const [expected] = await rows<{ name: string; kind: string; region_code: string }>(
+        `select name, kind, region_code from education.schools where school_code = '${biggest.school_code}'`,
+      );
 
-      const result = await run(`query ($code: String!) { school(code: $code) { code name kind regionCode } }`, { code: ` ${biggest.school_code} ` });
+      const result = await run(`query ($code: String!) { school(code: $code) { code name kind regionCode } }`, {
+        code: ` ${biggest.school_code} `,
+      });
 
-      expect(result).toEqual({ data: { school: { code: biggest.school_code, name: expected!.name, kind: expected!.kind, regionCode: expected!.region_code } } });
+      expect(result).toEqual({
+        data: {
+          school: {
+            code: biggest.school_code,
+            name: expected!.name,
+            kind: expected!.kind,
+            regionCode: expected!.region_code,
+          },
+        },
+      });
     });
 
     it("returns null for an unknown school code", async () => {
@@ -195,7 +226,9 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
       }
 
       expect(expected.length).toBeGreaterThan(3);
-      expect(seen).toEqual(expected.map((e) => ({ code: e.school_code, regionCode: expect.stringMatching(/^\d{6}$/), studentCount: e.n })));
+      expect(seen).toEqual(
+        expected.map((e) => ({ code: e.school_code, regionCode: expect.stringMatching(/^\d{6}$/), studentCount: e.n })),
+      );
     });
 
     it("refuses a region that is not a division code, naming the argument", async () => {
@@ -219,8 +252,22 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
 
       expect(result.errors).toBeUndefined();
       const entities = result.data?._entities as { id: string; enrollment: Registration }[];
-      expect(entities.map((c) => ({ id: c.id, school: c.enrollment.school?.code, grade: c.enrollment.grade, className: c.enrollment.className, child: c.enrollment.child?.id }))).toEqual(
-        expected.map((e) => ({ id: childIdOf(e.child_key), school: e.school_code, grade: e.grade, className: e.class_name, child: childIdOf(e.child_key) })),
+      expect(
+        entities.map((c) => ({
+          id: c.id,
+          school: c.enrollment.school?.code,
+          grade: c.enrollment.grade,
+          className: c.enrollment.className,
+          child: c.enrollment.child?.id,
+        })),
+      ).toEqual(
+        expected.map((e) => ({
+          id: childIdOf(e.child_key),
+          school: e.school_code,
+          grade: e.grade,
+          className: e.class_name,
+          child: childIdOf(e.child_key),
+        })),
       );
     });
 
@@ -229,7 +276,9 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
         select c.child_key from truth.children c where c.school_code is null
         and not exists (select 1 from truth.records r where r.child_key = c.child_key and r.source = 'education.student') order by 1 limit 1`);
 
-      const result = await run(CHILD_ENTITIES, { representations: [{ __typename: "Child", id: childIdOf(unschooled!.child_key) }] });
+      const result = await run(CHILD_ENTITIES, {
+        representations: [{ __typename: "Child", id: childIdOf(unschooled!.child_key) }],
+      });
 
       // The department's own system reaches children with a registration in its region; this
       // child has none, so it is indistinguishable from an id nobody has.
@@ -237,7 +286,13 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
     });
 
     it("keeps both registrations of a child whose temporary L number was promoted to a G number", async () => {
-      const promoted = await rows<{ child_key: string; old_number: string; new_number: string; old_school: string; new_school: string }>(`
+      const promoted = await rows<{
+        child_key: string;
+        old_number: string;
+        new_number: string;
+        old_school: string;
+        new_school: string;
+      }>(`
         select c.child_key, o.student_number as old_number, n.student_number as new_number, o.school_code as old_school, n.school_code as new_school
         from truth.children c
         join truth.records ro on ro.child_key = c.child_key and ro.source = 'education.student'
@@ -247,7 +302,9 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
         order by c.child_key limit 5`);
       expect(promoted.length).toBeGreaterThan(0);
 
-      const result = await run(CHILD_ENTITIES, { representations: promoted.map((p) => ({ __typename: "Child", id: childIdOf(p.child_key) })) });
+      const result = await run(CHILD_ENTITIES, {
+        representations: promoted.map((p) => ({ __typename: "Child", id: childIdOf(p.child_key) })),
+      });
 
       expect(result.errors).toBeUndefined();
       const entities = result.data?._entities as { enrollment: Registration; studentRegistrations: Registration[] }[];
@@ -263,7 +320,12 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
     });
 
     it("answers a child id that cannot exist with a null entity rather than an error", async () => {
-      const result = await run(CHILD_ENTITIES, { representations: [{ __typename: "Child", id: "999999999" }, { __typename: "Child", id: "not-a-number" }] });
+      const result = await run(CHILD_ENTITIES, {
+        representations: [
+          { __typename: "Child", id: "999999999" },
+          { __typename: "Child", id: "not-a-number" },
+        ],
+      });
 
       expect(result.errors).toBeUndefined();
       expect(result.data?._entities).toEqual([null, null]);
@@ -272,9 +334,15 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
 
   describe("School through _entities", () => {
     it("resolves known schools and returns null for unknown ones", async () => {
-      const result = await run(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on School { code studentCount } } }`, {
-        r: [{ __typename: "School", code: biggest.school_code }, { __typename: "School", code: "9999999999" }],
-      });
+      const result = await run(
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on School { code studentCount } } }`,
+        {
+          r: [
+            { __typename: "School", code: biggest.school_code },
+            { __typename: "School", code: "9999999999" },
+          ],
+        },
+      );
 
       expect(result).toEqual({ data: { _entities: [{ code: biggest.school_code, studentCount: biggest.n }, null] } });
     });
@@ -294,8 +362,22 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
       const current = await run(LOOKUP, { n: p!.new_number.toLowerCase() });
       const old = await run(LOOKUP, { n: p!.old_number });
 
-      expect(current).toEqual({ data: { studentRegistration: { studentNumber: p!.new_number, schoolYear: 2025, status: "ENROLLED", school: { code: p!.new_school }, child: { id: childIdOf(p!.child_key) } } } });
-      expect(old.data?.studentRegistration).toMatchObject({ studentNumber: p!.old_number, schoolYear: 2024, child: { id: childIdOf(p!.child_key) } });
+      expect(current).toEqual({
+        data: {
+          studentRegistration: {
+            studentNumber: p!.new_number,
+            schoolYear: 2025,
+            status: "ENROLLED",
+            school: { code: p!.new_school },
+            child: { id: childIdOf(p!.child_key) },
+          },
+        },
+      });
+      expect(old.data?.studentRegistration).toMatchObject({
+        studentNumber: p!.old_number,
+        schoolYear: 2024,
+        child: { id: childIdOf(p!.child_key) },
+      });
     });
 
     it("returns null for a well-formed student number nobody has", async () => {

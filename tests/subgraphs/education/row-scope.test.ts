@@ -43,7 +43,11 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
   let neighbour: string;
   let elsewhere: string;
   const ofSchool = (code: string) => students.filter((s) => s.school_code === code);
-  const schoolAdmin = (): AuthenticatedViewer => ({ subject: `admin-${own}`, role: "school_admin", scope: { schools: [own] } });
+  const schoolAdmin = (): AuthenticatedViewer => ({
+    subject: `admin-${own}`,
+    role: "school_admin",
+    scope: { schools: [own] },
+  });
 
   beforeAll(async () => {
     database = await openTestDatabase(engine);
@@ -69,7 +73,11 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
       expect(mine.errors).toBeUndefined();
       const roster = (mine.data?.school as Roster).students!;
       expect(roster.totalCount).toBe(ofSchool(own).length);
-      expect(roster.edges.map((e) => Number(e.node.child?.id)).sort((a, b) => a - b)).toEqual(ofSchool(own).map((s) => s.child_id).sort((a, b) => a - b));
+      expect(roster.edges.map((e) => Number(e.node.child?.id)).sort((a, b) => a - b)).toEqual(
+        ofSchool(own)
+          .map((s) => s.child_id)
+          .sort((a, b) => a - b),
+      );
       // The school itself is public; what it holds about children is not.
       expect(theirs).toEqual({ data: { school: { code: neighbour, studentCount: null, students: null } } });
     });
@@ -82,7 +90,11 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
       const hidden = await run(schoolAdmin(), REGISTRATION, { n: theirs.student_number });
       const unknown = await run(schoolAdmin(), REGISTRATION, { n: "L330106201903159999" });
 
-      expect(found).toEqual({ data: { studentRegistration: { schoolYear: 2025, school: { code: own }, child: { id: String(mine.child_id) } } } });
+      expect(found).toEqual({
+        data: {
+          studentRegistration: { schoolYear: 2025, school: { code: own }, child: { id: String(mine.child_id) } },
+        },
+      });
       expect(hidden).toEqual(unknown);
       expect(hidden).toEqual({ data: { studentRegistration: null } });
     });
@@ -91,13 +103,21 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
       const mine = ofSchool(own)[0]!;
       const theirs = ofSchool(elsewhere)[0]!;
 
-      const result = await run(schoolAdmin(), CHILD, { r: [entity(mine.child_id), entity(theirs.child_id), entity(999_999_999)] });
+      const result = await run(schoolAdmin(), CHILD, {
+        r: [entity(mine.child_id), entity(theirs.child_id), entity(999_999_999)],
+      });
 
-      expect(result).toEqual({ data: { _entities: [{ id: String(mine.child_id), enrollment: { school: { code: own } } }, null, null] } });
+      expect(result).toEqual({
+        data: { _entities: [{ id: String(mine.child_id), enrollment: { school: { code: own } } }, null, null] },
+      });
     });
 
     it("leaves exactly one access-log row per request, naming exactly the students on the page", async () => {
-      const viewer: AuthenticatedViewer = { subject: `audited-admin-${own}`, role: "school_admin", scope: { schools: [own, neighbour] } };
+      const viewer: AuthenticatedViewer = {
+        subject: `audited-admin-${own}`,
+        role: "school_admin",
+        scope: { schools: [own, neighbour] },
+      };
       const page = ofSchool(own).slice(0, 10);
 
       const result = await run(viewer, ROSTER, { code: own, first: page.length });
@@ -105,12 +125,22 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
       expect(result.errors).toBeUndefined();
       const log = await queryAuditLog(database.db, { actor: viewer.subject });
       expect(log.edges).toHaveLength(1);
-      expect(log.edges[0]!.node).toMatchObject({ role: "school_admin", operation: "Roster", childIds: page.map((s) => s.child_id).sort((a, b) => a - b) });
-      expect(log.edges[0]!.node.fields).toEqual(expect.arrayContaining(["Child.id", "StudentRegistration.child", "StudentRegistration.recordId"]));
+      expect(log.edges[0]!.node).toMatchObject({
+        role: "school_admin",
+        operation: "Roster",
+        childIds: page.map((s) => s.child_id).sort((a, b) => a - b),
+      });
+      expect(log.edges[0]!.node.fields).toEqual(
+        expect.arrayContaining(["Child.id", "StudentRegistration.child", "StudentRegistration.recordId"]),
+      );
     });
 
     it("leaves no access-log row when the request reached no child", async () => {
-      const viewer: AuthenticatedViewer = { subject: `unlucky-admin-${own}`, role: "school_admin", scope: { schools: [own] } };
+      const viewer: AuthenticatedViewer = {
+        subject: `unlucky-admin-${own}`,
+        role: "school_admin",
+        scope: { schools: [own] },
+      };
 
       await run(viewer, ROSTER, { code: neighbour, first: 50 });
       await run(viewer, CHILD, { r: [entity(ofSchool(elsewhere)[0]!.child_id)] });
@@ -121,7 +151,11 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
 
   describe("an education officer of one county", () => {
     const SCHOOLS = `{ schools(region: "33", first: 100) { edges { node { code regionCode studentCount students(first: 500) { totalCount edges { node { child { id } } } } } } } }`;
-    const officer = (): AuthenticatedViewer => ({ subject: "officer-county", role: "education_officer", scope: { region: students[0]!.region_code } });
+    const officer = (): AuthenticatedViewer => ({
+      subject: "officer-county",
+      role: "education_officer",
+      scope: { region: students[0]!.region_code },
+    });
 
     it("gets the rosters of its county's schools, and null for every other school's", async () => {
       const county = students[0]!.region_code;
@@ -129,14 +163,20 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
       const result = await run(officer(), SCHOOLS);
 
       expect(result.errors).toBeUndefined();
-      const schools = (result.data?.schools as { edges: { node: { code: string; regionCode: string } & Roster }[] }).edges.map((e) => e.node);
+      const schools = (
+        result.data?.schools as { edges: { node: { code: string; regionCode: string } & Roster }[] }
+      ).edges.map((e) => e.node);
       const inCounty = schools.filter((s) => s.regionCode === county);
       const outside = schools.filter((s) => s.regionCode !== county);
       expect(inCounty.length).toBeGreaterThan(1);
       expect(outside.length).toBeGreaterThan(0);
       for (const school of inCounty) {
         expect(school.studentCount).toBe(ofSchool(school.code).length);
-        expect(school.students?.edges.map((e) => Number(e.node.child?.id)).sort((a, b) => a - b)).toEqual(ofSchool(school.code).map((s) => s.child_id).sort((a, b) => a - b));
+        expect(school.students?.edges.map((e) => Number(e.node.child?.id)).sort((a, b) => a - b)).toEqual(
+          ofSchool(school.code)
+            .map((s) => s.child_id)
+            .sort((a, b) => a - b),
+        );
       }
       for (const school of outside) expect(school).toMatchObject({ studentCount: null, students: null });
     });
@@ -148,7 +188,9 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
       const entities = await run(officer(), CHILD, { r: [entity(inCounty.child_id), entity(outside.child_id)] });
       const byNumber = await run(officer(), REGISTRATION, { n: outside.student_number });
 
-      expect(entities).toEqual({ data: { _entities: [{ id: String(inCounty.child_id), enrollment: { school: { code: neighbour } } }, null] } });
+      expect(entities).toEqual({
+        data: { _entities: [{ id: String(inCounty.child_id), enrollment: { school: { code: neighbour } } }, null] },
+      });
       expect(byNumber).toEqual({ data: { studentRegistration: null } });
     });
   });
@@ -156,7 +198,11 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
   it("gives an analyst no individual child at all", async () => {
     const analyst: AuthenticatedViewer = { subject: "analyst-33", role: "analyst", scope: { region: "33" } };
 
-    const result = await run(analyst, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Child { id } } }`, { r: [entity(students[0]!.child_id)] });
+    const result = await run(
+      analyst,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Child { id } } }`,
+      { r: [entity(students[0]!.child_id)] },
+    );
 
     expect(result).toEqual({ data: { _entities: [null] } });
   });

@@ -36,9 +36,18 @@ describe.each(ENGINES)("batching in the health subgraph on %s", (engine) => {
   afterAll(async () => province?.close());
 
   /** Runs an operation and answers how many SQL statements it sent. */
-  async function countStatements(query: string, variables: Record<string, unknown> = {}): Promise<{ statements: number; data: unknown }> {
+  async function countStatements(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<{ statements: number; data: unknown }> {
     statements = 0;
-    const result = await executeSubgraph(healthSubgraph, province.database.db, query, variables, await departmentSystemHeaders("health"));
+    const result = await executeSubgraph(
+      healthSubgraph,
+      province.database.db,
+      query,
+      variables,
+      await departmentSystemHeaders("health"),
+    );
     expect(result.errors).toBeUndefined();
     return { statements, data: result.data };
   }
@@ -55,18 +64,25 @@ describe.each(ENGINES)("batching in the health subgraph on %s", (engine) => {
     return rows.map((r) => ({ __typename: "Child", id: String(province.childIds.get(r.child_key)) }));
   }
 
-  it.each([20, 100])("resolves every health field of %i children through _entities in a constant number of statements", async (n) => {
-    const representations = await healthyChildren(n);
+  it.each([20, 100])(
+    "resolves every health field of %i children through _entities in a constant number of statements",
+    async (n) => {
+      const representations = await healthyChildren(n);
 
-    const { statements, data } = await countStatements(ALL_CHILD_FIELDS, { representations });
+      const { statements, data } = await countStatements(ALL_CHILD_FIELDS, { representations });
 
-    const children = (data as { _entities: { birthCertificate: unknown; immunizations: { doses: unknown[] }[]; familyDoctor: unknown }[] })._entities;
-    expect(children).toHaveLength(n);
-    expect(children.some((c) => c.birthCertificate !== null)).toBe(true);
-    expect(children.some((c) => c.familyDoctor !== null)).toBe(true);
-    expect(children.flatMap((c) => c.immunizations.flatMap((i) => i.doses)).length).toBeGreaterThan(0);
-    expect(statements).toBe(CHILD_STATEMENTS);
-  });
+      const children = (
+        data as {
+          _entities: { birthCertificate: unknown; immunizations: { doses: unknown[] }[]; familyDoctor: unknown }[];
+        }
+      )._entities;
+      expect(children).toHaveLength(n);
+      expect(children.some((c) => c.birthCertificate !== null)).toBe(true);
+      expect(children.some((c) => c.familyDoctor !== null)).toBe(true);
+      expect(children.flatMap((c) => c.immunizations.flatMap((i) => i.doses)).length).toBeGreaterThan(0);
+      expect(statements).toBe(CHILD_STATEMENTS);
+    },
+  );
 
   it("pages through sites and doctors with their children and patients in a constant number of statements", async () => {
     const { statements } = await countStatements(`{
@@ -89,7 +105,12 @@ describe.each(ENGINES)("batching in the health subgraph on %s", (engine) => {
       `query ($representations: [_Any!]!) { _entities(representations: $representations) {
          ... on VaccinationSite { code children(first: 5) { edges { node { id } } } }
          ... on FamilyDoctor { code patients(first: 5) { edges { node { contract { recordId } } } } } } }`,
-      { representations: [...sites.map((s) => ({ __typename: "VaccinationSite", code: s.site_code })), ...doctors.map((d) => ({ __typename: "FamilyDoctor", code: d.doctor_code }))] },
+      {
+        representations: [
+          ...sites.map((s) => ({ __typename: "VaccinationSite", code: s.site_code })),
+          ...doctors.map((d) => ({ __typename: "FamilyDoctor", code: d.doctor_code })),
+        ],
+      },
     );
 
     // Sites, doctors, the sites' children, the doctors' patients, and the access-log INSERT (the

@@ -27,8 +27,9 @@ const CHILD_FIELDS = `
 
 interface ChildData {
   id: string;
-  birthCertificate: Record<string, unknown> & { hospital: Record<string, unknown> | null } | null;
-  immunizations: { recordId: string; site: { code: string } | null; doses: { vaccineCode: string; givenOn: string }[] }[] | null;
+  birthCertificate: (Record<string, unknown> & { hospital: Record<string, unknown> | null }) | null;
+  immunizations:
+    { recordId: string; site: { code: string } | null; doses: { vaccineCode: string; givenOn: string }[] }[] | null;
   familyDoctor: { code: string } | null;
   doctorContracts: { recordId: string; status: string }[] | null;
 }
@@ -42,14 +43,22 @@ describe.each(ENGINES)("Child in the health subgraph on %s", (engine) => {
   afterAll(async () => province?.close());
 
   async function childData(childKey: string): Promise<ChildData> {
-    const result = await executeSubgraph(healthSubgraph, province.database.db, CHILD_FIELDS, { representations: [{ __typename: "Child", id: childIdOf(province, childKey) }] }, await departmentSystemHeaders("health"));
+    const result = await executeSubgraph(
+      healthSubgraph,
+      province.database.db,
+      CHILD_FIELDS,
+      { representations: [{ __typename: "Child", id: childIdOf(province, childKey) }] },
+      await departmentSystemHeaders("health"),
+    );
     expect(result.errors).toBeUndefined();
     return (result.data as { _entities: ChildData[] })._entities[0]!;
   }
 
   /** A child with a record of `source` linked, and optionally more conditions on the child key `c`. */
   async function someChild(where: string): Promise<string> {
-    const [row] = await province.rows<{ child_key: string }>(`select c.child_key from truth.children c where ${where} order by c.child_key limit 1`);
+    const [row] = await province.rows<{ child_key: string }>(
+      `select c.child_key from truth.children c where ${where} order by c.child_key limit 1`,
+    );
     if (!row) throw new Error(`the generated province has no child where ${where}`);
     return row.child_key;
   }
@@ -81,13 +90,19 @@ describe.each(ENGINES)("Child in the health subgraph on %s", (engine) => {
       guardianPhone: certificate!.guardian_phone,
       regionCode: certificate!.region_code,
       issuedOn: certificate!.issued_on,
-      hospital: { code: certificate!.hospital_code, name: certificate!.hospital_name, regionCode: certificate!.hospital_region },
+      hospital: {
+        code: certificate!.hospital_code,
+        name: certificate!.hospital_name,
+        regionCode: certificate!.hospital_region,
+      },
     });
 
     const files = await province.rows<{ record_id: string; site_code: string }>(`
       select i.record_id, i.site_code from truth.records r join health.immunization_records i on i.record_id = r.record_id
       where r.child_key = '${childKey}' and r.source = 'health.immunization_record' order by i.id`);
-    expect(child.immunizations!.map((f) => ({ recordId: f.recordId, siteCode: f.site?.code }))).toEqual(files.map((f) => ({ recordId: f.record_id, siteCode: f.site_code })));
+    expect(child.immunizations!.map((f) => ({ recordId: f.recordId, siteCode: f.site?.code }))).toEqual(
+      files.map((f) => ({ recordId: f.record_id, siteCode: f.site_code })),
+    );
     for (const file of child.immunizations!) {
       const doses = await province.rows<{ vaccine_code: string; given_on: string }>(`
         select vaccine_code, given_on::text from health.immunization_doses where immunization_record_id = '${file.recordId}'
@@ -99,12 +114,16 @@ describe.each(ENGINES)("Child in the health subgraph on %s", (engine) => {
     const contracts = await province.rows<{ record_id: string; status: string; doctor_code: string }>(`
       select d.record_id, d.status, d.doctor_code from truth.records r join health.doctor_contracts d on d.record_id = r.record_id
       where r.child_key = '${childKey}' and r.source = 'health.doctor_contract' order by d.signed_on, d.id`);
-    expect(child.doctorContracts!.map((c) => [c.recordId, c.status])).toEqual(contracts.map((c) => [c.record_id, c.status]));
+    expect(child.doctorContracts!.map((c) => [c.recordId, c.status])).toEqual(
+      contracts.map((c) => [c.record_id, c.status]),
+    );
     expect(child.familyDoctor?.code).toBe(contracts.filter((c) => c.status === "ACTIVE").at(-1)!.doctor_code);
   });
 
   it("gives a child who moved house both immunization files, each with its own site", async () => {
-    const childKey = await someChild(`(select count(*) from truth.records r where r.child_key = c.child_key and r.source = 'health.immunization_record') = 2`);
+    const childKey = await someChild(
+      `(select count(*) from truth.records r where r.child_key = c.child_key and r.source = 'health.immunization_record') = 2`,
+    );
 
     const child = await childData(childKey);
 
@@ -133,21 +152,39 @@ describe.each(ENGINES)("Child in the health subgraph on %s", (engine) => {
   it("answers null for a child without health records, as for an id no child has, and empty lists for what a child in scope lacks", async () => {
     // A child without any health record is outside every health viewer's scope (its records
     // are what place it there): null, exactly like an id no child has or a malformed one.
-    const bare = await someChild(`not ${has("health.birth_certificate")} and not ${has("health.immunization_record")} and not ${has("health.doctor_contract")}`);
+    const bare = await someChild(
+      `not ${has("health.birth_certificate")} and not ${has("health.immunization_record")} and not ${has("health.doctor_contract")}`,
+    );
     // A child placed by its birth certificate alone shows empty lists for the rest.
     const certificateOnly = await someChild(
       `${has("health.birth_certificate", "and exists (select 1 from health.birth_certificates b where b.record_id = r.record_id and b.region_code like '33%')")}
        and not ${has("health.immunization_record")} and not ${has("health.doctor_contract")}`,
     );
 
-    const result = await executeSubgraph(healthSubgraph, province.database.db, CHILD_FIELDS, {
-      representations: [childIdOf(province, bare), childIdOf(province, certificateOnly), "999999999", "not-a-number"].map((id) => ({ __typename: "Child", id })),
-    }, await departmentSystemHeaders("health"));
+    const result = await executeSubgraph(
+      healthSubgraph,
+      province.database.db,
+      CHILD_FIELDS,
+      {
+        representations: [
+          childIdOf(province, bare),
+          childIdOf(province, certificateOnly),
+          "999999999",
+          "not-a-number",
+        ].map((id) => ({ __typename: "Child", id })),
+      },
+      await departmentSystemHeaders("health"),
+    );
 
     expect(result.errors).toBeUndefined();
     const [bareChild, certified, ...unknown] = (result.data as { _entities: (ChildData | null)[] })._entities;
     expect(bareChild).toBeNull();
-    expect(certified).toMatchObject({ id: childIdOf(province, certificateOnly), immunizations: [], familyDoctor: null, doctorContracts: [] });
+    expect(certified).toMatchObject({
+      id: childIdOf(province, certificateOnly),
+      immunizations: [],
+      familyDoctor: null,
+      doctorContracts: [],
+    });
     expect(certified!.birthCertificate).not.toBeNull();
     expect(unknown).toEqual([null, null]);
   });
@@ -156,14 +193,18 @@ describe.each(ENGINES)("Child in the health subgraph on %s", (engine) => {
     // An immunization file too, so that the child stays in scope without its certificate.
     const childKey = await someChild(`${has("health.birth_certificate")} and ${has("health.immunization_record")}`);
     const childId = childIdOf(province, childKey);
-    await province.rows(`update hub.links set unlinked_at = now() where child_id = ${childId} and source = 'health.birth_certificate'`);
+    await province.rows(
+      `update hub.links set unlinked_at = now() where child_id = ${childId} and source = 'health.birth_certificate'`,
+    );
 
     try {
       const child = await childData(childKey);
 
       expect(child.birthCertificate).toBeNull();
     } finally {
-      await province.rows(`update hub.links set unlinked_at = null where child_id = ${childId} and source = 'health.birth_certificate'`);
+      await province.rows(
+        `update hub.links set unlinked_at = null where child_id = ${childId} and source = 'health.birth_certificate'`,
+      );
     }
   });
 });

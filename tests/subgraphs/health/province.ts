@@ -15,7 +15,10 @@ export interface HealthProvince {
 }
 
 /** A generated province of 1,500 children on its own database, every record linked to its true child. */
-export async function openHealthProvince(engine: Engine, options: { onQuery?: (sql: string) => void } = {}): Promise<HealthProvince> {
+export async function openHealthProvince(
+  engine: Engine,
+  options: { onQuery?: (sql: string) => void } = {},
+): Promise<HealthProvince> {
   const database = await openTestDatabase(engine, options);
   await generateProvince(database.db, { children: 1_500, seed: 5, asOf: AS_OF });
   const childIds = await linkFromTruth(database.db);

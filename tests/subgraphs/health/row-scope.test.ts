@@ -22,16 +22,26 @@ describe.each(ENGINES)("row scopes in the health subgraph on %s", (engine) => {
   afterAll(async () => province?.close());
 
   /** Runs an operation as `viewer` under a fresh request id, which names its access-log row. */
-  async function runAs(viewer: Parameters<typeof headersFor>[0], query: string, variables: Record<string, unknown> = {}) {
+  async function runAs(
+    viewer: Parameters<typeof headersFor>[0],
+    query: string,
+    variables: Record<string, unknown> = {},
+  ) {
     const requestId = randomUUID();
-    const result = await executeSubgraph(healthSubgraph, province.database.db, query, variables, { ...(await headersFor(viewer)), "x-request-id": requestId });
+    const result = await executeSubgraph(healthSubgraph, province.database.db, query, variables, {
+      ...(await headersFor(viewer)),
+      "x-request-id": requestId,
+    });
     expect(result.errors).toBeUndefined();
     return { data: result.data as Record<string, unknown>, requestId };
   }
 
   /** The access-log rows a request wrote, with their child ids in order. */
   async function auditRows(requestId: string): Promise<{ childIds: number[]; fields: string[] }[]> {
-    const rows = await queryRows<{ child_ids: (number | string)[]; fields: string[] }>(province.database.db, sql`select child_ids, fields from audit.access_log where request_id = ${requestId}`);
+    const rows = await queryRows<{ child_ids: (number | string)[]; fields: string[] }>(
+      province.database.db,
+      sql`select child_ids, fields from audit.access_log where request_id = ${requestId}`,
+    );
     return rows.map((r) => ({ childIds: r.child_ids.map(Number), fields: r.fields }));
   }
 
@@ -63,9 +73,16 @@ describe.each(ENGINES)("row scopes in the health subgraph on %s", (engine) => {
         { own, other },
       );
 
-      const ownPatients = data.own as { patients: { edges: { node: { contract: { recordId: string }; child: { id: string } | null } }[]; pageInfo: { hasNextPage: boolean } } };
+      const ownPatients = data.own as {
+        patients: {
+          edges: { node: { contract: { recordId: string }; child: { id: string } | null } }[];
+          pageInfo: { hasNextPage: boolean };
+        };
+      };
       expect(ownPatients.patients.pageInfo.hasNextPage).toBe(false);
-      expect(ownPatients.patients.edges.map((e) => [e.node.contract.recordId, e.node.child?.id])).toEqual(expected.map((e) => [e.record_id, childIdOf(province, e.child_key)]));
+      expect(ownPatients.patients.edges.map((e) => [e.node.contract.recordId, e.node.child?.id])).toEqual(
+        expected.map((e) => [e.record_id, childIdOf(province, e.child_key)]),
+      );
       // The other doctor is no secret; their patient list is.
       expect(data.other).toEqual({ code: other, patients: null });
 
@@ -96,17 +113,28 @@ describe.each(ENGINES)("row scopes in the health subgraph on %s", (engine) => {
       const { data, requestId } = await runAs(
         { subject: `doctor-${own}`, role: "family_doctor", scope: { doctor: own } },
         `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Child { id immunizations { recordId } } } }`,
-        { representations: [childIdOf(province, patient!.child_key), childIdOf(province, stranger!.child_key), "999999999"].map((id) => ({ __typename: "Child", id })) },
+        {
+          representations: [
+            childIdOf(province, patient!.child_key),
+            childIdOf(province, stranger!.child_key),
+            "999999999",
+          ].map((id) => ({ __typename: "Child", id })),
+        },
       );
 
       expect(data._entities).toEqual([
-        { id: childIdOf(province, patient!.child_key), immunizations: patientFiles.map((f) => ({ recordId: f.record_id })) },
+        {
+          id: childIdOf(province, patient!.child_key),
+          immunizations: patientFiles.map((f) => ({ recordId: f.record_id })),
+        },
         null,
         null,
       ]);
       expect(patientFiles.length).toBeGreaterThan(0);
       const log = await auditRows(requestId);
-      expect(log).toEqual([{ childIds: [Number(childIdOf(province, patient!.child_key))], fields: ["Child.id", "Child.immunizations"] }]);
+      expect(log).toEqual([
+        { childIds: [Number(childIdOf(province, patient!.child_key))], fields: ["Child.id", "Child.immunizations"] },
+      ]);
     });
 
     it("pages a site's children in the scope with full pages and exact cursors", async () => {
@@ -118,8 +146,16 @@ describe.each(ENGINES)("row scopes in the health subgraph on %s", (engine) => {
         where r.source = 'health.immunization_record' and exists (
           select 1 from truth.records c join health.doctor_contracts d on d.record_id = c.record_id
           where c.child_key = r.child_key and c.source = 'health.doctor_contract' and d.doctor_code = '${own}' and d.status = 'ACTIVE')`;
-      const [site] = await province.rows<{ site_code: string }>(`select site_code from (${patientsAt}) p group by site_code order by count(distinct child_key) desc, site_code limit 1`);
-      const expected = sorted((await province.rows<{ child_key: string }>(`select distinct child_key from (${patientsAt}) p where site_code = '${site!.site_code}'`)).map((r) => Number(childIdOf(province, r.child_key))));
+      const [site] = await province.rows<{ site_code: string }>(
+        `select site_code from (${patientsAt}) p group by site_code order by count(distinct child_key) desc, site_code limit 1`,
+      );
+      const expected = sorted(
+        (
+          await province.rows<{ child_key: string }>(
+            `select distinct child_key from (${patientsAt}) p where site_code = '${site!.site_code}'`,
+          )
+        ).map((r) => Number(childIdOf(province, r.child_key))),
+      );
       const [{ n: everyone }] = (await province.rows<{ n: number }>(`
         select count(distinct r.child_key)::int as n from truth.records r join health.immunization_records i on i.record_id = r.record_id
         where r.source = 'health.immunization_record' and i.site_code = '${site!.site_code}'`)) as [{ n: number }];
@@ -129,11 +165,22 @@ describe.each(ENGINES)("row scopes in the health subgraph on %s", (engine) => {
       const seen: number[] = [];
       let after: string | null = null;
       for (let pages = 0; ; pages++) {
-        const { data } = await runAs({ subject: `doctor-${own}`, role: "family_doctor", scope: { doctor: own } }, `query ($code: String!, $after: String) { vaccinationSite(code: $code) { children(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`, {
-          code: site!.site_code,
-          after,
-        });
-        const page = (data.vaccinationSite as { children: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }).children;
+        const { data } = await runAs(
+          { subject: `doctor-${own}`, role: "family_doctor", scope: { doctor: own } },
+          `query ($code: String!, $after: String) { vaccinationSite(code: $code) { children(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`,
+          {
+            code: site!.site_code,
+            after,
+          },
+        );
+        const page = (
+          data.vaccinationSite as {
+            children: {
+              edges: { node: { id: string } }[];
+              pageInfo: { hasNextPage: boolean; endCursor: string | null };
+            };
+          }
+        ).children;
         seen.push(...page.edges.map((e) => Number(e.node.id)));
         if (!page.pageInfo.hasNextPage) break;
         expect(page.edges).toHaveLength(2);
@@ -161,14 +208,18 @@ describe.each(ENGINES)("row scopes in the health subgraph on %s", (engine) => {
             await province.rows<{ child_key: string }>(`
               select distinct r.child_key from truth.records r join health.immunization_records i on i.record_id = r.record_id
               where r.source = 'health.immunization_record' and i.site_code = '${site}'
-              ${inCounty ? `and exists (
+              ${
+                inCounty
+                  ? `and exists (
                 select 1 from truth.records h
                 left join health.birth_certificates b on h.source = 'health.birth_certificate' and b.record_id = h.record_id
                 left join health.immunization_records f on h.source = 'health.immunization_record' and f.record_id = h.record_id
                 left join health.vaccination_sites vs on vs.site_code = f.site_code
                 left join health.doctor_contracts dc on h.source = 'health.doctor_contract' and dc.record_id = h.record_id and dc.status = 'ACTIVE'
                 left join health.family_doctors fd on fd.doctor_code = dc.doctor_code
-                where h.child_key = r.child_key and (b.region_code like '${county}%' or vs.region_code like '${county}%' or fd.region_code like '${county}%'))` : ""}`)
+                where h.child_key = r.child_key and (b.region_code like '${county}%' or vs.region_code like '${county}%' or fd.region_code like '${county}%'))`
+                  : ""
+              }`)
           ).map((r) => Number(childIdOf(province, r.child_key))),
         );
       const insideAll = await childrenAt(inside!.site_code, false);
@@ -177,7 +228,9 @@ describe.each(ENGINES)("row scopes in the health subgraph on %s", (engine) => {
       expect(insideAll.length).toBeGreaterThan(10);
       expect(insideAll.length).toBeLessThan(500);
       expect(outsideAll.length).toBeGreaterThan(outsideInCounty.length);
-      const [outsideDoctor] = await province.rows<{ doctor_code: string }>(`select doctor_code from health.family_doctors where region_code not like '${county}%' order by doctor_code limit 1`);
+      const [outsideDoctor] = await province.rows<{ doctor_code: string }>(
+        `select doctor_code from health.family_doctors where region_code not like '${county}%' order by doctor_code limit 1`,
+      );
 
       const { data, requestId } = await runAs(
         { subject: `health-officer-${county}`, role: "health_officer", scope: { region: county } },
@@ -200,6 +253,5 @@ describe.each(ENGINES)("row scopes in the health subgraph on %s", (engine) => {
       expect(log).toHaveLength(1);
       expect(log[0]!.childIds).toEqual(sorted([...insideAll, ...outsideInCounty]));
     });
-
   });
 });

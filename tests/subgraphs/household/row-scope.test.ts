@@ -35,7 +35,11 @@ describe.each(ENGINES)("household row scopes on %s", (engine) => {
   let household: string;
   /** A household and a child registered in another county. */
   let outside: Member;
-  const officer = (): AuthenticatedViewer => ({ subject: `household-officer-${county}`, role: "household_officer", scope: { region: county } });
+  const officer = (): AuthenticatedViewer => ({
+    subject: `household-officer-${county}`,
+    role: "household_officer",
+    scope: { region: county },
+  });
   const membersOf = (number: string) => members.filter((m) => m.household_number === number);
 
   beforeAll(async () => {
@@ -71,9 +75,16 @@ describe.each(ENGINES)("household row scopes on %s", (engine) => {
     });
 
     it("gets the same answers for households through _entities", async () => {
-      const result = await run(officer(), `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Household { householdNumber regionCode } } }`, {
-        r: [household, outside.household_number].map((householdNumber) => ({ __typename: "Household", householdNumber })),
-      });
+      const result = await run(
+        officer(),
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Household { householdNumber regionCode } } }`,
+        {
+          r: [household, outside.household_number].map((householdNumber) => ({
+            __typename: "Household",
+            householdNumber,
+          })),
+        },
+      );
 
       expect(result).toEqual({ data: { _entities: [{ householdNumber: household, regionCode: county }, null] } });
     });
@@ -81,10 +92,16 @@ describe.each(ENGINES)("household row scopes on %s", (engine) => {
     it("resolves a child registered in its county with hukou and guardians, and null for a child registered elsewhere", async () => {
       const mine = membersOf(household)[0]!;
 
-      const result = await run(officer(), HUKOU, { r: [child(mine.child_id), child(outside.child_id), child(999_999_999)] });
+      const result = await run(officer(), HUKOU, {
+        r: [child(mine.child_id), child(outside.child_id), child(999_999_999)],
+      });
 
       expect(result.errors).toBeUndefined();
-      const [found, hidden, unknown] = result.data?._entities as [{ id: string; hukou: { regionCode: string }; guardians: unknown[] }, unknown, unknown];
+      const [found, hidden, unknown] = result.data?._entities as [
+        { id: string; hukou: { regionCode: string }; guardians: unknown[] },
+        unknown,
+        unknown,
+      ];
       expect(found).toMatchObject({ id: String(mine.child_id), hukou: { regionCode: county } });
       expect(found.guardians.length).toBeGreaterThan(0);
       expect(hidden).toBeNull();
@@ -92,22 +109,38 @@ describe.each(ENGINES)("household row scopes on %s", (engine) => {
     });
 
     it("leaves exactly one access-log row for a household read, naming exactly its members' children", async () => {
-      const viewer: AuthenticatedViewer = { subject: `audited-household-officer-${county}`, role: "household_officer", scope: { region: county } };
+      const viewer: AuthenticatedViewer = {
+        subject: `audited-household-officer-${county}`,
+        role: "household_officer",
+        scope: { region: county },
+      };
 
       const result = await run(viewer, HOUSEHOLD, { n: household });
 
       expect(result.errors).toBeUndefined();
       const log = await queryAuditLog(database.db, { actor: viewer.subject });
       expect(log.edges).toHaveLength(1);
-      expect(log.edges[0]!.node).toMatchObject({ operation: "Household", childIds: membersOf(household).map((m) => m.child_id).sort(byId), fields: ["HouseholdMember.name"] });
+      expect(log.edges[0]!.node).toMatchObject({
+        operation: "Household",
+        childIds: membersOf(household)
+          .map((m) => m.child_id)
+          .sort(byId),
+        fields: ["HouseholdMember.name"],
+      });
     });
 
     it("leaves out a member whose child is registered outside its county, though the household is inside", async () => {
       const [moved, stays] = membersOf(household) as [Member, Member];
       // A registry that moved one child's hukou without moving it to another household.
-      await database.db.execute(sql`update household.persons set hukou_region_code = ${outside.region_code} where record_id = ${moved.record_id}`);
+      await database.db.execute(
+        sql`update household.persons set hukou_region_code = ${outside.region_code} where record_id = ${moved.record_id}`,
+      );
 
-      const viewer: AuthenticatedViewer = { subject: `officer-after-move-${county}`, role: "household_officer", scope: { region: county } };
+      const viewer: AuthenticatedViewer = {
+        subject: `officer-after-move-${county}`,
+        role: "household_officer",
+        scope: { region: county },
+      };
       const result = await run(viewer, HOUSEHOLD, { n: household });
 
       expect(result.errors).toBeUndefined();
@@ -130,12 +163,19 @@ describe.each(ENGINES)("household row scopes on %s", (engine) => {
         join hub.links l on l.source = 'health.doctor_contract' and l.record_id = c.record_id and l.unlinked_at is null
         where c.status = 'ACTIVE' and c.doctor_code = '${contract!.doctor_code}'`);
       const other = members.find((m) => !patients.some((p) => p.child_id === m.child_id));
-      const doctor: AuthenticatedViewer = { subject: "doctor-1", role: "family_doctor", scope: { doctor: contract!.doctor_code } };
+      const doctor: AuthenticatedViewer = {
+        subject: "doctor-1",
+        role: "family_doctor",
+        scope: { doctor: contract!.doctor_code },
+      };
 
       const result = await run(doctor, HUKOU, { r: [child(contract!.child_id), child(other!.child_id)] });
 
       expect(result.errors).toBeUndefined();
-      const [patient, stranger] = result.data?._entities as [{ id: string; hukou: { regionCode: string } | null }, unknown];
+      const [patient, stranger] = result.data?._entities as [
+        { id: string; hukou: { regionCode: string } | null },
+        unknown,
+      ];
       expect(patient.id).toBe(String(contract!.child_id));
       expect(patient.hukou?.regionCode).toMatch(/^\d{6}$/);
       expect(stranger).toBeNull();
@@ -147,13 +187,23 @@ describe.each(ENGINES)("household row scopes on %s", (engine) => {
         join hub.links l on l.source = 'education.student' and l.record_id = s.record_id and l.unlinked_at is null
         where s.status = 'ENROLLED' order by s.id`);
       const student = enrolled.find((e) => members.some((m) => m.child_id === e.child_id));
-      const other = members.find((m) => !enrolled.some((e) => e.child_id === m.child_id && e.school_code === student!.school_code));
-      const admin: AuthenticatedViewer = { subject: "admin-1", role: "school_admin", scope: { schools: [student!.school_code] } };
+      const other = members.find(
+        (m) => !enrolled.some((e) => e.child_id === m.child_id && e.school_code === student!.school_code),
+      );
+      const admin: AuthenticatedViewer = {
+        subject: "admin-1",
+        role: "school_admin",
+        scope: { schools: [student!.school_code] },
+      };
 
       // School administrators may not read hukou or guardians at all (field rules); the entity itself is row-scoped.
-      const result = await run(admin, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Child { id } } }`, {
-        r: [child(student!.child_id), child(other!.child_id)],
-      });
+      const result = await run(
+        admin,
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Child { id } } }`,
+        {
+          r: [child(student!.child_id), child(other!.child_id)],
+        },
+      );
 
       expect(result.data?._entities).toEqual([{ id: String(student!.child_id) }, null]);
     });

@@ -1,7 +1,14 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES } from "../../kit/database.ts";
-import { CHILD_INSURANCE_QUERY, childReps, ENROLLED_IN_PROVINCE, openInsuranceProvince, YEAR, type InsuranceProvince } from "./province.ts";
+import {
+  CHILD_INSURANCE_QUERY,
+  childReps,
+  ENROLLED_IN_PROVINCE,
+  openInsuranceProvince,
+  YEAR,
+  type InsuranceProvince,
+} from "./province.ts";
 
 /**
  * The row-scope check of the representations (one statement, `hub.child_scope`), enrollments by
@@ -25,17 +32,26 @@ describe.each(ENGINES)("batching on %s", (engine) => {
 
   beforeAll(async () => {
     province = await openInsuranceProvince(engine);
-    insuredKeys = (await province.rows<{ child_key: string }>(sql`
+    insuredKeys = (
+      await province.rows<{ child_key: string }>(sql`
       select child_key from truth.children c
       where ${ENROLLED_IN_PROVINCE}
-      order by child_key`)).map((r) => r.child_key);
+      order by child_key`)
+    ).map((r) => r.child_key);
   });
   afterAll(async () => province?.database.close());
 
   async function rosterStatements(size: number): Promise<{ statements: number; enrollments: number }> {
-    const { statements, result } = await province.counting(() => province.run(CHILD_INSURANCE_QUERY, { representations: childReps(province, insuredKeys.slice(0, size)), year: YEAR }));
+    const { statements, result } = await province.counting(() =>
+      province.run(CHILD_INSURANCE_QUERY, {
+        representations: childReps(province, insuredKeys.slice(0, size)),
+        year: YEAR,
+      }),
+    );
     expect(result.errors).toBeUndefined();
-    const children = result.data!._entities as { insurance: { enrollments: { area: unknown; contributions: unknown[] }[] } }[];
+    const children = result.data!._entities as {
+      insurance: { enrollments: { area: unknown; contributions: unknown[] }[] };
+    }[];
     expect(children).toHaveLength(size);
     expect(children.every((c) => c.insurance.enrollments.length > 0)).toBe(true);
     return { statements, enrollments: children.reduce((n, c) => n + c.insurance.enrollments.length, 0) };
@@ -59,7 +75,11 @@ describe.each(ENGINES)("batching on %s", (engine) => {
   it("pages every area's enrollments with a constant number of statements", async () => {
     const { statements, result } = await province.counting(() => province.run(AREAS_WITH_ENROLLMENTS, { year: YEAR }));
     expect(result.errors).toBeUndefined();
-    const areas = (result.data!.coordinationAreas as { edges: { node: { code: string; enrollments: { edges: unknown[] } | null } }[] }).edges;
+    const areas = (
+      result.data!.coordinationAreas as {
+        edges: { node: { code: string; enrollments: { edges: unknown[] } | null } }[];
+      }
+    ).edges;
     expect(areas.length).toBeGreaterThan(10);
     // The province-wide system pages the province's areas; the others (migrants' home areas) are null.
     const [full] = await province.rows<{ n: number }>(sql`

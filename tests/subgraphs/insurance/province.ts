@@ -16,7 +16,11 @@ export interface InsuranceProvince {
   /** childKey → master child id. */
   childIds: Map<string, number>;
   /** Runs an operation as the insurance department's province-wide system, or as the viewer of `headers`. */
-  run(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): ReturnType<typeof executeSubgraph>;
+  run(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): ReturnType<typeof executeSubgraph>;
   rows<T extends Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]>;
   /** Runs `fn` and returns how many SQL statements it sent, with its result. */
   counting<T>(fn: () => Promise<T>): Promise<{ statements: number; result: T }>;
@@ -31,7 +35,14 @@ export async function openInsuranceProvince(engine: Engine): Promise<InsurancePr
   return {
     database,
     childIds,
-    run: async (query, variables = {}, headers) => executeSubgraph(insuranceSubgraph, database.db, query, variables, headers ?? (await departmentSystemHeaders("insurance"))),
+    run: async (query, variables = {}, headers) =>
+      executeSubgraph(
+        insuranceSubgraph,
+        database.db,
+        query,
+        variables,
+        headers ?? (await departmentSystemHeaders("insurance")),
+      ),
     rows: (query) => queryRows(database.db, query),
     async counting(fn) {
       statements = 0;

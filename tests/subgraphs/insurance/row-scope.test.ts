@@ -28,17 +28,26 @@ describe.each(ENGINES)("row scopes in the insurance subgraph on %s", (engine) =>
   });
   afterAll(async () => province?.database.close());
 
-  const officer = () => ({ subject: `insurance-officer-${region}`, role: "insurance_officer" as const, scope: { region } });
+  const officer = () => ({
+    subject: `insurance-officer-${region}`,
+    role: "insurance_officer" as const,
+    scope: { region },
+  });
 
   /** Runs an operation as the officer under a fresh request id, which names its access-log rows. */
   async function runAsOfficer(query: string, variables: Record<string, unknown> = {}) {
     const requestId = randomUUID();
-    const result = await province.run(query, variables, { ...(await headersFor(officer())), "x-request-id": requestId });
+    const result = await province.run(query, variables, {
+      ...(await headersFor(officer())),
+      "x-request-id": requestId,
+    });
     return { result, requestId };
   }
 
   async function auditRows(requestId: string): Promise<{ childIds: number[]; fields: string[] }[]> {
-    const rows = await province.rows<{ child_ids: (number | string)[]; fields: string[] }>(sql`select child_ids, fields from audit.access_log where request_id = ${requestId}`);
+    const rows = await province.rows<{ child_ids: (number | string)[]; fields: string[] }>(
+      sql`select child_ids, fields from audit.access_log where request_id = ${requestId}`,
+    );
     return rows.map((r) => ({ childIds: r.child_ids.map(Number), fields: r.fields }));
   }
 
@@ -62,7 +71,7 @@ describe.each(ENGINES)("row scopes in the insurance subgraph on %s", (engine) =>
       select e.record_id, l.child_id from insurance.enrollments e
       join hub.links l on l.source = 'insurance.enrollment' and l.record_id = e.record_id and l.unlinked_at is null
       where e.id_number = ${here!.id_number}`);
-    const found = (inScope.result.data!.enrollmentsByIdNumber as { recordId: string; area: { code: string } }[]);
+    const found = inScope.result.data!.enrollmentsByIdNumber as { recordId: string; area: { code: string } }[];
     expect(found.map((e) => e.recordId).sort()).toEqual(expected.map((e) => e.record_id).sort());
     expect(found.every((e) => e.area.code.startsWith(region))).toBe(true);
     // Nothing read, nothing logged; the enrollments read, one row under their children.
@@ -77,12 +86,20 @@ describe.each(ENGINES)("row scopes in the insurance subgraph on %s", (engine) =>
   it("gives a coordination area's enrollments and count inside the region, and null outside it, through queries and _entities", async () => {
     const AREA = `code enrolledCount(coverageYear: ${YEAR}) enrollments(coverageYear: ${YEAR}, first: 5) { edges { node { recordId } } }`;
     const [{ n: active }] = (await province.rows<{ n: number }>(sql`
-      select count(*)::int as n from insurance.enrollments where area_code = ${inside} and coverage_year = ${YEAR} and status = 'ACTIVE'`)) as [{ n: number }];
+      select count(*)::int as n from insurance.enrollments where area_code = ${inside} and coverage_year = ${YEAR} and status = 'ACTIVE'`)) as [
+      { n: number },
+    ];
 
-    const { result, requestId } = await runAsOfficer(`query($inside: String!, $outside: String!) { inside: coordinationArea(code: $inside) { ${AREA} } outside: coordinationArea(code: $outside) { ${AREA} } }`, { inside, outside });
-    const entities = await runAsOfficer(`query($r: [_Any!]!) { _entities(representations: $r) { ... on CoordinationArea { ${AREA} } } }`, {
-      r: [{ __typename: "CoordinationArea", code: outside }],
-    });
+    const { result, requestId } = await runAsOfficer(
+      `query($inside: String!, $outside: String!) { inside: coordinationArea(code: $inside) { ${AREA} } outside: coordinationArea(code: $outside) { ${AREA} } }`,
+      { inside, outside },
+    );
+    const entities = await runAsOfficer(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on CoordinationArea { ${AREA} } } }`,
+      {
+        r: [{ __typename: "CoordinationArea", code: outside }],
+      },
+    );
 
     expect(result.errors).toBeUndefined();
     const insideArea = result.data!.inside as { enrolledCount: number; enrollments: { edges: unknown[] } };
@@ -90,7 +107,9 @@ describe.each(ENGINES)("row scopes in the insurance subgraph on %s", (engine) =>
     expect(insideArea.enrollments.edges).toHaveLength(5);
     // The area itself is public; the children enrolled in it are not.
     expect(result.data!.outside).toEqual({ code: outside, enrolledCount: null, enrollments: null });
-    expect(entities.result).toEqual({ data: { _entities: [{ code: outside, enrolledCount: null, enrollments: null }] } });
+    expect(entities.result).toEqual({
+      data: { _entities: [{ code: outside, enrolledCount: null, enrollments: null }] },
+    });
     const log = await auditRows(requestId);
     expect(log).toHaveLength(1);
     expect(log[0]!.childIds.length).toBeGreaterThan(0);
@@ -120,7 +139,10 @@ describe.each(ENGINES)("row scopes in the insurance subgraph on %s", (engine) =>
         where r.child_key = c.child_key and r.source = 'insurance.enrollment' and e.area_code like ${`${region}%`} and e.coverage_year = ${YEAR} and e.status = 'ACTIVE' and e.paid_on is not null)
       order by c.child_key limit 1`);
     const QUERY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Child { id insurance { insuredFor(coverageYear: ${YEAR}) } } } }`;
-    const representations = [...childReps(province, [local!.child_key, stranger!.child_key]), { __typename: "Child", id: "99999999" }];
+    const representations = [
+      ...childReps(province, [local!.child_key, stranger!.child_key]),
+      { __typename: "Child", id: "99999999" },
+    ];
 
     const { result, requestId } = await runAsOfficer(QUERY, { r: representations });
     const provinceWide = await province.run(QUERY, { r: childReps(province, [stranger!.child_key]) });
@@ -128,7 +150,9 @@ describe.each(ENGINES)("row scopes in the insurance subgraph on %s", (engine) =>
     const localId = String(province.childIds.get(local!.child_key));
     expect(result).toEqual({ data: { _entities: [{ id: localId, insurance: { insuredFor: true } }, null, null] } });
     // The same child is real and insured: the province-wide system, whose scope holds it, sees it.
-    expect(provinceWide.data!._entities).toEqual([{ id: String(province.childIds.get(stranger!.child_key)), insurance: { insuredFor: true } }]);
+    expect(provinceWide.data!._entities).toEqual([
+      { id: String(province.childIds.get(stranger!.child_key)), insurance: { insuredFor: true } },
+    ]);
     const log = await auditRows(requestId);
     expect(log).toHaveLength(1);
     expect(log[0]!.childIds).toEqual([Number(localId)]);
