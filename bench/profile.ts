@@ -12,8 +12,8 @@ import { loadConfig } from "../src/config/index.ts";
 import { queryRows } from "../src/db/client.ts";
 import { openMigratedDatabase } from "../src/db/open.ts";
 import { readSupergraph } from "../src/gateway/supergraph.ts";
-import { createGatewayServer } from "../src/gateway/server.ts";
-import { signToken } from "../src/auth/tokens.ts";
+import { createGatewayServer } from "../src/gateway/gateway-server.ts";
+import { signToken } from "../src/access/identity/tokens.ts";
 import { SCHOOL_ROSTER } from "./scenarios/school-roster.ts";
 import { PATIENT_LOOKUP } from "./scenarios/patient-lookup.ts";
 

@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { createGatewayServer } from "../src/gateway/server.ts";
+import { createGatewayServer } from "../src/gateway/gateway-server.ts";
 import { readSupergraph } from "../src/gateway/supergraph.ts";
 import type { BenchContext, BenchOptions } from "./kit/context.ts";
 import { say } from "./kit/log.ts";

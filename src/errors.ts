@@ -9,8 +9,7 @@ export enum ErrorCode {
   FORBIDDEN = "FORBIDDEN",
   NOT_FOUND = "NOT_FOUND",
   DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE",
-  INTERNAL = "INTERNAL",
-  /** An operation breaks one of the operation limits (src/hardening/limits.ts) and was not run. */
+  /** An operation breaks one of the operation limits (src/config/limits.ts) and was not run. */
   OPERATION_LIMIT_EXCEEDED = "OPERATION_LIMIT_EXCEEDED",
   /** The token's subject used up its budget of operations or child records for the minute. */
   RATE_LIMITED = "RATE_LIMITED",
@@ -67,3 +66,19 @@ export class InputError extends HubError {
     return { code: this.code, argument: this.field };
   }
 }
+
+/**
+ * Where an unexpected failure is told in full: the client gets only its `errorId`
+ * (src/server/error-format.ts, the field guard), the operator finds the rest under that id.
+ */
+export type InternalErrorReporter = (errorId: string, error: unknown) => void;
+
+/** Where masked errors go by default: stderr, one JSON line with the id and the whole error. */
+export const reportToStderr: InternalErrorReporter = (errorId, error) => {
+  const e = error instanceof Error ? error : new Error(String(error));
+  // Drizzle's "Failed query" holds the driver's error (the one that says what went wrong) as its cause.
+  const causes: string[] = [];
+  for (let cause = e.cause, i = 0; cause !== undefined && i < 5; cause = (cause as { cause?: unknown }).cause, i++)
+    causes.push(cause instanceof Error ? cause.message : String(cause));
+  console.error(JSON.stringify({ level: "error", errorId, message: e.message, causes, stack: e.stack }));
+};

@@ -1,9 +1,9 @@
 import pg from "pg";
-import type { AuthenticatedViewer } from "../../src/auth/viewer.ts";
-import { signToken } from "../../src/auth/tokens.ts";
+import type { AuthenticatedViewer } from "../../src/access/identity/viewer.ts";
+import { signToken } from "../../src/access/identity/tokens.ts";
 import type { Config } from "../../src/config/index.ts";
 import type { Database } from "../../src/db/client.ts";
-import type { GatewayServer } from "../../src/gateway/server.ts";
+import type { GatewayServer } from "../../src/gateway/gateway-server.ts";
 import type { ResultRow } from "./table.ts";
 
 /** What the command line asked for. */

@@ -1,4 +1,4 @@
-import { signatureHeaders } from "../../src/hardening/signature.ts";
+import { signatureHeaders } from "../../src/server/signature.ts";
 
 /** A POST to a subgraph server as the gateway sends it: signed with the gateway's key (subgraphs refuse unsigned requests). */
 export async function postSignedGraphql(

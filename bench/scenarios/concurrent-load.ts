@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
-import type { AuthenticatedViewer } from "../../src/auth/viewer.ts";
+import type { AuthenticatedViewer } from "../../src/access/identity/viewer.ts";
 import { queryRows } from "../../src/db/client.ts";
 import { yearOf } from "../../src/domain/dates.ts";
 import { bearer, dataOf, type BenchContext, type Scenario } from "../kit/context.ts";

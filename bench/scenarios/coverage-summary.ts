@@ -1,6 +1,6 @@
-import type { AuthenticatedViewer } from "../../src/auth/viewer.ts";
+import type { AuthenticatedViewer } from "../../src/access/identity/viewer.ts";
 import type { Database } from "../../src/db/client.ts";
-import { createGatewayServer, type GatewayServer } from "../../src/gateway/server.ts";
+import { createGatewayServer, type GatewayServer } from "../../src/gateway/gateway-server.ts";
 import { readSupergraph } from "../../src/gateway/supergraph.ts";
 import { handWritten, type Figures } from "../coverage-baseline.ts";
 import { assertSameAnswer } from "../kit/compare.ts";

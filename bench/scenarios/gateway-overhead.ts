@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
-import type { AuthenticatedViewer } from "../../src/auth/viewer.ts";
+import type { AuthenticatedViewer } from "../../src/access/identity/viewer.ts";
 import { queryRows } from "../../src/db/client.ts";
 import { yearOf } from "../../src/domain/dates.ts";
-import type { RunningHttpServer } from "../../src/gateway/http.ts";
-import { createGatewayServer, createSubgraphServer } from "../../src/gateway/server.ts";
+import type { RunningHttpServer } from "../../src/server/http.ts";
+import { createGatewayServer } from "../../src/gateway/gateway-server.ts";
+import { createSubgraphServer } from "../../src/server/subgraph-server.ts";
 import { SUBGRAPHS } from "../../src/gateway/subgraphs.ts";
 import { readSupergraph } from "../../src/gateway/supergraph.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../src/graphql/subgraph.ts";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { AuthenticatedViewer } from "../../src/auth/viewer.ts";
+import type { AuthenticatedViewer } from "../../src/access/identity/viewer.ts";
 import { queryRows } from "../../src/db/client.ts";
 import { maskStudentNumber } from "../../src/domain/identifiers.ts";
 import { assertSameAnswer } from "../kit/compare.ts";

@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { DEPARTMENTS, type Department } from "../auth/viewer.ts";
+import { DEPARTMENTS, type Department } from "../access/identity/viewer.ts";
 import { loadConfig, redactUrl } from "../config/index.ts";
 import { openMigratedDatabase } from "../db/open.ts";
 import { DEFAULT_CHUNK_ROWS, FILE_FORMATS, ImportFileError, importFile, type FileFormat } from "../ingest/file.ts";

@@ -1,13 +1,14 @@
 import { parseArgs } from "node:util";
-import { demoAnchorFromDatabase, demoTokens } from "../auth/demo.ts";
+import { demoAnchorFromDatabase, demoTokens } from "../access/identity/demo.ts";
 import { loadConfig, redactUrl, type AuthConfig, type Config } from "../config/index.ts";
 import type { Database } from "../db/client.ts";
 import { countRecords } from "../db/counts.ts";
 import { openMigratedDatabase } from "../db/open.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../graphql/subgraph.ts";
 import { consoleRoute, CONSOLE_PATH, type DemoIdentity } from "../gateway/console-route.ts";
-import { EXAMPLE_QUERY, EXAMPLE_ROLE } from "../gateway/examples.ts";
-import { createGatewayServer, createSubgraphServer } from "../gateway/server.ts";
+import { EXAMPLE_QUERY, EXAMPLE_ROLE } from "../server/examples.ts";
+import { createGatewayServer } from "../gateway/gateway-server.ts";
+import { createSubgraphServer } from "../server/subgraph-server.ts";
 import { readSupergraph } from "../gateway/supergraph.ts";
 import { SUBGRAPHS } from "../gateway/subgraphs.ts";
 import { seedDemoProvince } from "./demo.ts";

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import path from "node:path";
 import { ConfigError } from "../errors.ts";
-import { LIMIT_SETTINGS, type LimitName, type OperationLimits } from "../hardening/limits.ts";
+import { LIMIT_SETTINGS, type LimitName, type OperationLimits } from "./limits.ts";
 
 /**
  * The one place that reads process.env. Everything else receives a `Config`.
@@ -18,7 +18,7 @@ import { LIMIT_SETTINGS, type LimitName, type OperationLimits } from "../hardeni
  *   HUB_JWT_AUDIENCE   required `aud` of every token (default "child-coverage-hub")
  *   NODE_ENV           "production" forbids the demo secret and turns on production mode
  *
- * Hardening (src/hardening/; the README's "Hardening / production" lists them with defaults):
+ * Hardening (src/server/; the README's "Hardening / production" lists them with defaults):
  *   HUB_MAX_DEPTH, HUB_MAX_ALIASES, HUB_MAX_ROOT_FIELDS, HUB_MAX_DIRECTIVES, HUB_MAX_TOKENS,
  *   HUB_MAX_QUERY_BYTES, HUB_MAX_COST, HUB_MAX_PAGE_SIZE, HUB_MAX_BATCH, HUB_MAX_BODY_BYTES,
  *   HUB_EXECUTION_TIMEOUT_MS
@@ -59,7 +59,7 @@ export const DEFAULT_JWT_ISSUER = "child-coverage-hub";
 export const DEFAULT_JWT_AUDIENCE = "child-coverage-hub";
 const MIN_SECRET_BYTES = 32;
 
-/** How the servers defend themselves against their callers (src/hardening/). */
+/** How the servers defend themselves against their callers (src/server/). */
 export interface HardeningConfig {
   limits: OperationLimits;
   /** Introspection, GraphiQL, field suggestions and stack traces off. */
@@ -67,7 +67,7 @@ export interface HardeningConfig {
   /** Where the registered operations are; null: any valid operation may run. */
   safelist: string | null;
   /**
-   * The key of the gateway's request signatures (src/hardening/signature.ts); null only in
+   * The key of the gateway's request signatures (src/server/signature.ts); null only in
    * production with a JWKS and no HUB_GATEWAY_SECRET, where there is nothing secret to derive it from.
    */
   gatewaySecret: Uint8Array | null;

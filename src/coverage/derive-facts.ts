@@ -1,6 +1,6 @@
 import { yearOf, type IsoDate } from "../domain/dates.ts";
 import { parseIdNumber } from "../domain/id-number.ts";
-import type { NeedyCategory } from "../domain/policy.ts";
+import type { NeedyCategory } from "../domain/insurance-policy.ts";
 import type { LinkedRecords } from "./linked-records.ts";
 import type { CoverageFacts, EnrollmentFact } from "./types.ts";
 
@@ -27,7 +27,14 @@ export function deriveCoverageFacts(records: LinkedRecords, asOf: IsoDate): Cove
     contractedDoctorCode: contractedDoctorOf(records.doctorContracts, asOf),
     needyCategory: needyCategoryOf(records, idNumbers, asOf),
     enrollments: records.enrollments.map(
-      ({ coverageYear, areaCode, status, enrolledOn, paidOn, payers }): EnrollmentFact => ({ coverageYear, areaCode, status, enrolledOn, paidOn, payers }),
+      ({ coverageYear, areaCode, status, enrolledOn, paidOn, payers }): EnrollmentFact => ({
+        coverageYear,
+        areaCode,
+        status,
+        enrolledOn,
+        paidOn,
+        payers,
+      }),
     ),
   };
 }
@@ -40,7 +47,14 @@ export function deriveCoverageFacts(records: LinkedRecords, asOf: IsoDate): Cove
  *   birthDateOf({ …, persons: [{ birthDate: "2016-05-10", … }], immunizations: [{ birthDate: "2016-10-05", … }] }) // "2016-05-10"
  */
 export function birthDateOf(records: LinkedRecords): IsoDate | null {
-  const byAuthority = [records.persons, records.birthCertificates, records.enrollments, records.doctorContracts, records.students, records.immunizations];
+  const byAuthority = [
+    records.persons,
+    records.birthCertificates,
+    records.enrollments,
+    records.doctorContracts,
+    records.students,
+    records.immunizations,
+  ];
   const votes = new Map<IsoDate, number>();
   for (const list of byAuthority) for (const r of list) votes.set(r.birthDate, (votes.get(r.birthDate) ?? 0) + 1);
   let best: IsoDate | null = null;
@@ -99,7 +113,10 @@ export function schoolYearOf(asOf: IsoDate): number {
  * student's old registration (TRANSFERRED_OUT) or last year's (GRADUATED, or a stale school
  * year) does not place the child at a school now.
  */
-export function currentSchoolOf<S extends LinkedRecords["students"][number]>(students: readonly S[], asOf: IsoDate): S | null {
+export function currentSchoolOf<S extends LinkedRecords["students"][number]>(
+  students: readonly S[],
+  asOf: IsoDate,
+): S | null {
   const year = schoolYearOf(asOf);
   const current = students.filter((s) => s.status === "ENROLLED" && s.schoolYear === year);
   return current.sort((a, b) => a.schoolCode.localeCompare(b.schoolCode))[0] ?? null;
@@ -116,7 +133,10 @@ export function currentSchoolOf<S extends LinkedRecords["students"][number]>(stu
 export function vaccinationRegionOf(files: LinkedRecords["immunizations"]): string | null {
   const withRegion = files.filter((f) => f.siteRegionCode !== null);
   if (withRegion.length === 0) return null;
-  const latest = withRegion.reduce<IsoDate | null>((max, f) => (f.lastDoseOn !== null && (max === null || f.lastDoseOn > max) ? f.lastDoseOn : max), null);
+  const latest = withRegion.reduce<IsoDate | null>(
+    (max, f) => (f.lastDoseOn !== null && (max === null || f.lastDoseOn > max) ? f.lastDoseOn : max),
+    null,
+  );
   const regions = new Set(withRegion.filter((f) => f.lastDoseOn === latest).map((f) => f.siteRegionCode));
   return regions.size === 1 ? [...regions][0]! : null;
 }
@@ -133,7 +153,11 @@ export function contractedDoctorOf(contracts: LinkedRecords["doctorContracts"], 
  * contribution under, this coverage year or the last (eligibility is reviewed yearly). A
  * newborn without an ID number is known to be needy only through the second.
  */
-export function needyCategoryOf(records: LinkedRecords, validIdNumbers: readonly string[], asOf: IsoDate): NeedyCategory | null {
+export function needyCategoryOf(
+  records: LinkedRecords,
+  validIdNumbers: readonly string[],
+  asOf: IsoDate,
+): NeedyCategory | null {
   const ids = new Set(validIdNumbers);
   const eligible = records.assistance
     .filter((a) => ids.has(a.idNumber) && a.validFrom <= asOf && (a.validUntil === null || asOf <= a.validUntil))
@@ -141,7 +165,14 @@ export function needyCategoryOf(records: LinkedRecords, validIdNumbers: readonly
   if (eligible) return eligible.needyCategory;
   const year = yearOf(asOf);
   const paidUnder = records.enrollments
-    .filter((e) => e.coverageYear >= year - 1 && e.coverageYear <= year && e.enrolledOn <= asOf && e.paidOn !== null && e.paidOn <= asOf)
+    .filter(
+      (e) =>
+        e.coverageYear >= year - 1 &&
+        e.coverageYear <= year &&
+        e.enrolledOn <= asOf &&
+        e.paidOn !== null &&
+        e.paidOn <= asOf,
+    )
     .sort((a, b) => b.coverageYear - a.coverageYear)
     .flatMap((e) => e.assistanceCategories);
   return paidUnder[0] ?? null;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client.ts";
 import type { IsoDate } from "../domain/dates.ts";
-import { isNeedyCategory, type NeedyCategory } from "../domain/policy.ts";
+import { isNeedyCategory, type NeedyCategory } from "../domain/insurance-policy.ts";
 import { deriveCoverageFacts, validIdNumbersOf } from "./derive-facts.ts";
 import { noLinkedRecords, type LinkedRecords } from "./linked-records.ts";
 import type { CoverageFacts, EnrollmentFact } from "./types.ts";
@@ -21,7 +21,11 @@ export const FACTS_BATCH_SIZE = 2_000;
  *   const facts = await loadCoverageFacts(db, [1, 2, 3], "2026-06-30");
  *   assessCoverage(facts.get(1)!, "2026-06-30", policy);
  */
-export async function loadCoverageFacts(db: Db, childIds: readonly number[], asOf: IsoDate): Promise<Map<number, CoverageFacts>> {
+export async function loadCoverageFacts(
+  db: Db,
+  childIds: readonly number[],
+  asOf: IsoDate,
+): Promise<Map<number, CoverageFacts>> {
   const facts = new Map<number, CoverageFacts>();
   for (let i = 0; i < childIds.length; i += FACTS_BATCH_SIZE) {
     const records = await loadLinkedRecords(db, childIds.slice(i, i + FACTS_BATCH_SIZE));
@@ -39,7 +43,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] 
 export async function loadLinkedRecords(db: Db, childIds: readonly number[]): Promise<Map<number, LinkedRecords>> {
   const byChild = new Map<number, Mutable<LinkedRecords>>();
   if (childIds.length === 0) return byChild;
-  const rows = await queryRows<{ child_id: number | string; source: string; record: Record<string, unknown> | string }>(db, linkedRecordsQuery(childIds));
+  const rows = await queryRows<{ child_id: number | string; source: string; record: Record<string, unknown> | string }>(
+    db,
+    linkedRecordsQuery(childIds),
+  );
   for (const row of rows) {
     const childId = Number(row.child_id);
     let linked = byChild.get(childId);
@@ -50,15 +57,26 @@ export async function loadLinkedRecords(db: Db, childIds: readonly number[]): Pr
   const idsByChild = new Map([...byChild].map(([childId, linked]) => [childId, validIdNumbersOf(linked)]));
   const idNumbers = [...new Set([...idsByChild.values()].flat())];
   if (idNumbers.length > 0) {
-    const eligibility = await queryRows<{ id_number: string; needy_category: string; valid_from: string; valid_until: string | null }>(
+    const eligibility = await queryRows<{
+      id_number: string;
+      needy_category: string;
+      valid_from: string;
+      valid_until: string | null;
+    }>(
       db,
       sql`select id_number, needy_category, valid_from::text, valid_until::text from insurance.assistance_eligibility where id_number = any(${sql.param(idNumbers)}::text[])`,
     );
     const byIdNumber = new Map<string, typeof eligibility>();
-    for (const e of eligibility) if (isNeedyCategory(e.needy_category)) byIdNumber.set(e.id_number, [...(byIdNumber.get(e.id_number) ?? []), e]);
+    for (const e of eligibility)
+      if (isNeedyCategory(e.needy_category)) byIdNumber.set(e.id_number, [...(byIdNumber.get(e.id_number) ?? []), e]);
     for (const [childId, ids] of idsByChild) {
       byChild.get(childId)!.assistance = ids.flatMap((id) =>
-        (byIdNumber.get(id) ?? []).map((e) => ({ idNumber: id, needyCategory: e.needy_category as NeedyCategory, validFrom: e.valid_from, validUntil: e.valid_until })),
+        (byIdNumber.get(id) ?? []).map((e) => ({
+          idNumber: id,
+          needyCategory: e.needy_category as NeedyCategory,
+          validFrom: e.valid_from,
+          validUntil: e.valid_until,
+        })),
       );
     }
   }
@@ -112,16 +130,33 @@ function addRecord(linked: Mutable<LinkedRecords>, source: string, r: Record<str
   const str = (key: string) => String(r[key]);
   switch (source) {
     case "household.person":
-      linked.persons.push({ idNumber: text("idNumber"), birthDate: str("birthDate"), hukouRegionCode: str("hukouRegionCode") });
+      linked.persons.push({
+        idNumber: text("idNumber"),
+        birthDate: str("birthDate"),
+        hukouRegionCode: str("hukouRegionCode"),
+      });
       return;
     case "health.birth_certificate":
       linked.birthCertificates.push({ birthDate: str("birthDate") });
       return;
     case "health.immunization_record":
-      linked.immunizations.push({ recordId: str("recordId"), idNumber: text("idNumber"), birthDate: str("birthDate"), siteRegionCode: text("siteRegionCode"), lastDoseOn: text("lastDoseOn") });
+      linked.immunizations.push({
+        recordId: str("recordId"),
+        idNumber: text("idNumber"),
+        birthDate: str("birthDate"),
+        siteRegionCode: text("siteRegionCode"),
+        lastDoseOn: text("lastDoseOn"),
+      });
       return;
     case "health.doctor_contract":
-      linked.doctorContracts.push({ idNumber: text("idNumber"), birthDate: str("birthDate"), doctorCode: str("doctorCode"), status: str("status"), signedOn: str("signedOn"), validUntil: str("validUntil") });
+      linked.doctorContracts.push({
+        idNumber: text("idNumber"),
+        birthDate: str("birthDate"),
+        doctorCode: str("doctorCode"),
+        status: str("status"),
+        signedOn: str("signedOn"),
+        validUntil: str("validUntil"),
+      });
       return;
     case "education.student":
       linked.students.push({
@@ -154,4 +189,4 @@ function addRecord(linked: Mutable<LinkedRecords>, source: string, r: Record<str
 }
 
 // The status table's store imports the policy loader from here, beside the facts it goes with.
-export { loadCoveragePolicy } from "./policy.ts";
+export { loadCoveragePolicy } from "./load-policy.ts";

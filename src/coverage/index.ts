@@ -4,8 +4,18 @@
  * (facts.ts, policy.ts). The status table and the GraphQL in the hub come with the rest of issue #6.
  */
 export { assessCoverage, coordinationAreaOf, statusOf } from "./rules.ts";
-export { birthDateOf, contractedDoctorOf, currentSchoolOf, deriveCoverageFacts, hukouRegionOf, needyCategoryOf, schoolYearOf, vaccinationRegionOf, validIdNumbersOf } from "./derive-facts.ts";
+export {
+  birthDateOf,
+  contractedDoctorOf,
+  currentSchoolOf,
+  deriveCoverageFacts,
+  hukouRegionOf,
+  needyCategoryOf,
+  schoolYearOf,
+  vaccinationRegionOf,
+  validIdNumbersOf,
+} from "./derive-facts.ts";
 export { FACTS_BATCH_SIZE, loadCoverageFacts, loadLinkedRecords } from "./facts.ts";
 export { noLinkedRecords, type LinkedRecords } from "./linked-records.ts";
-export { loadCoveragePolicy } from "./policy.ts";
+export { loadCoveragePolicy } from "./load-policy.ts";
 export * from "./types.ts";

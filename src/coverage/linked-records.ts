@@ -1,5 +1,5 @@
 import type { IsoDate } from "../domain/dates.ts";
-import type { NeedyCategory } from "../domain/policy.ts";
+import type { NeedyCategory } from "../domain/insurance-policy.ts";
 import type { EnrollmentFact } from "./types.ts";
 
 /**
@@ -20,7 +20,14 @@ export interface LinkedRecords {
     /** The latest dose the file records: a mover's current file is the one still in use. */
     lastDoseOn: IsoDate | null;
   }[];
-  doctorContracts: readonly { idNumber: string | null; birthDate: IsoDate; doctorCode: string; status: string; signedOn: IsoDate; validUntil: IsoDate }[];
+  doctorContracts: readonly {
+    idNumber: string | null;
+    birthDate: IsoDate;
+    doctorCode: string;
+    status: string;
+    signedOn: IsoDate;
+    validUntil: IsoDate;
+  }[];
   students: readonly {
     idNumber: string | null;
     studentNumber: string;
@@ -38,9 +45,22 @@ export interface LinkedRecords {
     assistanceCategories: readonly NeedyCategory[];
   })[];
   /** Civil affairs' medical-assistance eligibility found under the child's ID numbers. */
-  assistance: readonly { idNumber: string; needyCategory: NeedyCategory; validFrom: IsoDate; validUntil: IsoDate | null }[];
+  assistance: readonly {
+    idNumber: string;
+    needyCategory: NeedyCategory;
+    validFrom: IsoDate;
+    validUntil: IsoDate | null;
+  }[];
 }
 
 export function noLinkedRecords(): LinkedRecords {
-  return { persons: [], birthCertificates: [], immunizations: [], doctorContracts: [], students: [], enrollments: [], assistance: [] };
+  return {
+    persons: [],
+    birthCertificates: [],
+    immunizations: [],
+    doctorContracts: [],
+    students: [],
+    enrollments: [],
+    assistance: [],
+  };
 }

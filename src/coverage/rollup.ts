@@ -12,7 +12,11 @@ export const AGE_BAND_SQL = sql.raw(`case when date_part('year', age(as_of, birt
  * (null = children without a known residence). One DELETE and one INSERT … SELECT, in the
  * caller's transaction, so the rollup always equals the rows it counts.
  */
-export async function recountRollup(db: Db, asOf: IsoDate, counties: "all" | readonly (string | null)[]): Promise<void> {
+export async function recountRollup(
+  db: Db,
+  asOf: IsoDate,
+  counties: "all" | readonly (string | null)[],
+): Promise<void> {
   let where: SQL = sql`as_of = ${asOf}`;
   if (counties !== "all") {
     const codes = counties.filter((c): c is string => c !== null);

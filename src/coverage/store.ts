@@ -6,7 +6,8 @@ import { provinceOf } from "../domain/division-codes.ts";
 import { loadCoverageFacts, loadCoveragePolicy } from "./facts.ts";
 import { recountRollup } from "./rollup.ts";
 import { assessCoverage } from "./rules.ts";
-import { coverageSnapshots, coverageStatus, type HukouType } from "./tables.ts";
+import { coverageSnapshots, coverageStatus } from "../db/tables/coverage.ts";
+import type { HukouType } from "../domain/coverage-terms.ts";
 import type { CoverageAssessment, CoverageFacts, CoveragePolicy } from "./types.ts";
 
 /** Children assessed per round: one feeder batch and one INSERT each. */
@@ -20,11 +21,17 @@ type StatusRow = typeof coverageStatus.$inferInsert;
  *
  *   await buildSnapshot(db, "2025-12-31") // 998_712
  */
-export async function buildSnapshot(db: Db, asOf: IsoDate, options: { onProgress?: (done: number, total: number) => void } = {}): Promise<number> {
+export async function buildSnapshot(
+  db: Db,
+  asOf: IsoDate,
+  options: { onProgress?: (done: number, total: number) => void } = {},
+): Promise<number> {
   const policy = await loadCoveragePolicy(db);
   return db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
-    const ids = (await queryRows<{ id: number | string }>(tx, sql`select id from hub.children where state = 'ACTIVE' order by id`)).map((r) => Number(r.id));
+    const ids = (
+      await queryRows<{ id: number | string }>(tx, sql`select id from hub.children where state = 'ACTIVE' order by id`)
+    ).map((r) => Number(r.id));
     await tx.delete(coverageStatus).where(eq(coverageStatus.asOf, asOf));
     let stored = 0;
     for (let start = 0; start < ids.length; start += BATCH) {
@@ -32,7 +39,10 @@ export async function buildSnapshot(db: Db, asOf: IsoDate, options: { onProgress
       options.onProgress?.(Math.min(start + BATCH, ids.length), ids.length);
     }
     await recountRollup(tx, asOf, "all");
-    await tx.insert(coverageSnapshots).values({ asOf, children: stored }).onConflictDoUpdate({ target: coverageSnapshots.asOf, set: { children: stored, builtAt: new Date() } });
+    await tx
+      .insert(coverageSnapshots)
+      .values({ asOf, children: stored })
+      .onConflictDoUpdate({ target: coverageSnapshots.asOf, set: { children: stored, builtAt: new Date() } });
     return stored;
   });
 }
@@ -51,13 +61,29 @@ export async function refreshCoverage(db: Db, childIds: readonly number[]): Prom
     const tx = txn as unknown as Db;
     for (let start = 0; start < childIds.length; start += BATCH) {
       const slice = childIds.slice(start, start + BATCH);
-      const active = (await queryRows<{ id: number | string }>(tx, sql`select id from hub.children where state = 'ACTIVE' and id = any(${sql.param([...slice])}::bigint[])`)).map((r) => Number(r.id));
+      const active = (
+        await queryRows<{ id: number | string }>(
+          tx,
+          sql`select id from hub.children where state = 'ACTIVE' and id = any(${sql.param([...slice])}::bigint[])`,
+        )
+      ).map((r) => Number(r.id));
       for (const asOf of dates) {
         // The counties these children were counted in before, and are counted in now, are recounted.
-        const before = await tx.selectDistinct({ county: coverageStatus.residenceRegionCode }).from(coverageStatus).where(and(eq(coverageStatus.asOf, asOf), inArray(coverageStatus.childId, [...slice])));
-        await tx.delete(coverageStatus).where(and(eq(coverageStatus.asOf, asOf), inArray(coverageStatus.childId, [...slice])));
+        const before = await tx
+          .selectDistinct({ county: coverageStatus.residenceRegionCode })
+          .from(coverageStatus)
+          .where(and(eq(coverageStatus.asOf, asOf), inArray(coverageStatus.childId, [...slice])));
+        await tx
+          .delete(coverageStatus)
+          .where(and(eq(coverageStatus.asOf, asOf), inArray(coverageStatus.childId, [...slice])));
         await assessAndInsert(tx, active, asOf, policy);
-        const after = active.length === 0 ? [] : await tx.selectDistinct({ county: coverageStatus.residenceRegionCode }).from(coverageStatus).where(and(eq(coverageStatus.asOf, asOf), inArray(coverageStatus.childId, active)));
+        const after =
+          active.length === 0
+            ? []
+            : await tx
+                .selectDistinct({ county: coverageStatus.residenceRegionCode })
+                .from(coverageStatus)
+                .where(and(eq(coverageStatus.asOf, asOf), inArray(coverageStatus.childId, active)));
         await recountRollup(tx, asOf, [...new Set([...before, ...after].map((r) => r.county))]);
       }
     }
@@ -76,7 +102,10 @@ export async function ensureSnapshot(db: Db, asOf: IsoDate): Promise<void> {
   let pending = known.get(asOf);
   if (!pending) {
     pending = (async () => {
-      const [exists] = await db.select({ asOf: coverageSnapshots.asOf }).from(coverageSnapshots).where(eq(coverageSnapshots.asOf, asOf));
+      const [exists] = await db
+        .select({ asOf: coverageSnapshots.asOf })
+        .from(coverageSnapshots)
+        .where(eq(coverageSnapshots.asOf, asOf));
       if (!exists) await buildSnapshot(db, asOf);
     })();
     known.set(asOf, pending);
@@ -102,7 +131,13 @@ async function assessAndInsert(db: Db, ids: readonly number[], asOf: IsoDate, po
 }
 
 /** One child's row of a snapshot: the assessment, and the facts the filters and groupings read. */
-export function statusRow(childId: number, asOf: IsoDate, facts: CoverageFacts, a: CoverageAssessment, policy: CoveragePolicy): StatusRow {
+export function statusRow(
+  childId: number,
+  asOf: IsoDate,
+  facts: CoverageFacts,
+  a: CoverageAssessment,
+  policy: CoveragePolicy,
+): StatusRow {
   return {
     asOf,
     childId,
@@ -135,8 +170,20 @@ export function hukouTypeOf(hukouRegionCode: string | null, provinceCode: string
  * The policy target "newborns insured within the window": born in the coverage year, insured,
  * by an insuring enrollment made no later than birth + the window.
  */
-export function insuredWithinWindow(facts: CoverageFacts, a: CoverageAssessment, asOf: IsoDate, policy: CoveragePolicy): boolean {
+export function insuredWithinWindow(
+  facts: CoverageFacts,
+  a: CoverageAssessment,
+  asOf: IsoDate,
+  policy: CoveragePolicy,
+): boolean {
   if (yearOf(facts.birthDate) !== a.coverageYear || (a.status !== "INSURED" && a.status !== "DUPLICATE")) return false;
   const deadline = addDays(facts.birthDate, policy.newbornWindowDays);
-  return facts.enrollments.some((e) => e.coverageYear === a.coverageYear && e.status === "ACTIVE" && e.paidOn !== null && e.paidOn <= asOf && e.enrolledOn <= deadline);
+  return facts.enrollments.some(
+    (e) =>
+      e.coverageYear === a.coverageYear &&
+      e.status === "ACTIVE" &&
+      e.paidOn !== null &&
+      e.paidOn <= asOf &&
+      e.enrolledOn <= deadline,
+  );
 }

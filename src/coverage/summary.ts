@@ -1,5 +1,5 @@
-import { SMALL_CELL_SUPPRESSION_THRESHOLD } from "../domain/policy.ts";
-import { COVERAGE_STATUSES } from "./types.ts";
+import { SMALL_CELL_SUPPRESSION_THRESHOLD } from "../domain/insurance-policy.ts";
+import { COVERAGE_STATUSES } from "../domain/coverage-terms.ts";
 
 /** Counts of one group of children in a snapshot (what one aggregate row holds). */
 export interface GroupCounts {
@@ -77,7 +77,15 @@ export function figuresOf(c: GroupCounts, suppress: boolean): GroupFigures {
 /** The sum of groups: the total row of a summary. */
 export function totalOf(groups: readonly GroupCounts[], key: string | null): GroupCounts {
   const byStatus: Record<string, number> = Object.fromEntries(COVERAGE_STATUSES.map((s) => [s, 0]));
-  const total = { key, children: 0, insured: 0, newborns: 0, newbornsInsured: 0, newbornsInsuredWithinWindow: 0, byStatus };
+  const total = {
+    key,
+    children: 0,
+    insured: 0,
+    newborns: 0,
+    newbornsInsured: 0,
+    newbornsInsuredWithinWindow: 0,
+    byStatus,
+  };
   for (const g of groups) {
     total.children += g.children;
     total.insured += g.insured;

@@ -1,24 +1,6 @@
 import type { IsoDate } from "../domain/dates.ts";
-import type { NeedyCategory } from "../domain/policy.ts";
-
-/** The coverage statuses of the design, for one child as of a date, for that date's coverage year. */
-export const COVERAGE_STATUSES = ["INSURED", "NEWBORN_IN_WINDOW", "NEWBORN_OVERDUE", "LAPSED", "UNINSURED", "DUPLICATE"] as const;
-export type CoverageStatus = (typeof COVERAGE_STATUSES)[number];
-
-/**
- * Why a child has (or is at risk of) a gap:
- * - NO_ID_NUMBER: no resident ID number yet (hukou not registered)
- * - NON_LOCAL_HUKOU: the hukou is outside the hub's province
- * - NEEDY_WITHOUT_SUBSIDY: a needy child whose contribution for the year was not paid by medical assistance
- * - ENROLLED_OUTSIDE_RESIDENCE: an insuring enrollment in another coordination area than the residence's
- * - UNPAID_ENROLLMENT: enrolled for the year, contribution not paid
- * - NO_SCHOOL_RECORD: of compulsory-education age with no current school registration
- */
-export const GAP_REASONS = ["NO_ID_NUMBER", "NON_LOCAL_HUKOU", "NEEDY_WITHOUT_SUBSIDY", "ENROLLED_OUTSIDE_RESIDENCE", "UNPAID_ENROLLMENT", "NO_SCHOOL_RECORD"] as const;
-export type GapReason = (typeof GAP_REASONS)[number];
-
-export const RESPONSIBLE_ACTORS = ["SCHOOL", "FAMILY_DOCTOR", "INSURANCE_OFFICE", "HOUSEHOLD_REGISTRATION"] as const;
-export type ResponsibleActor = (typeof RESPONSIBLE_ACTORS)[number];
+import type { CoverageStatus, GapReason, ResponsibleActor } from "../domain/coverage-terms.ts";
+import type { NeedyCategory } from "../domain/insurance-policy.ts";
 
 /** An enrollment as the coverage rules need it (from insurance.enrollments and contributions). */
 export interface EnrollmentFact {

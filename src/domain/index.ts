@@ -3,5 +3,5 @@ export * from "./dates.ts";
 export * from "./division-codes.ts";
 export * from "./id-number.ts";
 export * from "./identifiers.ts";
-export * from "./policy.ts";
+export * from "./insurance-policy.ts";
 export * from "./names.ts";

@@ -1,9 +1,6 @@
 import { createReadStream, existsSync, statSync } from "node:fs";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { HttpRoute } from "../server/http.ts";
 import path from "node:path";
-
-/** A route the HTTP server tries before GraphQL: true when it answered the request. */
-export type HttpRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
 /** A demo identity the console's sign-in page lists: only ever offered with the public demo secret. */
 export interface DemoIdentity {

@@ -1,13 +1,13 @@
 import { LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
-import { createAuditRecorder, type AuditRecorder } from "../auth/audit.ts";
-import { authenticate } from "../auth/authenticate.ts";
-import { createRowAccess, type RowAccess } from "../auth/child-gate.ts";
-import type { Viewer } from "../auth/viewer.ts";
+import { createAuditRecorder, type AuditRecorder } from "../access/audit/recorder.ts";
+import { authenticate } from "../access/identity/authenticate.ts";
+import { createRowAccess, type RowAccess } from "../access/rows/child-access.ts";
+import type { Viewer } from "../access/identity/viewer.ts";
 import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
 import { createSubgraphContext } from "../graphql/context.ts";
-import { signatureHeaders } from "../hardening/signature.ts";
+import { signatureHeaders } from "../server/signature.ts";
 import type { SubgraphContext, SubgraphModule } from "../graphql/subgraph.ts";
 
 /** What the gateway keeps per client request: the headers it forwards to every subgraph. */
@@ -129,7 +129,7 @@ const MAX_DOCUMENTS = 1_000;
 
 /**
  * A subgraph over HTTP: the caller's forwarded headers go along with every request, signed with
- * the gateway's key (src/hardening/signature.ts) over the exact bytes sent, so the subgraph
+ * the gateway's key (src/server/signature.ts) over the exact bytes sent, so the subgraph
  * server knows the request came through the gateway.
  */
 export class ForwardingRemoteDataSource extends RemoteGraphQLDataSource<Record<string, unknown>> {

@@ -1,5 +1,9 @@
 import { addDays, ageInYears, daysBetween, type IsoDate } from "../domain/dates.ts";
-import { COMPULSORY_SCHOOL_AGES, NEWBORN_STATUS_MAX_AGE_YEARS, NEWBORN_WINDOW_DAYS_DEFAULT } from "../domain/policy.ts";
+import {
+  COMPULSORY_SCHOOL_AGES,
+  NEWBORN_STATUS_MAX_AGE_YEARS,
+  NEWBORN_WINDOW_DAYS_DEFAULT,
+} from "../domain/insurance-policy.ts";
 import type { EnrollmentStatus, NeedyCategoryCode, PayerKind } from "../db/enums.ts";
 import { areaOf, isInDemoProvince, type TrueChild } from "./family.ts";
 import { countyCodesOf, type County } from "./geography.ts";

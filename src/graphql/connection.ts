@@ -1,7 +1,6 @@
 import { ClassType, Directive, Field, Int, ObjectType } from "type-graphql";
 
-/** The paging rules themselves live in paging.ts (no decorators), so non-GraphQL code can page too. */
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, encodeCursor, pageArgs, toPage, type Page } from "./paging.ts";
+/** The paging rules themselves live in src/db/paging.ts (no decorators), so non-GraphQL code can page too. */
 
 @Directive("@shareable")
 @ObjectType("PageInfo")

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { GraphQLError, type ExecutionResult } from "graphql";
-import { createAuditRecorder, type AuditRecorder } from "../auth/audit.ts";
-import { authenticate } from "../auth/authenticate.ts";
-import { createRowAccess, type RowAccess } from "../auth/child-gate.ts";
-import type { Viewer } from "../auth/viewer.ts";
+import { createAuditRecorder, type AuditRecorder } from "../access/audit/recorder.ts";
+import { authenticate } from "../access/identity/authenticate.ts";
+import { createRowAccess, type RowAccess } from "../access/rows/child-access.ts";
+import type { Viewer } from "../access/identity/viewer.ts";
 import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
 import { ErrorCode } from "../errors.ts";
@@ -82,7 +82,7 @@ export async function finishAudit(audit: AuditRecorder, result: ExecutionResult)
       data: null,
       errors: [
         new GraphQLError("the access could not be recorded in the audit log, so no data is returned; try again later", {
-          extensions: { code: ErrorCode.INTERNAL },
+          extensions: { code: ErrorCode.DATABASE_UNAVAILABLE },
         }),
       ],
     };

@@ -4,7 +4,7 @@ import { printSchemaWithDirectives, type IResolvers } from "@graphql-tools/utils
 import type { GraphQLSchema } from "graphql";
 import { parse } from "graphql";
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-graphql";
-import { applyPolicy } from "../auth/shield.ts";
+import { applyPolicy } from "../access/fields/apply.ts";
 
 /** The Federation 2 spec version every subgraph links: pinned here and nowhere else. */
 export const FEDERATION_SPEC_URL = "https://specs.apollo.dev/federation/v2.7";
@@ -15,7 +15,7 @@ const FEDERATION_IMPORTS = ["@key", "@shareable", "@external", "@requires", "@pr
  * `examples/apollo-federation-2`: type-graphql builds the schema, its SDL (with the @key and
  * @shareable directives) goes to `buildSubgraphSchema`, and the resolvers come back as a map
  * merged with the entities' `__resolveReference`. Every subgraph is guarded here, in one place,
- * by the policy table's field rules (src/auth/shield.ts).
+ * by the policy table's field rules (src/access/fields/apply.ts).
  */
 export async function buildFederatedSchema(
   options: Omit<BuildSchemaOptions, "skipCheck">,

@@ -1,7 +1,7 @@
 import type { GraphQLSchema } from "graphql";
-import type { AuditRecorder } from "../auth/audit.ts";
-import type { RowAccess } from "../auth/child-gate.ts";
-import type { Viewer } from "../auth/viewer.ts";
+import type { AuditRecorder } from "../access/audit/recorder.ts";
+import type { RowAccess } from "../access/rows/child-access.ts";
+import type { Viewer } from "../access/identity/viewer.ts";
 import type { Db } from "../db/client.ts";
 
 export const SUBGRAPH_NAMES = ["household", "health", "education", "insurance", "hub"] as const;
@@ -16,7 +16,7 @@ export interface SubgraphContext<L = unknown> {
   /** Who is asking: verified from `authorization` by this subgraph itself (anonymous without a token). */
   viewer: Viewer;
   requestId: string;
-  /** The viewer's row scope: every path that hands out a child asks it (src/auth/child-gate.ts). */
+  /** The viewer's row scope: every path that hands out a child asks it (src/access/rows/child-access.ts). */
   rows: RowAccess;
   /** Reads of children's fields, written as one access-log row when the request answers. */
   audit: AuditRecorder;

@@ -1,11 +1,11 @@
 // Decorators below read type metadata: the polyfill must be loaded whoever imports this file first (a test may).
 import "reflect-metadata";
 import { Arg, Ctx, Mutation, Resolver, registerEnumType } from "type-graphql";
-import type { Department } from "../auth/viewer.ts";
+import type { Department } from "../access/identity/viewer.ts";
 import { ErrorCode, HubError, InputError } from "../errors.ts";
 import type { FieldError } from "../ingest/kind.ts";
 import { kindsOf, recordKind } from "../ingest/kinds/index.ts";
-import { ingestWithinRegion, type IncomingRow } from "../ingest/region-scope.ts";
+import { ingestWithinRegion, type IncomingRow } from "../ingest/sender-region.ts";
 import { IngestReport, RecordRow } from "./ingest-report.ts";
 import type { SubgraphContext } from "./subgraph.ts";
 

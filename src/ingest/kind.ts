@@ -1,5 +1,5 @@
 import type { PgTable } from "drizzle-orm/pg-core";
-import type { Department } from "../auth/viewer.ts";
+import type { Department } from "../access/identity/viewer.ts";
 import type { SourceKind } from "../db/enums.ts";
 import type { FieldParser, FieldValue } from "./fields.ts";
 

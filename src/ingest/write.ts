@@ -5,7 +5,7 @@ import { insertBatched } from "../db/bulk-insert.ts";
 import type { Db } from "../db/client.ts";
 import type { FieldValue } from "./fields.ts";
 import type { RecordKind } from "./kind.ts";
-import { recordVersions } from "./tables.ts";
+import { recordVersions } from "../db/tables/ingest.ts";
 
 export interface ValidRecord {
   recordId: string;

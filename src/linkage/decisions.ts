@@ -290,7 +290,7 @@ async function activeChildOf(db: Db, childId: number): Promise<number> {
     id = Number(row.merged_into);
   }
   throw new HubError(
-    ErrorCode.INTERNAL,
+    ErrorCode.INTERNAL_SERVER_ERROR,
     `child ${childId} must lead to an active child through merged_into, but the chain does not end`,
   );
 }

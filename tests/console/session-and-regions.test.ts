@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { decisionFor } from "../../src/auth/policy.ts";
-import { ROLES } from "../../src/auth/viewer.ts";
+import { decisionFor } from "../../src/access/fields/field-rules.ts";
+import { ROLES } from "../../src/access/identity/viewer.ts";
 import { CAPABILITIES } from "../../src/console/logic/capabilities.ts";
 import { bareToken, readTokenClaims, ROLES as CONSOLE_ROLES } from "../../src/console/logic/claims.ts";
 import { drillTarget, groupingFor, regionTrail } from "../../src/console/logic/region-drill.ts";
-import { signToken } from "../../src/auth/tokens.ts";
+import { signToken } from "../../src/access/identity/tokens.ts";
 import { testAuth } from "../kit/auth.ts";
 
 describe("what the console reads from a token", () => {

@@ -23,23 +23,50 @@ const TYPO = `${ID.slice(0, 10)}${(Number(ID[10]) + 1) % 10}${ID.slice(11)}`;
 function records(overrides: Partial<LinkedRecords> = {}): LinkedRecords {
   return { ...noLinkedRecords(), ...overrides };
 }
-const file = (siteRegionCode: string | null, lastDoseOn: string | null, recordId = "IM-1") => ({ recordId, idNumber: null, birthDate: BIRTH, siteRegionCode, lastDoseOn });
+const file = (siteRegionCode: string | null, lastDoseOn: string | null, recordId = "IM-1") => ({
+  recordId,
+  idNumber: null,
+  birthDate: BIRTH,
+  siteRegionCode,
+  lastDoseOn,
+});
 const student = (overrides: Partial<LinkedRecords["students"][number]> = {}) => ({
-  idNumber: ID, studentNumber: `G${ID}`, birthDate: BIRTH, schoolCode: "2330106101", schoolRegionCode: "330106", status: "ENROLLED", schoolYear: 2025, ...overrides,
+  idNumber: ID,
+  studentNumber: `G${ID}`,
+  birthDate: BIRTH,
+  schoolCode: "2330106101",
+  schoolRegionCode: "330106",
+  status: "ENROLLED",
+  schoolYear: 2025,
+  ...overrides,
 });
 const enrollment = (overrides: Partial<LinkedRecords["enrollments"][number]> = {}) => ({
-  idNumber: ID, birthDate: BIRTH, coverageYear: 2026, areaCode: "330100", status: "ACTIVE" as const, enrolledOn: "2025-10-01", paidOn: "2025-10-02",
-  payers: ["SELF" as const], assistanceCategories: [], ...overrides,
+  idNumber: ID,
+  birthDate: BIRTH,
+  coverageYear: 2026,
+  areaCode: "330100",
+  status: "ACTIVE" as const,
+  enrolledOn: "2025-10-01",
+  paidOn: "2025-10-02",
+  payers: ["SELF" as const],
+  assistanceCategories: [],
+  ...overrides,
 });
 
 describe("birthDateOf", () => {
   it("takes the date most records agree on", () => {
-    const r = records({ immunizations: [file("330106", null)].map((f) => ({ ...f, birthDate: "2016-10-05" })), students: [student(), student()] });
+    const r = records({
+      immunizations: [file("330106", null)].map((f) => ({ ...f, birthDate: "2016-10-05" })),
+      students: [student(), student()],
+    });
     expect(birthDateOf(r)).toBe(BIRTH);
   });
 
   it("breaks a tie toward the household registry over an immunization site", () => {
-    const r = records({ immunizations: [{ ...file("330106", null), birthDate: "2016-05-11" }], persons: [{ idNumber: ID, birthDate: BIRTH, hukouRegionCode: "330106" }] });
+    const r = records({
+      immunizations: [{ ...file("330106", null), birthDate: "2016-05-11" }],
+      persons: [{ idNumber: ID, birthDate: BIRTH, hukouRegionCode: "330106" }],
+    });
     expect(birthDateOf(r)).toBe(BIRTH);
   });
 
@@ -52,7 +79,9 @@ describe("birthDateOf", () => {
 describe("validIdNumbersOf and hukouRegionOf", () => {
   it("counts a G student number as the ID number it contains, and a typo as none", () => {
     expect(validIdNumbersOf(records({ students: [student({ idNumber: TYPO })] }))).toEqual([ID]);
-    expect(validIdNumbersOf(records({ students: [student({ idNumber: TYPO, studentNumber: "J330106201605109001" })] }))).toEqual([]);
+    expect(
+      validIdNumbersOf(records({ students: [student({ idNumber: TYPO, studentNumber: "J330106201605109001" })] })),
+    ).toEqual([]);
   });
 
   it("prefers the registry's hukou to the ID number's region", () => {
@@ -94,7 +123,9 @@ describe("currentSchoolOf", () => {
 
 describe("vaccinationRegionOf", () => {
   it("follows a mover to the file with the latest dose", () => {
-    expect(vaccinationRegionOf([file("330212", "2021-09-01", "IM-2"), file("330106", "2020-03-01", "IM-1")])).toBe("330212");
+    expect(vaccinationRegionOf([file("330212", "2021-09-01", "IM-2"), file("330106", "2020-03-01", "IM-1")])).toBe(
+      "330212",
+    );
     expect(vaccinationRegionOf([file("330106", "2020-03-01"), file("330212", null)])).toBe("330106");
   });
 
@@ -114,23 +145,46 @@ describe("deriveCoverageFacts: residence", () => {
   const person = { idNumber: ID, birthDate: BIRTH, hukouRegionCode: "330106" };
 
   it("is the current school's region first", () => {
-    const facts = deriveCoverageFacts(records({ persons: [person], immunizations: [file("330282", "2017-01-01")], students: [student({ schoolRegionCode: "330212" })] }), asOf)!;
+    const facts = deriveCoverageFacts(
+      records({
+        persons: [person],
+        immunizations: [file("330282", "2017-01-01")],
+        students: [student({ schoolRegionCode: "330212" })],
+      }),
+      asOf,
+    )!;
     expect([facts.residenceRegionCode, facts.currentSchoolCode]).toEqual(["330212", "2330106101"]);
   });
 
   it("is the vaccination site's region without a current school", () => {
-    const facts = deriveCoverageFacts(records({ persons: [person], immunizations: [file("330282", "2017-01-01")], students: [student({ status: "GRADUATED", schoolYear: 2024 })] }), asOf)!;
+    const facts = deriveCoverageFacts(
+      records({
+        persons: [person],
+        immunizations: [file("330282", "2017-01-01")],
+        students: [student({ status: "GRADUATED", schoolYear: 2024 })],
+      }),
+      asOf,
+    )!;
     expect([facts.residenceRegionCode, facts.currentSchoolCode]).toEqual(["330282", null]);
   });
 
   it("is the hukou region without either, and unknown without a hukou", () => {
     expect(deriveCoverageFacts(records({ persons: [person] }), asOf)!.residenceRegionCode).toBe("330106");
-    expect(deriveCoverageFacts(records({ birthCertificates: [{ birthDate: BIRTH }] }), asOf)!.residenceRegionCode).toBeNull();
+    expect(
+      deriveCoverageFacts(records({ birthCertificates: [{ birthDate: BIRTH }] }), asOf)!.residenceRegionCode,
+    ).toBeNull();
   });
 });
 
 describe("contractedDoctorOf", () => {
-  const contract = { idNumber: ID, birthDate: BIRTH, doctorCode: "D1", status: "ACTIVE", signedOn: "2025-09-01", validUntil: "2026-09-01" };
+  const contract = {
+    idNumber: ID,
+    birthDate: BIRTH,
+    doctorCode: "D1",
+    status: "ACTIVE",
+    signedOn: "2025-09-01",
+    validUntil: "2026-09-01",
+  };
 
   it("takes a contract in force on the date only", () => {
     expect(contractedDoctorOf([contract], "2026-06-30")).toBe("D1");
@@ -141,17 +195,36 @@ describe("contractedDoctorOf", () => {
 });
 
 describe("needyCategoryOf", () => {
-  const eligibility = { idNumber: ID, needyCategory: "MIN_LIVING" as const, validFrom: "2025-01-01", validUntil: "2026-03-31" };
+  const eligibility = {
+    idNumber: ID,
+    needyCategory: "MIN_LIVING" as const,
+    validFrom: "2025-01-01",
+    validUntil: "2026-03-31",
+  };
 
   it("finds eligibility under one of the child's ID numbers, valid on the date", () => {
-    const r = records({ persons: [{ idNumber: ID, birthDate: BIRTH, hukouRegionCode: "330106" }], assistance: [eligibility] });
+    const r = records({
+      persons: [{ idNumber: ID, birthDate: BIRTH, hukouRegionCode: "330106" }],
+      assistance: [eligibility],
+    });
     expect(needyCategoryOf(r, [ID], "2026-03-31")).toBe("MIN_LIVING");
     expect(needyCategoryOf(r, [ID], "2026-04-01")).toBeNull();
     expect(needyCategoryOf(r, [NON_LOCAL_ID], "2026-03-31")).toBeNull();
   });
 
   it("knows a newborn without an ID number is needy from the category medical assistance paid under", () => {
-    const r = records({ enrollments: [enrollment({ idNumber: null, coverageYear: 2025, enrolledOn: "2025-11-01", paidOn: "2025-11-02", payers: ["MEDICAL_ASSISTANCE"], assistanceCategories: ["ORPHAN"] })] });
+    const r = records({
+      enrollments: [
+        enrollment({
+          idNumber: null,
+          coverageYear: 2025,
+          enrolledOn: "2025-11-01",
+          paidOn: "2025-11-02",
+          payers: ["MEDICAL_ASSISTANCE"],
+          assistanceCategories: ["ORPHAN"],
+        }),
+      ],
+    });
     expect(needyCategoryOf(r, [], "2026-06-30")).toBe("ORPHAN");
     expect(needyCategoryOf(r, [], "2027-01-01")).toBeNull(); // two coverage years on: no longer evidence
     expect(needyCategoryOf(r, [], "2025-11-01")).toBeNull(); // not paid yet on that day

@@ -32,7 +32,10 @@ describe.each(ENGINES)("loadCoverageFacts on %s", (engine) => {
   });
 
   it("leaves out a child no record is linked to", async () => {
-    const [{ id }] = (await queryRows<{ id: number | string }>(database.db, sql`insert into hub.children (state) values ('ACTIVE') returning id`)) as [{ id: number | string }];
+    const [{ id }] = (await queryRows<{ id: number | string }>(
+      database.db,
+      sql`insert into hub.children (state) values ('ACTIVE') returning id`,
+    )) as [{ id: number | string }];
     expect((await loadCoverageFacts(database.db, [Number(id)], AS_OF)).has(Number(id))).toBe(false);
   });
 
@@ -43,7 +46,9 @@ describe.each(ENGINES)("loadCoverageFacts on %s", (engine) => {
     );
     const childId = childIds.get(row!.child_key)!;
     const before = (await loadCoverageFacts(database.db, [childId], AS_OF)).get(childId)!;
-    await database.db.execute(sql`update hub.links set unlinked_at = now() where source = 'insurance.enrollment' and record_id = ${row!.record_id}`);
+    await database.db.execute(
+      sql`update hub.links set unlinked_at = now() where source = 'insurance.enrollment' and record_id = ${row!.record_id}`,
+    );
     const after = (await loadCoverageFacts(database.db, [childId], AS_OF)).get(childId)!;
     expect(after.enrollments.length).toBe(before.enrollments.length - 1);
   });

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { assessCoverage, coordinationAreaOf, type CoverageFacts, type CoveragePolicy, type EnrollmentFact } from "../../src/coverage/index.ts";
+import {
+  assessCoverage,
+  coordinationAreaOf,
+  type CoverageFacts,
+  type CoveragePolicy,
+  type EnrollmentFact,
+} from "../../src/coverage/index.ts";
 
-const policy: CoveragePolicy = { provinceCode: "330000", newbornWindowDays: 90, areaCodes: new Set(["330100", "330200", "340100"]) };
+const policy: CoveragePolicy = {
+  provinceCode: "330000",
+  newbornWindowDays: 90,
+  areaCodes: new Set(["330100", "330200", "340100"]),
+};
 
 function child(overrides: Partial<CoverageFacts> = {}): CoverageFacts {
   return {
@@ -18,11 +28,20 @@ function child(overrides: Partial<CoverageFacts> = {}): CoverageFacts {
 }
 
 function paid(coverageYear: number, areaCode = "330100", overrides: Partial<EnrollmentFact> = {}): EnrollmentFact {
-  return { coverageYear, areaCode, status: "ACTIVE", enrolledOn: `${coverageYear - 1}-10-01`, paidOn: `${coverageYear - 1}-10-02`, payers: ["SELF"], ...overrides };
+  return {
+    coverageYear,
+    areaCode,
+    status: "ACTIVE",
+    enrolledOn: `${coverageYear - 1}-10-01`,
+    paidOn: `${coverageYear - 1}-10-02`,
+    payers: ["SELF"],
+    ...overrides,
+  };
 }
 
 describe("assessCoverage: newborn windows", () => {
-  const newborn = (birthDate: string, enrollments: EnrollmentFact[] = []) => child({ birthDate, hasIdNumber: false, currentSchoolCode: null, enrollments });
+  const newborn = (birthDate: string, enrollments: EnrollmentFact[] = []) =>
+    child({ birthDate, hasIdNumber: false, currentSchoolCode: null, enrollments });
 
   it.each([
     // birth date, as of, status, deadline, days left
@@ -56,7 +75,14 @@ describe("assessCoverage: newborn windows", () => {
   });
 
   it("insures a newborn paid within the window for the year of birth", () => {
-    const e: EnrollmentFact = { coverageYear: 2026, areaCode: "330100", status: "ACTIVE", enrolledOn: "2026-05-20", paidOn: "2026-05-21", payers: ["SELF"] };
+    const e: EnrollmentFact = {
+      coverageYear: 2026,
+      areaCode: "330100",
+      status: "ACTIVE",
+      enrolledOn: "2026-05-20",
+      paidOn: "2026-05-21",
+      payers: ["SELF"],
+    };
     expect(assessCoverage(newborn("2026-04-01", [e]), "2026-06-01", policy)!.status).toBe("INSURED");
   });
 });
@@ -70,7 +96,14 @@ describe("assessCoverage: years and dates", () => {
   });
 
   it("sees the past as it was: a later enrollment did not exist, a later payment was not made", () => {
-    const late: EnrollmentFact = { coverageYear: 2026, areaCode: "330100", status: "ACTIVE", enrolledOn: "2026-03-01", paidOn: "2026-04-01", payers: ["SELF"] };
+    const late: EnrollmentFact = {
+      coverageYear: 2026,
+      areaCode: "330100",
+      status: "ACTIVE",
+      enrolledOn: "2026-03-01",
+      paidOn: "2026-04-01",
+      payers: ["SELF"],
+    };
     expect(assessCoverage(child({ enrollments: [late] }), "2026-02-28", policy)!.status).toBe("UNINSURED");
     const unpaidThen = assessCoverage(child({ enrollments: [paid(2025), late] }), "2026-03-15", policy)!;
     expect([unpaidThen.status, unpaidThen.reasons]).toEqual(["LAPSED", ["UNPAID_ENROLLMENT"]]);
@@ -101,8 +134,16 @@ describe("assessCoverage: statuses", () => {
     ["one paid enrollment", [paid(2026)], "INSURED"],
     ["two records in the same area", [paid(2026), paid(2026, "330100", { enrolledOn: "2025-11-01" })], "INSURED"],
     ["paid in two areas", [paid(2026), paid(2026, "340100")], "DUPLICATE"],
-    ["a terminated enrollment beside an active one", [paid(2026, "330200", { status: "TERMINATED" }), paid(2026)], "INSURED"],
-    ["only a terminated enrollment this year, one paid last year", [paid(2025), paid(2026, "330200", { status: "TERMINATED" })], "LAPSED"],
+    [
+      "a terminated enrollment beside an active one",
+      [paid(2026, "330200", { status: "TERMINATED" }), paid(2026)],
+      "INSURED",
+    ],
+    [
+      "only a terminated enrollment this year, one paid last year",
+      [paid(2025), paid(2026, "330200", { status: "TERMINATED" })],
+      "LAPSED",
+    ],
     ["enrolled this year but unpaid, never paid before", [paid(2026, "330100", { paidOn: null })], "UNINSURED"],
     ["nothing ever", [], "UNINSURED"],
   ] as const)("%s → %s", (_, enrollments, status) => {
@@ -114,7 +155,11 @@ describe("assessCoverage: reasons and who acts", () => {
   const asOf = "2026-06-30";
 
   it("names the non-local hukou and an enrollment in another area than residence", () => {
-    const result = assessCoverage(child({ hukouRegionCode: "341122", enrollments: [paid(2026, "340100")] }), asOf, policy)!;
+    const result = assessCoverage(
+      child({ hukouRegionCode: "341122", enrollments: [paid(2026, "340100")] }),
+      asOf,
+      policy,
+    )!;
     expect(result.reasons).toEqual(["NON_LOCAL_HUKOU", "ENROLLED_OUTSIDE_RESIDENCE"]);
     expect(result.responsible).toBeNull(); // insured where the hukou is: allowed, nothing to do
   });
@@ -123,7 +168,14 @@ describe("assessCoverage: reasons and who acts", () => {
     const self = assessCoverage(child({ needyCategory: "MIN_LIVING", enrollments: [paid(2026)] }), asOf, policy)!;
     expect(self.reasons).toEqual(["NEEDY_WITHOUT_SUBSIDY"]);
     expect(self.responsible?.actor).toBe("INSURANCE_OFFICE");
-    const subsidised = assessCoverage(child({ needyCategory: "MIN_LIVING", enrollments: [paid(2026, "330100", { payers: ["MEDICAL_ASSISTANCE", "SELF"] })] }), asOf, policy)!;
+    const subsidised = assessCoverage(
+      child({
+        needyCategory: "MIN_LIVING",
+        enrollments: [paid(2026, "330100", { payers: ["MEDICAL_ASSISTANCE", "SELF"] })],
+      }),
+      asOf,
+      policy,
+    )!;
     expect(subsidised.reasons).toEqual([]);
   });
 
@@ -133,7 +185,11 @@ describe("assessCoverage: reasons and who acts", () => {
     ["2011-01-01", true], // 15
     ["2010-06-30", false], // 16
   ])("born %s, no school record: NO_SCHOOL_RECORD %s", (birthDate, flagged) => {
-    const result = assessCoverage(child({ birthDate, currentSchoolCode: null, enrollments: [paid(2026)] }), asOf, policy)!;
+    const result = assessCoverage(
+      child({ birthDate, currentSchoolCode: null, enrollments: [paid(2026)] }),
+      asOf,
+      policy,
+    )!;
     expect(result.reasons.includes("NO_SCHOOL_RECORD")).toBe(flagged);
   });
 
@@ -145,11 +201,19 @@ describe("assessCoverage: reasons and who acts", () => {
 
   it("gives an uninsured student to the school, else the family doctor, else the insurance office of the residence", () => {
     expect(assessCoverage(child(), asOf, policy)!.responsible).toMatchObject({ actor: "SCHOOL", code: "2330106101" });
-    expect(assessCoverage(child({ currentSchoolCode: null, birthDate: "2022-01-01", contractedDoctorCode: "D3301060001" }), asOf, policy)!.responsible).toMatchObject({
+    expect(
+      assessCoverage(
+        child({ currentSchoolCode: null, birthDate: "2022-01-01", contractedDoctorCode: "D3301060001" }),
+        asOf,
+        policy,
+      )!.responsible,
+    ).toMatchObject({
       actor: "FAMILY_DOCTOR",
       code: "D3301060001",
     });
-    expect(assessCoverage(child({ currentSchoolCode: null, birthDate: "2022-01-01" }), asOf, policy)!.responsible).toMatchObject({ actor: "INSURANCE_OFFICE", code: "330100" });
+    expect(
+      assessCoverage(child({ currentSchoolCode: null, birthDate: "2022-01-01" }), asOf, policy)!.responsible,
+    ).toMatchObject({ actor: "INSURANCE_OFFICE", code: "330100" });
   });
 
   it("asks the insurance office to cancel one of two enrollments, naming both areas", () => {

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/db/client.ts";
 import { migrateDatabase } from "../../src/db/migrate.ts";
-import { persons } from "../../src/subgraphs/household/tables.ts";
+import { persons } from "../../src/db/tables/household.ts";
 import { ENGINES, openTestDatabase, type TestDatabase } from "../kit/database.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");

@@ -14,7 +14,7 @@ import {
   TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR,
   TARGET_OVERALL_COVERAGE,
   waitingPeriodMonths,
-} from "../../src/domain/policy.ts";
+} from "../../src/domain/insurance-policy.ts";
 
 describe("policy constants", () => {
   it("hold the numbers of the 2024 notice and its neighbours", () => {

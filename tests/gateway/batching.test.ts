@@ -8,7 +8,7 @@ import { SchoolRosterDocument } from "../operations/generated.ts";
 import { allAccessHeaders } from "../kit/all-access.ts";
 
 // The roster reads education, household and insurance fields, which no single role may: see all-access.ts.
-vi.mock("../../src/auth/policy.ts", async (original) =>
+vi.mock("../../src/access/fields/field-rules.ts", async (original) =>
   (await import("../kit/all-access.ts")).allAccessPolicy(await original()),
 );
 

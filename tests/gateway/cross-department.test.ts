@@ -8,7 +8,7 @@ import { ChildAcrossDepartmentsDocument } from "../operations/generated.ts";
 import { allAccessHeaders } from "../kit/all-access.ts";
 
 // An integrator's query reads every department's fields, which no single role may: see all-access.ts.
-vi.mock("../../src/auth/policy.ts", async (original) =>
+vi.mock("../../src/access/fields/field-rules.ts", async (original) =>
   (await import("../kit/all-access.ts")).allAccessPolicy(await original()),
 );
 

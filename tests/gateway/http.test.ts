@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningHttpServer } from "../../src/gateway/http.ts";
+import type { RunningHttpServer } from "../../src/server/http.ts";
 import { startTestHub, type TestHub } from "../kit/gateway.ts";
 import { headersFor } from "../kit/auth.ts";
-import { EXAMPLE_QUERY, EXAMPLE_ROLE } from "../../src/gateway/examples.ts";
-import { demoAnchorFromDatabase, demoViewers } from "../../src/auth/demo.ts";
+import { EXAMPLE_QUERY, EXAMPLE_ROLE } from "../../src/server/examples.ts";
+import { demoAnchorFromDatabase, demoViewers } from "../../src/access/identity/demo.ts";
 
 const OFFICER = { subject: "test-insurance-officer", role: "insurance_officer", scope: { region: "33" } } as const;
 

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/db/client.ts";
 import { generateProvince } from "../../src/generator/index.ts";
-import { createGatewayServer, type GatewayServer } from "../../src/gateway/server.ts";
+import { createGatewayServer, type GatewayServer } from "../../src/gateway/gateway-server.ts";
 import { readSupergraph } from "../../src/gateway/supergraph.ts";
 import { linkAll } from "../../src/linkage/index.ts";
 import { openTestDatabase, type TestDatabase } from "../kit/database.ts";

@@ -1,7 +1,7 @@
 import { print, type DocumentNode } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoAnchorFromDatabase, demoViewers, type DemoAnchor } from "../../src/auth/demo.ts";
-import type { Role } from "../../src/auth/viewer.ts";
+import { demoAnchorFromDatabase, demoViewers, type DemoAnchor } from "../../src/access/identity/demo.ts";
+import type { Role } from "../../src/access/identity/viewer.ts";
 import { defaultAsOf } from "../../src/coverage/as-of.ts";
 import { headersFor } from "../kit/auth.ts";
 import { startTestHub, type TestHub } from "../kit/gateway.ts";

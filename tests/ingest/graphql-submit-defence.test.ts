@@ -6,7 +6,7 @@ import { executeSubgraph } from "../kit/subgraph.ts";
 
 // The shield is the first line; this file takes it away (the all-access viewer passes every
 // rule) to show the resolver's own check still refuses anyone but the department's system.
-vi.mock("../../src/auth/policy.ts", async (original) =>
+vi.mock("../../src/access/fields/field-rules.ts", async (original) =>
   (await import("../kit/all-access.ts")).allAccessPolicy(await original()),
 );
 

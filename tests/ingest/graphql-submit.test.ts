@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEPARTMENTS, type AuthenticatedViewer, type Department } from "../../src/auth/viewer.ts";
+import { DEPARTMENTS, type AuthenticatedViewer, type Department } from "../../src/access/identity/viewer.ts";
 import { queryRows } from "../../src/db/client.ts";
 import { kindEnumValue, MAX_SUBMITTED_ROWS, submitMutationName } from "../../src/graphql/submit-records.ts";
 import type { RecordKind } from "../../src/ingest/kind.ts";

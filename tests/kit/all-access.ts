@@ -1,5 +1,5 @@
-import type * as Policy from "../../src/auth/policy.ts";
-import type { AuthenticatedViewer, Viewer } from "../../src/auth/viewer.ts";
+import type * as Policy from "../../src/access/fields/field-rules.ts";
+import type { AuthenticatedViewer, Viewer } from "../../src/access/identity/viewer.ts";
 import { headersFor } from "./auth.ts";
 
 /**
@@ -7,7 +7,7 @@ import { headersFor } from "./auth.ts";
  * may read together. They run with this viewer, and mock the policy module so that this viewer
  * — and only it — is allowed every field:
  *
- *   vi.mock("../../src/auth/policy.ts", async (original) => (await import("../kit/all-access.ts")).allAccessPolicy(await original()));
+ *   vi.mock("../../src/access/fields/field-rules.ts", async (original) => (await import("./all-access.ts")).allAccessPolicy(await original()));
  *
  * The exception lives in the test kit only: nothing in src/ knows this subject, and a token for
  * it is an ordinary insurance_officer everywhere the mock is not installed.

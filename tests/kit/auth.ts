@@ -1,6 +1,12 @@
 import { loadConfig, type AuthConfig } from "../../src/config/index.ts";
-import { signToken, type SignOptions } from "../../src/auth/tokens.ts";
-import { DEPARTMENTS, ROLES, type AuthenticatedViewer, type Department, type Role } from "../../src/auth/viewer.ts";
+import { signToken, type SignOptions } from "../../src/access/identity/tokens.ts";
+import {
+  DEPARTMENTS,
+  ROLES,
+  type AuthenticatedViewer,
+  type Department,
+  type Role,
+} from "../../src/access/identity/viewer.ts";
 
 /** The tests' token configuration: the development default (demo secret, default issuer and audience). */
 export const testAuth: AuthConfig = loadConfig({}, process.cwd(), () => {}).auth;

@@ -2,16 +2,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { generateProvince, type GenerateOptions } from "../../src/generator/index.ts";
 import { loadHardening, type HardeningConfig } from "../../src/config/index.ts";
-import {
-  createGatewayServer,
-  createSubgraphServer,
-  type GatewayServer,
-  type ServerOptions,
-} from "../../src/gateway/server.ts";
+import { createGatewayServer, type GatewayServer } from "../../src/gateway/gateway-server.ts";
+import { type ServerOptions } from "../../src/server/apollo-server.ts";
+import { createSubgraphServer } from "../../src/server/subgraph-server.ts";
 import { readSupergraph } from "../../src/gateway/supergraph.ts";
 import { SUBGRAPHS } from "../../src/gateway/subgraphs.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../src/graphql/subgraph.ts";
-import type { RunningHttpServer } from "../../src/gateway/http.ts";
+import type { RunningHttpServer } from "../../src/server/http.ts";
 import { openTestDatabase, type Engine, type TestDatabase } from "./database.ts";
 import { linkFromTruth } from "./link-from-truth.ts";
 import { testAuth } from "./auth.ts";

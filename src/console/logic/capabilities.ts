@@ -14,7 +14,7 @@ export interface Capabilities {
 }
 
 /**
- * What the console offers each role: the hub's policy table (src/auth/policy.ts) decides what
+ * What the console offers each role: the hub's policy table (src/access/fields/field-rules.ts) decides what
  * the API answers, and tests/console/capabilities.test.ts checks that this table never offers
  * more than it. Offering less than the API allows is a choice of pages, not of rights.
  */

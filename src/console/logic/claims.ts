@@ -1,4 +1,4 @@
-/** The roles a hub token may carry (src/auth/viewer.ts). */
+/** The roles a hub token may carry (src/access/identity/viewer.ts). */
 export const ROLES = [
   "insurance_officer",
   "health_officer",

@@ -1,5 +1,5 @@
 import { SCHOOL_KINDS, SEXES, STUDENT_STATUSES } from "../../db/enums.ts";
-import { schools, studentRegistrations } from "../../subgraphs/education/tables.ts";
+import { schools, studentRegistrations } from "../../db/tables/education.ts";
 import {
   divisionCode,
   idNumber,

@@ -7,7 +7,7 @@ import {
   immunizationDoses,
   immunizationRecords,
   vaccinationSites,
-} from "../../subgraphs/health/tables.ts";
+} from "../../db/tables/health.ts";
 import {
   birthCertificateNumber,
   divisionCode,

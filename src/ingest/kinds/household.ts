@@ -1,5 +1,5 @@
 import { GUARDIAN_RELATIONS, REGISTRATION_KINDS, SEXES } from "../../db/enums.ts";
-import { guardianships, households, persons } from "../../subgraphs/household/tables.ts";
+import { guardianships, households, persons } from "../../db/tables/household.ts";
 import {
   divisionCode,
   householdNumber,

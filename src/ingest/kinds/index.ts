@@ -1,4 +1,4 @@
-import type { Department } from "../../auth/viewer.ts";
+import type { Department } from "../../access/identity/viewer.ts";
 import type { RecordKind } from "../kind.ts";
 import { schoolKind, studentRegistrationKind } from "./education.ts";
 import {

@@ -1,10 +1,5 @@
 import { ENROLLMENT_STATUSES, NEEDY_CATEGORIES, PAYER_KINDS, SEXES } from "../../db/enums.ts";
-import {
-  assistanceEligibility,
-  contributions,
-  coordinationAreas,
-  enrollments,
-} from "../../subgraphs/insurance/tables.ts";
+import { assistanceEligibility, contributions, coordinationAreas, enrollments } from "../../db/tables/insurance.ts";
 import {
   birthCertificateNumber,
   divisionCode,

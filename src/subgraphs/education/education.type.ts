@@ -1,7 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 import { Connection } from "../../graphql/connection.ts";
 import { DateScalar } from "../../graphql/scalars.ts";
-import type { RecordPlace } from "../../auth/row-scope.ts";
+import type { RecordPlace } from "../../access/rows/row-filter.ts";
 
 /** The education subgraph's view of the shared child: its student registrations. */
 @Directive('@key(fields: "id")')

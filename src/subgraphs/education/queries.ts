@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.ts";
 import { withinRegion } from "../../db/region.ts";
-import { links } from "../hub/tables.ts";
-import { schools, studentRegistrations } from "./tables.ts";
+import { links } from "../../db/tables/hub.ts";
+import { schools, studentRegistrations } from "../../db/tables/education.ts";
 
 export type SchoolRow = typeof schools.$inferSelect;
 export type RegistrationRow = Pick<

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { regionPrefixOf } from "../../db/region.ts";
-import { pageArgs, toPage } from "../../graphql/connection.ts";
+import { pageArgs, toPage } from "../../db/paging.ts";
 import { badInput } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { School, SchoolConnection, StudentConnection } from "./education.type.ts";

@@ -1,4 +1,4 @@
-import type { RecordPlace } from "../../auth/row-scope.ts";
+import type { RecordPlace } from "../../access/rows/row-filter.ts";
 import type { School } from "./education.type.ts";
 
 /**

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
-import { Connection, pageArgs, toPage } from "../../graphql/connection.ts";
+import { Connection } from "../../graphql/connection.ts";
+import { pageArgs, toPage } from "../../db/paging.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { parseCodeCursor, parseDoctorCode, parseIdCursor } from "./arguments.ts";
 import { FamilyDoctor, Patient } from "./health.type.ts";

@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import type { RowAccess } from "../../auth/child-gate.ts";
+import type { RowAccess } from "../../access/rows/child-access.ts";
 import type { Db } from "../../db/client.ts";
 import { groupBy } from "../../graphql/loaders.ts";
 import {

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, lte, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { withinRegion } from "../../db/region.ts";
-import { links } from "../hub/tables.ts";
+import { links } from "../../db/tables/hub.ts";
 import {
   birthCertificates,
   doctorContracts,
@@ -10,7 +10,7 @@ import {
   immunizationDoses,
   immunizationRecords,
   vaccinationSites,
-} from "./tables.ts";
+} from "../../db/tables/health.ts";
 
 export type BirthCertificateRow = typeof birthCertificates.$inferSelect;
 export type ImmunizationRecordRow = typeof immunizationRecords.$inferSelect;

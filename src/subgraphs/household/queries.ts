@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { links } from "../hub/tables.ts";
-import { guardianships, households, persons } from "./tables.ts";
+import { links } from "../../db/tables/hub.ts";
+import { guardianships, households, persons } from "../../db/tables/household.ts";
 
 export type PersonRow = typeof persons.$inferSelect;
 export type GuardianshipRow = typeof guardianships.$inferSelect;

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
-import { queryAuditLog, type AuditEntry } from "../../auth/audit.ts";
-import { ROW_SCOPES } from "../../auth/policy.ts";
+import { queryAuditLog, type AuditEntry } from "../../access/audit/log-reader.ts";
+import { ROW_SCOPES } from "../../access/fields/field-rules.ts";
 import { Connection } from "../../graphql/connection.ts";
 import { badInput, parseChildId } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
@@ -41,7 +41,7 @@ export class AccessLogEntry {
 @ObjectType("AccessLogConnection")
 class AccessLogConnection extends Connection("AccessLog", AccessLogEntry) {}
 
-/** The auditor's view of the append-only access log (src/auth/audit.ts). */
+/** The auditor's view of the append-only access log (src/access/audit/log-reader.ts). */
 @Resolver(() => AccessLogEntry)
 export class AccessLogResolver {
   @Query(() => AccessLogConnection, {

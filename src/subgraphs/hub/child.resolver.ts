@@ -3,7 +3,8 @@ import { Arg, Ctx, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } f
 import { parseIdNumber } from "../../domain/id-number.ts";
 import { parseBirthCertificateNumber, parseStudentNumber } from "../../domain/identifiers.ts";
 import { regionPrefixOf } from "../../db/region.ts";
-import { Connection, pageArgs, toPage } from "../../graphql/connection.ts";
+import { Connection } from "../../graphql/connection.ts";
+import { pageArgs, toPage } from "../../db/paging.ts";
 import { DateScalar } from "../../graphql/scalars.ts";
 import { badInput, parseChildId } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";

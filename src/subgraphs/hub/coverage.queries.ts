@@ -3,7 +3,7 @@ import { queryRows, type Db } from "../../db/client.ts";
 import { withinRegion } from "../../db/region.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import type { GroupCounts } from "../../coverage/summary.ts";
-import { COVERAGE_STATUSES } from "../../coverage/types.ts";
+import { COVERAGE_STATUSES } from "../../domain/coverage-terms.ts";
 
 /** A snapshot row as the resolvers need it. */
 export interface CoverageRow {

@@ -11,8 +11,8 @@ import {
   NEWBORN_WINDOW_DAYS_DEFAULT,
   TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR,
   TARGET_OVERALL_COVERAGE,
-} from "../../domain/policy.ts";
-import { pageArgs, toPage } from "../../graphql/connection.ts";
+} from "../../domain/insurance-policy.ts";
+import { pageArgs, toPage } from "../../db/paging.ts";
 import { badInput, parseChildId } from "../../graphql/errors.ts";
 import { DateScalar } from "../../graphql/scalars.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";

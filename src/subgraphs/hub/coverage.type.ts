@@ -1,6 +1,5 @@
 import { Directive, Field, Float, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { COVERAGE_STATUSES, GAP_REASONS, RESPONSIBLE_ACTORS } from "../../coverage/types.ts";
-import { HUKOU_TYPES } from "../../coverage/tables.ts";
+import { COVERAGE_STATUSES, GAP_REASONS, HUKOU_TYPES, RESPONSIBLE_ACTORS } from "../../domain/coverage-terms.ts";
 import { Connection } from "../../graphql/connection.ts";
 import { DateScalar } from "../../graphql/scalars.ts";
 import { Child } from "./child.type.ts";

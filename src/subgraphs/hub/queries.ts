@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.ts";
 import type { SourceKind } from "../../db/enums.ts";
 import { withinRegion } from "../../db/region.ts";
-import { children, links } from "./tables.ts";
+import { children, links } from "../../db/tables/hub.ts";
 import type { IdentityClaim } from "./identity.ts";
 
 /** The hub reads every department's tables (it is the one subgraph allowed to): here, and only here. */

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, type SQL } from "drizzle-orm";
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { withinRegion, regionPrefixOf } from "../../db/region.ts";
-import { pageArgs, toPage } from "../../graphql/connection.ts";
+import { pageArgs, toPage } from "../../db/paging.ts";
 import { NotFoundError } from "../../errors.ts";
 import { parseChildId } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
@@ -18,7 +18,7 @@ import {
 } from "./review.type.ts";
 import { refreshCoverage } from "../../coverage/store.ts";
 import { activeChildIds } from "./queries.ts";
-import { childEvents, linkReviews } from "./tables.ts";
+import { childEvents, linkReviews } from "../../db/tables/hub.ts";
 import { visibleChild } from "./visibility.ts";
 
 type Context = SubgraphContext<HubLoaders>;

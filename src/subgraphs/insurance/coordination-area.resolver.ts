@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { validateDivisionCode } from "../../domain/division-codes.ts";
-import { pageArgs, toPage } from "../../graphql/connection.ts";
+import { pageArgs, toPage } from "../../db/paging.ts";
 import { badInput } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { checkCoverageYear } from "./arguments.ts";

@@ -110,7 +110,7 @@ export class Enrollment {
 
   /**
    * The master child the enrollment is linked to, when the statement that read it knew: not a
-   * field, but what the audit logs a read of the enrollment under (src/auth/audit-middleware.ts).
+   * field, but what the audit logs a read of the enrollment under (src/access/audit/audited-types.ts).
    */
   childId?: number | null;
 }

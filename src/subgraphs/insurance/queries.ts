@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, type AnyColumn } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { links } from "../hub/tables.ts";
-import { assistanceEligibility, contributions, coordinationAreas, enrollments } from "./tables.ts";
+import { links } from "../../db/tables/hub.ts";
+import { assistanceEligibility, contributions, coordinationAreas, enrollments } from "../../db/tables/insurance.ts";
 
 export type EnrollmentRow = typeof enrollments.$inferSelect;
 export type ContributionRow = typeof contributions.$inferSelect;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryAuditLog } from "../../../src/auth/audit.ts";
-import type { AuthenticatedViewer } from "../../../src/auth/viewer.ts";
+import { queryAuditLog } from "../../../src/access/audit/log-reader.ts";
+import type { AuthenticatedViewer } from "../../../src/access/identity/viewer.ts";
 import { queryRows } from "../../../src/db/client.ts";
 import { generateProvince } from "../../../src/generator/index.ts";
 import { educationSubgraph } from "../../../src/subgraphs/education/index.ts";

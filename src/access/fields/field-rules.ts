@@ -1,0 +1,774 @@
+import { DEPARTMENTS, ROLES, type Department, type Role, type Viewer } from "../identity/viewer.ts";
+
+/**
+ * THE authorization policy of the hub: the one table the shield rules, the masking and the
+ * authorization tests are generated from. DESIGN.md's matrix, field by field.
+ *
+ * Every field of every object type of the supergraph has a row here giving a decision for every
+ * column (each role; `department_system` once per department, since "its own department's
+ * types" depends on the token's department). A field added to the graph without a row fails
+ * tests/access/policy.test.ts; anything the table does not name is denied (shield's
+ * `fallbackRule: deny`).
+ *
+ *   A  allow   the value as stored
+ *   M  mask    the same field, with the identifier masked (see masking.ts and MASK_KINDS)
+ *   .  deny    FORBIDDEN for the field; the rest of the query still answers
+ *
+ * Row scopes (which children a role reaches at all) are declared in ROW_SCOPES below and
+ * applied by the data layer; this table only decides fields.
+ */
+export type Decision = "allow" | "mask" | "deny";
+
+/** A column of the table: a role, with department_system split by the department it speaks for. */
+export type PolicySubject = Exclude<Role, "department_system"> | `department_system:${Department}`;
+
+/**
+ * Column order of every row string below: the roles in viewer.ts order, department_system last,
+ * once per department (household, health, education, insurance).
+ */
+export const POLICY_COLUMNS: readonly PolicySubject[] = [
+  ...ROLES.filter((r): r is Exclude<Role, "department_system"> => r !== "department_system"),
+  ...DEPARTMENTS.map((d) => `department_system:${d}` as const),
+];
+// A table read by people (prettier keeps its columns under this header):
+// Columns:                                  ins hea edu sch doc hou ana aud | d:hou d:hea d:edu d:ins
+// prettier-ignore
+const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  Query: {
+    studentRegistration:                      ".   .   A   A   .   .   .   . | .     .     A     .",
+    school:                                   "A   A   A   A   A   A   A   . | .     .     A     .",
+    schools:                                  "A   A   A   A   A   A   A   . | .     .     A     .",
+    familyDoctor:                             "A   A   .   .   A   .   .   . | .     A     .     .",
+    familyDoctors:                            "A   A   .   .   A   .   .   . | .     A     .     .",
+    vaccinationSite:                          "A   A   A   A   A   A   A   . | .     A     .     .",
+    vaccinationSites:                         "A   A   A   A   A   A   A   . | .     A     .     .",
+    household:                                "A   .   .   .   .   A   .   . | A     .     .     .",
+    child:                                    "A   A   A   A   A   A   .   . | A     A     A     A",
+    childByIdNumber:                          "A   A   A   A   A   A   .   . | A     A     A     A",
+    childByBirthCertificateNumber:            "A   A   .   .   A   A   .   . | .     A     .     A",
+    childByStudentNumber:                     "A   A   A   A   A   A   .   . | .     .     A     .",
+    childrenInRegion:                         "A   A   A   A   A   A   .   . | A     A     A     A",
+    coordinationArea:                         "A   A   A   A   A   A   A   . | .     .     .     A",
+    coordinationAreas:                        "A   A   A   A   A   A   A   . | .     .     .     A",
+    enrollmentsByIdNumber:                    "A   .   .   .   .   .   .   . | .     .     .     A",
+    linkReviews:                              "A   .   .   .   .   A   .   . | .     .     .     .",
+    accessLog:                                ".   .   .   .   .   .   .   A | .     .     .     .",
+    coverageGaps:                             "A   A   A   A   A   A   .   . | .     .     .     A",
+    newbornWatchlist:                         "A   A   .   .   A   A   .   . | .     .     .     A",
+    coverageSummary:                          "A   A   A   A   A   A   A   . | .     .     .     .",
+  },
+
+  // Corrections to the master child index (#5). Region-scoped officers who already see full
+  // identity review and correct links; nobody else writes to the index.
+  Mutation: {
+    resolveLinkReview:                        "A   .   .   .   .   A   .   . | .     .     .     .",
+    mergeChildren:                            "A   .   .   .   .   A   .   . | .     .     .     .",
+    splitChild:                               "A   .   .   .   .   A   .   . | .     .     .     .",
+    undoChildEvent:                           "A   .   .   .   .   A   .   . | .     .     .     .",
+    // Ingestion (#7): each department's own system submits its own department's records; nobody else writes them.
+    submitHouseholdRecords:                   ".   .   .   .   .   .   .   . | A     .     .     .",
+    submitHealthRecords:                      ".   .   .   .   .   .   .   . | .     A     .     .",
+    submitEducationRecords:                   ".   .   .   .   .   .   .   . | .     .     A     .",
+    submitInsuranceRecords:                   ".   .   .   .   .   .   .   . | .     .     .     A",
+  },
+  // What a submitted batch did: read by whichever department system sent it (a value type shared by the four subgraphs).
+  IngestReport: {
+    accepted:                                 ".   .   .   .   .   .   .   . | A     A     A     A",
+    updated:                                  ".   .   .   .   .   .   .   . | A     A     A     A",
+    unchanged:                                ".   .   .   .   .   .   .   . | A     A     A     A",
+    rejectedRows:                             ".   .   .   .   .   .   .   . | A     A     A     A",
+    rejected:                                 ".   .   .   .   .   .   .   . | A     A     A     A",
+    touchedChildren:                          ".   .   .   .   .   .   .   . | A     A     A     A",
+  },
+  RejectedRow: {
+    index:                                    ".   .   .   .   .   .   .   . | A     A     A     A",
+    recordId:                                 ".   .   .   .   .   .   .   . | A     A     A     A",
+    field:                                    ".   .   .   .   .   .   .   . | A     A     A     A",
+    message:                                  ".   .   .   .   .   .   .   . | A     A     A     A",
+  },
+
+  // ── the shared child (owned by the hub, extended by every department) ──────────────────────
+  Child: {
+    id:                                       "A   A   A   A   A   A   .   . | A     A     A     A",
+    name:                                     "A   A   A   A   A   A   .   . | .     .     .     .",
+    sex:                                      "A   A   A   A   A   A   .   . | .     .     .     .",
+    birthDate:                                "A   A   A   A   A   A   .   . | .     .     .     .",
+    idNumber:                                 "A   M   M   M   A   A   .   . | .     .     .     .",
+    residenceRegionCode:                      "A   A   A   A   A   A   .   . | .     .     .     .",
+    sources:                                  "A   A   .   .   .   A   .   . | .     .     .     .",
+    enrollment:                               ".   .   A   A   .   .   .   . | .     .     A     .",
+    studentRegistrations:                     ".   .   A   A   .   .   .   . | .     .     A     .",
+    birthCertificate:                         "A   A   .   .   .   .   .   . | .     A     .     .",
+    immunizations:                            ".   A   .   .   A   .   .   . | .     A     .     .",
+    familyDoctor:                             "A   A   .   .   A   .   .   . | .     A     .     .",
+    doctorContracts:                          ".   A   .   .   A   .   .   . | .     A     .     .",
+    hukou:                                    "A   A   .   .   A   A   .   . | A     .     .     .",
+    guardians:                                "A   .   .   .   A   A   .   . | A     .     .     .",
+    insurance:                                "A   A   A   A   A   A   .   . | A     A     A     A",
+    coverage:                                 "A   A   A   A   A   A   .   . | A     A     A     A",
+  },
+  ChildConnection: {
+    edges:                                    "A   A   A   A   A   A   .   . | A     A     A     A",
+    pageInfo:                                 "A   A   A   A   A   A   .   . | A     A     A     A",
+    totalCount:                               "A   A   A   A   A   A   .   . | A     A     A     A",
+  },
+  ChildEdge: {
+    cursor:                                   "A   A   A   A   A   A   .   . | A     A     A     A",
+    node:                                     "A   A   A   A   A   A   .   . | A     A     A     A",
+  },
+  ChildSource: {
+    source:                                   "A   A   .   .   .   A   .   . | .     .     .     .",
+    recordId:                                 "A   A   .   .   .   A   .   . | .     .     .     .",
+    rule:                                     "A   A   .   .   .   A   .   . | .     .     .     .",
+    score:                                    "A   A   .   .   .   A   .   . | .     .     .     .",
+    linkedAt:                                 "A   A   .   .   .   A   .   . | .     .     .     .",
+  },
+  // ── link reviews: what the matcher could not decide (identifiers arrive already masked) ──
+  LinkReview: {
+    id:                                       "A   .   .   .   .   A   .   . | .     .     .     .",
+    source:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    recordId:                                 "A   .   .   .   .   A   .   . | .     .     .     .",
+    candidate:                                "A   .   .   .   .   A   .   . | .     .     .     .",
+    score:                                    "A   .   .   .   .   A   .   . | .     .     .     .",
+    reason:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    fields:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    record:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    candidateRecord:                          "A   .   .   .   .   A   .   . | .     .     .     .",
+    regionCode:                               "A   .   .   .   .   A   .   . | .     .     .     .",
+    status:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    createdAt:                                "A   .   .   .   .   A   .   . | .     .     .     .",
+    resolvedAt:                               "A   .   .   .   .   A   .   . | .     .     .     .",
+    resolvedBy:                               "A   .   .   .   .   A   .   . | .     .     .     .",
+  },
+  LinkReviewConnection: {
+    edges:                                    "A   .   .   .   .   A   .   . | .     .     .     .",
+    pageInfo:                                 "A   .   .   .   .   A   .   . | .     .     .     .",
+    totalCount:                               "A   .   .   .   .   A   .   . | .     .     .     .",
+  },
+  LinkReviewEdge: {
+    cursor:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    node:                                     "A   .   .   .   .   A   .   . | .     .     .     .",
+  },
+  FieldAgreement: {
+    field:                                    "A   .   .   .   .   A   .   . | .     .     .     .",
+    level:                                    "A   .   .   .   .   A   .   . | .     .     .     .",
+  },
+  ReviewedRecord: {
+    source:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    recordId:                                 "A   .   .   .   .   A   .   . | .     .     .     .",
+    name:                                     "A   .   .   .   .   A   .   . | .     .     .     .",
+    sex:                                      "A   .   .   .   .   A   .   . | .     .     .     .",
+    birthDate:                                "A   .   .   .   .   A   .   . | .     .     .     .",
+    maskedIdNumber:                           "A   .   .   .   .   A   .   . | .     .     .     .",
+    maskedBirthCertificateNumber:             "A   .   .   .   .   A   .   . | .     .     .     .",
+    maskedGuardianIdNumbers:                  "A   .   .   .   .   A   .   . | .     .     .     .",
+    maskedGuardianPhones:                     "A   .   .   .   .   A   .   . | .     .     .     .",
+    regionCodes:                              "A   .   .   .   .   A   .   . | .     .     .     .",
+  },
+  ChildEventResult: {
+    eventId:                                  "A   .   .   .   .   A   .   . | .     .     .     .",
+    child:                                    "A   .   .   .   .   A   .   . | .     .     .     .",
+  },
+  PageInfo: {
+    hasNextPage:                              "A   A   A   A   A   A   A   A | A     A     A     A",
+    endCursor:                                "A   A   A   A   A   A   A   A | A     A     A     A",
+  },
+
+  // ── household registration ─────────────────────────────────────────────────────────────────
+  Hukou: {
+    registrationKind:                         "A   A   .   .   A   A   .   . | A     .     .     .",
+    regionCode:                               "A   A   .   .   A   A   .   . | A     .     .     .",
+    residenceRegionCode:                      "A   A   .   .   A   A   .   . | A     .     .     .",
+    address:                                  "A   .   .   .   .   A   .   . | A     .     .     .",
+    householdNumber:                          "A   .   .   .   .   A   .   . | A     .     .     .",
+    residencePermitNumber:                    "A   .   .   .   .   A   .   . | A     .     .     .",
+  },
+  Guardian: {
+    relation:                                 "A   .   .   .   A   A   .   . | A     .     .     .",
+    name:                                     "A   .   .   .   A   A   .   . | A     .     .     .",
+    idNumber:                                 "A   .   .   .   M   A   .   . | A     .     .     .",
+    phone:                                    "A   .   .   .   A   A   .   . | A     .     .     .",
+  },
+  Household: {
+    householdNumber:                          "A   .   .   .   .   A   .   . | A     .     .     .",
+    regionCode:                               "A   .   .   .   .   A   .   . | A     .     .     .",
+    address:                                  "A   .   .   .   .   A   .   . | A     .     .     .",
+    members:                                  "A   .   .   .   .   A   .   . | A     .     .     .",
+  },
+  HouseholdMember: {
+    name:                                     "A   .   .   .   .   A   .   . | A     .     .     .",
+    sex:                                      "A   .   .   .   .   A   .   . | A     .     .     .",
+    birthDate:                                "A   .   .   .   .   A   .   . | A     .     .     .",
+    idNumber:                                 "A   .   .   .   .   A   .   . | A     .     .     .",
+  },
+
+  // ── health ─────────────────────────────────────────────────────────────────────────────────
+  BirthCertificate: {
+    certificateNumber:                        "A   A   .   .   .   .   .   . | .     A     .     .",
+    childName:                                "A   A   .   .   .   .   .   . | .     A     .     .",
+    sex:                                      "A   A   .   .   .   .   .   . | .     A     .     .",
+    birthDate:                                "A   A   .   .   .   .   .   . | .     A     .     .",
+    motherName:                               "A   A   .   .   .   .   .   . | .     A     .     .",
+    motherIdNumber:                           "A   M   .   .   .   .   .   . | .     A     .     .",
+    fatherName:                               "A   A   .   .   .   .   .   . | .     A     .     .",
+    fatherIdNumber:                           "A   M   .   .   .   .   .   . | .     A     .     .",
+    guardianPhone:                            "A   A   .   .   .   .   .   . | .     A     .     .",
+    regionCode:                               "A   A   .   .   .   .   .   . | .     A     .     .",
+    issuedOn:                                 "A   A   .   .   .   .   .   . | .     A     .     .",
+    hospital:                                 "A   A   .   .   .   .   .   . | .     A     .     .",
+  },
+  Hospital: {
+    code:                                     "A   A   .   .   .   .   .   . | .     A     .     .",
+    name:                                     "A   A   .   .   .   .   .   . | .     A     .     .",
+    regionCode:                               "A   A   .   .   .   .   .   . | .     A     .     .",
+  },
+  ImmunizationRecord: {
+    recordId:                                 ".   A   .   .   A   .   .   . | .     A     .     .",
+    childName:                                ".   A   .   .   A   .   .   . | .     A     .     .",
+    birthDate:                                ".   A   .   .   A   .   .   . | .     A     .     .",
+    guardianName:                             ".   A   .   .   A   .   .   . | .     A     .     .",
+    guardianPhone:                            ".   A   .   .   A   .   .   . | .     A     .     .",
+    site:                                     ".   A   .   .   A   .   .   . | .     A     .     .",
+    doses:                                    ".   A   .   .   A   .   .   . | .     A     .     .",
+  },
+  ImmunizationDose: {
+    vaccineCode:                              ".   A   .   .   A   .   .   . | .     A     .     .",
+    vaccineName:                              ".   A   .   .   A   .   .   . | .     A     .     .",
+    doseNumber:                               ".   A   .   .   A   .   .   . | .     A     .     .",
+    givenOn:                                  ".   A   .   .   A   .   .   . | .     A     .     .",
+  },
+  VaccinationSite: {
+    code:                                     "A   A   A   A   A   A   A   . | .     A     .     .",
+    name:                                     "A   A   A   A   A   A   A   . | .     A     .     .",
+    regionCode:                               "A   A   A   A   A   A   A   . | .     A     .     .",
+    children:                                 ".   A   .   .   A   .   .   . | .     A     .     .",
+  },
+  VaccinationSiteConnection: {
+    edges:                                    "A   A   A   A   A   A   A   . | .     A     .     .",
+    pageInfo:                                 "A   A   A   A   A   A   A   . | .     A     .     .",
+    totalCount:                               "A   A   A   A   A   A   A   . | .     A     .     .",
+  },
+  VaccinationSiteEdge: {
+    cursor:                                   "A   A   A   A   A   A   A   . | .     A     .     .",
+    node:                                     "A   A   A   A   A   A   A   . | .     A     .     .",
+  },
+  VaccinationSiteChildConnection: {
+    edges:                                    ".   A   .   .   A   .   .   . | .     A     .     .",
+    pageInfo:                                 ".   A   .   .   A   .   .   . | .     A     .     .",
+    totalCount:                               ".   A   .   .   A   .   .   . | .     A     .     .",
+  },
+  VaccinationSiteChildEdge: {
+    cursor:                                   ".   A   .   .   A   .   .   . | .     A     .     .",
+    node:                                     ".   A   .   .   A   .   .   . | .     A     .     .",
+  },
+  FamilyDoctor: {
+    code:                                     "A   A   .   .   A   .   .   . | .     A     .     .",
+    name:                                     "A   A   .   .   A   .   .   . | .     A     .     .",
+    institution:                              "A   A   .   .   A   .   .   . | .     A     .     .",
+    teamName:                                 "A   A   .   .   A   .   .   . | .     A     .     .",
+    phone:                                    "A   A   .   .   A   .   .   . | .     A     .     .",
+    regionCode:                               "A   A   .   .   A   .   .   . | .     A     .     .",
+    patients:                                 ".   A   .   .   A   .   .   . | .     A     .     .",
+  },
+  FamilyDoctorConnection: {
+    edges:                                    "A   A   .   .   A   .   .   . | .     A     .     .",
+    pageInfo:                                 "A   A   .   .   A   .   .   . | .     A     .     .",
+    totalCount:                               "A   A   .   .   A   .   .   . | .     A     .     .",
+  },
+  FamilyDoctorEdge: {
+    cursor:                                   "A   A   .   .   A   .   .   . | .     A     .     .",
+    node:                                     "A   A   .   .   A   .   .   . | .     A     .     .",
+  },
+  DoctorContract: {
+    recordId:                                 ".   A   .   .   A   .   .   . | .     A     .     .",
+    patientName:                              ".   A   .   .   A   .   .   . | .     A     .     .",
+    patientIdNumber:                          ".   M   .   .   A   .   .   . | .     A     .     .",
+    patientBirthDate:                         ".   A   .   .   A   .   .   . | .     A     .     .",
+    guardianName:                             ".   A   .   .   A   .   .   . | .     A     .     .",
+    guardianPhone:                            ".   A   .   .   A   .   .   . | .     A     .     .",
+    signedOn:                                 ".   A   .   .   A   .   .   . | .     A     .     .",
+    validUntil:                               ".   A   .   .   A   .   .   . | .     A     .     .",
+    status:                                   ".   A   .   .   A   .   .   . | .     A     .     .",
+  },
+  Patient: {
+    contract:                                 ".   A   .   .   A   .   .   . | .     A     .     .",
+    child:                                    ".   A   .   .   A   .   .   . | .     A     .     .",
+  },
+  PatientConnection: {
+    edges:                                    ".   A   .   .   A   .   .   . | .     A     .     .",
+    pageInfo:                                 ".   A   .   .   A   .   .   . | .     A     .     .",
+    totalCount:                               ".   A   .   .   A   .   .   . | .     A     .     .",
+  },
+  PatientEdge: {
+    cursor:                                   ".   A   .   .   A   .   .   . | .     A     .     .",
+    node:                                     ".   A   .   .   A   .   .   . | .     A     .     .",
+  },
+
+  // ── education ──────────────────────────────────────────────────────────────────────────────
+  School: {
+    code:                                     "A   A   A   A   A   A   A   . | .     .     A     .",
+    name:                                     "A   A   A   A   A   A   A   . | .     .     A     .",
+    kind:                                     "A   A   A   A   A   A   A   . | .     .     A     .",
+    regionCode:                               "A   A   A   A   A   A   A   . | .     .     A     .",
+    students:                                 ".   .   A   A   .   .   .   . | .     .     A     .",
+    studentCount:                             ".   .   A   A   .   .   .   . | .     .     A     .",
+    coverage:                                 "A   .   A   A   .   .   A   . | .     .     .     .",
+  },
+  SchoolConnection: {
+    edges:                                    "A   A   A   A   A   A   A   . | .     .     A     .",
+    pageInfo:                                 "A   A   A   A   A   A   A   . | .     .     A     .",
+    totalCount:                               "A   A   A   A   A   A   A   . | .     .     A     .",
+  },
+  SchoolEdge: {
+    cursor:                                   "A   A   A   A   A   A   A   . | .     .     A     .",
+    node:                                     "A   A   A   A   A   A   A   . | .     .     A     .",
+  },
+  StudentConnection: {
+    edges:                                    ".   .   A   A   .   .   .   . | .     .     A     .",
+    pageInfo:                                 ".   .   A   A   .   .   .   . | .     .     A     .",
+    totalCount:                               ".   .   A   A   .   .   .   . | .     .     A     .",
+    schoolYear:                               ".   .   A   A   .   .   .   . | .     .     A     .",
+  },
+  StudentEdge: {
+    cursor:                                   ".   .   A   A   .   .   .   . | .     .     A     .",
+    node:                                     ".   .   A   A   .   .   .   . | .     .     A     .",
+  },
+  StudentRegistration: {
+    recordId:                                 ".   .   A   A   .   .   .   . | .     .     A     .",
+    studentNumber:                            ".   .   M   M   .   .   .   . | .     .     A     .",
+    name:                                     ".   .   A   A   .   .   .   . | .     .     A     .",
+    sex:                                      ".   .   A   A   .   .   .   . | .     .     A     .",
+    birthDate:                                ".   .   A   A   .   .   .   . | .     .     A     .",
+    grade:                                    ".   .   A   A   .   .   .   . | .     .     A     .",
+    className:                                ".   .   A   A   .   .   .   . | .     .     A     .",
+    schoolYear:                               ".   .   A   A   .   .   .   . | .     .     A     .",
+    status:                                   ".   .   A   A   .   .   .   . | .     .     A     .",
+    guardianPhone:                            ".   .   .   .   .   .   .   . | .     .     A     .",
+    school:                                   ".   .   A   A   .   .   .   . | .     .     A     .",
+    child:                                    ".   .   A   A   .   .   .   . | .     .     A     .",
+  },
+
+  // ── medical insurance ──────────────────────────────────────────────────────────────────────
+  ChildInsurance: {
+    insuredFor:                               "A   A   A   A   A   A   .   . | A     A     A     A",
+    enrollments:                              "A   A   A   A   A   A   .   . | .     .     .     A",
+    assistanceEligibility:                    "A   .   .   .   .   .   .   . | .     .     .     A",
+  },
+  Enrollment: {
+    recordId:                                 "A   .   .   .   .   .   .   . | .     .     .     A",
+    coverageYear:                             "A   A   A   A   A   A   .   . | .     .     .     A",
+    insuranceType:                            "A   A   A   A   A   A   .   . | .     .     .     A",
+    status:                                   "A   A   A   A   A   A   .   . | .     .     .     A",
+    enrolledOn:                               "A   A   A   A   A   A   .   . | .     .     .     A",
+    benefitStartsOn:                          "A   A   A   A   A   A   .   . | .     .     .     A",
+    paidOn:                                   "A   .   .   .   .   .   .   . | .     .     .     A",
+    idNumber:                                 "A   M   M   M   A   A   .   . | .     .     .     A",
+    birthCertificateNumber:                   "A   A   .   .   A   .   .   . | .     .     .     A",
+    name:                                     "A   A   A   A   A   A   .   . | .     .     .     A",
+    area:                                     "A   A   A   A   A   A   .   . | .     .     .     A",
+    contributions:                            "A   .   .   .   .   .   .   . | .     .     .     A",
+  },
+  EnrollmentConnection: {
+    edges:                                    "A   .   .   .   .   .   .   . | .     .     .     A",
+    pageInfo:                                 "A   .   .   .   .   .   .   . | .     .     .     A",
+    totalCount:                               "A   .   .   .   .   .   .   . | .     .     .     A",
+  },
+  EnrollmentEdge: {
+    cursor:                                   "A   .   .   .   .   .   .   . | .     .     .     A",
+    node:                                     "A   .   .   .   .   .   .   . | .     .     .     A",
+  },
+  Contribution: {
+    recordId:                                 "A   .   .   .   .   .   .   . | .     .     .     A",
+    amountFen:                                "A   .   .   .   .   .   .   . | .     .     .     A",
+    amountYuan:                               "A   .   .   .   .   .   .   . | .     .     .     A",
+    payerKind:                                "A   .   .   .   .   .   .   . | .     .     .     A",
+    needyCategory:                            "A   .   .   .   .   .   .   . | .     .     .     A",
+    payerIdNumber:                            "A   .   .   .   .   .   .   . | .     .     .     A",
+    paidOn:                                   "A   .   .   .   .   .   .   . | .     .     .     A",
+  },
+  AssistanceEligibility: {
+    needyCategory:                            "A   .   .   .   .   .   .   . | .     .     .     A",
+    regionCode:                               "A   .   .   .   .   .   .   . | .     .     .     A",
+    validFrom:                                "A   .   .   .   .   .   .   . | .     .     .     A",
+    validUntil:                               "A   .   .   .   .   .   .   . | .     .     .     A",
+  },
+  CoordinationArea: {
+    code:                                     "A   A   A   A   A   A   A   . | .     .     .     A",
+    name:                                     "A   A   A   A   A   A   A   . | .     .     .     A",
+    windowOpens:                              "A   A   A   A   A   A   A   . | .     .     .     A",
+    windowCloses:                             "A   A   A   A   A   A   A   . | .     .     .     A",
+    annualContributionFen:                    "A   A   A   A   A   A   A   . | .     .     .     A",
+    enrollments:                              "A   .   .   .   .   .   .   . | .     .     .     A",
+    enrolledCount:                            "A   .   .   .   .   .   .   . | .     .     .     A",
+  },
+  CoordinationAreaConnection: {
+    edges:                                    "A   A   A   A   A   A   A   . | .     .     .     A",
+    pageInfo:                                 "A   A   A   A   A   A   A   . | .     .     .     A",
+    totalCount:                               "A   A   A   A   A   A   A   . | .     .     .     A",
+  },
+  CoordinationAreaEdge: {
+    cursor:                                   "A   A   A   A   A   A   A   . | .     .     .     A",
+    node:                                     "A   A   A   A   A   A   A   . | .     .     .     A",
+  },
+
+
+  // ── coverage (#6): a child's status is "insurance status", which every role with individuals sees ──
+  ChildCoverage: {
+    asOf:                                     "A   A   A   A   A   A   .   . | A     A     A     A",
+    coverageYear:                             "A   A   A   A   A   A   .   . | A     A     A     A",
+    status:                                   "A   A   A   A   A   A   .   . | A     A     A     A",
+    reasons:                                  "A   A   A   A   A   A   .   . | A     A     A     A",
+    deadline:                                 "A   A   A   A   A   A   .   . | A     A     A     A",
+    daysLeft:                                 "A   A   A   A   A   A   .   . | A     A     A     A",
+    codeWindowEndsOn:                         "A   A   A   A   A   A   .   . | A     A     A     A",
+    waitingPeriodMonths:                      "A   A   A   A   A   A   .   . | A     A     A     A",
+    responsibleActor:                         "A   A   A   A   A   A   .   . | A     A     A     A",
+    responsibleCode:                          "A   A   A   A   A   A   .   . | A     A     A     A",
+    action:                                   "A   A   A   A   A   A   .   . | A     A     A     A",
+  },
+  CoverageGap: {
+    child:                                    "A   A   A   A   A   A   .   . | .     .     .     A",
+    coverage:                                 "A   A   A   A   A   A   .   . | .     .     .     A",
+  },
+  CoverageGapConnection: {
+    edges:                                    "A   A   A   A   A   A   .   . | .     .     .     A",
+    pageInfo:                                 "A   A   A   A   A   A   .   . | .     .     .     A",
+    totalCount:                               "A   A   A   A   A   A   .   . | .     .     .     A",
+  },
+  CoverageGapEdge: {
+    cursor:                                   "A   A   A   A   A   A   .   . | .     .     .     A",
+    node:                                     "A   A   A   A   A   A   .   . | .     .     .     A",
+  },
+  // Aggregates: the analyst's too (small cells suppressed); department systems read records, not statistics.
+  CoverageSummary: {
+    asOf:                                     "A   A   A   A   A   A   A   . | .     .     .     .",
+    coverageYear:                             "A   A   A   A   A   A   A   . | .     .     .     .",
+    region:                                   "A   A   A   A   A   A   A   . | .     .     .     .",
+    groupBy:                                  "A   A   A   A   A   A   A   . | .     .     .     .",
+    total:                                    "A   A   A   A   A   A   A   . | .     .     .     .",
+    groups:                                   "A   A   A   A   A   A   A   . | .     .     .     .",
+    targets:                                  "A   A   A   A   A   A   A   . | .     .     .     .",
+  },
+  CoverageGroup: {
+    key:                                      "A   A   A   A   A   A   A   . | .     .     .     .",
+    label:                                    "A   A   A   A   A   A   A   . | .     .     .     .",
+    suppressed:                               "A   A   A   A   A   A   A   . | .     .     .     .",
+    children:                                 "A   A   A   A   A   A   A   . | .     .     .     .",
+    insured:                                  "A   A   A   A   A   A   A   . | .     .     .     .",
+    insuredRate:                              "A   A   A   A   A   A   A   . | .     .     .     .",
+    newborns:                                 "A   A   A   A   A   A   A   . | .     .     .     .",
+    newbornsInsured:                          "A   A   A   A   A   A   A   . | .     .     .     .",
+    newbornInsuredRate:                       "A   A   A   A   A   A   A   . | .     .     .     .",
+    newbornsInsuredWithinWindow:              "A   A   A   A   A   A   A   . | .     .     .     .",
+    newbornWithinWindowRate:                  "A   A   A   A   A   A   A   . | .     .     .     .",
+    statusCounts:                             "A   A   A   A   A   A   A   . | .     .     .     .",
+  },
+  StatusCount: {
+    status:                                   "A   A   A   A   A   A   A   . | .     .     .     .",
+    count:                                    "A   A   A   A   A   A   A   . | .     .     .     .",
+  },
+  PolicyTargets: {
+    overallInsuredRate:                       "A   A   A   A   A   A   A   . | .     .     .     .",
+    newbornInsuredRate:                       "A   A   A   A   A   A   A   . | .     .     .     .",
+    newbornWindowDays:                        "A   A   A   A   A   A   A   . | .     .     .     .",
+  },
+
+  // ── the access log: the auditor's, and nobody else's ──────────────────────────────────────
+  AccessLogEntry: {
+    at:                                       ".   .   .   .   .   .   .   A | .     .     .     .",
+    actor:                                    ".   .   .   .   .   .   .   A | .     .     .     .",
+    role:                                     ".   .   .   .   .   .   .   A | .     .     .     .",
+    scope:                                    ".   .   .   .   .   .   .   A | .     .     .     .",
+    operation:                                ".   .   .   .   .   .   .   A | .     .     .     .",
+    childIds:                                 ".   .   .   .   .   .   .   A | .     .     .     .",
+    fields:                                   ".   .   .   .   .   .   .   A | .     .     .     .",
+    purpose:                                  ".   .   .   .   .   .   .   A | .     .     .     .",
+    requestId:                                ".   .   .   .   .   .   .   A | .     .     .     .",
+  },
+  AccessLogConnection: {
+    edges:                                    ".   .   .   .   .   .   .   A | .     .     .     .",
+    pageInfo:                                 ".   .   .   .   .   .   .   A | .     .     .     .",
+    totalCount:                               ".   .   .   .   .   .   .   A | .     .     .     .",
+  },
+  AccessLogEdge: {
+    cursor:                                   ".   .   .   .   .   .   .   A | .     .     .     .",
+    node:                                     ".   .   .   .   .   .   .   A | .     .     .     .",
+  },
+};
+
+/**
+ * Rows declared ahead of the schema, which the stale-entry test tolerates while they are not
+ * yet in the supergraph; remove a name from here once it is. None today.
+ */
+export const PENDING_POLICY_ROWS: ReadonlySet<string> = new Set<string>();
+
+/**
+ * Federation plumbing every subgraph must answer for the gateway to work at all. `_entities`
+ * only returns references: the rules of the entity's own fields, and the data layer's row
+ * scopes, still apply to everything read through it.
+ */
+export const FEDERATION_FIELDS: ReadonlySet<string> = new Set(["Query._service", "_Service.sdl", "Query._entities"]);
+
+/** Fields whose value a role with "mask" sees masked, and how (masking.ts). */
+export type MaskKind = "idNumber" | "studentNumber" | "phone" | "certificateNumber";
+export const MASK_KINDS: Readonly<Record<string, MaskKind>> = {
+  "Child.idNumber": "idNumber",
+  "Guardian.idNumber": "idNumber",
+  "HouseholdMember.idNumber": "idNumber",
+  "Hukou.residencePermitNumber": "idNumber",
+  "BirthCertificate.motherIdNumber": "idNumber",
+  "BirthCertificate.fatherIdNumber": "idNumber",
+  "DoctorContract.patientIdNumber": "idNumber",
+  "Enrollment.idNumber": "idNumber",
+  "Contribution.payerIdNumber": "idNumber",
+  "StudentRegistration.studentNumber": "studentNumber",
+  "Guardian.phone": "phone",
+  "BirthCertificate.guardianPhone": "phone",
+  "ImmunizationRecord.guardianPhone": "phone",
+  "DoctorContract.guardianPhone": "phone",
+  "StudentRegistration.guardianPhone": "phone",
+  "FamilyDoctor.phone": "phone",
+  "BirthCertificate.certificateNumber": "certificateNumber",
+  "Enrollment.birthCertificateNumber": "certificateNumber",
+};
+
+// ── row scopes ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Which children a role reaches at all, applied by the data layer on every path (root queries,
+ * nested lists, `_entities`): a child outside the scope is indistinguishable from one that
+ * does not exist.
+ *
+ * - `region`: children whose records of `regionBasis` lie in the viewer's `scope.region` prefix
+ * - `schools`: students registered (ENROLLED) at one of `scope.schools`
+ * - `doctor`: children under an ACTIVE contract with `scope.doctor`
+ * - `none`: no individual child at all
+ */
+export type ChildRowScope = "region" | "schools" | "doctor" | "none";
+
+/** Which department's records place a child in a region, per role. */
+export type RegionBasis =
+  /** Residence (school, vaccination site, hukou region) or registration (hukou, enrollment area). */
+  | "residence-or-registration"
+  /** A birth certificate, an immunization file at a site, or a doctor contract in the region. */
+  | "health-records"
+  /** An ENROLLED registration at a school in the region. */
+  | "school"
+  /** A household registration (hukou, or residence permit) in the region. */
+  | "household-registration"
+  /** A record of the token's own department in the region. */
+  | "department-records";
+
+export interface RowScopeRule {
+  children: ChildRowScope;
+  regionBasis?: RegionBasis;
+  /** Aggregates (coverage statistics): by region prefix, small cells suppressed for roles without individuals. */
+  statistics: "region" | "schools" | "doctor" | "none";
+  auditLog: "all" | "none";
+  /** DESIGN.md's wording, for messages and documentation. */
+  description: string;
+}
+
+export const ROW_SCOPES: Readonly<Record<Role, RowScopeRule>> = {
+  insurance_officer: {
+    children: "region",
+    regionBasis: "residence-or-registration",
+    statistics: "region",
+    auditLog: "none",
+    description: "children resident or registered in their region",
+  },
+  health_officer: {
+    children: "region",
+    regionBasis: "health-records",
+    statistics: "region",
+    auditLog: "none",
+    description: "children with health records in their region",
+  },
+  education_officer: {
+    children: "region",
+    regionBasis: "school",
+    statistics: "region",
+    auditLog: "none",
+    description: "students of schools in their region",
+  },
+  school_admin: {
+    children: "schools",
+    statistics: "schools",
+    auditLog: "none",
+    description: "students of their own schools",
+  },
+  family_doctor: {
+    children: "doctor",
+    statistics: "doctor",
+    auditLog: "none",
+    description: "their contracted patients",
+  },
+  household_officer: {
+    children: "region",
+    regionBasis: "household-registration",
+    statistics: "region",
+    auditLog: "none",
+    description: "persons registered in their region",
+  },
+  analyst: {
+    children: "none",
+    statistics: "region",
+    auditLog: "none",
+    description: "coverage statistics of their region, no individual child",
+  },
+  auditor: {
+    children: "none",
+    statistics: "none",
+    auditLog: "all",
+    description: "the access audit log, no children's records",
+  },
+  department_system: {
+    children: "region",
+    regionBasis: "department-records",
+    statistics: "none",
+    auditLog: "none",
+    description: "its department's records in its region",
+  },
+};
+
+/** A viewer's row scope made concrete: what a query filters on. */
+export type RowFilter =
+  | { kind: "region"; prefix: string; basis: RegionBasis; department?: Department }
+  | { kind: "schools"; schools: readonly string[] }
+  | { kind: "doctor"; doctor: string }
+  | { kind: "none" };
+
+/**
+ * The rows a viewer may reach. Anonymous viewers and any scope that is somehow incomplete get
+ * `none` (deny by default), never "everything".
+ *
+ *   rowFilterFor({ role: "school_admin", scope: { schools: ["2330106101"] }, … }) // { kind: "schools", schools: ["2330106101"] }
+ */
+export function rowFilterFor(viewer: Viewer): RowFilter {
+  if (viewer.role === "anonymous") return { kind: "none" };
+  const rule = ROW_SCOPES[viewer.role];
+  const scope = viewer.scope;
+  switch (rule.children) {
+    case "region":
+      if (!scope.region || !rule.regionBasis) return { kind: "none" };
+      if (viewer.role === "department_system")
+        return scope.department
+          ? { kind: "region", prefix: scope.region, basis: rule.regionBasis, department: scope.department }
+          : { kind: "none" };
+      return { kind: "region", prefix: scope.region, basis: rule.regionBasis };
+    case "schools":
+      return scope.schools && scope.schools.length > 0 ? { kind: "schools", schools: scope.schools } : { kind: "none" };
+    case "doctor":
+      return scope.doctor ? { kind: "doctor", doctor: scope.doctor } : { kind: "none" };
+    case "none":
+      return { kind: "none" };
+    default: {
+      const _: never = rule.children;
+      return _;
+    }
+  }
+}
+
+// ── lookups ─────────────────────────────────────────────────────────────────────────────────────
+
+export interface PolicyEntry {
+  subject: PolicySubject;
+  role: Role;
+  department?: Department;
+  typeName: string;
+  fieldName: string;
+  decision: Decision;
+}
+
+const CODES: Readonly<Record<string, Decision>> = { A: "allow", M: "mask", ".": "deny" };
+
+/** "Type.field" → decision per column, parsed once; a malformed row is a programming error caught at import. */
+const PARSED: ReadonlyMap<string, readonly Decision[]> = (() => {
+  const parsed = new Map<string, Decision[]>();
+  for (const [typeName, fields] of Object.entries(TABLE)) {
+    for (const [fieldName, row] of Object.entries(fields)) {
+      const cells = row.replace("|", " ").trim().split(/\s+/);
+      if (cells.length !== POLICY_COLUMNS.length)
+        throw new Error(
+          `policy row ${typeName}.${fieldName} must have ${POLICY_COLUMNS.length} decisions, but has ${cells.length}`,
+        );
+      parsed.set(
+        `${typeName}.${fieldName}`,
+        cells.map((cell) => {
+          const decision = CODES[cell];
+          if (!decision)
+            throw new Error(`policy row ${typeName}.${fieldName} has "${cell}": use A (allow), M (mask) or . (deny)`);
+          return decision;
+        }),
+      );
+    }
+  }
+  return parsed;
+})();
+
+/** The table's column for a role (and, for department_system, its department); null: no column, deny. */
+export function policySubjectOf(role: Role | "anonymous", department?: Department): PolicySubject | null {
+  if (role === "anonymous") return null;
+  if (role === "department_system") return department ? `department_system:${department}` : null;
+  return role;
+}
+
+/**
+ * What `role` may do with `typeName.fieldName`. Unlisted fields are denied; department_system
+ * needs its department (the token's `scope.department`). Federation plumbing is allowed.
+ *
+ * @example decisionFor("health_officer", "Child", "idNumber")                     // "mask"
+ * @example decisionFor("department_system", "Child", "immunizations", "health")   // "allow"
+ * @example decisionFor("analyst", "Child", "name")                                // "deny"
+ */
+export function decisionFor(
+  role: Role | "anonymous",
+  typeName: string,
+  fieldName: string,
+  department?: Department,
+): Decision {
+  const key = `${typeName}.${fieldName}`;
+  if (FEDERATION_FIELDS.has(key)) return "allow";
+  const subject = policySubjectOf(role, department);
+  if (subject === null) return "deny";
+  const row = PARSED.get(key);
+  return row?.[POLICY_COLUMNS.indexOf(subject)] ?? "deny";
+}
+
+/** `decisionFor` for a request's viewer. */
+export function decisionForViewer(viewer: Viewer, typeName: string, fieldName: string): Decision {
+  if (viewer.role === "anonymous") return decisionFor("anonymous", typeName, fieldName);
+  return decisionFor(viewer.role, typeName, fieldName, viewer.scope.department);
+}
+
+/** Every (column, type, field) of the table with its decision: what the shield builder and the generated tests walk. */
+export function listPolicyEntries(): PolicyEntry[] {
+  const entries: PolicyEntry[] = [];
+  for (const [key, decisions] of PARSED) {
+    const dot = key.indexOf(".");
+    const typeName = key.slice(0, dot);
+    const fieldName = key.slice(dot + 1);
+    POLICY_COLUMNS.forEach((subject, i) => {
+      const [role, department] = subject.split(":") as [Role, Department | undefined];
+      entries.push({
+        subject,
+        role,
+        ...(department ? { department } : {}),
+        typeName,
+        fieldName,
+        decision: decisions[i]!,
+      });
+    });
+  }
+  return entries;
+}
+
+/** Every "Type.field" the table has a row for. */
+export function policyRows(): string[] {
+  return [...PARSED.keys()];
+}
+
+/** How a masked field is masked; undefined for a field that is never masked. */
+export function maskKindOf(typeName: string, fieldName: string): MaskKind | undefined {
+  return MASK_KINDS[`${typeName}.${fieldName}`];
+}

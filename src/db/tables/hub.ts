@@ -1,0 +1,100 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, jsonb, pgSchema, real, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt, divisionCode, oneOf, surrogateId } from "../columns.ts";
+import { CHILD_EVENT_KINDS, CHILD_STATES, LINK_RULES, REVIEW_STATUSES, SOURCE_KINDS } from "../enums.ts";
+
+/** The hub: the master child index that joins the departments' records into one child. */
+export const hubSchema = pgSchema("hub");
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** A master child. Merged children are kept (state MERGED, mergedInto set) so a merge can be undone. */
+export const children = hubSchema.table(
+  "children",
+  {
+    id: surrogateId(),
+    state: text("state").notNull().default("ACTIVE"),
+    mergedInto: bigint("merged_into", { mode: "number" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check("children_state_check", oneOf("state", CHILD_STATES)),
+    index("children_merged_into_idx").on(t.mergedInto),
+  ],
+);
+
+/**
+ * Which child a department record belongs to, which rule said so, with what score, when.
+ * Links are never overwritten: a re-link closes the old row (unlinkedAt) and opens a new one,
+ * so history is kept and any change can be explained or undone.
+ */
+export const links = hubSchema.table(
+  "links",
+  {
+    id: surrogateId(),
+    source: text("source").notNull(),
+    recordId: text("record_id").notNull(),
+    childId: bigint("child_id", { mode: "number" })
+      .notNull()
+      .references(() => children.id),
+    rule: text("rule").notNull(),
+    score: real("score"),
+    linkedAt: at("linked_at").notNull().defaultNow(),
+    unlinkedAt: at("unlinked_at"),
+    /** The child event (merge, split, review) that closed or opened this link. */
+    eventId: bigint("event_id", { mode: "number" }),
+  },
+  (t) => [
+    uniqueIndex("links_current_record_key")
+      .on(t.source, t.recordId)
+      .where(sql`unlinked_at is null`),
+    index("links_child_idx").on(t.childId),
+    // Closed links only (few): which children an incremental link just moved records away from.
+    index("links_unlinked_at_idx")
+      .on(t.unlinkedAt)
+      .where(sql`unlinked_at is not null`),
+    check("links_source_check", oneOf("source", SOURCE_KINDS)),
+    check("links_rule_check", oneOf("rule", LINK_RULES)),
+  ],
+);
+
+/** A pair the matcher was unsure about, waiting for a person to decide. */
+export const linkReviews = hubSchema.table(
+  "link_reviews",
+  {
+    id: surrogateId(),
+    source: text("source").notNull(),
+    recordId: text("record_id").notNull(),
+    candidateChildId: bigint("candidate_child_id", { mode: "number" })
+      .notNull()
+      .references(() => children.id),
+    score: real("score").notNull(),
+    /** Which fields agreed or disagreed, for the reviewer (identifiers masked when shown). */
+    evidence: jsonb("evidence").notNull(),
+    regionCode: divisionCode("region_code"),
+    status: text("status").notNull().default("OPEN"),
+    createdAt: createdAt(),
+    resolvedAt: at("resolved_at"),
+    resolvedBy: text("resolved_by"),
+  },
+  (t) => [
+    index("link_reviews_status_region_idx").on(t.status, t.regionCode),
+    index("link_reviews_record_idx").on(t.source, t.recordId),
+    check("link_reviews_status_check", oneOf("status", REVIEW_STATUSES)),
+  ],
+);
+
+/** History of merges, splits and review decisions; `undoneBy` points at the event that undid it. */
+export const childEvents = hubSchema.table(
+  "child_events",
+  {
+    id: surrogateId(),
+    kind: text("kind").notNull(),
+    childIds: bigint("child_ids", { mode: "number" }).array().notNull(),
+    detail: jsonb("detail").notNull(),
+    actor: text("actor").notNull(),
+    at: at("at").notNull().defaultNow(),
+    undoneBy: bigint("undone_by", { mode: "number" }),
+  },
+  (t) => [check("child_events_kind_check", oneOf("kind", CHILD_EVENT_KINDS))],
+);

@@ -1,0 +1,91 @@
+import { ApolloServer, type BaseContext } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import type { GraphQLSchema } from "graphql";
+import { loadHardening, type AuthConfig } from "../config/index.ts";
+import type { Db } from "../db/client.ts";
+import { ErrorCode } from "../errors.ts";
+import { createSubgraphContext } from "../graphql/context.ts";
+import type { SubgraphContext, SubgraphModule } from "../graphql/subgraph.ts";
+import { hardenedApolloOptions } from "./apollo.ts";
+import { auditPlugin, httpLimits, loggerFor, type ServerOptions } from "./apollo-server.ts";
+import { serveHttp, type HttpOptions, type RunningHttpServer } from "./http.ts";
+import { verifySignature } from "./signature.ts";
+
+/**
+ * One subgraph as its own HTTP service: how a department runs its part in production. It has
+ * the gateway's operation limits and error masking, and answers only requests the gateway signed
+ * (unless `allowUnsignedSubgraphRequests`); it verifies the caller's token itself either way.
+ */
+export async function createSubgraphServer<L>(
+  module: SubgraphModule<L>,
+  db: Db,
+  auth: AuthConfig,
+  options: ServerOptions = {},
+): Promise<{
+  schema: GraphQLSchema;
+  listen(port: number, host?: string): Promise<RunningHttpServer>;
+  stop(): Promise<void>;
+}> {
+  const hardening = options.hardening ?? loadHardening({}, auth);
+  const key = hardening.gatewaySecret;
+  if (!key && !hardening.allowUnsignedSubgraphRequests) {
+    throw new Error(
+      `subgraph ${module.name}: no key to check the gateway's signatures with: set HUB_GATEWAY_SECRET (the same as the gateway's), or HUB_SUBGRAPH_ALLOW_UNSIGNED=true to answer any caller`,
+    );
+  }
+  const schema = await module.buildSchema();
+  type C = SubgraphContext<L> & BaseContext;
+  // The safelist lists client operations; what a subgraph receives are the gateway's query-plan
+  // fetches, which are not in it. The signature says they passed the gateway's safelist.
+  const hardened = hardenedApolloOptions<C>({
+    hardening: { ...hardening, safelist: null },
+    server: module.name,
+    identify: async (context) => context.viewer,
+    logger: loggerFor(options),
+    reportInternal: options.reportInternal,
+  });
+  const apollo = new ApolloServer<C>({
+    schema,
+    ...hardened,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...hardened.plugins, auditPlugin<C>()],
+  });
+  await apollo.start();
+  const admit: HttpOptions<C>["admit"] =
+    hardening.allowUnsignedSubgraphRequests || !key
+      ? undefined
+      : ({ method, path, headers, body }) => {
+          const verdict = verifySignature(
+            key,
+            (n) => headers.get(n),
+            {
+              method,
+              path,
+              body,
+              authorization: headers.get("authorization"),
+              purpose: headers.get("x-purpose"),
+              requestId: headers.get("x-request-id"),
+            },
+            Date.now(),
+          );
+          if (verdict.ok) return null;
+          const missing = !headers.get("x-hub-gateway-signature");
+          return {
+            status: missing ? 401 : 403,
+            code: ErrorCode.GATEWAY_SIGNATURE_INVALID,
+            message: `subgraph ${module.name} refused the request: ${verdict.reason}`,
+          };
+        };
+  return {
+    schema,
+    listen: (port, host = "127.0.0.1") =>
+      serveHttp(apollo, {
+        port,
+        host,
+        context: (headers) => createSubgraphContext(module, db, headers, auth),
+        ...httpLimits(hardening),
+        graphiql: false,
+        admit,
+      }),
+    stop: () => apollo.stop(),
+  };
+}
