@@ -2,7 +2,7 @@ import { LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSource
 import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { createAuditRecorder, type AuditRecorder } from "../access/audit/recorder.ts";
 import { authenticate } from "../access/identity/authenticate.ts";
-import { createRowAccess, type RowAccess } from "../access/rows/child-access.ts";
+import { createRowAccess, type RowAccess } from "../access/rows/row-access.ts";
 import type { Viewer } from "../access/identity/viewer.ts";
 import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
@@ -23,8 +23,8 @@ export interface GatewayContext {
   audit?: AuditRecorder;
   /**
    * In-process only: the viewer verified once from `authorization` (by the gateway before
-   * planning), and the row scope every in-process subgraph of this request checks children
-   * against. Subgraphs over HTTP verify and check on their own.
+   * planning), and the rows (src/access/rows/row-access.ts) every in-process subgraph's loaders
+   * of this request read under. Subgraphs over HTTP verify and check on their own.
    */
   viewer?: Promise<Viewer>;
   rows?: RowAccess;

@@ -1,4 +1,4 @@
-import { ClassType, Directive, Field, Int, ObjectType } from "type-graphql";
+import { type ClassType, Directive, Field, Int, ObjectType } from "type-graphql";
 
 /** The paging rules themselves live in src/db/paging.ts (no decorators), so non-GraphQL code can page too. */
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { GraphQLError, type ExecutionResult } from "graphql";
 import { createAuditRecorder, type AuditRecorder } from "../access/audit/recorder.ts";
 import { authenticate } from "../access/identity/authenticate.ts";
-import { createRowAccess, type RowAccess } from "../access/rows/child-access.ts";
+import { createRowAccess, type RowAccess } from "../access/rows/row-access.ts";
 import type { Viewer } from "../access/identity/viewer.ts";
 import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
@@ -28,9 +28,9 @@ export interface SubgraphContextOptions {
    */
   viewer?: Promise<Viewer>;
   /**
-   * The row scope this request's reads are checked against. The in-process gateway passes one
-   * shared by every subgraph of a client request, so a child one subgraph checked is not checked
-   * again by the next (same viewer, same database, same `hub.child_scope`: the same answer).
+   * The rows this request's loaders read under. The in-process gateway passes one shared by
+   * every subgraph of a client request, so a child one subgraph checked is not checked again by
+   * the next (same viewer, same database, same `hub.child_scope`: the same answer).
    */
   rowsFor?: (viewer: Viewer) => RowAccess;
 }
@@ -40,7 +40,8 @@ export interface SubgraphContextOptions {
  * source both call it, so a subgraph behaves the same however it is reached. It verifies the
  * forwarded bearer token itself (a subgraph called directly trusts no gateway): a refused token
  * rejects with a GraphQLError coded UNAUTHENTICATED; no token gives the anonymous viewer. The
- * viewer's row scope and audit recorder are fixed here, before any resolver runs.
+ * viewer's rows, the loaders that read under them, and the audit recorder are fixed here,
+ * before any resolver runs.
  */
 export async function createSubgraphContext<L>(
   module: SubgraphModule<L>,
@@ -55,15 +56,8 @@ export async function createSubgraphContext<L>(
   const audit = options.auditFor
     ? options.auditFor(viewer)
     : createAuditRecorder(db, viewer, { purpose: headers.get("x-purpose"), requestId });
-  return {
-    db,
-    loaders: module.createLoaders(db),
-    authorization,
-    viewer,
-    requestId,
-    rows: options.rowsFor ? options.rowsFor(viewer) : createRowAccess(db, viewer),
-    audit,
-  };
+  const rows = options.rowsFor ? options.rowsFor(viewer) : createRowAccess(db, viewer);
+  return { db, loaders: module.createLoaders(db, rows), authorization, viewer, requestId, rows, audit };
 }
 
 /**
@@ -75,9 +69,8 @@ export async function finishAudit(audit: AuditRecorder, result: ExecutionResult)
     await audit.flush();
     return result;
   } catch (error) {
-    console.error(
-      `audit: the access log could not be written, so the answer is withheld: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    const reason = error instanceof Error ? error.message : String(error);
+    console.error(`audit: the access log could not be written, so the answer is withheld: ${reason}`);
     return {
       data: null,
       errors: [

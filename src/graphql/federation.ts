@@ -22,7 +22,8 @@ export async function buildFederatedSchema(
   referenceResolvers: IResolvers = {},
 ): Promise<GraphQLSchema> {
   const schema = await buildSchema({ ...options, skipCheck: true });
-  const link = `extend schema @link(url: "${FEDERATION_SPEC_URL}", import: [${FEDERATION_IMPORTS.map((d) => `"${d}"`).join(", ")}])`;
+  const imports = FEDERATION_IMPORTS.map((d) => `"${d}"`).join(", ");
+  const link = `extend schema @link(url: "${FEDERATION_SPEC_URL}", import: [${imports}])`;
   const typeDefs = parse(`${link}\n${printSchemaWithDirectives(schema)}`);
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   for (const [typeName, fields] of Object.entries(referenceResolvers)) {

@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from "graphql";
 import type { AuditRecorder } from "../access/audit/recorder.ts";
-import type { RowAccess } from "../access/rows/child-access.ts";
+import type { RowAccess } from "../access/rows/row-access.ts";
 import type { Viewer } from "../access/identity/viewer.ts";
 import type { Db } from "../db/client.ts";
 
@@ -16,7 +16,10 @@ export interface SubgraphContext<L = unknown> {
   /** Who is asking: verified from `authorization` by this subgraph itself (anonymous without a token). */
   viewer: Viewer;
   requestId: string;
-  /** The viewer's row scope: every path that hands out a child asks it (src/access/rows/child-access.ts). */
+  /**
+   * The viewer's rows (src/access/rows/row-access.ts): the same object `loaders` were made with,
+   * which apply it where they read; resolvers do not ask it themselves.
+   */
   rows: RowAccess;
   /** Reads of children's fields, written as one access-log row when the request answers. */
   audit: AuditRecorder;
@@ -29,6 +32,10 @@ export interface SubgraphContext<L = unknown> {
 export interface SubgraphModule<L = unknown> {
   name: SubgraphName;
   buildSchema(): Promise<GraphQLSchema>;
-  /** Fresh DataLoaders for one request: batching within it, no cache across requests. */
-  createLoaders(db: Db): L;
+  /**
+   * Fresh DataLoaders for one request: batching within it, no cache across requests. They read
+   * under the request's rows: a child outside them, and a container's records of such a child,
+   * never leave a loader.
+   */
+  createLoaders(db: Db, rows: RowAccess): L;
 }

@@ -39,7 +39,7 @@ export function submitMutationName(department: Department): string {
  * the resolver checks the same again, and the token's region row by row, so a mistake in the
  * table still cannot let one department write another's records, or another region's.
  */
-export function submitRecordsResolvers(department: Department): Function[] {
+export function submitRecordsResolvers(department: Department): (new () => object)[] {
   const kinds = kindsOf(department);
   if (kinds.length === 0) return [];
   const KindEnum: Record<string, string> = Object.fromEntries(kinds.map((k) => [kindEnumValue(k.name), k.name]));
@@ -55,8 +55,11 @@ export function submitRecordsResolvers(department: Department): Function[] {
       name: submitMutationName(department),
       nullable: true,
       description:
-        `The ${department} department's system sends a batch of one kind of record (at most ${MAX_SUBMITTED_ROWS.toLocaleString("en")} rows), keyed by its own record_id: ` +
-        "new records are inserted, changed ones updated, identical ones left alone, so resending a batch changes nothing. Bad rows are reported by row and column and never stop the good ones; " +
+        `The ${department} department's system sends a batch of one kind of record ` +
+        `(at most ${MAX_SUBMITTED_ROWS.toLocaleString("en")} rows), keyed by its own record_id: ` +
+        "new records are inserted, changed ones updated, identical ones left alone, " +
+        "so resending a batch changes nothing. " +
+        "Bad rows are reported by row and column and never stop the good ones; " +
         "a record placed outside the token's region is refused. Linkage and coverage follow for the touched children.",
     })
     async submit(
@@ -73,13 +76,16 @@ export function submitRecordsResolvers(department: Department): Function[] {
             : `role ${viewer.role}`;
         throw new HubError(
           ErrorCode.FORBIDDEN,
-          `only the ${department} department's own system (role department_system, scope.department ${department}, a scope.region) may submit ${department} records, but this is ${who}`,
+          `only the ${department} department's own system ` +
+            `(role department_system, scope.department ${department}, a scope.region) ` +
+            `may submit ${department} records, but this is ${who}`,
         );
       }
       if (rows.length > MAX_SUBMITTED_ROWS) {
         throw new InputError(
           "rows",
-          `may hold at most ${MAX_SUBMITTED_ROWS} rows per call, but got ${rows.length}; send them in several calls, or as a file with \`npm run import\``,
+          `may hold at most ${MAX_SUBMITTED_ROWS} rows per call, but got ${rows.length}; ` +
+            "send them in several calls, or as a file with `npm run import`",
         );
       }
       const kind = recordKind(kindName);

@@ -7,14 +7,13 @@ import {
   listPolicyEntries,
   MASK_KINDS,
   maskKindOf,
-  PENDING_POLICY_ROWS,
   POLICY_COLUMNS,
   policyRows,
-  rowFilterFor,
   type Decision,
   type PolicySubject,
 } from "../../src/access/fields/field-rules.ts";
 import { DEPARTMENTS, ROLES, type Department, type Role } from "../../src/access/identity/viewer.ts";
+import { rowFilterFor } from "../../src/access/rows/scopes.ts";
 
 /** The supergraph's object types and their fields, with the subgraph that resolves each field. */
 interface SchemaField {
@@ -83,19 +82,10 @@ describe("the policy table against the supergraph", () => {
     ).toEqual([]);
   });
 
-  it("names no field the supergraph lacks (except rows declared pending)", () => {
+  it("names no field the supergraph lacks", () => {
     const known = new Set(SCHEMA.map((f) => `${f.type}.${f.field}`));
-    const stale = [...rows].filter(
-      (key) => !known.has(key) && !PENDING_POLICY_ROWS.has(key) && !PENDING_POLICY_ROWS.has(key.split(".")[0]!),
-    );
+    const stale = [...rows].filter((key) => !known.has(key));
     expect(stale, "policy rows for fields that do not exist (renamed or removed?)").toEqual([]);
-  });
-
-  it("keeps pending rows pending only while the supergraph lacks them", () => {
-    const arrived = [...PENDING_POLICY_ROWS].filter((name) =>
-      name.includes(".") ? SCHEMA.some((f) => `${f.type}.${f.field}` === name) : OBJECT_TYPES.has(name),
-    );
-    expect(arrived, "these are in the supergraph now: remove them from PENDING_POLICY_ROWS").toEqual([]);
   });
 
   it("lists one entry per column for every row", () => {
@@ -147,40 +137,44 @@ describe("the policy table against the supergraph", () => {
     }
   });
 
-  it("lets a department system read only its own subgraph's fields, the child's key, its insurance status and paging", () => {
-    const shared = new Set([
-      "Child.id",
-      "Child.insurance",
-      "ChildInsurance.insuredFor",
-      "Child.coverage",
-      "Query.child",
-      "Query.childByIdNumber",
-      "Query.childByBirthCertificateNumber",
-      "Query.childByStudentNumber",
-      "Query.childrenInRegion",
-    ]);
-    // A child's coverage status is its insurance status: every department's system reads it.
-    const insuranceStatusTypes = ["ChildCoverage"];
-    // The insurance department's own system also lists the gaps it acts on.
-    const insuranceGapFields = new Set(["Query.coverageGaps", "Query.newbornWatchlist"]);
-    const insuranceGapTypes = ["CoverageGap", "CoverageGapConnection", "CoverageGapEdge"];
-    for (const department of DEPARTMENTS) {
-      const foreign = SCHEMA.filter((f) => decisionFor("department_system", f.type, f.field, department) !== "deny")
-        .filter(
-          (f) =>
-            !f.owners.includes(department) &&
-            !shared.has(`${f.type}.${f.field}`) &&
-            !["PageInfo", "ChildConnection", "ChildEdge", ...insuranceStatusTypes].includes(f.type),
-        )
-        .filter(
-          (f) =>
-            department !== "insurance" ||
-            (!insuranceGapFields.has(`${f.type}.${f.field}`) && !insuranceGapTypes.includes(f.type)),
-        )
-        .map((f) => `${f.type}.${f.field} (${f.owners.join(",")})`);
-      expect(foreign, `department_system:${department} reads another department's fields`).toEqual([]);
-    }
-  });
+  it(
+    "lets a department system read only its own subgraph's fields, " +
+      "the child's key, its insurance status and paging",
+    () => {
+      const shared = new Set([
+        "Child.id",
+        "Child.insurance",
+        "ChildInsurance.insuredFor",
+        "Child.coverage",
+        "Query.child",
+        "Query.childByIdNumber",
+        "Query.childByBirthCertificateNumber",
+        "Query.childByStudentNumber",
+        "Query.childrenInRegion",
+      ]);
+      // A child's coverage status is its insurance status: every department's system reads it.
+      const insuranceStatusTypes = ["ChildCoverage"];
+      // The insurance department's own system also lists the gaps it acts on.
+      const insuranceGapFields = new Set(["Query.coverageGaps", "Query.newbornWatchlist"]);
+      const insuranceGapTypes = ["CoverageGap", "CoverageGapConnection", "CoverageGapEdge"];
+      for (const department of DEPARTMENTS) {
+        const foreign = SCHEMA.filter((f) => decisionFor("department_system", f.type, f.field, department) !== "deny")
+          .filter(
+            (f) =>
+              !f.owners.includes(department) &&
+              !shared.has(`${f.type}.${f.field}`) &&
+              !["PageInfo", "ChildConnection", "ChildEdge", ...insuranceStatusTypes].includes(f.type),
+          )
+          .filter(
+            (f) =>
+              department !== "insurance" ||
+              (!insuranceGapFields.has(`${f.type}.${f.field}`) && !insuranceGapTypes.includes(f.type)),
+          )
+          .map((f) => `${f.type}.${f.field} (${f.owners.join(",")})`);
+        expect(foreign, `department_system:${department} reads another department's fields`).toEqual([]);
+      }
+    },
+  );
 
   it("keeps federation plumbing open and everything else closed by default", () => {
     for (const key of FEDERATION_FIELDS) {
@@ -220,95 +214,114 @@ describe("the policy table against DESIGN.md's matrix", () => {
     expect(actual).toEqual(expected);
   }
 
-  it("insurance officer: identity incl. full ID, hukou, guardians' contact, all insurance fields; not immunizations", () => {
-    expectDecisions("insurance_officer", {
-      "Child.idNumber": "allow",
-      "Child.hukou": "allow",
-      "Hukou.address": "allow",
-      "Child.guardians": "allow",
-      "Guardian.phone": "allow",
-      "Guardian.idNumber": "allow",
-      "Child.insurance": "allow",
-      "ChildInsurance.enrollments": "allow",
-      "Enrollment.paidOn": "allow",
-      "Enrollment.contributions": "allow",
-      "Contribution.payerIdNumber": "allow",
-      "ChildInsurance.assistanceEligibility": "allow",
-      "Child.immunizations": "deny",
-      "ImmunizationRecord.doses": "deny",
-      "Child.doctorContracts": "deny",
-    });
-  });
+  it(
+    "insurance officer: identity incl. full ID, hukou, guardians' contact, all insurance fields; " +
+      "not immunizations",
+    () => {
+      expectDecisions("insurance_officer", {
+        "Child.idNumber": "allow",
+        "Child.hukou": "allow",
+        "Hukou.address": "allow",
+        "Child.guardians": "allow",
+        "Guardian.phone": "allow",
+        "Guardian.idNumber": "allow",
+        "Child.insurance": "allow",
+        "ChildInsurance.enrollments": "allow",
+        "Enrollment.paidOn": "allow",
+        "Enrollment.contributions": "allow",
+        "Contribution.payerIdNumber": "allow",
+        "ChildInsurance.assistanceEligibility": "allow",
+        "Child.immunizations": "deny",
+        "ImmunizationRecord.doses": "deny",
+        "Child.doctorContracts": "deny",
+      });
+    },
+  );
 
-  it("health officer: identity with the ID masked, birth certificates, immunizations, insurance status; not hukou address, not payment", () => {
-    expectDecisions("health_officer", {
-      "Child.name": "allow",
-      "Child.idNumber": "mask",
-      "Child.birthCertificate": "allow",
-      "BirthCertificate.motherIdNumber": "mask",
-      "Child.immunizations": "allow",
-      "ImmunizationDose.vaccineName": "allow",
-      "ChildInsurance.insuredFor": "allow",
-      "Enrollment.status": "allow",
-      "Enrollment.idNumber": "mask",
-      "Hukou.address": "deny",
-      "Enrollment.paidOn": "deny",
-      "Enrollment.contributions": "deny",
-      "Contribution.amountFen": "deny",
-      "ChildInsurance.assistanceEligibility": "deny",
-    });
-  });
+  it(
+    "health officer: identity with the ID masked, birth certificates, immunizations, insurance status; " +
+      "not hukou address, not payment",
+    () => {
+      expectDecisions("health_officer", {
+        "Child.name": "allow",
+        "Child.idNumber": "mask",
+        "Child.birthCertificate": "allow",
+        "BirthCertificate.motherIdNumber": "mask",
+        "Child.immunizations": "allow",
+        "ImmunizationDose.vaccineName": "allow",
+        "ChildInsurance.insuredFor": "allow",
+        "Enrollment.status": "allow",
+        "Enrollment.idNumber": "mask",
+        "Hukou.address": "deny",
+        "Enrollment.paidOn": "deny",
+        "Enrollment.contributions": "deny",
+        "Contribution.amountFen": "deny",
+        "ChildInsurance.assistanceEligibility": "deny",
+      });
+    },
+  );
 
-  it("education officer: identity with the ID masked, enrollment, insurance status; not health, hukou, guardians", () => {
-    expectDecisions("education_officer", {
-      "Child.idNumber": "mask",
-      "Child.enrollment": "allow",
-      "StudentRegistration.studentNumber": "mask",
-      "ChildInsurance.insuredFor": "allow",
-      "Child.immunizations": "deny",
-      "Child.birthCertificate": "deny",
-      "Child.hukou": "deny",
-      "Child.guardians": "deny",
-      "StudentRegistration.guardianPhone": "deny",
-    });
-  });
+  it(
+    "education officer: identity with the ID masked, enrollment, insurance status; " + "not health, hukou, guardians",
+    () => {
+      expectDecisions("education_officer", {
+        "Child.idNumber": "mask",
+        "Child.enrollment": "allow",
+        "StudentRegistration.studentNumber": "mask",
+        "ChildInsurance.insuredFor": "allow",
+        "Child.immunizations": "deny",
+        "Child.birthCertificate": "deny",
+        "Child.hukou": "deny",
+        "Child.guardians": "deny",
+        "StudentRegistration.guardianPhone": "deny",
+      });
+    },
+  );
 
-  it("school admin: name, sex, birth date, ID masked, grade and class, insurance status; not health, hukou, guardians, payment", () => {
-    expectDecisions("school_admin", {
-      "Child.name": "allow",
-      "Child.sex": "allow",
-      "Child.birthDate": "allow",
-      "Child.idNumber": "mask",
-      "StudentRegistration.grade": "allow",
-      "StudentRegistration.className": "allow",
-      "StudentRegistration.studentNumber": "mask",
-      "ChildInsurance.insuredFor": "allow",
-      "Child.immunizations": "deny",
-      "Child.birthCertificate": "deny",
-      "Child.familyDoctor": "deny",
-      "Child.hukou": "deny",
-      "Child.guardians": "deny",
-      "StudentRegistration.guardianPhone": "deny",
-      "Enrollment.paidOn": "deny",
-      "Enrollment.contributions": "deny",
-    });
-  });
+  it(
+    "school admin: name, sex, birth date, ID masked, grade and class, insurance status; " +
+      "not health, hukou, guardians, payment",
+    () => {
+      expectDecisions("school_admin", {
+        "Child.name": "allow",
+        "Child.sex": "allow",
+        "Child.birthDate": "allow",
+        "Child.idNumber": "mask",
+        "StudentRegistration.grade": "allow",
+        "StudentRegistration.className": "allow",
+        "StudentRegistration.studentNumber": "mask",
+        "ChildInsurance.insuredFor": "allow",
+        "Child.immunizations": "deny",
+        "Child.birthCertificate": "deny",
+        "Child.familyDoctor": "deny",
+        "Child.hukou": "deny",
+        "Child.guardians": "deny",
+        "StudentRegistration.guardianPhone": "deny",
+        "Enrollment.paidOn": "deny",
+        "Enrollment.contributions": "deny",
+      });
+    },
+  );
 
-  it("family doctor: identity incl. ID, immunizations, insurance status, guardian contact; not hukou address, school records, payment", () => {
-    expectDecisions("family_doctor", {
-      "Child.idNumber": "allow",
-      "Child.immunizations": "allow",
-      "ChildInsurance.insuredFor": "allow",
-      "Child.guardians": "allow",
-      "Guardian.phone": "allow",
-      "DoctorContract.guardianPhone": "allow",
-      "Hukou.address": "deny",
-      "Child.enrollment": "deny",
-      "Child.studentRegistrations": "deny",
-      "Enrollment.paidOn": "deny",
-      "Enrollment.contributions": "deny",
-    });
-  });
+  it(
+    "family doctor: identity incl. ID, immunizations, insurance status, guardian contact; " +
+      "not hukou address, school records, payment",
+    () => {
+      expectDecisions("family_doctor", {
+        "Child.idNumber": "allow",
+        "Child.immunizations": "allow",
+        "ChildInsurance.insuredFor": "allow",
+        "Child.guardians": "allow",
+        "Guardian.phone": "allow",
+        "DoctorContract.guardianPhone": "allow",
+        "Hukou.address": "deny",
+        "Child.enrollment": "deny",
+        "Child.studentRegistrations": "deny",
+        "Enrollment.paidOn": "deny",
+        "Enrollment.contributions": "deny",
+      });
+    },
+  );
 
   it("household officer: identity, hukou, guardians, insurance status; not health, payment", () => {
     expectDecisions("household_officer", {

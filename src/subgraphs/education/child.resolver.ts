@@ -14,7 +14,8 @@ export class EducationChildResolver {
   @FieldResolver(() => StudentRegistration, {
     nullable: true,
     description:
-      "The current registration: the linked ENROLLED registration of the latest school year; null when the child is not enrolled anywhere.",
+      "The current registration: the linked ENROLLED registration of the latest school year; " +
+      "null when the child is not enrolled anywhere.",
   })
   async enrollment(@Root() child: EducationChild, @Ctx() ctx: Context): Promise<StudentRegistration | null> {
     // Newest school year first, so the first ENROLLED row is the current one.
@@ -25,7 +26,8 @@ export class EducationChildResolver {
   @FieldResolver(() => [StudentRegistration], {
     nullable: true,
     description:
-      "Every registration linked to the child, newest school year first (a promoted L number and its G number both appear).",
+      "Every registration linked to the child, newest school year first " +
+      "(a promoted L number and its G number both appear).",
   })
   async studentRegistrations(@Root() child: EducationChild, @Ctx() ctx: Context): Promise<StudentRegistration[]> {
     return (await registrationsOf(child, ctx)).map(toRegistration);

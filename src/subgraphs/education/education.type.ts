@@ -1,7 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 import { Connection } from "../../graphql/connection.ts";
 import { DateScalar } from "../../graphql/scalars.ts";
-import type { RecordPlace } from "../../access/rows/row-filter.ts";
 
 /** The education subgraph's view of the shared child: its student registrations. */
 @Directive('@key(fields: "id")')
@@ -84,11 +83,11 @@ export class StudentConnection extends Connection("Student", StudentRegistration
   })
   schoolYear!: number | null;
 
-  /** Not GraphQL fields: what totalCount counts (the year as asked, so it shares `studentCount`'s batch). */
-  roster!: { schoolCode: string; schoolYear: number | null };
-
-  /** Not a GraphQL field: the school listed, whose place decides whether totalCount answers. */
-  place!: RecordPlace;
+  /**
+   * Not a GraphQL field: what totalCount counts, the school listed (whose place decides whether
+   * it answers) and the year as asked, so it shares `studentCount`'s batch.
+   */
+  roster!: { school: Pick<School, "code" | "regionCode">; schoolYear: number | null };
 }
 
 @ObjectType("SchoolConnection")

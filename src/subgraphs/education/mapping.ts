@@ -1,4 +1,4 @@
-import type { EducationChild, School, StudentRegistration } from "./education.type.ts";
+import type { School, StudentRegistration } from "./education.type.ts";
 import type { RegistrationRow, SchoolRow } from "./queries.ts";
 
 export function toSchool(row: SchoolRow): School {

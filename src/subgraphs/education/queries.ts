@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.ts";
 import { withinRegion } from "../../db/region.ts";
 import { links } from "../../db/tables/hub.ts";
@@ -124,13 +124,31 @@ export interface RosterPage {
 }
 
 /**
+ * A condition on the registration `r`, for statements that list a container's registrations:
+ * `inScope` applied to the child its current link points at (NULL while unlinked), or nothing
+ * when `inScope` needs no condition (`RowAccess.memberCondition`).
+ */
+function registrationInScope(inScope: (childId: SQL) => SQL | null): SQL {
+  const condition = inScope(
+    sql`(select ml.child_id from hub.links ml
+          where ml.source = ${SOURCE} and ml.record_id = r.record_id and ml.unlinked_at is null)`,
+  );
+  return condition === null ? sql`` : sql`and ${condition}`;
+}
+
+/**
  * Pages of several schools' rosters in one statement: each request is a row of `unnest(…)`,
  * and a lateral subquery takes that school's next `limit + 1` enrolled students after the
  * cursor, so a list of schools each asking for its students costs one round trip. Each
  * student comes with its current link (at most one: `links_current_record_key`), so the page's
- * children need no second statement.
+ * children need no second statement. `inScope` (the viewer's rows on a student's child) is a
+ * condition inside the page, so pages stay full and cursors exact.
  */
-export async function rosterPages(db: Db, requests: readonly RosterRequest[]): Promise<RosterPage[]> {
+export async function rosterPages(
+  db: Db,
+  requests: readonly RosterRequest[],
+  inScope: (childId: SQL) => SQL | null,
+): Promise<RosterPage[]> {
   if (requests.length === 0) return [];
   const column = <T>(values: T[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
   const rows = await queryRows<{
@@ -152,7 +170,8 @@ export async function rosterPages(db: Db, requests: readonly RosterRequest[]): P
   }>(
     db,
     sql`
-    select k.ord, y.year, s.id, s.record_id, s.student_number, s.name, s.sex, s.birth_date, s.school_code, s.grade, s.class_name, s.school_year, s.status, s.guardian_phone, l.child_id
+    select k.ord, y.year, s.id, s.record_id, s.student_number, s.name, s.sex, s.birth_date, s.school_code, s.grade,
+      s.class_name, s.school_year, s.status, s.guardian_phone, l.child_id
     from unnest(
       ${column(
         requests.map((r) => r.schoolCode),
@@ -180,13 +199,16 @@ export async function rosterPages(db: Db, requests: readonly RosterRequest[]): P
       )}
     ) with ordinality as k(code, school_year, after_grade, after_class, after_id, lim, ord)
     cross join lateral (
-      select coalesce(k.school_year, (select max(r.school_year) from education.student_registrations r where r.school_code = k.code)) as year
+      select coalesce(k.school_year,
+        (select max(r.school_year) from ${studentRegistrations} r where r.school_code = k.code)) as year
     ) y
     left join lateral (
-      select r.id, r.record_id, r.student_number, r.name, r.sex, r.birth_date::text as birth_date, r.school_code, r.grade, r.class_name, r.school_year, r.status, r.guardian_phone
-      from education.student_registrations r
+      select r.id, r.record_id, r.student_number, r.name, r.sex, r.birth_date::text as birth_date, r.school_code,
+        r.grade, r.class_name, r.school_year, r.status, r.guardian_phone
+      from ${studentRegistrations} r
       where r.school_code = k.code and r.school_year = y.year and r.status = 'ENROLLED'
         and (k.after_id is null or (r.grade, r.class_name, r.id) > (k.after_grade, k.after_class, k.after_id))
+        ${registrationInScope(inScope)}
       order by r.grade, r.class_name, r.id
       limit k.lim
     ) s on true
@@ -219,21 +241,28 @@ export async function rosterPages(db: Db, requests: readonly RosterRequest[]): P
   return pages;
 }
 
-/** Enrolled students per (school, school year) request, in one statement; a null year is the school's latest. */
+/**
+ * Enrolled students per (school, school year) request, in one statement; a null year is the
+ * school's latest. Only those `inScope` keeps are counted (as `rosterPages`).
+ */
 export async function enrolledCounts(
   db: Db,
   requests: readonly { schoolCode: string; schoolYear: number | null }[],
+  inScope: (childId: SQL) => SQL | null,
 ): Promise<number[]> {
   if (requests.length === 0) return [];
   const rows = await queryRows<{ ord: number | string; n: number | string }>(
     db,
     sql`
     select k.ord, (
-      select count(*)::int from education.student_registrations r
+      select count(*)::int from ${studentRegistrations} r
       where r.school_code = k.code and r.status = 'ENROLLED'
-        and r.school_year = coalesce(k.school_year, (select max(m.school_year) from education.student_registrations m where m.school_code = k.code))
+        and r.school_year = coalesce(k.school_year,
+          (select max(m.school_year) from ${studentRegistrations} m where m.school_code = k.code))
+        ${registrationInScope(inScope)}
     ) as n
-    from unnest(${sql.param(requests.map((r) => r.schoolCode))}::text[], ${sql.param(requests.map((r) => r.schoolYear))}::int[]) with ordinality as k(code, school_year, ord)`,
+    from unnest(${sql.param(requests.map((r) => r.schoolCode))}::text[],
+                ${sql.param(requests.map((r) => r.schoolYear))}::int[]) with ordinality as k(code, school_year, ord)`,
   );
   const counts = requests.map(() => 0);
   for (const row of rows) counts[Number(row.ord) - 1] = Number(row.n);

@@ -13,7 +13,8 @@ export class StudentRegistrationResolver {
   @Query(() => StudentRegistration, {
     nullable: true,
     description:
-      "The latest registration under a student number (G + ID number, J + code, or a temporary L number); null when unknown or outside the viewer's schools or region.",
+      "The latest registration under a student number (G + ID number, J + code, or a temporary L number); " +
+      "null when unknown or outside the viewer's schools or region.",
   })
   async studentRegistration(
     @Arg("studentNumber", () => String) studentNumber: string,
@@ -22,16 +23,11 @@ export class StudentRegistrationResolver {
     const parsed = parseStudentNumber(studentNumber);
     if (!parsed.ok) throw badInput("studentNumber", parsed.problem.message);
     // Stored as the parser reads it: ASCII, upper case, no surrounding spaces.
+    // Read under the viewer's rows: outside the viewer's schools or region it is as absent as an unknown number.
     const row = await ctx.loaders.registrationByStudentNumber.load(
       studentNumber.normalize("NFKC").trim().toUpperCase(),
     );
-    if (!row) return null;
-    // A registration is placed by its school: outside the viewer's schools or region it is as
-    // absent as an unknown number (a missing school has no region, so it is outside too).
-    const school = await ctx.loaders.school.load(row.schoolCode);
-    return ctx.rows.placeInScope({ schoolCode: row.schoolCode, regionCode: school?.regionCode })
-      ? toRegistration(row)
-      : null;
+    return row ? toRegistration(row) : null;
   }
 
   @FieldResolver(() => School, { nullable: true })
@@ -45,8 +41,8 @@ export class StudentRegistrationResolver {
     description: "The master child this registration is linked to; null while unlinked or outside the viewer's scope.",
   })
   async child(@Root() registration: StudentRegistration, @Ctx() ctx: Context): Promise<EducationChild | null> {
-    // The registration came with its link; the scope check batches with the page's others.
-    const childId = registration.childId;
-    return childId !== undefined && (await ctx.rows.canSee(childId)) ? { id: String(childId) } : null;
+    // The registration came with its link; the child is handed out through the one lookup every
+    // path uses (batched with the page's others).
+    return ctx.loaders.child(registration.childId);
   }
 }

@@ -7,7 +7,6 @@ import { School, SchoolConnection, StudentConnection } from "./education.type.ts
 import type { EducationLoaders } from "./loaders.ts";
 import { toRegistration, toSchool } from "./mapping.ts";
 import { schoolsInRegion, type RosterPosition } from "./queries.ts";
-import { schoolPlace } from "./scope.ts";
 
 type Context = SubgraphContext<EducationLoaders>;
 
@@ -48,7 +47,8 @@ export class SchoolResolver {
   @FieldResolver(() => StudentConnection, {
     nullable: true,
     description:
-      "The school's enrolled students for a school year (default: the latest the school has registrations for), by grade, class and registration; null outside the viewer's schools or region.",
+      "The school's enrolled students for a school year (default: the latest the school has registrations for), " +
+      "by grade, class and registration; null outside the viewer's schools or region.",
   })
   async students(
     @Root() school: School,
@@ -57,38 +57,33 @@ export class SchoolResolver {
     @Arg("schoolYear", () => Int, { nullable: true }) schoolYear: number | null,
     @Ctx() ctx: Context,
   ): Promise<StudentConnection | null> {
-    // Everyone enrolled at a school in scope is in scope, so the school's place decides the whole roster.
-    const place = schoolPlace(school);
-    if (!ctx.rows.placeInScope(place)) return null;
     const page = pageArgs(first, after);
     const position = page.after === null ? null : decodeRosterPosition(page.after, after ?? "");
+    // Null for a school outside the viewer's scope, and only students inside the viewer's rows: the loader reads
+    // under them.
     const roster = await ctx.loaders.roster.load({
-      schoolCode: school.code,
+      school,
       schoolYear: schoolYear ?? null,
       after: position,
       limit: page.limit,
     });
+    if (roster === null) return null;
     const connection = toPage(roster.rows, page.limit, (r) => encodeRosterPosition(r), toRegistration);
-    return {
-      ...connection,
-      schoolYear: roster.schoolYear,
-      roster: { schoolCode: school.code, schoolYear: schoolYear ?? null },
-      place,
-    };
+    return { ...connection, schoolYear: roster.schoolYear, roster: { school, schoolYear: schoolYear ?? null } };
   }
 
   @FieldResolver(() => Int, {
     nullable: true,
     description:
-      "Enrolled students for a school year (default: the school's latest); null outside the viewer's schools or region.",
+      "Enrolled students for a school year (default: the school's latest); " +
+      "null outside the viewer's schools or region.",
   })
   async studentCount(
     @Root() school: School,
     @Arg("schoolYear", () => Int, { nullable: true }) schoolYear: number | null,
     @Ctx() ctx: Context,
   ): Promise<number | null> {
-    if (!ctx.rows.placeInScope(schoolPlace(school))) return null;
-    return ctx.loaders.studentCount.load({ schoolCode: school.code, schoolYear: schoolYear ?? null });
+    return ctx.loaders.studentCount.load({ school, schoolYear: schoolYear ?? null });
   }
 }
 
@@ -110,8 +105,7 @@ export class StudentConnectionResolver {
     description: "Enrolled students of the school year listed, over all pages.",
   })
   async totalCount(@Root() connection: StudentConnection, @Ctx() ctx: Context): Promise<number | null> {
-    // `students` already refused a school out of scope; checked again so no other path can count one.
-    if (!ctx.rows.placeInScope(connection.place)) return null;
+    // Counted under the viewer's rows like `studentCount`, with which it shares a batch.
     return ctx.loaders.studentCount.load(connection.roster);
   }
 }

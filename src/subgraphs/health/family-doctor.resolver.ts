@@ -52,7 +52,8 @@ export class FamilyDoctorResolver {
   @FieldResolver(() => PatientConnection, {
     nullable: true,
     description:
-      "Children under the doctor's ACTIVE contracts, in contract order; null unless the doctor is within the viewer's scope (the doctor themself, or a health officer of the doctor's region).",
+      "Children under the doctor's ACTIVE contracts, in contract order; null unless the doctor is within the " +
+      "viewer's scope (the doctor themself, or a health officer of the doctor's region).",
   })
   async patients(
     @Root() doctor: FamilyDoctor,
@@ -62,9 +63,9 @@ export class FamilyDoctorResolver {
   ): Promise<PatientConnection | null> {
     const page = pageArgs(first, after);
     const afterId = page.after === null ? 0 : parseIdCursor(page.after);
-    // A patient list is a list of children: only its own doctor, or an officer of its region, reaches it.
-    if (!ctx.rows.placeInScope({ doctorCode: doctor.code, regionCode: doctor.regionCode })) return null;
-    const rows = await ctx.loaders.patientsOfDoctor.load({ key: doctor.code, after: afterId, take: page.limit + 1 });
+    // Null outside the viewer's scope, and only patients inside the viewer's rows: the loader reads under them.
+    const rows = await ctx.loaders.patientsOfDoctor.load({ doctor, after: afterId, take: page.limit + 1 });
+    if (rows === null) return null;
     return toPage(
       rows,
       page.limit,

@@ -1,4 +1,4 @@
-import { childIdOrNull } from "../../graphql/errors.ts";
+import { childEntity } from "../../graphql/loaders.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import type { HealthLoaders } from "./loaders.ts";
 
@@ -7,8 +7,8 @@ type Context = SubgraphContext<HealthLoaders>;
 /**
  * `_entities` for the health subgraph: sites and doctors go through the same loaders as their
  * queries (unknown codes are null). A Child is handed on as its representation `{ id }`, whose
- * fields load through batched loaders, but only when the viewer's row scope reaches it: a child
- * outside the scope is null, exactly like an id no child has.
+ * fields load through batched loaders, but only inside the viewer's rows (`loaders.child`, as
+ * every path that hands out a child): a child outside them is null, exactly like an id no child has.
  */
 export const healthReferences = {
   VaccinationSite: {
@@ -17,11 +17,5 @@ export const healthReferences = {
   FamilyDoctor: {
     __resolveReference: (reference: { code: string }, ctx: Context) => ctx.loaders.familyDoctor.load(reference.code),
   },
-  Child: {
-    async __resolveReference(reference: { id: string }, ctx: Context): Promise<{ id: string } | null> {
-      const id = childIdOrNull(reference.id);
-      if (id === null) return null;
-      return (await ctx.rows.canSee(id)) ? { id: String(id) } : null;
-    },
-  },
+  ...childEntity,
 };

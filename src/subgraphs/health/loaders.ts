@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
-import type { RowAccess } from "../../access/rows/child-access.ts";
+import type { RowAccess } from "../../access/rows/row-access.ts";
 import type { Db } from "../../db/client.ts";
-import { groupBy } from "../../graphql/loaders.ts";
+import { childLookup, groupBy, type ChildLookup } from "../../graphql/loaders.ts";
 import {
   birthCertificatesByChild,
   childrenOfSites,
@@ -26,7 +26,18 @@ import {
 /** Postgres bind-parameter limits and statement sizes stay bounded whatever a page holds. */
 const MAX_BATCH = 1_000;
 
+/** One page of a doctor's patients: the doctor (whose place decides whether the list answers at all) and the window. */
+export interface PatientPageKey {
+  doctor: Pick<FamilyDoctorRow, "code" | "regionCode">;
+  /** Exclusive lower bound of the contract id (0 for the first page). */
+  after: number;
+  /** Rows wanted: the page size plus one, which only says whether a next page exists. */
+  take: number;
+}
+
 export interface HealthLoaders {
+  /** A child by id inside the viewer's rows, else null: root lookups, nested fields and `_entities`. */
+  child: ChildLookup;
   /** The child's birth certificate (the most recent if two are linked). */
   birthCertificateByChild: DataLoader<number, BirthCertificateRow | null>;
   immunizationsByChild: DataLoader<number, ImmunizationRecordRow[]>;
@@ -38,23 +49,22 @@ export interface HealthLoaders {
   vaccinationSite: DataLoader<string, VaccinationSiteRow | null>;
   familyDoctor: DataLoader<string, FamilyDoctorRow | null>;
   /**
-   * A page of a site's children within a row scope (`take` rows from `after`): many sites in
-   * one statement. One loader per scope, since the scope is part of the statement:
-   * `ctx.loaders.childrenOfSite(ctx.rows).load(key)`.
+   * A page of a site's children inside the viewer's rows (`take` rows from `after`): many sites
+   * in one statement, the rows a condition of it.
    */
-  childrenOfSite(scope: ChildScope): DataLoader<PageKey, number[], string>;
-  /** A page of a doctor's ACTIVE contracts (`take` rows from `after`): many doctors in one statement. */
-  patientsOfDoctor: DataLoader<PageKey, PatientRow[], string>;
+  childrenOfSite: DataLoader<PageKey, number[], string>;
+  /**
+   * A page of a doctor's ACTIVE contracts (`take` rows from `after`): many doctors in one
+   * statement. Null when the doctor is outside the viewer's scope (a patient list is a list of
+   * children: only its own doctor, or an officer of its region, reaches it); a contract linked to
+   * a child outside the viewer's rows is not on the list.
+   */
+  patientsOfDoctor: DataLoader<PatientPageKey, PatientRow[] | null, string>;
 }
 
-/** What a scoped loader needs of the viewer's row scope: the SQL condition on a child id. */
-export type ChildScope = Pick<RowAccess, "childCondition">;
-
-export function createHealthLoaders(db: Db): HealthLoaders {
-  // Loaders live for one request and a request has one scope, so this holds one entry; keyed
-  // by the scope all the same, so a loader can never answer for another viewer.
-  const siteChildrenByScope = new WeakMap<ChildScope, DataLoader<PageKey, number[], string>>();
+export function createHealthLoaders(db: Db, rows: RowAccess): HealthLoaders {
   return {
+    child: childLookup(rows),
     birthCertificateByChild: new DataLoader(
       async (ids) => {
         const byChild = groupBy(await birthCertificatesByChild(db, ids), (r) => r.childId);
@@ -86,24 +96,14 @@ export function createHealthLoaders(db: Db): HealthLoaders {
     hospital: byCodeLoader((codes) => hospitalsByCode(db, codes)),
     vaccinationSite: byCodeLoader((codes) => sitesByCode(db, codes)),
     familyDoctor: byCodeLoader((codes) => doctorsByCode(db, codes)),
-    childrenOfSite(scope) {
-      let loader = siteChildrenByScope.get(scope);
-      if (!loader) {
-        loader = pageLoader(async (codes, after, take) => {
-          const bySite = groupBy(
-            await childrenOfSites(db, codes, after, take, (childId) => scope.childCondition(childId)),
-            (r) => r.siteCode,
-          );
-          return codes.map((code) => (bySite.get(code) ?? []).map((r) => r.childId));
-        });
-        siteChildrenByScope.set(scope, loader);
-      }
-      return loader;
-    },
-    patientsOfDoctor: pageLoader(async (codes, after, take) => {
-      const byDoctor = groupBy(await patientsOfDoctors(db, codes, after, take), (r) => r.doctorCode);
-      return codes.map((code) => (byDoctor.get(code) ?? []).map(({ contract, childId }) => ({ contract, childId })));
+    childrenOfSite: pageLoader(async (codes, after, take) => {
+      const bySite = groupBy(
+        await childrenOfSites(db, codes, after, take, (childId) => rows.childCondition(childId)),
+        (r) => r.siteCode,
+      );
+      return codes.map((code) => (bySite.get(code) ?? []).map((r) => r.childId));
     }),
+    patientsOfDoctor: patientPageLoader(db, rows),
   };
 }
 
@@ -144,4 +144,38 @@ function pageLoader<R>(
 
 function pageCacheKey(k: PageKey): string {
   return `${k.key}\u0000${k.after}\u0000${k.take}`;
+}
+
+/**
+ * Pages of doctors' patients under the viewer's rows. A doctor outside the scope answers null
+ * without a statement; a doctor whose contracts themselves place every linked child inside the
+ * rows (the doctor's own list, a health officer's doctor of the region) is read as it is, any
+ * other with the rows a condition of the statement.
+ */
+function patientPageLoader(db: Db, rows: RowAccess): DataLoader<PatientPageKey, PatientRow[] | null, string> {
+  const placeOf = (k: PatientPageKey) => ({ doctorCode: k.doctor.code, regionCode: k.doctor.regionCode });
+  const reachesAll = (k: PatientPageKey) => rows.reaches({ doctor: k.doctor.code, doctor_region: k.doctor.regionCode });
+  const cacheKey = (k: PatientPageKey) => pageCacheKey({ key: k.doctor.code, after: k.after, take: k.take });
+  return new DataLoader<PatientPageKey, PatientRow[] | null, string>(
+    async (keys) => {
+      const results = new Map<string, PatientRow[]>();
+      const asked = keys.filter((k) => rows.placeInScope(placeOf(k)));
+      for (const group of groupBy(asked, (k) => `${k.after}:${k.take}:${reachesAll(k)}`).values()) {
+        const { after, take } = group[0]!;
+        const whole = reachesAll(group[0]!);
+        const codes = [...new Set(group.map((k) => k.doctor.code))];
+        const found = await patientsOfDoctors(db, codes, after, take, (childId) =>
+          whole ? null : rows.memberCondition(childId),
+        );
+        const byDoctor = groupBy(found, (r) => r.doctorCode);
+        for (const code of codes)
+          results.set(
+            pageCacheKey({ key: code, after, take }),
+            (byDoctor.get(code) ?? []).map(({ contract, childId }) => ({ contract, childId })),
+          );
+      }
+      return keys.map((k) => results.get(cacheKey(k)) ?? null);
+    },
+    { maxBatchSize: MAX_BATCH, cacheKeyFn: cacheKey },
+  );
 }

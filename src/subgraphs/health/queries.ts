@@ -33,7 +33,10 @@ export interface FamilyDoctorRow {
   regionCode: string;
 }
 
-/** An ACTIVE contract of a doctor and the master child it is linked to, if any (on the contract as well, for the audit). */
+/**
+ * An ACTIVE contract of a doctor and the master child it is linked to, if any (on the contract as
+ * well, for the audit).
+ */
 export interface PatientRow {
   contract: DoctorContractRow & { childId: number | null };
   childId: number | null;
@@ -194,10 +197,10 @@ export async function doctorsInRegion(
 
 /**
  * The first `take` distinct master children with an immunization file at each site, in child
- * id order after `after`, among those `inScope` (the viewer's row scope, e.g.
- * `ctx.rows.childCondition`): one statement for many sites (a window per site), so a page of
- * sites with their children costs one round trip, not one per site. The scope is a condition
- * of the same statement, not a filter afterwards, so pages stay full and cursors exact.
+ * id order after `after`, among those `inScope` (the viewer's rows, `RowAccess.childCondition`):
+ * one statement for many sites (a window per site), so a page of sites with their children
+ * costs one round trip, not one per site. The scope is a condition of the same statement, not a
+ * filter afterwards, so pages stay full and cursors exact.
  */
 export async function childrenOfSites(
   db: Db,
@@ -223,9 +226,8 @@ export async function childrenOfSites(
     .select({
       siteCode: distinctChildren.siteCode,
       childId: distinctChildren.childId,
-      rank: sql<number>`row_number() over (partition by ${distinctChildren.siteCode} order by ${distinctChildren.childId})`.as(
-        "rank",
-      ),
+      rank: sql<number>`row_number() over (
+        partition by ${distinctChildren.siteCode} order by ${distinctChildren.childId})`.as("rank"),
     })
     .from(distinctChildren)
     .as("ranked");
@@ -239,22 +241,25 @@ export async function childrenOfSites(
 
 /**
  * The first `take` ACTIVE contracts of each doctor in contract id order after `after`, each with
- * the master child its current link points at (null when the contract is not linked yet).
+ * the master child its current link points at (null when the contract is not linked yet), among
+ * those `inScope` keeps (a condition on the contract's child id, or null for none: the viewer's
+ * rows, `RowAccess.memberCondition`). The condition is part of the statement, so pages stay
+ * full and cursors exact.
  */
 export async function patientsOfDoctors(
   db: Db,
   doctorCodes: readonly string[],
   after: number,
   take: number,
+  inScope: (childId: SQL) => SQL | null,
 ): Promise<(PatientRow & { doctorCode: string })[]> {
   if (doctorCodes.length === 0) return [];
   const ranked = db
     .select({
       contractId: doctorContracts.id,
       childId: links.childId,
-      rank: sql<number>`row_number() over (partition by ${doctorContracts.doctorCode} order by ${doctorContracts.id})`.as(
-        "rank",
-      ),
+      rank: sql<number>`row_number() over (
+        partition by ${doctorContracts.doctorCode} order by ${doctorContracts.id})`.as("rank"),
     })
     .from(doctorContracts)
     .leftJoin(links, currentLink("health.doctor_contract", doctorContracts.recordId))
@@ -263,6 +268,7 @@ export async function patientsOfDoctors(
         inArray(doctorContracts.doctorCode, [...doctorCodes]),
         eq(doctorContracts.status, "ACTIVE"),
         gt(doctorContracts.id, after),
+        inScope(sql`${links.childId}`) ?? undefined,
       ),
     )
     .as("ranked");

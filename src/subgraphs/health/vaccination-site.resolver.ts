@@ -62,10 +62,8 @@ export class VaccinationSiteResolver {
   ): Promise<VaccinationSiteChildConnection> {
     const page = pageArgs(first, after);
     const afterId = page.after === null ? 0 : parseIdCursor(page.after);
-    // The scope is a condition of the page's statement: a child outside it is simply not on the list.
-    const ids = await ctx.loaders
-      .childrenOfSite(ctx.rows)
-      .load({ key: site.code, after: afterId, take: page.limit + 1 });
+    // The rows are a condition of the page's statement: a child outside them is simply not on the list.
+    const ids = await ctx.loaders.childrenOfSite.load({ key: site.code, after: afterId, take: page.limit + 1 });
     return toPage(
       ids,
       page.limit,

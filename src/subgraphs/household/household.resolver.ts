@@ -3,7 +3,7 @@ import { badInput } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { Household, HouseholdMember } from "./household.type.ts";
 import type { HouseholdLoaders } from "./loaders.ts";
-import { householdInScope, visibleMembers } from "./scope.ts";
+import { toMember } from "./mapping.ts";
 
 type Context = SubgraphContext<HouseholdLoaders>;
 
@@ -20,11 +20,11 @@ export class HouseholdResolver {
     const value = householdNumber.trim();
     if (!/^\d{6,20}$/.test(value))
       throw badInput("householdNumber", `must be 6 to 20 digits, but got "${householdNumber}"`);
-    return householdInScope(ctx, value);
+    return ctx.loaders.household.load(value);
   }
 
   @FieldResolver(() => [HouseholdMember])
   async members(@Root() household: Household, @Ctx() ctx: Context): Promise<HouseholdMember[]> {
-    return visibleMembers(ctx, household);
+    return (await ctx.loaders.members.load(household.householdNumber)).map(toMember);
   }
 }

@@ -81,6 +81,9 @@ export class HouseholdMember {
   @Field(() => String, { nullable: true })
   idNumber!: string | null;
 
-  /** Not a GraphQL field: the master child this person is (undefined for an unlinked record); the audit log names it. */
+  /**
+   * Not a GraphQL field: the master child this person is (undefined for an unlinked record); the
+   * audit log names it.
+   */
   childId?: number;
 }

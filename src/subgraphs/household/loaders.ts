@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
+import type { RowAccess } from "../../access/rows/row-access.ts";
 import type { Db } from "../../db/client.ts";
-import { groupBy } from "../../graphql/loaders.ts";
+import { childLookup, groupBy, type ChildLookup } from "../../graphql/loaders.ts";
 import {
   guardiansOfPersons,
   householdsByNumber,
@@ -12,16 +13,28 @@ import {
 } from "./queries.ts";
 
 export interface HouseholdLoaders {
+  /** A child by id inside the viewer's rows, else null: root lookups, nested fields and `_entities`. */
+  child: ChildLookup;
   /** The child's person record (the most recent if the registry holds two). */
   personByChild: DataLoader<number, PersonRow | null>;
   guardiansByPerson: DataLoader<string, GuardianshipRow[]>;
+  /**
+   * A household by number, or null when there is none or its region is outside the viewer's
+   * scope: `household(number)` and `_entities` read it alike, so the two cannot disagree.
+   */
   household: DataLoader<string, HouseholdRow | null>;
-  /** A household's registered persons, eldest first, with the master child each is linked to. */
+  /**
+   * A household's registered persons, eldest first, with the master child each is linked to.
+   * A member linked to a child outside the viewer's rows is left out, as if not registered (a
+   * child's hukou normally lies in its household's region, but the registry is not always
+   * consistent); unlinked records are placed by the household alone.
+   */
   members: DataLoader<string, (PersonRow & { childId: number | null })[]>;
 }
 
-export function createHouseholdLoaders(db: Db): HouseholdLoaders {
+export function createHouseholdLoaders(db: Db, rows: RowAccess): HouseholdLoaders {
   return {
+    child: childLookup(rows),
     personByChild: new DataLoader(
       async (ids) => {
         const byChild = groupBy(await personsByChild(db, ids), (r) => r.childId);
@@ -39,13 +52,17 @@ export function createHouseholdLoaders(db: Db): HouseholdLoaders {
     household: new DataLoader(
       async (numbers) => {
         const byNumber = new Map((await householdsByNumber(db, numbers)).map((h) => [h.householdNumber, h]));
-        return numbers.map((n) => byNumber.get(n) ?? null);
+        return numbers.map((n) => {
+          const row = byNumber.get(n);
+          return row && rows.placeInScope({ regionCode: row.regionCode }) ? row : null;
+        });
       },
       { maxBatchSize: 1_000 },
     ),
     members: new DataLoader(
       async (numbers) => {
-        const byNumber = groupBy(await membersOfHouseholds(db, numbers), (p) => p.householdNumber ?? "");
+        const members = await membersOfHouseholds(db, numbers, (childId) => rows.memberCondition(childId));
+        const byNumber = groupBy(members, (p) => p.householdNumber ?? "");
         return numbers.map((n) => byNumber.get(n) ?? []);
       },
       { maxBatchSize: 1_000 },

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { links } from "../../db/tables/hub.ts";
 import { guardianships, households, persons } from "../../db/tables/household.ts";
@@ -48,18 +48,20 @@ export async function householdsByNumber(db: Db, numbers: readonly string[]): Pr
 /**
  * The persons registered in these households, eldest first, each with the master child its
  * record is currently linked to (null for an unlinked record, such as most adults), in one
- * statement.
+ * statement, among those `inScope` says (a condition on the member's child id: the viewer's
+ * rows, `RowAccess.memberCondition`).
  */
 export async function membersOfHouseholds(
   db: Db,
   numbers: readonly string[],
+  inScope: (childId: SQL) => SQL | null,
 ): Promise<(PersonRow & { childId: number | null })[]> {
   if (numbers.length === 0) return [];
   const rows = await db
     .select({ person: persons, childId: links.childId })
     .from(persons)
     .leftJoin(links, and(eq(links.source, SOURCE), eq(links.recordId, persons.recordId), isNull(links.unlinkedAt)))
-    .where(inArray(persons.householdNumber, [...numbers]))
+    .where(and(inArray(persons.householdNumber, [...numbers]), inScope(sql`${links.childId}`) ?? undefined))
     .orderBy(asc(persons.birthDate), asc(persons.id));
   return rows.map((r) => ({ ...r.person, childId: r.childId }));
 }

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
 import { queryAuditLog, type AuditEntry } from "../../access/audit/log-reader.ts";
-import { ROW_SCOPES } from "../../access/fields/field-rules.ts";
+import { ROW_SCOPES } from "../../access/rows/scopes.ts";
 import { Connection } from "../../graphql/connection.ts";
 import { badInput, parseChildId } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
@@ -57,7 +57,8 @@ export class AccessLogResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: SubgraphContext<HubLoaders>,
   ): Promise<AccessLogConnection> {
-    // The policy table lets only the auditor here; the row scope (ROW_SCOPES[role].auditLog) says the same in the data layer.
+    // The policy table lets only the auditor here; the row scope (ROW_SCOPES[role].auditLog) says the same in the
+    // data layer.
     if (ctx.viewer.role === "anonymous" || ROW_SCOPES[ctx.viewer.role].auditLog !== "all")
       return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: null };
     const page = await queryAuditLog(ctx.db, {

@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { Arg, Ctx, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { parseIdNumber } from "../../domain/id-number.ts";
 import { parseBirthCertificateNumber, parseStudentNumber } from "../../domain/identifiers.ts";
@@ -10,8 +9,7 @@ import { badInput, parseChildId } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { Child, ChildSource, Sex } from "./child.type.ts";
 import type { HubLoaders } from "./loaders.ts";
-import { childIdByIdentifier, childIdsInRegion } from "./queries.ts";
-import { visibleChild } from "./visibility.ts";
+import { childIdByIdentifier } from "./queries.ts";
 
 type Context = SubgraphContext<HubLoaders>;
 
@@ -22,15 +20,14 @@ class ChildConnection extends Connection("Child", Child) {}
 export class ChildResolver {
   @Query(() => Child, { nullable: true, description: "A child by master id; null when there is no such child." })
   async child(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Child | null> {
-    const childId = parseChildId(id, "id");
-    return (await visibleChild(ctx, childId)) ? { id: String(childId) } : null;
+    return ctx.loaders.child(parseChildId(id, "id"));
   }
 
   @Query(() => Child, { nullable: true, description: "A child by resident ID number (18 characters, GB 11643)." })
   async childByIdNumber(@Arg("idNumber", () => String) idNumber: string, @Ctx() ctx: Context): Promise<Child | null> {
     const parsed = parseIdNumber(idNumber);
     if (!parsed.ok) throw badInput("idNumber", parsed.problem.message);
-    return toVisibleChild(ctx, await childIdByIdentifier(ctx.db, "idNumber", parsed.value.idNumber));
+    return ctx.loaders.child(await childIdByIdentifier(ctx.db, "idNumber", parsed.value.idNumber));
   }
 
   @Query(() => Child, {
@@ -43,7 +40,7 @@ export class ChildResolver {
   ): Promise<Child | null> {
     const parsed = parseBirthCertificateNumber(certificateNumber);
     if (!parsed.ok) throw badInput("certificateNumber", parsed.problem.message);
-    return toVisibleChild(ctx, await childIdByIdentifier(ctx.db, "birthCertificateNumber", parsed.value));
+    return ctx.loaders.child(await childIdByIdentifier(ctx.db, "birthCertificateNumber", parsed.value));
   }
 
   @Query(() => Child, {
@@ -56,7 +53,7 @@ export class ChildResolver {
   ): Promise<Child | null> {
     const parsed = parseStudentNumber(studentNumber);
     if (!parsed.ok) throw badInput("studentNumber", parsed.problem.message);
-    return toVisibleChild(ctx, await childIdByIdentifier(ctx.db, "studentNumber", studentNumber.trim().toUpperCase()));
+    return ctx.loaders.child(await childIdByIdentifier(ctx.db, "studentNumber", studentNumber.trim().toUpperCase()));
   }
 
   @Query(() => ChildConnection, {
@@ -72,7 +69,8 @@ export class ChildResolver {
     const page = pageArgs(first, after);
     const prefix = regionPrefixOf(region);
     const afterId = page.after === null ? null : parseChildId(page.after, "after");
-    const ids = await childIdsInRegion(ctx.db, prefix, afterId, page.limit, ctx.rows.childCondition(sql`l.child_id`));
+    // Only children inside the viewer's rows: the loader reads under them.
+    const ids = await ctx.loaders.childrenInRegion(prefix, afterId, page.limit);
     return toPage(
       ids,
       page.limit,
@@ -117,8 +115,4 @@ export class ChildResolver {
       linkedAt: r.linkedAt.toISOString(),
     }));
   }
-}
-
-async function toVisibleChild(ctx: Context, id: number | null): Promise<Child | null> {
-  return id !== null && (await visibleChild(ctx, id)) ? { id: String(id) } : null;
 }

@@ -20,7 +20,8 @@ export interface CoverageRow {
   action: string | null;
 }
 
-const COLUMNS = sql`child_id, as_of::text, coverage_year, status, reasons, deadline::text, code_window_ends_on::text, waiting_period_months, responsible_actor, responsible_code, action`;
+const COLUMNS = sql`child_id, as_of::text, coverage_year, status, reasons, deadline::text, code_window_ends_on::text,
+  waiting_period_months, responsible_actor, responsible_code, action`;
 
 type RawRow = {
   child_id: number | string;
@@ -63,7 +64,8 @@ export async function coverageOf(db: Db, asOf: IsoDate, childIds: readonly numbe
   if (childIds.length === 0) return [];
   const rows = await queryRows<RawRow>(
     db,
-    sql`select ${COLUMNS} from hub.coverage_status where as_of = ${asOf} and child_id = any(${sql.param([...childIds])}::bigint[])`,
+    sql`select ${COLUMNS} from hub.coverage_status
+      where as_of = ${asOf} and child_id = any(${sql.param([...childIds])}::bigint[])`,
   );
   return rows.map(toRow);
 }
@@ -99,7 +101,8 @@ export async function gaps(db: Db, q: GapQuery): Promise<CoverageRow[]> {
   if (q.afterChildId !== null) conditions.push(sql`child_id > ${q.afterChildId}`);
   const rows = await queryRows<RawRow>(
     db,
-    sql`select ${COLUMNS} from hub.coverage_status s where ${sql.join(conditions, sql` and `)} order by child_id limit ${q.limit + 1}`,
+    sql`select ${COLUMNS} from hub.coverage_status s where ${sql.join(conditions, sql` and `)}
+      order by child_id limit ${q.limit + 1}`,
   );
   return rows.map(toRow);
 }
@@ -126,7 +129,8 @@ export async function watchlist(
   if (q.after) conditions.push(sql`(deadline, child_id) > (${q.after.deadline}::date, ${q.after.childId})`);
   const rows = await queryRows<RawRow>(
     db,
-    sql`select ${COLUMNS} from hub.coverage_status s where ${sql.join(conditions, sql` and `)} order by deadline, child_id limit ${q.limit + 1}`,
+    sql`select ${COLUMNS} from hub.coverage_status s where ${sql.join(conditions, sql` and `)}
+      order by deadline, child_id limit ${q.limit + 1}`,
   );
   return rows.map(toRow);
 }

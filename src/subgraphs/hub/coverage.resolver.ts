@@ -17,7 +17,7 @@ import { badInput, parseChildId } from "../../graphql/errors.ts";
 import { DateScalar } from "../../graphql/scalars.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { Child } from "./child.type.ts";
-import { groupCounts, gaps, watchlist, type CoverageRow } from "./coverage.queries.ts";
+import { groupCounts, type CoverageRow } from "./coverage.queries.ts";
 import {
   ChildCoverage,
   CoverageGapConnection,
@@ -29,6 +29,7 @@ import {
   type CoverageGap,
 } from "./coverage.type.ts";
 import type { HubLoaders } from "./loaders.ts";
+import { statisticsByRegion, statisticsScope, suppressesSmallCells } from "./row-checks.ts";
 
 type Context = SubgraphContext<HubLoaders>;
 
@@ -60,15 +61,6 @@ export function toCoverage(row: CoverageRow): ChildCoverage {
 
 function toGap(row: CoverageRow): CoverageGap {
   return { child: { id: String(row.childId) }, coverage: toCoverage(row) };
-}
-
-/** Aggregates are scoped by residence, school or doctor as the role's statistics scope says. */
-function statisticsScope(ctx: Context): SQL {
-  return ctx.rows.statisticsCondition({
-    residenceRegion: sql.raw("residence_region_code"),
-    school: sql.raw("school_code"),
-    doctor: sql.raw("doctor_code"),
-  });
 }
 
 function toGroup(figures: GroupFigures, label: string | null): CoverageGroup {
@@ -115,7 +107,8 @@ export class CoverageResolver {
     if (f.bornAfter && f.bornBefore && f.bornAfter > f.bornBefore)
       throw badInput("filter.bornBefore", `must not be before bornAfter (${f.bornAfter}), but got ${f.bornBefore}`);
     const date = await snapshotDate(ctx, asOf);
-    const rows = await gaps(ctx.db, {
+    // Only children inside the viewer's rows: the loader reads under them.
+    const rows = await ctx.loaders.coverageGaps({
       asOf: date,
       region,
       school,
@@ -126,8 +119,6 @@ export class CoverageResolver {
       hukouType: f.hukouType ?? null,
       afterChildId: page.after === null ? null : parseChildId(page.after, "after"),
       limit: page.limit,
-      // Qualified: inside the scope subquery a bare child_id would be the view's own column.
-      inScope: ctx.rows.childCondition(sql.raw("s.child_id")),
     });
     return toPage(rows, page.limit, (r) => r.childId, toGap);
   }
@@ -150,13 +141,12 @@ export class CoverageResolver {
     const page = pageArgs(first, after);
     const prefix = region ? regionPrefixOf(region) : null;
     const date = await snapshotDate(ctx, asOf);
-    const rows = await watchlist(ctx.db, {
+    const rows = await ctx.loaders.newbornWatchlist({
       asOf: date,
       region: prefix,
       lastDay: addDays(date, withinDays),
       after: page.after === null ? null : watchCursor(page.after, after ?? ""),
       limit: page.limit,
-      inScope: ctx.rows.childCondition(sql.raw("s.child_id")),
     });
     return toPage(rows, page.limit, (r) => `${r.deadline}:${r.childId}`, toGap);
   }
@@ -164,7 +154,8 @@ export class CoverageResolver {
   @Query(() => CoverageSummary, {
     nullable: true,
     description:
-      "Coverage of a region's resident children against the policy targets, grouped; small cells suppressed for roles without individual access.",
+      "Coverage of a region's resident children against the policy targets, grouped; " +
+      "small cells suppressed for roles without individual access.",
   })
   async coverageSummary(
     @Arg("region", () => String) region: string,
@@ -174,11 +165,9 @@ export class CoverageResolver {
   ): Promise<CoverageSummary> {
     const prefix = regionPrefixOf(region);
     const date = await snapshotDate(ctx, asOf);
-    // The rollup has counties, not schools or doctors: by school, or for a school's or a doctor's own figures, count the rows.
-    const source =
-      groupBy !== CoverageGroupBy.SCHOOL && (ctx.rows.statisticsBy === "region" || ctx.rows.statisticsBy === "none")
-        ? "rollup"
-        : "rows";
+    // The rollup has counties, not schools or doctors: by school, or for a school's or a doctor's own figures,
+    // count the rows.
+    const source = groupBy !== CoverageGroupBy.SCHOOL && statisticsByRegion(ctx) ? "rollup" : "rows";
     const counts = await groupCounts(
       ctx.db,
       date,
@@ -186,7 +175,7 @@ export class CoverageResolver {
       sql`${withinRegion(sql.raw("residence_region_code"), prefix)} and ${statisticsScope(ctx)}`,
       source,
     );
-    const suppress = ctx.rows.suppressSmallCells;
+    const suppress = suppressesSmallCells(ctx);
     return {
       asOf: date,
       coverageYear: Number(date.slice(0, 4)),
@@ -230,7 +219,7 @@ export class SchoolCoverageResolver {
       sql`school_code = ${school.code} and ${statisticsScope(ctx)}`,
       "rows",
     );
-    const figures = figuresOf(counts ?? totalOf([], school.code), ctx.rows.suppressSmallCells);
+    const figures = figuresOf(counts ?? totalOf([], school.code), suppressesSmallCells(ctx));
     return toGroup(figures, null);
   }
 }

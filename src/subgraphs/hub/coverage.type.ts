@@ -32,7 +32,8 @@ export enum CoverageGroupBy {
 registerEnumType(CoverageGroupBy, {
   name: "CoverageGroupBy",
   description:
-    "REGION groups one level below the region asked (province → prefectures → counties); AGE_BAND by 0, 1-2, 3-5, 6-11, 12-14, 15-17.",
+    "REGION groups one level below the region asked (province → prefectures → counties); " +
+    "AGE_BAND by 0, 1-2, 3-5, 6-11, 12-14, 15-17.",
 });
 
 @ObjectType("ChildCoverage", {
@@ -129,7 +130,8 @@ export class StatusCount {
 
 @ObjectType("CoverageGroup", {
   description:
-    "Counts and rates of one group. Cells of fewer than 5 children are suppressed for roles that may not see individuals.",
+    "Counts and rates of one group. " +
+    "Cells of fewer than 5 children are suppressed for roles that may not see individuals.",
 })
 export class CoverageGroup {
   @Field(() => String, {

@@ -1,8 +1,7 @@
-import { and, asc, eq, gt, type SQL } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
-import { withinRegion, regionPrefixOf } from "../../db/region.ts";
+import { regionPrefixOf } from "../../db/region.ts";
 import { pageArgs, toPage } from "../../db/paging.ts";
-import { NotFoundError } from "../../errors.ts";
 import { parseChildId } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { mergeChildren, resolveReview, splitChild, undoEvent } from "../../linkage/index.ts";
@@ -17,9 +16,9 @@ import {
   type ReviewedRecord,
 } from "./review.type.ts";
 import { refreshCoverage } from "../../coverage/store.ts";
-import { activeChildIds } from "./queries.ts";
-import { childEvents, linkReviews } from "../../db/tables/hub.ts";
-import { visibleChild } from "./visibility.ts";
+import { childEvents } from "../../db/tables/hub.ts";
+import type { ScopedReviewRow } from "./review.queries.ts";
+import { requireChildrenInScope, requireEventInScope, requireReviewInScope } from "./row-checks.ts";
 
 type Context = SubgraphContext<HubLoaders>;
 
@@ -43,22 +42,15 @@ export class ReviewResolver {
     @Ctx() ctx: Context,
   ): Promise<LinkReviewConnection> {
     const page = pageArgs(first, after);
-    // Reviews are placed by the record's region: an officer sees those of their own region only.
-    const filter = ctx.rows.filter;
-    if (filter.kind !== "region") return toPage([], page.limit, (r: ReviewRow) => r.id, toReview);
-    const conditions: SQL[] = [
-      eq(linkReviews.status, status ?? "OPEN"),
-      withinRegion(linkReviews.regionCode, filter.prefix),
-    ];
-    if (region) conditions.push(withinRegion(linkReviews.regionCode, regionPrefixOf(region)));
-    if (page.after !== null) conditions.push(gt(linkReviews.id, parseChildId(page.after, "after")));
-    const rows = await ctx.db
-      .select()
-      .from(linkReviews)
-      .where(and(...conditions))
-      .orderBy(asc(linkReviews.id))
-      .limit(page.limit + 1);
-    return toPage(rows, page.limit, (r) => r.id, toReview);
+    // Reviews are placed by the record's region, and a candidate outside the viewer's rows is
+    // not shown: the loader reads under them.
+    const rows = await ctx.loaders.linkReviews({
+      status: status ?? "OPEN",
+      region: region ? regionPrefixOf(region) : null,
+      afterId: page.after === null ? null : parseChildId(page.after, "after"),
+      take: page.limit + 1,
+    });
+    return toPage(rows, page.limit, (r) => r.review.id, toReview);
   }
 
   @Mutation(() => ChildEventResult, {
@@ -79,7 +71,8 @@ export class ReviewResolver {
 
   @Mutation(() => ChildEventResult, {
     description:
-      "Merge two master children that are the same child; the merged one is kept in history and can be restored with undoChildEvent.",
+      "Merge two master children that are the same child; " +
+      "the merged one is kept in history and can be restored with undoChildEvent.",
   })
   async mergeChildren(
     @Arg("keepId", () => ID) keepId: string,
@@ -128,39 +121,6 @@ async function refreshAfter(ctx: Context, eventId: number): Promise<void> {
   await refreshCoverage(ctx.db, (event?.childIds ?? []).map(Number));
 }
 
-/*
- * Row scope of the corrections: a review, a child or an event outside the officer's region is
- * answered exactly as one that does not exist (the same NOT_FOUND messages as src/linkage).
- */
-
-async function requireReviewInScope(ctx: Context, reviewId: number): Promise<void> {
-  const [review] = await ctx.db
-    .select({ regionCode: linkReviews.regionCode })
-    .from(linkReviews)
-    .where(eq(linkReviews.id, reviewId));
-  if (!review || !ctx.rows.placeInScope({ regionCode: review.regionCode }))
-    throw new NotFoundError(`reviewId: no link review ${reviewId} exists`);
-}
-
-async function requireChildrenInScope(ctx: Context, ids: readonly number[]): Promise<void> {
-  for (const id of ids) {
-    if (!(await visibleChild(ctx, id))) throw new NotFoundError(`child ${id} does not exist`);
-  }
-}
-
-/** An event may be undone by whoever reaches every child it left active. */
-async function requireEventInScope(ctx: Context, eventId: number): Promise<void> {
-  const [event] = await ctx.db
-    .select({ childIds: childEvents.childIds })
-    .from(childEvents)
-    .where(eq(childEvents.id, eventId));
-  const active = event ? await activeChildIds(ctx.db, event.childIds.map(Number)) : new Set<number>();
-  const reachable = event ? await ctx.rows.visible([...active]) : [];
-  if (!event || active.size === 0 || reachable.length !== active.size)
-    throw new NotFoundError(`eventId: no child event ${eventId} exists`);
-}
-
-type ReviewRow = typeof linkReviews.$inferSelect;
 interface StoredRecord {
   source: ReviewedRecord["source"];
   recordId: string;
@@ -174,7 +134,12 @@ interface StoredRecord {
   regionCodes?: string[];
 }
 
-function toReview(row: ReviewRow): LinkReview {
+/**
+ * A review as the reviewer sees it. A candidate that is not an active child inside the
+ * viewer's rows is null, exactly as one merged away, and the evidence about it (its record, how
+ * its fields compared with the reviewed record's) is not shown.
+ */
+function toReview({ review: row, candidateVisible }: ScopedReviewRow): LinkReview {
   const evidence = (typeof row.evidence === "string" ? JSON.parse(row.evidence) : row.evidence) as {
     reason?: string;
     fields?: Record<string, string>;
@@ -185,12 +150,14 @@ function toReview(row: ReviewRow): LinkReview {
     id: String(row.id),
     source: row.source as LinkReview["source"],
     recordId: row.recordId,
-    candidate: { id: String(row.candidateChildId) },
+    candidate: candidateVisible ? { id: String(row.candidateChildId) } : null,
     score: row.score,
     reason: evidence.reason ?? null,
-    fields: Object.entries(evidence.fields ?? {}).map(([field, level]) => ({ field, level: String(level) })),
+    fields: candidateVisible
+      ? Object.entries(evidence.fields ?? {}).map(([field, level]) => ({ field, level: String(level) }))
+      : [],
     record: evidence.record ? toReviewedRecord(evidence.record) : null,
-    candidateRecord: evidence.candidate ? toReviewedRecord(evidence.candidate) : null,
+    candidateRecord: candidateVisible && evidence.candidate ? toReviewedRecord(evidence.candidate) : null,
     regionCode: row.regionCode?.trim() ?? null,
     status: row.status,
     createdAt: row.createdAt.toISOString(),

@@ -43,7 +43,8 @@ export class CoordinationAreaResolver {
   @FieldResolver(() => EnrollmentConnection, {
     nullable: true,
     description:
-      "The area's enrollments for a coverage year, every status, in record order; null unless the area is within the viewer's region.",
+      "The area's enrollments for a coverage year, every status, in record order; " +
+      "null unless the area is within the viewer's region.",
   })
   async enrollments(
     @Root() area: CoordinationArea,
@@ -58,21 +59,21 @@ export class CoordinationAreaResolver {
     if (page.after !== null && (!/^\d+$/.test(page.after) || !Number.isSafeInteger(afterId))) {
       throw badInput("after", `must be a cursor returned by enrollments, but got "${after}"`);
     }
-    // An area's enrollments are a list of children: only officers of the area's region reach it.
-    if (!ctx.rows.placeInScope({ regionCode: area.code })) return null;
+    // Null outside the viewer's region, and only enrollments inside the viewer's rows: the loader reads under them.
     const rows = await ctx.loaders.areaEnrollments.load({
       areaCode: area.code,
       coverageYear: year,
       afterId,
       limit: page.limit + 1,
     });
-    return toPage(rows, page.limit, (e) => e.id, toEnrollment);
+    return rows === null ? null : toPage(rows, page.limit, (e) => e.id, toEnrollment);
   }
 
   @FieldResolver(() => Int, {
     nullable: true,
     description:
-      "ACTIVE enrollments in the area for a coverage year (paid or not); null unless the area is within the viewer's region.",
+      "ACTIVE enrollments in the area for a coverage year (paid or not); " +
+      "null unless the area is within the viewer's region.",
   })
   async enrolledCount(
     @Root() area: CoordinationArea,
@@ -80,7 +81,6 @@ export class CoordinationAreaResolver {
     @Ctx() ctx: Context,
   ): Promise<number | null> {
     const year = checkCoverageYear(coverageYear);
-    if (!ctx.rows.placeInScope({ regionCode: area.code })) return null;
     return ctx.loaders.activeEnrollmentCount.load({ areaCode: area.code, coverageYear: year });
   }
 }

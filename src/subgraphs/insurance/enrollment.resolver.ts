@@ -13,7 +13,8 @@ export class EnrollmentResolver {
   @Query(() => [Enrollment], {
     nullable: true,
     description:
-      "Every enrollment recorded under a resident ID number (18 characters, GB 11643) in an area within the viewer's scope, newest coverage year first; empty when there is none.",
+      "Every enrollment recorded under a resident ID number (18 characters, GB 11643) in an area within the " +
+      "viewer's scope, newest coverage year first; empty when there is none.",
   })
   async enrollmentsByIdNumber(
     @Arg("idNumber", () => String) idNumber: string,
@@ -21,10 +22,9 @@ export class EnrollmentResolver {
   ): Promise<Enrollment[]> {
     const parsed = parseIdNumber(idNumber);
     if (!parsed.ok) throw badInput("idNumber", parsed.problem.message);
-    const rows = await ctx.loaders.enrollmentsByIdNumber.load(parsed.value.idNumber);
-    // Enrollments in areas outside the scope are dropped, so a child enrolled only elsewhere
-    // answers exactly as an ID number nobody is enrolled under: an empty list.
-    return rows.filter((row) => ctx.rows.placeInScope({ regionCode: row.areaCode })).map(toEnrollment);
+    // Read under the viewer's rows: a child enrolled only elsewhere answers exactly as an ID
+    // number nobody is enrolled under, an empty list.
+    return (await ctx.loaders.enrollmentsByIdNumber.load(parsed.value.idNumber)).map(toEnrollment);
   }
 
   @FieldResolver(() => CoordinationArea, {

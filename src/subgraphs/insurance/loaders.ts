@@ -1,6 +1,8 @@
 import DataLoader from "dataloader";
+import type { SQL } from "drizzle-orm";
+import type { RowAccess } from "../../access/rows/row-access.ts";
 import type { Db } from "../../db/client.ts";
-import { groupBy } from "../../graphql/loaders.ts";
+import { childLookup, groupBy, type ChildLookup } from "../../graphql/loaders.ts";
 import {
   activeEnrollmentCounts,
   areasByCode,
@@ -33,20 +35,38 @@ export interface AreaYearKey {
 }
 
 export interface InsuranceLoaders {
+  /** A child by id inside the viewer's rows, else null: root lookups, nested fields and `_entities`. */
+  child: ChildLookup;
   /** The child's linked enrollments, newest coverage year first. */
   enrollmentsByChild: DataLoader<number, EnrollmentRow[]>;
-  /** Every enrollment under an ID number, with the child it is linked to. */
+  /**
+   * Every enrollment under an ID number inside the viewer's scope, with the child it is linked
+   * to: enrollments in areas outside the scope, or linked to a child outside the viewer's rows,
+   * are left out, so a child enrolled only elsewhere answers exactly as an ID number nobody is
+   * enrolled under.
+   */
   enrollmentsByIdNumber: DataLoader<string, LinkedEnrollmentRow[]>;
   contributionsByEnrollment: DataLoader<string, ContributionRow[]>;
   area: DataLoader<string, AreaRow | null>;
   assistanceByIdNumber: DataLoader<string, AssistanceRow[]>;
-  /** A page of an area's enrollments for a year, each with the child it is linked to. */
-  areaEnrollments: DataLoader<AreaEnrollmentsKey, LinkedEnrollmentRow[], string>;
-  activeEnrollmentCount: DataLoader<AreaYearKey, number, string>;
+  /**
+   * A page of an area's enrollments for a year, each with the child it is linked to; null for
+   * an area outside the viewer's region (an area's enrollments are a list of children), and only
+   * enrollments inside the viewer's rows.
+   */
+  areaEnrollments: DataLoader<AreaEnrollmentsKey, LinkedEnrollmentRow[] | null, string>;
+  /** ACTIVE enrollments of an area for a year, counted as `areaEnrollments` lists them; null outside the region. */
+  activeEnrollmentCount: DataLoader<AreaYearKey, number | null, string>;
 }
 
-export function createInsuranceLoaders(db: Db): InsuranceLoaders {
+export function createInsuranceLoaders(db: Db, rows: RowAccess): InsuranceLoaders {
+  const inRegion = (areaCode: string) => rows.placeInScope({ regionCode: areaCode });
+  // Every enrollment of an area places its linked child at `insurance_area`: an officer of the
+  // region reaches them all, read as they are; anyone else only with the rows a condition.
+  const reachesAll = (areaCode: string) => rows.reaches({ insurance_area: areaCode });
+  const inRows = (whole: boolean) => (childId: SQL) => (whole ? null : rows.memberCondition(childId));
   return {
+    child: childLookup(rows),
     enrollmentsByChild: new DataLoader(
       async (ids) => {
         const byChild = groupBy(await enrollmentsOfChildren(db, ids), (r) => r.childId);
@@ -56,7 +76,13 @@ export function createInsuranceLoaders(db: Db): InsuranceLoaders {
     ),
     enrollmentsByIdNumber: new DataLoader(
       async (idNumbers) => {
-        const byIdNumber = groupBy(await enrollmentsByIdNumbers(db, idNumbers), (r) => r.idNumber ?? "");
+        const placed = (await enrollmentsByIdNumbers(db, idNumbers)).filter((r) => inRegion(r.areaCode));
+        const visible = await rows.visibleMembers(
+          placed,
+          (r) => r.childId,
+          (r) => ({ insurance_area: r.areaCode }),
+        );
+        const byIdNumber = groupBy(visible, (r) => r.idNumber ?? "");
         return idNumbers.map((n) => byIdNumber.get(n) ?? []);
       },
       { maxBatchSize: MAX_BATCH },
@@ -87,36 +113,44 @@ export function createInsuranceLoaders(db: Db): InsuranceLoaders {
         // Keys asking for the same year, cursor and size share one statement (the usual case:
         // one list of areas, each asked the same page).
         const pages = new Map<string, LinkedEnrollmentRow[]>();
-        const groups = groupBy(keys, (k) => `${k.coverageYear}|${k.afterId}|${k.limit}`);
+        const asked = keys.filter((k) => inRegion(k.areaCode));
+        const groups = groupBy(asked, (k) => `${k.coverageYear}|${k.afterId}|${k.limit}|${reachesAll(k.areaCode)}`);
         await Promise.all(
           [...groups.values()].map(async (group) => {
-            const { coverageYear, afterId, limit } = group[0]!;
-            const rows = await enrollmentPagesOfAreas(
+            const { coverageYear, afterId, limit, areaCode: first } = group[0]!;
+            const areaCodes = [...new Set(group.map((k) => k.areaCode))];
+            const found = await enrollmentPagesOfAreas(
               db,
-              [...new Set(group.map((k) => k.areaCode))],
+              areaCodes,
               coverageYear,
               afterId,
               limit,
+              inRows(reachesAll(first)),
             );
-            for (const [areaCode, areaRows] of groupBy(rows, (r) => r.pageAreaCode))
-              pages.set(pageKey({ areaCode, coverageYear, afterId, limit }), areaRows);
+            const byArea = groupBy(found, (r) => r.pageAreaCode);
+            for (const areaCode of areaCodes)
+              pages.set(pageKey({ areaCode, coverageYear, afterId, limit }), byArea.get(areaCode) ?? []);
           }),
         );
-        return keys.map((k) => pages.get(pageKey(k)) ?? []);
+        return keys.map((k) => pages.get(pageKey(k)) ?? null);
       },
       { maxBatchSize: MAX_BATCH, cacheKeyFn: pageKey },
     ),
     activeEnrollmentCount: new DataLoader(
       async (keys) => {
         const counts = new Map<string, number>();
-        const groups = groupBy(keys, (k) => k.coverageYear);
+        const asked = keys.filter((k) => inRegion(k.areaCode));
+        const groups = groupBy(asked, (k) => `${k.coverageYear}|${reachesAll(k.areaCode)}`);
         await Promise.all(
-          [...groups].map(async ([coverageYear, group]) => {
-            const byArea = await activeEnrollmentCounts(db, [...new Set(group.map((k) => k.areaCode))], coverageYear);
-            for (const [areaCode, n] of byArea) counts.set(areaYearKey({ areaCode, coverageYear }), n);
+          [...groups.values()].map(async (group) => {
+            const { coverageYear, areaCode: first } = group[0]!;
+            const areaCodes = [...new Set(group.map((k) => k.areaCode))];
+            const byArea = await activeEnrollmentCounts(db, areaCodes, coverageYear, inRows(reachesAll(first)));
+            for (const areaCode of areaCodes)
+              counts.set(areaYearKey({ areaCode, coverageYear }), byArea.get(areaCode) ?? 0);
           }),
         );
-        return keys.map((k) => counts.get(areaYearKey(k)) ?? 0);
+        return keys.map((k) => counts.get(areaYearKey(k)) ?? null);
       },
       { maxBatchSize: MAX_BATCH, cacheKeyFn: areaYearKey },
     ),

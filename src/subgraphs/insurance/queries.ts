@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, isNull, type AnyColumn } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNull, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { links } from "../../db/tables/hub.ts";
 import { assistanceEligibility, contributions, coordinationAreas, enrollments } from "../../db/tables/insurance.ts";
@@ -31,7 +31,10 @@ export async function enrollmentsOfChildren(
   return rows.map((r) => ({ ...r.enrollment, childId: r.childId }));
 }
 
-/** An enrollment and the master child its current link points at (null while unlinked): the audit logs its reads by that child. */
+/**
+ * An enrollment and the master child its current link points at (null while unlinked): the audit
+ * logs its reads by that child.
+ */
 export type LinkedEnrollmentRow = EnrollmentRow & { childId: number | null };
 
 /** The current link of an enrollment, for a left join in the statement that reads it (no statement of its own). */
@@ -89,8 +92,23 @@ export async function areasAfter(db: Db, afterCode: string | null, limit: number
 }
 
 /**
+ * `inScope` (a condition on a child id, or null for none: the viewer's rows,
+ * `RowAccess.memberCondition`) applied to the child an enrollment's current link points at
+ * (NULL while unlinked), for statements that list a container's enrollments.
+ */
+function enrollmentInScope(inScope: (childId: SQL) => SQL | null): SQL | undefined {
+  return (
+    inScope(
+      sql`(select ml.child_id from hub.links ml where ml.source = 'insurance.enrollment'
+            and ml.record_id = ${enrollments.recordId} and ml.unlinked_at is null)`,
+    ) ?? undefined
+  );
+}
+
+/**
  * One page of enrollments for a year in each of several areas, in enrollment id order after
  * `afterId`: one statement for the whole batch, each area's page bounded by a lateral LIMIT.
+ * Only enrollments `inScope` keeps are listed, inside the page, so pages stay full.
  */
 export async function enrollmentPagesOfAreas(
   db: Db,
@@ -98,6 +116,7 @@ export async function enrollmentPagesOfAreas(
   coverageYear: number,
   afterId: number,
   limit: number,
+  inScope: (childId: SQL) => SQL | null,
 ): Promise<(LinkedEnrollmentRow & { pageAreaCode: string })[]> {
   if (areaCodes.length === 0) return [];
   const page = db
@@ -108,6 +127,7 @@ export async function enrollmentPagesOfAreas(
         eq(enrollments.areaCode, coordinationAreas.areaCode),
         eq(enrollments.coverageYear, coverageYear),
         gt(enrollments.id, afterId),
+        enrollmentInScope(inScope),
       ),
     )
     .orderBy(asc(enrollments.id))
@@ -127,11 +147,12 @@ export async function enrollmentPagesOfAreas(
   }));
 }
 
-/** ACTIVE enrollments for a year, counted per area; areas without any are absent. */
+/** ACTIVE enrollments for a year that `inScope` keeps, counted per area; areas without any are absent. */
 export async function activeEnrollmentCounts(
   db: Db,
   areaCodes: readonly string[],
   coverageYear: number,
+  inScope: (childId: SQL) => SQL | null,
 ): Promise<Map<string, number>> {
   if (areaCodes.length === 0) return new Map();
   const rows = await db
@@ -142,6 +163,7 @@ export async function activeEnrollmentCounts(
         inArray(enrollments.areaCode, [...areaCodes]),
         eq(enrollments.coverageYear, coverageYear),
         eq(enrollments.status, "ACTIVE"),
+        enrollmentInScope(inScope),
       ),
     )
     .groupBy(enrollments.areaCode);

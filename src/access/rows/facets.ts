@@ -1,0 +1,124 @@
+import { regionFacetsOf, type PlaceFacet } from "../../db/sources.ts";
+import type { RegionBasis, RowFilter } from "./scopes.ts";
+
+/**
+ * Row scopes made concrete, as pure functions: which facets of the `hub.child_scope` view
+ * (one row per child, facet and code: where the child's current records place it) put a child
+ * inside a viewer's rows, whether a department record's own place (a school, a doctor, a
+ * region) is inside them, and whether what a container's records carry already settles it.
+ * The SQL that applies them lives in conditions.ts.
+ */
+
+const BASIS_FACETS: Readonly<Record<Exclude<RegionBasis, "department-records">, readonly PlaceFacet[]>> = {
+  // Residence (school, vaccination site, birth place for a newborn) or registration (hukou, residence permit,
+  // insurance area).
+  "residence-or-registration": [
+    "hukou",
+    "residence_permit",
+    "school_region",
+    "vaccination_site",
+    "birth_certificate",
+    "insurance_area",
+  ],
+  "health-records": ["birth_certificate", "vaccination_site", "doctor_region"],
+  school: ["school_region"],
+  "household-registration": ["hukou", "residence_permit"],
+};
+
+/** What a child must have in `hub.child_scope` to be reachable: a facet row whose code matches. */
+export type FacetMatch =
+  | { kind: "prefix"; facets: readonly PlaceFacet[]; prefix: string }
+  | { kind: "codes"; facets: readonly PlaceFacet[]; codes: readonly string[] }
+  | { kind: "nothing" };
+
+/**
+ * @example facetMatchOf({ kind: "schools", schools: ["2330106101"] })
+ * // { kind: "codes", facets: ["school"], codes: ["2330106101"] }
+ * @example facetMatchOf({ kind: "region", prefix: "3301", basis: "school" })
+ * // { kind: "prefix", facets: ["school_region"], prefix: "3301" }
+ */
+export function facetMatchOf(filter: RowFilter): FacetMatch {
+  switch (filter.kind) {
+    case "none":
+      return { kind: "nothing" };
+    case "schools":
+      return filter.schools.length > 0
+        ? { kind: "codes", facets: ["school"], codes: filter.schools }
+        : { kind: "nothing" };
+    case "doctor":
+      return { kind: "codes", facets: ["doctor"], codes: [filter.doctor] };
+    case "region": {
+      if (filter.basis === "department-records") {
+        return filter.department
+          ? { kind: "prefix", facets: regionFacetsOf(filter.department), prefix: filter.prefix }
+          : { kind: "nothing" };
+      }
+      return { kind: "prefix", facets: BASIS_FACETS[filter.basis], prefix: filter.prefix };
+    }
+    default: {
+      const _: never = filter;
+      return _;
+    }
+  }
+}
+
+/** Where a department record (or the container listing such records) belongs. */
+export interface RecordPlace {
+  /** Division code of the school, doctor, household, vaccination site or coordination area. */
+  regionCode?: string | null;
+  schoolCode?: string | null;
+  doctorCode?: string | null;
+}
+
+/**
+ * Whether a department record's own place is inside the viewer's scope: a school
+ * administrator's schools, a family doctor's own code, an officer's region prefix. Records
+ * without the member the scope needs are outside it (deny by default). A container (a school's
+ * roster, a doctor's patients, an area's enrollments) outside it answers null.
+ *
+ * @example placeInScope({ kind: "schools", schools: ["2330106101"] }, { schoolCode: "2330106101" }) // true
+ * @example placeInScope({ kind: "region", prefix: "3301", basis: "school" }, { regionCode: "330206" }) // false
+ */
+export function placeInScope(filter: RowFilter, place: RecordPlace): boolean {
+  switch (filter.kind) {
+    case "none":
+      return false;
+    case "schools":
+      return typeof place.schoolCode === "string" && filter.schools.includes(place.schoolCode);
+    case "doctor":
+      return typeof place.doctorCode === "string" && place.doctorCode === filter.doctor;
+    case "region":
+      return typeof place.regionCode === "string" && place.regionCode.trim().startsWith(filter.prefix);
+    default: {
+      const _: never = filter;
+      return _;
+    }
+  }
+}
+
+/**
+ * The facet rows every linked record of a container gives its child in `hub.child_scope`, known
+ * from the container itself: each ENROLLED registration of school S places its child at
+ * `school` S and `school_region` (S's county); each ACTIVE contract of doctor D at `doctor` D and
+ * `doctor_region`; each enrollment of area A at `insurance_area` A.
+ */
+export type CarriedFacets = Partial<Record<PlaceFacet, string | null | undefined>>;
+
+/**
+ * Whether the facets a container's records carry already put every linked child inside the
+ * rows, so the container needs no check per child (a school administrator's own roster, a
+ * doctor's own patients): the same answer `hub.child_scope` would give, without asking it.
+ *
+ * @example carriedFacetsReach({ kind: "codes", facets: ["school"], codes: ["2330106101"] }, { school: "2330106101" })
+ * // true
+ * @example carriedFacetsReach({ kind: "prefix", facets: ["hukou"], prefix: "3301" }, { school_region: "330106" })
+ * // false
+ */
+export function carriedFacetsReach(match: FacetMatch, carried: CarriedFacets): boolean {
+  if (match.kind === "nothing") return false;
+  return match.facets.some((facet) => {
+    const code = carried[facet]?.trim();
+    if (!code) return false;
+    return match.kind === "codes" ? match.codes.includes(code) : code.startsWith(match.prefix);
+  });
+}

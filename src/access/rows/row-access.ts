@@ -1,0 +1,110 @@
+import DataLoader from "dataloader";
+import type { SQL } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import type { Viewer } from "../identity/viewer.ts";
+import {
+  childIdsInScope,
+  childInScope,
+  memberInScope,
+  statisticsCondition,
+  type StatisticsColumns,
+} from "./conditions.ts";
+import { carriedFacetsReach, facetMatchOf, placeInScope, type CarriedFacets, type RecordPlace } from "./facets.ts";
+import { ROW_SCOPES, rowFilterFor, type RowFilter } from "./scopes.ts";
+
+/**
+ * A viewer's rows, one object per request, made from ROW_SCOPES (scopes.ts) once: what every
+ * path that hands out a child applies. Subgraphs receive it in `createLoaders(db, rows)`, so
+ * the statements and batch functions that read children apply it where the rows are read:
+ *
+ * - one child by id (root lookups, nested `child` fields, `_entities`): `canSee`, batched, one
+ *   statement per batch however many children a page holds;
+ * - containers (a school's roster, a doctor's patients, an area's enrollments, review
+ *   candidates, coverage lists): `placeInScope` for the container, then `childCondition` /
+ *   `memberCondition` in the statement, or `visibleMembers` in the batch function.
+ *
+ * A child outside the rows is indistinguishable from one that does not exist.
+ */
+export interface RowAccess {
+  readonly filter: RowFilter;
+  /** Whether the viewer may reach this master child (batched with every other call in the tick). */
+  canSee(childId: number): Promise<boolean>;
+  /** The ids of `childIds` the viewer may reach, in the order given. */
+  visible(childIds: readonly number[]): Promise<number[]>;
+  /** Whether a department record (or the container listing them) sits inside the scope. */
+  placeInScope(place: RecordPlace): boolean;
+  /**
+   * A SQL condition: the child id `childId` is inside the scope (for list queries). Pass a
+   * qualified column (`s.child_id`): a bare `child_id` would bind to the scope view's own column.
+   */
+  childCondition(childId: SQL): SQL;
+  /** Whether records carrying these facets (facets.ts, CarriedFacets) place every linked child inside the rows. */
+  reaches(carried: CarriedFacets): boolean;
+  /**
+   * A SQL condition on a container's row linked to `childId` (NULL while unlinked): unlinked, or
+   * its child inside the rows. Null when `carried`, what every record of the container places its
+   * child at, already reaches the rows: the statement then needs no condition at all.
+   */
+  memberCondition(childId: SQL, carried?: CarriedFacets): SQL | null;
+  /**
+   * The records of a container the viewer may see, in order: unlinked ones (placed by the
+   * container alone) and those whose child is inside the rows. Records whose carried facets
+   * reach the rows are kept without a question; the rest are checked in one batched statement.
+   */
+  visibleMembers<R>(
+    records: readonly R[],
+    childOf: (record: R) => number | null | undefined,
+    carriedOf?: (record: R) => CarriedFacets,
+  ): Promise<R[]>;
+  /**
+   * A SQL condition for aggregates (ROW_SCOPES[role].statistics): children resident in the
+   * viewer's region, of their schools, or under contract with them; `false` for nobody.
+   */
+  statisticsCondition(columns: StatisticsColumns): SQL;
+  /** Roles that may see no individual child get small cells suppressed in every aggregate. */
+  readonly suppressSmallCells: boolean;
+  /** What `statisticsCondition` filters on (ROW_SCOPES[role].statistics). */
+  readonly statisticsBy: "region" | "schools" | "doctor" | "none";
+}
+
+const MAX_BATCH = 1_000;
+
+export function createRowAccess(db: Db, viewer: Viewer): RowAccess {
+  const filter = rowFilterFor(viewer);
+  const match = facetMatchOf(filter);
+  const gate = new DataLoader<number, boolean>(
+    async (ids) => {
+      const seen = await childIdsInScope(db, match, ids);
+      return ids.map((id) => seen.has(id));
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
+  const visible = async (childIds: readonly number[]) => {
+    const allowed = await gate.loadMany(childIds);
+    return childIds.filter((_, i) => allowed[i] === true);
+  };
+  const reaches = (carried: CarriedFacets) => carriedFacetsReach(match, carried);
+  return {
+    filter,
+    canSee: (childId) => gate.load(childId),
+    visible,
+    placeInScope: (place) => placeInScope(filter, place),
+    childCondition: (childId) => childInScope(match, childId),
+    reaches,
+    memberCondition: (childId, carried) => (carried && reaches(carried) ? null : memberInScope(match, childId)),
+    async visibleMembers(records, childOf, carriedOf) {
+      const asked = records.flatMap((r) => {
+        const id = childOf(r);
+        return id === null || id === undefined || (carriedOf && reaches(carriedOf(r))) ? [] : [id];
+      });
+      const seen = new Set(asked.length === 0 ? [] : await visible([...new Set(asked)]));
+      return records.filter((r) => {
+        const id = childOf(r);
+        return id === null || id === undefined || (carriedOf && reaches(carriedOf(r))) || seen.has(id);
+      });
+    },
+    statisticsCondition: (columns) => statisticsCondition(viewer, columns),
+    suppressSmallCells: viewer.role === "anonymous" || ROW_SCOPES[viewer.role].children === "none",
+    statisticsBy: viewer.role === "anonymous" ? "none" : ROW_SCOPES[viewer.role].statistics,
+  };
+}
