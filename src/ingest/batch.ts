@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { refreshCoverage } from "../coverage/store.ts";
 import { queryRows, type Db } from "../db/client.ts";
 import { linkRecords } from "../linkage/index.ts";
-import { parseRow, type RawRow, type RecordKind } from "./kind.ts";
+import { parseRow, type PlacedChildren, type RawRow, type RecordKind } from "./kind.ts";
 import { writeRecords, type ValidRecord } from "./write.ts";
 
 /** One refused value of one row. `index` is the row's position in the batch (or its line in a file). */
@@ -39,11 +39,13 @@ export interface IngestOptions {
 /**
  * Ingests one batch of one kind as ONE transaction: valid rows are written (new, changed or
  * identical by record id), the linkage re-decides only the blocks of the records that changed,
- * and the coverage of the children whose links changed is assessed again. Invalid rows are
- * reported, field by field, and never stop the valid ones. When this returns, everything it
- * reports is committed; if the process dies before, nothing of the batch is (run it again).
+ * and the coverage of the children they touch (their kind says which: the children whose links
+ * changed, or those a changed place places) is assessed again. Invalid rows are reported, field
+ * by field, and never stop the valid ones. When this returns, everything it reports is
+ * committed; if the process dies before, nothing of the batch is (run it again).
  *
- *   await ingestBatch(db, studentRegistrationKind, rows) // { accepted: 98, updated: 0, unchanged: 0, rejectedRows: 2, rejected: [{ index: 7, field: "id_number", message: "…" }, …] }
+ *   await ingestBatch(db, studentRegistrationKind, rows)
+ *   // { accepted: 98, updated: 0, unchanged: 0, rejectedRows: 2, rejected: [{ index: 7, field: "id_number", … }, …] }
  */
 export async function ingestBatch(
   db: Db,
@@ -81,22 +83,7 @@ export async function ingestBatch(
     const tx = txn as unknown as Db;
     const outcome = await writeRecords(tx, kind, valid);
     const changed = [...outcome.inserted, ...outcome.updated];
-    let touched: number[] = [];
-    if (kind.linkSource && changed.length > 0) {
-      const [{ last }] = (await queryRows<{ last: number | string }>(
-        tx,
-        sql`select coalesce(max(id), 0) as last from hub.links`,
-      )) as [{ last: number | string }];
-      await linkRecords(
-        tx,
-        changed.map((recordId) => ({ source: kind.linkSource!, recordId })),
-        { actor: options.actor ?? `ingest:${kind.department}` },
-      );
-      touched = await childrenChangedInThisTransaction(tx, Number(last));
-    } else if (changed.length > 0) {
-      // Schools, sites, doctors, areas: their children's residence or scope may follow them.
-      touched = await childrenOfPlaces(tx, kind, changed);
-    }
+    const touched = await followChanges(tx, kind, changed, options.actor ?? `ingest:${kind.department}`);
     await refreshCoverage(tx, touched);
     return { outcome, touched };
   });
@@ -111,26 +98,40 @@ export async function ingestBatch(
 }
 
 /**
- * Every child whose links this transaction opened (ids after `lastLinkBefore`) or closed
- * (`now()` is the transaction's start time, and every link closed in it carries that instant;
- * the partial index on closed links finds them).
+ * Follows a change of these records where their kind says it leads (RecordKind.touches), and
+ * returns the children it touched: records that describe a child are linked again, touching the
+ * children whose links that opened or closed; a place's records touch the children it places.
  */
-async function childrenChangedInThisTransaction(db: Db, lastLinkBefore: number): Promise<number[]> {
-  const rows = await queryRows<{ child_id: number | string }>(
-    db,
-    sql`select child_id from hub.links where id > ${lastLinkBefore} union select child_id from hub.links where unlinked_at = now()`,
-  );
-  return rows.map((r) => Number(r.child_id));
+async function followChanges(
+  tx: Db,
+  kind: RecordKind,
+  recordIds: readonly string[],
+  actor: string,
+): Promise<readonly number[]> {
+  if (recordIds.length === 0 || kind.touches === "nothing") return [];
+  if (kind.touches === "linked children") {
+    const source = kind.linkSource;
+    const linked = await linkRecords(
+      tx,
+      recordIds.map((recordId) => ({ source, recordId })),
+      { actor },
+    );
+    return linked.touchedChildIds;
+  }
+  return childrenPlacedBy(tx, kind.touches.placedChildren, recordIds);
 }
 
-/** Children placed by a changed school (their residence and school follow the school's region). */
-async function childrenOfPlaces(db: Db, kind: RecordKind, recordIds: readonly string[]): Promise<number[]> {
-  if (kind.name !== "education.school") return [];
+/**
+ * The children placed by these places (by their record ids): those currently linked to a record
+ * that names one of them. Their residence, scope or policy may follow the place.
+ */
+async function childrenPlacedBy(db: Db, placed: PlacedChildren, placeRecordIds: readonly string[]): Promise<number[]> {
+  const byPlace = sql`r.${sql.identifier(placed.recordColumn.name)} = p.${sql.identifier(placed.placeColumn.name)}`;
   const rows = await queryRows<{ child_id: number | string }>(
     db,
-    sql`select distinct l.child_id from education.schools sc join education.student_registrations s on s.school_code = sc.school_code
-        join hub.links l on l.source = 'education.student' and l.record_id = s.record_id and l.unlinked_at is null
-        where sc.record_id = any(${sql.param([...recordIds])}::text[])`,
+    sql`select distinct l.child_id from ${placed.placeColumn.table} p join ${placed.recordColumn.table} r on ${byPlace}
+        join hub.links l on l.source = ${placed.source} and l.record_id = r.record_id and l.unlinked_at is null
+        where p.record_id = any(${sql.param([...placeRecordIds])}::text[])`,
   );
   return rows.map((r) => Number(r.child_id));
 }

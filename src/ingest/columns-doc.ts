@@ -27,7 +27,7 @@ export function columnsMarkdown(kinds: readonly RecordKind[] = RECORD_KINDS): st
       "sending the same file twice changes nothing. `npx tsx src/bin/export.ts --dir out/` writes",
       "the seeded province in this format; the samples below come from it.",
       "",
-      "<!-- Generated from src/ingest/kinds by `npx tsx src/bin/docs.ts`; edit the kinds, not this section. -->",
+      "<!-- Generated from src/ingest/kinds by `npm run gen:docs`; edit the kinds, not this section. -->",
     ].join("\n"),
   ];
   for (const kind of kinds) parts.push(kindMarkdown(kind));
@@ -37,10 +37,10 @@ export function columnsMarkdown(kinds: readonly RecordKind[] = RECORD_KINDS): st
 function kindMarkdown(kind: RecordKind): string {
   const facts = [`Sample: [${sampleFilePath(kind)}](${sampleFilePath(kind)}).`];
   if (kind.linkSource) facts.unshift(`Describes a child: linked to the master child index as \`${kind.linkSource}\`.`);
-  const rows = kind.columns.map(
-    (c) =>
-      `| \`${c.name}\` | ${c.required ? "yes" : ""} | ${cell(c.description)} | ${c.example === "" ? "" : `\`${cell(c.example)}\``} |`,
-  );
+  const rows = kind.columns.map((c) => {
+    const example = c.example === "" ? "" : `\`${cell(c.example)}\``;
+    return `| \`${c.name}\` | ${c.required ? "yes" : ""} | ${cell(c.description)} | ${example} |`;
+  });
   return [
     `### \`${kind.name}\``,
     "",

@@ -42,7 +42,8 @@ export interface ReadOptions {
  * consumer's `await` between blocks is what holds the reading back).
  *
  *   for await (const block of readFileItems("students.csv", "csv", studentRegistrationKind)) …
- *   // [{ kind: "row", line: 2, row: { record_id: "S-1", … } }, { kind: "unreadable", line: 3, field: "(line)", message: "…" }, …]
+ *   // [{ kind: "row", line: 2, row: { record_id: "S-1", … } },
+ *   //  { kind: "unreadable", line: 3, field: "(line)", message: "…" }, …]
  */
 export function readFileItems(
   path: string,
@@ -94,6 +95,11 @@ async function* readLines(path: string, onBytes?: (bytes: number) => void): Asyn
   if (rest.length > 0) yield rest;
 }
 
+/** What a JSON value that is not an object is, for a refusal: "an array", "null", "string", … */
+function describeJson(value: unknown): string {
+  return Array.isArray(value) ? "an array" : value === null ? "null" : typeof value;
+}
+
 async function* ndjsonItems(lines: AsyncGenerator<Line[]>): AsyncGenerator<FileItem[]> {
   for await (const block of lines) {
     const items: FileItem[] = [];
@@ -116,7 +122,7 @@ async function* ndjsonItems(lines: AsyncGenerator<Line[]>): AsyncGenerator<FileI
           kind: "unreadable",
           line: number,
           field: WHOLE_LINE,
-          message: `must be one JSON object per line, but got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`,
+          message: `must be one JSON object per line, but got ${describeJson(value)}`,
         });
         continue;
       }
@@ -287,8 +293,9 @@ function checkHeader(fields: string[], kind: RecordKind, line: number): string[]
   const missing = kind.columns.filter((c) => c.required && !names.includes(c.name)).map((c) => c.name);
   if (missing.length > 0) problems.push(`lacks required columns: ${missing.join(", ")}`);
   if (problems.length > 0) {
+    const columns = kind.columns.map((c) => c.name).join(",");
     throw new ImportFileError(
-      `the header (line ${line}) ${problems.join("; ")}. ${kind.name} has the columns ${kind.columns.map((c) => c.name).join(",")}`,
+      `the header (line ${line}) ${problems.join("; ")}. ${kind.name} has the columns ${columns}`,
     );
   }
   return names;

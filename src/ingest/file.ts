@@ -202,9 +202,8 @@ function add(chunk: Chunk, item: FileItem): void {
 
 async function writeRejections(report: FileHandle, rejections: readonly Rejection[]): Promise<void> {
   if (rejections.length === 0) return;
-  await report.write(
-    `${rejections.map((r) => [String(r.line), r.recordId ?? "", r.field, r.message].map(csvField).join(",")).join("\n")}\n`,
-  );
+  const lines = rejections.map((r) => [String(r.line), r.recordId ?? "", r.field, r.message].map(csvField).join(","));
+  await report.write(`${lines.join("\n")}\n`);
 }
 
 function csvField(value: string): string {

@@ -1,4 +1,4 @@
-import type { PgTable } from "drizzle-orm/pg-core";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Department } from "../access/identity/viewer.ts";
 import type { SourceKind } from "../db/enums.ts";
 import type { FieldParser, FieldValue } from "./fields.ts";
@@ -26,27 +26,92 @@ export type ParsedRow =
   { ok: true; recordId: string; values: Record<string, FieldValue> } | { ok: false; errors: FieldError[] };
 
 /**
- * A kind of record a department sends: its table, its columns, and the checks across columns.
- * Every kind is keyed by the department's own `record_id`, the idempotency key of re-imports.
+ * A kind of record a department sends: its table, its columns, the checks across columns, how a
+ * record is placed in a region and which children a change of it touches. Every kind is keyed by
+ * the department's own `record_id`, the idempotency key of re-imports.
  */
-export interface RecordKind {
+export type RecordKind = ChildRecordKind | OtherRecordKind;
+
+interface RecordKindBase {
   /** "education.student_registration": `<department>.<kind>`. */
   name: string;
   department: Department;
   table: PgTable;
   columns: readonly ColumnSpec[];
-  /** The link-table source name, for kinds that describe a child (the linkage reads them). */
-  linkSource: SourceKind | null;
   /** Checks that need several columns (a birth date that contradicts the ID number, …). */
   crossCheck?: (values: Readonly<Record<string, FieldValue>>) => FieldError[];
+  /** How a record is placed in a region (a department system sends records of its own region only). */
+  placement: Placement;
   description: string;
 }
+
+/** A kind whose records describe a child: the linkage reads them, and a change touches their children. */
+interface ChildRecordKind extends RecordKindBase {
+  /** The link-table source name of its records. */
+  linkSource: SourceKind;
+  touches: "linked children";
+}
+
+/** A kind whose records describe no child: a place (a school, a site, …), or a detail of another record. */
+interface OtherRecordKind extends RecordKindBase {
+  linkSource: null;
+  touches: { placedChildren: PlacedChildren } | "nothing";
+}
+
+/**
+ * Which master children a changed record of a kind touches: the batch that changed it assesses
+ * their coverage again, in its own transaction (batch.ts).
+ *
+ * - "linked children": those the linkage links the record to, or takes it from (a kind that
+ *   describes a child, by its `linkSource`).
+ * - `{ placedChildren }`: a place's, those it places through their records that name it (a
+ *   school's region is its pupils' school region).
+ * - "nothing": the batch assesses no child again (a hospital's or a household's row places no
+ *   child; doses, contributions, guardianships and assistance are read by coverage, but a batch
+ *   of them has never re-assessed anyone: the next snapshot does).
+ */
+export type Touches = RecordKind["touches"];
+
+/**
+ * The children a place places: those currently linked (as `source`) to a record whose
+ * `recordColumn` holds the place's `placeColumn`. A school's pupils:
+ *
+ *   { source: "education.student", recordColumn: studentRegistrations.schoolCode, placeColumn: schools.schoolCode }
+ */
+export interface PlacedChildren {
+  source: SourceKind;
+  /** The column of the child's record that names the place. */
+  recordColumn: PgColumn;
+  /** The place's column it names. */
+  placeColumn: PgColumn;
+}
+
+/** The name of a record's placing column, given the record's parsed values. */
+export type RegionColumnChoice = (values: Readonly<Record<string, FieldValue>>) => string;
+
+/**
+ * How a record of a kind is placed in a region, one of:
+ *
+ * - `{ regionColumn }`: by a division-code column of its own, the same for every record
+ *   ("region_code"), or chosen by the record's values (a residence-permit holder is placed where
+ *   they live, everyone else by their hukou). `residence_region_code` alone never places a record:
+ *   where a child lives says nothing about which office keeps the record (a school in 3301
+ *   registers pupils living in 3302).
+ * - `{ through, column, references }`: by the record it names: its `column` holds the
+ *   `references` column of a record of kind `through` (a student registration's school_code
+ *   names its school). Such records are not region-checked yet: issue 18 checks them through
+ *   the record declared here (and that record's own placement, so a dose goes through its
+ *   immunization record to the record's site).
+ */
+export type Placement =
+  { regionColumn: string | RegionColumnChoice } | { through: RecordKind; column: string; references: string };
 
 /**
  * Checks a raw row against a kind: every column parsed, every problem reported (not only the
  * first), unknown columns refused so a misspelt header cannot silently drop data.
  *
- *   parseRow(studentRegistrations, { record_id: "S-1", student_number: "G…", … }) // { ok: true, recordId: "S-1", values: { … } }
+ *   parseRow(studentRegistrations, { record_id: "S-1", student_number: "G…", … })
+ *   // { ok: true, recordId: "S-1", values: { … } }
  */
 export function parseRow(kind: RecordKind, raw: RawRow): ParsedRow {
   const errors: FieldError[] = [];

@@ -6,60 +6,38 @@ import { parseRow, type ColumnSpec, type FieldError, type RawRow, type RecordKin
 /**
  * A department system speaks for its department in its region only (its token's
  * `scope.region`): a record that places itself outside that region is refused, row by row, like
- * any other bad value. This file decides which column places a record, and ingests a batch
- * with that check in front of `ingestBatch`.
+ * any other bad value. Each kind declares how its records are placed (RecordKind.placement);
+ * this file reads that, and ingests a batch with the check in front of `ingestBatch`.
  */
-
-/**
- * Columns that place a record, most specific first. `residence_region_code` is deliberately
- * absent: where a child lives says nothing about which office keeps the record (a school in
- * 3301 registers pupils living in 3302).
- */
-const PLACING_COLUMNS = ["region_code", "area_code", "hukou_region_code"] as const;
-
-/** The placing column of one record: fixed for the kind, or chosen by the record's own values. */
-type Placing = string | ((values: Readonly<Record<string, FieldValue>>) => string);
-
-/**
- * Kinds the rule above would get wrong, by kind name; null: the kind has no region of its own.
- * Add a kind here rather than editing its definition.
- */
-const REGION_COLUMN_OVERRIDES: Readonly<Record<string, Placing | null>> = {
-  // A residence-permit holder is registered where they live: their hukou lies elsewhere by definition.
-  "household.person": (v) =>
-    v.registrationKind === "RESIDENCE_PERMIT" ? "residence_region_code" : "hukou_region_code",
-};
-
-function placingOf(kind: RecordKind): Placing | null {
-  const override = REGION_COLUMN_OVERRIDES[kind.name];
-  if (override !== undefined) return override;
-  return PLACING_COLUMNS.find((n) => kind.columns.some((c) => c.name === n)) ?? null;
-}
 
 /**
  * The column that places one record of `kind` in a region (given the record's parsed values),
- * or null when the kind has no region of its own (a student registration is placed by its
- * school, an immunization record by its site, a contract by its doctor).
+ * or null when the kind has no region column of its own: a student registration is placed
+ * through its school, an immunization record through its site, a contract through its doctor.
+ * Those are not checked yet (issue 18 checks them through the record their placement names).
  *
  *   regionColumnOf(schoolKind, values)?.name                                      // "region_code"
  *   regionColumnOf(personKind, { registrationKind: "RESIDENCE_PERMIT", … })?.name // "residence_region_code"
  *   regionColumnOf(studentRegistrationKind, values)                               // null
  */
 export function regionColumnOf(kind: RecordKind, values: Readonly<Record<string, FieldValue>>): ColumnSpec | null {
-  const placing = placingOf(kind);
-  if (placing === null) return null;
-  const name = typeof placing === "string" ? placing : placing(values);
+  const placement = kind.placement;
+  if (!("regionColumn" in placement)) return null;
+  const choice = placement.regionColumn;
+  const name = typeof choice === "string" ? choice : choice(values);
   const column = kind.columns.find((c) => c.name === name);
-  if (!column)
+  if (!column) {
+    const has = kind.columns.map((c) => c.name).join(", ");
     throw new Error(
-      `${kind.name}: its region is read from column ${name}, which the kind does not have (it has ${kind.columns.map((c) => c.name).join(", ")})`,
+      `${kind.name}: its region is read from column ${name}, which the kind does not have (it has ${has})`,
     );
+  }
   return column;
 }
 
-/** Whether records of `kind` are placed in a region at all (see regionColumnOf). */
+/** Whether records of `kind` are placed by a region column of their own (see regionColumnOf). */
 export function hasRegion(kind: RecordKind): boolean {
-  return placingOf(kind) !== null;
+  return "regionColumn" in kind.placement;
 }
 
 /** A row as it arrived: readable as a raw row, or already refused (a column sent twice). */
@@ -78,8 +56,10 @@ export interface RegionScopedOptions {
  * the rest are ingested as ONE batch, in one transaction, exactly as `ingestBatch` does.
  * Every `index` in the report is the row's position in `rows`, whichever step refused it.
  *
- *   await ingestWithinRegion(db, schoolKind, [{ ok: true, raw: { record_id: "SCH-1", region_code: "330203", … } }], { region: "3301", actor: "edu-system" })
- *   // { accepted: 0, …, rejected: [{ index: 0, recordId: "SCH-1", field: "region_code", message: 'must lie in region 3301 …, but got "330203"' }] }
+ *   const row = { record_id: "SCH-1", region_code: "330203", … };
+ *   await ingestWithinRegion(db, schoolKind, [{ ok: true, raw: row }], { region: "3301", actor: "edu-system" })
+ *   // { accepted: 0, …, rejected: [{ index: 0, recordId: "SCH-1", field: "region_code",
+ *   //   message: 'must lie in region 3301 …, but got "330203"' }] }
  */
 export async function ingestWithinRegion(
   db: Db,
@@ -106,7 +86,8 @@ export async function ingestWithinRegion(
     passed.push(row.raw);
   });
 
-  // Indexed by their positions in `rows`, so every refusal (a record id sent twice: "already appears at 3") names the caller's rows.
+  // Indexed by their positions in `rows`, so every refusal (a record id sent twice: "already appears at 3")
+  // names the caller's rows.
   const report = await ingestBatch(db, kind, passed, { rowIndexes: positions, actor: options.actor });
   // A stable sort keeps each row's refusals in column order.
   const rejected = [...refused, ...report.rejected].sort((a, b) => a.index - b.index);
@@ -127,6 +108,8 @@ function outsideRegion(kind: RecordKind, raw: RawRow, region: string): Omit<Reje
   return {
     recordId: parsed.recordId,
     field: column.name,
-    message: `must lie in region ${region} (the sending system's scope.region): a department system submits records of its own region only, but got "${code}"`,
+    message:
+      `must lie in region ${region} (the sending system's scope.region): ` +
+      `a department system submits records of its own region only, but got "${code}"`,
   };
 }

@@ -26,7 +26,8 @@ export interface WriteOutcome {
  * number of statements per call: one read, one upsert, one history insert. Run it inside the
  * caller's transaction (a chunk is all or nothing).
  *
- *   await writeRecords(tx, studentRegistrationKind, [{ recordId: "STU-1", values: { … } }]) // { inserted: ["STU-1"], updated: [], unchanged: [] }
+ *   await writeRecords(tx, studentRegistrationKind, [{ recordId: "STU-1", values: { … } }])
+ *   // { inserted: ["STU-1"], updated: [], unchanged: [] }
  */
 export async function writeRecords(db: Db, kind: RecordKind, records: readonly ValidRecord[]): Promise<WriteOutcome> {
   const outcome: WriteOutcome = { inserted: [], updated: [], unchanged: [] };

@@ -73,9 +73,11 @@ export async function linkAll(db: Db, options: { actor?: string } = {}): Promise
  * again only for pairs that involve a new or changed record. Existing children stay whole; a
  * new record that proves two children are one merges them (a RELINK event). A changed record
  * moves freely, unless a person placed it (a manual link, or its child was told apart from
- * another).
+ * another). It returns, as `touchedChildIds`, the children whose links it opened or closed (the
+ * children that gained, lost or merged records): those whose coverage may have changed.
  *
  *   await linkRecords(db, [{ source: "health.immunization_record", recordId: "IM-00001234" }]);
+ *   // { linksOpened: 1, linksClosed: 0, touchedChildIds: [4711], … }
  */
 export async function linkRecords(
   db: Db,

@@ -55,10 +55,12 @@ export async function currentLinksOf(db: Db, refs: readonly RecordRef[]): Promis
   const out = new Map<string, CurrentLink>();
   for (let start = 0; start < refs.length; start += LOOKUP_BATCH) {
     const slice = refs.slice(start, start + LOOKUP_BATCH);
+    const sources = sql.param(slice.map((r) => r.source));
+    const recordIds = sql.param(slice.map((r) => r.recordId));
     const rows = await queryRows<LinkRow>(
       db,
       sql`select l.id, l.source, l.record_id, l.child_id, l.rule, l.score from hub.links l
-          join unnest(${sql.param(slice.map((r) => r.source))}::text[], ${sql.param(slice.map((r) => r.recordId))}::text[]) as k(source, record_id)
+          join unnest(${sources}::text[], ${recordIds}::text[]) as k(source, record_id)
             on l.source = k.source and l.record_id = k.record_id
           where l.unlinked_at is null`,
     );
@@ -73,7 +75,8 @@ export async function allCurrentLinks(db: Db): Promise<Map<string, CurrentLink>>
   for (let last = 0; ;) {
     const rows = await queryRows<LinkRow>(
       db,
-      sql`select id, source, record_id, child_id, rule, score from hub.links where unlinked_at is null and id > ${last} order by id limit ${LOOKUP_BATCH * 4}`,
+      sql`select id, source, record_id, child_id, rule, score from hub.links
+          where unlinked_at is null and id > ${last} order by id limit ${LOOKUP_BATCH * 4}`,
     );
     for (const row of rows) out.set(refKey(row.source, row.record_id), toCurrent(row));
     if (rows.length < LOOKUP_BATCH * 4) break;
@@ -86,9 +89,11 @@ export async function allCurrentLinks(db: Db): Promise<Map<string, CurrentLink>>
 export async function recordsOfChildren(db: Db, childIds: readonly number[]): Promise<RecordRef[]> {
   const out: RecordRef[] = [];
   for (let start = 0; start < childIds.length; start += LOOKUP_BATCH) {
+    const slice = childIds.slice(start, start + LOOKUP_BATCH);
     const rows = await queryRows<{ source: SourceKind; record_id: string }>(
       db,
-      sql`select source, record_id from hub.links where unlinked_at is null and child_id = any(${sql.param(childIds.slice(start, start + LOOKUP_BATCH))}::bigint[])`,
+      sql`select source, record_id from hub.links
+          where unlinked_at is null and child_id = any(${sql.param(slice)}::bigint[])`,
     );
     for (const r of rows) out.push({ source: r.source, recordId: r.record_id });
   }
@@ -102,8 +107,10 @@ export async function recordsOfChildren(db: Db, childIds: readonly number[]): Pr
 export async function childrenWithDecisions(db: Db): Promise<Set<number>> {
   const rows = await queryRows<{ child_id: number | string }>(
     db,
-    sql`select distinct child_id from hub.links where unlinked_at is null and rule in ('MANUAL_MERGE', 'MANUAL_SPLIT', 'REVIEW_CONFIRMED')
-        union select distinct unnest(child_ids) from hub.child_events where undone_by is null and kind in ('MERGE', 'SPLIT', 'REVIEW_RESOLVED')`,
+    sql`select distinct child_id from hub.links
+          where unlinked_at is null and rule in ('MANUAL_MERGE', 'MANUAL_SPLIT', 'REVIEW_CONFIRMED')
+        union select distinct unnest(child_ids) from hub.child_events
+          where undone_by is null and kind in ('MERGE', 'SPLIT', 'REVIEW_RESOLVED')`,
   );
   return new Set(rows.map((r) => Number(r.child_id)));
 }
@@ -112,7 +119,8 @@ export async function childrenWithDecisions(db: Db): Promise<Set<number>> {
 export async function cannotLinkPairs(db: Db): Promise<[number, number][]> {
   const rows = await queryRows<{ a: number | string; b: number | string }>(
     db,
-    sql`select (detail->>'from')::bigint as a, (detail->>'to')::bigint as b from hub.child_events where kind = 'SPLIT' and undone_by is null
+    sql`select (detail->>'from')::bigint as a, (detail->>'to')::bigint as b from hub.child_events
+          where kind = 'SPLIT' and undone_by is null
         union all
         select l.child_id as a, r.candidate_child_id as b from hub.link_reviews r
           join hub.links l on l.source = r.source and l.record_id = r.record_id and l.unlinked_at is null
@@ -178,7 +186,8 @@ async function reserveIds(tx: Db, table: string, n: number): Promise<number> {
 export async function closeLinks(db: Db, linkIds: readonly number[], eventId: number | null): Promise<void> {
   for (let start = 0; start < linkIds.length; start += LOOKUP_BATCH) {
     await db.execute(
-      sql`update hub.links set unlinked_at = now(), event_id = coalesce(${eventId}::bigint, event_id) where id = any(${sql.param(linkIds.slice(start, start + LOOKUP_BATCH))}::bigint[]) and unlinked_at is null`,
+      sql`update hub.links set unlinked_at = now(), event_id = coalesce(${eventId}::bigint, event_id)
+          where id = any(${sql.param(linkIds.slice(start, start + LOOKUP_BATCH))}::bigint[]) and unlinked_at is null`,
     );
   }
 }
@@ -246,6 +255,11 @@ export interface LinkingSummary {
   childrenMerged: number;
   reviewsOpened: number;
   eventId: number | null;
+  /**
+   * The children whose links this write opened or closed, ascending: those that gained, lost or
+   * merged records (new children included). Their coverage is what a caller assesses again.
+   */
+  touchedChildIds: number[];
 }
 
 /**
@@ -289,6 +303,7 @@ export async function writeLinking(db: Db, w: LinkingWrite): Promise<LinkingSumm
 
     const toClose: number[] = [];
     const moved: number[] = [];
+    const touched = new Set<number>(); // children a link of which is opened or closed
     const remaining = new Map<number, number>(); // existing child → records it keeps
     const movedTo = new Map<number, Map<number, number>>(); // existing child → target → count
     for (let i = 0; i < n; i++) {
@@ -298,20 +313,25 @@ export async function writeLinking(db: Db, w: LinkingWrite): Promise<LinkingSumm
         remaining.set(cur.childId, (remaining.get(cur.childId) ?? 0) + (cur.childId === target ? 1 : 0));
         if (cur.childId === target) continue;
         toClose.push(cur.linkId);
+        touched.add(cur.childId);
         const m = movedTo.get(cur.childId) ?? movedTo.set(cur.childId, new Map()).get(cur.childId)!;
         m.set(target, (m.get(target) ?? 0) + 1);
       }
       moved.push(i);
+      touched.add(target);
     }
     const emptied = [...remaining].filter(([, kept]) => kept === 0).map(([child]) => child);
 
     let eventId: number | null = null;
     if (toClose.length > 0) {
-      const touched = [...new Set([...movedTo.keys(), ...[...movedTo.values()].flatMap((m) => [...m.keys()])])];
+      // The event names the children records moved between (not those of records linked for the first time).
+      const relinked = [...new Set([...movedTo.keys(), ...[...movedTo.values()].flatMap((m) => [...m.keys()])])];
+      const detail = { linksClosed: toClose.length, linksOpened: moved.length, childrenMerged: emptied.length };
       const [event] = await queryRows<{ id: number | string }>(
         tx,
-        sql`insert into hub.child_events (kind, child_ids, detail, actor) values ('RELINK', ${sql.param(touched)}::bigint[],
-            ${JSON.stringify({ linksClosed: toClose.length, linksOpened: moved.length, childrenMerged: emptied.length })}::jsonb, ${w.actor}) returning id`,
+        sql`insert into hub.child_events (kind, child_ids, detail, actor)
+            values ('RELINK', ${sql.param(relinked)}::bigint[], ${JSON.stringify(detail)}::jsonb, ${w.actor})
+            returning id`,
       );
       eventId = Number(event!.id);
       await closeLinks(tx, toClose, eventId);
@@ -338,7 +358,8 @@ export async function writeLinking(db: Db, w: LinkingWrite): Promise<LinkingSumm
       );
       await tx.execute(
         sql`update hub.children c set state = 'MERGED', merged_into = u.target
-            from unnest(${sql.param(emptied)}::bigint[], ${sql.param(into)}::bigint[]) as u(id, target) where c.id = u.id`,
+            from unnest(${sql.param(emptied)}::bigint[], ${sql.param(into)}::bigint[]) as u(id, target)
+            where c.id = u.id`,
       );
     }
 
@@ -353,6 +374,7 @@ export async function writeLinking(db: Db, w: LinkingWrite): Promise<LinkingSumm
       childrenMerged: emptied.length,
       reviewsOpened,
       eventId,
+      touchedChildIds: [...touched].sort((a, b) => a - b),
     };
   });
 }
@@ -409,6 +431,8 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
       childrenMerged: 0,
       reviewsOpened,
       eventId: null,
+      // Every child is new, and each holds at least one record.
+      touchedChildIds: Array.from({ length: childCount }, (_, c) => firstChild + c),
     };
   });
 }
@@ -485,13 +509,15 @@ async function dropLinkIndexes(tx: Db): Promise<string[]> {
   const indexes = await queryRows<{ name: string; definition: string }>(
     tx,
     sql`select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition from pg_index i
-        where i.indrelid = 'hub.links'::regclass and not i.indisprimary and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+        where i.indrelid = 'hub.links'::regclass and not i.indisprimary
+          and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
           and coalesce(pg_get_expr(i.indpred, i.indrelid), '') <> '(unlinked_at IS NOT NULL)'
         order by 1`,
   );
   const keys = await queryRows<{ name: string; definition: string }>(
     tx,
-    sql`select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint where conrelid = 'hub.links'::regclass and contype in ('f', 'p') order by contype desc, conname`,
+    sql`select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
+        where conrelid = 'hub.links'::regclass and contype in ('f', 'p') order by contype desc, conname`,
   );
   for (const k of keys) await tx.execute(sql.raw(`alter table hub.links drop constraint "${k.name}"`));
   for (const i of indexes) await tx.execute(sql.raw(`drop index ${i.name}`));

@@ -8,9 +8,9 @@ import { RECORD_KINDS } from "../../src/ingest/kinds/index.ts";
 const readme = readFileSync("README.md", "utf8");
 
 describe("the README's department file columns", () => {
-  it("are exactly what the record kinds generate (run `npx tsx src/bin/docs.ts` after changing a kind)", () => {
+  it("are exactly what the record kinds generate (run `npm run gen:docs` after changing a kind)", () => {
     expect(readme.includes(`\n${COLUMNS_HEADING}\n`), `README.md has no "${COLUMNS_HEADING}" section`).toBe(true);
-    expect(withColumnsSection(readme), "README.md is stale: run npx tsx src/bin/docs.ts").toBe(readme);
+    expect(withColumnsSection(readme), "README.md is stale: run npm run gen:docs").toBe(readme);
   });
 
   it("list every column of every kind", () => {

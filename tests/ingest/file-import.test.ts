@@ -64,7 +64,9 @@ describe.each(ENGINES)("importing a department file on %s", (engine) => {
     dir = mkdtempSync(path.join(tmpdir(), "hub-import-"));
     const rows = await queryRows<Record<string, unknown>>(
       hub.database.db,
-      sql`select record_id, student_number, coalesce(id_number, '') as id_number, name, sex, birth_date::text as birth_date, school_code, grade::text as grade, class_name, school_year::text as school_year, status, coalesce(guardian_phone, '') as guardian_phone
+      sql`select record_id, student_number, coalesce(id_number, '') as id_number, name, sex,
+            birth_date::text as birth_date, school_code, grade::text as grade, class_name,
+            school_year::text as school_year, status, coalesce(guardian_phone, '') as guardian_phone
           from education.student_registrations where id_number is not null order by id limit 12`,
     );
     // The province's own registrations, sent again under new record ids: new rows for the hub.
@@ -89,9 +91,11 @@ describe.each(ENGINES)("importing a department file on %s", (engine) => {
       { row: { ...d, birth_date: "2015-02-30" }, rejected: ["birth_date"] },
       { row: { ...e, name: "" }, rejected: ["name"] },
       { row: { ...f, status: "STUDYING" }, rejected: ["status"] },
-      { raw: csvLine(REGISTRATION_COLUMNS, g).replace(`,${g.name},`, `,${g.name}"x,`), rejected: ["(line)"] }, // a stray quote
+      // a stray quote
+      { raw: csvLine(REGISTRATION_COLUMNS, g).replace(`,${g.name},`, `,${g.name}"x,`), rejected: ["(line)"] },
       { row: h, rejected: [] },
-      { raw: csvLine(REGISTRATION_COLUMNS, i).replace(`,${i.name},`, `,"${i.name},`), rejected: ["(line)"] }, // a quote never closed
+      // a quote never closed
+      { raw: csvLine(REGISTRATION_COLUMNS, i).replace(`,${i.name},`, `,"${i.name},`), rejected: ["(line)"] },
       { row: j, rejected: [] }, // …the rows after it are not swallowed
       { row: { ...k, sex: "X", grade: "15" }, rejected: ["sex", "grade"] },
       { row: real[11]!, rejected: [] },
@@ -101,53 +105,64 @@ describe.each(ENGINES)("importing a department file on %s", (engine) => {
   async function storedIds(ids: string[]): Promise<string[]> {
     const rows = await queryRows<{ record_id: string }>(
       hub.database.db,
-      sql`select record_id from education.student_registrations where record_id = any(${sql.param(ids)}::text[]) order by record_id`,
+      sql`select record_id from education.student_registrations
+          where record_id = any(${sql.param(ids)}::text[]) order by record_id`,
     );
     return rows.map((r) => r.record_id);
   }
 
-  it("commits exactly the good rows of a CSV file, reports every bad row by line and field, and changes nothing the second time", async () => {
-    const file = path.join(dir, "education.student_registration.csv");
-    const entries = mixedEntries();
-    const lines = writeEntries(file, REGISTRATION_COLUMNS.join(","), entries, (row) =>
-      csvLine(REGISTRATION_COLUMNS, row),
-    );
+  it(
+    "commits exactly the good rows of a CSV file, reports every bad row by line and field, " +
+      "and changes nothing the second time",
+    async () => {
+      const file = path.join(dir, "education.student_registration.csv");
+      const entries = mixedEntries();
+      const lines = writeEntries(file, REGISTRATION_COLUMNS.join(","), entries, (row) =>
+        csvLine(REGISTRATION_COLUMNS, row),
+      );
 
-    const first = await importFile(hub.database.db, studentRegistrationKind, file, { format: "csv", chunkRows: 4 });
+      const first = await importFile(hub.database.db, studentRegistrationKind, file, { format: "csv", chunkRows: 4 });
 
-    const good = entries.filter((e) => e.rejected.length === 0).map((e) => e.row!.record_id!);
-    const bad = entries.filter((e) => e.rejected.length > 0).length;
-    expect(first).toMatchObject({
-      rowsRead: 12,
-      accepted: good.length,
-      updated: 0,
-      unchanged: 0,
-      rejectedRows: bad,
-      chunksCommitted: 3,
-    });
-    expect(await storedIds(real.map((r) => r.record_id!))).toEqual([...good].sort());
-    const expected = entries.flatMap((e, n) => e.rejected.map((field) => [lines[n], field]));
-    const report = readReport(first.reportPath);
-    expect(report.map((r) => [r.line, r.field])).toEqual(expected);
-    expect(report.find((r) => r.field === "status")).toMatchObject({
-      record_id: entries[5]!.row!.record_id,
-      message: expect.stringMatching(/must be one of .*but got "STUDYING"/),
-    });
-    expect(report.find((r) => r.field === "id_number")!.message).toMatch(/MOD 11-2 check character/);
-    expect(report.filter((r) => r.field === "(line)").map((r) => r.message)).toEqual([
-      expect.stringMatching(/quote inside an unquoted field/),
-      expect.stringMatching(/quote that is never closed/),
-    ]);
-    const [stored] = await queryRows<{ class_name: string }>(
-      hub.database.db,
-      sql`select class_name from education.student_registrations where record_id = ${entries[2]!.row!.record_id!}`,
-    );
-    expect(stored!.class_name).toBe("3班\n(实验班)");
+      const good = entries.filter((e) => e.rejected.length === 0).map((e) => e.row!.record_id!);
+      const bad = entries.filter((e) => e.rejected.length > 0).length;
+      expect(first).toMatchObject({
+        rowsRead: 12,
+        accepted: good.length,
+        updated: 0,
+        unchanged: 0,
+        rejectedRows: bad,
+        chunksCommitted: 3,
+      });
+      expect(await storedIds(real.map((r) => r.record_id!))).toEqual([...good].sort());
+      const expected = entries.flatMap((e, n) => e.rejected.map((field) => [lines[n], field]));
+      const report = readReport(first.reportPath);
+      expect(report.map((r) => [r.line, r.field])).toEqual(expected);
+      expect(report.find((r) => r.field === "status")).toMatchObject({
+        record_id: entries[5]!.row!.record_id,
+        message: expect.stringMatching(/must be one of .*but got "STUDYING"/),
+      });
+      expect(report.find((r) => r.field === "id_number")!.message).toMatch(/MOD 11-2 check character/);
+      expect(report.filter((r) => r.field === "(line)").map((r) => r.message)).toEqual([
+        expect.stringMatching(/quote inside an unquoted field/),
+        expect.stringMatching(/quote that is never closed/),
+      ]);
+      const [stored] = await queryRows<{ class_name: string }>(
+        hub.database.db,
+        sql`select class_name from education.student_registrations where record_id = ${entries[2]!.row!.record_id!}`,
+      );
+      expect(stored!.class_name).toBe("3班\n(实验班)");
 
-    const second = await importFile(hub.database.db, studentRegistrationKind, file, { format: "csv", chunkRows: 4 });
-    expect(second).toMatchObject({ rowsRead: 12, accepted: 0, updated: 0, unchanged: good.length, rejectedRows: bad });
-    expect(readReport(second.reportPath)).toEqual(report);
-  });
+      const second = await importFile(hub.database.db, studentRegistrationKind, file, { format: "csv", chunkRows: 4 });
+      expect(second).toMatchObject({
+        rowsRead: 12,
+        accepted: 0,
+        updated: 0,
+        unchanged: good.length,
+        rejectedRows: bad,
+      });
+      expect(readReport(second.reportPath)).toEqual(report);
+    },
+  );
 
   it("does the same for NDJSON, reporting a line that is not JSON and going on", async () => {
     const file = path.join(dir, "education.student_registration.ndjson");

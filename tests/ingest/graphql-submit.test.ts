@@ -23,7 +23,9 @@ interface Report {
 
 function submitMutation(department: Department): string {
   const type = `${department[0]!.toUpperCase()}${department.slice(1)}RecordKind`;
-  return `mutation Submit($kind: ${type}!, $rows: [RecordRow!]!) { ${submitMutationName(department)}(kind: $kind, rows: $rows) { ${REPORT} } }`;
+  const mutation = submitMutationName(department);
+  return `mutation Submit($kind: ${type}!, $rows: [RecordRow!]!) {
+    ${mutation}(kind: $kind, rows: $rows) { ${REPORT} } }`;
 }
 
 /** A row in the mutation's shape: one { column, value } per cell, in the order given. */
@@ -31,11 +33,15 @@ const asRow = (cells: Record<string, string> | [string, string][]) => ({
   fields: (Array.isArray(cells) ? cells : Object.entries(cells)).map(([column, value]) => ({ column, value })),
 });
 
-/** A row of `kind` made of its documented examples (valid or not: for calls that must be refused before any row is read). */
+/**
+ * A row of `kind` made of its documented examples (valid or not: for calls that must be refused
+ * before any row is read).
+ */
 const exampleRow = (kind: RecordKind) => asRow(Object.fromEntries(kind.columns.map((c) => [c.name, c.example])));
 
 const REGISTRATION_COLUMNS =
-  "record_id, student_number, coalesce(id_number, '') as id_number, name, sex, birth_date::text, school_code, grade::text, class_name, school_year::text, status, coalesce(guardian_phone, '') as guardian_phone";
+  "record_id, student_number, coalesce(id_number, '') as id_number, name, sex, birth_date::text, school_code, " +
+  "grade::text, class_name, school_year::text, status, coalesce(guardian_phone, '') as guardian_phone";
 
 describe.each(ENGINES)("submitting records through the gateway on %s", (engine) => {
   let hub: TestHub;
@@ -82,7 +88,9 @@ describe.each(ENGINES)("submitting records through the gateway on %s", (engine) 
     expect(report.rejected[2]!.message).toBe("must appear once in a row, but appears 2 times");
     const stored = await queryRows<{ record_id: string; class_name: string }>(
       hub.database.db,
-      sql`select record_id, class_name from education.student_registrations where record_id in (${sent[1]!.record_id}, 'GQL-NEW-1', 'GQL-BAD-1', 'GQL-BAD-2', 'GQL-BAD-3') order by record_id`,
+      sql`select record_id, class_name from education.student_registrations
+          where record_id in (${sent[1]!.record_id}, 'GQL-NEW-1', 'GQL-BAD-1', 'GQL-BAD-2', 'GQL-BAD-3')
+          order by record_id`,
     );
     expect(stored.map((r) => r.record_id).sort()).toEqual(["GQL-NEW-1", sent[1]!.record_id].sort());
     expect(stored.find((r) => r.record_id === sent[1]!.record_id)!.class_name).toBe("9班");
@@ -183,7 +191,8 @@ describe.each(ENGINES)("submitting records through the gateway on %s", (engine) 
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0]!.extensions?.code).toBe("BAD_USER_INPUT");
     expect(result.errors![0]!.message).toBe(
-      `rows: may hold at most ${MAX_SUBMITTED_ROWS} rows per call, but got ${MAX_SUBMITTED_ROWS + 1}; send them in several calls, or as a file with \`npm run import\``,
+      `rows: may hold at most ${MAX_SUBMITTED_ROWS} rows per call, but got ${MAX_SUBMITTED_ROWS + 1}; ` +
+        "send them in several calls, or as a file with `npm run import`",
     );
   });
 });

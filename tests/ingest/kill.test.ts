@@ -118,7 +118,8 @@ describe.each(ENGINES)("an import killed part-way on %s", (engine) => {
         const ids = acknowledged.flatMap(recordIdsOf);
         const [{ present }] = (await queryRows<{ present: number }>(
           database.db,
-          sql`select count(*)::int as present from education.student_registrations where record_id = any(${sql.param(ids)}::text[])`,
+          sql`select count(*)::int as present from education.student_registrations
+              where record_id = any(${sql.param(ids)}::text[])`,
         )) as [{ present: number }];
         expect(present).toBe(ids.length);
         // A chunk is one transaction: the database holds whole chunks, never part of one.
@@ -145,6 +146,7 @@ describe.each(ENGINES)("an import killed part-way on %s", (engine) => {
 
       database = await into.open();
       try {
+        const synthetic = Array.from({ length: ROWS }, (_, i) => `SYN-${i}`);
         const [counts] = await queryRows<{
           rows: number;
           ids: number;
@@ -156,9 +158,12 @@ describe.each(ENGINES)("an import killed part-way on %s", (engine) => {
           database.db,
           sql`select (select count(*)::int from education.student_registrations) as rows,
                    (select count(distinct record_id)::int from education.student_registrations) as ids,
-                   (select count(*)::int from education.student_registrations where record_id = any(${sql.param(Array.from({ length: ROWS }, (_, i) => `SYN-${i}`))}::text[])) as expected,
-                   (select count(*)::int from hub.links where source = 'education.student' and unlinked_at is null) as links,
-                   (select count(distinct record_id)::int from hub.links where source = 'education.student' and unlinked_at is null) as linked,
+                   (select count(*)::int from education.student_registrations
+                     where record_id = any(${sql.param(synthetic)}::text[])) as expected,
+                   (select count(*)::int from hub.links
+                     where source = 'education.student' and unlinked_at is null) as links,
+                   (select count(distinct record_id)::int from hub.links
+                     where source = 'education.student' and unlinked_at is null) as linked,
                    (select count(*)::int from hub.children) as children`,
         );
         // Every row of the file once, each linked once, to one child each (every row is a different student).

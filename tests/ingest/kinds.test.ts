@@ -87,6 +87,47 @@ describe("the record kinds", () => {
     ).toEqual([...SOURCE_KINDS].sort());
   });
 
+  it("say what a change touches: a child's record its linked children, a place the children it places", () => {
+    const touches = Object.fromEntries(
+      RECORD_KINDS.map((k) => [
+        k.name,
+        typeof k.touches === "string"
+          ? k.touches
+          : `${k.touches.placedChildren.source} by ${k.touches.placedChildren.recordColumn.name}`,
+      ]),
+    );
+    expect(touches).toEqual({
+      "household.household": "nothing",
+      "household.person": "linked children",
+      "household.guardianship": "nothing",
+      "health.hospital": "nothing",
+      "health.birth_certificate": "linked children",
+      "health.vaccination_site": "health.immunization_record by site_code",
+      "health.immunization_record": "linked children",
+      "health.immunization_dose": "nothing",
+      "health.family_doctor": "health.doctor_contract by doctor_code",
+      "health.doctor_contract": "linked children",
+      "education.school": "education.student by school_code",
+      "education.student_registration": "linked children",
+      "insurance.coordination_area": "insurance.enrollment by area_code",
+      "insurance.enrollment": "linked children",
+      "insurance.contribution": "nothing",
+      "insurance.assistance_eligibility": "nothing",
+    });
+    for (const k of RECORD_KINDS) expect(k.touches === "linked children", k.name).toBe(k.linkSource !== null);
+  });
+
+  it("find a place's children through columns of the place's table and of its children's records' table", () => {
+    const columnsOf = (kind: RecordKind) => Object.values(getTableColumns(kind.table) as Record<string, PgColumn>);
+    for (const k of RECORD_KINDS) {
+      if (typeof k.touches === "string") continue;
+      const placed = k.touches.placedChildren;
+      const records = RECORD_KINDS.find((r) => r.linkSource === placed.source)!;
+      expect(columnsOf(k), `${k.name}: placeColumn`).toContain(placed.placeColumn);
+      expect(columnsOf(records), `${k.name}: recordColumn`).toContain(placed.recordColumn);
+    }
+  });
+
   it.each(KINDS)(
     "%s has a column for every stored column, named like it, required exactly when NOT NULL",
     (_, kind) => {

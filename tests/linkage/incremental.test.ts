@@ -55,12 +55,13 @@ describe.each(ENGINES)("incremental linking on %s", (engine) => {
     const [child] = await queryRows<{ name: string; sex: string; birth_date: string; phone: string; child_id: number }>(
       database.db,
       sql`select p.name, p.sex, p.birth_date::text as birth_date, g.guardian_phone as phone, l.child_id::int as child_id
-          from household.persons p join household.guardianships g on g.child_record_id = p.record_id and g.guardian_phone is not null
+          from household.persons p
+          join household.guardianships g on g.child_record_id = p.record_id and g.guardian_phone is not null
           join hub.links l on l.source = 'household.person' and l.record_id = p.record_id and l.unlinked_at is null
           order by p.id limit 1`,
     );
-    await database.db
-      .execute(sql`insert into health.immunization_records (record_id, site_code, child_name, sex, birth_date, guardian_phone)
+    await database.db.execute(sql`insert into health.immunization_records
+      (record_id, site_code, child_name, sex, birth_date, guardian_phone)
       values ('IM-NEW-1', 'X', ${child!.name}, ${child!.sex}, ${child!.birth_date}, ${child!.phone})`);
     const summary = await linkRecords(database.db, [{ source: "health.immunization_record", recordId: "IM-NEW-1" }]);
     const [link] = await queryRows<{ child_id: number; rule: string }>(
@@ -69,5 +70,44 @@ describe.each(ENGINES)("incremental linking on %s", (engine) => {
     );
     expect(link).toEqual({ child_id: child!.child_id, rule: "PROBABILISTIC" });
     expect(summary.linksOpened).toBe(1);
+  });
+
+  it("returns the children whose links it opened or closed: a record's new child, and the child it left", async () => {
+    const people = await queryRows<{ name: string; sex: string; birth_date: string; phone: string; child_id: number }>(
+      database.db,
+      sql`select p.name, p.sex, p.birth_date::text as birth_date, g.guardian_phone as phone, l.child_id::int as child_id
+          from household.persons p
+          join household.guardianships g on g.child_record_id = p.record_id and g.guardian_phone is not null
+          join hub.links l on l.source = 'household.person' and l.record_id = p.record_id and l.unlinked_at is null
+          order by p.id limit 2 offset 1`,
+    );
+    const [first, second] = people as [(typeof people)[0], (typeof people)[0]];
+    const childOf = async (recordId: string) =>
+      (
+        await queryRows<{ child_id: number }>(
+          database.db,
+          sql`select child_id::int as child_id from hub.links where record_id = ${recordId} and unlinked_at is null`,
+        )
+      )[0]!.child_id;
+    const ref = { source: "health.immunization_record" as const, recordId: "IM-TOUCH-1" };
+    await database.db.execute(sql`insert into health.immunization_records
+      (record_id, site_code, child_name, sex, birth_date, guardian_phone)
+      values ('IM-TOUCH-1', 'X', ${first.name}, ${first.sex}, ${first.birth_date}, ${first.phone})`);
+
+    const linked = await linkRecords(database.db, [ref]);
+    expect(linked.touchedChildIds).toEqual([await childOf("IM-TOUCH-1")]);
+
+    const unchanged = await linkRecords(database.db, [ref]);
+    expect(unchanged.touchedChildIds).toEqual([]);
+
+    const left = await childOf("IM-TOUCH-1");
+    await database.db.execute(sql`update health.immunization_records
+      set child_name = ${second.name}, sex = ${second.sex}, birth_date = ${second.birth_date},
+        guardian_phone = ${second.phone}
+      where record_id = 'IM-TOUCH-1'`);
+    const moved = await linkRecords(database.db, [ref]);
+    const joined = await childOf("IM-TOUCH-1");
+    expect(joined).not.toBe(left);
+    expect(moved.touchedChildIds).toEqual([left, joined].sort((a, b) => a - b));
   });
 });

@@ -19,6 +19,15 @@ export const schoolKind: RecordKind = {
   department: "education",
   table: schools,
   linkSource: null,
+  // Its region is its pupils' school region: a changed school has them assessed again.
+  touches: {
+    placedChildren: {
+      source: "education.student",
+      recordColumn: studentRegistrations.schoolCode,
+      placeColumn: schools.schoolCode,
+    },
+  },
+  placement: { regionColumn: "region_code" },
   description: "A school the education department registers.",
   columns: [
     {
@@ -69,7 +78,10 @@ export const studentRegistrationKind: RecordKind = {
   department: "education",
   table: studentRegistrations,
   linkSource: "education.student",
-  // A birth date or sex that contradicts the ID number is kept: linkage flags such a record rather than trusting it (DESIGN.md, Linkage).
+  touches: "linked children",
+  placement: { through: schoolKind, column: "school_code", references: "school_code" },
+  // A birth date or sex that contradicts the ID number is kept: linkage flags such a record rather than
+  // trusting it (DESIGN.md, Linkage).
   description: "One student's registration (学籍) at a school for one school year.",
   columns: [
     {

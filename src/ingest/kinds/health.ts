@@ -38,6 +38,9 @@ export const hospitalKind: RecordKind = {
   department: "health",
   table: hospitals,
   linkSource: null,
+  // A birth certificate carries its own region: the hospital's row places no child.
+  touches: "nothing",
+  placement: { regionColumn: "region_code" },
   description: "A maternity hospital that issues birth medical certificates.",
   columns: [
     { ...RECORD_ID, example: "HO-H33010601" },
@@ -73,6 +76,8 @@ export const birthCertificateKind: RecordKind = {
   department: "health",
   table: birthCertificates,
   linkSource: "health.birth_certificate",
+  touches: "linked children",
+  placement: { regionColumn: "region_code" },
   // The child's name is often empty or a placeholder ("之子") when the certificate is issued: kept as written.
   description: "出生医学证明: a newborn's birth medical certificate, the child's first identifier.",
   columns: [
@@ -178,6 +183,15 @@ export const vaccinationSiteKind: RecordKind = {
   department: "health",
   table: vaccinationSites,
   linkSource: null,
+  // Its region places the children whose immunization files it keeps.
+  touches: {
+    placedChildren: {
+      source: "health.immunization_record",
+      recordColumn: immunizationRecords.siteCode,
+      placeColumn: vaccinationSites.siteCode,
+    },
+  },
+  placement: { regionColumn: "region_code" },
   description: "An immunization clinic (预防接种门诊).",
   columns: [
     { ...RECORD_ID, example: "VS-V330106001" },
@@ -213,6 +227,9 @@ export const immunizationRecordKind: RecordKind = {
   department: "health",
   table: immunizationRecords,
   linkSource: "health.immunization_record",
+  touches: "linked children",
+  // Its residence_region_code is where the child lives, not where the record is kept.
+  placement: { through: vaccinationSiteKind, column: "site_code", references: "site_code" },
   description:
     "A child's immunization file (预防接种档案) at a site: often without an ID number, with a guardian's phone instead.",
   columns: [
@@ -290,6 +307,8 @@ export const immunizationDoseKind: RecordKind = {
   department: "health",
   table: immunizationDoses,
   linkSource: null,
+  touches: "nothing",
+  placement: { through: immunizationRecordKind, column: "immunization_record_id", references: "record_id" },
   description: "One dose given, e.g. hepatitis B dose 1 at birth.",
   columns: [
     { ...RECORD_ID, example: "ID-00000001" },
@@ -349,6 +368,15 @@ export const familyDoctorKind: RecordKind = {
   department: "health",
   table: familyDoctors,
   linkSource: null,
+  // Its region places the children contracted with it.
+  touches: {
+    placedChildren: {
+      source: "health.doctor_contract",
+      recordColumn: doctorContracts.doctorCode,
+      placeColumn: familyDoctors.doctorCode,
+    },
+  },
+  placement: { regionColumn: "region_code" },
   description: "A family doctor (家庭医生) and the community health centre they work at.",
   columns: [
     { ...RECORD_ID, example: "FD-D3301060001" },
@@ -408,6 +436,8 @@ export const doctorContractKind: RecordKind = {
   department: "health",
   table: doctorContracts,
   linkSource: "health.doctor_contract",
+  touches: "linked children",
+  placement: { through: familyDoctorKind, column: "doctor_code", references: "doctor_code" },
   description: "家庭医生签约: a child's contract with a family doctor.",
   columns: [
     { ...RECORD_ID, example: "DC-00000001" },

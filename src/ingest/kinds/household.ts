@@ -18,6 +18,9 @@ export const householdKind: RecordKind = {
   department: "household",
   table: households,
   linkSource: null,
+  // A child's hukou region is on their person record; the household's own row places no child.
+  touches: "nothing",
+  placement: { regionColumn: "region_code" },
   description: "A household (户) a hukou booklet is issued to.",
   columns: [
     {
@@ -60,6 +63,11 @@ export const personKind: RecordKind = {
   department: "household",
   table: persons,
   linkSource: "household.person",
+  touches: "linked children",
+  // A residence-permit holder is registered where they live: their hukou lies elsewhere by definition.
+  placement: {
+    regionColumn: (v) => (v.registrationKind === "RESIDENCE_PERMIT" ? "residence_region_code" : "hukou_region_code"),
+  },
   // A birth date or sex that contradicts the ID number is kept: linkage flags such a record rather than trusting it.
   description:
     "A registered person: a local hukou holder, or a non-local resident known through a residence permit (居住证).",
@@ -163,6 +171,8 @@ export const guardianshipKind: RecordKind = {
   department: "household",
   table: guardianships,
   linkSource: null,
+  touches: "nothing",
+  placement: { through: personKind, column: "child_record_id", references: "record_id" },
   description: "A guardian of a child, as the registry knows them (not always a registered person).",
   columns: [
     {

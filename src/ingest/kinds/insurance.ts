@@ -1,4 +1,5 @@
-import { ENROLLMENT_STATUSES, NEEDY_CATEGORIES, PAYER_KINDS, SEXES } from "../../db/enums.ts";
+import { ENROLLMENT_STATUSES, PAYER_KINDS, SEXES } from "../../db/enums.ts";
+import { NEEDY_CATEGORIES } from "../../domain/insurance-policy.ts";
 import { assistanceEligibility, contributions, coordinationAreas, enrollments } from "../../db/tables/insurance.ts";
 import {
   birthCertificateNumber,
@@ -28,6 +29,15 @@ export const coordinationAreaKind: RecordKind = {
   department: "insurance",
   table: coordinationAreas,
   linkSource: null,
+  // Its window and contribution are its enrollees' policy.
+  touches: {
+    placedChildren: {
+      source: "insurance.enrollment",
+      recordColumn: enrollments.areaCode,
+      placeColumn: coordinationAreas.areaCode,
+    },
+  },
+  placement: { regionColumn: "area_code" },
   description: "统筹区: a coordination area, with its yearly enrollment window and contribution.",
   columns: [
     { ...RECORD_ID, example: "CA-330100" },
@@ -79,8 +89,11 @@ export const enrollmentKind: RecordKind = {
   department: "insurance",
   table: enrollments,
   linkSource: "insurance.enrollment",
+  touches: "linked children",
+  placement: { regionColumn: "area_code" },
   description:
-    "One resident's enrollment for one coverage (calendar) year in one area; a newborn may be enrolled on the birth certificate number.",
+    "One resident's enrollment for one coverage (calendar) year in one area; " +
+    "a newborn may be enrolled on the birth certificate number.",
   columns: [
     { ...RECORD_ID, example: "EN-00000001" },
     {
@@ -180,6 +193,8 @@ export const contributionKind: RecordKind = {
   department: "insurance",
   table: contributions,
   linkSource: null,
+  touches: "nothing",
+  placement: { through: enrollmentKind, column: "enrollment_record_id", references: "record_id" },
   description: "Who paid (part of) an enrollment's individual contribution, and how much.",
   columns: [
     { ...RECORD_ID, example: "CO-00000001" },
@@ -245,7 +260,9 @@ export const contributionKind: RecordKind = {
     if (v.needyCategory !== null && v.payerKind !== "MEDICAL_ASSISTANCE") {
       errors.push({
         field: "needy_category",
-        message: `must be empty unless payer_kind is MEDICAL_ASSISTANCE, but got ${v.needyCategory} with payer_kind ${v.payerKind}`,
+        message:
+          "must be empty unless payer_kind is MEDICAL_ASSISTANCE, " +
+          `but got ${v.needyCategory} with payer_kind ${v.payerKind}`,
       });
     }
     return errors;
@@ -257,6 +274,8 @@ export const assistanceEligibilityKind: RecordKind = {
   department: "insurance",
   table: assistanceEligibility,
   linkSource: null,
+  touches: "nothing",
+  placement: { regionColumn: "region_code" },
   description: "A medical-assistance recipient shared by civil affairs (特困, 低保, orphans, disabled children).",
   columns: [
     { ...RECORD_ID, example: "MA-00000001" },
