@@ -1,10 +1,9 @@
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthenticatedViewer, Department } from "../../src/access/identity/viewer.ts";
-import { queryRows } from "../../src/db/client.ts";
 import { SUBGRAPHS } from "../../src/gateway/subgraphs.ts";
 import { SUBGRAPH_NAMES } from "../../src/graphql/subgraph.ts";
 import { headersFor } from "../kit/auth.ts";
+import { builders, type BuiltChild } from "../kit/builders.ts";
 import { ENGINES } from "../kit/database.ts";
 import { startTestHub, type TestHub } from "../kit/gateway.ts";
 import { executeSubgraph } from "../kit/subgraph.ts";
@@ -12,58 +11,105 @@ import { executeSubgraph } from "../kit/subgraph.ts";
 /**
  * Row scopes end to end: for a viewer of every role, the children each subgraph resolves
  * through `_entities`, and the gateway's root queries, are exactly the children DESIGN.md's
- * matrix puts in that viewer's scope. The expectation is computed here from the generator's
- * truth (which record belongs to which child) and the department tables — never from the
- * hub's links or its `hub.child_scope` view, which are what is under test.
+ * matrix puts in that viewer's scope. The test builds one child for each way a record places a
+ * child, in the anchors (a county, a school, a doctor) and outside them; the expectation is
+ * computed here from the records it built — never from the hub's links or its
+ * `hub.child_scope` view, which are what is under test — and checked against the matrix
+ * written out by hand.
  */
 
-/** Where a department record places its child, as the matrix words it; keyed by truth's child key. */
-const PLACES = sql`
-  select r.child_key, 'hukou' as facet, p.hukou_region_code::text as code from truth.records r join household.persons p on r.source = 'household.person' and p.record_id = r.record_id
-  union all select r.child_key, 'residence_permit', p.residence_region_code::text from truth.records r join household.persons p on r.source = 'household.person' and p.record_id = r.record_id where p.residence_region_code is not null
-  union all select r.child_key, 'school', s.school_code from truth.records r join education.student_registrations s on r.source = 'education.student' and s.record_id = r.record_id where s.status = 'ENROLLED'
-  union all select r.child_key, 'school_region', sc.region_code::text from truth.records r join education.student_registrations s on r.source = 'education.student' and s.record_id = r.record_id join education.schools sc using (school_code) where s.status = 'ENROLLED'
-  union all select r.child_key, 'any_school_region', sc.region_code::text from truth.records r join education.student_registrations s on r.source = 'education.student' and s.record_id = r.record_id join education.schools sc using (school_code)
-  union all select r.child_key, 'birth_certificate', b.region_code::text from truth.records r join health.birth_certificates b on r.source = 'health.birth_certificate' and b.record_id = r.record_id
-  union all select r.child_key, 'vaccination_site', v.region_code::text from truth.records r join health.immunization_records i on r.source = 'health.immunization_record' and i.record_id = r.record_id join health.vaccination_sites v using (site_code)
-  union all select r.child_key, 'doctor', c.doctor_code from truth.records r join health.doctor_contracts c on r.source = 'health.doctor_contract' and c.record_id = r.record_id where c.status = 'ACTIVE'
-  union all select r.child_key, 'doctor_region', d.region_code::text from truth.records r join health.doctor_contracts c on r.source = 'health.doctor_contract' and c.record_id = r.record_id join health.family_doctors d using (doctor_code) where c.status = 'ACTIVE'
-  union all select r.child_key, 'insurance_area', e.area_code::text from truth.records r join insurance.enrollments e on r.source = 'insurance.enrollment' and e.record_id = r.record_id`;
+/** The anchors: a county (and its prefecture, for the insurance department), a school, a doctor. */
+const COUNTY = "330106";
+
+/** Where a built child's records place it, as the matrix words it. */
+function placesOf(child: BuiltChild, regionOf: (code: string) => string): { facet: string; code: string }[] {
+  const places: { facet: string; code: string }[] = [];
+  if (child.person) {
+    places.push({ facet: "hukou", code: child.person.hukouRegionCode });
+    if (child.person.residenceRegionCode)
+      places.push({ facet: "residence_permit", code: child.person.residenceRegionCode });
+  }
+  for (const r of child.registrations) {
+    if (r.status === "ENROLLED") {
+      places.push({ facet: "school", code: r.schoolCode });
+      places.push({ facet: "school_region", code: regionOf(r.schoolCode) });
+    }
+    places.push({ facet: "any_school_region", code: regionOf(r.schoolCode) });
+  }
+  if (child.birthCertificate) places.push({ facet: "birth_certificate", code: child.birthCertificate.regionCode });
+  for (const f of child.immunizations) places.push({ facet: "vaccination_site", code: regionOf(f.siteCode) });
+  for (const c of child.contracts.filter((k) => k.status === "ACTIVE")) {
+    places.push({ facet: "doctor", code: c.doctorCode });
+    places.push({ facet: "doctor_region", code: regionOf(c.doctorCode) });
+  }
+  for (const e of child.enrollments) places.push({ facet: "insurance_area", code: e.areaCode });
+  return places;
+}
 
 interface Case {
   viewer: AuthenticatedViewer;
   /** The places that put a child in scope: facets and a code test. */
   facets: string[];
   matches: (code: string) => boolean;
+  /** The children the matrix says the viewer sees, by name. */
+  sees: string[];
 }
 
 describe.each(ENGINES)("row scopes on %s", (engine) => {
   let hub: TestHub;
+  /** One child for each way of being placed, by name. */
+  let children: Record<string, BuiltChild>;
   let places: { childId: number; facet: string; code: string }[];
   let cases: Case[];
   let allIds: number[];
 
   beforeAll(async () => {
-    hub = await startTestHub(engine, { children: 800, seed: 31 });
-    const db = hub.database.db;
-    const rows = await queryRows<{ child_key: string; facet: string; code: string }>(db, PLACES);
-    places = rows.map((r) => ({ childId: hub.childIds.get(r.child_key)!, facet: r.facet, code: r.code.trim() }));
-    allIds = [...hub.childIds.values()].sort((a, b) => a - b);
-    // Anchors with children both inside and outside: the busiest county, school and doctor.
-    const busiest = (facet: string, key: (code: string) => string) => {
-      const counts = new Map<string, number>();
-      for (const p of places) if (p.facet === facet) counts.set(key(p.code), (counts.get(key(p.code)) ?? 0) + 1);
-      return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+    hub = await startTestHub(engine, null);
+    const build = builders(hub.database.db);
+    const school = await build.school({ region: COUNTY });
+    const otherSchool = await build.school({ region: "330102" });
+    const site = await build.vaccinationSite({ region: COUNTY });
+    const otherSite = await build.vaccinationSite({ region: "330203" });
+    const doctor = await build.familyDoctor({ region: COUNTY });
+    const otherDoctor = await build.familyDoctor({ region: "330203" });
+    const hangzhou = await build.coordinationArea({ code: "330100" });
+    const ningbo = await build.coordinationArea({ code: "330200" });
+    const specs = {
+      local: { hukou: COUNTY },
+      otherCounty: { hukou: "330203" },
+      permitHolder: { residencePermit: { residence: COUNTY, hukou: "340102" } },
+      pupil: { hukou: null, registrations: [school] },
+      otherPupil: { hukou: null, registrations: [otherSchool] },
+      graduate: { hukou: null, registrations: [{ school, schoolYear: 2024, status: "GRADUATED" as const }] },
+      newborn: { hukou: null, idNumber: null, birthDate: "2026-05-01", birthCertificate: { region: COUNTY } },
+      vaccinated: { hukou: null, immunizations: [site] },
+      vaccinatedElsewhere: { hukou: null, immunizations: [otherSite] },
+      patient: { hukou: null, contracts: [doctor] },
+      formerPatient: { hukou: "340102", contracts: [{ doctor, status: "EXPIRED" as const }] },
+      otherPatient: { hukou: null, contracts: [otherDoctor] },
+      enrolled: { hukou: null, enrollments: [hangzhou] },
+      enrolledElsewhere: { hukou: null, enrollments: [ningbo] },
     };
-    const county = busiest("hukou", (c) => c);
-    const school = busiest("school", (c) => c);
-    const doctor = busiest("doctor", (c) => c);
-    const inCounty = (code: string) => code.startsWith(county);
+    children = {};
+    for (const [name, spec] of Object.entries(specs)) children[name] = await build.child(spec);
+    await build.link();
+
+    const regions = new Map(
+      [school, otherSchool, site, otherSite, doctor, otherDoctor].map((p) => [p.code, p.regionCode]),
+    );
+    places = Object.values(children).flatMap((child) =>
+      placesOf(child, (code) => regions.get(code)!).map((p) => ({ childId: child.id, ...p })),
+    );
+    allIds = Object.values(children)
+      .map((c) => c.id)
+      .sort((a, b) => a - b);
+    const inCounty = (code: string) => code.startsWith(COUNTY);
     const region = (
       role: AuthenticatedViewer["role"],
       facets: string[],
+      sees: string[],
       department?: Department,
-      prefix = county,
+      prefix = COUNTY,
     ): Case => ({
       viewer: {
         subject: `test-${role}-${department ?? prefix}`,
@@ -71,41 +117,51 @@ describe.each(ENGINES)("row scopes on %s", (engine) => {
         scope: department ? { department, region: prefix } : { region: prefix },
       },
       facets,
-      matches: prefix === county ? inCounty : (code) => code.startsWith(prefix),
+      matches: prefix === COUNTY ? inCounty : (code) => code.startsWith(prefix),
+      sees,
     });
     cases = [
-      region("insurance_officer", [
-        "hukou",
-        "residence_permit",
-        "school_region",
-        "vaccination_site",
-        "birth_certificate",
-        "insurance_area",
-      ]),
-      region("health_officer", ["birth_certificate", "vaccination_site", "doctor_region"]),
-      region("education_officer", ["school_region"]),
-      region("household_officer", ["hukou", "residence_permit"]),
-      region("department_system", ["hukou", "residence_permit"], "household"),
-      region("department_system", ["birth_certificate", "vaccination_site", "doctor_region"], "health"),
-      region("department_system", ["any_school_region"], "education"),
+      region(
+        "insurance_officer",
+        ["hukou", "residence_permit", "school_region", "vaccination_site", "birth_certificate", "insurance_area"],
+        ["local", "permitHolder", "pupil", "newborn", "vaccinated"],
+      ),
+      region(
+        "health_officer",
+        ["birth_certificate", "vaccination_site", "doctor_region"],
+        ["newborn", "vaccinated", "patient"],
+      ),
+      region("education_officer", ["school_region"], ["pupil"]),
+      region("household_officer", ["hukou", "residence_permit"], ["local", "permitHolder"]),
+      region("department_system", ["hukou", "residence_permit"], ["local", "permitHolder"], "household"),
+      region(
+        "department_system",
+        ["birth_certificate", "vaccination_site", "doctor_region"],
+        ["newborn", "vaccinated", "patient"],
+        "health",
+      ),
+      region("department_system", ["any_school_region"], ["pupil", "graduate"], "education"),
       // Coordination areas are prefectures (市级统筹): the insurance department's system is scoped to one.
-      region("department_system", ["insurance_area"], "insurance", county.slice(0, 4)),
+      region("department_system", ["insurance_area"], ["enrolled"], "insurance", COUNTY.slice(0, 4)),
       {
-        viewer: { subject: "test-school-admin", role: "school_admin", scope: { schools: [school] } },
+        viewer: { subject: "test-school-admin", role: "school_admin", scope: { schools: [school.code] } },
         facets: ["school"],
-        matches: (c) => c === school,
+        matches: (c) => c === school.code,
+        sees: ["pupil"],
       },
       {
-        viewer: { subject: "test-family-doctor", role: "family_doctor", scope: { doctor } },
+        viewer: { subject: "test-family-doctor", role: "family_doctor", scope: { doctor: doctor.code } },
         facets: ["doctor"],
-        matches: (c) => c === doctor,
+        matches: (c) => c === doctor.code,
+        sees: ["patient"],
       },
       {
-        viewer: { subject: "test-analyst", role: "analyst", scope: { region: county } },
+        viewer: { subject: "test-analyst", role: "analyst", scope: { region: COUNTY } },
         facets: [],
         matches: () => false,
+        sees: [],
       },
-      { viewer: { subject: "test-auditor", role: "auditor", scope: {} }, facets: [], matches: () => false },
+      { viewer: { subject: "test-auditor", role: "auditor", scope: {} }, facets: [], matches: () => false, sees: [] },
     ];
   }, 180_000);
   afterAll(async () => hub?.close());
@@ -117,49 +173,58 @@ describe.each(ENGINES)("row scopes on %s", (engine) => {
 
   it("has viewers that see some children and not others (the anchors are real)", () => {
     for (const c of cases) {
-      const n = expected(c).length;
-      if (c.facets.length === 0) expect(n, c.viewer.subject).toBe(0);
-      else expect(n, c.viewer.subject).toBeGreaterThan(0);
-      expect(n, c.viewer.subject).toBeLessThan(allIds.length);
+      // The places the records make agree with the matrix written out by hand.
+      const named = c.sees.map((name) => children[name]!.id).sort((a, b) => a - b);
+      expect(expected(c), c.viewer.subject).toEqual(named);
+      if (c.facets.length === 0) expect(named, c.viewer.subject).toEqual([]);
+      else expect(named, c.viewer.subject).not.toEqual([]);
+      expect(named.length, c.viewer.subject).toBeLessThan(allIds.length);
     }
   });
 
-  it("resolves through every subgraph's _entities exactly the children in the viewer's scope, the rest as null", async () => {
-    let checked = 0;
-    for (const c of cases) {
-      const headers = await headersFor(c.viewer);
-      for (const name of SUBGRAPH_NAMES) {
-        const result = await executeSubgraph(
-          SUBGRAPHS[name],
-          hub.database.db,
-          `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Child { id } } }`,
-          {
-            r: allIds.map((id) => ({ __typename: "Child", id: String(id) })),
-          },
-          headers,
-        );
-        const entities = (result.data?._entities ?? []) as ({ __typename: string } | null)[];
-        expect(entities, `${c.viewer.subject} on ${name}`).toHaveLength(allIds.length);
-        const resolved = allIds.filter((_, i) => entities[i] !== null);
-        expect(resolved, `${c.viewer.subject} on ${name}`).toEqual(expected(c));
-        checked += allIds.length;
+  it(
+    "resolves through every subgraph's _entities exactly " + "the children in the viewer's scope, the rest as null",
+    async () => {
+      let checked = 0;
+      for (const c of cases) {
+        const headers = await headersFor(c.viewer);
+        for (const name of SUBGRAPH_NAMES) {
+          const result = await executeSubgraph(
+            SUBGRAPHS[name],
+            hub.database.db,
+            `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Child { id } } }`,
+            {
+              r: allIds.map((id) => ({ __typename: "Child", id: String(id) })),
+            },
+            headers,
+          );
+          const entities = (result.data?._entities ?? []) as ({ __typename: string } | null)[];
+          expect(entities, `${c.viewer.subject} on ${name}`).toHaveLength(allIds.length);
+          const resolved = allIds.filter((_, i) => entities[i] !== null);
+          expect(resolved, `${c.viewer.subject} on ${name}`).toEqual(expected(c));
+          checked += allIds.length;
+        }
       }
-    }
-    console.log(`row scopes (${engine}): ${checked} (viewer, subgraph, child) _entities resolutions checked`);
-  }, 120_000);
+      console.log(`row scopes (${engine}): ${checked} (viewer, subgraph, child) _entities resolutions checked`);
+    },
+    120_000,
+  );
 
-  it("answers child(id) through the gateway for a child in scope, and null — like an unknown id — for one outside", async () => {
-    for (const c of cases.filter((k) => k.facets.length > 0)) {
-      const inside = expected(c);
-      const outside = allIds.filter((id) => !inside.includes(id));
-      const sample = [...inside.slice(0, 3), ...outside.slice(0, 3), 99_999_999];
-      const query = `{ ${sample.map((id, i) => `c${i}: child(id: "${id}") { id }`).join(" ")} }`;
-      const result = await hub.gateway.execute(query, {}, await headersFor(c.viewer));
-      expect(result.errors, c.viewer.subject).toBeUndefined();
-      const answered = sample.map((_, i) => (result.data![`c${i}`] as { id: string } | null)?.id ?? null);
-      expect(answered, c.viewer.subject).toEqual(sample.map((id) => (inside.includes(id) ? String(id) : null)));
-    }
-  });
+  it(
+    "answers child(id) through the gateway for a child in " + "scope, and null — like an unknown id — for one outside",
+    async () => {
+      for (const c of cases.filter((k) => k.facets.length > 0)) {
+        const inside = expected(c);
+        const outside = allIds.filter((id) => !inside.includes(id));
+        const sample = [...inside.slice(0, 3), ...outside.slice(0, 3), 99_999_999];
+        const query = `{ ${sample.map((id, i) => `c${i}: child(id: "${id}") { id }`).join(" ")} }`;
+        const result = await hub.gateway.execute(query, {}, await headersFor(c.viewer));
+        expect(result.errors, c.viewer.subject).toBeUndefined();
+        const answered = sample.map((_, i) => (result.data![`c${i}`] as { id: string } | null)?.id ?? null);
+        expect(answered, c.viewer.subject).toEqual(sample.map((id) => (inside.includes(id) ? String(id) : null)));
+      }
+    },
+  );
 
   it("lists in childrenInRegion only the children in the viewer's scope, every page", async () => {
     for (const c of cases.filter((k) => k.facets.length > 0)) {
@@ -167,8 +232,10 @@ describe.each(ENGINES)("row scopes on %s", (engine) => {
       const seen: number[] = [];
       let after: string | null = null;
       for (;;) {
+        // Pages of two: most viewers see more than one page.
         const result = await hub.gateway.execute(
-          `query($after: String) { childrenInRegion(region: "33", first: 500, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+          `query($after: String) { childrenInRegion(region: "33", first: 2, after: $after) { edges { node { id } }
+            pageInfo { hasNextPage endCursor } } }`,
           { after },
           headers,
         );

@@ -7,7 +7,8 @@ import { headersFor } from "./auth.ts";
  * may read together. They run with this viewer, and mock the policy module so that this viewer
  * — and only it — is allowed every field:
  *
- *   vi.mock("../../src/access/fields/field-rules.ts", async (original) => (await import("./all-access.ts")).allAccessPolicy(await original()));
+ *   vi.mock("../../src/access/fields/field-rules.ts", async (original) =>
+ *     (await import("./all-access.ts")).allAccessPolicy(await original()));
  *
  * The exception lives in the test kit only: nothing in src/ knows this subject, and a token for
  * it is an ordinary insurance_officer everywhere the mock is not installed.

@@ -21,7 +21,7 @@ export function testHardening(env: Record<string, string> = {}): HardeningConfig
 export interface TestHub {
   database: TestDatabase;
   gateway: GatewayServer;
-  /** childKey (generator truth) → master child id. */
+  /** childKey (generator truth) → master child id; empty for a hub the test fills itself. */
   childIds: Map<string, number>;
   /** SQL statements sent since the last `resetStatements()`. */
   statements(): number;
@@ -31,18 +31,22 @@ export interface TestHub {
 
 /**
  * The one harness that boots the hub for a test: a fresh database on the engine, a generated
- * province linked from its truth, and the gateway in-process over the checked-in supergraph
+ * province linked from its truth (or, with `province` null, nothing: the test builds what it
+ * needs, tests/kit/builders.ts), and the gateway in-process over the checked-in supergraph
  * (with the safe default hardening unless `server.hardening` says otherwise).
  */
 export async function startTestHub(
   engine: Engine,
-  province: Partial<GenerateOptions> = {},
+  province: Partial<GenerateOptions> | null = {},
   server: ServerOptions = {},
 ): Promise<TestHub> {
   let statements = 0;
   const database = await openTestDatabase(engine, { onQuery: () => statements++ });
-  await generateProvince(database.db, { children: 1_000, seed: 7, asOf: "2026-06-30", ...province });
-  const childIds = await linkFromTruth(database.db);
+  let childIds = new Map<string, number>();
+  if (province) {
+    await generateProvince(database.db, { children: 1_000, seed: 7, asOf: "2026-06-30", ...province });
+    childIds = await linkFromTruth(database.db);
+  }
   const gateway = await createGatewayServer(
     readSupergraph(),
     { kind: "in-process", db: database.db },

@@ -20,7 +20,9 @@ export async function linkFromTruth(db: Db): Promise<Map<string, number>> {
   await db.execute(sql`
     insert into hub.links (source, record_id, child_id, rule, score)
     select r.source, r.record_id, n.id, 'REVIEW_CONFIRMED', 1
-    from truth.records r join (select child_key, ${base} + row_number() over (order by child_key) as id from truth.children) n using (child_key)`);
+    from truth.records r join (
+      select child_key, ${base} + row_number() over (order by child_key) as id from truth.children
+    ) n using (child_key)`);
   const rows = await queryRows<{ child_key: string; id: number | string }>(
     db,
     sql`select child_key, ${base} + row_number() over (order by child_key) as id from truth.children`,

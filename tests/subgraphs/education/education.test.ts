@@ -1,10 +1,13 @@
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "../../../src/db/client.ts";
-import { generateProvince } from "../../../src/generator/index.ts";
 import { educationSubgraph } from "../../../src/subgraphs/education/index.ts";
+import {
+  builders,
+  SCHOOL_YEAR,
+  type BuiltChild,
+  type BuiltRegistration,
+  type BuiltSchool,
+} from "../../kit/builders.ts";
 import { ENGINES, openTestDatabase, type TestDatabase } from "../../kit/database.ts";
-import { linkFromTruth } from "../../kit/link-from-truth.ts";
 import { executeSubgraph } from "../../kit/subgraph.ts";
 import { departmentSystemHeaders } from "../../kit/auth.ts";
 
@@ -52,68 +55,105 @@ const CHILD_ENTITIES = `
     }
   }`;
 
+/** A roster's order: grade, class, then as the registrations were written. */
+const rosterOrder = (a: BuiltRegistration, b: BuiltRegistration) =>
+  a.grade - b.grade || (a.className < b.className ? -1 : a.className > b.className ? 1 : 0);
+
 describe.each(ENGINES)("the education subgraph on %s", (engine) => {
   let database: TestDatabase;
-  /** truth child key → master child id, as a perfect linkage would have it. */
-  let childIds: Map<string, number>;
-  const rows = <T extends Record<string, unknown>>(text: string) => queryRows<T>(database.db, sql.raw(text));
   const run = async (query: string, variables: Record<string, unknown> = {}) =>
     executeSubgraph(educationSubgraph, database.db, query, variables, await departmentSystemHeaders("education"));
-  const childIdOf = (key: string) => String(childIds.get(key));
 
-  /** The school with the most enrolled students this school year. */
-  let biggest: { school_code: string; region_code: string; n: number };
-  /** Its roster as the registrations table holds it, in the roster's order. */
-  let rosterInSql: { record_id: string; child_key: string }[];
+  /** A primary school of 17 students this school year (three pages of 7), and one who left it this year. */
+  let school: BuiltSchool;
+  /** The kindergarten two of them left last year (their registrations there all closed). */
+  let kindergarten: BuiltSchool;
+  /** Schools of two other counties of the prefecture, and one of another prefecture. */
+  let neighbour: BuiltSchool;
+  let across: BuiltSchool;
+  let elsewhere: BuiltSchool;
+  /** Children who entered the school with a temporary L number from kindergarten and have a G number now. */
+  let promoted: BuiltChild[];
+  /** A child without any education record. */
+  let unschooled: BuiltChild;
+  /** Every child built, in the order they were written. */
+  let everyone: BuiltChild[];
+
+  /** Who is enrolled at a school this school year, in the roster's order. */
+  const rosterOf = (s: BuiltSchool) =>
+    everyone
+      .flatMap((child) =>
+        child.registrations
+          .filter((r) => r.schoolCode === s.code && r.schoolYear === SCHOOL_YEAR && r.status === "ENROLLED")
+          .map((registration) => ({ registration, child })),
+      )
+      .sort((a, b) => rosterOrder(a.registration, b.registration));
 
   beforeAll(async () => {
     database = await openTestDatabase(engine);
-    await generateProvince(database.db, { children: 1_500, seed: 5, asOf: "2026-06-30" });
-    childIds = await linkFromTruth(database.db);
-    [biggest] = (await rows<{ school_code: string; region_code: string; n: number }>(`
-      select s.school_code, sc.region_code, count(*)::int as n from education.student_registrations s join education.schools sc using (school_code)
-      where s.status = 'ENROLLED' and s.school_year = 2025 group by 1, 2 order by n desc, 1 limit 1`)) as [
-      typeof biggest,
-    ];
-    rosterInSql = await rows(`
-      select s.record_id, r.child_key from education.student_registrations s
-      join truth.records r on r.source = 'education.student' and r.record_id = s.record_id
-      where s.school_code = '${biggest.school_code}' and s.school_year = 2025 and s.status = 'ENROLLED'
-      order by s.grade, s.class_name, s.id`);
+    const build = builders(database.db);
+    school = await build.school({ region: "330106", name: "西湖区第一小学", kind: "PRIMARY" });
+    kindergarten = await build.school({ region: "330106", kind: "KINDERGARTEN" });
+    neighbour = await build.school({ region: "330102" });
+    across = await build.school({ region: "330105" });
+    elsewhere = await build.school({ region: "330203" });
+    const pupils = await build.children(15, (i) => ({
+      registrations: [{ school, grade: 1 + (i % 3), className: `${1 + (i % 2)}班` }],
+    }));
+    promoted = await build.children(2, () => ({
+      registrations: [
+        { school: kindergarten, schoolYear: SCHOOL_YEAR - 1, grade: 0, idNumber: null, status: "GRADUATED" },
+        { school, grade: 1, className: "2班" },
+      ],
+    }));
+    const movedAway = await build.child({
+      registrations: [
+        { school, status: "TRANSFERRED_OUT", grade: 2 },
+        { school: neighbour, grade: 2 },
+      ],
+    });
+    const others = await build.children(4, (i) => ({ registrations: [[neighbour, across, elsewhere, elsewhere][i]!] }));
+    unschooled = await build.child();
+    everyone = [...pupils, ...promoted, movedAway, ...others, unschooled];
+    await build.link();
   }, 180_000);
   afterAll(async () => database?.close());
 
   describe("School.students", () => {
-    it("lists the school's enrolled students of its latest school year, as the registrations table holds them", async () => {
-      const result = await run(ROSTER_PAGE, { code: biggest.school_code, first: 500 });
+    it(
+      "lists the school's enrolled students of its latest " + "school year, as the registrations table holds them",
+      async () => {
+        const roster = rosterOf(school);
 
-      expect(result.errors).toBeUndefined();
-      const school = result.data?.school as {
-        code: string;
-        studentCount: number;
-        students: Connection<Registration> & { schoolYear: number; totalCount: number };
-      };
-      expect(school.students.schoolYear).toBe(2025);
-      expect(school.students.totalCount).toBe(biggest.n);
-      expect(school.studentCount).toBe(biggest.n);
-      expect(school.students.edges.map((e) => e.node.recordId)).toEqual(rosterInSql.map((r) => r.record_id));
-      expect(school.students.pageInfo.hasNextPage).toBe(false);
-      for (const { node } of school.students.edges) {
-        expect(node).toMatchObject({ status: "ENROLLED", schoolYear: 2025, school: { code: biggest.school_code } });
-      }
-    });
+        const result = await run(ROSTER_PAGE, { code: school.code, first: 500 });
 
-    it("lists exactly the children the generator put in the school, each linked to its master child", async () => {
-      const truth = await rows<{ child_key: string }>(
-        `select child_key from truth.children where school_code = '${biggest.school_code}'`,
-      );
+        expect(result.errors).toBeUndefined();
+        const found = result.data?.school as {
+          code: string;
+          studentCount: number;
+          students: Connection<Registration> & { schoolYear: number; totalCount: number };
+        };
+        expect(roster).toHaveLength(17);
+        expect(found.students.schoolYear).toBe(SCHOOL_YEAR);
+        expect(found.students.totalCount).toBe(roster.length);
+        expect(found.studentCount).toBe(roster.length);
+        expect(found.students.edges.map((e) => e.node.recordId)).toEqual(roster.map((r) => r.registration.recordId));
+        expect(found.students.pageInfo.hasNextPage).toBe(false);
+        for (const { node } of found.students.edges) {
+          expect(node).toMatchObject({ status: "ENROLLED", schoolYear: SCHOOL_YEAR, school: { code: school.code } });
+        }
+      },
+    );
 
-      const result = await run(ROSTER_PAGE, { code: biggest.school_code, first: 500 });
+    it("lists exactly the children built into the school, each linked to its master child", async () => {
+      const pupils = rosterOf(school).map((r) => r.child);
 
-      const school = result.data?.school as { students: Connection<Registration> };
-      const roster = school.students.edges.map((e) => e.node.child?.id);
-      expect(new Set(roster)).toEqual(new Set(truth.map((t) => childIdOf(t.child_key))));
-      expect(roster).toHaveLength(truth.length);
+      const result = await run(ROSTER_PAGE, { code: school.code, first: 500 });
+
+      const found = result.data?.school as { students: Connection<Registration> };
+      const roster = found.students.edges.map((e) => e.node.child?.id);
+      expect(new Set(roster)).toEqual(new Set(pupils.map((c) => String(c.id))));
+      expect(roster).toHaveLength(pupils.length);
     });
 
     it("pages through the roster without overlaps or gaps", async () => {
@@ -121,7 +161,7 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
       let after: string | null = null;
       let pages = 0;
       for (;;) {
-        const result = await run(ROSTER_PAGE, { code: biggest.school_code, first: 7, after });
+        const result = await run(ROSTER_PAGE, { code: school.code, first: 7, after });
         expect(result.errors).toBeUndefined();
         const page = (result.data?.school as { students: Connection<Registration> }).students;
         expect(page.edges.length).toBeLessThanOrEqual(7);
@@ -132,21 +172,18 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
         after = page.pageInfo.endCursor;
       }
 
-      expect(pages).toBe(Math.ceil(biggest.n / 7));
+      expect(pages).toBe(Math.ceil(17 / 7));
       expect(new Set(seen).size).toBe(seen.length);
-      expect(seen).toEqual(rosterInSql.map((r) => r.record_id));
+      expect(seen).toEqual(rosterOf(school).map((r) => r.registration.recordId));
     });
 
     it("lists an earlier school year when asked, and an empty page for a year without students", async () => {
-      const [earlier] = await rows<{ school_code: string; n: number }>(`
-        select school_code, count(*)::int as n from education.student_registrations where school_year = 2024 group by 1 order by n desc, 1 limit 1`);
+      const past = await run(ROSTER_PAGE, { code: kindergarten.code, schoolYear: SCHOOL_YEAR - 1 });
+      const none = await run(ROSTER_PAGE, { code: kindergarten.code, schoolYear: 2010 });
 
-      const past = await run(ROSTER_PAGE, { code: earlier!.school_code, schoolYear: 2024 });
-      const none = await run(ROSTER_PAGE, { code: earlier!.school_code, schoolYear: 2010 });
-
-      // Last year's registrations were all closed (graduated or transferred out) by the generator.
+      // Last year's registrations were all closed (the children graduated).
       expect((past.data?.school as { students: { schoolYear: number; edges: unknown[] } }).students).toMatchObject({
-        schoolYear: 2024,
+        schoolYear: SCHOOL_YEAR - 1,
         edges: [],
       });
       expect(none.data?.school).toMatchObject({
@@ -156,9 +193,9 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
     });
 
     it("refuses a page size above 500 and a cursor it did not issue, naming the argument", async () => {
-      const tooBig = await run(ROSTER_PAGE, { code: biggest.school_code, first: 501 });
+      const tooBig = await run(ROSTER_PAGE, { code: school.code, first: 501 });
       const forged = await run(ROSTER_PAGE, {
-        code: biggest.school_code,
+        code: school.code,
         after: Buffer.from("c:not-a-position").toString("base64url"),
       });
 
@@ -170,23 +207,12 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
 
   describe("school(code)", () => {
     it("answers a school by its code with the department's fields", async () => {
-      const [expected] = await rows<{ name: string; kind: string; region_code: string }>(
-        `select name, kind, region_code from education.schools where school_code = '${biggest.school_code}'`,
-      );
-
       const result = await run(`query ($code: String!) { school(code: $code) { code name kind regionCode } }`, {
-        code: ` ${biggest.school_code} `,
+        code: ` ${school.code} `,
       });
 
       expect(result).toEqual({
-        data: {
-          school: {
-            code: biggest.school_code,
-            name: expected!.name,
-            kind: expected!.kind,
-            regionCode: expected!.region_code,
-          },
-        },
+        data: { school: { code: school.code, name: "西湖区第一小学", kind: "PRIMARY", regionCode: "330106" } },
       });
     });
 
@@ -207,17 +233,19 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
 
   describe("schools(region)", () => {
     const SCHOOLS = `query ($region: String!, $first: Int, $after: String) {
-      schools(region: $region, first: $first, after: $after) { edges { node { code regionCode studentCount } } pageInfo { hasNextPage endCursor } } }`;
+      schools(region: $region, first: $first, after: $after) { edges { node { code regionCode studentCount } } pageInfo
+        { hasNextPage endCursor } } }`;
 
     it("pages through a region's schools in code order, each with its enrolled count", async () => {
-      const expected = await rows<{ school_code: string; n: number }>(`
-        select sc.school_code, (select count(*)::int from education.student_registrations s where s.school_code = sc.school_code and s.status = 'ENROLLED' and s.school_year = 2025) as n
-        from education.schools sc where sc.region_code like '${biggest.region_code.slice(0, 4)}%' order by sc.school_code`);
+      // The prefecture's four schools (not the one of another prefecture), two pages of three.
+      const expected = [school, kindergarten, neighbour, across]
+        .sort((a, b) => (a.code < b.code ? -1 : 1))
+        .map((s) => ({ code: s.code, regionCode: s.regionCode, studentCount: rosterOf(s).length }));
 
       const seen: { code: string; studentCount: number }[] = [];
       let after: string | null = null;
       for (;;) {
-        const result = await run(SCHOOLS, { region: biggest.region_code.slice(0, 4), first: 3, after });
+        const result = await run(SCHOOLS, { region: "3301", first: 3, after });
         expect(result.errors).toBeUndefined();
         const page = result.data?.schools as Connection<{ code: string; studentCount: number }>;
         seen.push(...page.edges.map((e) => e.node));
@@ -225,10 +253,8 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
         after = page.pageInfo.endCursor;
       }
 
-      expect(expected.length).toBeGreaterThan(3);
-      expect(seen).toEqual(
-        expected.map((e) => ({ code: e.school_code, regionCode: expect.stringMatching(/^\d{6}$/), studentCount: e.n })),
-      );
+      expect(expected.map((e) => e.studentCount)).toEqual([2, 1, 17, 0]);
+      expect(seen).toEqual(expected);
     });
 
     it("refuses a region that is not a division code, naming the argument", async () => {
@@ -240,18 +266,17 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
   });
 
   describe("Child through _entities", () => {
-    it("gives each child its current enrollment: the school and grade the generator wrote", async () => {
-      const expected = await rows<{ child_key: string; school_code: string; grade: number; class_name: string }>(`
-        select c.child_key, c.school_code, s.grade, s.class_name from truth.children c
-        join truth.records r on r.child_key = c.child_key and r.source = 'education.student'
-        join education.student_registrations s on s.record_id = r.record_id and s.status = 'ENROLLED'
-        where c.school_code is not null order by c.child_key limit 40`);
-      const representations = expected.map((e) => ({ __typename: "Child", id: childIdOf(e.child_key) }));
+    it("gives each child its current enrollment: the school and grade it was registered in", async () => {
+      const expected = everyone.flatMap((child) =>
+        child.registrations.filter((r) => r.status === "ENROLLED").map((registration) => ({ child, registration })),
+      );
+      const representations = expected.map((e) => e.child.ref);
 
       const result = await run(CHILD_ENTITIES, { representations });
 
       expect(result.errors).toBeUndefined();
       const entities = result.data?._entities as { id: string; enrollment: Registration }[];
+      expect(expected).toHaveLength(22);
       expect(
         entities.map((c) => ({
           id: c.id,
@@ -262,60 +287,42 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
         })),
       ).toEqual(
         expected.map((e) => ({
-          id: childIdOf(e.child_key),
-          school: e.school_code,
-          grade: e.grade,
-          className: e.class_name,
-          child: childIdOf(e.child_key),
+          id: String(e.child.id),
+          school: e.registration.schoolCode,
+          grade: e.registration.grade,
+          className: e.registration.className,
+          child: String(e.child.id),
         })),
       );
     });
 
-    it("answers a child who has no education record as null: the department's scope reaches only its own students", async () => {
-      const [unschooled] = await rows<{ child_key: string }>(`
-        select c.child_key from truth.children c where c.school_code is null
-        and not exists (select 1 from truth.records r where r.child_key = c.child_key and r.source = 'education.student') order by 1 limit 1`);
+    it(
+      "answers a child who has no education record as null: " + "the department's scope reaches only its own students",
+      async () => {
+        const result = await run(CHILD_ENTITIES, { representations: [unschooled.ref] });
 
-      const result = await run(CHILD_ENTITIES, {
-        representations: [{ __typename: "Child", id: childIdOf(unschooled!.child_key) }],
-      });
-
-      // The department's own system reaches children with a registration in its region; this
-      // child has none, so it is indistinguishable from an id nobody has.
-      expect(result).toEqual({ data: { _entities: [null] } });
-    });
+        // The department's own system reaches children with a registration in its region; this
+        // child has none, so it is indistinguishable from an id nobody has.
+        expect(result).toEqual({ data: { _entities: [null] } });
+      },
+    );
 
     it("keeps both registrations of a child whose temporary L number was promoted to a G number", async () => {
-      const promoted = await rows<{
-        child_key: string;
-        old_number: string;
-        new_number: string;
-        old_school: string;
-        new_school: string;
-      }>(`
-        select c.child_key, o.student_number as old_number, n.student_number as new_number, o.school_code as old_school, n.school_code as new_school
-        from truth.children c
-        join truth.records ro on ro.child_key = c.child_key and ro.source = 'education.student'
-        join education.student_registrations o on o.record_id = ro.record_id and o.school_year = 2024 and o.student_number like 'L%'
-        join truth.records rn on rn.child_key = c.child_key and rn.source = 'education.student'
-        join education.student_registrations n on n.record_id = rn.record_id and n.school_year = 2025 and n.student_number like 'G%'
-        order by c.child_key limit 5`);
-      expect(promoted.length).toBeGreaterThan(0);
-
-      const result = await run(CHILD_ENTITIES, {
-        representations: promoted.map((p) => ({ __typename: "Child", id: childIdOf(p.child_key) })),
-      });
+      const result = await run(CHILD_ENTITIES, { representations: promoted.map((c) => c.ref) });
 
       expect(result.errors).toBeUndefined();
       const entities = result.data?._entities as { enrollment: Registration; studentRegistrations: Registration[] }[];
       promoted.forEach((p, i) => {
+        const [old, current] = p.registrations as [BuiltRegistration, BuiltRegistration];
         const child = entities[i]!;
+        expect(old.studentNumber).toMatch(/^L/);
+        expect(current.studentNumber).toMatch(/^G/);
         expect(child.studentRegistrations.map((r) => [r.studentNumber, r.schoolYear, r.school?.code])).toEqual([
-          [p.new_number, 2025, p.new_school],
-          [p.old_number, 2024, p.old_school],
+          [current.studentNumber, SCHOOL_YEAR, school.code],
+          [old.studentNumber, SCHOOL_YEAR - 1, kindergarten.code],
         ]);
         expect(child.studentRegistrations[1]!.status).toMatch(/^(GRADUATED|TRANSFERRED_OUT)$/);
-        expect(child.enrollment.studentNumber).toBe(p.new_number);
+        expect(child.enrollment.studentNumber).toBe(current.studentNumber);
       });
     });
 
@@ -338,47 +345,47 @@ describe.each(ENGINES)("the education subgraph on %s", (engine) => {
         `query ($r: [_Any!]!) { _entities(representations: $r) { ... on School { code studentCount } } }`,
         {
           r: [
-            { __typename: "School", code: biggest.school_code },
+            { __typename: "School", code: school.code },
             { __typename: "School", code: "9999999999" },
           ],
         },
       );
 
-      expect(result).toEqual({ data: { _entities: [{ code: biggest.school_code, studentCount: biggest.n }, null] } });
+      expect(result).toEqual({ data: { _entities: [{ code: school.code, studentCount: 17 }, null] } });
     });
   });
 
   describe("studentRegistration(studentNumber)", () => {
-    const LOOKUP = `query ($n: String!) { studentRegistration(studentNumber: $n) { studentNumber schoolYear status school { code } child { id } } }`;
+    const LOOKUP = `query ($n: String!) { studentRegistration(studentNumber: $n) { studentNumber schoolYear status
+      school { code } child { id } } }`;
 
-    it("finds the latest registration under a student number, and the older one under a promoted child's L number", async () => {
-      const [p] = await rows<{ child_key: string; old_number: string; new_number: string; new_school: string }>(`
-        select ro.child_key, o.student_number as old_number, n.student_number as new_number, n.school_code as new_school
-        from truth.records ro join education.student_registrations o on o.record_id = ro.record_id and ro.source = 'education.student' and o.student_number like 'L%' and o.school_year = 2024
-        join truth.records rn on rn.child_key = ro.child_key and rn.source = 'education.student'
-        join education.student_registrations n on n.record_id = rn.record_id and n.school_year = 2025 and n.student_number like 'G%'
-        order by 1 limit 1`);
+    it(
+      "finds the latest registration under a student number, " + "and the older one under a promoted child's L number",
+      async () => {
+        const p = promoted[0]!;
+        const [old, current] = p.registrations as [BuiltRegistration, BuiltRegistration];
 
-      const current = await run(LOOKUP, { n: p!.new_number.toLowerCase() });
-      const old = await run(LOOKUP, { n: p!.old_number });
+        const found = await run(LOOKUP, { n: current.studentNumber.toLowerCase() });
+        const earlier = await run(LOOKUP, { n: old.studentNumber });
 
-      expect(current).toEqual({
-        data: {
-          studentRegistration: {
-            studentNumber: p!.new_number,
-            schoolYear: 2025,
-            status: "ENROLLED",
-            school: { code: p!.new_school },
-            child: { id: childIdOf(p!.child_key) },
+        expect(found).toEqual({
+          data: {
+            studentRegistration: {
+              studentNumber: current.studentNumber,
+              schoolYear: SCHOOL_YEAR,
+              status: "ENROLLED",
+              school: { code: school.code },
+              child: { id: String(p.id) },
+            },
           },
-        },
-      });
-      expect(old.data?.studentRegistration).toMatchObject({
-        studentNumber: p!.old_number,
-        schoolYear: 2024,
-        child: { id: childIdOf(p!.child_key) },
-      });
-    });
+        });
+        expect(earlier.data?.studentRegistration).toMatchObject({
+          studentNumber: old.studentNumber,
+          schoolYear: SCHOOL_YEAR - 1,
+          child: { id: String(p.id) },
+        });
+      },
+    );
 
     it("returns null for a well-formed student number nobody has", async () => {
       const result = await run(LOOKUP, { n: "L330106201903159999" });

@@ -1,15 +1,13 @@
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryAuditLog } from "../../../src/access/audit/log-reader.ts";
 import type { AuthenticatedViewer } from "../../../src/access/identity/viewer.ts";
-import { queryRows } from "../../../src/db/client.ts";
-import { generateProvince } from "../../../src/generator/index.ts";
 import { educationSubgraph } from "../../../src/subgraphs/education/index.ts";
 import { headersFor } from "../../kit/auth.ts";
+import { builders, type BuiltChild, type BuiltSchool } from "../../kit/builders.ts";
 import { ENGINES, openTestDatabase, type TestDatabase } from "../../kit/database.ts";
-import { linkFromTruth } from "../../kit/link-from-truth.ts";
 import { executeSubgraph } from "../../kit/subgraph.ts";
 
+/** An enrolled student of this school year: its registration's student number and its master child. */
 type Student = {
   school_code: string;
   region_code: string;
@@ -23,25 +21,32 @@ interface Roster {
 }
 
 const ROSTER = `query Roster($code: String!, $first: Int) {
-  school(code: $code) { code studentCount students(first: $first) { totalCount edges { node { recordId child { id } } } } } }`;
+  school(code: $code) {
+    code studentCount students(first: $first) { totalCount edges { node { recordId child { id } } } }
+  }
+}`;
 
-const CHILD = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Child { id enrollment { school { code } } } } }`;
+const CHILD = `query ($r: [_Any!]!) {
+  _entities(representations: $r) { ... on Child { id enrollment { school { code } } } }
+}`;
 
-const REGISTRATION = `query ($n: String!) { studentRegistration(studentNumber: $n) { schoolYear school { code } child { id } } }`;
+const REGISTRATION = `query ($n: String!) {
+  studentRegistration(studentNumber: $n) { schoolYear school { code } child { id } }
+}`;
 
 describe.each(ENGINES)("education row scopes on %s", (engine) => {
   let database: TestDatabase;
-  const rows = <T extends Record<string, unknown>>(text: string) => queryRows<T>(database.db, sql.raw(text));
   const run = async (viewer: AuthenticatedViewer, query: string, variables: Record<string, unknown> = {}) =>
     executeSubgraph(educationSubgraph, database.db, query, variables, await headersFor(viewer));
   const entity = (id: number) => ({ __typename: "Child", id: String(id) });
 
-  /** Every enrolled student of this school year with the school's county and the linked child. */
+  /** Every enrolled student of this school year, in roster order (grade, class, as written). */
   let students: Student[];
-  /** Two schools of one county, and one school of another county. */
+  /** Two schools of one county (12 and 3 students), and one school of another county (2 students). */
   let own: string;
   let neighbour: string;
   let elsewhere: string;
+  const county = "330106";
   const ofSchool = (code: string) => students.filter((s) => s.school_code === code);
   const schoolAdmin = (): AuthenticatedViewer => ({
     subject: `admin-${own}`,
@@ -51,17 +56,36 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
 
   beforeAll(async () => {
     database = await openTestDatabase(engine);
-    await generateProvince(database.db, { children: 1_500, seed: 5, asOf: "2026-06-30" });
-    await linkFromTruth(database.db);
-    students = await rows<Student>(`
-      select s.school_code, sc.region_code, s.student_number, l.child_id::int as child_id
-      from education.student_registrations s join education.schools sc using (school_code)
-      join hub.links l on l.source = 'education.student' and l.record_id = s.record_id and l.unlinked_at is null
-      where s.status = 'ENROLLED' and s.school_year = 2025 order by s.grade, s.class_name, s.id`);
-    own = students[0]!.school_code;
-    const county = students[0]!.region_code;
-    neighbour = students.find((s) => s.region_code === county && s.school_code !== own)!.school_code;
-    elsewhere = students.find((s) => s.region_code !== county)!.school_code;
+    const build = builders(database.db);
+    const schools: BuiltSchool[] = [
+      await build.school({ region: county }),
+      await build.school({ region: county }),
+      await build.school({ region: "330203" }),
+    ];
+    [own, neighbour, elsewhere] = schools.map((s) => s.code) as [string, string, string];
+    const sizes = [12, 3, 2];
+    const children: BuiltChild[] = [];
+    for (const [k, school] of schools.entries()) {
+      children.push(
+        ...(await build.children(sizes[k]!, (i) => ({
+          registrations: [{ school, grade: 1 + (i % 3), className: `${1 + (i % 2)}班` }],
+        }))),
+      );
+    }
+    await build.link();
+    students = children
+      .map((child) => ({ child, registration: child.registrations[0]! }))
+      .sort(
+        (a, b) =>
+          a.registration.grade - b.registration.grade ||
+          a.registration.className.localeCompare(b.registration.className),
+      )
+      .map(({ child, registration }) => ({
+        school_code: registration.schoolCode,
+        region_code: schools.find((s) => s.code === registration.schoolCode)!.regionCode,
+        student_number: registration.studentNumber,
+        child_id: child.id,
+      }));
   }, 180_000);
   afterAll(async () => database?.close());
 
@@ -72,7 +96,7 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
 
       expect(mine.errors).toBeUndefined();
       const roster = (mine.data?.school as Roster).students!;
-      expect(roster.totalCount).toBe(ofSchool(own).length);
+      expect(roster.totalCount).toBe(12);
       expect(roster.edges.map((e) => Number(e.node.child?.id)).sort((a, b) => a - b)).toEqual(
         ofSchool(own)
           .map((s) => s.child_id)
@@ -118,6 +142,7 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
         role: "school_admin",
         scope: { schools: [own, neighbour] },
       };
+      // The first page of the roster: ten of the school's twelve students.
       const page = ofSchool(own).slice(0, 10);
 
       const result = await run(viewer, ROSTER, { code: own, first: page.length });
@@ -150,16 +175,16 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
   });
 
   describe("an education officer of one county", () => {
-    const SCHOOLS = `{ schools(region: "33", first: 100) { edges { node { code regionCode studentCount students(first: 500) { totalCount edges { node { child { id } } } } } } } }`;
+    const SCHOOLS = `{ schools(region: "33", first: 100) { edges { node {
+      code regionCode studentCount students(first: 500) { totalCount edges { node { child { id } } } }
+    } } } }`;
     const officer = (): AuthenticatedViewer => ({
       subject: "officer-county",
       role: "education_officer",
-      scope: { region: students[0]!.region_code },
+      scope: { region: county },
     });
 
     it("gets the rosters of its county's schools, and null for every other school's", async () => {
-      const county = students[0]!.region_code;
-
       const result = await run(officer(), SCHOOLS);
 
       expect(result.errors).toBeUndefined();
@@ -168,8 +193,8 @@ describe.each(ENGINES)("education row scopes on %s", (engine) => {
       ).edges.map((e) => e.node);
       const inCounty = schools.filter((s) => s.regionCode === county);
       const outside = schools.filter((s) => s.regionCode !== county);
-      expect(inCounty.length).toBeGreaterThan(1);
-      expect(outside.length).toBeGreaterThan(0);
+      expect(inCounty.map((s) => s.code)).toEqual([own, neighbour]);
+      expect(outside.map((s) => s.code)).toEqual([elsewhere]);
       for (const school of inCounty) {
         expect(school.studentCount).toBe(ofSchool(school.code).length);
         expect(school.students?.edges.map((e) => Number(e.node.child?.id)).sort((a, b) => a - b)).toEqual(

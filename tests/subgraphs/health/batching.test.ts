@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthSubgraph } from "../../../src/subgraphs/health/index.ts";
-import { ENGINES } from "../../kit/database.ts";
+import { builders, type BuiltChild, type BuiltFamilyDoctor, type BuiltVaccinationSite } from "../../kit/builders.ts";
+import { ENGINES, openTestDatabase, type TestDatabase } from "../../kit/database.ts";
 import { executeSubgraph } from "../../kit/subgraph.ts";
 import { departmentSystemHeaders } from "../../kit/auth.ts";
-import { openHealthProvince, type HealthProvince } from "./province.ts";
 
 /** Every Child field of the health subgraph, down to doses, sites, hospitals and doctors. */
 const ALL_CHILD_FIELDS = `
@@ -11,10 +11,13 @@ const ALL_CHILD_FIELDS = `
     _entities(representations: $representations) {
       ... on Child {
         id
-        birthCertificate { certificateNumber childName sex birthDate motherName motherIdNumber fatherName fatherIdNumber guardianPhone regionCode issuedOn hospital { code name regionCode } }
-        immunizations { recordId childName birthDate guardianName guardianPhone site { code name regionCode } doses { vaccineCode vaccineName doseNumber givenOn } }
+        birthCertificate { certificateNumber childName sex birthDate motherName motherIdNumber fatherName
+          fatherIdNumber guardianPhone regionCode issuedOn hospital { code name regionCode } }
+        immunizations { recordId childName birthDate guardianName guardianPhone site { code name regionCode } doses {
+          vaccineCode vaccineName doseNumber givenOn } }
         familyDoctor { code name institution teamName phone regionCode }
-        doctorContracts { recordId patientName patientIdNumber patientBirthDate guardianName guardianPhone signedOn validUntil status }
+        doctorContracts { recordId patientName patientIdNumber patientBirthDate guardianName guardianPhone signedOn
+          validUntil status }
       }
     }
   }`;
@@ -27,13 +30,34 @@ const ALL_CHILD_FIELDS = `
 const CHILD_STATEMENTS = 9;
 
 describe.each(ENGINES)("batching in the health subgraph on %s", (engine) => {
-  let province: HealthProvince;
+  let database: TestDatabase;
   let statements = 0;
+  /** Four sites and four doctors of the province. */
+  let sites: BuiltVaccinationSite[];
+  let doctors: BuiltFamilyDoctor[];
+  /**
+   * Children with every kind of health record, so that every loader has work to do: a birth
+   * certificate, a file of three doses at one of the sites, an ACTIVE contract with one of the doctors.
+   */
+  let healthy: BuiltChild[];
 
   beforeAll(async () => {
-    province = await openHealthProvince(engine, { onQuery: () => statements++ });
+    database = await openTestDatabase(engine, { onQuery: () => statements++ });
+    const build = builders(database.db);
+    sites = [];
+    doctors = [];
+    for (const region of ["330106", "330102", "330203", "330302"]) {
+      sites.push(await build.vaccinationSite({ region }));
+      doctors.push(await build.familyDoctor({ region }));
+    }
+    healthy = await build.children(100, (i) => ({
+      birthCertificate: true,
+      immunizations: [sites[i % 4]!],
+      contracts: [doctors[i % 4]!],
+    }));
+    await build.link();
   }, 180_000);
-  afterAll(async () => province?.close());
+  afterAll(async () => database?.close());
 
   /** Runs an operation and answers how many SQL statements it sent. */
   async function countStatements(
@@ -43,7 +67,7 @@ describe.each(ENGINES)("batching in the health subgraph on %s", (engine) => {
     statements = 0;
     const result = await executeSubgraph(
       healthSubgraph,
-      province.database.db,
+      database.db,
       query,
       variables,
       await departmentSystemHeaders("health"),
@@ -52,22 +76,10 @@ describe.each(ENGINES)("batching in the health subgraph on %s", (engine) => {
     return { statements, data: result.data };
   }
 
-  /** Children with every kind of health record, so that every loader has work to do. */
-  async function healthyChildren(n: number): Promise<{ __typename: "Child"; id: string }[]> {
-    const rows = await province.rows<{ child_key: string }>(`
-      select c.child_key from truth.children c
-      where exists (select 1 from truth.records r where r.child_key = c.child_key and r.source = 'health.immunization_record')
-        and exists (select 1 from truth.records r where r.child_key = c.child_key and r.source = 'health.doctor_contract')
-      order by (exists (select 1 from truth.records r where r.child_key = c.child_key and r.source = 'health.birth_certificate')) desc, c.child_key
-      limit ${n}`);
-    expect(rows).toHaveLength(n);
-    return rows.map((r) => ({ __typename: "Child", id: String(province.childIds.get(r.child_key)) }));
-  }
-
   it.each([20, 100])(
     "resolves every health field of %i children through _entities in a constant number of statements",
     async (n) => {
-      const representations = await healthyChildren(n);
+      const representations = healthy.slice(0, n).map((c) => c.ref);
 
       const { statements, data } = await countStatements(ALL_CHILD_FIELDS, { representations });
 
@@ -77,38 +89,40 @@ describe.each(ENGINES)("batching in the health subgraph on %s", (engine) => {
         }
       )._entities;
       expect(children).toHaveLength(n);
-      expect(children.some((c) => c.birthCertificate !== null)).toBe(true);
-      expect(children.some((c) => c.familyDoctor !== null)).toBe(true);
-      expect(children.flatMap((c) => c.immunizations.flatMap((i) => i.doses)).length).toBeGreaterThan(0);
+      expect(children.every((c) => c.birthCertificate !== null)).toBe(true);
+      expect(children.every((c) => c.familyDoctor !== null)).toBe(true);
+      expect(children.flatMap((c) => c.immunizations.flatMap((i) => i.doses))).toHaveLength(3 * n);
       expect(statements).toBe(CHILD_STATEMENTS);
     },
   );
 
-  it("pages through sites and doctors with their children and patients in a constant number of statements", async () => {
-    const { statements } = await countStatements(`{
-      vaccinationSites(region: "33", first: 20) { edges { node { code children(first: 100) { edges { node { id birthCertificate { certificateNumber } } } } } } }
-      familyDoctors(region: "33", first: 20) { edges { node { code patients(first: 100) { edges { node { contract { recordId } child { id familyDoctor { code } } } } } } } }
+  it(
+    "pages through sites and doctors with their children " + "and patients in a constant number of statements",
+    async () => {
+      const { statements } = await countStatements(`{
+      vaccinationSites(region: "33", first: 20) { edges { node { code children(first: 100) { edges { node { id
+        birthCertificate { certificateNumber } } } } } } }
+      familyDoctors(region: "33", first: 20) { edges { node { code patients(first: 100) { edges { node { contract {
+        recordId } child { id familyDoctor { code } } } } } } } }
     }`);
 
-    // Sites, their children (the row scope a condition of that statement), those children's
-    // certificates; doctors, their patients (with each contract's link), the row-scope check of
-    // the patients' children (one for the page), those children's contracts (the doctors
-    // themselves come primed from the doctors' page); the one access-log INSERT. Was 6 before.
-    expect(statements).toBe(8);
-  });
+      // Sites, their children (the row scope a condition of that statement), those children's
+      // certificates; doctors, their patients (with each contract's link), the row-scope check of
+      // the patients' children (one for the page), those children's contracts (the doctors
+      // themselves come primed from the doctors' page); the one access-log INSERT. Was 6 before.
+      expect(statements).toBe(8);
+    },
+  );
 
   it("resolves many sites and doctors through _entities in one statement each, plus the audit", async () => {
-    const sites = await province.rows<{ site_code: string }>(`select site_code from health.vaccination_sites`);
-    const doctors = await province.rows<{ doctor_code: string }>(`select doctor_code from health.family_doctors`);
-
     const { statements } = await countStatements(
       `query ($representations: [_Any!]!) { _entities(representations: $representations) {
          ... on VaccinationSite { code children(first: 5) { edges { node { id } } } }
          ... on FamilyDoctor { code patients(first: 5) { edges { node { contract { recordId } } } } } } }`,
       {
         representations: [
-          ...sites.map((s) => ({ __typename: "VaccinationSite", code: s.site_code })),
-          ...doctors.map((d) => ({ __typename: "FamilyDoctor", code: d.doctor_code })),
+          ...sites.map((s) => ({ __typename: "VaccinationSite", code: s.code })),
+          ...doctors.map((d) => ({ __typename: "FamilyDoctor", code: d.code })),
         ],
       },
     );

@@ -1,9 +1,10 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthSubgraph } from "../../../src/subgraphs/health/index.ts";
-import { ENGINES } from "../../kit/database.ts";
+import { ENGINES, openTestDatabase, type TestDatabase } from "../../kit/database.ts";
+import { builders, type BuiltChild, type BuiltFamilyDoctor, type BuiltVaccinationSite } from "../../kit/builders.ts";
 import { executeSubgraph } from "../../kit/subgraph.ts";
 import { departmentSystemHeaders } from "../../kit/auth.ts";
-import { childIdOf, openHealthProvince, type HealthProvince } from "./province.ts";
 
 const CHILD_FIELDS = `
   query ($representations: [_Any!]!) {
@@ -11,7 +12,8 @@ const CHILD_FIELDS = `
       ... on Child {
         id
         birthCertificate {
-          certificateNumber childName sex birthDate motherName motherIdNumber fatherName fatherIdNumber guardianPhone regionCode issuedOn
+          certificateNumber childName sex birthDate motherName motherIdNumber fatherName fatherIdNumber guardianPhone
+            regionCode issuedOn
           hospital { code name regionCode }
         }
         immunizations {
@@ -20,7 +22,8 @@ const CHILD_FIELDS = `
           doses { vaccineCode vaccineName doseNumber givenOn }
         }
         familyDoctor { code name institution teamName phone regionCode }
-        doctorContracts { recordId patientName patientIdNumber patientBirthDate guardianName guardianPhone signedOn validUntil status }
+        doctorContracts { recordId patientName patientIdNumber patientBirthDate guardianName guardianPhone signedOn
+          validUntil status }
       }
     }
   }`;
@@ -35,176 +38,192 @@ interface ChildData {
 }
 
 describe.each(ENGINES)("Child in the health subgraph on %s", (engine) => {
-  let province: HealthProvince;
+  let database: TestDatabase;
+  let home: BuiltVaccinationSite;
+  let newHome: BuiltVaccinationSite;
+  let firstDoctor: BuiltFamilyDoctor;
+  let secondDoctor: BuiltFamilyDoctor;
+  /** A certificate, a file of four doses, an expired contract with one doctor and an active one with another. */
+  let complete: BuiltChild;
+  /** Files at two sites: the family moved house. */
+  let moved: BuiltChild;
+  /** A file, and contracts that are all over (expired, cancelled). */
+  let expiredOnly: BuiltChild;
+  /** Known to the household registry only. */
+  let bare: BuiltChild;
+  /** A birth certificate issued in the province and no other health record. */
+  let certificateOnly: BuiltChild;
+  /** A certificate and a file. */
+  let certifiedAndVaccinated: BuiltChild;
 
   beforeAll(async () => {
-    province = await openHealthProvince(engine);
+    database = await openTestDatabase(engine);
+    const build = builders(database.db);
+    home = await build.vaccinationSite({ region: "330106" });
+    newHome = await build.vaccinationSite({ region: "330102" });
+    firstDoctor = await build.familyDoctor({ region: "330106" });
+    secondDoctor = await build.familyDoctor({ region: "330106" });
+    const born = "2024-05-10";
+    complete = await build.child({
+      birthDate: born,
+      birthCertificate: true,
+      // Written out of order: the file lists them by date, then vaccine.
+      immunizations: [
+        {
+          site: home,
+          doses: [
+            { vaccineCode: "DTaP", givenOn: "2024-08-08" },
+            { vaccineCode: "HepB", doseNumber: 2, givenOn: "2024-06-09" },
+            { vaccineCode: "HepB", givenOn: born },
+            { vaccineCode: "BCG", givenOn: born },
+          ],
+        },
+      ],
+      contracts: [
+        { doctor: firstDoctor, status: "EXPIRED", signedOn: "2024-06-01", validUntil: "2025-05-31" },
+        { doctor: secondDoctor, status: "ACTIVE", signedOn: "2025-06-01" },
+      ],
+    });
+    moved = await build.child({ immunizations: [home, newHome] });
+    expiredOnly = await build.child({
+      immunizations: [home],
+      contracts: [
+        { doctor: firstDoctor, status: "EXPIRED", signedOn: "2023-03-01" },
+        { doctor: secondDoctor, status: "CANCELLED", signedOn: "2024-03-01" },
+      ],
+    });
+    bare = await build.child({ hukou: "330106" });
+    certificateOnly = await build.child({ birthCertificate: { region: "330106" } });
+    certifiedAndVaccinated = await build.child({ birthCertificate: true, immunizations: [home] });
+    await build.link();
   }, 180_000);
-  afterAll(async () => province?.close());
+  afterAll(async () => database?.close());
 
-  async function childData(childKey: string): Promise<ChildData> {
+  async function childData(child: BuiltChild): Promise<ChildData> {
     const result = await executeSubgraph(
       healthSubgraph,
-      province.database.db,
+      database.db,
       CHILD_FIELDS,
-      { representations: [{ __typename: "Child", id: childIdOf(province, childKey) }] },
+      { representations: [child.ref] },
       await departmentSystemHeaders("health"),
     );
     expect(result.errors).toBeUndefined();
     return (result.data as { _entities: ChildData[] })._entities[0]!;
   }
 
-  /** A child with a record of `source` linked, and optionally more conditions on the child key `c`. */
-  async function someChild(where: string): Promise<string> {
-    const [row] = await province.rows<{ child_key: string }>(
-      `select c.child_key from truth.children c where ${where} order by c.child_key limit 1`,
-    );
-    if (!row) throw new Error(`the generated province has no child where ${where}`);
-    return row.child_key;
-  }
-  const has = (source: string, extra = "") =>
-    `exists (select 1 from truth.records r where r.child_key = c.child_key and r.source = '${source}' ${extra})`;
+  it(
+    "returns the child's birth certificate, immunization files with " +
+      "their doses, and family doctor as the health department wrote them",
+    async () => {
+      const child = await childData(complete);
 
-  it("returns the child's birth certificate, immunization files with their doses, and family doctor as the health department wrote them", async () => {
-    const childKey = await someChild(
-      `${has("health.birth_certificate")} and ${has("health.immunization_record", "and exists (select 1 from health.immunization_doses d where d.immunization_record_id = r.record_id)")}
-       and ${has("health.doctor_contract", "and exists (select 1 from health.doctor_contracts d where d.record_id = r.record_id and d.status = 'ACTIVE')")}`,
-    );
+      const certificate = complete.birthCertificate!;
+      expect(child.birthCertificate).toEqual({
+        certificateNumber: certificate.certificateNumber,
+        childName: certificate.childName,
+        sex: certificate.sex,
+        birthDate: certificate.birthDate,
+        motherName: certificate.motherName,
+        motherIdNumber: certificate.motherIdNumber,
+        fatherName: certificate.fatherName,
+        fatherIdNumber: certificate.fatherIdNumber,
+        guardianPhone: certificate.guardianPhone,
+        regionCode: certificate.regionCode,
+        issuedOn: certificate.issuedOn,
+        hospital: {
+          code: certificate.hospital.code,
+          name: certificate.hospital.name,
+          regionCode: certificate.hospital.regionCode,
+        },
+      });
 
-    const child = await childData(childKey);
+      expect(child.immunizations!.map((f) => ({ recordId: f.recordId, siteCode: f.site?.code }))).toEqual(
+        complete.immunizations.map((f) => ({ recordId: f.recordId, siteCode: f.siteCode })),
+      );
+      expect(child.immunizations![0]!.doses.map((d) => [d.vaccineCode, d.givenOn])).toEqual([
+        ["BCG", "2024-05-10"],
+        ["HepB", "2024-05-10"],
+        ["HepB", "2024-06-09"],
+        ["DTaP", "2024-08-08"],
+      ]);
 
-    const [certificate] = await province.rows<Record<string, string | null>>(`
-      select b.certificate_number, b.child_name, b.sex, b.birth_date::text, b.mother_name, b.mother_id_number, b.father_name, b.father_id_number,
-             b.guardian_phone, b.region_code, b.issued_on::text, h.hospital_code, h.name as hospital_name, h.region_code as hospital_region
-      from truth.records r join health.birth_certificates b on b.record_id = r.record_id join health.hospitals h on h.hospital_code = b.hospital_code
-      where r.child_key = '${childKey}' and r.source = 'health.birth_certificate'`);
-    expect(child.birthCertificate).toEqual({
-      certificateNumber: certificate!.certificate_number,
-      childName: certificate!.child_name,
-      sex: certificate!.sex,
-      birthDate: certificate!.birth_date,
-      motherName: certificate!.mother_name,
-      motherIdNumber: certificate!.mother_id_number,
-      fatherName: certificate!.father_name,
-      fatherIdNumber: certificate!.father_id_number,
-      guardianPhone: certificate!.guardian_phone,
-      regionCode: certificate!.region_code,
-      issuedOn: certificate!.issued_on,
-      hospital: {
-        code: certificate!.hospital_code,
-        name: certificate!.hospital_name,
-        regionCode: certificate!.hospital_region,
-      },
-    });
-
-    const files = await province.rows<{ record_id: string; site_code: string }>(`
-      select i.record_id, i.site_code from truth.records r join health.immunization_records i on i.record_id = r.record_id
-      where r.child_key = '${childKey}' and r.source = 'health.immunization_record' order by i.id`);
-    expect(child.immunizations!.map((f) => ({ recordId: f.recordId, siteCode: f.site?.code }))).toEqual(
-      files.map((f) => ({ recordId: f.record_id, siteCode: f.site_code })),
-    );
-    for (const file of child.immunizations!) {
-      const doses = await province.rows<{ vaccine_code: string; given_on: string }>(`
-        select vaccine_code, given_on::text from health.immunization_doses where immunization_record_id = '${file.recordId}'
-        order by given_on, vaccine_code, dose_number, id`);
-      expect(file.doses.map((d) => [d.vaccineCode, d.givenOn])).toEqual(doses.map((d) => [d.vaccine_code, d.given_on]));
-    }
-    expect(child.immunizations!.flatMap((f) => f.doses).length).toBeGreaterThan(0);
-
-    const contracts = await province.rows<{ record_id: string; status: string; doctor_code: string }>(`
-      select d.record_id, d.status, d.doctor_code from truth.records r join health.doctor_contracts d on d.record_id = r.record_id
-      where r.child_key = '${childKey}' and r.source = 'health.doctor_contract' order by d.signed_on, d.id`);
-    expect(child.doctorContracts!.map((c) => [c.recordId, c.status])).toEqual(
-      contracts.map((c) => [c.record_id, c.status]),
-    );
-    expect(child.familyDoctor?.code).toBe(contracts.filter((c) => c.status === "ACTIVE").at(-1)!.doctor_code);
-  });
+      expect(child.doctorContracts!.map((c) => [c.recordId, c.status])).toEqual(
+        complete.contracts.map((c) => [c.recordId, c.status]),
+      );
+      expect(child.familyDoctor?.code).toBe(secondDoctor.code);
+    },
+  );
 
   it("gives a child who moved house both immunization files, each with its own site", async () => {
-    const childKey = await someChild(
-      `(select count(*) from truth.records r where r.child_key = c.child_key and r.source = 'health.immunization_record') = 2`,
-    );
+    const child = await childData(moved);
 
-    const child = await childData(childKey);
-
-    const sites = await province.rows<{ site_code: string }>(`
-      select i.site_code from truth.records r join health.immunization_records i on i.record_id = r.record_id
-      where r.child_key = '${childKey}' and r.source = 'health.immunization_record' order by i.id`);
-    expect(child.immunizations!.map((f) => f.site!.code)).toEqual(sites.map((s) => s.site_code));
+    expect(child.immunizations!.map((f) => f.site!.code)).toEqual([home.code, newHome.code]);
     for (const file of child.immunizations!) {
       const dates = file.doses.map((d) => d.givenOn);
+      expect(dates).toHaveLength(3);
       expect(dates).toEqual([...dates].sort());
     }
   });
 
   it("has no family doctor when the child's only contracts have expired, but still lists them", async () => {
-    const childKey = await someChild(
-      `${has("health.doctor_contract")} and not ${has("health.doctor_contract", "and exists (select 1 from health.doctor_contracts d where d.record_id = r.record_id and d.status = 'ACTIVE')")}`,
-    );
-
-    const child = await childData(childKey);
+    const child = await childData(expiredOnly);
 
     expect(child.familyDoctor).toBeNull();
-    expect(child.doctorContracts!.length).toBeGreaterThan(0);
+    expect(child.doctorContracts!.map((c) => c.recordId)).toEqual(expiredOnly.contracts.map((c) => c.recordId));
     expect(child.doctorContracts!.every((c) => c.status !== "ACTIVE")).toBe(true);
   });
 
-  it("answers null for a child without health records, as for an id no child has, and empty lists for what a child in scope lacks", async () => {
-    // A child without any health record is outside every health viewer's scope (its records
-    // are what place it there): null, exactly like an id no child has or a malformed one.
-    const bare = await someChild(
-      `not ${has("health.birth_certificate")} and not ${has("health.immunization_record")} and not ${has("health.doctor_contract")}`,
-    );
-    // A child placed by its birth certificate alone shows empty lists for the rest.
-    const certificateOnly = await someChild(
-      `${has("health.birth_certificate", "and exists (select 1 from health.birth_certificates b where b.record_id = r.record_id and b.region_code like '33%')")}
-       and not ${has("health.immunization_record")} and not ${has("health.doctor_contract")}`,
-    );
+  it(
+    "answers null for a child without health records, as for an id " +
+      "no child has, and empty lists for what a child in scope lacks",
+    async () => {
+      // A child without any health record is outside every health viewer's scope (its records
+      // are what place it there): null, exactly like an id no child has or a malformed one.
+      // A child placed by its birth certificate alone shows empty lists for the rest.
+      const result = await executeSubgraph(
+        healthSubgraph,
+        database.db,
+        CHILD_FIELDS,
+        {
+          representations: [String(bare.id), String(certificateOnly.id), "999999999", "not-a-number"].map((id) => ({
+            __typename: "Child",
+            id,
+          })),
+        },
+        await departmentSystemHeaders("health"),
+      );
 
-    const result = await executeSubgraph(
-      healthSubgraph,
-      province.database.db,
-      CHILD_FIELDS,
-      {
-        representations: [
-          childIdOf(province, bare),
-          childIdOf(province, certificateOnly),
-          "999999999",
-          "not-a-number",
-        ].map((id) => ({ __typename: "Child", id })),
-      },
-      await departmentSystemHeaders("health"),
-    );
-
-    expect(result.errors).toBeUndefined();
-    const [bareChild, certified, ...unknown] = (result.data as { _entities: (ChildData | null)[] })._entities;
-    expect(bareChild).toBeNull();
-    expect(certified).toMatchObject({
-      id: childIdOf(province, certificateOnly),
-      immunizations: [],
-      familyDoctor: null,
-      doctorContracts: [],
-    });
-    expect(certified!.birthCertificate).not.toBeNull();
-    expect(unknown).toEqual([null, null]);
-  });
+      expect(result.errors).toBeUndefined();
+      const [bareChild, certified, ...unknown] = (result.data as { _entities: (ChildData | null)[] })._entities;
+      expect(bareChild).toBeNull();
+      expect(certified).toMatchObject({
+        id: String(certificateOnly.id),
+        immunizations: [],
+        familyDoctor: null,
+        doctorContracts: [],
+      });
+      expect(certified!.birthCertificate).not.toBeNull();
+      expect(unknown).toEqual([null, null]);
+    },
+  );
 
   it("ignores records whose link to the child has been closed", async () => {
     // An immunization file too, so that the child stays in scope without its certificate.
-    const childKey = await someChild(`${has("health.birth_certificate")} and ${has("health.immunization_record")}`);
-    const childId = childIdOf(province, childKey);
-    await province.rows(
-      `update hub.links set unlinked_at = now() where child_id = ${childId} and source = 'health.birth_certificate'`,
-    );
+    const childId = certifiedAndVaccinated.id;
+    const close = (at: ReturnType<typeof sql>) =>
+      database.db.execute(
+        sql`update hub.links set unlinked_at = ${at}
+            where child_id = ${childId} and source = 'health.birth_certificate'`,
+      );
+    expect((await childData(certifiedAndVaccinated)).birthCertificate).not.toBeNull();
+    await close(sql`now()`);
 
     try {
-      const child = await childData(childKey);
+      const child = await childData(certifiedAndVaccinated);
 
       expect(child.birthCertificate).toBeNull();
     } finally {
-      await province.rows(
-        `update hub.links set unlinked_at = null where child_id = ${childId} and source = 'health.birth_certificate'`,
-      );
+      await close(sql`null`);
     }
   });
 });

@@ -1,27 +1,77 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthSubgraph } from "../../../src/subgraphs/health/index.ts";
-import { ENGINES } from "../../kit/database.ts";
+import {
+  builders,
+  type BuiltChild,
+  type BuiltContract,
+  type BuiltFamilyDoctor,
+  type BuiltVaccinationSite,
+} from "../../kit/builders.ts";
+import { ENGINES, openTestDatabase, type TestDatabase } from "../../kit/database.ts";
 import { executeSubgraph } from "../../kit/subgraph.ts";
 import { departmentSystemHeaders } from "../../kit/auth.ts";
-import { childIdOf, openHealthProvince, type HealthProvince } from "./province.ts";
 
 interface Page<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
+const byCode = <T extends { code: string }>(a: T, b: T) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+
 describe.each(ENGINES)("health lookups on %s", (engine) => {
-  let province: HealthProvince;
+  let database: TestDatabase;
+  /** Ten patients with ACTIVE contracts, and one whose contract expired. */
+  let busyDoctor: BuiltFamilyDoctor;
+  /** Every doctor: the busy one, one with two patients, one with none, and one of another province. */
+  let doctors: BuiltFamilyDoctor[];
+  /** 55 children with a file here, one of them with two. */
+  let busySite: BuiltVaccinationSite;
+  /** Every site: three of the prefecture 330100 (the busy one first), one of another prefecture. */
+  let sites: BuiltVaccinationSite[];
+  let everyone: BuiltChild[];
 
   beforeAll(async () => {
-    province = await openHealthProvince(engine);
+    database = await openTestDatabase(engine);
+    const build = builders(database.db);
+    busyDoctor = await build.familyDoctor({ region: "330106" });
+    const otherDoctor = await build.familyDoctor({ region: "330102" });
+    const quietDoctor = await build.familyDoctor({
+      region: "330106",
+      name: "陈静",
+      institution: "西湖区第一社区卫生服务中心",
+      teamName: "家庭医生团队1",
+      phone: "13900001234",
+    });
+    const foreignDoctor = await build.familyDoctor({ region: "340102" });
+    doctors = [busyDoctor, otherDoctor, quietDoctor, foreignDoctor];
+    busySite = await build.vaccinationSite({ region: "330106" });
+    sites = [
+      busySite,
+      await build.vaccinationSite({ region: "330102" }),
+      await build.vaccinationSite({ region: "330105", name: "拱墅区第一预防接种门诊" }),
+      await build.vaccinationSite({ region: "330203" }),
+    ];
+    // The first eleven are the busy doctor's patients (the sixth's contract expired), the next two the other's.
+    const contractsOf = (i: number) => {
+      if (i === 5) return [{ doctor: busyDoctor, status: "EXPIRED" as const }];
+      if (i < 11) return [busyDoctor];
+      return i < 13 ? [otherDoctor] : [];
+    };
+    const atBusySite = await build.children(55, (i) => ({
+      immunizations: i === 3 ? [busySite, busySite] : [busySite],
+      contracts: contractsOf(i),
+    }));
+    const elsewhere = await build.children(3, (i) => ({ immunizations: [sites[i + 1]!], contracts: [foreignDoctor] }));
+    everyone = [...atBusySite, ...elsewhere];
+    await build.link();
   }, 180_000);
-  afterAll(async () => province?.close());
+  afterAll(async () => database?.close());
 
   async function run<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const result = await executeSubgraph(
       healthSubgraph,
-      province.database.db,
+      database.db,
       query,
       variables,
       await departmentSystemHeaders("health"),
@@ -44,26 +94,25 @@ describe.each(ENGINES)("health lookups on %s", (engine) => {
     }
   }
 
+  /** A doctor's ACTIVE contracts with their children, as written. */
+  const activeContractsOf = (doctor: BuiltFamilyDoctor): { contract: BuiltContract; child: BuiltChild }[] =>
+    everyone.flatMap((child) =>
+      child.contracts
+        .filter((c) => c.doctorCode === doctor.code && c.status === "ACTIVE")
+        .map((contract) => ({ contract, child })),
+    );
+
   describe("FamilyDoctor.patients", () => {
     const PATIENTS = `
       query ($code: String!, $after: String) {
-        familyDoctor(code: $code) { code patients(first: 4, after: $after) { edges { cursor node { contract { recordId status } child { id } } } pageInfo { hasNextPage endCursor } } }
+        familyDoctor(code: $code) { code patients(first: 4, after: $after) { edges { cursor node { contract { recordId
+          status } child { id } } } pageInfo { hasNextPage endCursor } } }
       }`;
     type PatientNode = { contract: { recordId: string; status: string }; child: { id: string } | null };
 
-    async function busiestDoctor(): Promise<string> {
-      const [row] = await province.rows<{ doctor_code: string }>(
-        `select doctor_code from health.doctor_contracts where status = 'ACTIVE' group by doctor_code order by count(*) desc, doctor_code limit 1`,
-      );
-      return row!.doctor_code;
-    }
-
     it("pages through a doctor's ACTIVE contracts without overlap, each with the child it is linked to", async () => {
-      const code = await busiestDoctor();
-      const expected = await province.rows<{ record_id: string; child_key: string }>(`
-        select d.record_id, r.child_key from health.doctor_contracts d join truth.records r on r.source = 'health.doctor_contract' and r.record_id = d.record_id
-        where d.doctor_code = '${code}' and d.status = 'ACTIVE' order by d.id`);
-      expect(expected.length).toBeGreaterThan(8);
+      const code = busyDoctor.code;
+      const expected = activeContractsOf(busyDoctor);
 
       const pages = await allPages(
         4,
@@ -73,138 +122,123 @@ describe.each(ENGINES)("health lookups on %s", (engine) => {
       );
 
       const patients = pages.flat();
+      expect(expected).toHaveLength(10);
       expect(pages.length).toBe(Math.ceil(expected.length / 4));
       expect(new Set(patients.map((p) => p.contract.recordId)).size).toBe(patients.length);
       expect(patients.map((p) => [p.contract.recordId, p.child?.id])).toEqual(
-        expected.map((e) => [e.record_id, childIdOf(province, e.child_key)]),
+        expected.map((e) => [e.contract.recordId, String(e.child.id)]),
       );
       expect(patients.every((p) => p.contract.status === "ACTIVE")).toBe(true);
     });
 
     it("shows a contract not linked to any child yet with a null child", async () => {
-      const code = await busiestDoctor();
-      const [first] = await province.rows<{ record_id: string }>(
-        `select record_id from health.doctor_contracts where doctor_code = '${code}' and status = 'ACTIVE' order by id limit 1`,
-      );
-      await province.rows(
-        `update hub.links set unlinked_at = now() where source = 'health.doctor_contract' and record_id = '${first!.record_id}'`,
-      );
+      const code = busyDoctor.code;
+      const first = activeContractsOf(busyDoctor)[0]!.contract;
+      const close = (at: ReturnType<typeof sql>) =>
+        database.db.execute(
+          sql`update hub.links set unlinked_at = ${at}
+              where source = 'health.doctor_contract' and record_id = ${first.recordId}`,
+        );
+      await close(sql`now()`);
       try {
         const data = await run<{ familyDoctor: { patients: Page<PatientNode> } }>(PATIENTS, { code, after: null });
 
         expect(data.familyDoctor.patients.edges[0]!.node).toEqual({
-          contract: { recordId: first!.record_id, status: "ACTIVE" },
+          contract: { recordId: first.recordId, status: "ACTIVE" },
           child: null,
         });
         expect(data.familyDoctor.patients.edges[1]!.node.child).not.toBeNull();
       } finally {
-        await province.rows(
-          `update hub.links set unlinked_at = null where source = 'health.doctor_contract' and record_id = '${first!.record_id}'`,
-        );
+        await close(sql`null`);
       }
     });
   });
 
   describe("VaccinationSite.children", () => {
     it("pages through the distinct children with a file at the site, in id order", async () => {
-      const [site] = await province.rows<{ site_code: string }>(
-        `select site_code from health.immunization_records group by site_code order by count(*) desc, site_code limit 1`,
-      );
-      const keys = await province.rows<{ child_key: string }>(`
-        select distinct r.child_key from health.immunization_records i join truth.records r on r.source = 'health.immunization_record' and r.record_id = i.record_id
-        where i.site_code = '${site!.site_code}'`);
-      const expected = keys.map((k) => Number(childIdOf(province, k.child_key))).sort((a, b) => a - b);
-      expect(expected.length).toBeGreaterThan(50);
+      const expected = everyone
+        .filter((c) => c.immunizations.some((f) => f.siteCode === busySite.code))
+        .map((c) => c.id)
+        .sort((a, b) => a - b);
 
       const pages = await allPages(50, async (after) => {
         const data = await run<{ vaccinationSite: { children: Page<{ id: string }> } }>(
-          `query ($code: String!, $after: String) { vaccinationSite(code: $code) { children(first: 50, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`,
-          { code: site!.site_code, after },
+          `query ($code: String!, $after: String) { vaccinationSite(code: $code) { children(first: 50, after: $after) {
+            edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`,
+          { code: busySite.code, after },
         );
         return data.vaccinationSite.children;
       });
 
+      expect(expected).toHaveLength(55);
       expect(pages.flat().map((c) => Number(c.id))).toEqual(expected);
     });
   });
 
   describe("sites and doctors of a region", () => {
     it("lists a prefecture's vaccination sites page by page, in code order", async () => {
-      const [county] = await province.rows<{ region_code: string }>(
-        `select region_code from health.vaccination_sites order by site_code limit 1`,
-      );
-      const prefecture = `${county!.region_code.slice(0, 4)}00`;
-      const expected = await province.rows<{ site_code: string }>(
-        `select site_code from health.vaccination_sites where region_code like '${prefecture.slice(0, 4)}%' order by site_code`,
-      );
+      const expected = sites.filter((s) => s.regionCode.startsWith("3301")).sort(byCode);
 
       const pages = await allPages(1, async (after) => {
         const data = await run<{ vaccinationSites: Page<{ code: string; regionCode: string }> }>(
-          `query ($region: String!, $after: String) { vaccinationSites(region: $region, first: 1, after: $after) { edges { cursor node { code regionCode } } pageInfo { hasNextPage endCursor } } }`,
-          { region: prefecture, after },
+          `query ($region: String!, $after: String) { vaccinationSites(region: $region, first: 1, after: $after) {
+            edges { cursor node { code regionCode } } pageInfo { hasNextPage endCursor } } }`,
+          { region: "330100", after },
         );
         return data.vaccinationSites;
       });
 
-      expect(pages.flat().map((s) => s.code)).toEqual(expected.map((s) => s.site_code));
+      expect(expected).toHaveLength(3);
+      expect(pages.flat().map((s) => s.code)).toEqual(expected.map((s) => s.code));
     });
 
     it("lists the province's family doctors page by page with their patients, in code order", async () => {
-      const expected = await province.rows<{ doctor_code: string; active: number }>(`
-        select f.doctor_code, (select count(*) from health.doctor_contracts d where d.doctor_code = f.doctor_code and d.status = 'ACTIVE')::int as active
-        from health.family_doctors f where f.region_code like '33%' order by f.doctor_code`);
-      expect(expected.length).toBeGreaterThan(2);
+      const expected = doctors
+        .filter((d) => d.regionCode.startsWith("33"))
+        .sort(byCode)
+        .map((d) => [d.code, activeContractsOf(d).length]);
 
       const pages = await allPages(2, async (after) => {
         const data = await run<{ familyDoctors: Page<{ code: string; patients: { edges: unknown[] } }> }>(
-          `query ($after: String) { familyDoctors(region: "33", first: 2, after: $after) { edges { cursor node { code patients(first: 500) { edges { cursor } } } } pageInfo { hasNextPage endCursor } } }`,
+          `query ($after: String) { familyDoctors(region: "33", first: 2, after: $after) { edges { cursor node { code
+            patients(first: 500) { edges { cursor } } } } pageInfo { hasNextPage endCursor } } }`,
           { after },
         );
         return data.familyDoctors;
       });
 
-      expect(pages.flat().map((d) => [d.code, d.patients.edges.length])).toEqual(
-        expected.map((d) => [d.doctor_code, d.active]),
-      );
+      expect(expected.map(([, active]) => active)).toEqual([2, 10, 0]);
+      expect(pages.flat().map((d) => [d.code, d.patients.edges.length])).toEqual(expected);
     });
   });
 
   describe("codes", () => {
     it("returns the site and the doctor a code names, through queries and _entities alike", async () => {
-      const [site] = await province.rows<{ site_code: string; name: string; region_code: string }>(
-        `select site_code, name, region_code from health.vaccination_sites order by site_code limit 1`,
-      );
-      const [doctor] = await province.rows<{
-        doctor_code: string;
-        name: string;
-        institution: string;
-        team_name: string | null;
-        phone: string | null;
-        region_code: string;
-      }>(
-        `select doctor_code, name, institution, team_name, phone, region_code from health.family_doctors order by doctor_code limit 1`,
-      );
-      const expectedSite = { code: site!.site_code, name: site!.name, regionCode: site!.region_code };
+      const site = sites[2]!;
+      const doctor = doctors[2]!;
+      const expectedSite = { code: site.code, name: "拱墅区第一预防接种门诊", regionCode: "330105" };
       const expectedDoctor = {
-        code: doctor!.doctor_code,
-        name: doctor!.name,
-        institution: doctor!.institution,
-        teamName: doctor!.team_name,
-        phone: doctor!.phone,
-        regionCode: doctor!.region_code,
+        code: doctor.code,
+        name: "陈静",
+        institution: "西湖区第一社区卫生服务中心",
+        teamName: "家庭医生团队1",
+        phone: "13900001234",
+        regionCode: "330106",
       };
 
       const data = await run<{ vaccinationSite: unknown; familyDoctor: unknown }>(
-        `query ($site: String!, $doctor: String!) { vaccinationSite(code: $site) { code name regionCode } familyDoctor(code: $doctor) { code name institution teamName phone regionCode } }`,
-        { site: ` ${site!.site_code.toLowerCase()} `, doctor: doctor!.doctor_code },
+        `query ($site: String!, $doctor: String!) { vaccinationSite(code: $site) { code name regionCode }
+          familyDoctor(code: $doctor) { code name institution teamName phone regionCode } }`,
+        { site: ` ${site.code.toLowerCase()} `, doctor: doctor.code },
       );
       const entities = await run<{ _entities: unknown[] }>(
         `query ($representations: [_Any!]!) { _entities(representations: $representations) {
-           ... on VaccinationSite { code name regionCode } ... on FamilyDoctor { code name institution teamName phone regionCode } } }`,
+           ... on VaccinationSite { code name regionCode } ... on FamilyDoctor { code name institution teamName phone
+             regionCode } } }`,
         {
           representations: [
-            { __typename: "VaccinationSite", code: site!.site_code },
-            { __typename: "FamilyDoctor", code: doctor!.doctor_code },
+            { __typename: "VaccinationSite", code: site.code },
+            { __typename: "FamilyDoctor", code: doctor.code },
             { __typename: "VaccinationSite", code: "V330106999" },
             { __typename: "FamilyDoctor", code: "nonsense" },
           ],
@@ -274,14 +308,16 @@ describe.each(ENGINES)("health lookups on %s", (engine) => {
       ],
       [
         "a doctor's cursor for patients",
-        `{ familyDoctors(region: "33", first: 1) { edges { node { patients(after: "${Buffer.from("c:D3301060001").toString("base64url")}") { edges { cursor } } } } } }`,
+        `{ familyDoctors(region: "33", first: 1) { edges { node {
+          patients(after: "${Buffer.from("c:D3301060001").toString("base64url")}") { edges { cursor } }
+        } } } }`,
         "after",
         /cursor returned by this connection/,
       ],
     ])("refuses %s with BAD_USER_INPUT naming the argument", async (_name, query, argument, message) => {
       const result = await executeSubgraph(
         healthSubgraph,
-        province.database.db,
+        database.db,
         query,
         {},
         await departmentSystemHeaders("health"),

@@ -4,22 +4,65 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../../src/db/client.ts";
 import { healthSubgraph } from "../../../src/subgraphs/health/index.ts";
 import { headersFor } from "../../kit/auth.ts";
-import { ENGINES } from "../../kit/database.ts";
+import { builders, type BuiltChild, type BuiltFamilyDoctor, type BuiltVaccinationSite } from "../../kit/builders.ts";
+import { ENGINES, openTestDatabase, type TestDatabase } from "../../kit/database.ts";
 import { executeSubgraph } from "../../kit/subgraph.ts";
-import { childIdOf, openHealthProvince, type HealthProvince } from "./province.ts";
 
 /**
- * Row scopes in the health subgraph, on a generated province: a family doctor reaches their own
- * patients only, a health officer the children with health records in their county; a child
- * outside the scope looks exactly like one that does not exist, on every path.
+ * Row scopes in the health subgraph: a family doctor reaches their own patients only, a health
+ * officer the children with health records in their county; a child outside the scope looks
+ * exactly like one that does not exist, on every path.
  */
 describe.each(ENGINES)("row scopes in the health subgraph on %s", (engine) => {
-  let province: HealthProvince;
+  let database: TestDatabase;
+  const county = "330106";
+  /** Two doctors of the county: `own` with five patients (and a former one), `other` with three. */
+  let own: BuiltFamilyDoctor;
+  let other: BuiltFamilyDoctor;
+  /** A doctor of another prefecture, with a patient. */
+  let outsideDoctor: BuiltFamilyDoctor;
+  /** A busy site of the county: twelve children, four of them own's patients, between the others. */
+  let busy: BuiltVaccinationSite;
+  /** A site of another prefecture: four children, two with another health record in the county. */
+  let outside: BuiltVaccinationSite;
+  let everyone: BuiltChild[];
+  /** The codes of the sites and doctors of the county. */
+  let ofCounty: Set<string>;
 
   beforeAll(async () => {
-    province = await openHealthProvince(engine);
+    database = await openTestDatabase(engine);
+    const build = builders(database.db);
+    own = await build.familyDoctor({ region: county });
+    other = await build.familyDoctor({ region: county });
+    outsideDoctor = await build.familyDoctor({ region: "330203" });
+    busy = await build.vaccinationSite({ region: county });
+    const quiet = await build.vaccinationSite({ region: "330102" });
+    outside = await build.vaccinationSite({ region: "330203" });
+    const atBusy = await build.children(12, (i) => ({
+      immunizations: [busy],
+      contracts: i % 3 === 1 ? [own] : i === 0 ? [{ doctor: own, status: "EXPIRED" }] : [],
+    }));
+    const elsewhere = await build.children(3, (i) => ({
+      immunizations: [quiet],
+      contracts: [i === 0 ? own : other],
+    }));
+    const atOutside = await build.children(4, (i) => ({
+      hukou: "330203",
+      immunizations: [outside],
+      ...[
+        { birthCertificate: { region: county } },
+        { contracts: [other] },
+        { contracts: [outsideDoctor], birthCertificate: { region: "330203" } },
+        {},
+      ][i],
+    }));
+    everyone = [...atBusy, ...elsewhere, ...atOutside];
+    ofCounty = new Set(
+      [own, other, outsideDoctor, busy, quiet, outside].filter((p) => p.regionCode === county).map((p) => p.code),
+    );
+    await build.link();
   }, 180_000);
-  afterAll(async () => province?.close());
+  afterAll(async () => database?.close());
 
   /** Runs an operation as `viewer` under a fresh request id, which names its access-log row. */
   async function runAs(
@@ -28,7 +71,7 @@ describe.each(ENGINES)("row scopes in the health subgraph on %s", (engine) => {
     variables: Record<string, unknown> = {},
   ) {
     const requestId = randomUUID();
-    const result = await executeSubgraph(healthSubgraph, province.database.db, query, variables, {
+    const result = await executeSubgraph(healthSubgraph, database.db, query, variables, {
       ...(await headersFor(viewer)),
       "x-request-id": requestId,
     });
@@ -39,38 +82,38 @@ describe.each(ENGINES)("row scopes in the health subgraph on %s", (engine) => {
   /** The access-log rows a request wrote, with their child ids in order. */
   async function auditRows(requestId: string): Promise<{ childIds: number[]; fields: string[] }[]> {
     const rows = await queryRows<{ child_ids: (number | string)[]; fields: string[] }>(
-      province.database.db,
+      database.db,
       sql`select child_ids, fields from audit.access_log where request_id = ${requestId}`,
     );
     return rows.map((r) => ({ childIds: r.child_ids.map(Number), fields: r.fields }));
   }
 
   const sorted = (ids: Iterable<number>) => [...new Set(ids)].sort((a, b) => a - b);
-
-  /** The two doctors with the most ACTIVE contracts, busiest first. */
-  async function twoDoctors(): Promise<[string, string]> {
-    const rows = await province.rows<{ doctor_code: string }>(
-      `select doctor_code from health.doctor_contracts where status = 'ACTIVE' group by doctor_code order by count(*) desc, doctor_code limit 2`,
-    );
-    expect(rows).toHaveLength(2);
-    return [rows[0]!.doctor_code, rows[1]!.doctor_code];
-  }
+  const patientsOf = (doctor: BuiltFamilyDoctor) =>
+    everyone.filter((c) => c.contracts.some((k) => k.doctorCode === doctor.code && k.status === "ACTIVE"));
+  const childrenAt = (site: BuiltVaccinationSite) =>
+    everyone.filter((c) => c.immunizations.some((f) => f.siteCode === site.code));
 
   describe("a family doctor", () => {
     it("gets their own patients and null for another doctor's", async () => {
-      const [own, other] = await twoDoctors();
-      const expected = await province.rows<{ record_id: string; child_key: string }>(`
-        select d.record_id, r.child_key from health.doctor_contracts d join truth.records r on r.source = 'health.doctor_contract' and r.record_id = d.record_id
-        where d.doctor_code = '${own}' and d.status = 'ACTIVE' order by d.id`);
-      expect(expected.length).toBeGreaterThan(3);
+      // Their ACTIVE contracts as written, each with its child; not the expired one.
+      const expected = patientsOf(own).map((child) => ({
+        recordId: child.contracts.find((k) => k.doctorCode === own.code && k.status === "ACTIVE")!.recordId,
+        child,
+      }));
+      expect(expected).toHaveLength(5);
 
       const { data, requestId } = await runAs(
-        { subject: `doctor-${own}`, role: "family_doctor", scope: { doctor: own } },
+        { subject: `doctor-${own.code}`, role: "family_doctor", scope: { doctor: own.code } },
         `query ($own: String!, $other: String!) {
-          own: familyDoctor(code: $own) { code patients(first: 500) { edges { node { contract { recordId } child { id } } } pageInfo { hasNextPage } } }
-          other: familyDoctor(code: $other) { code patients(first: 500) { edges { node { contract { recordId } child { id } } } } }
+          own: familyDoctor(code: $own) {
+            code patients(first: 500) { edges { node { contract { recordId } child { id } } } pageInfo { hasNextPage } }
+          }
+          other: familyDoctor(code: $other) {
+            code patients(first: 500) { edges { node { contract { recordId } child { id } } } }
+          }
         }`,
-        { own, other },
+        { own: own.code, other: other.code },
       );
 
       const ownPatients = data.own as {
@@ -81,97 +124,69 @@ describe.each(ENGINES)("row scopes in the health subgraph on %s", (engine) => {
       };
       expect(ownPatients.patients.pageInfo.hasNextPage).toBe(false);
       expect(ownPatients.patients.edges.map((e) => [e.node.contract.recordId, e.node.child?.id])).toEqual(
-        expected.map((e) => [e.record_id, childIdOf(province, e.child_key)]),
+        expected.map((e) => [e.recordId, String(e.child.id)]),
       );
       // The other doctor is no secret; their patient list is.
-      expect(data.other).toEqual({ code: other, patients: null });
+      expect(data.other).toEqual({ code: other.code, patients: null });
 
-      const patientIds = sorted(expected.map((e) => Number(childIdOf(province, e.child_key))));
+      const patientIds = sorted(expected.map((e) => e.child.id));
       const log = await auditRows(requestId);
       expect(log).toHaveLength(1);
       expect(log[0]!.childIds).toEqual(patientIds);
       expect(log[0]!.fields).toEqual(expect.arrayContaining(["Child.id", "DoctorContract.recordId"]));
     });
 
-    it("resolves a patient's immunizations through _entities and answers null for a child who is not their patient, as for an unknown id", async () => {
-      const [own] = await twoDoctors();
-      const [patient] = await province.rows<{ child_key: string }>(`
-        select r.child_key from truth.records r join health.doctor_contracts d on d.record_id = r.record_id
-        where r.source = 'health.doctor_contract' and d.doctor_code = '${own}' and d.status = 'ACTIVE'
-          and exists (select 1 from truth.records i where i.child_key = r.child_key and i.source = 'health.immunization_record')
-        order by r.child_key limit 1`);
-      const [stranger] = await province.rows<{ child_key: string }>(`
-        select c.child_key from truth.children c
-        where exists (select 1 from truth.records i where i.child_key = c.child_key and i.source = 'health.immunization_record')
-          and not exists (select 1 from truth.records r join health.doctor_contracts d on d.record_id = r.record_id
-                          where r.child_key = c.child_key and r.source = 'health.doctor_contract' and d.doctor_code = '${own}' and d.status = 'ACTIVE')
-        order by c.child_key limit 1`);
-      const patientFiles = await province.rows<{ record_id: string }>(`
-        select i.record_id from truth.records r join health.immunization_records i on i.record_id = r.record_id
-        where r.child_key = '${patient!.child_key}' and r.source = 'health.immunization_record' order by i.id`);
+    it(
+      "resolves a patient's immunizations through _entities and answers " +
+        "null for a child who is not their patient, as for an unknown id",
+      async () => {
+        const patient = patientsOf(own).find((c) => c.immunizations.length > 0)!;
+        const stranger = everyone.find((c) => c.immunizations.length > 0 && !patientsOf(own).includes(c))!;
+        const patientFiles = patient.immunizations;
 
-      const { data, requestId } = await runAs(
-        { subject: `doctor-${own}`, role: "family_doctor", scope: { doctor: own } },
-        `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Child { id immunizations { recordId } } } }`,
-        {
-          representations: [
-            childIdOf(province, patient!.child_key),
-            childIdOf(province, stranger!.child_key),
-            "999999999",
-          ].map((id) => ({ __typename: "Child", id })),
-        },
-      );
+        const { data, requestId } = await runAs(
+          { subject: `doctor-${own.code}`, role: "family_doctor", scope: { doctor: own.code } },
+          `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Child { id
+            immunizations { recordId } } } }`,
+          {
+            representations: [String(patient.id), String(stranger.id), "999999999"].map((id) => ({
+              __typename: "Child",
+              id,
+            })),
+          },
+        );
 
-      expect(data._entities).toEqual([
-        {
-          id: childIdOf(province, patient!.child_key),
-          immunizations: patientFiles.map((f) => ({ recordId: f.record_id })),
-        },
-        null,
-        null,
-      ]);
-      expect(patientFiles.length).toBeGreaterThan(0);
-      const log = await auditRows(requestId);
-      expect(log).toEqual([
-        { childIds: [Number(childIdOf(province, patient!.child_key))], fields: ["Child.id", "Child.immunizations"] },
-      ]);
-    });
+        expect(patientFiles).toHaveLength(1);
+        expect(data._entities).toEqual([
+          { id: String(patient.id), immunizations: patientFiles.map((f) => ({ recordId: f.recordId })) },
+          null,
+          null,
+        ]);
+        const log = await auditRows(requestId);
+        expect(log).toEqual([{ childIds: [patient.id], fields: ["Child.id", "Child.immunizations"] }]);
+      },
+    );
 
     it("pages a site's children in the scope with full pages and exact cursors", async () => {
       // A family doctor's patients among a busy site's children: few, between many others, so a
       // scope applied after the page was cut would leave short pages.
-      const [own] = await twoDoctors();
-      const patientsAt = `
-        select r.child_key, i.site_code from truth.records r join health.immunization_records i on i.record_id = r.record_id
-        where r.source = 'health.immunization_record' and exists (
-          select 1 from truth.records c join health.doctor_contracts d on d.record_id = c.record_id
-          where c.child_key = r.child_key and c.source = 'health.doctor_contract' and d.doctor_code = '${own}' and d.status = 'ACTIVE')`;
-      const [site] = await province.rows<{ site_code: string }>(
-        `select site_code from (${patientsAt}) p group by site_code order by count(distinct child_key) desc, site_code limit 1`,
-      );
       const expected = sorted(
-        (
-          await province.rows<{ child_key: string }>(
-            `select distinct child_key from (${patientsAt}) p where site_code = '${site!.site_code}'`,
-          )
-        ).map((r) => Number(childIdOf(province, r.child_key))),
+        patientsOf(own)
+          .filter((c) => childrenAt(busy).includes(c))
+          .map((c) => c.id),
       );
-      const [{ n: everyone }] = (await province.rows<{ n: number }>(`
-        select count(distinct r.child_key)::int as n from truth.records r join health.immunization_records i on i.record_id = r.record_id
-        where r.source = 'health.immunization_record' and i.site_code = '${site!.site_code}'`)) as [{ n: number }];
-      expect(expected.length).toBeGreaterThan(2);
-      expect(everyone).toBeGreaterThan(expected.length * 2);
+      const everyoneThere = childrenAt(busy).length;
+      expect(expected).toHaveLength(4);
+      expect(everyoneThere).toBe(12);
 
       const seen: number[] = [];
       let after: string | null = null;
       for (let pages = 0; ; pages++) {
         const { data } = await runAs(
-          { subject: `doctor-${own}`, role: "family_doctor", scope: { doctor: own } },
-          `query ($code: String!, $after: String) { vaccinationSite(code: $code) { children(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`,
-          {
-            code: site!.site_code,
-            after,
-          },
+          { subject: `doctor-${own.code}`, role: "family_doctor", scope: { doctor: own.code } },
+          `query ($code: String!, $after: String) { vaccinationSite(code: $code) { children(first: 2, after: $after) {
+            edges { node { id } } pageInfo { hasNextPage endCursor } } } }`,
+          { code: busy.code, after },
         );
         const page = (
           data.vaccinationSite as {
@@ -193,65 +208,49 @@ describe.each(ENGINES)("row scopes in the health subgraph on %s", (engine) => {
   });
 
   describe("a health officer of one county", () => {
-    it("sees a site's children in the county, and outside it only children with health records in the county", async () => {
-      const [inside] = await province.rows<{ site_code: string; region_code: string }>(`
-        select s.site_code, s.region_code from health.vaccination_sites s join health.immunization_records i on i.site_code = s.site_code
-        group by s.site_code, s.region_code order by count(*) desc, s.site_code limit 1`);
-      const county = inside!.region_code.trim();
-      const [outside] = await province.rows<{ site_code: string }>(`
-        select s.site_code from health.vaccination_sites s join health.immunization_records i on i.site_code = s.site_code
-        where s.region_code not like '${county.slice(0, 4)}%' group by s.site_code order by count(*) desc, s.site_code limit 1`);
-      /** Children with a file at a site, optionally only those with a health record in the county. */
-      const childrenAt = async (site: string, inCounty: boolean) =>
-        sorted(
-          (
-            await province.rows<{ child_key: string }>(`
-              select distinct r.child_key from truth.records r join health.immunization_records i on i.record_id = r.record_id
-              where r.source = 'health.immunization_record' and i.site_code = '${site}'
-              ${
-                inCounty
-                  ? `and exists (
-                select 1 from truth.records h
-                left join health.birth_certificates b on h.source = 'health.birth_certificate' and b.record_id = h.record_id
-                left join health.immunization_records f on h.source = 'health.immunization_record' and f.record_id = h.record_id
-                left join health.vaccination_sites vs on vs.site_code = f.site_code
-                left join health.doctor_contracts dc on h.source = 'health.doctor_contract' and dc.record_id = h.record_id and dc.status = 'ACTIVE'
-                left join health.family_doctors fd on fd.doctor_code = dc.doctor_code
-                where h.child_key = r.child_key and (b.region_code like '${county}%' or vs.region_code like '${county}%' or fd.region_code like '${county}%'))`
-                  : ""
-              }`)
-          ).map((r) => Number(childIdOf(province, r.child_key))),
+    it(
+      "sees a site's children in the county, and outside " + "it only children with health records in the county",
+      async () => {
+        // Children with a file at a site; or only those with a health record in the county: a
+        // birth certificate issued there, a file at a site there, an ACTIVE contract with a doctor there.
+        const inCounty = (c: BuiltChild) =>
+          c.birthCertificate?.regionCode === county ||
+          c.immunizations.some((f) => ofCounty.has(f.siteCode)) ||
+          c.contracts.some((k) => k.status === "ACTIVE" && ofCounty.has(k.doctorCode));
+        const insideAll = sorted(childrenAt(busy).map((c) => c.id));
+        const outsideAll = sorted(childrenAt(outside).map((c) => c.id));
+        const outsideInCounty = sorted(
+          childrenAt(outside)
+            .filter(inCounty)
+            .map((c) => c.id),
         );
-      const insideAll = await childrenAt(inside!.site_code, false);
-      const outsideAll = await childrenAt(outside!.site_code, false);
-      const outsideInCounty = await childrenAt(outside!.site_code, true);
-      expect(insideAll.length).toBeGreaterThan(10);
-      expect(insideAll.length).toBeLessThan(500);
-      expect(outsideAll.length).toBeGreaterThan(outsideInCounty.length);
-      const [outsideDoctor] = await province.rows<{ doctor_code: string }>(
-        `select doctor_code from health.family_doctors where region_code not like '${county}%' order by doctor_code limit 1`,
-      );
+        expect(insideAll).toHaveLength(12);
+        expect(outsideAll).toHaveLength(4);
+        expect(outsideInCounty).toHaveLength(2);
 
-      const { data, requestId } = await runAs(
-        { subject: `health-officer-${county}`, role: "health_officer", scope: { region: county } },
-        `query ($inside: String!, $outside: String!, $doctor: String!) {
-          inside: vaccinationSite(code: $inside) { code children(first: 500) { edges { node { id } } pageInfo { hasNextPage } } }
-          outside: vaccinationSite(code: $outside) { code children(first: 500) { edges { node { id } } pageInfo { hasNextPage } } }
+        const { data, requestId } = await runAs(
+          { subject: `health-officer-${county}`, role: "health_officer", scope: { region: county } },
+          `query ($inside: String!, $outside: String!, $doctor: String!) {
+          inside: vaccinationSite(code: $inside) { code children(first: 500) { edges { node { id } } pageInfo {
+            hasNextPage } } }
+          outside: vaccinationSite(code: $outside) { code children(first: 500) { edges { node { id } } pageInfo {
+            hasNextPage } } }
           doctor: familyDoctor(code: $doctor) { code patients(first: 5) { edges { cursor } } }
         }`,
-        { inside: inside!.site_code, outside: outside!.site_code, doctor: outsideDoctor!.doctor_code },
-      );
+          { inside: busy.code, outside: outside.code, doctor: outsideDoctor.code },
+        );
 
-      type Site = { children: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean } } };
-      const ids = (site: unknown) => (site as Site).children.edges.map((e) => Number(e.node.id));
-      expect(ids(data.inside)).toEqual(insideAll);
-      expect(ids(data.outside)).toEqual(outsideInCounty);
-      expect((data.outside as Site).children.pageInfo.hasNextPage).toBe(false);
-      expect(data.doctor).toEqual({ code: outsideDoctor!.doctor_code, patients: null });
+        type Site = { children: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean } } };
+        const ids = (site: unknown) => (site as Site).children.edges.map((e) => Number(e.node.id));
+        expect(ids(data.inside)).toEqual(insideAll);
+        expect(ids(data.outside)).toEqual(outsideInCounty);
+        expect((data.outside as Site).children.pageInfo.hasNextPage).toBe(false);
+        expect(data.doctor).toEqual({ code: outsideDoctor.code, patients: null });
 
-      const log = await auditRows(requestId);
-      expect(log).toHaveLength(1);
-      expect(log[0]!.childIds).toEqual(sorted([...insideAll, ...outsideInCounty]));
-    });
+        const log = await auditRows(requestId);
+        expect(log).toHaveLength(1);
+        expect(log[0]!.childIds).toEqual(sorted([...insideAll, ...outsideInCounty]));
+      },
+    );
   });
 });

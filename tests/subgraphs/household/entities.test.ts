@@ -15,7 +15,9 @@ describe("household _entities", () => {
     const result = await executeSubgraph(
       householdSubgraph,
       database.db,
-      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Child { id hukou { regionCode } guardians { name } } } }`,
+      `query($r: [_Any!]!) {
+        _entities(representations: $r) { ... on Child { id hukou { regionCode } guardians { name } } }
+      }`,
       { r: ["x", "1e3", "-4", "999999999"].map((id) => ({ __typename: "Child", id })) },
       await departmentSystemHeaders("household"),
     );

@@ -2,74 +2,78 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryAuditLog } from "../../../src/access/audit/log-reader.ts";
 import type { AuthenticatedViewer } from "../../../src/access/identity/viewer.ts";
-import { queryRows } from "../../../src/db/client.ts";
-import { generateProvince } from "../../../src/generator/index.ts";
 import { householdSubgraph } from "../../../src/subgraphs/household/index.ts";
 import { headersFor } from "../../kit/auth.ts";
+import {
+  builders,
+  type Builders,
+  type BuiltChild,
+  type BuiltFamilyDoctor,
+  type BuiltHousehold,
+  type BuiltSchool,
+} from "../../kit/builders.ts";
 import { ENGINES, openTestDatabase, type TestDatabase } from "../../kit/database.ts";
-import { linkFromTruth } from "../../kit/link-from-truth.ts";
 import { executeSubgraph } from "../../kit/subgraph.ts";
 
-/** A person record of a local child, with its household's county and its master child. */
-type Member = {
-  record_id: string;
-  household_number: string;
-  region_code: string;
-  child_id: number;
-};
-
-const HOUSEHOLD = `query Household($n: String!) { household(householdNumber: $n) { householdNumber regionCode members { name } } }`;
-const HUKOU = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Child { id hukou { regionCode } guardians { relation } } } }`;
+const HOUSEHOLD = `query Household($n: String!) { household(householdNumber: $n) { householdNumber regionCode members {
+  name } } }`;
+const HUKOU = `query ($r: [_Any!]!) {
+  _entities(representations: $r) { ... on Child { id hukou { regionCode } guardians { relation } } }
+}`;
 
 describe.each(ENGINES)("household row scopes on %s", (engine) => {
   let database: TestDatabase;
-  const rows = <T extends Record<string, unknown>>(text: string) => queryRows<T>(database.db, sql.raw(text));
+  let build: Builders;
   const run = async (viewer: AuthenticatedViewer, query: string, variables: Record<string, unknown> = {}) =>
     executeSubgraph(householdSubgraph, database.db, query, variables, await headersFor(viewer));
-  const child = (id: number) => ({ __typename: "Child", id: String(id) });
   const byId = (a: number, b: number) => a - b;
 
-  let members: Member[];
-  /** The county of the household officer under test, and a household in it with several children. */
-  let county: string;
-  let household: string;
+  /** The county of the household officer under test, and a household in it with three local children. */
+  const county = "330106";
+  let household: BuiltHousehold;
+  let members: BuiltChild[];
   /** A household and a child registered in another county. */
-  let outside: Member;
+  let outsideHousehold: BuiltHousehold;
+  let outside: BuiltChild;
+  /** A doctor with one of the members as patient, a school with another as student. */
+  let doctor: BuiltFamilyDoctor;
+  let school: BuiltSchool;
   const officer = (): AuthenticatedViewer => ({
     subject: `household-officer-${county}`,
     role: "household_officer",
     scope: { region: county },
   });
-  const membersOf = (number: string) => members.filter((m) => m.household_number === number);
 
   beforeAll(async () => {
     database = await openTestDatabase(engine);
-    await generateProvince(database.db, { children: 1_500, seed: 5, asOf: "2026-06-30" });
-    await linkFromTruth(database.db);
-    // Households whose members are all local children: registered, and placed, in the household's county.
-    members = await rows<Member>(`
-      select p.record_id, p.household_number, h.region_code, l.child_id::int as child_id
-      from household.persons p join household.households h using (household_number)
-      join hub.links l on l.source = 'household.person' and l.record_id = p.record_id and l.unlinked_at is null
-      where not exists (select 1 from household.persons o where o.household_number = p.household_number and o.registration_kind <> 'LOCAL_HUKOU')
-      order by h.household_number, p.birth_date, p.id`);
-    const sizes = new Map<string, number>();
-    for (const m of members) sizes.set(m.household_number, (sizes.get(m.household_number) ?? 0) + 1);
-    household = [...sizes].find(([, n]) => n >= 2)![0];
-    county = membersOf(household)[0]!.region_code;
-    outside = members.find((m) => m.region_code !== county)!;
+    build = builders(database.db);
+    doctor = await build.familyDoctor({ region: county });
+    school = await build.school({ region: county });
+    household = await build.household({ region: county });
+    outsideHousehold = await build.household({ region: "330203" });
+    // Every member a local child with both parents as guardians.
+    const parents = [{ relation: "MOTHER" as const }, { relation: "FATHER" as const }];
+    members = await build.children(3, (i) => ({
+      household,
+      guardians: parents,
+      ...[{ contracts: [doctor] }, { registrations: [school] }, {}][i],
+    }));
+    outside = await build.child({ household: outsideHousehold, guardians: parents });
+    await build.link();
   }, 180_000);
   afterAll(async () => database?.close());
 
   describe("a household officer", () => {
     it("gets a household of its county, and null for one outside it, as for a number nobody has", async () => {
-      const mine = await run(officer(), HOUSEHOLD, { n: household });
-      const theirs = await run(officer(), HOUSEHOLD, { n: outside.household_number });
+      const mine = await run(officer(), HOUSEHOLD, { n: household.number });
+      const theirs = await run(officer(), HOUSEHOLD, { n: outsideHousehold.number });
       const unknown = await run(officer(), HOUSEHOLD, { n: "999999999999" });
 
       expect(mine.errors).toBeUndefined();
-      expect(mine.data?.household).toMatchObject({ householdNumber: household, regionCode: county });
-      expect((mine.data?.household as { members: unknown[] }).members).toHaveLength(membersOf(household).length);
+      expect(mine.data?.household).toMatchObject({ householdNumber: household.number, regionCode: county });
+      expect((mine.data?.household as { members: { name: string }[] }).members.map((m) => m.name).sort()).toEqual(
+        members.map((m) => m.name).sort(),
+      );
       expect(theirs).toEqual({ data: { household: null } });
       expect(theirs).toEqual(unknown);
     });
@@ -79,34 +83,40 @@ describe.each(ENGINES)("household row scopes on %s", (engine) => {
         officer(),
         `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Household { householdNumber regionCode } } }`,
         {
-          r: [household, outside.household_number].map((householdNumber) => ({
+          r: [household.number, outsideHousehold.number].map((householdNumber) => ({
             __typename: "Household",
             householdNumber,
           })),
         },
       );
 
-      expect(result).toEqual({ data: { _entities: [{ householdNumber: household, regionCode: county }, null] } });
-    });
-
-    it("resolves a child registered in its county with hukou and guardians, and null for a child registered elsewhere", async () => {
-      const mine = membersOf(household)[0]!;
-
-      const result = await run(officer(), HUKOU, {
-        r: [child(mine.child_id), child(outside.child_id), child(999_999_999)],
+      expect(result).toEqual({
+        data: { _entities: [{ householdNumber: household.number, regionCode: county }, null] },
       });
-
-      expect(result.errors).toBeUndefined();
-      const [found, hidden, unknown] = result.data?._entities as [
-        { id: string; hukou: { regionCode: string }; guardians: unknown[] },
-        unknown,
-        unknown,
-      ];
-      expect(found).toMatchObject({ id: String(mine.child_id), hukou: { regionCode: county } });
-      expect(found.guardians.length).toBeGreaterThan(0);
-      expect(hidden).toBeNull();
-      expect(unknown).toBeNull();
     });
+
+    it(
+      "resolves a child registered in its county with hukou " +
+        "and guardians, and null for a child registered elsewhere",
+      async () => {
+        const mine = members[0]!;
+
+        const result = await run(officer(), HUKOU, {
+          r: [mine.ref, outside.ref, { __typename: "Child", id: "999999999" }],
+        });
+
+        expect(result.errors).toBeUndefined();
+        const [found, hidden, unknown] = result.data?._entities as [
+          { id: string; hukou: { regionCode: string }; guardians: { relation: string }[] },
+          unknown,
+          unknown,
+        ];
+        expect(found).toMatchObject({ id: String(mine.id), hukou: { regionCode: county } });
+        expect(found.guardians.map((g) => g.relation).sort()).toEqual(["FATHER", "MOTHER"]);
+        expect(hidden).toBeNull();
+        expect(unknown).toBeNull();
+      },
+    );
 
     it("leaves exactly one access-log row for a household read, naming exactly its members' children", async () => {
       const viewer: AuthenticatedViewer = {
@@ -115,25 +125,27 @@ describe.each(ENGINES)("household row scopes on %s", (engine) => {
         scope: { region: county },
       };
 
-      const result = await run(viewer, HOUSEHOLD, { n: household });
+      const result = await run(viewer, HOUSEHOLD, { n: household.number });
 
       expect(result.errors).toBeUndefined();
       const log = await queryAuditLog(database.db, { actor: viewer.subject });
       expect(log.edges).toHaveLength(1);
       expect(log.edges[0]!.node).toMatchObject({
         operation: "Household",
-        childIds: membersOf(household)
-          .map((m) => m.child_id)
-          .sort(byId),
+        childIds: members.map((m) => m.id).sort(byId),
         fields: ["HouseholdMember.name"],
       });
     });
 
     it("leaves out a member whose child is registered outside its county, though the household is inside", async () => {
-      const [moved, stays] = membersOf(household) as [Member, Member];
+      // A household of its own, so that the move changes no other test's household.
+      const family = await build.household({ region: county });
+      const [moved, stays] = (await build.children(2, () => ({ household: family }))) as [BuiltChild, BuiltChild];
+      await build.link();
       // A registry that moved one child's hukou without moving it to another household.
       await database.db.execute(
-        sql`update household.persons set hukou_region_code = ${outside.region_code} where record_id = ${moved.record_id}`,
+        sql`update household.persons set hukou_region_code = ${outsideHousehold.regionCode}
+            where record_id = ${moved.person!.recordId}`,
       );
 
       const viewer: AuthenticatedViewer = {
@@ -141,71 +153,53 @@ describe.each(ENGINES)("household row scopes on %s", (engine) => {
         role: "household_officer",
         scope: { region: county },
       };
-      const result = await run(viewer, HOUSEHOLD, { n: household });
+      const result = await run(viewer, HOUSEHOLD, { n: family.number });
 
       expect(result.errors).toBeUndefined();
-      expect((result.data?.household as { members: unknown[] }).members).toHaveLength(membersOf(household).length - 1);
+      expect((result.data?.household as { members: { name: string }[] }).members).toEqual([{ name: stays.name }]);
       const [entry] = (await queryAuditLog(database.db, { actor: viewer.subject })).edges;
-      expect(entry!.node.childIds).toContain(stays.child_id);
-      expect(entry!.node.childIds).not.toContain(moved.child_id);
+      expect(entry!.node.childIds).toContain(stays.id);
+      expect(entry!.node.childIds).not.toContain(moved.id);
     });
   });
 
   describe("viewers scoped to patients or students", () => {
     it("gives a family doctor its contracted patients' hukou and null for any other child", async () => {
-      const [contract] = await rows<{ doctor_code: string; child_id: number }>(`
-        select c.doctor_code, lc.child_id::int as child_id from health.doctor_contracts c
-        join hub.links lc on lc.source = 'health.doctor_contract' and lc.record_id = c.record_id and lc.unlinked_at is null
-        join hub.links lp on lp.source = 'household.person' and lp.child_id = lc.child_id and lp.unlinked_at is null
-        where c.status = 'ACTIVE' order by c.id limit 1`);
-      const patients = await rows<{ child_id: number }>(`
-        select l.child_id::int as child_id from health.doctor_contracts c
-        join hub.links l on l.source = 'health.doctor_contract' and l.record_id = c.record_id and l.unlinked_at is null
-        where c.status = 'ACTIVE' and c.doctor_code = '${contract!.doctor_code}'`);
-      const other = members.find((m) => !patients.some((p) => p.child_id === m.child_id));
-      const doctor: AuthenticatedViewer = {
+      const [patient, , other] = members as [BuiltChild, BuiltChild, BuiltChild];
+      const viewer: AuthenticatedViewer = {
         subject: "doctor-1",
         role: "family_doctor",
-        scope: { doctor: contract!.doctor_code },
+        scope: { doctor: doctor.code },
       };
 
-      const result = await run(doctor, HUKOU, { r: [child(contract!.child_id), child(other!.child_id)] });
+      const result = await run(viewer, HUKOU, { r: [patient.ref, other.ref] });
 
       expect(result.errors).toBeUndefined();
-      const [patient, stranger] = result.data?._entities as [
+      const [found, stranger] = result.data?._entities as [
         { id: string; hukou: { regionCode: string } | null },
         unknown,
       ];
-      expect(patient.id).toBe(String(contract!.child_id));
-      expect(patient.hukou?.regionCode).toMatch(/^\d{6}$/);
+      expect(found.id).toBe(String(patient.id));
+      expect(found.hukou?.regionCode).toBe(county);
       expect(stranger).toBeNull();
     });
 
     it("gives a school administrator its own students as entities and null for other children", async () => {
-      const enrolled = await rows<{ school_code: string; child_id: number }>(`
-        select s.school_code, l.child_id::int as child_id from education.student_registrations s
-        join hub.links l on l.source = 'education.student' and l.record_id = s.record_id and l.unlinked_at is null
-        where s.status = 'ENROLLED' order by s.id`);
-      const student = enrolled.find((e) => members.some((m) => m.child_id === e.child_id));
-      const other = members.find(
-        (m) => !enrolled.some((e) => e.child_id === m.child_id && e.school_code === student!.school_code),
-      );
+      const [other, student] = members as [BuiltChild, BuiltChild];
       const admin: AuthenticatedViewer = {
         subject: "admin-1",
         role: "school_admin",
-        scope: { schools: [student!.school_code] },
+        scope: { schools: [school.code] },
       };
 
       // School administrators may not read hukou or guardians at all (field rules); the entity itself is row-scoped.
       const result = await run(
         admin,
         `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Child { id } } }`,
-        {
-          r: [child(student!.child_id), child(other!.child_id)],
-        },
+        { r: [student.ref, other.ref] },
       );
 
-      expect(result.data?._entities).toEqual([{ id: String(student!.child_id) }, null]);
+      expect(result.data?._entities).toEqual([{ id: String(student.id) }, null]);
     });
   });
 });

@@ -1,7 +1,8 @@
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeIdNumber } from "../../../src/domain/id-number.ts";
+import type { BuiltChild, BuiltCoordinationArea } from "../../kit/builders.ts";
 import { ENGINES } from "../../kit/database.ts";
-import { openInsuranceProvince, YEAR, type InsuranceProvince } from "./province.ts";
+import { openInsuranceTestDatabase, YEAR, type InsuranceTestDatabase } from "./harness.ts";
 
 interface Page<T> {
   edges: { cursor: string; node: T }[];
@@ -12,32 +13,68 @@ const AREA_ENROLLMENTS = `query($code: String!, $year: Int!, $first: Int, $after
   coordinationArea(code: $code) {
     code
     enrolledCount(coverageYear: $year)
-    enrollments(coverageYear: $year, first: $first, after: $after) { edges { cursor node { recordId coverageYear area { code } } } pageInfo { hasNextPage endCursor } }
+    enrollments(coverageYear: $year, first: $first, after: $after) { edges { cursor node { recordId coverageYear area {
+      code } } } pageInfo { hasNextPage endCursor } }
   }
 }`;
 
 describe.each(ENGINES)("coordination areas and enrollments on %s", (engine) => {
-  let province: InsuranceProvince;
-  let busiest: { area_code: string; name: string; n: number };
+  let province: InsuranceTestDatabase;
+  /** Hangzhou's area: 80 enrollments this year (three of them terminated), each child's also last year. */
+  let busiest: BuiltCoordinationArea;
+  /** Seven areas: six prefectures of the province and one elsewhere. */
+  let areas: BuiltCoordinationArea[];
+  let everyone: BuiltChild[];
+  /** A child enrolled three years running in Hangzhou, under an ID number ending in X. */
+  let subject: BuiltChild;
+  /** This year's enrollments in the busiest area, in the order written. */
+  const busiestThisYear = () =>
+    everyone.flatMap((c) => c.enrollments).filter((e) => e.areaCode === busiest.code && e.coverageYear === YEAR);
 
   beforeAll(async () => {
-    province = await openInsuranceProvince(engine);
-    [busiest] = (await province.rows<{ area_code: string; name: string; n: number }>(sql`
-      select a.area_code, a.name, count(*)::int as n from insurance.coordination_areas a join insurance.enrollments e on e.area_code = a.area_code
-      where e.coverage_year = ${YEAR} group by a.area_code, a.name order by n desc, a.area_code limit 1`)) as [
-      typeof busiest,
-    ];
-  });
+    province = await openInsuranceTestDatabase(engine);
+    const { build } = province;
+    busiest = await build.coordinationArea({
+      code: "330100",
+      name: "杭州市城乡居民医保",
+      windowOpens: "09-01",
+      windowCloses: "12-31",
+      annualContributionFen: 40_000,
+    });
+    areas = [busiest];
+    for (const code of ["330200", "330300", "330400", "330500", "330600", "340100"])
+      areas.push(await build.coordinationArea({ code }));
+    const ningbo = areas[1]!;
+    const many = await build.children(79, (i) => ({
+      enrollments: [
+        { area: busiest, coverageYear: YEAR - 1 },
+        { area: busiest, status: i % 25 === 7 ? ("TERMINATED" as const) : ("ACTIVE" as const) },
+      ],
+    }));
+    const birthDate = "2019-03-15";
+    const endingInX = [...Array(500).keys()]
+      .map((n) => makeIdNumber({ regionCode: "330106", birthDate, sequence: 2 * n + 1 }))
+      .find((id) => id.endsWith("X"))!;
+    subject = await build.child({
+      sex: "M",
+      birthDate,
+      idNumber: endingInX,
+      enrollments: [YEAR - 2, YEAR - 1, YEAR].map((coverageYear) => ({ area: busiest, coverageYear })),
+    });
+    const others = await build.children(10, () => ({ enrollments: [ningbo] }));
+    everyone = [...many, subject, ...others];
+    await build.link();
+  }, 180_000);
   afterAll(async () => province?.database.close());
 
   it("finds an area by its division code", async () => {
     const result = await province.run(
-      `{ coordinationArea(code: "${busiest.area_code}") { code name windowOpens windowCloses annualContributionFen } }`,
+      `{ coordinationArea(code: "${busiest.code}") { code name windowOpens windowCloses annualContributionFen } }`,
     );
     expect(result.errors).toBeUndefined();
     expect(result.data!.coordinationArea).toEqual({
-      code: busiest.area_code,
-      name: busiest.name,
+      code: "330100",
+      name: "杭州市城乡居民医保",
       windowOpens: "09-01",
       windowCloses: "12-31",
       annualContributionFen: 40_000,
@@ -45,12 +82,13 @@ describe.each(ENGINES)("coordination areas and enrollments on %s", (engine) => {
   });
 
   it("pages through an area's enrollments for a year without overlap, covering all of them", async () => {
-    expect(busiest.n).toBeGreaterThan(100);
+    const expected = busiestThisYear();
+    expect(expected).toHaveLength(80);
     const seen: string[] = [];
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const result = await province.run(AREA_ENROLLMENTS, { code: busiest.area_code, year: YEAR, first: 37, after });
+      const result = await province.run(AREA_ENROLLMENTS, { code: busiest.code, year: YEAR, first: 37, after });
       expect(result.errors).toBeUndefined();
       const page = (
         result.data!.coordinationArea as {
@@ -59,7 +97,7 @@ describe.each(ENGINES)("coordination areas and enrollments on %s", (engine) => {
       ).enrollments;
       expect(page.edges.length).toBeLessThanOrEqual(37);
       for (const { node } of page.edges) {
-        expect(node).toMatchObject({ coverageYear: YEAR, area: { code: busiest.area_code } });
+        expect(node).toMatchObject({ coverageYear: YEAR, area: { code: busiest.code } });
         seen.push(node.recordId);
       }
       pages += 1;
@@ -67,21 +105,17 @@ describe.each(ENGINES)("coordination areas and enrollments on %s", (engine) => {
       expect(page.edges).toHaveLength(37);
       after = page.pageInfo.endCursor;
     }
-    const expected = await province.rows<{ record_id: string }>(
-      sql`select record_id from insurance.enrollments where area_code = ${busiest.area_code} and coverage_year = ${YEAR} order by id`,
-    );
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen).toEqual(expected.map((r) => r.record_id));
+    expect(seen).toEqual(expected.map((e) => e.recordId));
     expect(pages).toBe(Math.ceil(expected.length / 37));
   });
 
   it("counts an area's ACTIVE enrollments for a year", async () => {
-    const [truth] = await province.rows<{ n: number }>(
-      sql`select count(*)::int as n from insurance.enrollments where area_code = ${busiest.area_code} and coverage_year = ${YEAR} and status = 'ACTIVE'`,
-    );
-    const result = await province.run(AREA_ENROLLMENTS, { code: busiest.area_code, year: YEAR, first: 1 });
-    expect((result.data!.coordinationArea as { enrolledCount: number }).enrolledCount).toBe(truth!.n);
-    const past = await province.run(AREA_ENROLLMENTS, { code: busiest.area_code, year: 2010, first: 1 });
+    const active = busiestThisYear().filter((e) => e.status === "ACTIVE");
+    expect(active).toHaveLength(77);
+    const result = await province.run(AREA_ENROLLMENTS, { code: busiest.code, year: YEAR, first: 1 });
+    expect((result.data!.coordinationArea as { enrolledCount: number }).enrolledCount).toBe(active.length);
+    const past = await province.run(AREA_ENROLLMENTS, { code: busiest.code, year: 2010, first: 1 });
     expect(past.data!.coordinationArea).toMatchObject({
       enrolledCount: 0,
       enrollments: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } },
@@ -93,7 +127,8 @@ describe.each(ENGINES)("coordination areas and enrollments on %s", (engine) => {
     let after: string | null = null;
     do {
       const result = await province.run(
-        `query($after: String) { coordinationAreas(first: 5, after: $after) { edges { node { code } } pageInfo { hasNextPage endCursor } } }`,
+        `query($after: String) { coordinationAreas(first: 5, after: $after) { edges { node { code } } pageInfo {
+          hasNextPage endCursor } } }`,
         { after },
       );
       expect(result.errors).toBeUndefined();
@@ -101,10 +136,7 @@ describe.each(ENGINES)("coordination areas and enrollments on %s", (engine) => {
       codes.push(...page.edges.map((e) => e.node.code));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after !== null);
-    const expected = await province.rows<{ area_code: string }>(
-      sql`select area_code from insurance.coordination_areas order by area_code`,
-    );
-    expect(codes).toEqual(expected.map((r) => r.area_code));
+    expect(codes).toEqual(areas.map((a) => a.code).sort());
   });
 
   it("returns null for a real division that is not a coordination area", async () => {
@@ -127,10 +159,10 @@ describe.each(ENGINES)("coordination areas and enrollments on %s", (engine) => {
   });
 
   it("refuses a page size out of bounds and a cursor from elsewhere, naming the argument", async () => {
-    const tooMany = await province.run(AREA_ENROLLMENTS, { code: busiest.area_code, year: YEAR, first: 5_000 });
+    const tooMany = await province.run(AREA_ENROLLMENTS, { code: busiest.code, year: YEAR, first: 5_000 });
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument: "first" });
     const foreign = await province.run(AREA_ENROLLMENTS, {
-      code: busiest.area_code,
+      code: busiest.code,
       year: YEAR,
       after: Buffer.from("c:abc").toString("base64url"),
     });
@@ -142,22 +174,22 @@ describe.each(ENGINES)("coordination areas and enrollments on %s", (engine) => {
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on CoordinationArea { code name } } }`,
       {
         r: [
-          { __typename: "CoordinationArea", code: busiest.area_code },
+          { __typename: "CoordinationArea", code: busiest.code },
           { __typename: "CoordinationArea", code: "999999" },
         ],
       },
     );
     expect(result.errors).toBeUndefined();
-    expect(result.data!._entities).toEqual([{ code: busiest.area_code, name: busiest.name }, null]);
+    expect(result.data!._entities).toEqual([{ code: busiest.code, name: "杭州市城乡居民医保" }, null]);
   });
 
   it("finds every enrollment under an ID number", async () => {
-    const [subject] = await province.rows<{ id_number: string }>(sql`
-      select id_number from insurance.enrollments where id_number is not null group by id_number
-      having count(*) >= 3 and bool_and(area_code like '33%') order by id_number limit 1`);
+    const idNumber = subject.idNumber!;
+    expect(idNumber).toMatch(/X$/);
     const result = await province.run(
-      `query($id: String!) { enrollmentsByIdNumber(idNumber: $id) { recordId coverageYear idNumber contributions { amountFen } } }`,
-      { id: subject!.id_number.toLowerCase() },
+      `query($id: String!) { enrollmentsByIdNumber(idNumber: $id) { recordId coverageYear idNumber contributions {
+        amountFen } } }`,
+      { id: idNumber.toLowerCase() },
     );
     expect(result.errors).toBeUndefined();
     const enrollments = result.data!.enrollmentsByIdNumber as {
@@ -165,21 +197,22 @@ describe.each(ENGINES)("coordination areas and enrollments on %s", (engine) => {
       coverageYear: number;
       idNumber: string;
     }[];
-    const expected = await province.rows<{ record_id: string }>(
-      sql`select record_id from insurance.enrollments where id_number = ${subject!.id_number}`,
-    );
-    expect(enrollments.map((e) => e.recordId).sort()).toEqual(expected.map((r) => r.record_id).sort());
-    expect(enrollments.every((e) => e.idNumber === subject!.id_number)).toBe(true);
+    expect(enrollments.map((e) => e.recordId).sort()).toEqual(subject.enrollments.map((e) => e.recordId).sort());
+    expect(enrollments.every((e) => e.idNumber === idNumber)).toBe(true);
     const years = enrollments.map((e) => e.coverageYear);
     expect(years).toEqual([...years].sort((a, b) => b - a));
   });
 
-  it("answers an ID number nobody is enrolled under with an empty list, and refuses an invalid one with its problem", async () => {
-    const nobody = await province.run(`{ enrollmentsByIdNumber(idNumber: "11010519491231002X") { recordId } }`);
-    expect(nobody.errors).toBeUndefined();
-    expect(nobody.data!.enrollmentsByIdNumber).toEqual([]);
-    const invalid = await province.run(`{ enrollmentsByIdNumber(idNumber: "110105194912310021") { recordId } }`);
-    expect(invalid.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument: "idNumber" });
-    expect(invalid.errors?.[0]?.message).toMatch(/^idNumber: .*check character/);
-  });
+  it(
+    "answers an ID number nobody is enrolled under with an " +
+      "empty list, and refuses an invalid one with its problem",
+    async () => {
+      const nobody = await province.run(`{ enrollmentsByIdNumber(idNumber: "11010519491231002X") { recordId } }`);
+      expect(nobody.errors).toBeUndefined();
+      expect(nobody.data!.enrollmentsByIdNumber).toEqual([]);
+      const invalid = await province.run(`{ enrollmentsByIdNumber(idNumber: "110105194912310021") { recordId } }`);
+      expect(invalid.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument: "idNumber" });
+      expect(invalid.errors?.[0]?.message).toMatch(/^idNumber: .*check character/);
+    },
+  );
 });
