@@ -22,7 +22,7 @@ export function deriveCoverageFacts(records: LinkedRecords, asOf: IsoDate): Cove
     birthDate,
     hasIdNumber: idNumbers.length > 0,
     hukouRegionCode,
-    residenceRegionCode: school?.schoolRegionCode ?? vaccinationRegionOf(records.immunizations) ?? hukouRegionCode,
+    residenceRegionCode: residenceFrom(school, records, hukouRegionCode),
     currentSchoolCode: school?.schoolCode ?? null,
     contractedDoctorCode: contractedDoctorOf(records.doctorContracts, asOf),
     needyCategory: needyCategoryOf(records, idNumbers, asOf),
@@ -40,11 +40,33 @@ export function deriveCoverageFacts(records: LinkedRecords, asOf: IsoDate): Cove
 }
 
 /**
+ * THE residence rule (DESIGN.md, "Coverage status"): where a child lives, for responsibility,
+ * statistics and the hub's `Child.residenceRegionCode` alike: the region of the school the child
+ * is registered at this school year, else of the vaccination site whose file is in use, else the
+ * hukou region. Null when none is known.
+ *
+ *   residenceRegionOf(records, "2026-06-30") // "330106"
+ */
+export function residenceRegionOf(records: LinkedRecords, asOf: IsoDate): string | null {
+  const hukouRegionCode = hukouRegionOf(records, validIdNumbersOf(records));
+  return residenceFrom(currentSchoolOf(records.students, asOf), records, hukouRegionCode);
+}
+
+function residenceFrom(
+  school: LinkedRecords["students"][number] | null,
+  records: LinkedRecords,
+  hukouRegionCode: string | null,
+): string | null {
+  return school?.schoolRegionCode ?? vaccinationRegionOf(records.immunizations) ?? hukouRegionCode;
+}
+
+/**
  * The birth date most records agree on. Registries copy it from documents, immunization sites
  * and schools sometimes mistype it, so a tie goes to the more authoritative source (household
  * registration, then the birth certificate, insurance, the family doctor, school, immunization).
  *
- *   birthDateOf({ …, persons: [{ birthDate: "2016-05-10", … }], immunizations: [{ birthDate: "2016-10-05", … }] }) // "2016-05-10"
+ *   birthDateOf({ …, persons: [{ birthDate: "2016-05-10", … }], immunizations: [{ birthDate: "2016-10-05", … }] })
+ *   // "2016-05-10"
  */
 export function birthDateOf(records: LinkedRecords): IsoDate | null {
   const byAuthority = [
@@ -128,7 +150,10 @@ export function currentSchoolOf<S extends LinkedRecords["students"][number]>(
  * or when files at different regions tie (no dose to tell them apart): a guess would send an
  * office after the wrong family.
  *
- *   vaccinationRegionOf([{ siteRegionCode: "330106", lastDoseOn: "2020-03-01", … }, { siteRegionCode: "330212", lastDoseOn: "2021-09-01", … }]) // "330212"
+ *   vaccinationRegionOf([
+ *     { siteRegionCode: "330106", lastDoseOn: "2020-03-01", … },
+ *     { siteRegionCode: "330212", lastDoseOn: "2021-09-01", … },
+ *   ]) // "330212"
  */
 export function vaccinationRegionOf(files: LinkedRecords["immunizations"]): string | null {
   const withRegion = files.filter((f) => f.siteRegionCode !== null);

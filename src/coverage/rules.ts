@@ -14,7 +14,8 @@ import type { CoverageAssessment, CoverageFacts, CoveragePolicy, EnrollmentFact 
  * A child's coverage as of a date, for that date's coverage (calendar) year. Returns null for
  * someone who is not a child on that date (not yet born, or 18 or older).
  *
- *   assessCoverage(facts, "2026-06-30", policy) // { status: "NEWBORN_IN_WINDOW", deadline: "2026-07-14", daysLeft: 14, … }
+ *   assessCoverage(facts, "2026-06-30", policy)
+ *   // { status: "NEWBORN_IN_WINDOW", deadline: "2026-07-14", daysLeft: 14, … }
  *
  * Only what had happened by `asOf` counts: an enrollment made later does not exist yet, a
  * contribution paid later is unpaid — so a department can see the picture at the end of a past year.

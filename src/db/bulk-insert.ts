@@ -13,7 +13,8 @@ const ROWS_PER_STATEMENT = 5_000;
  * PostgreSQL (and never nears the 65,535 bind parameter limit). Columns no row sets are left to
  * their defaults.
  *
- *   await insertBatched(db, t.links, [{ source: "household.person", recordId: "HP-1", childId: 7, rule: "ID_NUMBER" }]);
+ *   const link = { source: "household.person", recordId: "HP-1", childId: 7, rule: "ID_NUMBER" };
+ *   await insertBatched(db, t.links, [link]);
  */
 export async function insertBatched<T extends Table>(
   db: Db,
@@ -67,7 +68,8 @@ export async function insertBatched<T extends Table>(
       ? onConflictUpdate(columns, keys, options.updateOnConflict.conflictColumn)
       : sql``;
     await db.execute(
-      sql`insert into ${target} (${columnList}) select ${selectList} from unnest(${sql.join(arrays, sql`, `)}) as u(${aliases})${upsert}`,
+      sql`insert into ${target} (${columnList})
+          select ${selectList} from unnest(${sql.join(arrays, sql`, `)}) as u(${aliases})${upsert}`,
     );
   }
 }
@@ -83,5 +85,10 @@ function onConflictUpdate(columns: Record<string, Column>, keys: readonly string
 }
 
 function arrayLiteral(values: readonly unknown[]): string {
-  return `{${values.map((v) => (v == null ? "NULL" : `"${String(v).replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`)).join(",")}}`;
+  return `{${values.map(arrayElement).join(",")}}`;
+}
+
+/** One element of a Postgres array literal: NULL, or the value quoted (backslashes and quotes escaped). */
+function arrayElement(value: unknown): string {
+  return value == null ? "NULL" : `"${String(value).replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 }

@@ -8,13 +8,15 @@ import type { Db } from "./client.ts";
  * COPY … FROM on either driver: the way to load millions of rows (a province's links). The
  * server parses text lines instead of planning and executing one INSERT per few thousand rows
  * with a bind array per column (measured on 1M children's 6.56 million links: the whole write,
- * index rebuilds included, 33.6 s with unnest INSERTs, 21.2 s with COPY). Runs on the connection `db` stands for, so inside a transaction it is part of it.
+ * index rebuilds included, 33.6 s with unnest INSERTs, 21.2 s with COPY). Runs on the
+ * connection `db` stands for, so inside a transaction it is part of it.
  *
  *   await copyInto(db, "hub.links", ["source", "record_id"], chunksOfTextLines);
  *
- * `chunks` yields text-format lines (see copyLine), as strings or UTF-8 bytes, a few thousand rows per chunk: each chunk is
- * sent while the next is built. On PGlite the chunks make one blob, then one COPY. If a chunk
- * cannot be made (the iterator throws), nothing is written and the error is passed on.
+ * `chunks` yields text-format lines (see copyLine), as strings or UTF-8 bytes, a few thousand
+ * rows per chunk: each chunk is sent while the next is built. On PGlite the chunks make one
+ * blob, then one COPY. If a chunk cannot be made (the iterator throws), nothing is written and
+ * the error is passed on.
  */
 export async function copyInto(
   db: Db,
@@ -65,8 +67,8 @@ export async function copyInto(
  * in the query's order. The one array of fields is reused from row to row: copy what you keep.
  * Reading a province's records this way skips the driver's per-row machinery (a message, an
  * object and a type parser per row); the rows are parsed straight from the bytes (measured on
- * 1M children's 6.56 million records: the read and normalisation 51.4 s instead of 72.2 s). On a server the rows stream with back
- * pressure; PGlite hands over the whole result as one blob.
+ * 1M children's 6.56 million records: the read and normalisation 51.4 s instead of 72.2 s). On a
+ * server the rows stream with back pressure; PGlite hands over the whole result as one blob.
  *
  *   await copyRows(db, "select id::text, name from household.persons order by id", 2, (f) => names.push(f[1]));
  */
@@ -88,7 +90,8 @@ export async function copyRows(
  * only during the call): for a reader that turns most fields into numbers and never needs them
  * as strings (a province's records: 6.5 million rows of ten fields).
  *
- *   await copyRowBytes(db, "select id::text, name from household.persons order by id", 2, (row) => ids.push(row.text(0)));
+ *   const query = "select id::text, name from household.persons order by id";
+ *   await copyRowBytes(db, query, 2, (row) => ids.push(row.text(0)));
  */
 export async function copyRowBytes(
   db: Db,

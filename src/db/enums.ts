@@ -2,6 +2,10 @@
  * Enumerations stored as text with CHECK constraints (not Postgres enums): adding a value is a
  * plain migration, and the same list drives validation in ingest and the GraphQL enums.
  */
+/** The departments that send records: each is one Postgres schema, one subgraph, one set of record kinds. */
+export const DEPARTMENTS = ["household", "health", "education", "insurance"] as const;
+export type Department = (typeof DEPARTMENTS)[number];
+
 export const SEXES = ["M", "F"] as const;
 export type SexCode = (typeof SEXES)[number];
 
@@ -32,9 +36,6 @@ export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
 
 export const PAYER_KINDS = ["SELF", "MEDICAL_ASSISTANCE", "EMPLOYEE_ACCOUNT", "OTHER"] as const;
 export type PayerKind = (typeof PAYER_KINDS)[number];
-
-export const NEEDY_CATEGORIES = ["EXTREMELY_POOR", "MIN_LIVING", "ORPHAN", "DISABLED"] as const;
-export type NeedyCategoryCode = (typeof NEEDY_CATEGORIES)[number];
 
 /** Which department table a linked source record lives in. */
 export const SOURCE_KINDS = [

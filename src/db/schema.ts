@@ -10,3 +10,4 @@ export * from "./tables/hub.ts";
 export * from "./tables/audit.ts";
 export * from "./tables/coverage.ts";
 export * from "./tables/ingest.ts";
+export * from "./tables/child-scope.ts";

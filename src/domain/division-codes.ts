@@ -187,23 +187,12 @@ export function regionPrefix(code: string): string {
 }
 
 /**
- * Whether the 6-digit `code` lies in the region `prefix`, given as a 2-, 4- or 6-digit prefix or
- * as the region's own 6-digit code. A malformed `code` is outside every region (deny by
- * default); a malformed `prefix` is a configuration error and throws.
- *
- * @example isWithin("330106", "330000") // true
- * @example isWithin("330106", "3302")   // false
- */
-export function isWithin(code: string, prefix: string): boolean {
-  const significant = regionPrefix(prefix);
-  return SIX_DIGITS.test(code) && code.startsWith(significant);
-}
-
-/**
  * Checks a division code from outside (an import row, a mutation argument) and explains what is
  * wrong with it. Whitespace around it and full-width digits (spreadsheets) are tolerated.
  *
- * @example validateDivisionCode("339999") // { ok: false, message: 'division code "339999" is not a known division under 浙江省' }
+ * @example
+ * validateDivisionCode("339999")
+ * // { ok: false, message: 'division code "339999" is not a known division under 浙江省' }
  */
 export function validateDivisionCode(input: string): { ok: true; value: Division } | { ok: false; message: string } {
   const code = input.normalize("NFKC").trim();

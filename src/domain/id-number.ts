@@ -9,7 +9,7 @@
  * a three-digit sequence whose parity is the sex (odd male), and an ISO 7064 MOD 11-2 check
  * character, 0–9 or X.
  */
-import { compareIsoDates, daysInMonth, digitsAt, isoDateFromCompact, type IsoDate } from "./dates.ts";
+import { compareIsoDates, daysInMonth, isoDateFromCompact, type IsoDate } from "./dates.ts";
 import { lookupDivision } from "./division-codes.ts";
 
 export type Sex = "M" | "F";
@@ -110,7 +110,8 @@ export function parseIdNumber(input: string, options: { asOf?: IsoDate } = {}): 
   if (!isAcceptedProvince(regionCode.slice(0, 2))) {
     return failure(
       "region",
-      `resident ID number must start with a province-level division code, but "${regionCode.slice(0, 2)}" (of region ${regionCode}) is not one`,
+      "resident ID number must start with a province-level division code, " +
+        `but "${regionCode.slice(0, 2)}" (of region ${regionCode}) is not one`,
     );
   }
 

@@ -74,7 +74,8 @@ const L_BODY = /^(\d{6})(\d{8})(\d{4})$/;
  * we can rely on); an `L` number needs a known province in its area code and a real birth date,
  * not after `asOf` if given.
  *
- * @example parseStudentNumber("G11010519491231002X") // { ok: true, value: { kind: "G", idNumber: "11010519491231002X" } }
+ * @example parseStudentNumber("G11010519491231002X")
+ * // { ok: true, value: { kind: "G", idNumber: "11010519491231002X" } }
  * @example parseStudentNumber("L33010620190315" + "0001")
  * // { ok: true, value: { kind: "L", areaCode: "330106", birthDate: "2019-03-15", serial: "0001" } }
  */

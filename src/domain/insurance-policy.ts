@@ -8,7 +8,7 @@
  * Office's guiding opinion on a long-term mechanism for basic medical insurance enrolment
  * (2024), which sets the waiting periods from 2025.
  */
-import { addDays, isValidIsoDate, yearOf, type IsoDate } from "./dates.ts";
+import { isValidIsoDate, type IsoDate } from "./dates.ts";
 
 /**
  * Days after birth within which a newborn insured and paid gets every eligible expense since
@@ -52,16 +52,6 @@ export const CHILD_MAX_AGE_EXCLUSIVE = 18;
 export const SMALL_CELL_SUPPRESSION_THRESHOLD = 5;
 
 /**
- * The coverage year a date falls in. Resident insurance is bought per calendar year; the
- * enrolment window (usually in the autumn before) varies by province, the year covered does not.
- *
- * @example coverageYearOf("2025-03-01") // 2025
- */
-export function coverageYearOf(d: IsoDate): number {
-  return yearOf(d);
-}
-
-/**
  * First and last day of a coverage year, both inclusive.
  *
  * @example coverageYearBounds(2025) // { start: "2025-01-01", end: "2025-12-31" }
@@ -72,15 +62,6 @@ export function coverageYearBounds(year: number): { start: IsoDate; end: IsoDate
     throw new RangeError(`coverage year must be a whole year from 1 to 9999, but got ${year}`);
   }
   return { start, end: `${String(year).padStart(4, "0")}-12-31` };
-}
-
-/**
- * The last day a newborn can be insured and paid and still be covered from birth.
- *
- * @example newbornDeadline("2025-01-01") // "2025-04-01"
- */
-export function newbornDeadline(birthDate: IsoDate, windowDays: number = NEWBORN_WINDOW_DAYS_DEFAULT): IsoDate {
-  return addDays(birthDate, windowDays);
 }
 
 const FIXED_WAITING_MONTHS = 3;
@@ -126,9 +107,9 @@ export function waitingPeriodMonths(lapsedYears: number, isNewborn: boolean, rep
  * (the 2024 notice). Extremely poor children get it in full, minimum-living-guarantee children
  * a fixed amount; orphans and disabled children as local rules say.
  */
-export const needyCategories = ["EXTREMELY_POOR", "MIN_LIVING", "ORPHAN", "DISABLED"] as const;
+export const NEEDY_CATEGORIES = ["EXTREMELY_POOR", "MIN_LIVING", "ORPHAN", "DISABLED"] as const;
 
-export type NeedyCategory = (typeof needyCategories)[number];
+export type NeedyCategory = (typeof NEEDY_CATEGORIES)[number];
 
 /** The Chinese labels departments use for each needy category. */
 export const needyCategoryLabels: Readonly<Record<NeedyCategory, string>> = Object.freeze({
@@ -144,5 +125,5 @@ export const needyCategoryLabels: Readonly<Record<NeedyCategory, string>> = Obje
  * @example isNeedyCategory("ORPHAN") // true
  */
 export function isNeedyCategory(s: string): s is NeedyCategory {
-  return (needyCategories as readonly string[]).includes(s);
+  return (NEEDY_CATEGORIES as readonly string[]).includes(s);
 }

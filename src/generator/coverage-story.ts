@@ -4,7 +4,8 @@ import {
   NEWBORN_STATUS_MAX_AGE_YEARS,
   NEWBORN_WINDOW_DAYS_DEFAULT,
 } from "../domain/insurance-policy.ts";
-import type { EnrollmentStatus, NeedyCategoryCode, PayerKind } from "../db/enums.ts";
+import type { EnrollmentStatus, PayerKind } from "../db/enums.ts";
+import type { NeedyCategory } from "../domain/insurance-policy.ts";
 import { areaOf, isInDemoProvince, type TrueChild } from "./family.ts";
 import { countyCodesOf, type County } from "./geography.ts";
 import type { Random } from "./random.ts";
@@ -46,7 +47,7 @@ export type TrueReason = (typeof TRUE_REASONS)[number];
 export interface StoryContribution {
   amountFen: number;
   payerKind: PayerKind;
-  needyCategory: NeedyCategoryCode | null;
+  needyCategory: NeedyCategory | null;
   payerIdNumber: string | null;
 }
 

@@ -1,7 +1,7 @@
 import { addDays, ageInYears, type IsoDate } from "../domain/dates.ts";
 import { prefectureOf } from "../domain/division-codes.ts";
 import { makeIdNumber, sequenceForSex, type Sex } from "../domain/id-number.ts";
-import type { NeedyCategoryCode } from "../db/enums.ts";
+import type { NeedyCategory } from "../domain/insurance-policy.ts";
 import { countyCodesOf, DEMO_PROVINCE_CODE, ORIGIN_PROVINCES, type County } from "./geography.ts";
 import { pickAdultName, pickGivenName, pickSurname } from "./names.ts";
 import type { Random } from "./random.ts";
@@ -29,7 +29,7 @@ export interface TrueChild {
   residence: County;
   bornInProvince: boolean;
   birthCertificateNumber: string | null;
-  needyCategory: NeedyCategoryCode | null;
+  needyCategory: NeedyCategory | null;
   twinKey: string | null;
   family: Family;
 }
@@ -43,7 +43,7 @@ export interface Family {
   hukouCounty: string;
   residence: County;
   householdNumber: string | null;
-  needyCategory: NeedyCategoryCode | null;
+  needyCategory: NeedyCategory | null;
   children: TrueChild[];
 }
 
@@ -90,7 +90,7 @@ export class Registers {
   }
 }
 
-const NEEDY_WEIGHTS: readonly (readonly [NeedyCategoryCode, number])[] = [
+const NEEDY_WEIGHTS: readonly (readonly [NeedyCategory, number])[] = [
   ["MIN_LIVING", 60],
   ["DISABLED", 20],
   ["EXTREMELY_POOR", 10],

@@ -85,7 +85,13 @@ export async function generateProvince(db: Db, options: GenerateOptions): Promis
   }
   // Fresh planner statistics after a bulk load (see linkAll): every department table just grew.
   await db.execute(
-    sql`analyze household.persons, household.guardianships, health.birth_certificates, health.immunization_records, health.doctor_contracts, health.family_doctors, health.vaccination_sites, education.schools, education.student_registrations, insurance.enrollments, insurance.contributions`,
+    sql`analyze ${sql.join(
+      [
+        ...[t.persons, t.guardianships, t.birthCertificates, t.immunizationRecords, t.doctorContracts],
+        ...[t.familyDoctors, t.vaccinationSites, t.schools, t.studentRegistrations, t.enrollments, t.contributions],
+      ],
+      sql`, `,
+    )}`,
   );
   return { children: made, rows: counts, milliseconds: Math.round(performance.now() - started) };
 }

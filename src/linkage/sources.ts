@@ -3,6 +3,8 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "../db/client.ts";
 import { copyAhead, CopyRowScanner, type CopyRow } from "../db/copy.ts";
 import { SOURCE_KINDS, type SourceKind } from "../db/enums.ts";
+import { joinsOf } from "../db/source-queries.ts";
+import { SOURCE_LIST, SOURCES, type FieldSql, type GuardianRows, type SourceSpec } from "../db/sources.ts";
 import { RecordReader, ROW_FIELDS } from "./record-reader.ts";
 import { RecordTable } from "./record-table.ts";
 import type { RecordFeatures, RecordRef, SourceRecord } from "./types.ts";
@@ -31,57 +33,55 @@ interface Row extends Record<string, unknown> {
 /** Record ids per statement when reading named records. */
 const PAGE_SIZE = 100_000;
 
-// Persons' guardians: aggregated per child. In a full read they are read on their own and
-// joined in memory (one pass over guardianships instead of a lookup per person).
-const personGuardianIds = sql`(select string_agg(g.guardian_id_number, ',') from household.guardianships g where g.child_record_id = x.record_id)`;
-const personGuardianPhones = sql`(select string_agg(g.guardian_phone, ',') from household.guardianships g where g.child_record_id = x.record_id)`;
+const NULL_TEXT = "null::text";
 
-/** Each source's department table, one row a record. */
-const TABLES: Record<SourceKind, string> = {
-  "household.person": "household.persons",
-  "health.birth_certificate": "health.birth_certificates",
-  "health.immunization_record": "health.immunization_records",
-  "health.doctor_contract": "health.doctor_contracts",
-  "education.student": "education.student_registrations",
-  "insurance.enrollment": "insurance.enrollments",
-};
-const table = (source: SourceKind) => sql.raw(TABLES[source]);
+/** Values of several columns as one comma-separated text (none: null). */
+function listOf(columns: readonly string[]): string {
+  if (columns.length === 0) return NULL_TEXT;
+  if (columns.length === 1) return `${columns[0]}::text`;
+  return `concat_ws(',', ${columns.join(", ")})`;
+}
 
-function selectOf(source: SourceKind, withGuardians: boolean): SQL {
-  switch (source) {
-    case "household.person":
-      return sql`select x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, null::text as bc, null::text as student_number,
-        ${withGuardians ? personGuardianIds : sql`null::text`} as guardian_ids, ${withGuardians ? personGuardianPhones : sql`null::text`} as guardian_phones,
-        concat_ws(',', x.hukou_region_code, x.residence_region_code) as regions
-        from ${table("household.person")} x`;
-    case "health.birth_certificate":
-      return sql`select x.record_id, x.child_name as name, x.sex, x.birth_date::text as birth_date, null::text as id_number, x.certificate_number as bc,
-        null::text as student_number, concat_ws(',', x.mother_id_number, x.father_id_number) as guardian_ids, x.guardian_phone as guardian_phones,
-        x.region_code::text as regions
-        from ${table("health.birth_certificate")} x`;
-    case "health.immunization_record":
-      return sql`select x.record_id, x.child_name as name, x.sex, x.birth_date::text as birth_date, x.id_number, x.birth_certificate_number as bc,
-        null::text as student_number, null::text as guardian_ids, x.guardian_phone as guardian_phones, x.residence_region_code::text as regions
-        from ${table("health.immunization_record")} x`;
-    case "health.doctor_contract":
-      return sql`select x.record_id, x.patient_name as name, x.patient_sex as sex, x.patient_birth_date::text as birth_date, x.patient_id_number as id_number,
-        null::text as bc, null::text as student_number, null::text as guardian_ids, x.guardian_phone as guardian_phones,
-        d.region_code::text as regions
-        from ${table("health.doctor_contract")} x left join health.family_doctors d on d.doctor_code = x.doctor_code`;
-    case "education.student":
-      return sql`select x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, null::text as bc, x.student_number,
-        null::text as guardian_ids, x.guardian_phone as guardian_phones,
-        s.region_code::text as regions
-        from ${table("education.student")} x left join education.schools s on s.school_code = x.school_code`;
-    case "insurance.enrollment":
-      return sql`select x.record_id, x.name, x.sex, x.birth_date::text as birth_date, x.id_number, x.birth_certificate_number as bc,
-        null::text as student_number, null::text as guardian_ids, null::text as guardian_phones, x.area_code::text as regions
-        from ${table("insurance.enrollment")} x`;
-    default: {
-      const unknown: never = source;
-      throw new Error(`linkage reads the sources ${SOURCE_KINDS.join(", ")}, but got ${String(unknown)}`);
-    }
-  }
+/** A person's guardians' values, aggregated per record from their own rows. */
+function guardianList(rows: GuardianRows, column: string): string {
+  return `(select string_agg(g.${column}, ',') from ${rows.table} g where g.${rows.recordColumn} = x.record_id)`;
+}
+
+/**
+ * The row of `ROW_FIELDS` text fields linkage reads of each record of a source, from the source
+ * registry. Guardians kept in rows of their own (a person's) are aggregated per record, or, in a
+ * full read, left null and read on their own (`guardianRowsQuery`) and joined in memory (one
+ * pass over the guardian rows instead of a lookup per person).
+ */
+function selectOf(spec: SourceSpec, withGuardians: boolean): SQL {
+  const f = spec.fields;
+  const rows = spec.guardianRows;
+  const guardianIds = rows
+    ? withGuardians
+      ? guardianList(rows, rows.idNumber)
+      : NULL_TEXT
+    : listOf(spec.guardianIdNumbers);
+  const phones = rows ? (withGuardians ? guardianList(rows, rows.phone) : NULL_TEXT) : listOf(spec.guardianPhones);
+  const columns = [
+    "x.record_id",
+    `${f.name!.sql} as name`,
+    `${f.sex!.sql} as sex`,
+    `${f.birthDate!.sql}::text as birth_date`,
+    `${f.idNumber?.sql ?? NULL_TEXT} as id_number`,
+    `${f.birthCertificateNumber?.sql ?? NULL_TEXT} as bc`,
+    `${f.studentNumber?.sql ?? NULL_TEXT} as student_number`,
+    `${guardianIds} as guardian_ids`,
+    `${phones} as guardian_phones`,
+    `${listOf(spec.regionEvidence.map((r) => r.sql))} as regions`,
+  ];
+  const joins = joinsOf(spec.regionEvidence);
+  return sql.raw(`select ${columns.join(", ")} from ${spec.table} x${joins ? ` ${joins}` : ""}`);
+}
+
+/** The guardian rows of the source that keeps them apart (persons), for a full read. */
+function guardianRowsQuery(): string {
+  const rows = SOURCE_LIST.find((spec) => spec.guardianRows)!.guardianRows!;
+  return `select ${rows.recordColumn}, ${rows.idNumber}, ${rows.phone} from ${rows.table} order by id`;
 }
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -141,12 +141,12 @@ export async function readRecordTable(db: Db): Promise<RecordTable> {
   const records = new RecordTable(vocabulary, await estimatedRecordCount(db));
   const reads: { query: string; fields: number; onRow: (row: CopyRow) => void }[] = [
     {
-      query: "select child_record_id, guardian_id_number, guardian_phone from household.guardianships order by id",
+      query: guardianRowsQuery(),
       fields: 3,
       onRow: (row) => reader.guardians.add(row),
     },
-    ...SOURCE_KINDS.map((source, k) => ({
-      query: `${queryText(selectOf(source, false))} order by x.id`,
+    ...SOURCE_LIST.map((spec, k) => ({
+      query: `${queryText(selectOf(spec, false))} order by x.id`,
       fields: ROW_FIELDS,
       onRow: (row: CopyRow) => reader.read(records, k, row),
     })),
@@ -175,7 +175,8 @@ export async function readRecordTable(db: Db): Promise<RecordTable> {
 async function estimatedRecordCount(db: Db): Promise<number> {
   const [row] = await queryRows<{ rows: number | string | null }>(
     db,
-    sql`select sum(greatest(reltuples, 0)) as rows from pg_class where oid = any(${sql.param(Object.values(TABLES))}::regclass[])`,
+    sql`select sum(greatest(reltuples, 0)) as rows from pg_class
+      where oid = any(${sql.param(SOURCE_LIST.map((spec) => spec.table))}::regclass[])`,
   );
   return Math.ceil(Number(row?.rows ?? 0) * 1.02) + 1024;
 }
@@ -195,7 +196,8 @@ function bySource(refs: readonly RecordRef[]): Map<SourceKind, string[]> {
   for (const ref of refs) {
     if (!SOURCE_KINDS.includes(ref.source)) {
       throw new Error(
-        `a record reference must name one of the sources ${SOURCE_KINDS.join(", ")}, but got ${JSON.stringify(ref.source)}`,
+        `a record reference must name one of the sources ${SOURCE_KINDS.join(", ")}, ` +
+          `but got ${JSON.stringify(ref.source)}`,
       );
     }
     (map.get(ref.source) ?? map.set(ref.source, []).get(ref.source)!).push(ref.recordId);
@@ -213,7 +215,7 @@ export async function readRecords(db: Db, refs: readonly RecordRef[]): Promise<S
       const slice = ids.slice(start, start + PAGE_SIZE);
       const rows = await queryRows<Row>(
         db,
-        sql`${selectOf(source, true)} where x.record_id = any(${textArray(slice)})`,
+        sql`${selectOf(SOURCES[source], true)} where x.record_id = any(${textArray(slice)})`,
       );
       for (const row of rows) out.push(toRecord(source, row));
     }
@@ -267,20 +269,27 @@ export async function readNeighbours(db: Db, v: BlockValues): Promise<SourceReco
   const dates = sql`${sql.param([...v.birthDates])}::date[]`;
   const gids = textArray(v.guardianIdNumbers);
   const phones = textArray(v.guardianPhones);
-  const where: Record<SourceKind, SQL> = {
-    "household.person": sql`x.id_number = any(${ids}) or x.birth_date = any(${dates}) or x.record_id in (
-      select g.child_record_id from household.guardianships g where g.guardian_id_number = any(${gids}) or g.guardian_phone = any(${phones}))`,
-    "health.birth_certificate": sql`x.certificate_number = any(${bcs}) or x.birth_date = any(${dates}) or x.mother_id_number = any(${gids})
-      or x.father_id_number = any(${gids}) or x.guardian_phone = any(${phones})`,
-    "health.immunization_record": sql`x.id_number = any(${ids}) or x.birth_certificate_number = any(${bcs}) or x.birth_date = any(${dates}) or x.guardian_phone = any(${phones})`,
-    "health.doctor_contract": sql`x.patient_id_number = any(${ids}) or x.patient_birth_date = any(${dates}) or x.guardian_phone = any(${phones})`,
-    "education.student": sql`x.id_number = any(${ids}) or x.student_number = any(${gNumbers}) or x.birth_date = any(${dates}) or x.guardian_phone = any(${phones})`,
-    "insurance.enrollment": sql`x.id_number = any(${ids}) or x.birth_certificate_number = any(${bcs}) or x.birth_date = any(${dates})`,
-  };
   const out: SourceRecord[] = [];
-  for (const source of SOURCE_KINDS) {
-    const rows = await queryRows<Row>(db, sql`${selectOf(source, true)} where ${where[source]}`);
-    for (const row of rows) out.push(toRecord(source, row));
+  for (const spec of SOURCE_LIST) {
+    const f = spec.fields;
+    const terms: SQL[] = [];
+    const anyOf = (column: FieldSql | string | undefined, values: SQL) => {
+      if (column !== undefined)
+        terms.push(sql`${sql.raw(typeof column === "string" ? column : column.sql)} = any(${values})`);
+    };
+    anyOf(f.idNumber, ids);
+    anyOf(f.studentNumber, gNumbers);
+    anyOf(f.birthCertificateNumber, bcs);
+    anyOf(f.birthDate, dates);
+    for (const column of spec.guardianIdNumbers) anyOf(column, gids);
+    for (const column of spec.guardianPhones) anyOf(column, phones);
+    const rows = spec.guardianRows;
+    if (rows) {
+      terms.push(sql`x.record_id in (select g.${sql.raw(rows.recordColumn)} from ${sql.raw(rows.table)} g
+        where g.${sql.raw(rows.idNumber)} = any(${gids}) or g.${sql.raw(rows.phone)} = any(${phones}))`);
+    }
+    const found = await queryRows<Row>(db, sql`${selectOf(spec, true)} where ${sql.join(terms, sql` or `)}`);
+    for (const row of found) out.push(toRecord(spec.source, row));
   }
   return out;
 }

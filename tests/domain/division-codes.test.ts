@@ -4,7 +4,6 @@ import {
   countiesOf,
   divisionLevel,
   isKnownDivision,
-  isWithin,
   lookupDivision,
   prefectureOf,
   provinceOf,
@@ -225,39 +224,6 @@ describe("regionPrefix", () => {
     expect(() => regionPrefix(code)).toThrow(
       `region must be a 6-digit division code or a 2- or 4-digit prefix, but got ${JSON.stringify(code)}`,
     );
-  });
-});
-
-describe("isWithin", () => {
-  it.each([
-    ["330106", "33", true],
-    ["330106", "330000", true],
-    ["330106", "3301", true],
-    ["330106", "330100", true],
-    ["330106", "330106", true],
-    ["330106", "3302", false],
-    ["330106", "330200", false],
-    ["330106", "330102", false],
-    ["330106", "34", false],
-    ["330103", "3301", true],
-    ["110105", "110100", true],
-    ["110105", "110000", true],
-    ["3301", "33", false],
-    ["", "33", false],
-    ["33010X", "33", false],
-  ])("%j within %j: %s", (code, prefix, expected) => {
-    expect(isWithin(code, prefix)).toBe(expected);
-  });
-
-  it("does not mistake a prefecture code for a province prefix", () => {
-    // "330100" scopes Hangzhou; read naively as a 6-digit prefix it would match nothing.
-    expect(isWithin("330182", "330100")).toBe(true);
-    expect(isWithin("330282", "330100")).toBe(false);
-  });
-
-  it("throws on a malformed region prefix instead of granting or denying silently", () => {
-    expect(() => isWithin("330106", "")).toThrow(/but got ""/);
-    expect(() => isWithin("330106", "330")).toThrow(/but got "330"/);
   });
 });
 

@@ -404,27 +404,31 @@ describe("quickIdNumberVerdict", () => {
     );
   });
 
-  it("agrees with parseIdNumber on arbitrary 18-character strings of digits and X, every province code and month end", () => {
-    fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(..."0123456789X"), minLength: 18, maxLength: 18 }), agrees),
-      { numRuns: 20_000 },
-    );
-    for (let province = 0; province < 100; province++) {
-      for (const date of [
-        "19000101",
-        "18991231",
-        "20000229",
-        "19000229",
-        "20230231",
-        "20230431",
-        "20231131",
-        "20990101",
-        "20231301",
-        "20230100",
-      ]) {
-        const first17 = `${String(province).padStart(2, "0")}0106${date}123`;
-        agrees(first17 + idNumberCheckCharacter(first17));
+  it(
+    "agrees with parseIdNumber on arbitrary 18-character strings of digits and X, " +
+      "every province code and month end",
+    () => {
+      fc.assert(
+        fc.property(fc.string({ unit: fc.constantFrom(..."0123456789X"), minLength: 18, maxLength: 18 }), agrees),
+        { numRuns: 20_000 },
+      );
+      for (let province = 0; province < 100; province++) {
+        for (const date of [
+          "19000101",
+          "18991231",
+          "20000229",
+          "19000229",
+          "20230231",
+          "20230431",
+          "20231131",
+          "20990101",
+          "20231301",
+          "20230100",
+        ]) {
+          const first17 = `${String(province).padStart(2, "0")}0106${date}123`;
+          agrees(first17 + idNumberCheckCharacter(first17));
+        }
       }
-    }
-  });
+    },
+  );
 });

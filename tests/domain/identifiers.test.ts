@@ -61,7 +61,8 @@ describe("parseStudentNumber", () => {
     [
       "G110105194912310021",
       "idNumber",
-      'student number G must be followed by a valid resident ID number: resident ID number must end in its MOD 11-2 check character "X", but got "1"',
+      "student number G must be followed by a valid resident ID number: " +
+        'resident ID number must end in its MOD 11-2 check character "X", but got "1"',
     ],
     [
       "J1101051949123100X2",

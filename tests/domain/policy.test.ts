@@ -2,12 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   CHILD_MAX_AGE_EXCLUSIVE,
   coverageYearBounds,
-  coverageYearOf,
   isNeedyCategory,
   NEWBORN_CODE_WINDOW_DAYS,
   NEWBORN_WINDOW_DAYS_DEFAULT,
-  newbornDeadline,
-  needyCategories,
+  NEEDY_CATEGORIES,
   needyCategoryLabels,
   RESIDENT_INSURANCE_TYPE_CODE,
   SMALL_CELL_SUPPRESSION_THRESHOLD,
@@ -39,14 +37,6 @@ describe("policy constants", () => {
 });
 
 describe("coverage year", () => {
-  it.each([
-    ["2024-01-01", 2024],
-    ["2024-12-31", 2024],
-    ["2025-01-01", 2025],
-  ])("%s falls in %i", (d, year) => {
-    expect(coverageYearOf(d)).toBe(year);
-  });
-
   it("runs from 1 January to 31 December inclusive", () => {
     expect(coverageYearBounds(2024)).toEqual({ start: "2024-01-01", end: "2024-12-31" });
   });
@@ -55,17 +45,6 @@ describe("coverage year", () => {
     expect(() => coverageYearBounds(year)).toThrow(
       `coverage year must be a whole year from 1 to 9999, but got ${year}`,
     );
-  });
-});
-
-describe("newbornDeadline", () => {
-  it.each([
-    ["2025-01-01", undefined, "2025-04-01"],
-    ["2024-01-01", undefined, "2024-03-31"],
-    ["2024-12-15", undefined, "2025-03-15"],
-    ["2024-12-15", 180, "2025-06-13"],
-  ])("born %s, window %s days: %s", (birth, windowDays, expected) => {
-    expect(newbornDeadline(birth, windowDays)).toBe(expected);
   });
 });
 
@@ -103,7 +82,7 @@ describe("waitingPeriodMonths", () => {
 
 describe("needy categories", () => {
   it("lists the four categories, each with its Chinese label", () => {
-    expect(needyCategories.map((c) => `${c} ${needyCategoryLabels[c]}`)).toEqual([
+    expect(NEEDY_CATEGORIES.map((c) => `${c} ${needyCategoryLabels[c]}`)).toEqual([
       "EXTREMELY_POOR 特困",
       "MIN_LIVING 低保",
       "ORPHAN 孤儿",

@@ -1,6 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { AuthConfig } from "../../config/index.ts";
 import { queryRows, type Db } from "../../db/client.ts";
+import { schools, studentRegistrations } from "../../db/tables/education.ts";
+import { doctorContracts, familyDoctors } from "../../db/tables/health.ts";
+import { persons } from "../../db/tables/household.ts";
+import { enrollments } from "../../db/tables/insurance.ts";
 import { signToken } from "./tokens.ts";
 import { ROLES, type AuthenticatedViewer, type Role } from "./viewer.ts";
 
@@ -10,7 +14,10 @@ import { ROLES, type AuthenticatedViewer, type Role } from "./viewer.ts";
  * would hide any other child from some of them).
  */
 export interface DemoAnchor {
-  /** The demo child's resident ID number: a student of `school`, a patient of `doctor`, with hukou in the county's prefecture. */
+  /**
+   * The demo child's resident ID number: a student of `school`, a patient of `doctor`, with hukou in the
+   * county's prefecture.
+   */
   idNumber?: string;
   /** A 10-digit school code with enrolled students. */
   school: string;
@@ -61,13 +68,13 @@ export async function demoAnchorFromDatabase(db: Db): Promise<DemoAnchor> {
     db,
     sql`
     select p.id_number, s.school_code as school, sc.region_code as county, c.doctor_code as doctor
-      from household.persons p
-      join education.student_registrations s on s.id_number = p.id_number and s.status = 'ENROLLED'
-      join education.schools sc on sc.school_code = s.school_code
-      join health.doctor_contracts c on c.patient_id_number = p.id_number and c.status = 'ACTIVE'
-      join health.family_doctors d on d.doctor_code = c.doctor_code
+      from ${persons} p
+      join ${studentRegistrations} s on s.id_number = p.id_number and s.status = 'ENROLLED'
+      join ${schools} sc on sc.school_code = s.school_code
+      join ${doctorContracts} c on c.patient_id_number = p.id_number and c.status = 'ACTIVE'
+      join ${familyDoctors} d on d.doctor_code = c.doctor_code
      where left(p.hukou_region_code, 4) = left(sc.region_code, 4) and left(d.region_code, 4) = left(sc.region_code, 4)
-       and exists (select 1 from insurance.enrollments e where e.id_number = p.id_number)
+       and exists (select 1 from ${enrollments} e where e.id_number = p.id_number)
      order by p.id limit 1`,
   );
   if (child)
@@ -76,20 +83,24 @@ export async function demoAnchorFromDatabase(db: Db): Promise<DemoAnchor> {
     db,
     sql`
     select
-      (select s.school_code from education.schools s
-        where exists (select 1 from education.student_registrations r where r.school_code = s.school_code and r.status = 'ENROLLED')
+      (select s.school_code from ${schools} s
+        where exists (select 1 from ${studentRegistrations} r
+                       where r.school_code = s.school_code and r.status = 'ENROLLED')
         order by s.school_code limit 1) as school,
-      (select s.region_code from education.schools s
-        where exists (select 1 from education.student_registrations r where r.school_code = s.school_code and r.status = 'ENROLLED')
+      (select s.region_code from ${schools} s
+        where exists (select 1 from ${studentRegistrations} r
+                       where r.school_code = s.school_code and r.status = 'ENROLLED')
         order by s.school_code limit 1) as county,
-      (select d.doctor_code from health.family_doctors d
-        where exists (select 1 from health.doctor_contracts c where c.doctor_code = d.doctor_code and c.status = 'ACTIVE')
+      (select d.doctor_code from ${familyDoctors} d
+        where exists (select 1 from ${doctorContracts} c
+                       where c.doctor_code = d.doctor_code and c.status = 'ACTIVE')
         order by d.doctor_code limit 1) as doctor`,
   );
   const row = rows[0];
   if (!row?.school || !row.county || !row.doctor) {
     throw new Error(
-      "no demo viewers: the database has no school with enrolled students or no family doctor with active contracts (seed a province first)",
+      "no demo viewers: the database has no school with enrolled students or no family doctor with active contracts " +
+        "(seed a province first)",
     );
   }
   return { school: row.school, county: row.county.trim(), doctor: row.doctor };

@@ -90,7 +90,8 @@ async function verifyJwt(token: string, config: AuthConfig, now: Date | undefine
   if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) {
     throw new AuthenticationError(
       "MALFORMED_TOKEN",
-      `bearer token must be a JWT (three base64url parts: header.payload.signature), but got ${token.length > MAX_TOKEN_LENGTH ? `${token.length} characters` : `${token.split(".").length} part(s)`}`,
+      "bearer token must be a JWT (three base64url parts: header.payload.signature), but got " +
+        (token.length > MAX_TOKEN_LENGTH ? `${token.length} characters` : `${token.split(".").length} part(s)`),
     );
   }
   const verifyOptions = {
@@ -130,7 +131,8 @@ function translate(error: unknown, config: AuthConfig, now: Date): Error {
         if (typeof payload.nbf === "number")
           return new AuthenticationError(
             "NOT_YET_VALID",
-            `bearer token is not valid before ${isoSeconds(payload.nbf)} (${ago(payload.nbf - now.getTime() / 1000, "from now")})`,
+            `bearer token is not valid before ${isoSeconds(payload.nbf)} ` +
+              `(${ago(payload.nbf - now.getTime() / 1000, "from now")})`,
           );
         return new AuthenticationError(
           "INVALID_CLAIM",
@@ -149,7 +151,8 @@ function translate(error: unknown, config: AuthConfig, now: Date): Error {
       case "iat":
         return new AuthenticationError(
           "NOT_YET_VALID",
-          `bearer token was issued in the future (iat ${typeof payload.iat === "number" ? isoSeconds(payload.iat) : shown(payload.iat)})`,
+          "bearer token was issued in the future " +
+            `(iat ${typeof payload.iat === "number" ? isoSeconds(payload.iat) : shown(payload.iat)})`,
         );
       default:
         return new AuthenticationError(
@@ -161,13 +164,16 @@ function translate(error: unknown, config: AuthConfig, now: Date): Error {
   if (error instanceof errors.JWSSignatureVerificationFailed) {
     return new AuthenticationError(
       "BAD_SIGNATURE",
-      `bearer token signature does not verify: it was not signed with this hub's ${config.kind === "secret" ? "secret" : "keys"} (forged, altered, or issued for another system)`,
+      "bearer token signature does not verify: " +
+        `it was not signed with this hub's ${config.kind === "secret" ? "secret" : "keys"} ` +
+        "(forged, altered, or issued for another system)",
     );
   }
   if (error instanceof errors.JOSEAlgNotAllowed) {
+    const allowed = (config.kind === "secret" ? SECRET_ALGORITHMS : JWKS_ALGORITHMS).join(" or ");
     return new AuthenticationError(
       "ALGORITHM_NOT_ALLOWED",
-      `bearer token must be signed with ${(config.kind === "secret" ? SECRET_ALGORITHMS : JWKS_ALGORITHMS).join(" or ")}, but its header names another algorithm`,
+      `bearer token must be signed with ${allowed}, but its header names another algorithm`,
     );
   }
   if (error instanceof errors.JWKSNoMatchingKey) {
@@ -255,7 +261,11 @@ export interface SignOptions {
  * A signed HS256 token for a viewer: demo tokens `npm start` prints, and tests. With a JWKS
  * configuration the hub holds no private key, so it cannot sign.
  *
- *   const token = await signToken({ subject: "demo-school-admin", role: "school_admin", scope: { schools: ["2330106101"] } }, config.auth, { expiresIn: "30 days" })
+ *   const token = await signToken(
+ *     { subject: "demo-school-admin", role: "school_admin", scope: { schools: ["2330106101"] } },
+ *     config.auth,
+ *     { expiresIn: "30 days" },
+ *   );
  */
 export async function signToken(
   viewer: AuthenticatedViewer,
@@ -264,7 +274,8 @@ export async function signToken(
 ): Promise<string> {
   if (config.kind !== "secret")
     throw new Error(
-      "signToken needs HUB_JWT_SECRET: with HUB_JWKS_URL the tokens come from the identity provider that holds the private key",
+      "signToken needs HUB_JWT_SECRET: " +
+        "with HUB_JWKS_URL the tokens come from the identity provider that holds the private key",
     );
   const jwt = new SignJWT({ role: viewer.role, scope: viewer.scope })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })

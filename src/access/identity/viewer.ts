@@ -1,3 +1,4 @@
+import { DEPARTMENTS, type Department } from "../../db/enums.ts";
 import { validateDivisionCode } from "../../domain/division-codes.ts";
 
 /** Every role a token may carry (DESIGN.md, Authorization). */
@@ -14,8 +15,8 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export const DEPARTMENTS = ["household", "health", "education", "insurance"] as const;
-export type Department = (typeof DEPARTMENTS)[number];
+// The departments are the hub's Postgres schemas (src/db/enums.ts); a token speaks for one of them.
+export { DEPARTMENTS, type Department } from "../../db/enums.ts";
 
 /** Which rows a viewer may reach; which members a role needs is fixed by `SCOPE_MEMBERS`. */
 export interface ViewerScope {
@@ -89,7 +90,8 @@ export type ScopeResult = { ok: true; scope: ViewerScope } | { ok: false; messag
  * (region as its significant prefix). Every problem is named in one message.
  *
  * @example parseScope("school_admin", { schools: ["2330106101"] }) // { ok: true, scope: { schools: ["2330106101"] } }
- * @example parseScope("family_doctor", {}) // { ok: false, message: 'role family_doctor needs scope.doctor (…), but it is missing' }
+ * @example parseScope("family_doctor", {})
+ * // { ok: false, message: 'role family_doctor needs scope.doctor (…), but it is missing' }
  */
 export function parseScope(role: Role, raw: unknown): ScopeResult {
   if (raw === undefined || raw === null) raw = {};
@@ -163,7 +165,9 @@ const MEMBER_SHAPES: Readonly<Record<ScopeMember, string>> = {
 function parseRegion(value: unknown): string | { problem: string } {
   if (typeof value !== "string" || !/^(\d{2}|\d{4}|\d{6})$/.test(value)) {
     return {
-      problem: `scope.region must be a division-code prefix of 2, 4 or 6 digits such as "33", "3301" or "330106", but got ${describe(value)}`,
+      problem:
+        'scope.region must be a division-code prefix of 2, 4 or 6 digits such as "33", "3301" or "330106", ' +
+        `but got ${describe(value)}`,
     };
   }
   const six = value.padEnd(6, "0");

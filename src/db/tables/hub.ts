@@ -96,5 +96,5 @@ export const childEvents = hubSchema.table(
     at: at("at").notNull().defaultNow(),
     undoneBy: bigint("undone_by", { mode: "number" }),
   },
-  (t) => [check("child_events_kind_check", oneOf("kind", CHILD_EVENT_KINDS))],
+  () => [check("child_events_kind_check", oneOf("kind", CHILD_EVENT_KINDS))],
 );

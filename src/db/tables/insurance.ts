@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, pgSchema, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, divisionCode, isoDate, oneOf, recordId, sexColumn, surrogateId, updatedAt } from "../columns.ts";
-import { ENROLLMENT_STATUSES, NEEDY_CATEGORIES, PAYER_KINDS, SEXES } from "../enums.ts";
+import { ENROLLMENT_STATUSES, PAYER_KINDS, SEXES } from "../enums.ts";
+import { NEEDY_CATEGORIES } from "../../domain/insurance-policy.ts";
 
 /** Medical insurance: resident basic medical insurance (type 390) and its contributions. */
 export const insuranceSchema = pgSchema("insurance");

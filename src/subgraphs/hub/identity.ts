@@ -1,16 +1,20 @@
+import { defaultAsOf } from "../../coverage/as-of.ts";
+import { residenceRegionOf } from "../../coverage/derive-facts.ts";
+import { linkedRecordsOfRows } from "../../coverage/facts.ts";
+import type { IsoDate } from "../../domain/dates.ts";
 import { parseIdNumber } from "../../domain/id-number.ts";
 import { isPlaceholderName } from "../../domain/names.ts";
 import type { SourceKind } from "../../db/enums.ts";
 
-/** What one linked department record says about who the child is. */
+/** What one linked department record says about who the child is, and where it lives. */
 export interface IdentityClaim {
   source: SourceKind;
   idNumber: string | null;
   name: string | null;
   sex: string | null;
   birthDate: string | null;
-  /** The region this record places the child in (school, vaccination site, hukou…). */
-  regionCode: string | null;
+  /** The record as coverage reads it (COVERAGE_FIELDS): what the residence rule weighs. */
+  record: Record<string, unknown>;
 }
 
 export interface ChildIdentity {
@@ -18,7 +22,7 @@ export interface ChildIdentity {
   name: string | null;
   sex: "M" | "F" | null;
   birthDate: string | null;
-  /** The design's residence: school region, else vaccination site region, else hukou region. */
+  /** Where the child lives today: coverage's one residence rule (`residenceRegionOf`). */
   residenceRegionCode: string | null;
 }
 
@@ -31,7 +35,6 @@ const AUTHORITY: readonly SourceKind[] = [
   "health.immunization_record",
   "health.birth_certificate",
 ];
-const RESIDENCE: readonly SourceKind[] = ["education.student", "health.immunization_record", "household.person"];
 
 /**
  * Picks a child's displayed identity from the claims of its linked records: a valid ID number
@@ -40,7 +43,7 @@ const RESIDENCE: readonly SourceKind[] = ["education.student", "health.immunizat
  *
  *   resolveIdentity([{ source: "household.person", idNumber: "330106…", name: "王梓涵", … }])
  */
-export function resolveIdentity(claims: readonly IdentityClaim[]): ChildIdentity {
+export function resolveIdentity(claims: readonly IdentityClaim[], asOf: IsoDate = defaultAsOf()): ChildIdentity {
   const ranked = [...claims].sort((a, b) => AUTHORITY.indexOf(a.source) - AUTHORITY.indexOf(b.source));
   let idNumber: string | null = null;
   let sex: "M" | "F" | null = null;
@@ -62,14 +65,12 @@ export function resolveIdentity(claims: readonly IdentityClaim[]): ChildIdentity
     name: named?.name?.trim() ?? null,
     sex: sex ?? (first?.sex === "M" || first?.sex === "F" ? first.sex : null),
     birthDate: birthDate ?? first?.birthDate ?? null,
-    residenceRegionCode: residenceOf(claims),
+    residenceRegionCode: residenceOf(claims, asOf),
   };
 }
 
-function residenceOf(claims: readonly IdentityClaim[]): string | null {
-  for (const source of RESIDENCE) {
-    const claim = claims.find((c) => c.source === source && c.regionCode);
-    if (claim) return claim.regionCode;
-  }
-  return null;
+function residenceOf(claims: readonly IdentityClaim[], asOf: IsoDate): string | null {
+  if (claims.length === 0) return null;
+  const rows = claims.map((c) => ({ child_id: 0, source: c.source, record: c.record }));
+  return residenceRegionOf(linkedRecordsOfRows(rows).get(0)!, asOf);
 }

@@ -1,0 +1,130 @@
+import { sql, type SQL } from "drizzle-orm";
+import { withinRegion } from "./region.ts";
+import {
+  JOINS,
+  PLACE_FACETS,
+  SOURCE_LIST,
+  type FieldSql,
+  type JoinName,
+  type PlaceFacet,
+  type SourceField,
+} from "./sources.ts";
+
+/**
+ * Statements assembled from the source registry (sources.ts): what every reader of the
+ * departments' records about a child shares. Each is one statement for any number of children.
+ */
+
+/** The join clauses a set of field expressions needs, each once, in a fixed order. */
+export function joinsOf(fields: readonly (FieldSql | undefined)[], kind: "join" | "left join" = "left join"): string {
+  const names = new Set<JoinName>();
+  for (const field of fields) for (const name of field?.joins ?? []) names.add(name);
+  return (Object.keys(JOINS) as JoinName[])
+    .filter((name) => names.has(name))
+    .map((name) => `${kind} ${JOINS[name].table} ${JOINS[name].alias} on ${JOINS[name].on}`)
+    .join(" ");
+}
+
+/** `'text'` as an SQL literal (registry names and source kinds only: never caller input). */
+const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/**
+ * Every current link of the children, with the linked record's `fields` (those its source
+ * has) as one JSON object per record: `{ child_id, source, record }` rows. Dates come as ISO
+ * text ("2026-06-30"), as json_build_object writes them.
+ *
+ *   await queryRows(db, linkedRecordsQuery([1, 2], ["idNumber", "birthDate"]))
+ *   // [{ child_id: 1, source: "household.person", record: { idNumber: "330106…", birthDate: "2016-05-10" } }, …]
+ */
+export function linkedRecordsQuery(childIds: readonly number[], fields: readonly SourceField[]): SQL {
+  const ids = sql`${sql.param([...childIds])}::bigint[]`;
+  const branches = SOURCE_LIST.map((spec) => {
+    const present = fields.filter((f) => spec.fields[f] !== undefined);
+    const object = present.map((f) => `${literal(f)}, ${spec.fields[f]!.sql}`).join(", ");
+    const joins = joinsOf(present.map((f) => spec.fields[f]));
+    return (
+      `select l.child_id, l.source, json_build_object(${object}) as record from l join ${spec.table} x` +
+      ` on l.source = ${literal(spec.source)} and x.record_id = l.record_id ${joins}`
+    );
+  });
+  return sql`with l as (select child_id, source, record_id from hub.links
+      where unlinked_at is null and child_id = any(${ids}))
+    ${sql.raw(branches.join("\nunion all\n"))}`;
+}
+
+/** The identifiers a child can be looked up by, and the field of each source that carries one. */
+export type IdentifierField = Extract<SourceField, "idNumber" | "birthCertificateNumber" | "studentNumber">;
+
+/**
+ * The active master children a department identifier is linked to, through every source that
+ * carries that identifier: one statement, lowest child id first.
+ *
+ *   await queryRows(db, childIdsByIdentifierQuery("birthCertificateNumber", "P330123456"))
+ */
+export function childIdsByIdentifierQuery(field: IdentifierField, value: string): SQL {
+  const branches = SOURCE_LIST.filter((spec) => spec.fields[field] !== undefined).map(
+    (spec) =>
+      sql`select l.child_id from hub.links l join ${sql.raw(spec.table)} x
+        on l.source = ${sql.raw(literal(spec.source))}
+        and x.record_id = l.record_id where ${sql.raw(spec.fields[field]!.sql)} = ${value} and l.unlinked_at is null`,
+  );
+  return sql`select c.id as child_id from hub.children c where c.state = 'ACTIVE' and c.id in (${sql.join(
+    branches,
+    sql` union all `,
+  )}) order by c.id`;
+}
+
+/**
+ * A condition on a link row (`link`, e.g. "l") of the link table: its record places the child,
+ * by one of `facets`, inside the region `prefix`. One `exists` per source, on the record's own
+ * indexes (not through `hub.child_scope`, whose codes are cast to text).
+ */
+export function placedInRegion(link: string, facets: readonly PlaceFacet[], prefix: string): SQL {
+  for (const facet of facets) {
+    if (PLACE_FACETS[facet] !== "region") throw new Error(`placedInRegion: facet ${facet} is not a region`);
+  }
+  const terms: SQL[] = [];
+  for (const spec of SOURCE_LIST) {
+    const places = spec.places.filter((p) => facets.includes(p.facet));
+    if (places.length === 0) continue;
+    const ors = places.map((p) => {
+      const inside = withinRegion(sql.raw(p.code.sql), prefix);
+      return p.when ? sql`(${sql.raw(p.when)} and ${inside})` : inside;
+    });
+    terms.push(
+      sql`(${sql.raw(link)}.source = ${sql.raw(literal(spec.source))} and exists (select 1 from ${sql.raw(spec.table)} x
+        ${sql.raw(
+          joinsOf(
+            places.map((p) => p.code),
+            "join",
+          ),
+        )}
+        where x.record_id = ${sql.raw(link)}.record_id and (${sql.join(ors, sql` or `)})))`,
+    );
+  }
+  return terms.length === 0 ? sql`false` : sql`(${sql.join(terms, sql` or `)})`;
+}
+
+/**
+ * The text of the `hub.child_scope` view: one row per (child, facet, code) for every place of
+ * every current link's record. A view, not a table: never stale after an import, a merge or a
+ * split. Written into a migration by `npm run gen:migrations` (src/bin/gen-views.ts); a test
+ * fails when the migrations hold another text.
+ */
+export function childScopeViewSql(): string {
+  const branches: string[] = [];
+  for (const spec of SOURCE_LIST) {
+    for (const place of spec.places) {
+      const where = [`l.source = ${literal(spec.source)}`, "l.unlinked_at IS NULL"];
+      if (place.when) where.push(place.when);
+      if (place.optional) where.push(`${place.code.sql} IS NOT NULL`);
+      const joins = joinsOf([place.code], "join");
+      branches.push(
+        `SELECT l.child_id, ${literal(place.facet)}::text AS facet, ${place.code.sql}::text AS code\n` +
+          `  FROM hub.links l JOIN ${spec.table} x ON x.record_id = l.record_id${joins ? ` ${joins}` : ""}\n` +
+          ` WHERE ${where.join(" AND ")}`,
+      );
+    }
+  }
+  return branches.join("\nUNION ALL\n");
+}
