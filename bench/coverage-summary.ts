@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { sql, type SQL } from "drizzle-orm";
 import { signToken } from "../src/access/identity/tokens.ts";
 import type { AuthenticatedViewer } from "../src/access/identity/viewer.ts";
-import { loadConfig } from "../src/config/index.ts";
+import { loadConfig, type Config } from "../src/config/index.ts";
 import { buildSnapshot } from "../src/coverage/store.ts";
 import { queryRows, type Db } from "../src/db/client.ts";
 import { dropEverything, openMigratedDatabase } from "../src/db/open.ts";
@@ -48,8 +48,19 @@ const SUMMARY = `query Summary($region: String!, $groupBy: CoverageGroupBy!, $as
 /** A province-wide insurance officer: statistics scope by residence region, no small-cell suppression. */
 const OFFICER: AuthenticatedViewer = { subject: "bench-officer", role: "insurance_officer", scope: { region: "33" } };
 
-async function main() {
-  if (relaunchWithFlags()) return;
+interface BenchOptions {
+  children: number;
+  seed: number;
+  asOf: IsoDate;
+  keep: boolean;
+  link: "engine" | "truth";
+  runs: number;
+  baselineRuns: number;
+  explain: boolean;
+}
+
+/** The command line, checked: every problem is a thrown Error naming the flag. */
+function readOptions(): BenchOptions {
   const { values } = parseArgs({
     options: {
       children: { type: "string", default: "20000" },
@@ -76,51 +87,27 @@ async function main() {
     throw new Error(`--baseline-runs must be a whole number of at least 1, but got "${values["baseline-runs"]}"`);
   if (values.link !== "engine" && values.link !== "truth")
     throw new Error(`--link must be "engine" or "truth", but got "${values.link}"`);
+  return { children, seed, asOf, keep: values.keep, link: values.link, runs, baselineRuns, explain: values.explain };
+}
+
+async function main() {
+  if (relaunchWithFlags()) return;
+  const options = readOptions();
+  const { asOf, runs, baselineRuns } = options;
 
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const config = loadConfig({ ...process.env, HUB_DATA_DIR: process.env.HUB_DATA_DIR ?? "memory" });
-  let database = await openMigratedDatabase(config);
+  const { database, linkNote } = await prepareProvince(config, options);
   const db = () => database.db;
-  const say = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
-
-  // --- the province: generated and linked, or reused on a server with --keep -----------------
-  const existing = await provinceMeta(db());
-  const linkedAlready =
-    values.keep &&
-    existing.children === String(children) &&
-    existing.seed === String(seed) &&
-    existing.as_of === asOf &&
-    existing.bench_link === values.link;
-  let linkNote: string;
-  if (linkedAlready) {
-    linkNote = `reused (linked by ${values.link} in an earlier run)`;
-    say(
-      `reusing the linked province of ${children.toLocaleString("en-US")} children (seed ${seed}) already in the database`,
-    );
-  } else {
-    await dropEverything(database);
-    await database.close();
-    database = await openMigratedDatabase(config);
-    let started = performance.now();
-    await generateProvince(db(), { children, seed, asOf });
-    say(`generated ${children.toLocaleString("en-US")} children in ${secs(performance.now() - started)}`);
-    started = performance.now();
-    if (values.link === "engine") await linkAll(db());
-    else await linkFromTruth(db());
-    linkNote = `${values.link === "engine" ? "linkAll (the matching engine)" : "from the generator's truth (tests/kit/link-from-truth.ts)"}, ${secs(performance.now() - started)}`;
-    say(`linked: ${linkNote}`);
-    await db().execute(sql`insert into truth.meta (key, value) values ('bench_link', ${values.link})`);
-  }
 
   // --- the snapshot ---------------------------------------------------------------------------
   let started = performance.now();
   const stored = await buildSnapshot(db(), asOf);
   const snapshotMs = performance.now() - started;
   await db().execute(sql`analyze hub.coverage_status`);
-  say(
-    `snapshot of ${asOf}: ${stored.toLocaleString("en-US")} children in ${secs(snapshotMs)} (${Math.round(stored / (snapshotMs / 1000)).toLocaleString("en-US")} children/s)`,
-  );
+  const storedChildren = stored.toLocaleString("en-US");
+  say(`snapshot of ${asOf}: ${storedChildren} children in ${secs(snapshotMs)} (${perSecond(stored, snapshotMs)})`);
 
   // --- the API through the gateway, as an insurance officer of the province ------------------
   const hardening = benchHardening(config.auth);
@@ -144,7 +131,7 @@ async function main() {
   const prefecture = [...apiGroups].sort((a, b) => b.children - a.children)[0]!.key.slice(0, 4);
 
   // --- timings --------------------------------------------------------------------------------
-  const measured: { what: string; times: number[] }[] = [];
+  const measured: Measured[] = [];
   const time = async (what: string, n: number, run: () => Promise<unknown>, warm = false) => {
     if (!warm) await run(); // warm-up: plans cached, pages in memory
     const times: number[] = [];
@@ -160,7 +147,8 @@ async function main() {
   await time(`(b) API coverageSummary("${prefecture}", REGION) → counties`, runs, () => summary(prefecture, "REGION"));
   await time(`(b) API coverageSummary("${prefecture}", AGE_BAND)`, runs, () => summary(prefecture, "AGE_BAND"));
   await time(`(a') groupCounts statement alone, "33" REGION`, runs, () => groupCountsAlone(db(), asOf));
-  if (values.explain) console.log(`\nEXPLAIN ANALYZE of groupCounts for (a):\n${await explainGroupCounts(db(), asOf)}`);
+  if (options.explain)
+    console.log(`\nEXPLAIN ANALYZE of groupCounts for (a):\n${await explainGroupCounts(db(), asOf)}`);
 
   // --- correctness, then the baseline's timings: at a million children one run takes minutes,
   // so the API's figures are printed first, and the check is the baseline's warm-up.
@@ -178,38 +166,105 @@ async function main() {
   await gateway.stop();
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss, resourceUsage().maxRSS * 1024);
+  printReport({ options, engine: database.kind, linkNote, snapshotMs, stored, matched, peakRss, measured });
+  await database.close();
+}
 
-  // --- report ---------------------------------------------------------------------------------
+/** One timed query: its label and each run's milliseconds. */
+interface Measured {
+  what: string;
+  times: number[];
+}
+
+/**
+ * The province: generated and linked, or on a server with --keep the one an earlier run
+ * generated and linked with the same size, seed, as-of date and --link. Returns the database
+ * (reopened after a reset) and how the province was linked.
+ */
+async function prepareProvince(config: Config, options: BenchOptions) {
+  const { children, seed, asOf } = options;
+  let database = await openMigratedDatabase(config);
+  const existing = await provinceMeta(database.db);
+  const linkedAlready =
+    options.keep &&
+    existing.children === String(children) &&
+    existing.seed === String(seed) &&
+    existing.as_of === asOf &&
+    existing.bench_link === options.link;
+  let linkNote: string;
+  if (linkedAlready) {
+    linkNote = `reused (linked by ${options.link} in an earlier run)`;
+    say(
+      `reusing the linked province of ${children.toLocaleString("en-US")} children (seed ${seed}) ` +
+        "already in the database",
+    );
+  } else {
+    await dropEverything(database);
+    await database.close();
+    database = await openMigratedDatabase(config);
+    let started = performance.now();
+    await generateProvince(database.db, { children, seed, asOf });
+    say(`generated ${children.toLocaleString("en-US")} children in ${secs(performance.now() - started)}`);
+    started = performance.now();
+    if (options.link === "engine") await linkAll(database.db);
+    else await linkFromTruth(database.db);
+    const how =
+      options.link === "engine"
+        ? "linkAll (the matching engine)"
+        : "from the generator's truth (tests/kit/link-from-truth.ts)";
+    linkNote = `${how}, ${secs(performance.now() - started)}`;
+    say(`linked: ${linkNote}`);
+    await database.db.execute(sql`insert into truth.meta (key, value) values ('bench_link', ${options.link})`);
+  }
+  return { database, linkNote };
+}
+
+/** The figures, then a Markdown table of every timed query against the hand-written one (c). */
+function printReport(report: {
+  options: BenchOptions;
+  engine: string;
+  linkNote: string;
+  snapshotMs: number;
+  stored: number;
+  matched: boolean;
+  peakRss: number;
+  measured: Measured[];
+}) {
+  const { options, engine, snapshotMs, stored, measured } = report;
+  const { children, seed, asOf } = options;
   const baselineMedian = percentile(measured.at(-1)!.times, 0.5);
+  const memoryNote = engine === "pglite" ? ", which includes PGlite" : "; the server's memory is not in it";
   console.log("");
-  console.log(`engine            ${database.kind}`);
+  console.log(`engine            ${engine}`);
   console.log(`children          ${children.toLocaleString("en-US")} generated, seed ${seed}, as of ${asOf}`);
-  console.log(`linking           ${linkNote}`);
+  console.log(`linking           ${report.linkNote}`);
+  const storedChildren = stored.toLocaleString("en-US");
   console.log(
-    `snapshot build    ${secs(snapshotMs)} for ${stored.toLocaleString("en-US")} children (${Math.round(stored / (snapshotMs / 1000)).toLocaleString("en-US")} children/s)`,
+    `snapshot build    ${secs(snapshotMs)} for ${storedChildren} children (${perSecond(stored, snapshotMs)})`,
   );
   console.log(
-    `answers           ${matched ? "MATCH" : "DIFFER (see above)"}: API (a) vs hand-written (c), children and insured per prefecture`,
+    `answers           ${report.matched ? "MATCH" : "DIFFER (see above)"}: ` +
+      "API (a) vs hand-written (c), children and insured per prefecture",
   );
-  console.log(
-    `peak memory       ${Math.round(peakRss / 1024 / 1024).toLocaleString("en-US")} MB (RSS of this process${database.kind === "pglite" ? ", which includes PGlite" : "; the server's memory is not in it"})`,
-  );
+  const peakMb = Math.round(report.peakRss / 1024 / 1024).toLocaleString("en-US");
+  console.log(`peak memory       ${peakMb} MB (RSS of this process${memoryNote})`);
   console.log(`load              ${loadavg()[0]!.toFixed(2)} (1-minute load average, ${cpus().length} cores)`);
   console.log("");
   console.log(`| query | runs | median | p95 | ratio to (c) |`);
   console.log(`|---|---:|---:|---:|---:|`);
   for (const m of measured) {
     const median = percentile(m.times, 0.5);
+    const p95 = percentile(m.times, 0.95);
     console.log(
-      `| ${m.what} | ${m.times.length} | ${ms(median)} | ${ms(percentile(m.times, 0.95))} | ${(median / baselineMedian).toFixed(4)} |`,
+      `| ${m.what} | ${m.times.length} | ${ms(median)} | ${ms(p95)} | ${(median / baselineMedian).toFixed(4)} |`,
     );
   }
-  await database.close();
 }
 
 /**
  * The plan of (a)'s statement, run through the resolver's own `groupCounts` with a database
- * handle that prefixes what it executes with EXPLAIN: the statement explained is the one the API sends.
+ * handle that prefixes what it executes with EXPLAIN: the statement explained is the one the
+ * API sends.
  */
 async function explainGroupCounts(db: Db, asOf: IsoDate): Promise<string> {
   let plan = "";
@@ -227,7 +282,10 @@ async function explainGroupCounts(db: Db, asOf: IsoDate): Promise<string> {
   return plan;
 }
 
-/** The resolver's statement for (a), without GraphQL, gateway, token or audit: what the API costs above it. */
+/**
+ * The resolver's statement for (a), without GraphQL, gateway, token or audit: what the API
+ * costs above it.
+ */
 async function groupCountsAlone(db: Db, asOf: IsoDate) {
   const { groupCounts } = await import("../src/subgraphs/hub/coverage.queries.ts");
   return groupCounts(
@@ -251,8 +309,10 @@ function compare(api: Figures[], baseline: Figures[]): boolean {
     const a = api.find((g) => g.key === key) ?? { key, children: 0, insured: 0 };
     const b = baseline.find((g) => g.key === key) ?? { key, children: 0, insured: 0 };
     if (a.children !== b.children || a.insured !== b.insured) same = false;
+    const name = lookupDivision(key)?.name ?? "";
     console.log(
-      `| ${key} ${lookupDivision(key)?.name ?? ""} | ${a.children} | ${b.children} | ${a.children - b.children} | ${a.insured} | ${b.insured} | ${a.insured - b.insured} |`,
+      `| ${key} ${name} | ${a.children} | ${b.children} | ${a.children - b.children} ` +
+        `| ${a.insured} | ${b.insured} | ${a.insured - b.insured} |`,
     );
   }
   const [ac, bc, ai, bi] = [
@@ -271,6 +331,9 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
+const say = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+const perSecond = (count: number, milliseconds: number) =>
+  `${Math.round(count / (milliseconds / 1000)).toLocaleString("en-US")} children/s`;
 const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(1)} ms`);
 const secs = (value: number) => `${(value / 1000).toFixed(1)} s`;
 

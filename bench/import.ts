@@ -40,9 +40,9 @@ async function main() {
 
   let started = performance.now();
   await writeRegistrationFile(file, { rows, format });
-  console.log(
-    `generated ${number(rows)} rows (${(statSync(file).size / 1e6).toFixed(0)} MB of ${format}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
+  const megabytes = (statSync(file).size / 1e6).toFixed(0);
+  const took = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`generated ${number(rows)} rows (${megabytes} MB of ${format}) in ${took} s`);
 
   const serverUrl = process.env.DATABASE_URL?.trim();
   const benchDb = `hub_bench_import_${process.pid}`;
@@ -62,7 +62,8 @@ async function main() {
   try {
     const where = config.database.kind === "postgres" ? redactUrl(config.database.url) : config.database.dataDir;
     console.log(
-      `engine ${config.database.kind} at ${where}; ${number(chunkRows)} rows per chunk; peak RSS before import ${peakRssMb()} MB`,
+      `engine ${config.database.kind} at ${where}; ${number(chunkRows)} rows per chunk; ` +
+        `peak RSS before import ${peakRssMb()} MB`,
     );
     for (const pass of values.again ? ["first", "again"] : ["first"]) {
       started = performance.now();
@@ -74,14 +75,14 @@ async function main() {
           const now = performance.now();
           if (now - lastReport > 30_000) {
             lastReport = now;
-            console.log(
-              `  … line ${number(chunk.lastLine)}: ${number(Math.round((chunk.lastLine - 1) / ((now - started) / 1000)))} rows/s, peak RSS ${peakRssMb()} MB`,
-            );
+            const rate = Math.round((chunk.lastLine - 1) / ((now - started) / 1000));
+            console.log(`  … line ${number(chunk.lastLine)}: ${number(rate)} rows/s, peak RSS ${peakRssMb()} MB`);
           }
         },
       });
       console.log(
-        `${pass}: ${number(summary.rowsRead)} rows (${number(summary.accepted)} new, ${number(summary.unchanged)} unchanged, ${number(summary.rejectedRows)} rejected) ` +
+        `${pass}: ${number(summary.rowsRead)} rows (${number(summary.accepted)} new, ` +
+          `${number(summary.unchanged)} unchanged, ${number(summary.rejectedRows)} rejected) ` +
           `in ${summary.seconds.toFixed(1)} s = ${number(summary.rowsPerSecond)} rows/s; peak RSS ${peakRssMb()} MB`,
       );
     }

@@ -51,7 +51,8 @@ async function main() {
     existing.as_of === values["as-of"];
   if (reusable) {
     console.log(
-      `reusing the province of ${children.toLocaleString("en-US")} children (seed ${seed}) already in the database; emptying the hub's index`,
+      `reusing the province of ${children.toLocaleString("en-US")} children (seed ${seed}) already in the database; ` +
+        "emptying the hub's index",
     );
     await database.db.execute(
       sql`truncate hub.link_reviews, hub.links, hub.child_events, hub.children restart identity`,
@@ -62,9 +63,8 @@ async function main() {
     database = await openMigratedDatabase(config);
     const started = performance.now();
     await generateProvince(database.db, { children, seed, asOf: values["as-of"] });
-    console.log(
-      `generated ${children.toLocaleString("en-US")} children in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    );
+    const took = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`generated ${children.toLocaleString("en-US")} children in ${took} s`);
   }
 
   let peakRss = process.memoryUsage().rss;
@@ -84,8 +84,9 @@ async function main() {
   }
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss, resourceUsage().maxRSS * 1024);
-  const line = ({ seconds, summary: s }: (typeof timed)[number]) =>
-    `${seconds.toFixed(1)} s (read ${(s.timings.read / 1000).toFixed(1)} s, match ${(s.timings.match / 1000).toFixed(1)} s, write ${(s.timings.write / 1000).toFixed(1)} s)`;
+  const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const line = ({ seconds, summary: { timings } }: (typeof timed)[number]) =>
+    `${seconds.toFixed(1)} s (read ${secs(timings.read)}, match ${secs(timings.match)}, write ${secs(timings.write)})`;
   const median = [...timed].sort((a, b) => a.seconds - b.seconds)[Math.floor((timed.length - 1) / 2)]!;
   const { seconds, summary, cpu } = median;
 
@@ -100,21 +101,18 @@ async function main() {
   console.log(`node CPU          ${cpu.toFixed(1)} s (this process only; the database server's work is not in it)`);
   console.log(`peak memory       ${mb(peakRss)} (RSS)`);
   console.log(
-    `matcher arrays    ${mb(arenaUse.takenBytes / runs)} from one buffer, ${mb(arenaUse.overflowBytes / runs)} outside it, a run (see src/linkage/arena.ts)`,
+    `matcher arrays    ${mb(arenaUse.takenBytes / runs)} from one buffer, ` +
+      `${mb(arenaUse.overflowBytes / runs)} outside it, a run (see src/linkage/arena.ts)`,
   );
   console.log(
     `load before       ${load.toFixed(2)} (1-minute load average, ${(await import("node:os")).cpus().length} cores)`,
   );
   console.log(`children found    ${summary.children.toLocaleString("en-US")}`);
-  console.log(
-    `precision         ${(accuracy.precision * 100).toFixed(3)}% of ${accuracy.predictedPairs.toLocaleString("en-US")} linked pairs`,
-  );
-  console.log(
-    `recall            ${(accuracy.recall * 100).toFixed(3)}% of ${accuracy.truePairs.toLocaleString("en-US")} true pairs`,
-  );
-  console.log(
-    `review queue      ${accuracy.openReviews.toLocaleString("en-US")} (${(accuracy.reviewShare * 100).toFixed(3)}% of records)`,
-  );
+  const percent = (share: number) => `${(share * 100).toFixed(3)}%`;
+  const count = (n: number) => n.toLocaleString("en-US");
+  console.log(`precision         ${percent(accuracy.precision)} of ${count(accuracy.predictedPairs)} linked pairs`);
+  console.log(`recall            ${percent(accuracy.recall)} of ${count(accuracy.truePairs)} true pairs`);
+  console.log(`review queue      ${count(accuracy.openReviews)} (${percent(accuracy.reviewShare)} of records)`);
   const { stageMs, ...stats } = summary.stats;
   console.log(
     `match stages      ${Object.entries(stageMs)

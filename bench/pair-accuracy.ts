@@ -34,9 +34,12 @@ export async function measurePairAccuracy(db: Db): Promise<PairAccuracy> {
           (select count(*) from truth.records)::float8 as records,
           (select count(*) from l)::float8 as linked,
           (select count(distinct child_id) from l)::float8 as children,
-          (select coalesce(sum(n * (n - 1) / 2), 0) from (select count(*)::float8 as n from l group by child_id) a)::float8 as predicted,
-          (select coalesce(sum(n * (n - 1) / 2), 0) from (select count(*)::float8 as n from l group by child_key) a)::float8 as truth,
-          (select coalesce(sum(n * (n - 1) / 2), 0) from (select count(*)::float8 as n from l group by child_id, child_key) a)::float8 as correct,
+          (select coalesce(sum(n * (n - 1) / 2), 0)
+             from (select count(*)::float8 as n from l group by child_id) a)::float8 as predicted,
+          (select coalesce(sum(n * (n - 1) / 2), 0)
+             from (select count(*)::float8 as n from l group by child_key) a)::float8 as truth,
+          (select coalesce(sum(n * (n - 1) / 2), 0)
+             from (select count(*)::float8 as n from l group by child_id, child_key) a)::float8 as correct,
           (select count(*) from hub.link_reviews where status = 'OPEN')::float8 as reviews`,
   );
   const r = row!;

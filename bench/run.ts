@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { createGatewayServer } from "../src/gateway/gateway-server.ts";
 import { readSupergraph } from "../src/gateway/supergraph.ts";
-import type { BenchContext, BenchOptions } from "./kit/context.ts";
+import type { BenchContext, BenchOptions, Scenario } from "./kit/context.ts";
 import { say } from "./kit/log.ts";
 import { benchDatabase, benchServer } from "./kit/pg-server.ts";
 import { prepareProvince } from "./kit/province.ts";
@@ -27,13 +27,70 @@ import { relaunchWithFlags } from "./relaunch.ts";
 import { SCENARIOS } from "./scenarios/index.ts";
 import { benchHardening } from "./kit/hardening.ts";
 
-const USAGE = `usage: npm run bench -- <${[...SCENARIOS.map((s) => s.name), "all"].join("|")}> [--children N] [--seed S] [--runs R] [--duration 30] [--keep]`;
+const USAGE =
+  `usage: npm run bench -- <${[...SCENARIOS.map((s) => s.name), "all"].join("|")}> ` +
+  "[--children N] [--seed S] [--runs R] [--duration 30] [--keep]";
 
 async function main() {
   // Grafast (PostGraphile's engine) warns at start unless told which mode it runs in.
   process.env.GRAPHILE_ENV ??= "production";
   if (relaunchWithFlags()) return;
   const started = performance.now();
+  const { wanted, chosen, options } = readCommandLine();
+
+  const env = {
+    ...process.env,
+    HUB_JWT_SECRET: process.env.HUB_JWT_SECRET ?? "bench-secret-bench-secret-bench-secret-0123",
+  };
+  const server = await benchServer(env);
+  const rows: ResultRow[] = [];
+  const notes: string[] = [];
+  let context: BenchContext | null = null;
+  try {
+    const provinceUrl = await benchDatabase(server.adminUrl, `hub_bench_province`, { keep: options.keep });
+    const province = await prepareProvince(
+      { ...env, DATABASE_URL: provinceUrl },
+      { children: options.children, seed: options.seed, asOf: options.asOf, keep: options.keep },
+    );
+    const where = server.throwaway ? "a throwaway loopback server, fsync off" : "DATABASE_URL";
+    notes.push(
+      `province of ${options.children.toLocaleString("en-US")} children on PostgreSQL 15 (${where}): ` +
+        `${province.notes.join("; ")}. Linked from the generator's truth (tests/kit/link-from-truth.ts), ` +
+        "not by the matching engine: the API scenarios measure reading; scenario 6 measures linking.",
+    );
+    const gateway = await createGatewayServer(
+      readSupergraph(),
+      { kind: "in-process", db: province.database.db },
+      province.config.auth,
+      { hardening: benchHardening(province.config.auth) },
+    );
+    const pool = new pg.Pool({ connectionString: provinceUrl, max: 10 });
+    context = {
+      options,
+      env,
+      adminUrl: server.adminUrl,
+      provinceUrl,
+      database: province.database,
+      config: province.config,
+      gateway,
+      pool,
+      record: (row) => void rows.push(row),
+      note: (text) => void notes.push(text),
+    };
+    for (const scenario of chosen) await runScenario(scenario, context, rows, notes);
+  } finally {
+    if (context) {
+      await context.gateway.stop();
+      await context.pool.end();
+      await context.database.close();
+    }
+    server.stop();
+  }
+  writeResults({ wanted, options, rows, notes, wallSeconds: (performance.now() - started) / 1000 });
+}
+
+/** The scenarios asked for and the options, checked (a mistake throws with the usage). */
+function readCommandLine(): { wanted: string; chosen: readonly Scenario[]; options: BenchOptions } {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
@@ -68,84 +125,55 @@ async function main() {
     coverageEngines: engines(values["coverage-engines"]),
     keep: values.keep,
   };
+  return { wanted, chosen, options };
+}
 
-  const env = {
-    ...process.env,
-    HUB_JWT_SECRET: process.env.HUB_JWT_SECRET ?? "bench-secret-bench-secret-bench-secret-0123",
-  };
-  const server = await benchServer(env);
-  const rows: ResultRow[] = [];
-  const notes: string[] = [];
-  let context: BenchContext | null = null;
+/** Runs one scenario; a failure becomes a FAILED row and a note, and the suite goes on. */
+async function runScenario(scenario: Scenario, context: BenchContext, rows: ResultRow[], notes: string[]) {
+  say(`— ${scenario.title}`);
+  const scenarioStarted = performance.now();
   try {
-    const provinceUrl = await benchDatabase(server.adminUrl, `hub_bench_province`, { keep: options.keep });
-    const province = await prepareProvince(
-      { ...env, DATABASE_URL: provinceUrl },
-      { children: options.children, seed: options.seed, asOf: options.asOf, keep: options.keep },
-    );
-    notes.push(
-      `province of ${options.children.toLocaleString("en-US")} children on PostgreSQL 15 (${server.throwaway ? "a throwaway loopback server, fsync off" : "DATABASE_URL"}): ${province.notes.join("; ")}. Linked from the generator's truth (tests/kit/link-from-truth.ts), not by the matching engine: the API scenarios measure reading; scenario 6 measures linking.`,
-    );
-    const gateway = await createGatewayServer(
-      readSupergraph(),
-      { kind: "in-process", db: province.database.db },
-      province.config.auth,
-      { hardening: benchHardening(province.config.auth) },
-    );
-    const pool = new pg.Pool({ connectionString: provinceUrl, max: 10 });
-    context = {
-      options,
-      env,
-      adminUrl: server.adminUrl,
-      provinceUrl,
-      database: province.database,
-      config: province.config,
-      gateway,
-      pool,
-      record: (row) => void rows.push(row),
-      note: (text) => void notes.push(text),
-    };
-    for (const scenario of chosen) {
-      say(`— ${scenario.title}`);
-      const scenarioStarted = performance.now();
-      try {
-        await scenario.run(context);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        console.error(error instanceof Error ? error.stack : error);
-        notes.push(`${scenario.title}: FAILED — ${message.slice(0, 500)}`);
-        rows.push({
-          scenario: scenario.title,
-          variant: "FAILED (see notes)",
-          runs: 0,
-          median: null,
-          p95: null,
-          throughput: "—",
-          peakRss: null,
-          ratio: null,
-          against: "—",
-          check: "✗",
-        });
-      }
-      say(`  ${scenario.name} took ${((performance.now() - scenarioStarted) / 1000).toFixed(0)} s`);
-    }
-  } finally {
-    if (context) {
-      await context.gateway.stop();
-      await context.pool.end();
-      await context.database.close();
-    }
-    server.stop();
+    await scenario.run(context);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(error instanceof Error ? error.stack : error);
+    notes.push(`${scenario.title}: FAILED — ${message.slice(0, 500)}`);
+    rows.push({
+      scenario: scenario.title,
+      variant: "FAILED (see notes)",
+      runs: 0,
+      median: null,
+      p95: null,
+      throughput: "—",
+      peakRss: null,
+      ratio: null,
+      against: "—",
+      check: "✗",
+    });
   }
+  say(`  ${scenario.name} took ${((performance.now() - scenarioStarted) / 1000).toFixed(0)} s`);
+}
 
-  const wall = (performance.now() - started) / 1000;
+/** Prints the table and notes and writes them to bench/results/; a failed check sets the exit code. */
+function writeResults(run: {
+  wanted: string;
+  options: BenchOptions;
+  rows: ResultRow[];
+  notes: string[];
+  wallSeconds: number;
+}) {
+  const { wanted, options, rows, notes } = run;
+  const wall = run.wallSeconds;
   const date = new Date().toISOString().slice(0, 10);
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ");
   const info = {
     date,
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`,
-    machine: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown"}), ${Math.round(totalmem() / 2 ** 30)} GB, load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" / ")} at the end (shared with other work)`,
+    machine:
+      `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown"}), ${Math.round(totalmem() / 2 ** 30)} GB, ` +
+      `load average ${load} at the end (shared with other work)`,
     node: process.versions.node,
     engine: "PostgreSQL 15 (node-postgres pool)",
     children: options.children,

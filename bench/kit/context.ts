@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import type { AuthenticatedViewer } from "../../src/access/identity/viewer.ts";
 import { signToken } from "../../src/access/identity/tokens.ts";
 import type { Config } from "../../src/config/index.ts";

@@ -1,6 +1,9 @@
 import { signatureHeaders } from "../../src/server/signature.ts";
 
-/** A POST to a subgraph server as the gateway sends it: signed with the gateway's key (subgraphs refuse unsigned requests). */
+/**
+ * A POST to a subgraph server as the gateway sends it: signed with the gateway's key (subgraphs
+ * refuse unsigned requests).
+ */
 export async function postSignedGraphql(
   url: string,
   key: Uint8Array | null,

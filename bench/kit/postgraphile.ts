@@ -33,10 +33,13 @@ export async function servePostGraphile(connectionString: string): Promise<{ url
     // record_id is unique by a unique index, which PostGraphile does not count as a key.
     await admin.query(`comment on table education.student_registrations is E'@unique record_id'`);
     await admin.query(
-      `comment on table hub.links is E'@foreignKey (record_id) references education.student_registrations (record_id)|@fieldName studentRegistration|@foreignFieldName currentLinks'`,
+      "comment on table hub.links is " +
+        "E'@foreignKey (record_id) references education.student_registrations (record_id)" +
+        "|@fieldName studentRegistration|@foreignFieldName currentLinks'",
     );
     await admin.query(
-      `comment on table hub.coverage_status is E'@foreignKey (child_id) references hub.children (id)|@fieldName child|@foreignFieldName coverageRows'`,
+      "comment on table hub.coverage_status is " +
+        "E'@foreignKey (child_id) references hub.children (id)|@fieldName child|@foreignFieldName coverageRows'",
     );
   } finally {
     await admin.end();

@@ -46,7 +46,8 @@ export async function prepareProvince(env: NodeJS.ProcessEnv, options: ProvinceO
     existing.bench_ready === "1"
   ) {
     say(
-      `reusing the prepared province of ${options.children.toLocaleString("en-US")} children (seed ${options.seed}) in the database`,
+      `reusing the prepared province of ${options.children.toLocaleString("en-US")} children ` +
+        `(seed ${options.seed}) in the database`,
     );
     notes.push("province reused from an earlier run (--keep)");
     return { database, config, notes };

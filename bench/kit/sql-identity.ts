@@ -15,7 +15,8 @@ export function validIdSql(column: string): string {
   const sum = weights.map((w, i) => `substr(${id}, ${i + 1}, 1)::int * ${w}`).join(" + ");
   return `(${id} ~ '^[0-9]{17}[0-9X]$' and left(${id}, 2) in (${provinceDigits})
     and case when substr(${id}, 11, 2)::int between 1 and 12 and substr(${id}, 7, 4)::int >= 1900
-             then substr(${id}, 13, 2)::int between 1 and extract(day from make_date(substr(${id}, 7, 4)::int, substr(${id}, 11, 2)::int, 1) + interval '1 month - 1 day')
+             then substr(${id}, 13, 2)::int between 1 and extract(day from make_date(
+                    substr(${id}, 7, 4)::int, substr(${id}, 11, 2)::int, 1) + interval '1 month - 1 day')
              else false end
     and substr('10X98765432', ((${sum}) % 11) + 1, 1) = substr(${id}, 18, 1))`;
 }
@@ -28,5 +29,6 @@ export function realNameSql(column: string): string {
 }
 
 /** Where each source stands when the hub picks a name or an ID number (identity.ts AUTHORITY). */
-export const AUTHORITY_SQL = `case source when 'household.person' then 1 when 'education.student' then 2 when 'insurance.enrollment' then 3
+export const AUTHORITY_SQL = `case source
+  when 'household.person' then 1 when 'education.student' then 2 when 'insurance.enrollment' then 3
   when 'health.doctor_contract' then 4 when 'health.immunization_record' then 5 else 6 end`;

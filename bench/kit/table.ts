@@ -69,9 +69,19 @@ export function resultsTable(rows: readonly ResultRow[]): string {
   ];
   const lines = [`| ${header.join(" | ")} |`, "|---|---|---:|---:|---:|---:|---:|---:|---|---|"];
   for (const r of rows) {
-    lines.push(
-      `| ${[r.scenario, r.variant, r.runs, formatMs(r.median), formatMs(r.p95), r.throughput, formatMb(r.peakRss), formatRatio(r.ratio), r.against, r.check].map(cell).join(" | ")} |`,
-    );
+    const cells = [
+      r.scenario,
+      r.variant,
+      r.runs,
+      formatMs(r.median),
+      formatMs(r.p95),
+      r.throughput,
+      formatMb(r.peakRss),
+      formatRatio(r.ratio),
+      r.against,
+      r.check,
+    ];
+    lines.push(`| ${cells.map(cell).join(" | ")} |`);
   }
   return lines.join("\n");
 }

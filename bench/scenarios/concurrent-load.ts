@@ -15,7 +15,15 @@ const SCHOOL_COVERAGE = `query SchoolCoverage($code: String!, $asOf: Date!) {
   school(code: $code) {
     code name
     coverage(asOf: $asOf) { children insured insuredRate statusCounts { status count } }
-    students(first: 50) { totalCount edges { node { studentNumber name grade className child { id idNumber coverage(asOf: $asOf) { status reasons action } } } } }
+    students(first: 50) {
+      totalCount
+      edges {
+        node {
+          studentNumber name grade className
+          child { id idNumber coverage(asOf: $asOf) { status reasons action } }
+        }
+      }
+    }
   }
 }`;
 
@@ -36,7 +44,12 @@ const HEALTH_CHILD = `query HealthChild($idNumber: String!, $asOf: Date!) {
 }`;
 
 const EDUCATION_ROSTER = `query EducationRoster($code: String!, $asOf: Date!) {
-  school(code: $code) { name students(first: 100) { edges { node { name grade className child { id coverage(asOf: $asOf) { status reasons } } } } } }
+  school(code: $code) {
+    name
+    students(first: 100) {
+      edges { node { name grade className child { id coverage(asOf: $asOf) { status reasons } } } }
+    }
+  }
 }`;
 
 export const concurrentLoad: Scenario = {
@@ -47,19 +60,23 @@ export const concurrentLoad: Scenario = {
     const db = context.database.db;
     const [doctor] = await queryRows<{ code: string; region: string }>(
       db,
-      sql`select c.doctor_code as code, trim(d.region_code) as region from health.doctor_contracts c join health.family_doctors d using (doctor_code)
+      sql`select c.doctor_code as code, trim(d.region_code) as region
+            from health.doctor_contracts c join health.family_doctors d using (doctor_code)
            where c.status = 'ACTIVE' group by 1, 2 order by count(*) desc, 1 limit 1`,
     );
     const [school] = await queryRows<{ code: string; region: string }>(
       db,
-      sql`select r.school_code as code, trim(s.region_code) as region from education.student_registrations r join education.schools s using (school_code)
+      sql`select r.school_code as code, trim(s.region_code) as region
+            from education.student_registrations r join education.schools s using (school_code)
            where r.status = 'ENROLLED' group by 1, 2 order by count(*) desc, 1 limit 1`,
     );
     if (!doctor || !school) throw new Error("the province has no doctor with contracts or no school with students");
     const patients = (
       await queryRows<{ id: string }>(
         db,
-        sql`select distinct patient_id_number as id from health.doctor_contracts where doctor_code = ${doctor.code} and status = 'ACTIVE' and patient_id_number is not null order by 1 limit 25`,
+        sql`select distinct patient_id_number as id from health.doctor_contracts
+            where doctor_code = ${doctor.code} and status = 'ACTIVE' and patient_id_number is not null
+            order by 1 limit 25`,
       )
     ).map((r) => r.id);
     const token = async (viewer: AuthenticatedViewer) => bearer(context, viewer);
@@ -82,7 +99,8 @@ export const concurrentLoad: Scenario = {
     const pool: LoadJob["pool"] = [];
     const add = (label: string, headers: Record<string, string>, query: string, variables: Record<string, unknown>) =>
       pool.push({ label, headers, body: JSON.stringify({ query, variables }) });
-    // One round of the mix: per patient a doctor's lookup and a health officer's; school and region questions in between.
+    // One round of the mix: per patient a doctor's lookup and a health officer's; school and region
+    // questions in between.
     patients.forEach((idNumber, i) => {
       add("family_doctor PatientLookup", roles.family_doctor, PATIENT_LOOKUP, { idNumber, asOf, year });
       add("health_officer HealthChild", roles.health_officer, HEALTH_CHILD, { idNumber, asOf });
@@ -104,7 +122,8 @@ export const concurrentLoad: Scenario = {
         dataOf(item.label, await postGraphql(http.url, body.query, body.variables, item.headers));
       }
       say(
-        `load: ${pool.length} distinct requests of 5 roles answer without errors; ${connections} connections for ${duration} s`,
+        `load: ${pool.length} distinct requests of 5 roles answer without errors; ` +
+          `${connections} connections for ${duration} s`,
       );
       const memory = startRssSampler();
       const result = await runLoadClient({ url: http.url, connections, duration, pool });
@@ -113,6 +132,7 @@ export const concurrentLoad: Scenario = {
       // still run. Let them finish before anything is closed.
       await drained(context);
       const errors = result.non2xx + result.socketErrors + result.timeouts + result.graphqlErrors;
+      const counted = `non-2xx ${result.non2xx}, socket ${result.socketErrors}, timeouts ${result.timeouts}`;
       context.record({
         scenario: `4 concurrent load: ${connections} clients, mixed roles`,
         variant: "gateway over loopback HTTP, in-process subgraphs (autocannon in its own process)",
@@ -123,19 +143,18 @@ export const concurrentLoad: Scenario = {
         peakRss: peak,
         ratio: null,
         against: "—",
-        check:
-          errors === 0
-            ? "✓ 0 errors"
-            : `✗ ${errors} errors (non-2xx ${result.non2xx}, socket ${result.socketErrors}, timeouts ${result.timeouts}, GraphQL ${result.graphqlErrors})`,
+        check: errors === 0 ? "✓ 0 errors" : `✗ ${errors} errors (${counted}, GraphQL ${result.graphqlErrors})`,
       });
+      const byLabel = Object.entries(result.byLabel)
+        .map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`)
+        .join(", ");
       context.note(
-        `4: autocannon 9, ${connections} connections, ${duration} s, requests in turn from a pool of ${pool.length}: ${Object.entries(
-          result.byLabel,
-        )
-          .map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`)
-          .join(", ")}. ` +
-          `"median" is autocannon's p50; p99 ${result.p99.toFixed(0)} ms. Errors counted: non-2xx ${result.non2xx}, socket ${result.socketErrors}, timeouts ${result.timeouts}, bodies with "errors" ${result.graphqlErrors}` +
-          `${result.firstError ? ` (first: ${result.firstError})` : ""}. Server and load generator share the machine's 2 cores.`,
+        `4: autocannon 9, ${connections} connections, ${duration} s, ` +
+          `requests in turn from a pool of ${pool.length}: ${byLabel}. ` +
+          `"median" is autocannon's p50; p99 ${result.p99.toFixed(0)} ms. ` +
+          `Errors counted: ${counted}, bodies with "errors" ${result.graphqlErrors}` +
+          `${result.firstError ? ` (first: ${result.firstError})` : ""}. ` +
+          "Server and load generator share the machine's 2 cores.",
       );
     } finally {
       await http.close();

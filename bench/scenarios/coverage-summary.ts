@@ -24,7 +24,10 @@ const SUMMARY = `query Summary($asOf: Date) {
 /** A province-wide insurance officer: statistics by residence region, no small-cell suppression. */
 const OFFICER: AuthenticatedViewer = { subject: "bench-officer", role: "insurance_officer", scope: { region: "33" } };
 
-/** The prefectures' children and insured children from the API's answer, for comparing with the hand-written aggregate. */
+/**
+ * The prefectures' children and insured children from the API's answer, for comparing with the
+ * hand-written aggregate.
+ */
 export function figuresOf(groups: readonly { key: string | null; children: number; insured: number }[]): Figures[] {
   return groups
     .map((g) => ({ key: g.key ?? "(none)", children: g.children, insured: g.insured }))
@@ -93,7 +96,8 @@ export const coverageSummary: Scenario = {
           api: await timeRuns(viaApi, { runs: context.options.runs, warmup: context.options.warmup }),
         };
         const peak = memory.stop();
-        const scenario = `5 coverage summary, ${coverageChildren.toLocaleString("en-US")} children, ${engine === "postgres" ? "PostgreSQL" : "PGlite"}`;
+        const engineName = engine === "postgres" ? "PostgreSQL" : "PGlite";
+        const scenario = `5 coverage summary, ${coverageChildren.toLocaleString("en-US")} children, ${engineName}`;
         context.record({
           scenario,
           variant: "hand-written aggregate over raw tables (bench/coverage-baseline.ts)",
@@ -123,8 +127,12 @@ export const coverageSummary: Scenario = {
       }
     }
     context.note(
-      `5: as issue #6's bench/coverage-summary.ts: the API reads the maintained snapshot (built once per as-of date, its build time in the province notes); the baseline derives every child's residence and insurance from the departments' raw tables in one statement, so the ratio shows what the snapshot buys. ` +
-        `Peak RSS on PGlite includes the embedded database. At 1,000,000 children run \`npm run bench -- coverage --coverage-children 1000000 --coverage-engines postgres\` (PGlite at 1M needs ~23 GB).`,
+      "5: as issue #6's bench/coverage-summary.ts: the API reads the maintained snapshot (built once per as-of " +
+        "date, its build time in the province notes); the baseline derives every child's residence and insurance " +
+        "from the departments' raw tables in one statement, so the ratio shows what the snapshot buys. " +
+        "Peak RSS on PGlite includes the embedded database. At 1,000,000 children run " +
+        "`npm run bench -- coverage --coverage-children 1000000 --coverage-engines postgres` " +
+        "(PGlite at 1M needs ~23 GB).",
     );
   },
 };

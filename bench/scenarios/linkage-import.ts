@@ -59,7 +59,9 @@ export const linkageAndImport: Scenario = {
       const perSecond = numberIn(reported(out, "records/second"));
       const linkTime = reported(out, "link time");
       context.record({
-        scenario: `6a linkage from scratch, ${linkageChildren.toLocaleString("en-US")} children (${records.toLocaleString("en-US")} records), PostgreSQL`,
+        scenario:
+          `6a linkage from scratch, ${linkageChildren.toLocaleString("en-US")} children ` +
+          `(${records.toLocaleString("en-US")} records), PostgreSQL`,
         variant: "linkAll (bench/linkage.ts, unchanged)",
         runs: 1,
         median: numberIn(linkTime) * 1000,
@@ -71,7 +73,8 @@ export const linkageAndImport: Scenario = {
         check: `precision ${reported(out, "precision").split(" ")[0]}, recall ${reported(out, "recall").split(" ")[0]}`,
       });
       context.note(
-        `6a: bench/linkage.ts run as a child process (peak RSS is its own): link time ${linkTime}; review queue ${reported(out, "review queue")}. Median is the one run's link time.`,
+        `6a: bench/linkage.ts run as a child process (peak RSS is its own): link time ${linkTime}; ` +
+          `review queue ${reported(out, "review queue")}. Median is the one run's link time.`,
       );
     } finally {
       await dropBenchDatabase(context.adminUrl, "hub_bench_linkage");
@@ -99,7 +102,8 @@ export const linkageAndImport: Scenario = {
       check: first.split(" in ")[0]!.slice(0, 80),
     });
     context.note(
-      `6b: bench/import.ts run as a child process (its own database, 5,000 rows per chunk: validate, write by record id, link, re-assess coverage). Median is the one run's import time.`,
+      "6b: bench/import.ts run as a child process (its own database, 5,000 rows per chunk: validate, " +
+        "write by record id, link, re-assess coverage). Median is the one run's import time.",
     );
   },
 };

@@ -28,9 +28,8 @@ async function main() {
       },
     });
     (progress as ReturnType<typeof createProgress> | null)?.done();
-    console.log(
-      `coverage as of ${asOf}: ${stored.toLocaleString("en-US")} children assessed in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    );
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`coverage as of ${asOf}: ${stored.toLocaleString("en-US")} children assessed in ${seconds} s`);
   } finally {
     await database.close();
   }

@@ -29,7 +29,8 @@ export async function seedDemoProvince(database: Database): Promise<void> {
   progress.done();
   const linked = await linkAll(database.db, { actor: "demo-seed" });
   console.log(
-    `linked the departments' records into ${linked.children.toLocaleString("en-US")} children (${linked.reviewsOpened.toLocaleString("en-US")} pairs left for review)`,
+    `linked the departments' records into ${linked.children.toLocaleString("en-US")} children ` +
+      `(${linked.reviewsOpened.toLocaleString("en-US")} pairs left for review)`,
   );
   const assessed = await buildSnapshot(database.db, asOf);
   console.log(`assessed the coverage of ${assessed.toLocaleString("en-US")} children as of ${asOf}`);

@@ -6,7 +6,10 @@ import { exportDepartmentFiles, type ExportFormat } from "../generator/export-fi
 const USAGE = "usage: npm run export -- --dir DIR [--format csv|ndjson]";
 const FORMATS: readonly ExportFormat[] = ["csv", "ndjson"];
 
-/** Writes the database's department records as department files (one per kind), for `npm run import` and for departments to compare. */
+/**
+ * Writes the database's department records as department files (one per kind), for
+ * `npm run import` and for departments to compare.
+ */
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -33,9 +36,8 @@ async function main() {
     const files = await exportDepartmentFiles(database.db, values.dir!, { format });
     for (const f of files) console.log(`  ${f.path.padEnd(60)} ${f.rows.toLocaleString("en-US").padStart(12)} rows`);
     const rows = files.reduce((sum, f) => sum + f.rows, 0);
-    console.log(
-      `wrote ${rows.toLocaleString("en-US")} rows in ${files.length} files in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    );
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`wrote ${rows.toLocaleString("en-US")} rows in ${files.length} files in ${seconds} s`);
   } finally {
     await database.close();
   }

@@ -9,7 +9,8 @@ import type { RecordKind } from "../ingest/kind.ts";
 import { RECORD_KINDS, kindsOf, recordKind } from "../ingest/kinds/index.ts";
 import { createProgress } from "../terminal/progress.ts";
 
-const USAGE = `usage: npm run import -- --department <${DEPARTMENTS.join("|")}> --file <path> [--kind <kind>] [--format csv|ndjson] [--chunk ${DEFAULT_CHUNK_ROWS}] [--report <path>]
+const USAGE = `usage: npm run import -- --department <${DEPARTMENTS.join("|")}> --file <path> [--kind <kind>] \
+[--format csv|ndjson] [--chunk ${DEFAULT_CHUNK_ROWS}] [--report <path>]
 
   --kind     defaults from the file name: <kind>.csv or <kind>.ndjson, e.g. education.student_registration.csv
   --format   defaults from the extension (.csv; .ndjson or .jsonl)
@@ -68,18 +69,20 @@ function readInvocation(): Invocation | null {
   } else if (file) {
     // The longest kind name the file name starts with: "education.student_registration.csv".
     kind = [...RECORD_KINDS].sort((a, b) => b.name.length - a.name.length).find((k) => base.startsWith(`${k.name}.`));
-    if (!kind)
-      problems.push(
-        `--kind is required: the file name "${base}" does not start with a kind (${(department && DEPARTMENTS.includes(department) ? kindsOf(department) : RECORD_KINDS).map((k) => `${k.name}.csv`).join(", ")})`,
-      );
+    if (!kind) {
+      const kinds = department && DEPARTMENTS.includes(department) ? kindsOf(department) : RECORD_KINDS;
+      const examples = kinds.map((k) => `${k.name}.csv`).join(", ");
+      problems.push(`--kind is required: the file name "${base}" does not start with a kind (${examples})`);
+    }
   }
   if (kind && department && DEPARTMENTS.includes(department) && kind.department !== department) {
+    const own =
+      kindsOf(department)
+        .map((k) => k.name)
+        .join(", ") || "none yet";
     problems.push(
-      `${kind.name} records belong to the ${kind.department} department, but --department is "${department}"; a department imports only its own records (${
-        kindsOf(department)
-          .map((k) => k.name)
-          .join(", ") || "none yet"
-      })`,
+      `${kind.name} records belong to the ${kind.department} department, but --department is "${department}"; ` +
+        `a department imports only its own records (${own})`,
     );
   }
 
@@ -140,7 +143,8 @@ async function main(): Promise<number> {
     const where =
       config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
     console.log(
-      `importing ${file} as ${kind.name} (${format}, ${number(chunkRows)} rows per chunk) into ${config.database.kind} at ${where}`,
+      `importing ${file} as ${kind.name} (${format}, ${number(chunkRows)} rows per chunk) ` +
+        `into ${config.database.kind} at ${where}`,
     );
     const tty = process.stderr.isTTY === true;
     const estimatedRows = tty ? Math.max(0, (await countLines(file)) - (format === "csv" ? 1 : 0)) : 0;
@@ -153,18 +157,23 @@ async function main(): Promise<number> {
       actor: `import:${invocation.department}`,
       onChunk: (chunk) => {
         rowsDone += chunk.rows;
-        const detail = `${number(chunk.accepted)} new, ${number(chunk.updated)} updated, ${number(chunk.unchanged)} unchanged, ${number(chunk.rejectedRows)} rejected`;
+        const detail =
+          `${number(chunk.accepted)} new, ${number(chunk.updated)} updated, ` +
+          `${number(chunk.unchanged)} unchanged, ${number(chunk.rejectedRows)} rejected`;
         if (progress) progress.update(rowsDone, `(${number(rowsDone)} rows committed)`);
         else
           console.log(
-            `chunk ${chunk.number} committed: lines ${chunk.firstLine}–${chunk.lastLine}, ${number(chunk.rows)} rows (${detail})`,
+            `chunk ${chunk.number} committed: lines ${chunk.firstLine}–${chunk.lastLine}, ` +
+              `${number(chunk.rows)} rows (${detail})`,
           );
       },
     });
     progress?.done();
     console.log(
-      `done: ${number(summary.rowsRead)} rows read, ${number(summary.accepted)} new, ${number(summary.updated)} updated, ${number(summary.unchanged)} unchanged, ${number(summary.rejectedRows)} rejected; ` +
-        `${number(summary.chunksCommitted)} chunks committed in ${summary.seconds.toFixed(1)} s (${number(summary.rowsPerSecond)} rows/s)`,
+      `done: ${number(summary.rowsRead)} rows read, ${number(summary.accepted)} new, ` +
+        `${number(summary.updated)} updated, ${number(summary.unchanged)} unchanged, ` +
+        `${number(summary.rejectedRows)} rejected; ${number(summary.chunksCommitted)} chunks committed ` +
+        `in ${summary.seconds.toFixed(1)} s (${number(summary.rowsPerSecond)} rows/s)`,
     );
     if (summary.rejectedRows > 0)
       console.log(

@@ -42,13 +42,15 @@ async function main() {
     const existing = await countRecords(database.db);
     if (existing.persons! > 0 || existing.schools! > 0) {
       throw new Error(
-        `the database already holds ${existing.persons} persons and ${existing.schools} schools; run with --reset to replace them`,
+        `the database already holds ${existing.persons} persons and ${existing.schools} schools; ` +
+          "run with --reset to replace them",
       );
     }
     const where =
       config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
     console.log(
-      `seeding ${children.toLocaleString("en-US")} children (seed ${seed}, as of ${asOf}) into ${config.database.kind} at ${where}`,
+      `seeding ${children.toLocaleString("en-US")} children (seed ${seed}, as of ${asOf}) ` +
+        `into ${config.database.kind} at ${where}`,
     );
     const progress = createProgress("children", children);
     const summary = await generateProvince(database.db, {
@@ -59,9 +61,9 @@ async function main() {
     });
     progress.done();
     const rows = Object.values(summary.rows).reduce((a, b) => a + b, 0);
-    console.log(
-      `wrote ${rows.toLocaleString("en-US")} rows in ${(summary.milliseconds / 1000).toFixed(1)} s (${Math.round((rows / summary.milliseconds) * 1000).toLocaleString("en-US")} rows/s)`,
-    );
+    const seconds = (summary.milliseconds / 1000).toFixed(1);
+    const rowsPerSecond = Math.round((rows / summary.milliseconds) * 1000).toLocaleString("en-US");
+    console.log(`wrote ${rows.toLocaleString("en-US")} rows in ${seconds} s (${rowsPerSecond} rows/s)`);
     for (const [table, n] of Object.entries(summary.rows))
       console.log(`  ${table.padEnd(22)} ${n.toLocaleString("en-US").padStart(12)}`);
   } finally {

@@ -43,9 +43,8 @@ async function main() {
       hardening: config.hardening,
     });
     const running = await gateway.listen(port, values.host, [consoleRoute({ dir: CONSOLE_DIR })]);
-    console.log(
-      `gateway (remote subgraphs) at ${running.url}, web console at ${running.url.replace(/\/graphql$/, CONSOLE_PATH)}/`,
-    );
+    const consoleUrl = `${running.url.replace(/\/graphql$/, CONSOLE_PATH)}/`;
+    console.log(`gateway (remote subgraphs) at ${running.url}, web console at ${consoleUrl}`);
     return;
   }
 
@@ -119,16 +118,28 @@ async function printWelcome(database: Database, url: string, config: Config) {
   const tokens = auth.kind === "secret" ? await demoTokens(database.db, auth) : [];
   const officer = tokens.find((t) => t.role === EXAMPLE_ROLE);
   const tokenLines = tokens.map((t) => `  ${t.role.padEnd(18)} ${t.token}`).join("\n");
+  const n = (name: string) => counts[name]!.toLocaleString("en-US");
+  const graphiql = config.hardening.production
+    ? "  GraphiQL  off (production mode)"
+    : `  GraphiQL  ${url.replace(/\/graphql$/, "/graphiql")}   (served locally, no CDN)`;
+  const demoSignIn = config.auth.kind === "secret" && config.auth.demoSecret ? "; sign in with a demo identity" : "";
+  const authorization = officer ? ` -H 'authorization: Bearer ${officer.token}'` : "";
+  const tokenList =
+    tokens.length > 0
+      ? `\ndemo bearer tokens (30 days, HS256 with the configured secret), one per role:\n${tokenLines}\n`
+      : "";
   console.log(`
-child coverage hub: ${counts.children!.toLocaleString("en-US")} children linked from ${counts.persons!.toLocaleString("en-US")} persons, ${counts.studentRegistrations!.toLocaleString("en-US")} student registrations, ${counts.enrollments!.toLocaleString("en-US")} enrollments
+child coverage hub: ${n("children")} children linked from ${n("persons")} persons, \
+${n("studentRegistrations")} student registrations, ${n("enrollments")} enrollments
 
   GraphQL   ${url}
-${config.hardening.production ? "  GraphiQL  off (production mode)" : `  GraphiQL  ${url.replace(/\/graphql$/, "/graphiql")}   (served locally, no CDN)`}
-  Console   ${url.replace(/\/graphql$/, CONSOLE_PATH)}/   (web console for schools, family doctors and insurance offices${config.auth.kind === "secret" && config.auth.demoSecret ? "; sign in with a demo identity" : ""})
+${graphiql}
+  Console   ${url.replace(/\/graphql$/, CONSOLE_PATH)}/   \
+(web console for schools, family doctors and insurance offices${demoSignIn})
 
 try it:
-  curl -s ${url} -H 'content-type: application/json'${officer ? ` -H 'authorization: Bearer ${officer.token}'` : ""} --data '${body.replaceAll("'", "'\\''")}'
-${tokens.length > 0 ? `\ndemo bearer tokens (30 days, HS256 with the configured secret), one per role:\n${tokenLines}\n` : ""}`);
+  curl -s ${url} -H 'content-type: application/json'${authorization} --data '${body.replaceAll("'", "'\\''")}'
+${tokenList}`);
 }
 
 main().catch((error: unknown) => {

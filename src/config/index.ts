@@ -145,7 +145,8 @@ function parseAuth(env: NodeJS.ProcessEnv, problems: string[], warnings: string[
       problems.push(`HUB_JWKS_URL must be an http:// or https:// URL, but got "${jwksUrl}"`);
     if (parsed && production && parsed.protocol === "http:" && !isLoopback(parsed.hostname)) {
       problems.push(
-        `HUB_JWKS_URL must use https in production (keys fetched over plain http can be swapped in transit), but got "${jwksUrl}"`,
+        "HUB_JWKS_URL must use https in production (keys fetched over plain http can be swapped in transit), " +
+          `but got "${jwksUrl}"`,
       );
     }
     return { kind: "jwks", jwksUrl, issuer, audience };
@@ -166,7 +167,8 @@ function parseAuth(env: NodeJS.ProcessEnv, problems: string[], warnings: string[
     return demo;
   }
   warnings.push(
-    "HUB_JWT_SECRET is unset: bearer tokens are signed and verified with the public demo secret (fine for a demo, never for real data)",
+    "HUB_JWT_SECRET is unset: bearer tokens are signed and verified with the public demo secret " +
+      "(fine for a demo, never for real data)",
   );
   return demo;
 }

@@ -65,7 +65,8 @@ export function consoleRoute(options: ConsoleRouteOptions): HttpRoute {
       res
         .writeHead(503, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" })
         .end(
-          `the web console is not built: run \`npm run build:console\` (it writes ${path.relative(process.cwd(), root) || root})\n`,
+          "the web console is not built: run `npm run build:console` " +
+            `(it writes ${path.relative(process.cwd(), root) || root})\n`,
         );
       return true;
     }

@@ -1,7 +1,7 @@
 import { addDays, ageInYears, type IsoDate } from "../domain/dates.ts";
 import { makeIdNumber } from "../domain/id-number.ts";
 import type { SourceKind } from "../db/enums.ts";
-import * as t from "../db/schema.ts";
+import type * as t from "../db/schema.ts";
 import {
   assistancePaidRecently,
   drawCoverageStory,
@@ -9,11 +9,11 @@ import {
   type CoverageStory,
   type RecordedFacts,
 } from "./coverage-story.ts";
-import type { Family, TrueChild } from "./family.ts";
+import type { Family, Parent, TrueChild } from "./family.ts";
 import { SCHOOL_AGES, type Institution, type ProvinceLayout, type School } from "./geography.ts";
 import { placeholderName, transcriptionVariant } from "./names.ts";
 import type { Random } from "./random.ts";
-import { truthChildren, truthRecords } from "./truth.tables.ts";
+import type { truthChildren, truthRecords } from "./truth.tables.ts";
 
 /** Rows for every table, accumulated for one chunk of families and then written in batches. */
 export interface ProvinceRows {
@@ -96,33 +96,79 @@ export function writeFamily(ctx: ChildContext, family: Family): void {
 }
 
 function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
-  const { rng, asOf, rows, ids, layout } = ctx;
-  const truth: { source: SourceKind; recordId: string }[] = [];
-  const link = (source: SourceKind, recordId: string) => {
-    truth.push({ source, recordId });
-    return recordId;
-  };
-  const age = ageInYears(child.birthDate, asOf);
-  const surnameLength = child.surname.length;
-  const guardian = rng.chance(0.7) || !family.father ? family.mother : family.father;
-  const noisyName = (p: number) => (rng.chance(p) ? transcriptionVariant(rng, child.name, surnameLength) : child.name);
-  // Whether some record carries the child's real ID number (a `G` student number does too): what
-  // the truth's NO_ID_NUMBER and known hukou rest on (see RecordedFacts).
-  let idNumberOnRecord = false;
-  const carries = <T extends string | null>(value: T): T => {
-    if (child.idNumber !== null && (value === child.idNumber || value === `G${child.idNumber}`))
-      idNumberOnRecord = true;
-    return value;
-  };
+  new ChildWriter(ctx, family, child).write();
+}
 
-  let personWritten = false;
-  // Household registration: local children once registered; non-local ones through a residence permit.
-  if (child.idNumber && (child.isLocal || rng.chance(0.55))) {
-    personWritten = true;
-    const personId = link("household.person", ids.next("HP"));
+/**
+ * One child's department records, a department at a time, and its truth. The departments draw
+ * from the one random stream in a fixed order (the province depends on it: keep `write`'s
+ * order), and share what the truth learns from them: the records written for the child, and
+ * whether one of them carries its real ID number.
+ */
+class ChildWriter {
+  private readonly truth: { source: SourceKind; recordId: string }[] = [];
+  private readonly age: number;
+  /** The parent whose name and phone the health and education records give. */
+  private readonly guardian: Parent;
+  /**
+   * Whether some record carries the child's real ID number (a `G` student number does too):
+   * what the truth's NO_ID_NUMBER and known hukou rest on (see RecordedFacts).
+   */
+  private idNumberOnRecord = false;
+
+  constructor(
+    private readonly ctx: ChildContext,
+    private readonly family: Family,
+    private readonly child: TrueChild,
+  ) {
+    this.age = ageInYears(child.birthDate, ctx.asOf);
+    this.guardian = ctx.rng.chance(0.7) || !family.father ? family.mother : family.father;
+  }
+
+  write(): void {
+    const personWritten = this.writeHousehold();
+    this.writeBirthCertificate();
+    const site = this.writeImmunizationFiles();
+    const doctorCode = this.writeDoctorContract();
+    const school = this.writeSchoolRegistrations();
+    const story: CoverageStory = drawCoverageStory(this.ctx.rng, this.child, this.ctx.asOf, this.ctx.layout.counties);
+    this.writeInsurance(story);
+    const eligibilityWritten = this.writeAssistanceEligibility();
+    this.writeTruth({ personWritten, site, doctorCode, school, story, eligibilityWritten });
+  }
+
+  /** Records the record as one of the child's (the truth) and returns its id. */
+  private link(source: SourceKind, recordId: string): string {
+    this.truth.push({ source, recordId });
+    return recordId;
+  }
+
+  /** A value a record carries, noting when it is the child's real ID number. */
+  private carries<T extends string | null>(value: T): T {
+    const idNumber = this.child.idNumber;
+    if (idNumber !== null && (value === idNumber || value === `G${idNumber}`)) this.idNumberOnRecord = true;
+    return value;
+  }
+
+  /** The child's name, with probability p as a clerk transcribed it. */
+  private noisyName(p: number): string {
+    const { rng } = this.ctx;
+    const child = this.child;
+    return rng.chance(p) ? transcriptionVariant(rng, child.name, child.surname.length) : child.name;
+  }
+
+  /**
+   * Household registration: local children once registered; non-local ones through a residence
+   * permit. Returns whether the child's person record was written.
+   */
+  private writeHousehold(): boolean {
+    const { rng, rows, ids } = this.ctx;
+    const { child, family } = this;
+    if (!(child.idNumber && (child.isLocal || rng.chance(0.55)))) return false;
+    const personId = this.link("household.person", ids.next("HP"));
     rows.persons.push({
       recordId: personId,
-      idNumber: carries(child.idNumber),
+      idNumber: this.carries(child.idNumber),
       name: child.name,
       sex: child.sex,
       birthDate: child.birthDate,
@@ -147,14 +193,18 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
         guardianPhone: rng.chance(0.85) ? parent.phone : null,
       });
     }
+    return true;
   }
 
-  // Birth medical certificate, for children born in the province.
-  if (child.birthCertificateNumber) {
+  /** Birth medical certificate, for children born in the province. */
+  private writeBirthCertificate(): void {
+    const { rng, asOf, rows, ids, layout } = this.ctx;
+    const { child, family } = this;
+    if (!child.birthCertificateNumber) return;
     const hospital = rng.pick(layout.hospitals.get(child.residence.code)!);
-    const newbornAtIssue = rng.chance(age === 0 ? 0.4 : 0.1);
+    const newbornAtIssue = rng.chance(this.age === 0 ? 0.4 : 0.1);
     rows.birthCertificates.push({
-      recordId: link("health.birth_certificate", ids.next("BC")),
+      recordId: this.link("health.birth_certificate", ids.next("BC")),
       certificateNumber: child.birthCertificateNumber,
       childName: newbornAtIssue
         ? rng.chance(0.75)
@@ -174,13 +224,15 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
     });
   }
 
-  // Immunization file at a site where the child lives.
-  let siteCode: string | null = null;
-  let siteRegion: string | null = null;
-  if (age <= 14 && rng.chance(child.bornInProvince ? 0.96 : 0.75)) {
+  /**
+   * Immunization files at a site where the child lives, with their doses. Returns the site
+   * (null when the child has no file).
+   */
+  private writeImmunizationFiles(): Institution | null {
+    const { rng, asOf, layout } = this.ctx;
+    const child = this.child;
+    if (!(this.age <= 14 && rng.chance(child.bornInProvince ? 0.96 : 0.75))) return null;
     const site = rng.pick(layout.sites.get(child.residence.code)!);
-    siteCode = site.code;
-    siteRegion = site.regionCode;
     // Moved house (3%): the first file stays at a site where the family lived before; the file
     // at today's site was opened with the first dose given there, so its latest dose is later
     // than any in the old file. That dose is how the departments' records tell the current
@@ -197,73 +249,105 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
             { fileSite: site, fromDay: movedOnDay, untilDay: null },
           ];
     for (const { fileSite, fromDay, untilDay } of files) {
-      const recordId = link("health.immunization_record", ids.next("IM"));
-      const young = age === 0 && rng.chance(0.5);
-      rows.immunizationRecords.push({
-        recordId,
+      const recordId = this.writeImmunizationRecord(fileSite);
+      this.writeDoses(recordId, fileSite, movedOnDay !== null && fromDay === movedOnDay, fromDay, untilDay);
+    }
+    return site;
+  }
+
+  /** One immunization file (with the slips clinics make); returns its record id. */
+  private writeImmunizationRecord(fileSite: Institution): string {
+    const { rng, asOf, rows, ids } = this.ctx;
+    const child = this.child;
+    const recordId = this.link("health.immunization_record", ids.next("IM"));
+    const young = this.age === 0 && rng.chance(0.5);
+    rows.immunizationRecords.push({
+      recordId,
+      siteCode: fileSite.code,
+      childName: young ? placeholderName(rng, child.surname, child.sex) : this.noisyName(0.05),
+      sex: rng.chance(0.002) ? flip(child.sex) : child.sex,
+      birthDate: rng.chance(0.015) ? minDate(dateTypo(rng, child.birthDate), asOf) : child.birthDate,
+      idNumber: this.carries(child.idNumber && rng.chance(0.5) ? child.idNumber : null),
+      birthCertificateNumber: child.birthCertificateNumber && rng.chance(0.5) ? child.birthCertificateNumber : null,
+      guardianName: this.guardian.name,
+      guardianPhone: rng.chance(0.95) ? this.guardian.phone : null,
+      residenceRegionCode: fileSite.regionCode,
+    });
+    return recordId;
+  }
+
+  /**
+   * The doses a file recorded, given from day `fromDay` of the child's life until `untilDay`
+   * (null: still open): about one in five is on file, and a file opened after a move always has
+   * the first dose given at its site (`opensWithDose`).
+   */
+  private writeDoses(
+    recordId: string,
+    fileSite: Institution,
+    opensWithDose: boolean,
+    fromDay: number,
+    untilDay: number | null,
+  ): void {
+    const { rng, asOf, rows, ids } = this.ctx;
+    let opened = false;
+    for (const [code, name, atDay] of VACCINES) {
+      const givenOn = addDays(this.child.birthDate, atDay);
+      if (givenOn > asOf || atDay < fromDay || (untilDay !== null && atDay >= untilDay)) continue;
+      const opening = opensWithDose && !opened;
+      if (!opening && rng.chance(0.8)) continue;
+      opened = true;
+      rows.immunizationDoses.push({
+        recordId: ids.next("ID"),
+        immunizationRecordId: recordId,
+        vaccineCode: code,
+        vaccineName: name,
+        doseNumber: atDay === 0 || code === "MMR" || code === "JE" || code === "HepA" ? 1 : 2,
+        givenOn,
         siteCode: fileSite.code,
-        childName: young ? placeholderName(rng, child.surname, child.sex) : noisyName(0.05),
-        sex: rng.chance(0.002) ? flip(child.sex) : child.sex,
-        birthDate: rng.chance(0.015) ? minDate(dateTypo(rng, child.birthDate), asOf) : child.birthDate,
-        idNumber: carries(child.idNumber && rng.chance(0.5) ? child.idNumber : null),
-        birthCertificateNumber: child.birthCertificateNumber && rng.chance(0.5) ? child.birthCertificateNumber : null,
-        guardianName: guardian.name,
-        guardianPhone: rng.chance(0.95) ? guardian.phone : null,
-        residenceRegionCode: fileSite.regionCode,
       });
-      let opened = false;
-      for (const [code, name, atDay] of VACCINES) {
-        const givenOn = addDays(child.birthDate, atDay);
-        if (givenOn > asOf || atDay < fromDay || (untilDay !== null && atDay >= untilDay)) continue;
-        const opening = movedOnDay !== null && fromDay === movedOnDay && !opened;
-        if (!opening && rng.chance(0.8)) continue;
-        opened = true;
-        rows.immunizationDoses.push({
-          recordId: ids.next("ID"),
-          immunizationRecordId: recordId,
-          vaccineCode: code,
-          vaccineName: name,
-          doseNumber: atDay === 0 || code === "MMR" || code === "JE" || code === "HepA" ? 1 : 2,
-          givenOn,
-          siteCode: fileSite.code,
-        });
-      }
     }
   }
 
-  // Family doctor contract: more common for the youngest.
-  let doctorCode: string | null = null;
-  if (rng.chance(age <= 6 ? 0.4 : 0.2)) {
+  /** Family doctor contract: more common for the youngest. Returns the doctor of an active one. */
+  private writeDoctorContract(): string | null {
+    const { rng, asOf, rows, ids, layout } = this.ctx;
+    const child = this.child;
+    if (!rng.chance(this.age <= 6 ? 0.4 : 0.2)) return null;
     const doctor = rng.pick(layout.doctors.get(child.residence.code)!);
     const signedOn = maxDate(child.birthDate, addDays(asOf, -rng.int(0, 700)));
     const validUntil = addDays(signedOn, 365);
     const status = validUntil >= asOf ? "ACTIVE" : "EXPIRED";
-    if (status === "ACTIVE") doctorCode = doctor.code;
     rows.doctorContracts.push({
-      recordId: link("health.doctor_contract", ids.next("DC")),
+      recordId: this.link("health.doctor_contract", ids.next("DC")),
       doctorCode: doctor.code,
-      patientName: noisyName(0.03),
-      patientIdNumber: carries(child.idNumber && rng.chance(0.9) ? child.idNumber : null),
+      patientName: this.noisyName(0.03),
+      patientIdNumber: this.carries(child.idNumber && rng.chance(0.9) ? child.idNumber : null),
       patientSex: child.sex,
       patientBirthDate: child.birthDate,
-      guardianName: guardian.name,
-      guardianPhone: guardian.phone,
+      guardianName: this.guardian.name,
+      guardianPhone: this.guardian.phone,
       signedOn,
       validUntil,
       status,
     });
+    return status === "ACTIVE" ? doctor.code : null;
   }
 
-  // School registration for the current school year (and sometimes last year's, elsewhere).
-  let school: School | null = null;
-  const schoolYear = Number(asOf.slice(5, 7)) >= 9 ? Number(asOf.slice(0, 4)) : Number(asOf.slice(0, 4)) - 1;
-  // Age on 1 September of the school year decides the grade (children born later are not of school age).
-  const schoolYearStart = `${schoolYear}-09-01`;
-  const schoolAge = child.birthDate <= schoolYearStart ? ageInYears(child.birthDate, schoolYearStart) : -1;
-  const kind = schoolKindFor(schoolAge);
-  const attends = kind && rng.chance(kind === "KINDERGARTEN" ? 0.85 : schoolAge <= 14 ? 0.99 : 0.92);
-  if (kind && attends) {
-    school = rng.pick(layout.schools.get(child.residence.code)!.get(kind)!);
+  /**
+   * School registration for the current school year (and sometimes last year's, elsewhere).
+   * Returns this year's school (null when the child attends none).
+   */
+  private writeSchoolRegistrations(): School | null {
+    const { rng, asOf, rows, ids, layout } = this.ctx;
+    const child = this.child;
+    const schoolYear = Number(asOf.slice(5, 7)) >= 9 ? Number(asOf.slice(0, 4)) : Number(asOf.slice(0, 4)) - 1;
+    // Age on 1 September of the school year decides the grade (children born later are not of school age).
+    const schoolYearStart = `${schoolYear}-09-01`;
+    const schoolAge = child.birthDate <= schoolYearStart ? ageInYears(child.birthDate, schoolYearStart) : -1;
+    const kind = schoolKindFor(schoolAge);
+    const attends = kind && rng.chance(kind === "KINDERGARTEN" ? 0.85 : schoolAge <= 14 ? 0.99 : 0.92);
+    if (!(kind && attends)) return null;
+    const school = rng.pick(layout.schools.get(child.residence.code)!.get(kind)!);
     const grade = kind === "KINDERGARTEN" ? schoolAge - 2 : schoolAge - 5;
     const studentNumber = studentNumberFor(rng, child, asOf);
     if (schoolAge >= 7 && rng.chance(0.15)) {
@@ -272,10 +356,10 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
       const lastSchool = rng.pick(layout.schools.get(child.residence.code)!.get(lastKind)!);
       const temporary = rng.chance(0.3) && child.idNumber;
       rows.studentRegistrations.push({
-        recordId: link("education.student", ids.next("ST")),
-        studentNumber: carries(temporary ? lNumber(rng, child) : studentNumber),
-        idNumber: carries(temporary ? null : child.idNumber),
-        name: noisyName(0.02),
+        recordId: this.link("education.student", ids.next("ST")),
+        studentNumber: this.carries(temporary ? lNumber(rng, child) : studentNumber),
+        idNumber: this.carries(temporary ? null : child.idNumber),
+        name: this.noisyName(0.02),
         sex: child.sex,
         birthDate: child.birthDate,
         schoolCode: lastSchool.schoolCode,
@@ -283,18 +367,18 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
         className: `${rng.int(1, 8)}班`,
         schoolYear: schoolYear - 1,
         status: lastSchool === school ? "GRADUATED" : "TRANSFERRED_OUT",
-        guardianPhone: rng.chance(0.8) ? guardian.phone : null,
+        guardianPhone: rng.chance(0.8) ? this.guardian.phone : null,
       });
     }
     const idTypo = child.idNumber !== null && rng.chance(0.003);
     const dateClash = child.idNumber !== null && !idTypo && rng.chance(0.002);
     rows.studentRegistrations.push({
-      recordId: link("education.student", ids.next("ST")),
-      studentNumber: carries(studentNumber),
-      idNumber: carries(
+      recordId: this.link("education.student", ids.next("ST")),
+      studentNumber: this.carries(studentNumber),
+      idNumber: this.carries(
         child.idNumber && rng.chance(0.96) ? (idTypo ? corruptIdNumber(rng, child.idNumber) : child.idNumber) : null,
       ),
-      name: noisyName(0.02),
+      name: this.noisyName(0.02),
       sex: child.sex,
       birthDate: dateClash ? addDays(child.birthDate, rng.pick([-1, 1, 31])) : child.birthDate,
       schoolCode: school.schoolCode,
@@ -302,87 +386,112 @@ function writeChild(ctx: ChildContext, family: Family, child: TrueChild): void {
       className: `${rng.int(1, 8)}班`,
       schoolYear,
       status: "ENROLLED",
-      guardianPhone: rng.chance(0.8) ? guardian.phone : null,
+      guardianPhone: rng.chance(0.8) ? this.guardian.phone : null,
     });
+    return school;
   }
 
-  // Insurance: the true enrollment history, as the insurance system recorded it.
-  const story: CoverageStory = drawCoverageStory(rng, child, asOf, layout.counties);
-  for (const e of story.enrollments) {
-    const recordId = link("insurance.enrollment", ids.next("EN"));
-    const hadId =
-      child.idNumber !== null && child.hukouRegisteredOn !== null && child.hukouRegisteredOn <= e.enrolledOn;
-    rows.enrollments.push({
-      recordId,
-      idNumber: carries(hadId ? child.idNumber : null),
-      birthCertificateNumber: hadId ? null : child.birthCertificateNumber,
-      name: hadId ? noisyName(0.01) : child.name,
-      sex: child.sex,
-      birthDate: child.birthDate,
-      areaCode: e.areaCode,
-      coverageYear: e.coverageYear,
-      insuranceType: "390",
-      status: e.status,
-      enrolledOn: e.enrolledOn,
-      paidOn: e.paidOn,
-      benefitStartsOn: e.paidOn ? benefitStart(child.birthDate, e.enrolledOn, e.coverageYear) : null,
-    });
-    for (const c of e.contributions) {
-      rows.contributions.push({
-        recordId: ids.next("CO"),
-        enrollmentRecordId: recordId,
+  /** Insurance: the true enrollment history, as the insurance system recorded it. */
+  private writeInsurance(story: CoverageStory): void {
+    const { rows, ids } = this.ctx;
+    const child = this.child;
+    for (const e of story.enrollments) {
+      const recordId = this.link("insurance.enrollment", ids.next("EN"));
+      const hadId =
+        child.idNumber !== null && child.hukouRegisteredOn !== null && child.hukouRegisteredOn <= e.enrolledOn;
+      rows.enrollments.push({
+        recordId,
+        idNumber: this.carries(hadId ? child.idNumber : null),
+        birthCertificateNumber: hadId ? null : child.birthCertificateNumber,
+        name: hadId ? this.noisyName(0.01) : child.name,
+        sex: child.sex,
+        birthDate: child.birthDate,
+        areaCode: e.areaCode,
         coverageYear: e.coverageYear,
-        amountFen: c.amountFen,
-        payerKind: c.payerKind,
-        needyCategory: c.needyCategory,
-        payerIdNumber: c.payerIdNumber,
-        paidOn: e.paidOn!,
+        insuranceType: "390",
+        status: e.status,
+        enrolledOn: e.enrolledOn,
+        paidOn: e.paidOn,
+        benefitStartsOn: e.paidOn ? benefitStart(child.birthDate, e.enrolledOn, e.coverageYear) : null,
       });
+      for (const c of e.contributions) {
+        rows.contributions.push({
+          recordId: ids.next("CO"),
+          enrollmentRecordId: recordId,
+          coverageYear: e.coverageYear,
+          amountFen: c.amountFen,
+          payerKind: c.payerKind,
+          needyCategory: c.needyCategory,
+          payerIdNumber: c.payerIdNumber,
+          paidOn: e.paidOn!,
+        });
+      }
     }
   }
-  const eligibilityWritten = child.needyCategory !== null && child.idNumber !== null;
-  if (child.needyCategory && child.idNumber) {
-    rows.assistanceEligibility.push({
-      recordId: ids.next("MA"),
-      idNumber: child.idNumber,
-      name: child.name,
-      needyCategory: child.needyCategory,
-      regionCode: child.hukouCounty,
-      validFrom: maxDate(child.birthDate, `${Number(asOf.slice(0, 4)) - 1}-01-01`),
-      validUntil: null,
-    });
+
+  /** Medical assistance eligibility of a needy child with an ID number; returns whether written. */
+  private writeAssistanceEligibility(): boolean {
+    const { asOf, rows, ids } = this.ctx;
+    const child = this.child;
+    const eligibilityWritten = child.needyCategory !== null && child.idNumber !== null;
+    if (child.needyCategory && child.idNumber) {
+      rows.assistanceEligibility.push({
+        recordId: ids.next("MA"),
+        idNumber: child.idNumber,
+        name: child.name,
+        needyCategory: child.needyCategory,
+        regionCode: child.hukouCounty,
+        validFrom: maxDate(child.birthDate, `${Number(asOf.slice(0, 4)) - 1}-01-01`),
+        validUntil: null,
+      });
+    }
+    return eligibilityWritten;
   }
 
-  const hukouOnRecord = personWritten || idNumberOnRecord ? child.hukouCounty : null;
-  const recorded: RecordedFacts = {
-    idNumberOnRecord,
-    hukouRegion: hukouOnRecord,
-    residenceRegion: school?.regionCode ?? siteRegion ?? hukouOnRecord,
-    needyOnRecord:
-      child.needyCategory !== null && ((eligibilityWritten && idNumberOnRecord) || assistancePaidRecently(story, asOf)),
-    hasCurrentSchoolRecord: school !== null,
-  };
-  rows.truthChildren.push({
-    childKey: child.key,
-    familyKey: family.key,
-    idNumber: child.idNumber,
-    name: child.name,
-    sex: child.sex,
-    birthDate: child.birthDate,
-    hukouRegionCode: child.hukouCounty,
-    livingRegionCode: child.residence.code,
-    residenceRegionCode: recorded.residenceRegion,
-    birthCertificateNumber: child.birthCertificateNumber,
-    schoolCode: school?.schoolCode ?? null,
-    siteCode,
-    doctorCode,
-    needyCategory: child.needyCategory,
-    twinKey: child.twinKey,
-    status: story.status,
-    reasons: reasonsOf(child, story, asOf, recorded),
-    asOf,
-  });
-  for (const r of truth) rows.truthRecords.push({ ...r, childKey: child.key });
+  /** The truth: the child as it is, what its records show of it, and which records are its. */
+  private writeTruth(written: {
+    personWritten: boolean;
+    site: Institution | null;
+    doctorCode: string | null;
+    school: School | null;
+    story: CoverageStory;
+    eligibilityWritten: boolean;
+  }): void {
+    const { asOf, rows } = this.ctx;
+    const { child, family, idNumberOnRecord } = this;
+    const { site, school, story } = written;
+    const hukouOnRecord = written.personWritten || idNumberOnRecord ? child.hukouCounty : null;
+    const recorded: RecordedFacts = {
+      idNumberOnRecord,
+      hukouRegion: hukouOnRecord,
+      residenceRegion: school?.regionCode ?? site?.regionCode ?? hukouOnRecord,
+      needyOnRecord:
+        child.needyCategory !== null &&
+        ((written.eligibilityWritten && idNumberOnRecord) || assistancePaidRecently(story, asOf)),
+      hasCurrentSchoolRecord: school !== null,
+    };
+    rows.truthChildren.push({
+      childKey: child.key,
+      familyKey: family.key,
+      idNumber: child.idNumber,
+      name: child.name,
+      sex: child.sex,
+      birthDate: child.birthDate,
+      hukouRegionCode: child.hukouCounty,
+      livingRegionCode: child.residence.code,
+      residenceRegionCode: recorded.residenceRegion,
+      birthCertificateNumber: child.birthCertificateNumber,
+      schoolCode: school?.schoolCode ?? null,
+      siteCode: site?.code ?? null,
+      doctorCode: written.doctorCode,
+      needyCategory: child.needyCategory,
+      twinKey: child.twinKey,
+      status: story.status,
+      reasons: reasonsOf(child, story, asOf, recorded),
+      asOf,
+    });
+    for (const r of this.truth) rows.truthRecords.push({ ...r, childKey: child.key });
+  }
 }
 
 function schoolKindFor(age: number): School["kind"] | null {
@@ -394,8 +503,10 @@ function schoolKindFor(age: number): School["kind"] | null {
 /** G + ID number for most; J + an ID-style code for some; a temporary L number without an ID. */
 function studentNumberFor(rng: Random, child: TrueChild, asOf: IsoDate): string {
   if (child.idNumber && rng.chance(0.95)) return `G${child.idNumber}`;
-  if (child.idNumber)
-    return `J${makeIdNumber({ regionCode: child.hukouCounty, birthDate: child.birthDate, sequence: 900 + rng.int(0, 99) })}`;
+  if (child.idNumber) {
+    const sequence = 900 + rng.int(0, 99);
+    return `J${makeIdNumber({ regionCode: child.hukouCounty, birthDate: child.birthDate, sequence })}`;
+  }
   void asOf;
   return lNumber(rng, child);
 }

@@ -34,7 +34,8 @@ export interface ExportedFile {
  * values omitted). What it writes is exactly what `npm run import` and `parseRow` read back. Rows are
  * read in pages by surrogate id and streamed out, so a province of millions never sits in memory.
  *
- *   await exportDepartmentFiles(db, "out", { format: "csv" }) // [{ kind: "household.household", path: "out/household.household.csv", rows: 812 }, …]
+ *   await exportDepartmentFiles(db, "out", { format: "csv" })
+ *   // [{ kind: "household.household", path: "out/household.household.csv", rows: 812 }, …]
  */
 export async function exportDepartmentFiles(db: Db, dir: string, options: ExportOptions): Promise<ExportedFile[]> {
   await mkdir(dir, { recursive: true });

@@ -60,9 +60,11 @@ export const TRUTH_DDL = [
     child_key text primary key, family_key text not null, id_number text, name text not null, sex text not null,
     birth_date date not null, hukou_region_code text not null, living_region_code text not null,
     residence_region_code text, birth_certificate_number text, school_code text, site_code text,
-    doctor_code text, needy_category text, twin_key text, status text not null, reasons text[] not null, as_of date not null)`,
+    doctor_code text, needy_category text, twin_key text, status text not null, reasons text[] not null,
+    as_of date not null)`,
   "create index if not exists truth_children_id_number_idx on truth.children (id_number)",
-  "create table if not exists truth.records (source text not null, record_id text not null, child_key text not null, primary key (source, record_id))",
+  `create table if not exists truth.records (
+    source text not null, record_id text not null, child_key text not null, primary key (source, record_id))`,
   "create index if not exists truth_records_child_idx on truth.records (child_key)",
   "create table if not exists truth.meta (key text primary key, value text not null)",
 ];

@@ -138,7 +138,6 @@ export class BlockCodes {
     to: number,
     emit: (kind: number, code: number) => void,
   ): void {
-    const r = this.records;
     const at = this.layout;
     profiles.layout(row, at);
     const values = profiles.data;

@@ -2,8 +2,8 @@ import { LINK_RULES, type LinkRule } from "../db/enums.ts";
 import { arenaBytes, float64s, int32s, uint8s, withArena } from "./arena.ts";
 import { BlockCodes, eachCandidatePair, type SkippedBlock } from "./blocking.ts";
 import { disjoint } from "./compare.ts";
-import { EdgeList } from "./edges.ts";
-import { linkExactly } from "./exact-links.ts";
+import { EdgeList, type Adjacency } from "./edges.ts";
+import { linkExactly, type ExactLinks } from "./exact-links.ts";
 import { restoreStarts } from "./offsets.ts";
 import { CERTIFICATES, ProfileTable, TRUSTED_IDS } from "./profile.ts";
 import { FLAG_BITS, recordTableOf, type RecordTable } from "./record-table.ts";
@@ -18,7 +18,7 @@ import {
   type FieldLevels,
 } from "./score.ts";
 import type { RecordFeatures } from "./types.ts";
-import { stageTimer } from "./stage-timer.ts";
+import { stageTimer, type StageTimer } from "./stage-timer.ts";
 import { UnionFind } from "./union-find.ts";
 
 export interface ClusterOptions {
@@ -109,74 +109,169 @@ export function clusterRecords(records: readonly RecordFeatures[], options: Clus
   return clusterTable(recordTableOf(records), options);
 }
 
+/** Whether two lists of pinned children hold two children a person told apart. */
+type PinsConflict = (x: readonly number[] | undefined, y: readonly number[] | undefined) => boolean;
+
+/**
+ * The stages in order, each its own function below: 1. exact links, 2. groups of the records
+ * they join, 3. blocking and scoring of the groups' candidate pairs, 4. the scored pairs best
+ * first, merging groups into clusters, 5. each record's cluster and rule. The stages pass
+ * typed arrays and plain numbers (a province is millions of records: no object per record).
+ */
 function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterResult {
   const n = records.count;
-  const pinned = options.pinnedChild;
-  const fresh = options.fresh;
+  const pinsConflict = pinsConflictOf(options.cannotLink);
+  // Milliseconds per stage, for the benchmark (stats.stageMs).
+  const timer = stageTimer();
+  const exact = linkExactly(records, options.pinnedChild, pinsConflict);
+  timer.lap("exact links");
+  const groups = groupRecords(exact, n, options.fresh);
+  timer.lap("grouping");
+  // Row g of the profiles is group g; merges of groups into clusters add rows after them.
+  const profiles = new ProfileTable(records.vocabulary, groups.count * 2);
+  const { offsets, flat } = groups;
+  for (let g = 0; g < groups.count; g++) profiles.addGroup(records, flat, offsets[g]!, offsets[g + 1]!);
+  timer.lap("profiles");
+
+  const compared = scoreCandidatePairs(records, profiles, groups, pinsConflict, timer);
+  const edges = compared.edges;
+  edges.sortBestFirst();
+  timer.lap("edge sort");
+  const adjacent = edges.adjacency(groups.count);
+  timer.lap("adjacency");
+
+  const merging = new BestFirstMerge(edges, adjacent, profiles, groups, pinsConflict);
+  merging.run();
+  timer.lap("best pairs first");
+
+  const clusters = numberClusters(merging.roots, groups);
+  const rootOfCluster = rootGroupsOf(profiles, groups, clusters.clusterOfGroup, clusters.count);
+  const attached = attachToRoots(edges, merging.accepted, rootOfCluster, groups.count);
+  const { clusterOf, rule, score } = ruleRecords(records, exact, groups, clusters.clusterOfGroup, attached);
+  timer.lap("rules");
+  // A review whose two sides ended up together (a later, surer link) needs no person.
+  const openReviews = merging.reviews.filter((r) => clusterOf[r.record] !== clusterOf[r.candidate]);
+
+  let flaggedRecords = 0;
+  for (let i = 0; i < n; i++) if (records.flags[i] !== 0) flaggedRecords++;
+  return {
+    clusterOf,
+    clusterCount: clusters.count,
+    rule,
+    score,
+    reviews: openReviews,
+    stats: {
+      records: n,
+      groups: groups.count,
+      blocks: compared.blocks,
+      skippedBlocks: compared.skipped,
+      candidatePairs: compared.candidatePairs,
+      forbiddenPairs: compared.forbiddenPairs,
+      probabilisticLinks: merging.probabilisticLinks,
+      reviews: openReviews.length,
+      clusters: clusters.count,
+      flaggedRecords,
+      stageMs: timer.ms,
+    },
+  };
+}
+
+/** ClusterOptions.cannotLink as a test on two lists of pins (the exact links and the merges both ask it). */
+function pinsConflictOf(cannotLink: ClusterOptions["cannotLink"]): PinsConflict {
   const cannot = new Map<number, Set<number>>();
-  for (const [a, b] of options.cannotLink ?? []) {
+  for (const [a, b] of cannotLink ?? []) {
     (cannot.get(a) ?? cannot.set(a, new Set()).get(a)!).add(b);
     (cannot.get(b) ?? cannot.set(b, new Set()).get(b)!).add(a);
   }
-  const pinsConflict = (x: readonly number[] | undefined, y: readonly number[] | undefined) =>
-    !!x && !!y && x.some((c) => y.some((d) => cannot.get(c)?.has(d) === true));
+  return (x, y) => !!x && !!y && x.some((c) => y.some((d) => cannot.get(c)?.has(d) === true));
+}
 
-  // Milliseconds per stage, for the benchmark (stats.stageMs).
-  const timer = stageTimer();
-  const { ms: stageMs, lap } = timer;
-  // 1. Exact links.
-  const {
-    roots: uf,
-    rootIds,
-    pins,
-    flagged,
-    isShared,
-    ID_BIT,
-    CERTIFICATE_BIT,
-    STUDENT_BIT,
-  } = linkExactly(records, pinned, pinsConflict);
+/** The records the exact links joined, numbered 0 … count − 1 in order of their first record. */
+interface Groups {
+  count: number;
+  /** Per record, its group. */
+  groupOf: Int32Array;
+  /** Per exact-link root record, its group (-1 for other records); reused to number the clusters. */
+  groupOfRoot: Int32Array;
+  /** Group g's records, in record order: flat[offsets[g]] … flat[offsets[g + 1] − 1]. */
+  offsets: Int32Array;
+  flat: Int32Array;
+  /** The pinned groups' children. */
+  pins: Map<number, number[]>;
+  /** Per group, 1 when it holds a trusted ID number. */
+  hasId: Uint8Array;
+  /** Per group, 1 when it holds a fresh record; null when every record is fresh (a full link). */
+  fresh: Uint8Array | null;
+}
 
-  lap("exact links");
-  // 2. Groups: the records the exact links joined.
+function groupSize(groups: Groups, g: number): number {
+  return groups.offsets[g + 1]! - groups.offsets[g]!;
+}
+
+function firstOf(groups: Groups, g: number): number {
+  return groups.flat[groups.offsets[g]!]!;
+}
+
+/** Stage 2: the groups of the exact links, with what the later stages ask of a group. */
+function groupRecords(exact: ExactLinks, n: number, fresh: readonly boolean[] | undefined): Groups {
+  const uf = exact.roots;
   const groupOfRoot = int32s(n).fill(-1);
   const groupOf = int32s(n);
-  let groupCount = 0;
+  let count = 0;
   for (let i = 0; i < n; i++) {
     const root = uf.find(i);
-    if (groupOfRoot[root] === -1) groupOfRoot[root] = groupCount++;
+    if (groupOfRoot[root] === -1) groupOfRoot[root] = count++;
     groupOf[i] = groupOfRoot[root]!;
   }
   // Members of each group, laid out flat (offsets into one array).
-  const offsets = int32s(groupCount + 1);
+  const offsets = int32s(count + 1);
   for (let i = 0; i < n; i++) offsets[groupOf[i]! + 1]!++;
-  for (let g = 0; g < groupCount; g++) offsets[g + 1]! += offsets[g]!;
+  for (let g = 0; g < count; g++) offsets[g + 1]! += offsets[g]!;
   const flat = int32s(n);
   for (let i = 0; i < n; i++) flat[offsets[groupOf[i]!]!++] = i;
-  restoreStarts(offsets, groupCount);
-  const groupSize = (g: number) => offsets[g + 1]! - offsets[g]!;
-  const firstOf = (g: number) => flat[offsets[g]!]!;
-  const groupPins = new Map<number, number[]>();
-  const groupHasId = uint8s(groupCount);
-  for (let g = 0; g < groupCount; g++) {
-    const root = uf.find(firstOf(g));
-    const p = pins.get(root);
-    if (p) groupPins.set(g, p);
-    groupHasId[g] = rootIds.isEmpty(root) ? 0 : 1;
+  restoreStarts(offsets, count);
+  const pins = new Map<number, number[]>();
+  const hasId = uint8s(count);
+  for (let g = 0; g < count; g++) {
+    const root = uf.find(flat[offsets[g]!]!);
+    const p = exact.pins.get(root);
+    if (p) pins.set(g, p);
+    hasId[g] = exact.rootIds.isEmpty(root) ? 0 : 1;
   }
   let groupFresh: Uint8Array | null = null;
   if (fresh) {
-    groupFresh = uint8s(groupCount);
+    groupFresh = uint8s(count);
     for (let i = 0; i < n; i++) if (fresh[i]) groupFresh[groupOf[i]!] = 1;
   }
-  lap("grouping");
-  // Row g of the profiles is group g; merges of groups into clusters add rows after them.
-  const profiles = new ProfileTable(records.vocabulary, groupCount * 2);
-  for (let g = 0; g < groupCount; g++) profiles.addGroup(records, flat, offsets[g]!, offsets[g + 1]!);
+  return { count, groupOf, groupOfRoot, offsets, flat, pins, hasId, fresh: groupFresh };
+}
 
-  lap("profiles");
-  // 3. Blocking and comparison.
+/** Stage 3's outcome: the pairs worth deciding, and what blocking and comparing counted. */
+interface ComparedPairs {
+  edges: EdgeList;
+  blocks: number;
+  skipped: SkippedBlock[];
+  candidatePairs: number;
+  forbiddenPairs: number;
+}
+
+/**
+ * Stage 3: blocking and comparison. The candidate pairs are compared as the blocks yield them
+ * (a province's pairs never sit in memory); those scoring at least REVIEW_THRESHOLD become
+ * edges. Pairs of groups with no fresh record, with different trusted ID numbers or with pins
+ * a person told apart are not candidates; a candidate a hard rule keeps apart is counted.
+ */
+function scoreCandidatePairs(
+  records: RecordTable,
+  profiles: ProfileTable,
+  groups: Groups,
+  pinsConflict: PinsConflict,
+  timer: StageTimer,
+): ComparedPairs {
+  const { offsets, flat, hasId, pins } = groups;
+  const groupFresh = groups.fresh;
   const codes = new BlockCodes(records);
-  lap("DSS keys");
+  timer.lap("DSS keys");
   const keysOfGroup = (g: number, emit: (kind: number, code: number) => void) =>
     codes.eachOfGroup(profiles, g, flat, offsets[g]!, offsets[g + 1]!, emit);
   const keyCountOfGroup = (g: number) => {
@@ -186,157 +281,242 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   };
   const edges = new EdgeList();
   let forbiddenPairs = 0;
-  let candidateCount = 0;
-  // Compared as the blocks yield them: a province's candidate pairs never sit in memory.
-  const {
-    skipped,
-    blocks,
-    timings: blockingMs,
-  } = eachCandidatePair(
-    groupCount,
-    keysOfGroup,
-    (g) => groupHasId[g] === 0,
-    (a, b) => {
-      if (groupFresh && !groupFresh[a] && !groupFresh[b]) return;
-      profiles.loadPair(a, b);
-      if (disjoint(profiles, TRUSTED_IDS) || (groupPins.size > 0 && pinsConflict(groupPins.get(a), groupPins.get(b))))
-        return;
-      candidateCount++;
-      if (noMergeReasonOfLoaded(profiles)) {
-        forbiddenPairs++;
-        return;
-      }
-      const levels = compareLoaded(profiles);
-      const score = scorePacked(levels);
-      if (score >= REVIEW_THRESHOLD) edges.push(a, b, score, levels);
-    },
-    keyCountOfGroup,
-  );
-  Object.assign(stageMs, blockingMs);
+  let candidatePairs = 0;
+  const compare = (a: number, b: number) => {
+    if (groupFresh && !groupFresh[a] && !groupFresh[b]) return;
+    profiles.loadPair(a, b);
+    if (disjoint(profiles, TRUSTED_IDS) || (pins.size > 0 && pinsConflict(pins.get(a), pins.get(b)))) return;
+    candidatePairs++;
+    if (noMergeReasonOfLoaded(profiles)) {
+      forbiddenPairs++;
+      return;
+    }
+    const levels = compareLoaded(profiles);
+    const score = scorePacked(levels);
+    if (score >= REVIEW_THRESHOLD) edges.push(a, b, score, levels);
+  };
+  const isProbe = (g: number) => hasId[g] === 0;
+  const blocking = eachCandidatePair(groups.count, keysOfGroup, isProbe, compare, keyCountOfGroup);
+  Object.assign(timer.ms, blocking.timings);
   timer.restart();
-  edges.sortBestFirst();
-  lap("edge sort");
-  const adjacent = edges.adjacency(groupCount);
+  return { edges, blocks: blocking.blocks, skipped: blocking.skipped, candidatePairs, forbiddenPairs };
+}
 
-  lap("adjacency");
-  // 4. Best pairs first, into clusters of groups.
-  const cuf = new UnionFind(groupCount);
-  // Each cluster root's profile row (a group's own row until it merges) and pins.
-  const clusterRow = int32s(groupCount);
-  for (let g = 0; g < groupCount; g++) clusterRow[g] = g;
-  const clusterPins = new Map<number, number[]>();
-  const clusterRecords = int32s(groupCount);
-  for (let g = 0; g < groupCount; g++) clusterRecords[g] = groupSize(g);
-  const cpins = (root: number) => clusterPins.get(root) ?? groupPins.get(root);
-  const forbidden = (ra: number, rb: number) =>
-    noMergeReason(profiles, clusterRow[ra]!, clusterRow[rb]!) !== null || pinsConflict(cpins(ra), cpins(rb));
-  const accepted = new Uint8Array(edges.count);
-  let probabilisticLinks = 0;
-  const reviewed = new Set<number>();
-  const reviews: ReviewItem[] = [];
+/**
+ * Stage 4: the edges best first, merging groups into clusters. A score at or above
+ * LINK_THRESHOLD merges, unless a hard rule forbids it or the pair is ambiguous (then a
+ * review); a score between the thresholds is a review. A class rather than closures: its
+ * state (each cluster root's profile row, pins and record count) is shared by four steps.
+ */
+class BestFirstMerge {
+  /** Groups into clusters: a cluster is named by its root group. */
+  readonly roots: UnionFind;
+  /** Per edge, 1 when it merged two clusters. */
+  readonly accepted: Uint8Array;
+  readonly reviews: ReviewItem[] = [];
+  probabilisticLinks = 0;
+  /** Each cluster root's profile row (a group's own row until it merges). */
+  private readonly row: Int32Array;
+  /** Each merged cluster root's pins; an unmerged group's are groups.pins. */
+  private readonly clusterPins = new Map<number, number[]>();
+  /** Each cluster root's number of records. */
+  private readonly records: Int32Array;
+  /** Groups put up for review already (as the uncertain side). */
+  private readonly reviewed = new Set<number>();
 
-  const ambiguous = (x: number, y: number, score: number): boolean => {
-    const rx = cuf.find(x);
-    const ry = cuf.find(y);
+  constructor(
+    private readonly edges: EdgeList,
+    private readonly adjacent: Adjacency,
+    private readonly profiles: ProfileTable,
+    private readonly groups: Groups,
+    private readonly pinsConflict: PinsConflict,
+  ) {
+    const count = groups.count;
+    this.roots = new UnionFind(count);
+    this.row = int32s(count);
+    for (let g = 0; g < count; g++) this.row[g] = g;
+    this.records = int32s(count);
+    for (let g = 0; g < count; g++) this.records[g] = groupSize(groups, g);
+    this.accepted = new Uint8Array(edges.count);
+  }
+
+  run(): void {
+    const edges = this.edges;
+    const roots = this.roots;
+    for (let e = 0; e < edges.count; e++) {
+      const a = edges.a[e]!;
+      const b = edges.b[e]!;
+      const score = edges.score[e]!;
+      const ra = roots.find(a);
+      const rb = roots.find(b);
+      if (ra === rb || this.forbidden(ra, rb)) continue;
+      if (score < LINK_THRESHOLD) {
+        this.review(e, "SCORE_BETWEEN_THRESHOLDS");
+        continue;
+      }
+      if (this.ambiguous(a, b, score) || this.ambiguous(b, a, score)) {
+        this.review(e, "AMBIGUOUS");
+        continue;
+      }
+      this.merge(e, ra, rb);
+    }
+  }
+
+  private pinsOf(root: number): number[] | undefined {
+    return this.clusterPins.get(root) ?? this.groups.pins.get(root);
+  }
+
+  /** Whether a hard rule, or a person's decision, keeps two clusters (roots) apart. */
+  private forbidden(ra: number, rb: number): boolean {
+    return (
+      noMergeReason(this.profiles, this.row[ra]!, this.row[rb]!) !== null ||
+      this.pinsConflict(this.pinsOf(ra), this.pinsOf(rb))
+    );
+  }
+
+  /**
+   * Whether group x has another candidate, scoring within AMBIGUITY_MARGIN of `score`, that
+   * could join x's cluster but could not join y's: then x joining y is a guess.
+   */
+  private ambiguous(x: number, y: number, score: number): boolean {
+    const { edges, adjacent, roots } = this;
+    const rx = roots.find(x);
+    const ry = roots.find(y);
     for (let k = adjacent.start[x]!; k < adjacent.start[x + 1]!; k++) {
       const e = adjacent.edgeOf[k]!;
       if (edges.score[e]! < score - AMBIGUITY_MARGIN) break; // sorted best first
       const c = edges.a[e] === x ? edges.b[e]! : edges.a[e]!;
       if (c === y) continue;
-      const rc = cuf.find(c);
+      const rc = roots.find(c);
       if (rc === ry || rc === rx) continue;
-      if (!forbidden(rc, rx) && forbidden(rc, ry)) return true;
+      if (!this.forbidden(rc, rx) && this.forbidden(rc, ry)) return true;
     }
     return false;
-  };
-  const addReview = (e: number, reason: ReviewItem["reason"]) => {
-    const [a, b] = [edges.a[e]!, edges.b[e]!];
-    const ra = cuf.find(a);
-    const rb = cuf.find(b);
-    const size = (r: number) => clusterRecords[r]!;
-    const hasId = (r: number) => profiles.count(clusterRow[r]!, TRUSTED_IDS) > 0;
+  }
+
+  /** Whether a cluster (root) holds a trusted ID number. */
+  private hasId(root: number): boolean {
+    return this.profiles.count(this.row[root]!, TRUSTED_IDS) > 0;
+  }
+
+  /**
+   * Puts edge e up for review, as its uncertain side (the smaller cluster, else the one without
+   * an ID number, else the later group) against the other, once per group and only while that
+   * group stands alone.
+   */
+  private review(e: number, reason: ReviewItem["reason"]): void {
+    const { edges, roots } = this;
+    const a = edges.a[e]!;
+    const b = edges.b[e]!;
+    const ra = roots.find(a);
+    const rb = roots.find(b);
+    const sizeA = this.records[ra]!;
+    const sizeB = this.records[rb]!;
     let x = a;
     if (
-      size(rb) < size(ra) ||
-      (size(rb) === size(ra) && hasId(ra) && !hasId(rb)) ||
-      (size(rb) === size(ra) && hasId(ra) === hasId(rb) && b > a)
+      sizeB < sizeA ||
+      (sizeB === sizeA && this.hasId(ra) && !this.hasId(rb)) ||
+      (sizeB === sizeA && this.hasId(ra) === this.hasId(rb) && b > a)
     )
       x = b;
     const y = x === a ? b : a;
-    const rx = cuf.find(x);
-    if (cuf.size[rx] !== 1 || reviewed.has(x)) return;
-    reviewed.add(x);
-    reviews.push({
-      record: firstOf(x),
-      candidate: firstOf(y),
+    const rx = roots.find(x);
+    if (roots.size[rx] !== 1 || this.reviewed.has(x)) return;
+    this.reviewed.add(x);
+    this.reviews.push({
+      record: firstOf(this.groups, x),
+      candidate: firstOf(this.groups, y),
       score: edges.score[e]!,
       levels: levelsOf(edges.levels[e]!),
       reason,
     });
-  };
-
-  for (let e = 0; e < edges.count; e++) {
-    const a = edges.a[e]!;
-    const b = edges.b[e]!;
-    const score = edges.score[e]!;
-    const ra = cuf.find(a);
-    const rb = cuf.find(b);
-    if (ra === rb || forbidden(ra, rb)) continue;
-    if (score < LINK_THRESHOLD) {
-      addReview(e, "SCORE_BETWEEN_THRESHOLDS");
-      continue;
-    }
-    if (ambiguous(a, b, score) || ambiguous(b, a, score)) {
-      addReview(e, "AMBIGUOUS");
-      continue;
-    }
-    const merged = profiles.merge(clusterRow[ra]!, clusterRow[rb]!);
-    const pinsA = cpins(ra) ?? [];
-    const pinsB = cpins(rb) ?? [];
-    const records_ = clusterRecords[ra]! + clusterRecords[rb]!;
-    clusterPins.delete(ra);
-    clusterPins.delete(rb);
-    const root = cuf.join(ra, rb);
-    clusterRow[root] = merged;
-    if (pinsA.length + pinsB.length > 0) clusterPins.set(root, [...new Set([...pinsA, ...pinsB])]);
-    clusterRecords[root] = records_;
-    accepted[e] = 1;
-    probabilisticLinks++;
   }
 
-  lap("best pairs first");
-  // 5. Clusters, and the rule that put each record with its child. Each cluster's root group
-  // is the one holding a trusted ID number, else a birth certificate, else the most records;
-  // every other group is linked by the accepted edge on its path to the root.
+  /** Merges two clusters (roots) by edge e. */
+  private merge(e: number, ra: number, rb: number): void {
+    const merged = this.profiles.merge(this.row[ra]!, this.row[rb]!);
+    const pinsA = this.pinsOf(ra);
+    const pinsB = this.pinsOf(rb);
+    const records = this.records[ra]! + this.records[rb]!;
+    this.clusterPins.delete(ra);
+    this.clusterPins.delete(rb);
+    const root = this.roots.join(ra, rb);
+    this.row[root] = merged;
+    if ((pinsA?.length ?? 0) + (pinsB?.length ?? 0) > 0) this.clusterPins.set(root, unitedPins(pinsA, pinsB));
+    this.records[root] = records;
+    this.accepted[e] = 1;
+    this.probabilisticLinks++;
+  }
+}
+
+/** Both lists' children, each once, in order of first appearance. */
+function unitedPins(x: readonly number[] | undefined, y: readonly number[] | undefined): number[] {
+  return [...new Set([...(x ?? []), ...(y ?? [])])];
+}
+
+/** Stage 5: each group's cluster, numbered 0 … count − 1 in order of their first group. */
+function numberClusters(roots: UnionFind, groups: Groups): { clusterOfGroup: Int32Array; count: number } {
   // The records' groupOfRoot, no longer needed, is big enough: one typed array fewer.
-  const clusterOfRoot = groupOfRoot.subarray(0, groupCount).fill(-1);
-  const clusterOfGroup = int32s(groupCount);
-  let clusterCount = 0;
-  for (let g = 0; g < groupCount; g++) {
-    const root = cuf.find(g);
-    if (clusterOfRoot[root] === -1) clusterOfRoot[root] = clusterCount++;
+  const clusterOfRoot = groups.groupOfRoot.subarray(0, groups.count).fill(-1);
+  const clusterOfGroup = int32s(groups.count);
+  let count = 0;
+  for (let g = 0; g < groups.count; g++) {
+    const root = roots.find(g);
+    if (clusterOfRoot[root] === -1) clusterOfRoot[root] = count++;
     clusterOfGroup[g] = clusterOfRoot[root]!;
   }
-  const hasCertificate = (g: number) => profiles.count(g, CERTIFICATES) > 0;
-  const rankOf = (g: number) => (groupHasId[g] ? 4 : 0) + (hasCertificate(g) ? 2 : 0);
+  return { clusterOfGroup, count };
+}
+
+/**
+ * Each cluster's root group: the one holding a trusted ID number, else a birth certificate,
+ * else the most records (the first of equals). Its records keep their exact rule; every other
+ * group is linked by the accepted edge on its path to the root.
+ */
+function rootGroupsOf(
+  profiles: ProfileTable,
+  groups: Groups,
+  clusterOfGroup: Int32Array,
+  clusterCount: number,
+): Int32Array {
   const rootOfCluster = int32s(clusterCount).fill(-1);
-  for (let g = 0; g < groupCount; g++) {
+  for (let g = 0; g < groups.count; g++) {
     const c = clusterOfGroup[g]!;
     const best = rootOfCluster[c]!;
     if (best === -1) {
       rootOfCluster[c] = g;
       continue;
     }
-    const rg = rankOf(g);
-    const rb = rankOf(best);
-    if (rg > rb || (rg === rb && groupSize(g) > groupSize(best))) rootOfCluster[c] = g;
+    const rg = rankOf(profiles, groups, g);
+    const rb = rankOf(profiles, groups, best);
+    if (rg > rb || (rg === rb && groupSize(groups, g) > groupSize(groups, best))) rootOfCluster[c] = g;
   }
+  return rootOfCluster;
+}
+
+function rankOf(profiles: ProfileTable, groups: Groups, g: number): number {
+  return (groups.hasId[g] ? 4 : 0) + (profiles.count(g, CERTIFICATES) > 0 ? 2 : 0);
+}
+
+/** Per group, whether it is its cluster's root, and else the score of the edge that attached it. */
+interface Attachments {
+  attachScore: Float64Array;
+  isRoot: Uint8Array;
+}
+
+/** Walks each cluster's tree of accepted edges from its root group (breadth first). */
+function attachToRoots(
+  edges: EdgeList,
+  accepted: Uint8Array,
+  rootOfCluster: Int32Array,
+  groupCount: number,
+): Attachments {
   const tree = edges.adjacency(groupCount, accepted);
   const attachScore = float64s(groupCount).fill(Number.NaN);
   const isRoot = uint8s(groupCount);
   const visited = uint8s(groupCount);
   const queue = int32s(groupCount);
-  for (let c = 0; c < clusterCount; c++) {
+  for (let c = 0; c < rootOfCluster.length; c++) {
     const root = rootOfCluster[c]!;
     isRoot[root] = 1;
     visited[root] = 1;
@@ -355,6 +535,24 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
       }
     }
   }
+  return { attachScore, isRoot };
+}
+
+/**
+ * Per record, its cluster, its rule and its score (ClusterResult's arrays). A record of a root
+ * group keeps the exact link that joined it (NEW_CHILD when it was flagged or joined by none);
+ * the flagged records get CONFLICTING_IDENTIFIERS.
+ */
+function ruleRecords(
+  records: RecordTable,
+  exact: ExactLinks,
+  groups: Groups,
+  clusterOfGroup: Int32Array,
+  { attachScore, isRoot }: Attachments,
+): Pick<ClusterResult, "clusterOf" | "rule" | "score"> {
+  const n = records.count;
+  const groupOf = groups.groupOf;
+  const { flagged, isShared, ID_BIT, CERTIFICATE_BIT, STUDENT_BIT } = exact;
   // The result outlives the arena: its own stores.
   const clusterOf = new Int32Array(n);
   const rule = new Uint8Array(n);
@@ -372,30 +570,5 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     else rule[i] = RULE.NEW_CHILD;
   }
   for (const i of flagged) records.flags[i]! |= FLAG_BITS.CONFLICTING_IDENTIFIERS;
-  lap("rules");
-  // A review whose two sides ended up together (a later, surer link) needs no person.
-  const openReviews = reviews.filter((r) => clusterOf[r.record] !== clusterOf[r.candidate]);
-
-  let flaggedRecords = 0;
-  for (let i = 0; i < n; i++) if (records.flags[i] !== 0) flaggedRecords++;
-  return {
-    clusterOf,
-    clusterCount,
-    rule,
-    score,
-    reviews: openReviews,
-    stats: {
-      records: n,
-      groups: groupCount,
-      blocks,
-      skippedBlocks: skipped,
-      candidatePairs: candidateCount,
-      forbiddenPairs,
-      probabilisticLinks,
-      reviews: openReviews.length,
-      clusters: clusterCount,
-      flaggedRecords,
-      stageMs,
-    },
-  };
+  return { clusterOf, rule, score };
 }

@@ -50,7 +50,9 @@ const SAME_COUNTY = 3;
  *   (王浩宇 / 王浩然 — could be a slip, could be a sibling: worth nothing on its own);
  * - DIFFERENT otherwise.
  *
- * @example compareName({ full: "王子轩", surname: "王", given: "子轩" }, { full: "王梓萱", surname: "王", given: "梓萱" }) // "VARIANT"
+ * @example
+ * compareName({ full: "王子轩", surname: "王", given: "子轩" }, { full: "王梓萱", surname: "王", given: "梓萱" })
+ * // "VARIANT"
  */
 export function compareName(a: NameFeature, b: NameFeature): Exclude<NameLevel, "MISSING"> {
   return NAME_LEVELS[nameLevel(a, b)] as Exclude<NameLevel, "MISSING">;

@@ -36,7 +36,8 @@ interface EventDetail {
 const currentLinksOfChild = (db: Db, childId: number) =>
   queryRows<LinkRow>(
     db,
-    sql`select id, source, record_id, child_id, rule, score, linked_at::text as linked_at from hub.links where child_id = ${childId} and unlinked_at is null order by id`,
+    sql`select id, source, record_id, child_id, rule, score, linked_at::text as linked_at
+        from hub.links where child_id = ${childId} and unlinked_at is null order by id`,
   );
 
 async function requireActiveChild(db: Db, field: string, childId: number): Promise<void> {
@@ -63,7 +64,9 @@ async function insertEvent(
 ): Promise<number> {
   const [row] = await queryRows<{ id: number | string }>(
     db,
-    sql`insert into hub.child_events (kind, child_ids, detail, actor) values (${kind}, ${sql.param(childIds)}::bigint[], ${JSON.stringify(detail)}::jsonb, ${actor}) returning id`,
+    sql`insert into hub.child_events (kind, child_ids, detail, actor)
+        values (${kind}, ${sql.param(childIds)}::bigint[], ${JSON.stringify(detail)}::jsonb, ${actor})
+        returning id`,
   );
   return Number(row!.id);
 }
@@ -82,13 +85,17 @@ async function moveLinks(
 ): Promise<number[]> {
   if (links.length === 0) return [];
   await db.execute(
-    sql`update hub.links set unlinked_at = now(), event_id = ${eventId} where id = any(${sql.param(links.map((l) => Number(l.id)))}::bigint[])`,
+    sql`update hub.links set unlinked_at = now(), event_id = ${eventId}
+        where id = any(${sql.param(links.map((l) => Number(l.id)))}::bigint[])`,
   );
   const rows = await queryRows<{ id: number | string }>(
     db,
     sql`insert into hub.links (source, record_id, child_id, rule, score, event_id)
         select s, r, ${toChild}::bigint, ${rule}, null::real, ${eventId}::bigint
-        from unnest(${sql.param(links.map((l) => l.source))}::text[], ${sql.param(links.map((l) => l.record_id))}::text[]) as u(s, r)
+        from unnest(
+          ${sql.param(links.map((l) => l.source))}::text[],
+          ${sql.param(links.map((l) => l.record_id))}::text[]
+        ) as u(s, r)
         returning id`,
   );
   return rows.map((r) => Number(r.id));
@@ -157,7 +164,8 @@ export async function mergeChildren(
  * Splits records off a child into a new child (rule MANUAL_SPLIT). The two are then never
  * merged again by linking (until the split is undone).
  *
- *   const { childId, eventId } = await splitChild(db, 17, [{ source: "health.immunization_record", recordId: "IM-00000031" }], "officer");
+ *   const records = [{ source: "health.immunization_record", recordId: "IM-00000031" }];
+ *   const { childId, eventId } = await splitChild(db, 17, records, "officer");
  */
 export async function splitChild(
   db: Db,
@@ -239,17 +247,20 @@ export async function resolveReview(
       throw new InputError("reviewId", `review ${reviewId} must be OPEN to be resolved, but it is ${review.status}`);
     const [link] = await queryRows<LinkRow>(
       tx,
-      sql`select id, source, record_id, child_id, rule, score, linked_at::text as linked_at from hub.links where source = ${review.source} and record_id = ${review.record_id} and unlinked_at is null`,
+      sql`select id, source, record_id, child_id, rule, score, linked_at::text as linked_at from hub.links
+          where source = ${review.source} and record_id = ${review.record_id} and unlinked_at is null`,
     );
     if (!link)
       throw new InputError(
         "reviewId",
-        `review ${reviewId} must be about a linked record, but ${review.source} ${review.record_id} has no current link`,
+        `review ${reviewId} must be about a linked record, ` +
+          `but ${review.source} ${review.record_id} has no current link`,
       );
     const from = Number(link.child_id);
     const candidate = await activeChildOf(tx, Number(review.candidate_child_id));
     await tx.execute(
-      sql`update hub.link_reviews set status = ${decision}, resolved_at = now(), resolved_by = ${actor} where id = ${reviewId}`,
+      sql`update hub.link_reviews set status = ${decision}, resolved_at = now(), resolved_by = ${actor}
+          where id = ${reviewId}`,
     );
     const eventId = await insertEvent(tx, "REVIEW_RESOLVED", [from, candidate], actor, {
       reviewId,
@@ -336,8 +347,10 @@ export async function undoEvent(db: Db, eventId: number, actor: string): Promise
       }
     >(
       tx,
-      sql`select o.id, o.source, o.record_id, o.child_id, o.rule, c.id as current_id, c.child_id as current_child, c.rule as current_rule
-          from hub.links o left join hub.links c on c.source = o.source and c.record_id = o.record_id and c.unlinked_at is null
+      sql`select o.id, o.source, o.record_id, o.child_id, o.rule,
+                 c.id as current_id, c.child_id as current_child, c.rule as current_rule
+          from hub.links o
+          left join hub.links c on c.source = o.source and c.record_id = o.record_id and c.unlinked_at is null
           where o.id = any(${sql.param(detail.opened)}::bigint[])`,
     );
     const moved = standing.find(
@@ -346,7 +359,8 @@ export async function undoEvent(db: Db, eventId: number, actor: string): Promise
     if (moved)
       throw new InputError(
         "eventId",
-        `event ${eventId} can be undone only while its links stand, but ${moved.source} ${moved.record_id} was relinked since`,
+        `event ${eventId} can be undone only while its links stand, ` +
+          `but ${moved.source} ${moved.record_id} was relinked since`,
       );
     const toClose = standing.map((l) => Number(l.current_id));
     const undoId = await insertEvent(tx, "UNDO", (event.child_ids as unknown[]).map(Number), actor, {
@@ -357,7 +371,8 @@ export async function undoEvent(db: Db, eventId: number, actor: string): Promise
     });
     if (toClose.length > 0) {
       await tx.execute(
-        sql`update hub.links set unlinked_at = now(), event_id = ${undoId} where id = any(${sql.param(toClose)}::bigint[])`,
+        sql`update hub.links set unlinked_at = now(), event_id = ${undoId}
+            where id = any(${sql.param(toClose)}::bigint[])`,
       );
     }
     let restored: number[] = [];
@@ -378,7 +393,8 @@ export async function undoEvent(db: Db, eventId: number, actor: string): Promise
         break;
       case "SPLIT":
         await tx.execute(
-          sql`update hub.children set state = 'MERGED', merged_into = ${Number(detail.from)} where id = ${Number(detail.to)}`,
+          sql`update hub.children set state = 'MERGED', merged_into = ${Number(detail.from)}
+              where id = ${Number(detail.to)}`,
         );
         break;
       case "REVIEW_RESOLVED":
@@ -387,7 +403,8 @@ export async function undoEvent(db: Db, eventId: number, actor: string): Promise
             sql`update hub.children set state = 'ACTIVE', merged_into = null where id = ${Number(detail.from)}`,
           );
         await tx.execute(
-          sql`update hub.link_reviews set status = 'OPEN', resolved_at = null, resolved_by = null where id = ${Number(detail.reviewId)}`,
+          sql`update hub.link_reviews set status = 'OPEN', resolved_at = null, resolved_by = null
+              where id = ${Number(detail.reviewId)}`,
         );
         break;
     }

@@ -76,7 +76,7 @@ export class EdgeList {
    * Each group's edges in edge order (best first, once sorted), laid out flat: group g's are
    * `edgeOf[start[g]] … edgeOf[start[g + 1] - 1]`. With `only`, just the edges it marks.
    */
-  adjacency(groupCount: number, only?: Uint8Array): { start: Int32Array; edgeOf: Int32Array } {
+  adjacency(groupCount: number, only?: Uint8Array): Adjacency {
     const { a, b } = this;
     const start = int32s(groupCount + 1);
     let listed = 0;
@@ -96,6 +96,12 @@ export class EdgeList {
     restoreStarts(start, groupCount);
     return { start, edgeOf };
   }
+}
+
+/** Each group's edges, laid out flat: group g's are `edgeOf[start[g]] … edgeOf[start[g + 1] - 1]`. */
+export interface Adjacency {
+  start: Int32Array;
+  edgeOf: Int32Array;
 }
 
 /**

@@ -46,12 +46,14 @@ const NO_NAME: NormalisedName = Object.freeze({ name: null, surname: null, place
  * A name as written → its comparable form: NFKC (full-width letters), no whitespace or
  * separating dots, surname split off (compound surnames known), placeholders recognised.
  *
- * @example normaliseName(" 欧阳 娜娜 ") // { name: { full: "欧阳娜娜", surname: "欧阳", given: "娜娜" }, surname: "欧阳", placeholder: false }
- * @example normaliseName("王之子")      // { name: null, surname: "王", placeholder: true }
+ * @example
+ * normaliseName(" 欧阳 娜娜 ")
+ * // { name: { full: "欧阳娜娜", surname: "欧阳", given: "娜娜" }, surname: "欧阳", placeholder: false }
+ * @example normaliseName("王之子") // { name: null, surname: "王", placeholder: true }
  */
 export function normaliseName(raw: string | null | undefined): NormalisedName {
   if (raw == null) return NO_NAME;
-  const full = raw.normalize("NFKC").replace(/[\s·•.\-]/g, "");
+  const full = raw.normalize("NFKC").replace(/[\s·•.-]/g, "");
   if (full === "") return NO_NAME;
   if (PLACEHOLDER_WHOLE.test(raw.normalize("NFKC").trim())) return { name: null, surname: null, placeholder: true };
   for (const suffix of PLACEHOLDER_SUFFIXES) {

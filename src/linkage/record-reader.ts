@@ -251,7 +251,10 @@ export class RecordReader {
     table.flags[i] = flagBits(identity.flags);
   }
 
-  /** The code of a phone (bytes start … end of a row), NaN when it is none (normalisePhone; plain numbers from their bytes). */
+  /**
+   * The code of a phone (bytes start … end of a row), NaN when it is none (normalisePhone;
+   * plain numbers from their bytes).
+   */
   phoneCode(row: CopyRow, start: number, end: number): number {
     const code = plainMobileCode(row.buf, start, end);
     if (code === code) return code;
@@ -259,7 +262,10 @@ export class RecordReader {
     return phone === null ? Number.NaN : this.vocabulary.phoneCode(phone);
   }
 
-  /** A guardian's ID number's code (bytes start … end of a row), NaN when it is not a valid one (normaliseIdNumber; plain numbers from their bytes). */
+  /**
+   * A guardian's ID number's code (bytes start … end of a row), NaN when it is not a valid one
+   * (normaliseIdNumber; plain numbers from their bytes).
+   */
   idNumberCodeAt(row: CopyRow, start: number, end: number): number {
     if (end - start === 18) {
       const verdict = quickIdNumberVerdictOfBytes(row.buf, start);

@@ -100,7 +100,9 @@ export type Decision = "LINK" | "REVIEW" | "NEW_CHILD";
  * Compares two profiles field by field: every field's level, packed into one number (what the
  * engine keeps for each of a province's candidate pairs; levelsOf reads it).
  *
- * @example levelsOf(compareProfiles(profiles, a, b)) // { name: "VARIANT", birthDate: "EXACT", sex: "AGREE", idNumber: "MISSING", … }
+ * @example
+ * levelsOf(compareProfiles(profiles, a, b))
+ * // { name: "VARIANT", birthDate: "EXACT", sex: "AGREE", idNumber: "MISSING", … }
  */
 export function compareProfiles(p: ProfileTable, a: number, b: number): number {
   p.loadPair(a, b);

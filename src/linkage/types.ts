@@ -69,7 +69,10 @@ export interface RecordFeatures extends RecordRef {
   flags: RecordFlag[];
 }
 
-/** A group of records' features as text, the union of their values: a ProfileTable row as people and tests read it (profileValues). */
+/**
+ * A group of records' features as text, the union of their values: a ProfileTable row as
+ * people and tests read it (profileValues).
+ */
 export interface Profile {
   names: NameFeature[];
   sexes: Sex[];

@@ -10,7 +10,10 @@ import { jsonLineLogger, silentLogger, type OperationLogger } from "./log.ts";
 /** What the gateway server and every subgraph server share: options, the audit plugin, HTTP limits. */
 
 export interface ServerOptions {
-  /** Limits, production mode, safelist, gateway key, budgets; default: the safe defaults (`loadHardening({}, auth)`). */
+  /**
+   * Limits, production mode, safelist, gateway key, budgets; default: the safe defaults
+   * (`loadHardening({}, auth)`).
+   */
   hardening?: HardeningConfig;
   /** Where the per-operation log lines go; default: stdout when a `hardening` given says "json", else nowhere. */
   logger?: OperationLogger;

@@ -11,7 +11,7 @@ import { limitError, limitViolations } from "./limits.ts";
 import { type OperationLimits } from "../config/limits.ts";
 import { loggableOperationName, silentLogger, type OperationLogger } from "./log.ts";
 import { measureOperation } from "./measure.ts";
-import { RateLimiter, rateLimitedError } from "./rate-limit.ts";
+import { rateLimitedError, type RateLimiter } from "./rate-limit.ts";
 import { loadSafelist, notSafelistedError, type Safelist } from "./safelist.ts";
 
 /**

@@ -26,7 +26,13 @@ export function graphiqlPage(): string {
   const config = ${config.replaceAll("<", "\\u003c")};
   const fetcher = GraphiQL.createFetcher({ url: "/graphql" });
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
-    React.createElement(GraphiQL, { fetcher, defaultQuery: config.query, defaultHeaders: config.headers, headerEditorEnabled: true, shouldPersistHeaders: false })
+    React.createElement(GraphiQL, {
+      fetcher,
+      defaultQuery: config.query,
+      defaultHeaders: config.headers,
+      headerEditorEnabled: true,
+      shouldPersistHeaders: false,
+    })
   );
 </script>
 </body>

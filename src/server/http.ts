@@ -85,131 +85,14 @@ export async function serveHttp<C extends BaseContext>(
   apollo: ApolloServer<C>,
   options: HttpOptions<C>,
 ): Promise<RunningHttpServer> {
-  const maxBody = options.maxBodyBytes ?? LIMIT_SETTINGS.maxBodyBytes.default;
-  const maxBatch = options.maxBatch ?? LIMIT_SETTINGS.maxBatch.default;
-  const timeoutMs = options.executionTimeoutMs ?? LIMIT_SETTINGS.executionTimeoutMs.default;
+  const limits: RequestLimits = {
+    maxBody: options.maxBodyBytes ?? LIMIT_SETTINGS.maxBodyBytes.default,
+    maxBatch: options.maxBatch ?? LIMIT_SETTINGS.maxBatch.default,
+    timeoutMs: options.executionTimeoutMs ?? LIMIT_SETTINGS.executionTimeoutMs.default,
+  };
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      const errorId = randomUUID();
-      reportToStderr(errorId, error);
-      if (!res.headersSent)
-        sendJson(res, 500, {
-          errors: [
-            {
-              message: `internal error ${errorId}: the details are in the server log`,
-              extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId },
-            },
-          ],
-        });
-      else res.end();
-    });
+    handle(apollo, options, limits, req, res).catch((error: unknown) => answerInternalError(res, error));
   });
-
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname === "/healthz") return send(res, 200, "text/plain", "ok\n");
-    for (const route of options.routes ?? []) if (await route(req, res, url)) return;
-    if (options.graphiql && url.pathname === "/graphiql")
-      return send(res, 200, "text/html; charset=utf-8", graphiqlPage());
-    if (options.graphiql && url.pathname.startsWith("/graphiql/assets/")) {
-      const asset = ASSETS[url.pathname.slice("/graphiql/assets/".length)];
-      if (!asset) return send(res, 404, "text/plain", "not found\n");
-      return send(
-        res,
-        200,
-        asset.type,
-        readFileSync(path.join(packageDir(asset.pkg), asset.file)),
-        "public, max-age=86400",
-      );
-    }
-    if (url.pathname !== "/graphql")
-      return send(res, 404, "text/plain", "not found: the GraphQL endpoint is /graphql\n");
-
-    const raw = await readBody(req, maxBody);
-    if (raw === null) {
-      const setting = LIMIT_SETTINGS.maxBodyBytes;
-      return sendJson(res, 413, {
-        errors: [
-          {
-            message: `request body exceeds the limit of ${maxBody} bytes (${setting.env})`,
-            extensions: { code: "PAYLOAD_TOO_LARGE", limit: setting.env, max: maxBody },
-          },
-        ],
-      });
-    }
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers))
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-    const refusal = options.admit?.({
-      method: req.method ?? "GET",
-      path: url.pathname,
-      headers: { get: (name) => headers.get(name) },
-      body: raw,
-    });
-    if (refusal)
-      return sendJson(res, refusal.status, {
-        errors: [{ message: refusal.message, extensions: { code: refusal.code } }],
-      });
-    let body: unknown = undefined;
-    if (req.method === "POST" && raw.length > 0) {
-      try {
-        body = JSON.parse(raw.toString("utf8"));
-      } catch {
-        return sendJson(res, 400, {
-          errors: [
-            {
-              message: 'request body must be JSON: {"query": "…", "variables": {…}}',
-              extensions: { code: "BAD_REQUEST" },
-            },
-          ],
-        });
-      }
-    }
-    if (Array.isArray(body) && body.length > maxBatch) {
-      const setting = LIMIT_SETTINGS.maxBatch;
-      return sendJson(res, 400, {
-        errors: [
-          {
-            message: `${setting.what} ${body.length} exceeds the limit of ${maxBatch} (${setting.env})`,
-            extensions: {
-              code: ErrorCode.OPERATION_LIMIT_EXCEEDED,
-              limit: setting.env,
-              value: body.length,
-              max: maxBatch,
-            },
-          },
-        ],
-      });
-    }
-    // The timer answers the client; work already started in the subgraphs runs to its end (a
-    // database statement cannot be taken back half-way), but nothing more is sent.
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
-    const response = await Promise.race([
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-        context: async () => options.context({ get: (name) => headers.get(name) }),
-      }),
-      timedOut,
-    ]).finally(() => clearTimeout(timer));
-    if (response === "timeout") {
-      const setting = LIMIT_SETTINGS.executionTimeoutMs;
-      return sendJson(res, 504, {
-        errors: [
-          {
-            message: `the operation ran longer than the limit of ${timeoutMs} ms (${setting.env})`,
-            extensions: { code: ErrorCode.TIMEOUT, limit: setting.env, max: timeoutMs },
-          },
-        ],
-      });
-    }
-    for (const [name, value] of response.headers) res.setHeader(name, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === "complete") return void res.end(response.body.string);
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
-  }
-
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());
@@ -220,6 +103,165 @@ export async function serveHttp<C extends BaseContext>(
     port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+interface RequestLimits {
+  maxBody: number;
+  maxBatch: number;
+  timeoutMs: number;
+}
+
+/** A failure no route answered: logged under a fresh id, which the client is told. */
+function answerInternalError(res: ServerResponse, error: unknown): void {
+  const errorId = randomUUID();
+  reportToStderr(errorId, error);
+  if (!res.headersSent)
+    sendJson(res, 500, {
+      errors: [
+        {
+          message: `internal error ${errorId}: the details are in the server log`,
+          extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId },
+        },
+      ],
+    });
+  else res.end();
+}
+
+/** One request: the health check, the routes and GraphiQL first, then GraphQL at /graphql. */
+async function handle<C extends BaseContext>(
+  apollo: ApolloServer<C>,
+  options: HttpOptions<C>,
+  limits: RequestLimits,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  if (await answeredBeforeGraphQL(options, req, res, url)) return;
+  const request = await readGraphQLRequest(options, limits, req, res, url);
+  if (request) await executeGraphQL(apollo, options, limits.timeoutMs, req, res, url, request);
+}
+
+/** Answers anything but /graphql: the health check, the routes, GraphiQL and its assets, 404. */
+async function answeredBeforeGraphQL<C>(
+  options: HttpOptions<C>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<boolean> {
+  if (url.pathname === "/healthz") {
+    send(res, 200, "text/plain", "ok\n");
+    return true;
+  }
+  for (const route of options.routes ?? []) if (await route(req, res, url)) return true;
+  if (options.graphiql && url.pathname === "/graphiql") {
+    send(res, 200, "text/html; charset=utf-8", graphiqlPage());
+    return true;
+  }
+  if (options.graphiql && url.pathname.startsWith("/graphiql/assets/")) {
+    const asset = ASSETS[url.pathname.slice("/graphiql/assets/".length)];
+    if (!asset) send(res, 404, "text/plain", "not found\n");
+    else
+      send(res, 200, asset.type, readFileSync(path.join(packageDir(asset.pkg), asset.file)), "public, max-age=86400");
+    return true;
+  }
+  if (url.pathname !== "/graphql") {
+    send(res, 404, "text/plain", "not found: the GraphQL endpoint is /graphql\n");
+    return true;
+  }
+  return false;
+}
+
+/** A GraphQL request that passed the checks on its body: its headers and its parsed body. */
+interface GraphQLHttpRequest {
+  headers: HeaderMap;
+  body: unknown;
+}
+
+/**
+ * Reads the body of a /graphql request and checks it before GraphQL sees it: its size, the
+ * `admit` check, JSON, the batch size. Null when a check refused it (the refusal is sent).
+ */
+async function readGraphQLRequest<C>(
+  options: HttpOptions<C>,
+  { maxBody, maxBatch }: RequestLimits,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<GraphQLHttpRequest | null> {
+  const raw = await readBody(req, maxBody);
+  if (raw === null) {
+    const setting = LIMIT_SETTINGS.maxBodyBytes;
+    const message = `request body exceeds the limit of ${maxBody} bytes (${setting.env})`;
+    return refuse(res, 413, message, { code: "PAYLOAD_TOO_LARGE", limit: setting.env, max: maxBody });
+  }
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  const refusal = options.admit?.({
+    method: req.method ?? "GET",
+    path: url.pathname,
+    headers: { get: (name) => headers.get(name) },
+    body: raw,
+  });
+  if (refusal) return refuse(res, refusal.status, refusal.message, { code: refusal.code });
+  let body: unknown = undefined;
+  if (req.method === "POST" && raw.length > 0) {
+    try {
+      body = JSON.parse(raw.toString("utf8"));
+    } catch {
+      return refuse(res, 400, 'request body must be JSON: {"query": "…", "variables": {…}}', { code: "BAD_REQUEST" });
+    }
+  }
+  if (Array.isArray(body) && body.length > maxBatch) {
+    const setting = LIMIT_SETTINGS.maxBatch;
+    return refuse(res, 400, `${setting.what} ${body.length} exceeds the limit of ${maxBatch} (${setting.env})`, {
+      code: ErrorCode.OPERATION_LIMIT_EXCEEDED,
+      limit: setting.env,
+      value: body.length,
+      max: maxBatch,
+    });
+  }
+  return { headers, body };
+}
+
+/** Sends a GraphQL-shaped error as the whole answer; null, for `return refuse(…)`. */
+function refuse(res: ServerResponse, status: number, message: string, extensions: Record<string, unknown>): null {
+  sendJson(res, status, { errors: [{ message, extensions }] });
+  return null;
+}
+
+/** Runs the operation through Apollo Server and sends its answer, or 504 once `timeoutMs` passed. */
+async function executeGraphQL<C extends BaseContext>(
+  apollo: ApolloServer<C>,
+  options: HttpOptions<C>,
+  timeoutMs: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  { headers, body }: GraphQLHttpRequest,
+): Promise<void> {
+  // The timer answers the client; work already started in the subgraphs runs to its end (a
+  // database statement cannot be taken back half-way), but nothing more is sent.
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+  const response = await Promise.race([
+    apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+      context: async () => options.context({ get: (name) => headers.get(name) }),
+    }),
+    timedOut,
+  ]).finally(() => clearTimeout(timer));
+  if (response === "timeout") {
+    const setting = LIMIT_SETTINGS.executionTimeoutMs;
+    const message = `the operation ran longer than the limit of ${timeoutMs} ms (${setting.env})`;
+    refuse(res, 504, message, { code: ErrorCode.TIMEOUT, limit: setting.env, max: timeoutMs });
+    return;
+  }
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === "complete") return void res.end(response.body.string);
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
 }
 
 /**

@@ -34,7 +34,8 @@ export function limitError(violation: LimitViolation): GraphQLError {
   const setting = LIMIT_SETTINGS[violation.limit];
   const where = violation.at ? ` at ${violation.at}` : "";
   return new GraphQLError(
-    `${setting.what} ${formatNumber(violation.value)}${where} exceeds the limit of ${formatNumber(violation.max)} (${setting.env})`,
+    `${setting.what} ${formatNumber(violation.value)}${where} ` +
+      `exceeds the limit of ${formatNumber(violation.max)} (${setting.env})`,
     {
       extensions: {
         code: ErrorCode.OPERATION_LIMIT_EXCEEDED,

@@ -93,7 +93,8 @@ export class RateLimiter {
 /** The refusal: code RATE_LIMITED, HTTP 429 and a Retry-After header in seconds. */
 export function rateLimitedError(refusal: Extract<Admission, { ok: false }>): GraphQLError {
   return new GraphQLError(
-    `rate limited: this token's subject used its budget of ${refusal.limit} ${refusal.budget} per minute (${refusal.setting}); retry in ${refusal.retryAfterSeconds} s`,
+    `rate limited: this token's subject used its budget of ${refusal.limit} ${refusal.budget} per minute ` +
+      `(${refusal.setting}); retry in ${refusal.retryAfterSeconds} s`,
     {
       extensions: {
         code: ErrorCode.RATE_LIMITED,

@@ -88,7 +88,8 @@ function fromJson(value: unknown, location: string): { text: string; id?: string
     return Object.entries(value as Record<string, string>).map(([id, text]) => ({ id, text }));
   }
   throw new Error(
-    `HUB_SAFELIST: ${location} must be an array of operation texts, an object of id → text, or a persisted-query manifest ({"operations": [{"id", "body"}]})`,
+    `HUB_SAFELIST: ${location} must be an array of operation texts, an object of id → text, ` +
+      `or a persisted-query manifest ({"operations": [{"id", "body"}]})`,
   );
 }
 

@@ -12,8 +12,9 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
  * SIGNATURE_WINDOW_MS either side of the subgraph's clock; within that window an exact replay
  * of the same request is possible (a nonce store would close it; the hub's reads are idempotent).
  *
- *   const headers = signatureHeaders(key, { method: "POST", path: "/graphql", body, authorization, purpose: null, requestId }, Date.now());
- *   verifySignature(key, (n) => headers[n], { method: "POST", path: "/graphql", body, … }, Date.now()); // → { ok: true }
+ *   const request = { method: "POST", path: "/graphql", body, authorization, purpose: null, requestId };
+ *   const headers = signatureHeaders(key, request, Date.now());
+ *   verifySignature(key, (n) => headers[n], request, Date.now()); // → { ok: true }
  */
 export const SIGNATURE_HEADER = "x-hub-gateway-signature";
 export const TIMESTAMP_HEADER = "x-hub-gateway-timestamp";
@@ -65,7 +66,9 @@ export function verifySignature(
   if (!given || !timestamp)
     return {
       ok: false,
-      reason: `the request has no gateway signature (${SIGNATURE_HEADER} and ${TIMESTAMP_HEADER} headers): subgraphs answer only the gateway`,
+      reason:
+        `the request has no gateway signature (${SIGNATURE_HEADER} and ${TIMESTAMP_HEADER} headers): ` +
+        "subgraphs answer only the gateway",
     };
   if (!/^\d{1,16}$/.test(timestamp))
     return {
@@ -76,7 +79,9 @@ export function verifySignature(
   if (skew > windowMs)
     return {
       ok: false,
-      reason: `the gateway signature is ${Math.round(skew / 1000)} s old or ahead, beyond the window of ${windowMs / 1000} s`,
+      reason:
+        `the gateway signature is ${Math.round(skew / 1000)} s old or ahead, ` +
+        `beyond the window of ${windowMs / 1000} s`,
     };
   const expected = Buffer.from(signature(key, request, timestamp));
   const actual = Buffer.from(given);

@@ -30,7 +30,8 @@ export async function createSubgraphServer<L>(
   const key = hardening.gatewaySecret;
   if (!key && !hardening.allowUnsignedSubgraphRequests) {
     throw new Error(
-      `subgraph ${module.name}: no key to check the gateway's signatures with: set HUB_GATEWAY_SECRET (the same as the gateway's), or HUB_SUBGRAPH_ALLOW_UNSIGNED=true to answer any caller`,
+      `subgraph ${module.name}: no key to check the gateway's signatures with: ` +
+        "set HUB_GATEWAY_SECRET (the same as the gateway's), or HUB_SUBGRAPH_ALLOW_UNSIGNED=true to answer any caller",
     );
   }
   const schema = await module.buildSchema();

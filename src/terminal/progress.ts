@@ -10,7 +10,9 @@ export function createProgress(label: string, total: number, stream: NodeJS.Writ
       const seconds = (performance.now() - started) / 1000;
       const rate = seconds > 0 ? Math.round(done / seconds) : 0;
       const fraction = total > 0 ? Math.min(1, done / total) : 1;
-      const line = `${label} ${bar(fraction)} ${(fraction * 100).toFixed(0).padStart(3)}%  ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}  ${rate.toLocaleString("en-US")}/s ${extra}`;
+      const percent = `${(fraction * 100).toFixed(0).padStart(3)}%`;
+      const counts = `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}`;
+      const line = `${label} ${bar(fraction)} ${percent}  ${counts}  ${rate.toLocaleString("en-US")}/s ${extra}`;
       if (stream.isTTY) {
         stream.write(`\r${line}\x1b[K`);
       } else {

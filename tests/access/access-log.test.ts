@@ -24,8 +24,11 @@ describe.each(ENGINES)("the access log through the gateway on %s", (engine) => {
     hub = await startTestHub(engine, { children: 600, seed: 5 });
     const [row] = await queryRows<{ school_code: string; region: string }>(
       hub.database.db,
-      sql`select s.school_code, sc.region_code as region from education.student_registrations s join education.schools sc using (school_code)
-          where s.status = 'ENROLLED' group by s.school_code, sc.region_code order by count(*) desc, s.school_code limit 1`,
+      sql`select s.school_code, sc.region_code as region
+            from education.student_registrations s join education.schools sc using (school_code)
+           where s.status = 'ENROLLED'
+           group by s.school_code, sc.region_code
+           order by count(*) desc, s.school_code limit 1`,
     );
     school = row!.school_code;
     admin = { subject: "teacher-1", role: "school_admin", scope: { schools: [school] } };
@@ -51,41 +54,46 @@ describe.each(ENGINES)("the access log through the gateway on %s", (engine) => {
     return result;
   }
 
-  it("writes one row for a roster of many students: their child ids, the fields read, the operation and the purpose", async () => {
-    const headers = { ...(await headersFor(admin)), "x-purpose": "2026 enrollment drive" };
-    const result = await countingInserts(() =>
-      hub.gateway.execute(
-        `query Roster($code: String!) { school(code: $code) { name students(first: 200) { edges { node { name grade child { id name } } } } } }`,
-        { code: school },
-        headers,
-      ),
-    );
-    expect(result.errors).toBeUndefined();
-    const students = (result.data!.school as { students: { edges: { node: { child: { id: string } | null } }[] } })
-      .students.edges;
-    expect(students.length).toBeGreaterThan(5);
-    expect(inserts).toBe(1);
-    const row = (await logRows()).at(-1)!;
-    const read = students
-      .map((e) => e.node.child?.id)
-      .filter((id): id is string => id !== undefined)
-      .map(Number)
-      .sort((a, b) => a - b);
-    expect(row.child_ids.map(Number)).toEqual(read);
-    expect(row).toMatchObject({
-      actor: "teacher-1",
-      role: "school_admin",
-      operation: "Roster",
-      purpose: "2026 enrollment drive",
-    });
-    expect(row.fields).toEqual([
-      "Child.id",
-      "Child.name",
-      "StudentRegistration.child",
-      "StudentRegistration.grade",
-      "StudentRegistration.name",
-    ]);
-  });
+  it(
+    "writes one row for a roster of many students: " +
+      "their child ids, the fields read, the operation and the purpose",
+    async () => {
+      const headers = { ...(await headersFor(admin)), "x-purpose": "2026 enrollment drive" };
+      const result = await countingInserts(() =>
+        hub.gateway.execute(
+          "query Roster($code: String!) { school(code: $code) { name " +
+            "students(first: 200) { edges { node { name grade child { id name } } } } } }",
+          { code: school },
+          headers,
+        ),
+      );
+      expect(result.errors).toBeUndefined();
+      const students = (result.data!.school as { students: { edges: { node: { child: { id: string } | null } }[] } })
+        .students.edges;
+      expect(students.length).toBeGreaterThan(5);
+      expect(inserts).toBe(1);
+      const row = (await logRows()).at(-1)!;
+      const read = students
+        .map((e) => e.node.child?.id)
+        .filter((id): id is string => id !== undefined)
+        .map(Number)
+        .sort((a, b) => a - b);
+      expect(row.child_ids.map(Number)).toEqual(read);
+      expect(row).toMatchObject({
+        actor: "teacher-1",
+        role: "school_admin",
+        operation: "Roster",
+        purpose: "2026 enrollment drive",
+      });
+      expect(row.fields).toEqual([
+        "Child.id",
+        "Child.name",
+        "StudentRegistration.child",
+        "StudentRegistration.grade",
+        "StudentRegistration.name",
+      ]);
+    },
+  );
 
   it("writes nothing for a request that reads no child", async () => {
     const result = await countingInserts(async () =>
@@ -98,7 +106,8 @@ describe.each(ENGINES)("the access log through the gateway on %s", (engine) => {
   it("never logs a field the policy denied: it was not read", async () => {
     const [child] = await queryRows<{ child_id: number | string }>(
       hub.database.db,
-      sql`select child_id from hub.child_scope where facet = 'hukou' and code like ${`${officer.scope.region}%`} limit 1`,
+      sql`select child_id from hub.child_scope
+           where facet = 'hukou' and code like ${`${officer.scope.region}%`} limit 1`,
     );
     const result = await countingInserts(async () =>
       hub.gateway.execute(
@@ -119,7 +128,8 @@ describe.each(ENGINES)("the access log through the gateway on %s", (engine) => {
     const [last] = (await logRows()).slice(-1);
     const childId = Number(last!.child_ids[0]);
     const result = await hub.gateway.execute(
-      `query($child: ID!, $from: String) { accessLog(childId: $child, from: $from, first: 10) { edges { node { actor role operation childIds fields purpose at } } } }`,
+      "query($child: ID!, $from: String) { accessLog(childId: $child, from: $from, first: 10) " +
+        "{ edges { node { actor role operation childIds fields purpose at } } } }",
       { child: String(childId), from: "2000-01-01" },
       await headersFor(auditor),
     );
@@ -170,7 +180,8 @@ describe.each(ENGINES)("the access log through the gateway on %s", (engine) => {
     try {
       const [child] = await queryRows<{ child_id: number | string }>(
         hub.database.db,
-        sql`select child_id from hub.child_scope where facet = 'hukou' and code like ${`${officer.scope.region}%`} limit 1`,
+        sql`select child_id from hub.child_scope
+             where facet = 'hukou' and code like ${`${officer.scope.region}%`} limit 1`,
       );
       const result = await hub.gateway.execute(
         `{ child(id: "${child!.child_id}") { name idNumber } }`,

@@ -218,7 +218,8 @@ function check(result: ExecutionResult, plan: Plan, fields: string[], viewer: Vi
     const forbidden = errors.filter((e) => e.extensions?.code === "FORBIDDEN" && e.extensions?.field === key);
     const values = objects.map((o) => o[`f_${fieldName}`]).filter((v) => v !== undefined);
     const strings = values.flat().filter((v): v is string => typeof v === "string");
-    const label = `${viewer.role}${viewer.role === "department_system" ? `:${viewer.scope.department}` : ""} ${where} ${key}`;
+    const department = viewer.role === "department_system" ? `:${viewer.scope.department}` : "";
+    const label = `${viewer.role}${department} ${where} ${key}`;
     outcome.checked++;
     outcome.fields.add(key);
     outcome.byDecision[decision]++;
@@ -247,7 +248,8 @@ function check(result: ExecutionResult, plan: Plan, fields: string[], viewer: Vi
   const other = errors.filter((e) => e.extensions?.code !== "FORBIDDEN");
   if (other.length > 0)
     outcome.failures.push(
-      `${viewer.role} ${where} ${plan.typeName}: unexpected errors ${JSON.stringify(other.map((e) => e.message)).slice(0, 200)}`,
+      `${viewer.role} ${where} ${plan.typeName}: ` +
+        `unexpected errors ${JSON.stringify(other.map((e) => e.message)).slice(0, 200)}`,
     );
 }
 
@@ -268,7 +270,8 @@ describe("field rules generated from the policy table, every role × field × pa
       { hardening: testHardening({ HUB_MAX_ALIASES: "100", HUB_MAX_ROOT_FIELDS: "100" }) },
     );
     const db = hub.database.db;
-    // The demo child: inside the row scope of every demo viewer, so a field's answer shows the field rule, not the row scope.
+    // The demo child: inside the row scope of every demo viewer, so a field's answer shows the
+    // field rule, not the row scope.
     const anchor = await demoAnchorFromDatabase(db);
     expect(anchor.idNumber).toBeDefined();
     const [row] = await queryRows<{
@@ -281,12 +284,14 @@ describe("field rules generated from the policy table, every role × field × pa
       county: string;
     }>(
       db,
-      sql`select c.child_key, c.id_number, c.birth_certificate_number, c.school_code, c.site_code, c.doctor_code, c.hukou_region_code as county
+      sql`select c.child_key, c.id_number, c.birth_certificate_number, c.school_code, c.site_code, c.doctor_code,
+                 c.hukou_region_code as county
           from truth.children c where c.id_number = ${anchor.idNumber!}`,
     );
     const [household] = await queryRows<{ household_number: string }>(
       db,
-      sql`select household_number from household.persons where id_number = ${row!.id_number} and household_number is not null limit 1`,
+      sql`select household_number from household.persons
+           where id_number = ${row!.id_number} and household_number is not null limit 1`,
     );
     const [area] = await queryRows<{ area_code: string }>(
       db,
@@ -368,14 +373,16 @@ describe("field rules generated from the policy table, every role × field × pa
       .flatMap((t) => Object.keys(t.getFields()).map((f) => `${t.name}.${f}`))
       .filter((key) => !outcome.fields.has(key));
     console.log(
-      `field rules through the gateway: ${JSON.stringify(outcome.byDecision)}; fields no caller reached with data: ${unreached.join(", ") || "none"}`,
+      `field rules through the gateway: ${JSON.stringify(outcome.byDecision)}; ` +
+        `fields no caller reached with data: ${unreached.join(", ") || "none"}`,
     );
     expect(outcome.failures).toEqual([]);
     expect(outcome.checked).toBeGreaterThan(500);
   }, 120_000);
 
   it.each(SUBGRAPH_NAMES)(
-    "answers every field of the %s subgraph called directly (root queries and _entities) exactly as the policy table says",
+    "answers every field of the %s subgraph called directly (root queries and _entities) " +
+      "exactly as the policy table says",
     async (name) => {
       const outcome = newOutcome();
       const schema = subgraphSchemas.get(name)!;
@@ -407,7 +414,8 @@ describe("field rules generated from the policy table, every role × field × pa
     const result = await executeSubgraph(
       SUBGRAPHS.household,
       hub.database.db,
-      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Child { hukou { regionCode } guardians { name } } } }`,
+      "query($r: [_Any!]!) { _entities(representations: $r) " +
+        "{ ... on Child { hukou { regionCode } guardians { name } } } }",
       {
         r: [{ __typename: "Child", id: fixture.childId }],
       },

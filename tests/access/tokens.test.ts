@@ -180,8 +180,10 @@ describe("verifyAuthorization with the HS256 secret", () => {
     },
     {
       name: "an expired token",
-      header: async () =>
-        `Bearer ${await signToken(schoolAdmin, auth, { issuedAt: new Date(Date.now() - 3 * 3600_000), expiresIn: 3600 })}`,
+      header: async () => {
+        const issuedAt = new Date(Date.now() - 3 * 3600_000);
+        return `Bearer ${await signToken(schoolAdmin, auth, { issuedAt, expiresIn: 3600 })}`;
+      },
       reason: "EXPIRED",
       message: /expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(2 hours ago\)/,
     },

@@ -175,7 +175,8 @@ describe("the web console in a real browser", () => {
   it("a family doctor finds a patient by name and sees the deadline, days left and the watchlist", async () => {
     const doctor = demoViewers(anchor).family_doctor;
     const listed = await hub.gateway.execute(
-      `{ familyDoctor(code: "${anchor.doctor}") { patients(first: 500) { edges { node { child { name coverage { deadline daysLeft } } } } } } }`,
+      `{ familyDoctor(code: "${anchor.doctor}") {
+          patients(first: 500) { edges { node { child { name coverage { deadline daysLeft } } } } } } }`,
       {},
       await headersFor(doctor),
     );
@@ -248,7 +249,8 @@ describe("the web console in a real browser", () => {
     // …and the API refuses it to this token anyway.
     const child = await askAsSignedIn(
       page,
-      `{ childByIdNumber(idNumber: "${anchor.idNumber}") { name } coverageGaps(first: 5) { edges { node { child { name } } } } }`,
+      `{ childByIdNumber(idNumber: "${anchor.idNumber}") { name }
+         coverageGaps(first: 5) { edges { node { child { name } } } } }`,
     );
     expect(child.data?.childByIdNumber ?? null).toBeNull();
     expect(child.data?.coverageGaps ?? null).toBeNull();

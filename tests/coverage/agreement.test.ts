@@ -44,7 +44,8 @@ describe.each(ENGINES.flatMap((engine) => ["2026-06-30", "2025-12-31"].map((asOf
       truth = await queryRows<TruthRow>(
         database.db,
         sql`
-      select child_key, status, reasons, exists (select 1 from truth.records r where r.child_key = c.child_key) as on_record
+      select child_key, status, reasons,
+             exists (select 1 from truth.records r where r.child_key = c.child_key) as on_record
       from truth.children c order by child_key`,
       );
       policy = await loadCoveragePolicy(database.db);
@@ -76,7 +77,8 @@ describe.each(ENGINES.flatMap((engine) => ["2026-06-30", "2025-12-31"].map((asOf
         if (got !== want) disagreements.push(`${row.child_key}: truth ${want}, hub ${got}`);
       }
       console.log(
-        `${engine} ${asOf}: ${truth.length - disagreements.length}/${truth.length} agree; by truth status ${JSON.stringify(counts)}`,
+        `${engine} ${asOf}: ${truth.length - disagreements.length}/${truth.length} agree; ` +
+          `by truth status ${JSON.stringify(counts)}`,
       );
       expect(disagreements.slice(0, 20)).toEqual([]);
       expect(disagreements.length).toBe(0);

@@ -42,12 +42,14 @@ describe.each(ENGINES)("loadCoverageFacts on %s", (engine) => {
   it("reads only current links: an enrollment unlinked from the child no longer counts", async () => {
     const [row] = await queryRows<{ child_key: string; record_id: string }>(
       database.db,
-      sql`select r.child_key, min(r.record_id) as record_id from truth.records r where r.source = 'insurance.enrollment' group by 1 order by 1 limit 1`,
+      sql`select r.child_key, min(r.record_id) as record_id from truth.records r
+          where r.source = 'insurance.enrollment' group by 1 order by 1 limit 1`,
     );
     const childId = childIds.get(row!.child_key)!;
     const before = (await loadCoverageFacts(database.db, [childId], AS_OF)).get(childId)!;
     await database.db.execute(
-      sql`update hub.links set unlinked_at = now() where source = 'insurance.enrollment' and record_id = ${row!.record_id}`,
+      sql`update hub.links set unlinked_at = now()
+          where source = 'insurance.enrollment' and record_id = ${row!.record_id}`,
     );
     const after = (await loadCoverageFacts(database.db, [childId], AS_OF)).get(childId)!;
     expect(after.enrollments.length).toBe(before.enrollments.length - 1);

@@ -42,7 +42,8 @@ describe.each(ENGINES)("coverage through the gateway on %s", (engine) => {
     );
     truth = await queryRows<TruthChild>(
       hub.database.db,
-      sql`select child_key, status, reasons, birth_date::text, residence_region_code, school_code, doctor_code from truth.children c
+      sql`select child_key, status, reasons, birth_date::text, residence_region_code, school_code, doctor_code
+          from truth.children c
           where exists (select 1 from truth.records r where r.child_key = c.child_key) order by child_key`,
     );
     await buildSnapshot(hub.database.db, AS_OF);
@@ -71,7 +72,8 @@ describe.each(ENGINES)("coverage through the gateway on %s", (engine) => {
       .filter((t) => t.status.startsWith("NEWBORN"))
       .slice(0, 10)
       .concat(truth.slice(0, 20));
-    const query = `{ ${sample.map((t, i) => `c${i}: child(id: "${idOf(t.child_key)}") { coverage(asOf: "${AS_OF}") { status reasons deadline daysLeft codeWindowEndsOn action } }`).join(" ")} }`;
+    const coverage = `coverage(asOf: "${AS_OF}") { status reasons deadline daysLeft codeWindowEndsOn action }`;
+    const query = `{ ${sample.map((t, i) => `c${i}: child(id: "${idOf(t.child_key)}") { ${coverage} }`).join(" ")} }`;
     const result = await run(officer, query);
     expect(result.errors).toBeUndefined();
     sample.forEach((t, i) => {
@@ -89,7 +91,10 @@ describe.each(ENGINES)("coverage through the gateway on %s", (engine) => {
   it("sums coverageSummary by prefecture exactly as the truth counts, with the policy targets beside it", async () => {
     const result = await run(
       officer,
-      `{ coverageSummary(region: "33", groupBy: REGION, asOf: "${AS_OF}") { region total { children insured insuredRate } groups { key label children insured suppressed statusCounts { status count } } targets { overallInsuredRate newbornInsuredRate newbornWindowDays } } }`,
+      `{ coverageSummary(region: "33", groupBy: REGION, asOf: "${AS_OF}") {
+          region total { children insured insuredRate }
+          groups { key label children insured suppressed statusCounts { status count } }
+          targets { overallInsuredRate newbornInsuredRate newbornWindowDays } } }`,
     );
     expect(result.errors).toBeUndefined();
     const summary = result.data!.coverageSummary as {
@@ -138,7 +143,8 @@ describe.each(ENGINES)("coverage through the gateway on %s", (engine) => {
     };
     let suppressed = 0;
     for (const groupBy of ["SCHOOL", "NEEDY_CATEGORY", "AGE_BAND"]) {
-      const query = `{ coverageSummary(region: "33", groupBy: ${groupBy}, asOf: "${AS_OF}") { groups { key suppressed children insured statusCounts { count } } } }`;
+      const query = `{ coverageSummary(region: "33", groupBy: ${groupBy}, asOf: "${AS_OF}") {
+        groups { key suppressed children insured statusCounts { count } } } }`;
       const shown = ((await run(analyst, query)).data!.coverageSummary as { groups: Group[] }).groups;
       const full = ((await run(officer, query)).data!.coverageSummary as { groups: Group[] }).groups;
       expect(full.some((g) => g.suppressed)).toBe(false);
@@ -176,7 +182,9 @@ describe.each(ENGINES)("coverage through the gateway on %s", (engine) => {
     for (;;) {
       const result = await run(
         officer,
-        `query($after: String) { coverageGaps(filter: { status: UNINSURED }, asOf: "${AS_OF}", first: 7, after: $after) { edges { node { child { id } coverage { status } } } pageInfo { hasNextPage endCursor } } }`,
+        `query($after: String) {
+          coverageGaps(filter: { status: UNINSURED }, asOf: "${AS_OF}", first: 7, after: $after) {
+            edges { node { child { id } coverage { status } } } pageInfo { hasNextPage endCursor } } }`,
         { after },
       );
       expect(result.errors).toBeUndefined();
@@ -194,7 +202,8 @@ describe.each(ENGINES)("coverage through the gateway on %s", (engine) => {
     expect(seen).toEqual(uninsured);
     const byReason = await run(
       officer,
-      `{ coverageGaps(filter: { reason: NO_SCHOOL_RECORD }, asOf: "${AS_OF}", first: 500) { edges { node { child { id } coverage { reasons status } } } } }`,
+      `{ coverageGaps(filter: { reason: NO_SCHOOL_RECORD }, asOf: "${AS_OF}", first: 500) {
+          edges { node { child { id } coverage { reasons status } } } } }`,
     );
     const nodes = (
       byReason.data!.coverageGaps as { edges: { node: { coverage: { reasons: string[]; status: string } } }[] }
@@ -241,7 +250,8 @@ describe.each(ENGINES)("coverage through the gateway on %s", (engine) => {
     const viewer: AuthenticatedViewer = { subject: "dr", role: "family_doctor", scope: { doctor } };
     const result = await run(
       viewer,
-      `{ newbornWatchlist(withinDays: 90, asOf: "${AS_OF}") { edges { node { child { id } coverage { deadline daysLeft } } } } }`,
+      `{ newbornWatchlist(withinDays: 90, asOf: "${AS_OF}") {
+          edges { node { child { id } coverage { deadline daysLeft } } } } }`,
     );
     expect(result.errors).toBeUndefined();
     const nodes = (
@@ -282,18 +292,26 @@ describe.each(ENGINES)("coverage through the gateway on %s", (engine) => {
     // A child with a birth certificate and other records: split the certificate off to a new child.
     const [row] = await queryRows<{ child_id: number | string; record_id: string }>(
       hub.database.db,
-      sql`select l.child_id, l.record_id from hub.links l where l.source = 'health.birth_certificate' and l.unlinked_at is null
-          and (select count(*) from hub.links o where o.child_id = l.child_id and o.unlinked_at is null) >= 3 order by l.child_id limit 1`,
+      sql`select l.child_id, l.record_id from hub.links l
+          where l.source = 'health.birth_certificate' and l.unlinked_at is null
+            and (select count(*) from hub.links o where o.child_id = l.child_id and o.unlinked_at is null) >= 3
+          order by l.child_id limit 1`,
     );
     const childId = Number(row!.child_id);
     const snapshotRows = () =>
       queryRows<{ child_id: number | string; as_of: string }>(
         hub.database.db,
-        sql`select child_id, as_of::text from hub.coverage_status where child_id >= ${childId} and (child_id = ${childId} or child_id > ${Math.max(...hub.childIds.values())}) order by as_of, child_id`,
+        sql`select child_id, as_of::text from hub.coverage_status
+            where child_id >= ${childId} and (child_id = ${childId} or child_id > ${Math.max(...hub.childIds.values())})
+            order by as_of, child_id`,
       );
     const split = await run(
       officer,
-      `mutation { splitChild(childId: "${childId}", records: [{ source: HEALTH_BIRTH_CERTIFICATE, recordId: "${row!.record_id}" }]) { eventId child { id } } }`,
+      `mutation {
+        splitChild(
+          childId: "${childId}"
+          records: [{ source: HEALTH_BIRTH_CERTIFICATE, recordId: "${row!.record_id}" }]
+        ) { eventId child { id } } }`,
     );
     expect(split.errors).toBeUndefined();
     const { eventId, child } = split.data!.splitChild as { eventId: string; child: { id: string } };
@@ -332,7 +350,8 @@ describe.each(ENGINES)("coverage through the gateway on %s", (engine) => {
   }
 
   it("reads region summaries from the rollup and school figures from the rows, with the same answers", async () => {
-    const query = `{ coverageSummary(region: "33", groupBy: HUKOU_TYPE, asOf: "${AS_OF}") { total { children insured newborns newbornsInsured } groups { key children insured } } }`;
+    const query = `{ coverageSummary(region: "33", groupBy: HUKOU_TYPE, asOf: "${AS_OF}") {
+      total { children insured newborns newbornsInsured } groups { key children insured } } }`;
     const summary = (await run(officer, query)).data!.coverageSummary as {
       total: Record<string, number>;
       groups: { key: string; children: number; insured: number }[];
@@ -341,7 +360,8 @@ describe.each(ENGINES)("coverage through the gateway on %s", (engine) => {
       hub.database.db,
       sql`select count(*)::int as children, count(*) filter (where status in ('INSURED', 'DUPLICATE'))::int as insured,
           count(*) filter (where extract(year from birth_date)::int = coverage_year)::int as newborns,
-          count(*) filter (where extract(year from birth_date)::int = coverage_year and status in ('INSURED', 'DUPLICATE'))::int as newborns_insured
+          count(*) filter (where extract(year from birth_date)::int = coverage_year
+                             and status in ('INSURED', 'DUPLICATE'))::int as newborns_insured
           from hub.coverage_status where as_of = ${AS_OF} and residence_region_code like '33%'`,
     );
     expect(summary.total).toEqual({

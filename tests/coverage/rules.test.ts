@@ -199,22 +199,25 @@ describe("assessCoverage: reasons and who acts", () => {
     expect(result.responsible?.actor).toBe("HOUSEHOLD_REGISTRATION");
   });
 
-  it("gives an uninsured student to the school, else the family doctor, else the insurance office of the residence", () => {
-    expect(assessCoverage(child(), asOf, policy)!.responsible).toMatchObject({ actor: "SCHOOL", code: "2330106101" });
-    expect(
-      assessCoverage(
-        child({ currentSchoolCode: null, birthDate: "2022-01-01", contractedDoctorCode: "D3301060001" }),
-        asOf,
-        policy,
-      )!.responsible,
-    ).toMatchObject({
-      actor: "FAMILY_DOCTOR",
-      code: "D3301060001",
-    });
-    expect(
-      assessCoverage(child({ currentSchoolCode: null, birthDate: "2022-01-01" }), asOf, policy)!.responsible,
-    ).toMatchObject({ actor: "INSURANCE_OFFICE", code: "330100" });
-  });
+  it(
+    "gives an uninsured student to the school, else the family doctor, " + "else the insurance office of the residence",
+    () => {
+      expect(assessCoverage(child(), asOf, policy)!.responsible).toMatchObject({ actor: "SCHOOL", code: "2330106101" });
+      expect(
+        assessCoverage(
+          child({ currentSchoolCode: null, birthDate: "2022-01-01", contractedDoctorCode: "D3301060001" }),
+          asOf,
+          policy,
+        )!.responsible,
+      ).toMatchObject({
+        actor: "FAMILY_DOCTOR",
+        code: "D3301060001",
+      });
+      expect(
+        assessCoverage(child({ currentSchoolCode: null, birthDate: "2022-01-01" }), asOf, policy)!.responsible,
+      ).toMatchObject({ actor: "INSURANCE_OFFICE", code: "330100" });
+    },
+  );
 
   it("asks the insurance office to cancel one of two enrollments, naming both areas", () => {
     const result = assessCoverage(child({ enrollments: [paid(2026), paid(2026, "340100")] }), asOf, policy)!;

@@ -48,16 +48,20 @@ describe("COPY binary format, read", () => {
     expect(parseAll(bytes, 3, sizes)).toEqual(TRICKY);
   });
 
-  it("refuses a row with the wrong number of fields, output that ends mid-row or without its end, and what is not COPY's binary format", () => {
-    expect(() => parseAll(binaryCopy([["a", "b"]]), 3, [100])).toThrow(/2 fields, expected 3/);
-    expect(() => parseAll(binaryCopy([["a", "b", "c"]]).subarray(0, 30), 3, [100])).toThrow(
-      /ended in the middle of a row/,
-    );
-    expect(() => parseAll(binaryCopy([["a", "b", "c"]], { trailer: false }), 3, [100])).toThrow(
-      /ended in the middle of a row/,
-    );
-    expect(() => parseAll(Buffer.from("a\tb\tc\n".repeat(5)), 3, [100])).toThrow(/signature/);
-  });
+  it(
+    "refuses a row with the wrong number of fields, output that ends mid-row or without its end, " +
+      "and what is not COPY's binary format",
+    () => {
+      expect(() => parseAll(binaryCopy([["a", "b"]]), 3, [100])).toThrow(/2 fields, expected 3/);
+      expect(() => parseAll(binaryCopy([["a", "b", "c"]]).subarray(0, 30), 3, [100])).toThrow(
+        /ended in the middle of a row/,
+      );
+      expect(() => parseAll(binaryCopy([["a", "b", "c"]], { trailer: false }), 3, [100])).toThrow(
+        /ended in the middle of a row/,
+      );
+      expect(() => parseAll(Buffer.from("a\tb\tc\n".repeat(5)), 3, [100])).toThrow(/signature/);
+    },
+  );
 });
 
 describe.each(ENGINES)("copyInto and copyRows on %s", (engine) => {
@@ -85,25 +89,28 @@ describe.each(ENGINES)("copyInto and copyRows on %s", (engine) => {
     expect(back).toEqual(many);
   });
 
-  it("reads ahead: a COPY started before another is read keeps its output until read, then gives its error", async () => {
-    const ahead = copyAhead(database.db, "select n::text as number from public.copy_probe order by n");
-    const first: (string | null)[][] = [];
-    await copyRows(database.db, "select a from public.copy_probe order by n limit 3", 1, (f) => first.push([...f]));
-    const numbers: (string | null)[] = [];
-    const scanner = new CopyRowScanner(1, (row) => numbers.push(row.text(0)));
-    for await (const chunk of ahead) scanner.push(chunk);
-    scanner.end();
-    expect(first).toHaveLength(3);
-    expect(numbers.slice(0, 3)).toEqual(["0", "1", "2"]);
-    expect(numbers.length).toBeGreaterThanOrEqual(2_500);
-    const failing = copyAhead(database.db, "select (1 / (n - 7))::text from public.copy_probe order by n");
-    await expect(
-      (async () => {
-        for await (const chunk of failing) void chunk;
-      })(),
-    ).rejects.toThrow(/division by zero/);
-    await failing.done;
-  });
+  it(
+    "reads ahead: a COPY started before another is read keeps its output until read, " + "then gives its error",
+    async () => {
+      const ahead = copyAhead(database.db, "select n::text as number from public.copy_probe order by n");
+      const first: (string | null)[][] = [];
+      await copyRows(database.db, "select a from public.copy_probe order by n limit 3", 1, (f) => first.push([...f]));
+      const numbers: (string | null)[] = [];
+      const scanner = new CopyRowScanner(1, (row) => numbers.push(row.text(0)));
+      for await (const chunk of ahead) scanner.push(chunk);
+      scanner.end();
+      expect(first).toHaveLength(3);
+      expect(numbers.slice(0, 3)).toEqual(["0", "1", "2"]);
+      expect(numbers.length).toBeGreaterThanOrEqual(2_500);
+      const failing = copyAhead(database.db, "select (1 / (n - 7))::text from public.copy_probe order by n");
+      await expect(
+        (async () => {
+          for await (const chunk of failing) void chunk;
+        })(),
+      ).rejects.toThrow(/division by zero/);
+      await failing.done;
+    },
+  );
 
   it("is part of the transaction it runs in: a rollback takes the rows back", async () => {
     const count = async () =>
@@ -132,41 +139,47 @@ describe.each(ENGINES)("copyInto and copyRows on %s", (engine) => {
     ).rejects.toThrow(/invalid input syntax for type integer/);
     expect(await count()).toBe(before);
   });
-  it("when the rows cannot all be made, gives that error, writes none of them and leaves the connection usable", async () => {
-    const count = async () =>
-      (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from public.copy_probe`))[0]!.n;
-    const before = await count();
-    function* failing() {
-      yield copyLine(["made", "made", 1]);
-      throw new Error("the third row cannot be made");
-    }
-    await expect(copyInto(database.db, "public.copy_probe", ["a", "b", "n"], failing())).rejects.toThrow(
-      "the third row cannot be made",
-    );
-    expect(await count()).toBe(before);
-    await expect(
-      database.db.transaction(async (tx) => {
-        await copyInto(tx as never, "public.copy_probe", ["a", "b", "n"], failing());
-      }),
-    ).rejects.toThrow("the third row cannot be made");
-    expect(await count()).toBe(before);
-  });
-  it("when a row cannot be taken, gives that error once the server is done, and the connection goes on working", async () => {
-    const failAtThird = () => {
-      let rows = 0;
-      return () => {
-        if (++rows === 3) throw new Error("row 3 is refused");
-      };
-    };
-    await expect(
-      copyRows(database.db, "select a, b, n::text as number from public.copy_probe order by n", 3, failAtThird()),
-    ).rejects.toThrow("row 3 is refused");
-    const after = await database.db.transaction(async (tx) => {
+  it(
+    "when the rows cannot all be made, gives that error, writes none of them " + "and leaves the connection usable",
+    async () => {
+      const count = async () =>
+        (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from public.copy_probe`))[0]!.n;
+      const before = await count();
+      function* failing() {
+        yield copyLine(["made", "made", 1]);
+        throw new Error("the third row cannot be made");
+      }
+      await expect(copyInto(database.db, "public.copy_probe", ["a", "b", "n"], failing())).rejects.toThrow(
+        "the third row cannot be made",
+      );
+      expect(await count()).toBe(before);
       await expect(
-        copyRows(tx as never, "select a, b, n::text as number from public.copy_probe order by n", 3, failAtThird()),
+        database.db.transaction(async (tx) => {
+          await copyInto(tx as never, "public.copy_probe", ["a", "b", "n"], failing());
+        }),
+      ).rejects.toThrow("the third row cannot be made");
+      expect(await count()).toBe(before);
+    },
+  );
+  it(
+    "when a row cannot be taken, gives that error once the server is done, " + "and the connection goes on working",
+    async () => {
+      const failAtThird = () => {
+        let rows = 0;
+        return () => {
+          if (++rows === 3) throw new Error("row 3 is refused");
+        };
+      };
+      await expect(
+        copyRows(database.db, "select a, b, n::text as number from public.copy_probe order by n", 3, failAtThird()),
       ).rejects.toThrow("row 3 is refused");
-      return queryRows<{ n: number }>(tx as never, sql`select count(*)::int as n from public.copy_probe`);
-    });
-    expect(after[0]!.n).toBeGreaterThan(2);
-  });
+      const after = await database.db.transaction(async (tx) => {
+        await expect(
+          copyRows(tx as never, "select a, b, n::text as number from public.copy_probe order by n", 3, failAtThird()),
+        ).rejects.toThrow("row 3 is refused");
+        return queryRows<{ n: number }>(tx as never, sql`select count(*)::int as n from public.copy_probe`);
+      });
+      expect(after[0]!.n).toBeGreaterThan(2);
+    },
+  );
 });

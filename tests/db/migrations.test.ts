@@ -22,7 +22,8 @@ describe.each(ENGINES)("migrations on %s", (engine) => {
   it("creates one schema per owner", async () => {
     const rows = await queryRows<{ schema_name: string }>(
       database.db,
-      sql`select schema_name from information_schema.schemata where schema_name = any(${sql.param(OWN_SCHEMAS)}) order by 1`,
+      sql`select schema_name from information_schema.schemata
+          where schema_name = any(${sql.param(OWN_SCHEMAS)}) order by 1`,
     );
     expect(rows.map((r) => r.schema_name)).toEqual(OWN_SCHEMAS);
   });
@@ -80,7 +81,8 @@ async function tableSnapshot(database: TestDatabase) {
   return queryRows<{ t: string; c: string }>(
     database.db,
     sql`
-    select table_schema || '.' || table_name as t, string_agg(column_name || ':' || data_type, ',' order by column_name) as c
+    select table_schema || '.' || table_name as t,
+           string_agg(column_name || ':' || data_type, ',' order by column_name) as c
     from information_schema.columns where table_schema = any(${sql.param(OWN_SCHEMAS)})
     group by 1 order by 1`,
   );

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { queryRows } from "../../src/db/client.ts";
 import { ENGINES } from "../kit/database.ts";
 import { startTestHub, type TestHub } from "../kit/gateway.ts";
-import { SchoolRosterDocument } from "../operations/generated.ts";
+import { SchoolRosterDocument, type SchoolRosterQuery } from "../operations/generated.ts";
 import { allAccessHeaders } from "../kit/all-access.ts";
 
 // The roster reads education, household and insurance fields, which no single role may: see all-access.ts.
@@ -22,7 +22,8 @@ describe.each(ENGINES)("batching through the gateway on %s", (engine) => {
     hub = await startTestHub(engine, { children: 5_000 });
     [school] = (await queryRows<{ school_code: string; students: number }>(
       hub.database.db,
-      sql`select school_code, count(*)::int as students from education.student_registrations where school_year = 2025 and status = 'ENROLLED'
+      sql`select school_code, count(*)::int as students from education.student_registrations
+           where school_year = 2025 and status = 'ENROLLED'
           group by school_code order by 2 desc limit 1`,
     )) as unknown as [{ school_code: string; students: number }];
   }, 180_000);
@@ -32,7 +33,7 @@ describe.each(ENGINES)("batching through the gateway on %s", (engine) => {
     hub.resetStatements();
     const result = await hub.gateway.execute(ROSTER, { code: school.school_code, first }, await allAccessHeaders());
     expect(result.errors).toBeUndefined();
-    return { statements: hub.statements(), edges: (result.data!.school as any).students.edges as any[] };
+    return { statements: hub.statements(), edges: (result.data as SchoolRosterQuery).school!.students!.edges };
   }
 
   it("serves a roster of 500 students in a small number of SQL statements, independent of its size", async () => {
@@ -43,8 +44,12 @@ describe.each(ENGINES)("batching through the gateway on %s", (engine) => {
     expect(large.edges).toHaveLength(500);
     // Every student really has the cross-department fields filled, so nothing was skipped.
     expect(large.edges.filter((e) => e.node.child?.hukou).length).toBeGreaterThan(350);
-    expect(large.edges.filter((e) => e.node.child?.insurance?.enrollments.length > 0).length).toBeGreaterThan(400);
-    expect(large.edges.every((e) => e.node.child.enrollment.school.code === school.school_code)).toBe(true);
+    const insured = large.edges.filter((e) => {
+      const insurance = e.node.child?.insurance;
+      return insurance ? insurance.enrollments!.length > 0 : false;
+    });
+    expect(insured.length).toBeGreaterThan(400);
+    expect(large.edges.every((e) => e.node.child!.enrollment!.school!.code === school.school_code)).toBe(true);
     console.log(`${engine}: roster of 20 → ${small.statements} SQL statements, roster of 500 → ${large.statements}`);
     expect(large.statements).toBe(small.statements);
     expect(large.statements).toBeLessThanOrEqual(16);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { queryRows } from "../../src/db/client.ts";
 import { startRemoteHub, startTestHub, type TestHub } from "../kit/gateway.ts";
 import { ENGINES } from "../kit/database.ts";
-import { ChildAcrossDepartmentsDocument } from "../operations/generated.ts";
+import { ChildAcrossDepartmentsDocument, type ChildAcrossDepartmentsQuery } from "../operations/generated.ts";
 import { allAccessHeaders } from "../kit/all-access.ts";
 
 // An integrator's query reads every department's fields, which no single role may: see all-access.ts.
@@ -33,9 +33,11 @@ describe.each(ENGINES)("the gateway on %s", (engine) => {
     // A local child the registry, a school, a maternity hospital and the insurer all know.
     [subject] = (await queryRows<TruthChild & Record<string, unknown>>(
       hub.database.db,
-      sql`select c.child_key, c.id_number, c.name, c.birth_date::text, c.hukou_region_code, c.school_code, c.birth_certificate_number
+      sql`select c.child_key, c.id_number, c.name, c.birth_date::text, c.hukou_region_code, c.school_code,
+                 c.birth_certificate_number
           from truth.children c
-          where c.id_number is not null and c.school_code is not null and c.birth_certificate_number is not null and c.site_code is not null
+          where c.id_number is not null and c.school_code is not null and c.birth_certificate_number is not null
+            and c.site_code is not null
             and c.hukou_region_code like '33%' and c.status = 'INSURED'
             and exists (select 1 from truth.records r where r.child_key = c.child_key and r.source = 'household.person')
           order by c.child_key limit 1`,
@@ -46,24 +48,27 @@ describe.each(ENGINES)("the gateway on %s", (engine) => {
   it("answers one child by ID number with every department's part", async () => {
     const result = await hub.gateway.execute(CHILD_QUERY, { idNumber: subject.id_number }, await allAccessHeaders());
     expect(result.errors).toBeUndefined();
-    const child = result.data!.childByIdNumber as Record<string, any>;
+    const child = (result.data as ChildAcrossDepartmentsQuery).childByIdNumber!;
     expect(child.id).toBe(String(hub.childIds.get(subject.child_key)));
     expect(child.idNumber).toBe(subject.id_number);
     expect(child.name).toBe(subject.name);
     expect(child.birthDate).toBe(subject.birth_date);
-    expect(child.hukou.regionCode).toBe(subject.hukou_region_code);
-    expect(child.guardians.length).toBeGreaterThan(0);
-    expect(child.birthCertificate.certificateNumber).toBe(subject.birth_certificate_number);
-    expect(child.enrollment.school.code).toBe(subject.school_code);
-    const paid2026 = child.insurance.enrollments.filter(
-      (e: any) => e.coverageYear === 2026 && e.status === "ACTIVE" && e.paidOn !== null,
+    expect(child.hukou!.regionCode).toBe(subject.hukou_region_code);
+    expect(child.guardians!.length).toBeGreaterThan(0);
+    expect(child.birthCertificate!.certificateNumber).toBe(subject.birth_certificate_number);
+    expect(child.enrollment!.school!.code).toBe(subject.school_code);
+    const paid2026 = child.insurance!.enrollments!.filter(
+      (e) => e.coverageYear === 2026 && e.status === "ACTIVE" && e.paidOn !== null,
     );
     expect(paid2026).toHaveLength(1);
     const doses = await queryRows<{ n: number }>(
       hub.database.db,
-      sql`select count(*)::int as n from health.immunization_doses d join truth.records r on r.source = 'health.immunization_record' and r.record_id = d.immunization_record_id where r.child_key = ${subject.child_key}`,
+      sql`select count(*)::int as n
+            from health.immunization_doses d
+            join truth.records r on r.source = 'health.immunization_record' and r.record_id = d.immunization_record_id
+           where r.child_key = ${subject.child_key}`,
     );
-    expect(child.immunizations.flatMap((i: any) => i.doses)).toHaveLength(doses[0]!.n);
+    expect(child.immunizations!.flatMap((i) => i.doses)).toHaveLength(doses[0]!.n);
   });
 
   it("returns null for a valid ID number nobody holds, not an error", async () => {
@@ -83,7 +88,9 @@ describe.each(ENGINES)("the gateway on %s", (engine) => {
   });
 
   it("lists a region's children in pages, and names a bad region in the error", async () => {
-    const query = `query($r: String!, $after: String) { childrenInRegion(region: $r, first: 40, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`;
+    const query =
+      "query($r: String!, $after: String) { childrenInRegion(region: $r, first: 40, after: $after) " +
+      "{ edges { node { id } } pageInfo { hasNextPage endCursor } } }";
     const seen: string[] = [];
     let after: string | null = null;
     do {
@@ -108,7 +115,9 @@ describe.each(ENGINES)("the gateway on %s", (engine) => {
   });
 
   it("finds the same child by birth certificate number and by student number", async () => {
-    const query = `query($c: String!, $s: String!) { a: childByBirthCertificateNumber(certificateNumber: $c) { id } b: childByStudentNumber(studentNumber: $s) { id } }`;
+    const query =
+      "query($c: String!, $s: String!) { a: childByBirthCertificateNumber(certificateNumber: $c) { id } " +
+      "b: childByStudentNumber(studentNumber: $s) { id } }";
     const result = await hub.gateway.execute(
       query,
       { c: subject.birth_certificate_number, s: `G${subject.id_number}` },
@@ -153,7 +162,11 @@ describe("header forwarding over HTTP", () => {
     try {
       const [row] = await queryRows<{ id_number: string }>(
         hub.database.db,
-        sql`select c.id_number from truth.children c where c.id_number is not null and c.school_code is not null and exists (select 1 from truth.records r where r.child_key = c.child_key and r.source = 'household.person') order by c.child_key limit 1`,
+        sql`select c.id_number from truth.children c
+             where c.id_number is not null and c.school_code is not null
+               and exists (select 1 from truth.records r
+                            where r.child_key = c.child_key and r.source = 'household.person')
+             order by c.child_key limit 1`,
       );
       const response = await fetch(remote.gatewayHttp.url, {
         method: "POST",

@@ -35,23 +35,31 @@ describe("the gateway over HTTP", () => {
     expect(body.data.childrenInRegion.edges).toHaveLength(3);
   });
 
-  it("answers the example npm start prints, with its role's demo token and the demo child, without a single error", async () => {
-    // What npm start prints: the demo anchor's child, asked with the demo token of EXAMPLE_ROLE.
-    const anchor = await demoAnchorFromDatabase(hub.database.db);
-    const row = { id_number: anchor.idNumber! };
-    expect(row.id_number).toMatch(/^\d{17}[\dX]$/);
-    const viewer = demoViewers(anchor)[EXAMPLE_ROLE];
-    const response = await fetch(http.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(await headersFor(viewer)) },
-      body: JSON.stringify({ query: EXAMPLE_QUERY, variables: { idNumber: row.id_number } }),
-    });
-    const body = (await response.json()) as { data: { childByIdNumber: Record<string, any> }; errors?: unknown[] };
-    expect(body.errors).toBeUndefined();
-    expect(body.data.childByIdNumber.idNumber).toBe(row.id_number);
-    expect(body.data.childByIdNumber.hukou.regionCode).toMatch(/^\d{6}$/);
-    expect(body.data.childByIdNumber.insurance.enrollments.length).toBeGreaterThan(0);
-  });
+  it(
+    "answers the example npm start prints, " + "with its role's demo token and the demo child, without a single error",
+    async () => {
+      // What npm start prints: the demo anchor's child, asked with the demo token of EXAMPLE_ROLE.
+      const anchor = await demoAnchorFromDatabase(hub.database.db);
+      const row = { id_number: anchor.idNumber! };
+      expect(row.id_number).toMatch(/^\d{17}[\dX]$/);
+      const viewer = demoViewers(anchor)[EXAMPLE_ROLE];
+      const response = await fetch(http.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(await headersFor(viewer)) },
+        body: JSON.stringify({ query: EXAMPLE_QUERY, variables: { idNumber: row.id_number } }),
+      });
+      const body = (await response.json()) as {
+        data: {
+          childByIdNumber: { idNumber: string; hukou: { regionCode: string }; insurance: { enrollments: unknown[] } };
+        };
+        errors?: unknown[];
+      };
+      expect(body.errors).toBeUndefined();
+      expect(body.data.childByIdNumber.idNumber).toBe(row.id_number);
+      expect(body.data.childByIdNumber.hukou.regionCode).toMatch(/^\d{6}$/);
+      expect(body.data.childByIdNumber.insurance.enrollments.length).toBeGreaterThan(0);
+    },
+  );
 
   it("serves GraphiQL with every asset from this server, none from a CDN", async () => {
     const page = await (await fetch(`${base()}/graphiql`)).text();

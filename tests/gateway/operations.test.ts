@@ -56,18 +56,22 @@ describe("role operations through the gateway", () => {
     }
   });
 
-  it("PatientCoverage: a family doctor's patient with deadline fields, immunizations and guardians, and the watchlist", async () => {
-    const data = await run<{
-      childByIdNumber: { idNumber: string; coverage: { status: string } } | null;
-      newbornWatchlist: { edges: unknown[] };
-    }>("family_doctor", PatientCoverageDocument, {
-      idNumber: anchor.idNumber,
-      withinDays: 90,
-    });
-    expect(data.childByIdNumber?.idNumber).toBe(anchor.idNumber);
-    expect(data.childByIdNumber?.coverage.status).toEqual(expect.any(String));
-    expect(Array.isArray(data.newbornWatchlist.edges)).toBe(true);
-  });
+  it(
+    "PatientCoverage: a family doctor's patient with deadline fields, " +
+      "immunizations and guardians, and the watchlist",
+    async () => {
+      const data = await run<{
+        childByIdNumber: { idNumber: string; coverage: { status: string } } | null;
+        newbornWatchlist: { edges: unknown[] };
+      }>("family_doctor", PatientCoverageDocument, {
+        idNumber: anchor.idNumber,
+        withinDays: 90,
+      });
+      expect(data.childByIdNumber?.idNumber).toBe(anchor.idNumber);
+      expect(data.childByIdNumber?.coverage.status).toEqual(expect.any(String));
+      expect(Array.isArray(data.newbornWatchlist.edges)).toBe(true);
+    },
+  );
 
   it("RegionCoverage: the analyst's figures by prefecture beside the targets", async () => {
     const data = await run<{

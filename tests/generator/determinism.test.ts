@@ -32,7 +32,10 @@ async function fingerprint(database: TestDatabase): Promise<Record<string, strin
     const [row] = await queryRows<{ n: number; digest: string | null }>(
       database.db,
       sql.raw(
-        `select count(*)::int as n, md5(string_agg((to_jsonb(t) - 'created_at' - 'updated_at')::text, '|' order by (to_jsonb(t) - 'created_at' - 'updated_at')::text)) as digest from ${table} t`,
+        `select count(*)::int as n,
+                md5(string_agg((to_jsonb(t) - 'created_at' - 'updated_at')::text, '|'
+                               order by (to_jsonb(t) - 'created_at' - 'updated_at')::text)) as digest
+           from ${table} t`,
       ),
     );
     result[table] = `${row!.n}:${row!.digest}`;

@@ -24,7 +24,8 @@ describe.each(ENGINES)("a generated province of 10,000 children on %s", (engine)
   describe("rates", () => {
     it("has overall coverage between 92% and 96%", async () => {
       const { rate } = await one<{ rate: number }>(
-        `select avg(case when status in ('INSURED','DUPLICATE') then 1.0 else 0 end)::float8 as rate from truth.children`,
+        `select avg(case when status in ('INSURED','DUPLICATE') then 1.0 else 0 end)::float8 as rate
+           from truth.children`,
       );
       expect(rate).toBeGreaterThanOrEqual(0.92);
       expect(rate).toBeLessThanOrEqual(0.96);
@@ -35,41 +36,47 @@ describe.each(ENGINES)("a generated province of 10,000 children on %s", (engine)
         select count(*)::int as n, avg(case when exists (
           select 1 from truth.records r join insurance.enrollments e on e.record_id = r.record_id
           where r.child_key = c.child_key and r.source = 'insurance.enrollment'
-            and e.coverage_year = 2025 and e.paid_on is not null and e.status = 'ACTIVE') then 1.0 else 0 end)::float8 as rate
+            and e.coverage_year = 2025 and e.paid_on is not null and e.status = 'ACTIVE')
+          then 1.0 else 0 end)::float8 as rate
         from truth.children c where c.birth_date between '2025-01-01' and '2025-12-31'`);
       expect(n).toBeGreaterThan(300);
       expect(rate).toBeGreaterThanOrEqual(0.75);
       expect(rate).toBeLessThanOrEqual(0.85);
     });
 
-    it("has every status, non-local and needy children, newborns without ID numbers and twins at plausible rates", async () => {
-      const statuses = Object.fromEntries(
-        (
-          await rows<{ status: string; n: number }>(`select status, count(*)::int as n from truth.children group by 1`)
-        ).map((r) => [r.status, r.n / CHILDREN]),
-      );
-      expect(statuses.INSURED).toBeGreaterThan(0.88);
-      expect(statuses.DUPLICATE).toBeGreaterThan(0.004);
-      expect(statuses.DUPLICATE).toBeLessThan(0.03);
-      expect(statuses.LAPSED).toBeGreaterThan(0.01);
-      expect(statuses.UNINSURED).toBeGreaterThan(0.005);
-      expect(statuses.NEWBORN_IN_WINDOW).toBeGreaterThan(0);
-      expect(statuses.NEWBORN_OVERDUE).toBeGreaterThan(0);
-      const mix = await one<{ nonlocal: number; needy: number; no_id: number; twins: number; ages: number }>(`
+    it(
+      "has every status, non-local and needy children, " + "newborns without ID numbers and twins at plausible rates",
+      async () => {
+        const statuses = Object.fromEntries(
+          (
+            await rows<{ status: string; n: number }>(
+              `select status, count(*)::int as n from truth.children group by 1`,
+            )
+          ).map((r) => [r.status, r.n / CHILDREN]),
+        );
+        expect(statuses.INSURED).toBeGreaterThan(0.88);
+        expect(statuses.DUPLICATE).toBeGreaterThan(0.004);
+        expect(statuses.DUPLICATE).toBeLessThan(0.03);
+        expect(statuses.LAPSED).toBeGreaterThan(0.01);
+        expect(statuses.UNINSURED).toBeGreaterThan(0.005);
+        expect(statuses.NEWBORN_IN_WINDOW).toBeGreaterThan(0);
+        expect(statuses.NEWBORN_OVERDUE).toBeGreaterThan(0);
+        const mix = await one<{ nonlocal: number; needy: number; no_id: number; twins: number; ages: number }>(`
         select avg(case when hukou_region_code not like '33%' then 1.0 else 0 end)::float8 as nonlocal,
                avg(case when needy_category is not null then 1.0 else 0 end)::float8 as needy,
                count(*) filter (where id_number is null)::int as no_id,
                count(*) filter (where twin_key is not null)::int as twins,
                count(distinct date_part('year', age('${AS_OF}'::date, birth_date)))::int as ages
         from truth.children`);
-      expect(mix.nonlocal).toBeGreaterThan(0.1);
-      expect(mix.nonlocal).toBeLessThan(0.2);
-      expect(mix.needy).toBeGreaterThan(0.01);
-      expect(mix.needy).toBeLessThan(0.05);
-      expect(mix.no_id).toBeGreaterThan(50);
-      expect(mix.twins).toBeGreaterThan(20);
-      expect(mix.ages).toBe(18);
-    });
+        expect(mix.nonlocal).toBeGreaterThan(0.1);
+        expect(mix.nonlocal).toBeLessThan(0.2);
+        expect(mix.needy).toBeGreaterThan(0.01);
+        expect(mix.needy).toBeLessThan(0.05);
+        expect(mix.no_id).toBeGreaterThan(50);
+        expect(mix.twins).toBeGreaterThan(20);
+        expect(mix.ages).toBe(18);
+      },
+    );
   });
 
   describe("records", () => {
@@ -87,7 +94,8 @@ describe.each(ENGINES)("a generated province of 10,000 children on %s", (engine)
 
     it("uses real division codes and well-formed identifiers", async () => {
       const regions = await rows<{ code: string }>(`
-        select distinct region_code as code from education.schools union select distinct hukou_region_code from household.persons
+        select distinct region_code as code from education.schools
+        union select distinct hukou_region_code from household.persons
         union select distinct area_code from insurance.enrollments`);
       for (const { code } of regions) expect(isKnownDivision(code), code).toBe(true);
       for (const { n } of await rows<{ n: string }>(`select certificate_number as n from health.birth_certificates`))
@@ -105,12 +113,18 @@ describe.each(ENGINES)("a generated province of 10,000 children on %s", (engine)
     it("carries the noise real registries have", async () => {
       const noise = await one<{ variant_names: number; placeholders: number; bad_ids: number; phone_only: number }>(`
         select
-          (select count(*)::int from health.immunization_records i join truth.records r on r.record_id = i.record_id join truth.children c using (child_key)
-            where i.child_name <> c.name and i.child_name not like '%之子' and i.child_name not like '%之女' and i.child_name not in ('婴儿','男婴','女婴')) as variant_names,
-          (select count(*)::int from health.birth_certificates where child_name like '%之_' or child_name in ('婴儿','男婴','女婴')) as placeholders,
-          (select count(*)::int from education.student_registrations s join truth.records r on r.record_id = s.record_id join truth.children c using (child_key)
+          (select count(*)::int from health.immunization_records i
+             join truth.records r on r.record_id = i.record_id join truth.children c using (child_key)
+            where i.child_name <> c.name and i.child_name not like '%之子' and i.child_name not like '%之女'
+              and i.child_name not in ('婴儿','男婴','女婴')) as variant_names,
+          (select count(*)::int from health.birth_certificates
+            where child_name like '%之_' or child_name in ('婴儿','男婴','女婴')) as placeholders,
+          (select count(*)::int from education.student_registrations s
+             join truth.records r on r.record_id = s.record_id join truth.children c using (child_key)
             where s.id_number is not null and s.id_number <> c.id_number) as bad_ids,
-          (select count(*)::int from health.immunization_records where id_number is null and birth_certificate_number is null and guardian_phone is not null) as phone_only`);
+          (select count(*)::int from health.immunization_records
+            where id_number is null and birth_certificate_number is null
+              and guardian_phone is not null) as phone_only`);
       expect(noise.variant_names).toBeGreaterThan(50);
       expect(noise.placeholders).toBeGreaterThan(10);
       expect(noise.bad_ids).toBeGreaterThan(0);
@@ -143,29 +157,43 @@ describe.each(ENGINES)("a generated province of 10,000 children on %s", (engine)
 
     it("point only at records that exist, of children that exist", async () => {
       const dangling = await one<{ n: number }>(`
-        select count(*)::int as n from truth.records r where not exists (select 1 from truth.children c where c.child_key = r.child_key)
-          or (r.source = 'household.person' and not exists (select 1 from household.persons x where x.record_id = r.record_id))
-          or (r.source = 'health.birth_certificate' and not exists (select 1 from health.birth_certificates x where x.record_id = r.record_id))
-          or (r.source = 'health.immunization_record' and not exists (select 1 from health.immunization_records x where x.record_id = r.record_id))
-          or (r.source = 'health.doctor_contract' and not exists (select 1 from health.doctor_contracts x where x.record_id = r.record_id))
-          or (r.source = 'education.student' and not exists (select 1 from education.student_registrations x where x.record_id = r.record_id))
-          or (r.source = 'insurance.enrollment' and not exists (select 1 from insurance.enrollments x where x.record_id = r.record_id))`);
+        select count(*)::int as n from truth.records r
+         where not exists (select 1 from truth.children c where c.child_key = r.child_key)
+          or (r.source = 'household.person'
+              and not exists (select 1 from household.persons x where x.record_id = r.record_id))
+          or (r.source = 'health.birth_certificate'
+              and not exists (select 1 from health.birth_certificates x where x.record_id = r.record_id))
+          or (r.source = 'health.immunization_record'
+              and not exists (select 1 from health.immunization_records x where x.record_id = r.record_id))
+          or (r.source = 'health.doctor_contract'
+              and not exists (select 1 from health.doctor_contracts x where x.record_id = r.record_id))
+          or (r.source = 'education.student'
+              and not exists (select 1 from education.student_registrations x where x.record_id = r.record_id))
+          or (r.source = 'insurance.enrollment'
+              and not exists (select 1 from insurance.enrollments x where x.record_id = r.record_id))`);
       expect(dangling.n).toBe(0);
     });
 
     it("agree with the identifiers on the linked records", async () => {
       const clash = await one<{ persons: number; certificates: number; enrollments: number }>(`
         select
-          (select count(*)::int from household.persons p join truth.records r on r.record_id = p.record_id join truth.children c using (child_key) where p.id_number <> c.id_number) as persons,
-          (select count(*)::int from health.birth_certificates b join truth.records r on r.record_id = b.record_id join truth.children c using (child_key) where b.certificate_number <> c.birth_certificate_number) as certificates,
-          (select count(*)::int from insurance.enrollments e join truth.records r on r.record_id = e.record_id join truth.children c using (child_key) where e.id_number <> c.id_number or e.birth_date <> c.birth_date) as enrollments`);
+          (select count(*)::int from household.persons p
+             join truth.records r on r.record_id = p.record_id join truth.children c using (child_key)
+            where p.id_number <> c.id_number) as persons,
+          (select count(*)::int from health.birth_certificates b
+             join truth.records r on r.record_id = b.record_id join truth.children c using (child_key)
+            where b.certificate_number <> c.birth_certificate_number) as certificates,
+          (select count(*)::int from insurance.enrollments e
+             join truth.records r on r.record_id = e.record_id join truth.children c using (child_key)
+            where e.id_number <> c.id_number or e.birth_date <> c.birth_date) as enrollments`);
       expect(clash).toEqual({ persons: 0, certificates: 0, enrollments: 0 });
     });
 
     it("state statuses the enrollment records bear out", async () => {
       const rowsByStatus = await rows<{ status: string; areas: number; paid_before: number; paid_ever: number }>(`
         select c.status,
-          count(distinct e.area_code) filter (where e.coverage_year = 2026 and e.status = 'ACTIVE' and e.paid_on is not null)::int as areas,
+          count(distinct e.area_code)
+            filter (where e.coverage_year = 2026 and e.status = 'ACTIVE' and e.paid_on is not null)::int as areas,
           count(*) filter (where e.coverage_year < 2026 and e.paid_on is not null)::int as paid_before,
           count(*) filter (where e.paid_on is not null)::int as paid_ever
         from truth.children c

@@ -22,8 +22,9 @@ describe.each(ENGINES)("merge, split, review and undo on %s", (engine) => {
   const snapshot = async (childIds: number[]) =>
     (
       await rows<LinkSnapshot & Record<string, unknown>>(
-        sql`select source, record_id, child_id::int as child_id, rule, score, linked_at::text as linked_at from hub.links
-            where unlinked_at is null and child_id = any(${sql.param(childIds)}::bigint[]) order by source, record_id`,
+        sql`select source, record_id, child_id::int as child_id, rule, score, linked_at::text as linked_at
+            from hub.links where unlinked_at is null and child_id = any(${sql.param(childIds)}::bigint[])
+            order by source, record_id`,
       )
     ).map((r) => ({ ...r, child_id: Number(r.child_id) }));
   const childState = async (id: number) =>
@@ -42,9 +43,11 @@ describe.each(ENGINES)("merge, split, review and undo on %s", (engine) => {
     await generateProvince(database.db, { children: 300, seed: 11, asOf: "2026-06-30" });
     await linkAll(database.db);
     const [row] = await rows<{ child_id: number; record_id: string }>(sql`
-      select l.child_id::int as child_id, min(l.record_id) filter (where l.source = 'health.immunization_record') as record_id
+      select l.child_id::int as child_id,
+             min(l.record_id) filter (where l.source = 'health.immunization_record') as record_id
       from hub.links l where l.unlinked_at is null group by l.child_id
-      having count(*) >= 3 and count(*) filter (where l.source = 'health.immunization_record') = 1 and count(*) filter (where l.rule = 'ID_NUMBER') >= 2
+      having count(*) >= 3 and count(*) filter (where l.source = 'health.immunization_record') = 1
+         and count(*) filter (where l.rule = 'ID_NUMBER') >= 2
       order by l.child_id limit 1`);
     child = Number(row!.child_id);
     clinicRecord = { source: "health.immunization_record", recordId: row!.record_id };
@@ -103,34 +106,39 @@ describe.each(ENGINES)("merge, split, review and undo on %s", (engine) => {
 
   it("refuses to merge two children with different ID numbers", async () => {
     const [row] = await rows<{ child_id: number }>(sql`
-      select child_id::int as child_id from hub.links where unlinked_at is null and rule = 'ID_NUMBER' and child_id <> ${child} order by child_id limit 1`);
+      select child_id::int as child_id from hub.links
+       where unlinked_at is null and rule = 'ID_NUMBER' and child_id <> ${child} order by child_id limit 1`);
     await expect(mergeChildren(database.db, child, Number(row!.child_id), "officer-3")).rejects.toThrow(
       /DIFFERENT_ID_NUMBERS/,
     );
   });
 
-  it("resolves a review as the same child (a merge, undoable) or as different children (never linked again)", async () => {
-    const { childId: other } = await splitChild(database.db, child, [clinicRecord], "officer-1");
-    const before = await snapshot([child, other]);
-    const [review] = await rows<{ id: number }>(sql`
+  it(
+    "resolves a review as the same child (a merge, undoable) " + "or as different children (never linked again)",
+    async () => {
+      const { childId: other } = await splitChild(database.db, child, [clinicRecord], "officer-1");
+      const before = await snapshot([child, other]);
+      const [review] = await rows<{ id: number }>(sql`
       insert into hub.link_reviews (source, record_id, candidate_child_id, score, evidence, region_code)
-      values (${clinicRecord.source}, ${clinicRecord.recordId}, ${child}, 12, '{}'::jsonb, null) returning id::int as id`);
-    const { eventId } = await resolveReview(database.db, Number(review!.id), "SAME_CHILD", "officer-4");
-    expect((await snapshot([child, other])).every((l) => l.child_id === child)).toBe(true);
-    await expect(resolveReview(database.db, Number(review!.id), "SAME_CHILD", "officer-4")).rejects.toThrow(
-      /must be OPEN/,
-    );
+      values (${clinicRecord.source}, ${clinicRecord.recordId}, ${child}, 12, '{}'::jsonb, null)
+      returning id::int as id`);
+      const { eventId } = await resolveReview(database.db, Number(review!.id), "SAME_CHILD", "officer-4");
+      expect((await snapshot([child, other])).every((l) => l.child_id === child)).toBe(true);
+      await expect(resolveReview(database.db, Number(review!.id), "SAME_CHILD", "officer-4")).rejects.toThrow(
+        /must be OPEN/,
+      );
 
-    await undoEvent(database.db, eventId, "officer-4");
-    expect(await snapshot([child, other])).toEqual(before);
-    const [reopened] = await rows<{ status: string }>(
-      sql`select status from hub.link_reviews where id = ${Number(review!.id)}`,
-    );
-    expect(reopened!.status).toBe("OPEN");
+      await undoEvent(database.db, eventId, "officer-4");
+      expect(await snapshot([child, other])).toEqual(before);
+      const [reopened] = await rows<{ status: string }>(
+        sql`select status from hub.link_reviews where id = ${Number(review!.id)}`,
+      );
+      expect(reopened!.status).toBe("OPEN");
 
-    await resolveReview(database.db, Number(review!.id), "DIFFERENT_CHILDREN", "officer-4");
-    const relinked = await linkRecords(database.db, [clinicRecord]);
-    expect(relinked.linksOpened).toBe(0);
-    expect((await snapshot([other])).map((l) => l.record_id)).toEqual([clinicRecord.recordId]);
-  });
+      await resolveReview(database.db, Number(review!.id), "DIFFERENT_CHILDREN", "officer-4");
+      const relinked = await linkRecords(database.db, [clinicRecord]);
+      expect(relinked.linksOpened).toBe(0);
+      expect((await snapshot([other])).map((l) => l.record_id)).toEqual([clinicRecord.recordId]);
+    },
+  );
 });

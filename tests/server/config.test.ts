@@ -67,12 +67,15 @@ describe("hardening configuration", () => {
     ]);
   });
 
-  it("has no gateway key in production with a JWKS and no HUB_GATEWAY_SECRET (nothing secret to derive it from)", () => {
-    expect(
-      loadConfig({ NODE_ENV: "production", HUB_JWKS_URL: "https://idp.example/jwks.json" }, "/project", () => {})
-        .hardening.gatewaySecret,
-    ).toBeNull();
-  });
+  it(
+    "has no gateway key in production with a JWKS and no HUB_GATEWAY_SECRET " + "(nothing secret to derive it from)",
+    () => {
+      expect(
+        loadConfig({ NODE_ENV: "production", HUB_JWKS_URL: "https://idp.example/jwks.json" }, "/project", () => {})
+          .hardening.gatewaySecret,
+      ).toBeNull();
+    },
+  );
 
   it("documents every limit in the README with its default", () => {
     const readme = readFileSync("README.md", "utf8");

@@ -80,11 +80,16 @@ describe("the malicious corpus", () => {
     expect(await auditRows()).toBe(before);
   }
 
-  it("refuses every deep, wide, aliased, directive- and token-heavy, cyclic, over-paged and over-costly operation before executing it", async () => {
-    const attacks = maliciousCorpus(DEFAULT_LIMITS.maxDepth);
-    expect(attacks.length).toBeGreaterThanOrEqual(500);
-    await expectRefused(hub.gateway, attacks);
-  }, 120_000);
+  it(
+    "refuses every deep, wide, aliased, directive- and token-heavy, cyclic, " +
+      "over-paged and over-costly operation before executing it",
+    async () => {
+      const attacks = maliciousCorpus(DEFAULT_LIMITS.maxDepth);
+      expect(attacks.length).toBeGreaterThanOrEqual(500);
+      await expectRefused(hub.gateway, attacks);
+    },
+    120_000,
+  );
 
   it("refuses introspection in production, disguised or not, before executing it", async () => {
     await expectRefused(production, introspectionCorpus());
@@ -144,7 +149,9 @@ describe("the malicious corpus", () => {
       expect(answer.status).toBe(400);
       return (answer.errors ?? []).map((e) => String(e.extensions?.limit ?? e.message));
     };
-    const deep = `enrollment { child { enrollment { child { enrollment { child { enrollment { child { enrollment { recordId } } } } } } } } }`;
+    const deep =
+      `enrollment { child { enrollment { child { enrollment { child { enrollment { child { ` +
+      `enrollment { recordId } } } } } } } } }`;
 
     it("counts depth hidden in a fragment named __schema (max-depth once skipped it as introspection)", async () => {
       expect(
@@ -155,15 +162,19 @@ describe("the malicious corpus", () => {
       ).toContain("HUB_MAX_DEPTH");
     });
 
-    it("refuses introspection in production however it is disguised: aliased, in a fragment named __schema, in an inline fragment", async () => {
-      for (const query of [
-        `{ s: __schema { types { name } } }`,
-        `{ ...__schema } fragment __schema on Query { __schema { types { name } } }`,
-        `{ ... on Query { __type(name: "Child") { name } } }`,
-      ]) {
-        expect((await refusedBy(production, query)).join(" ")).toMatch(/introspection is not allowed/);
-      }
-    });
+    it(
+      "refuses introspection in production however it is disguised: " +
+        "aliased, in a fragment named __schema, in an inline fragment",
+      async () => {
+        for (const query of [
+          `{ s: __schema { types { name } } }`,
+          `{ ...__schema } fragment __schema on Query { __schema { types { name } } }`,
+          `{ ... on Query { __type(name: "Child") { name } } }`,
+        ]) {
+          expect((await refusedBy(production, query)).join(" ")).toMatch(/introspection is not allowed/);
+        }
+      },
+    );
 
     it("ends on fragment cycles at once and refuses them", async () => {
       const started = performance.now();
@@ -175,35 +186,49 @@ describe("the malicious corpus", () => {
       expect(errors.join(" ")).toMatch(/Cannot spread fragment "A" within itself/);
     });
 
-    it("counts aliases and directives inside fragments, and an alias of an expensive connection at its full cost", async () => {
-      const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: __typename`).join(" ");
-      expect(await refusedBy(hub.gateway, `{ ...A } fragment A on Query { ${aliases} }`)).toContain("HUB_MAX_ALIASES");
-      expect(
-        await refusedBy(hub.gateway, `{ ...A } fragment A on Query { __typename ${"@include(if: true) ".repeat(11)} }`),
-      ).toContain("HUB_MAX_DIRECTIVES");
-      const page = `schools(region: "33", first: 500) { edges { node { students(first: 500) { edges { node { name } } } } } }`;
-      expect(await refusedBy(hub.gateway, `{ a: ${page} }`)).toContain("HUB_MAX_COST");
-    });
+    it(
+      "counts aliases and directives inside fragments, " + "and an alias of an expensive connection at its full cost",
+      async () => {
+        const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: __typename`).join(" ");
+        expect(await refusedBy(hub.gateway, `{ ...A } fragment A on Query { ${aliases} }`)).toContain(
+          "HUB_MAX_ALIASES",
+        );
+        expect(
+          await refusedBy(
+            hub.gateway,
+            `{ ...A } fragment A on Query { __typename ${"@include(if: true) ".repeat(11)} }`,
+          ),
+        ).toContain("HUB_MAX_DIRECTIVES");
+        const page =
+          `schools(region: "33", first: 500) { edges { node { ` +
+          `students(first: 500) { edges { node { name } } } } } }`;
+        expect(await refusedBy(hub.gateway, `{ a: ${page} }`)).toContain("HUB_MAX_COST");
+      },
+    );
 
     it("bounds what the token count does not see (comments) by the query size", async () => {
       expect(await refusedBy(hub.gateway, `# ${"x".repeat(20_000)}\n{ __typename }`)).toContain("HUB_MAX_QUERY_BYTES");
     });
   });
 
-  it("lets every operation under tests/operations/ through at its largest page, and a 2,000-student roster within the cost limit", () => {
-    const api = Supergraph.build(readSupergraph()).apiSchema().toGraphQLJSSchema();
-    const dir = path.resolve("tests/operations");
-    const files = readdirSync(dir).filter((f) => f.endsWith(".graphql"));
-    expect(files.length).toBeGreaterThanOrEqual(7);
-    for (const file of files) {
-      const measure = measureOperation(api, parse(readFileSync(path.join(dir, file), "utf8")), {
-        variables: { first: DEFAULT_LIMITS.maxPageSize },
+  it(
+    "lets every operation under tests/operations/ through at its largest page, " +
+      "and a 2,000-student roster within the cost limit",
+    () => {
+      const api = Supergraph.build(readSupergraph()).apiSchema().toGraphQLJSSchema();
+      const dir = path.resolve("tests/operations");
+      const files = readdirSync(dir).filter((f) => f.endsWith(".graphql"));
+      expect(files.length).toBeGreaterThanOrEqual(7);
+      for (const file of files) {
+        const measure = measureOperation(api, parse(readFileSync(path.join(dir, file), "utf8")), {
+          variables: { first: DEFAULT_LIMITS.maxPageSize },
+        });
+        expect(limitViolations(measure, DEFAULT_LIMITS), file).toEqual([]);
+      }
+      const roster = measureOperation(api, parse(readFileSync(path.join(dir, "school-roster.graphql"), "utf8")), {
+        variables: { first: 2_000 },
       });
-      expect(limitViolations(measure, DEFAULT_LIMITS), file).toEqual([]);
-    }
-    const roster = measureOperation(api, parse(readFileSync(path.join(dir, "school-roster.graphql"), "utf8")), {
-      variables: { first: 2_000 },
-    });
-    expect(limitViolations(roster, DEFAULT_LIMITS).map((v) => v.limit)).toEqual(["maxPageSize"]);
-  });
+      expect(limitViolations(roster, DEFAULT_LIMITS).map((v) => v.limit)).toEqual(["maxPageSize"]);
+    },
+  );
 });

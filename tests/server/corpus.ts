@@ -172,18 +172,21 @@ export function maliciousCorpus(maxDepth: number): Attack[] {
   for (const first of range(100, 500, 40)) {
     add(
       "cost",
-      `{ schools(region: "33", first: ${first}) { edges { node { students(first: 500) { edges { node { name child { name } } } } } } } }`,
+      `{ schools(region: "33", first: ${first}) { edges { node { ` +
+        `students(first: 500) { edges { node { name child { name } } } } } } } }`,
       { limits: ["HUB_MAX_COST"] },
     );
     add(
       "cost",
-      `query($a: Int, $b: Int) { vaccinationSites(region: "33", first: $a) { edges { node { children(first: $b) { edges { node { name guardians { name } } } } } } } }`,
+      `query($a: Int, $b: Int) { vaccinationSites(region: "33", first: $a) { edges { node { ` +
+        `children(first: $b) { edges { node { name guardians { name } } } } } } } }`,
       { limits: ["HUB_MAX_COST"] },
       { a: first, b: 500 },
     );
     add(
       "cost",
-      `{ familyDoctors(region: "33", first: ${first}) { edges { node { patients(first: 500) { edges { node { child { name guardians { name } } } } } } } } }`,
+      `{ familyDoctors(region: "33", first: ${first}) { edges { node { ` +
+        `patients(first: 500) { edges { node { child { name guardians { name } } } } } } } } }`,
       { limits: ["HUB_MAX_COST"] },
     );
   }

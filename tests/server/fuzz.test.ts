@@ -53,7 +53,8 @@ describe("fuzzing the gateway with valid operations from the supergraph", () => 
       site_code: string | null;
     }>(
       db,
-      sql`select child_key, id_number, birth_certificate_number as certificate, site_code from truth.children where id_number = ${anchor.idNumber!}`,
+      sql`select child_key, id_number, birth_certificate_number as certificate, site_code from truth.children
+          where id_number = ${anchor.idNumber!}`,
     );
     const [household] = await queryRows<{ n: string }>(
       db,
@@ -117,7 +118,8 @@ describe("fuzzing the gateway with valid operations from the supergraph", () => 
           stats.denied++;
           if (fieldValue !== null && fieldValue !== undefined)
             found.push(
-              `${viewer.role}: ${typeName}.${selection.field} is denied, but came back as ${JSON.stringify(fieldValue).slice(0, 60)}`,
+              `${viewer.role}: ${typeName}.${selection.field} is denied, ` +
+                `but came back as ${JSON.stringify(fieldValue).slice(0, 60)}`,
             );
           continue;
         }
@@ -125,7 +127,8 @@ describe("fuzzing the gateway with valid operations from the supergraph", () => 
           const strings = [fieldValue].flat(3).filter((v): v is string => typeof v === "string");
           if (strings.some((s) => !MASKED.test(s)))
             found.push(
-              `${viewer.role}: ${typeName}.${selection.field} is masked, but came back as ${JSON.stringify(strings).slice(0, 60)}`,
+              `${viewer.role}: ${typeName}.${selection.field} is masked, ` +
+                `but came back as ${JSON.stringify(strings).slice(0, 60)}`,
             );
         }
         if (selection.children.length > 0) walk(selection.type, fieldValue, selection.children);
@@ -135,43 +138,50 @@ describe("fuzzing the gateway with valid operations from the supergraph", () => 
     return found;
   }
 
-  it(`answers ${OPERATIONS.toLocaleString("en-US")} generated operations with random roles without a 5xx, a stack, SQL text or a denied value`, async () => {
-    const api = Supergraph.build(readSupergraph()).apiSchema().toGraphQLJSSchema();
-    const operations = generateOperations(api, fixture, OPERATIONS, SEED);
-    const roles = fc.sample(fc.integer({ min: 0, max: viewers.length - 1 }), { numRuns: OPERATIONS, seed: SEED });
-    const stats = {
-      values: 0,
-      denied: 0,
-      withData: 0,
-      statuses: {} as Record<number, number>,
-      codes: {} as Record<string, number>,
-    };
-    const failures: string[] = [];
-    const started = performance.now();
-    let next = 0;
-    const worker = async () => {
-      while (next < operations.length) {
-        const i = next++;
-        const viewer = viewers[roles[i]!]!;
-        const { text, root } = operations[i]!;
-        const answer = await runOnGateway(gateway, text, {}, headers.get(viewer));
-        stats.statuses[answer.status] = (stats.statuses[answer.status] ?? 0) + 1;
-        for (const e of answer.errors ?? [])
-          stats.codes[String(e.extensions?.code)] = (stats.codes[String(e.extensions?.code)] ?? 0) + 1;
-        if (answer.data && Object.values(answer.data).some((v) => v !== null)) stats.withData++;
-        for (const problem of problems(answer, root, viewer, stats))
-          if (failures.length < 20) failures.push(`${problem}\n    in ${text.slice(0, 300)}`);
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(
-      `fuzzer: ${operations.length} operations in ${seconds} s, ${stats.withData} with data; ${stats.values} field values checked, ${stats.denied} of them denied to the role; statuses ${JSON.stringify(stats.statuses)}; error codes ${JSON.stringify(stats.codes)}`,
-    );
-    expect(failures).toEqual([]);
-    expect(operations.length).toBe(OPERATIONS);
-    // The oracle saw real data and real denials, so it could have failed.
-    expect(stats.withData).toBeGreaterThan(OPERATIONS / 5);
-    expect(stats.denied).toBeGreaterThan(OPERATIONS / 10);
-  }, 300_000);
+  it(
+    `answers ${OPERATIONS.toLocaleString("en-US")} generated operations with random roles ` +
+      "without a 5xx, a stack, SQL text or a denied value",
+    async () => {
+      const api = Supergraph.build(readSupergraph()).apiSchema().toGraphQLJSSchema();
+      const operations = generateOperations(api, fixture, OPERATIONS, SEED);
+      const roles = fc.sample(fc.integer({ min: 0, max: viewers.length - 1 }), { numRuns: OPERATIONS, seed: SEED });
+      const stats = {
+        values: 0,
+        denied: 0,
+        withData: 0,
+        statuses: {} as Record<number, number>,
+        codes: {} as Record<string, number>,
+      };
+      const failures: string[] = [];
+      const started = performance.now();
+      let next = 0;
+      const worker = async () => {
+        while (next < operations.length) {
+          const i = next++;
+          const viewer = viewers[roles[i]!]!;
+          const { text, root } = operations[i]!;
+          const answer = await runOnGateway(gateway, text, {}, headers.get(viewer));
+          stats.statuses[answer.status] = (stats.statuses[answer.status] ?? 0) + 1;
+          for (const e of answer.errors ?? [])
+            stats.codes[String(e.extensions?.code)] = (stats.codes[String(e.extensions?.code)] ?? 0) + 1;
+          if (answer.data && Object.values(answer.data).some((v) => v !== null)) stats.withData++;
+          for (const problem of problems(answer, root, viewer, stats))
+            if (failures.length < 20) failures.push(`${problem}\n    in ${text.slice(0, 300)}`);
+        }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(
+        `fuzzer: ${operations.length} operations in ${seconds} s, ${stats.withData} with data; ` +
+          `${stats.values} field values checked, ${stats.denied} of them denied to the role; ` +
+          `statuses ${JSON.stringify(stats.statuses)}; error codes ${JSON.stringify(stats.codes)}`,
+      );
+      expect(failures).toEqual([]);
+      expect(operations.length).toBe(OPERATIONS);
+      // The oracle saw real data and real denials, so it could have failed.
+      expect(stats.withData).toBeGreaterThan(OPERATIONS / 5);
+      expect(stats.denied).toBeGreaterThan(OPERATIONS / 10);
+    },
+    300_000,
+  );
 });

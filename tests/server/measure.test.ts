@@ -47,7 +47,8 @@ describe("measuring an operation before it runs", () => {
 
   it("expands fragments where they are spread: depth, aliases and introspection cannot hide in them", () => {
     const m = measure(
-      `{ ...__schema } fragment __schema on Query { child(id: 1) { ...deeper } } fragment deeper on Child { x: guardians { children { guardians { name } } } }`,
+      `{ ...__schema } fragment __schema on Query { child(id: 1) { ...deeper } } ` +
+        `fragment deeper on Child { x: guardians { children { guardians { name } } } }`,
     );
     expect(m).toMatchObject({ depth: 5, aliases: 1 });
     expect(measure(`{ __schema { types { fields { type { ofType { name } } } } } }`).depth).toBe(6);
@@ -76,7 +77,8 @@ describe("measuring an operation before it runs", () => {
   it("names the limit, the value and the setting in the error", () => {
     const [violation] = limitViolations(
       measure(
-        `{ child(id: 1) { guardians { children { guardians { children { guardians { children { guardians { children { guardians { children { id } } } } } } } } } } } }`,
+        `{ child(id: 1) { guardians { children { guardians { children { guardians { children { guardians { children ` +
+          `{ guardians { children { id } } } } } } } } } } } }`,
       ),
       DEFAULT_LIMITS,
     );

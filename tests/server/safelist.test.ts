@@ -13,7 +13,8 @@ describe("the safelist of registered operations", () => {
     expect(
       safelist.allows(
         parse(
-          `# a comment\nquery RegionCoverage($region: String!, $groupBy: CoverageGroupBy) { coverageSummary(region: $region, groupBy: $groupBy) { total { children } } }`,
+          `# a comment\nquery RegionCoverage($region: String!, $groupBy: CoverageGroupBy) ` +
+            `{ coverageSummary(region: $region, groupBy: $groupBy) { total { children } } }`,
         ),
       ),
     ).toBe(false);

@@ -102,7 +102,9 @@ export interface ChildAccess {
  * reader by role, department and region only — no token subjects, request ids or other
  * children's ids.
  *
- *   await whoLookedAt(db, 42) // [{ at, role: "school_admin", department: "education", fields: ["Child.name", …], purpose: "insurance drive", … }]
+ *   await whoLookedAt(db, 42)
+ *   // [{ at, role: "school_admin", department: "education", fields: ["Child.name", …],
+ *   //    purpose: "insurance drive", … }]
  */
 export async function whoLookedAt(
   db: Db,

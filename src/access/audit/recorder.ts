@@ -36,7 +36,11 @@ const MAX_TEXT = 200;
  * One recorder per request. Resolvers call `record` for every child whose fields they return;
  * the request's end calls `flush`, so the log costs one statement per request, not one per child.
  *
- *   const audit = createAuditRecorder(db, viewer, { operation: "SchoolRoster", purpose: "insurance drive", requestId });
+ *   const audit = createAuditRecorder(db, viewer, {
+ *     operation: "SchoolRoster",
+ *     purpose: "insurance drive",
+ *     requestId,
+ *   });
  *   audit.record([101, 102], ["Child.name", "Child.idNumber"]);
  *   await audit.flush(); // one row: child_ids {101,102}, fields {Child.idNumber,Child.name}
  */

@@ -81,9 +81,8 @@ function guardField(
         decision = decisionForViewer(viewer, typeName, fieldName);
       } catch (error) {
         // Not kept: a table that throws for this subject is logged and denied on every request.
-        console.error(
-          `field guard: the rule for ${name} threw, so the field is denied: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        );
+        const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        console.error(`field guard: the rule for ${name} threw, so the field is denied: ${detail}`);
         return "deny";
       }
       decisions.set(subject, decision);

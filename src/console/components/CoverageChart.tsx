@@ -99,11 +99,21 @@ export function CoverageChart({
           {t("target")} {fmt.percent(overallTarget)}
         </text>
       </svg>
-      <figcaption className="legend">
-        <span className="swatch bar-met" /> {t("meetsTarget")} <span className="swatch bar-below" /> {t("belowTarget")}{" "}
-        · {t("overallTarget", { rate: fmt.percent(overallTarget) })} ·{" "}
-        {t("newbornTarget", { rate: fmt.percent(newbornTarget) })}
-      </figcaption>
+      <ChartLegend overallTarget={overallTarget} newbornTarget={newbornTarget} />
     </figure>
+  );
+}
+
+/** What the bar colours mean, and the two targets. */
+function ChartLegend({ overallTarget, newbornTarget }: { overallTarget: number; newbornTarget: number }) {
+  const { t, fmt } = useI18n();
+  const overall = t("overallTarget", { rate: fmt.percent(overallTarget) });
+  const newborn = t("newbornTarget", { rate: fmt.percent(newbornTarget) });
+  return (
+    <figcaption className="legend">
+      <span className="swatch bar-met" /> {t("meetsTarget")} <span className="swatch bar-below" /> {t("belowTarget")}
+      {" · "}
+      {overall} · {newborn}
+    </figcaption>
   );
 }

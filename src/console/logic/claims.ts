@@ -25,7 +25,8 @@ export interface TokenClaims {
  * only uses it to choose a page (which school, which doctor, which region). Every request still
  * carries the token to the hub, which verifies it and applies every rule.
  *
- *   readTokenClaims("eyJ…") // { ok: true, claims: { subject: "demo-school-admin", role: "school_admin", scope: { schools: [...] } } }
+ *   readTokenClaims("eyJ…")
+ *   // { ok: true, claims: { subject: "demo-school-admin", role: "school_admin", scope: { schools: [...] } } }
  */
 export function readTokenClaims(
   token: string,

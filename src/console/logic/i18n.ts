@@ -182,7 +182,8 @@ const en: Readonly<Record<MessageKey, string>> = {
   signInTitle: "Sign in",
   demoIdentities: "Demo identities",
   demoExplain:
-    "Demo: choose a demo identity (its token is signed by this server with the public demo secret; never use it for real data).",
+    "Demo: choose a demo identity (its token is signed by this server with the public demo secret; " +
+    "never use it for real data).",
   tokenLabel: "Access token (bearer token from your department's single sign-on)",
   tokenHelp: "Paste the token your single sign-on issued; it is kept in this tab only.",
   signIn: "Sign in",

@@ -23,7 +23,9 @@ export function groupingFor(prefix: string): "REGION" | "SCHOOL" {
  * Group keys of a REGION summary are 6-digit codes of the level below: "330100" is the city
  * "3301", "330106" the county.
  *
- *   drillTarget("33", "330100") // "3301";  drillTarget("3301", "330106") // "330106";  drillTarget("330106", "2330106101") // null
+ *   drillTarget("33", "330100") // "3301"
+ *   drillTarget("3301", "330106") // "330106"
+ *   drillTarget("330106", "2330106101") // null
  */
 export function drillTarget(current: string, groupKey: string | null): string | null {
   if (groupKey === null || groupingFor(current) === "SCHOOL") return null;

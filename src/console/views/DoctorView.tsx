@@ -11,6 +11,7 @@ import {
   ConsolePatientByIdNumberDocument,
   ConsolePatientDocument,
   type ConsoleDoctorPatientsQuery,
+  type ConsoleNewbornWatchlistQuery,
   type ConsolePatientDetailFragment,
 } from "../operations/generated.ts";
 import { useAsync, type AsyncState } from "../use-async.ts";
@@ -32,7 +33,7 @@ interface PatientListing {
  * window, immunizations and guardians; and the newborn watchlist.
  */
 export function DoctorView({ token, doctor }: { token: string; doctor: string }) {
-  const { t, fmt } = useI18n();
+  const { t } = useI18n();
   const ids = { query: useId(), within: useId() };
   const [query, setQuery] = useState("");
   const [matches, setMatches] = useState<PatientListing[] | null>(null);
@@ -40,29 +41,7 @@ export function DoctorView({ token, doctor }: { token: string; doctor: string })
   const [patient, setPatient] = useState<AsyncState<ConsolePatientDetailFragment | null> | null>(null);
   const [within, setWithin] = useState<number>(30);
 
-  const [patients] = useAsync(async () => {
-    const list: PatientListing[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const data: ConsoleDoctorPatientsQuery = await runOperation(
-        ConsoleDoctorPatientsDocument,
-        { code: doctor, first: 500, after },
-        token,
-        PURPOSE,
-      );
-      const page = data.familyDoctor?.patients;
-      if (!page) break;
-      for (const { node } of page.edges)
-        list.push({
-          childId: node.child?.id ?? null,
-          name: node.contract.patientName ?? "",
-          birthDate: node.contract.patientBirthDate,
-        });
-      if (!page.pageInfo.hasNextPage) break;
-      after = page.pageInfo.endCursor;
-    }
-    return list;
-  }, [doctor, token]);
+  const patients = useDoctorPatients(doctor, token);
   const [watchlist, retryWatchlist] = useAsync(
     () => runOperation(ConsoleNewbornWatchlistDocument, { withinDays: within, first: 100 }, token, PURPOSE),
     [within, token],
@@ -118,30 +97,7 @@ export function DoctorView({ token, doctor }: { token: string; doctor: string })
           <button type="submit">{t("find")}</button>
         </form>
         <AsyncStatus state={patients} />
-        {matches !== null && (
-          <div aria-live="polite">
-            {matches.length === 0 ? (
-              <p>{t("noPatientFound", { query: searched })}</p>
-            ) : (
-              <>
-                <p>{t("matches", { count: fmt.number(matches.length) })}</p>
-                <ul className="matches">
-                  {matches.map((m, i) => (
-                    <li key={`${m.childId ?? "unlinked"}-${i}`}>
-                      <button
-                        type="button"
-                        disabled={m.childId === null}
-                        onClick={() => m.childId && openChild(m.childId)}
-                      >
-                        {m.name} · {m.birthDate ? fmt.date(m.birthDate) : "—"}
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
-          </div>
-        )}
+        {matches !== null && <PatientMatches matches={matches} searched={searched} onOpen={openChild} />}
         {patient && <AsyncStatus state={patient} />}
         {patient?.status === "done" &&
           (patient.value ? (
@@ -164,44 +120,115 @@ export function DoctorView({ token, doctor }: { token: string; doctor: string })
         <AsyncStatus state={watchlist} retry={retryWatchlist} />
         {watchlist.status === "done" &&
           (watchlist.value.newbornWatchlist && watchlist.value.newbornWatchlist.edges.length > 0 ? (
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("colName")}</th>
-                  <th scope="col">{t("birthDate")}</th>
-                  <th scope="col">{t("colStatus")}</th>
-                  <th scope="col">{t("colDeadline")}</th>
-                  <th scope="col">{t("colDaysLeft")}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t("open")}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {watchlist.value.newbornWatchlist.edges.map(({ node }) => (
-                  <tr key={node.child.id}>
-                    <th scope="row">{node.child.name ?? "—"}</th>
-                    <td>{node.child.birthDate ? fmt.date(node.child.birthDate) : "—"}</td>
-                    <td>
-                      <StatusBadge status={node.coverage.status as CoverageStatus} />
-                    </td>
-                    <td>{node.coverage.deadline ? fmt.date(node.coverage.deadline) : "—"}</td>
-                    <td>
-                      <DaysLeft days={node.coverage.daysLeft} />
-                    </td>
-                    <td>
-                      <button type="button" onClick={() => openChild(node.child.id)}>
-                        {t("open")}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <WatchlistTable edges={watchlist.value.newbornWatchlist.edges} onOpen={openChild} />
           ) : (
             <p>{t("watchlistEmpty")}</p>
           ))}
       </section>
     </main>
+  );
+}
+
+/** The doctor's whole patient list (pages of 500), for finding a patient by name. */
+function useDoctorPatients(doctor: string, token: string): AsyncState<PatientListing[]> {
+  const [patients] = useAsync(async () => {
+    const list: PatientListing[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const data: ConsoleDoctorPatientsQuery = await runOperation(
+        ConsoleDoctorPatientsDocument,
+        { code: doctor, first: 500, after },
+        token,
+        PURPOSE,
+      );
+      const page = data.familyDoctor?.patients;
+      if (!page) break;
+      for (const { node } of page.edges)
+        list.push({
+          childId: node.child?.id ?? null,
+          name: node.contract.patientName ?? "",
+          birthDate: node.contract.patientBirthDate,
+        });
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    return list;
+  }, [doctor, token]);
+  return patients;
+}
+
+/** The patients a name search found; one not linked to a child cannot be opened. */
+function PatientMatches({
+  matches,
+  searched,
+  onOpen,
+}: {
+  matches: readonly PatientListing[];
+  searched: string;
+  onOpen: (childId: string) => void;
+}) {
+  const { t, fmt } = useI18n();
+  return (
+    <div aria-live="polite">
+      {matches.length === 0 ? (
+        <p>{t("noPatientFound", { query: searched })}</p>
+      ) : (
+        <>
+          <p>{t("matches", { count: fmt.number(matches.length) })}</p>
+          <ul className="matches">
+            {matches.map((m, i) => (
+              <li key={`${m.childId ?? "unlinked"}-${i}`}>
+                <button type="button" disabled={m.childId === null} onClick={() => m.childId && onOpen(m.childId)}>
+                  {m.name} · {m.birthDate ? fmt.date(m.birthDate) : "—"}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+type WatchlistEdge = NonNullable<ConsoleNewbornWatchlistQuery["newbornWatchlist"]>["edges"][number];
+
+/** Newborns whose insurance deadline is near: status, deadline and days left, each openable. */
+function WatchlistTable({ edges, onOpen }: { edges: readonly WatchlistEdge[]; onOpen: (childId: string) => void }) {
+  const { t, fmt } = useI18n();
+  return (
+    <table className="data-table">
+      <thead>
+        <tr>
+          <th scope="col">{t("colName")}</th>
+          <th scope="col">{t("birthDate")}</th>
+          <th scope="col">{t("colStatus")}</th>
+          <th scope="col">{t("colDeadline")}</th>
+          <th scope="col">{t("colDaysLeft")}</th>
+          <th scope="col">
+            <span className="visually-hidden">{t("open")}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {edges.map(({ node }) => (
+          <tr key={node.child.id}>
+            <th scope="row">{node.child.name ?? "—"}</th>
+            <td>{node.child.birthDate ? fmt.date(node.child.birthDate) : "—"}</td>
+            <td>
+              <StatusBadge status={node.coverage.status as CoverageStatus} />
+            </td>
+            <td>{node.coverage.deadline ? fmt.date(node.coverage.deadline) : "—"}</td>
+            <td>
+              <DaysLeft days={node.coverage.daysLeft} />
+            </td>
+            <td>
+              <button type="button" onClick={() => onOpen(node.child.id)}>
+                {t("open")}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

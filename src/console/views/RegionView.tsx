@@ -4,10 +4,14 @@ import { AsyncStatus } from "../components/AsyncStatus.tsx";
 import { CoverageChart, type ChartRow } from "../components/CoverageChart.tsx";
 import { StatCard } from "../components/StatCard.tsx";
 import type { Capabilities } from "../logic/capabilities.ts";
-import { drillTarget, groupingFor, regionLevel, regionTrail } from "../logic/region-drill.ts";
+import { drillTarget, groupingFor, regionLevel, regionTrail, type RegionLevel } from "../logic/region-drill.ts";
 import { compareToTarget, rateMeetsTarget } from "../logic/targets.ts";
 import { useI18n } from "../i18n-context.tsx";
-import { ConsoleRegionSummaryDocument, ConsoleSchoolNamesDocument } from "../operations/generated.ts";
+import {
+  ConsoleRegionSummaryDocument,
+  ConsoleSchoolNamesDocument,
+  type ConsoleRegionSummaryQuery,
+} from "../operations/generated.ts";
 import { useAsync } from "../use-async.ts";
 import { GapList } from "./GapList.tsx";
 import { LinkReviewQueue } from "./LinkReviewQueue.tsx";
@@ -85,95 +89,131 @@ export function RegionView({
           <p className="muted">
             {t("coverageYear", { year: cs.coverageYear })} · {t("asOf", { date: fmt.date(cs.asOf) })}
           </p>
-          <div className="stats">
-            <StatCard label={t("children")} value={fmt.number(cs.total.children ?? 0)} />
-            <StatCard label={t("insured")} value={fmt.number(cs.total.insured ?? 0)} />
-            <StatCard
-              label={`${t("insuredRate")} (${t("overallTarget", { rate: fmt.percent(cs.targets.overallInsuredRate) })})`}
-              value={cs.total.insuredRate === null ? "—" : fmt.percent(cs.total.insuredRate)}
-              tone={rateMeetsTarget(cs.total.insuredRate, cs.targets.overallInsuredRate) ? "ok" : "gap"}
-            />
-            <StatCard
-              label={`${t("newbornRate")} (${t("newbornTarget", { rate: fmt.percent(cs.targets.newbornInsuredRate) })})`}
-              value={cs.total.newbornInsuredRate === null ? "—" : fmt.percent(cs.total.newbornInsuredRate)}
-              tone={rateMeetsTarget(cs.total.newbornInsuredRate, cs.targets.newbornInsuredRate) ? "ok" : "gap"}
-            />
-            <StatCard
-              label={t("newbornWindowRate")}
-              value={cs.total.newbornWithinWindowRate === null ? "—" : fmt.percent(cs.total.newbornWithinWindowRate)}
-            />
-          </div>
+          <RegionStats summary={cs} />
           <CoverageChart
             rows={rows}
             overallTarget={cs.targets.overallInsuredRate}
             newbornTarget={cs.targets.newbornInsuredRate}
             title={t("chartTitle", { level: t(`level${level}`) })}
           />
-          <table className="data-table region-table">
-            <caption className="visually-hidden">{t("chartTitle", { level: t(`level${level}`) })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("group")}</th>
-                <th scope="col">{t("children")}</th>
-                <th scope="col">{t("insured")}</th>
-                <th scope="col">{t("insuredRate")}</th>
-                <th scope="col">{t("newbornRate")}</th>
-                <th scope="col">{t("overallTarget", { rate: fmt.percent(cs.targets.overallInsuredRate) })}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {cs.groups.map((g) => {
-                const target = drillTarget(region, g.key);
-                const name = labelOf(g.key, g.label);
-                const comparison =
-                  g.suppressed || g.children === null || g.insured === null
-                    ? null
-                    : compareToTarget({ children: g.children, insured: g.insured }, cs.targets.overallInsuredRate);
-                return (
-                  <tr key={g.key ?? "none"} data-group={g.key ?? ""}>
-                    <th scope="row">
-                      {target && !g.suppressed ? (
-                        <button
-                          type="button"
-                          className="link"
-                          onClick={() => setRegion(target)}
-                          aria-label={t("drillDown", { name })}
-                        >
-                          {name}
-                        </button>
-                      ) : (
-                        name
-                      )}
-                    </th>
-                    {g.suppressed ? (
-                      <td colSpan={5} className="muted">
-                        {t("suppressed")}
-                      </td>
-                    ) : (
-                      <>
-                        <td>{fmt.number(g.children ?? 0)}</td>
-                        <td>{fmt.number(g.insured ?? 0)}</td>
-                        <td>{g.insuredRate === null ? "—" : fmt.percent(g.insuredRate)}</td>
-                        <td>{g.newbornInsuredRate === null ? "—" : fmt.percent(g.newbornInsuredRate)}</td>
-                        <td className={comparison?.met ? "ok" : "gap"}>
-                          {comparison
-                            ? comparison.met
-                              ? t("meetsTarget")
-                              : `${t("belowTarget")} · ${t("shortfall", { count: fmt.number(comparison.shortfall) })}`
-                            : "—"}
-                        </td>
-                      </>
-                    )}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <RegionTable summary={cs} region={region} level={level} labelOf={labelOf} onDrill={setRegion} />
         </>
       )}
       {capabilities.gapList && <GapList token={token} region={region} />}
       {capabilities.linkReviews && <LinkReviewQueue token={token} region={region} />}
     </main>
+  );
+}
+
+type CoverageSummary = NonNullable<ConsoleRegionSummaryQuery["coverageSummary"]>;
+
+/** The region's totals: children, insured, and the rates beside their targets. */
+function RegionStats({ summary: cs }: { summary: CoverageSummary }) {
+  const { t, fmt } = useI18n();
+  const { total, targets } = cs;
+  const overallTarget = t("overallTarget", { rate: fmt.percent(targets.overallInsuredRate) });
+  const newbornTarget = t("newbornTarget", { rate: fmt.percent(targets.newbornInsuredRate) });
+  return (
+    <div className="stats">
+      <StatCard label={t("children")} value={fmt.number(total.children ?? 0)} />
+      <StatCard label={t("insured")} value={fmt.number(total.insured ?? 0)} />
+      <StatCard
+        label={`${t("insuredRate")} (${overallTarget})`}
+        value={total.insuredRate === null ? "—" : fmt.percent(total.insuredRate)}
+        tone={rateMeetsTarget(total.insuredRate, targets.overallInsuredRate) ? "ok" : "gap"}
+      />
+      <StatCard
+        label={`${t("newbornRate")} (${newbornTarget})`}
+        value={total.newbornInsuredRate === null ? "—" : fmt.percent(total.newbornInsuredRate)}
+        tone={rateMeetsTarget(total.newbornInsuredRate, targets.newbornInsuredRate) ? "ok" : "gap"}
+      />
+      <StatCard
+        label={t("newbornWindowRate")}
+        value={total.newbornWithinWindowRate === null ? "—" : fmt.percent(total.newbornWithinWindowRate)}
+      />
+    </div>
+  );
+}
+
+/**
+ * The groups one level down, each against the overall target (with the shortfall when below);
+ * a group that is a region (not a suppressed one) is a button that drills into it.
+ */
+function RegionTable({
+  summary: cs,
+  region,
+  level,
+  labelOf,
+  onDrill,
+}: {
+  summary: CoverageSummary;
+  region: string;
+  level: RegionLevel;
+  labelOf: (key: string | null, label: string | null) => string;
+  onDrill: (region: string) => void;
+}) {
+  const { t, fmt } = useI18n();
+  return (
+    <table className="data-table region-table">
+      <caption className="visually-hidden">{t("chartTitle", { level: t(`level${level}`) })}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t("group")}</th>
+          <th scope="col">{t("children")}</th>
+          <th scope="col">{t("insured")}</th>
+          <th scope="col">{t("insuredRate")}</th>
+          <th scope="col">{t("newbornRate")}</th>
+          <th scope="col">{t("overallTarget", { rate: fmt.percent(cs.targets.overallInsuredRate) })}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {cs.groups.map((g) => {
+          const target = drillTarget(region, g.key);
+          const name = labelOf(g.key, g.label);
+          const comparison =
+            g.suppressed || g.children === null || g.insured === null
+              ? null
+              : compareToTarget({ children: g.children, insured: g.insured }, cs.targets.overallInsuredRate);
+          return (
+            <tr key={g.key ?? "none"} data-group={g.key ?? ""}>
+              <th scope="row">
+                {target && !g.suppressed ? (
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => onDrill(target)}
+                    aria-label={t("drillDown", { name })}
+                  >
+                    {name}
+                  </button>
+                ) : (
+                  name
+                )}
+              </th>
+              {g.suppressed ? (
+                <td colSpan={5} className="muted">
+                  {t("suppressed")}
+                </td>
+              ) : (
+                <>
+                  <td>{fmt.number(g.children ?? 0)}</td>
+                  <td>{fmt.number(g.insured ?? 0)}</td>
+                  <td>{g.insuredRate === null ? "—" : fmt.percent(g.insuredRate)}</td>
+                  <td>{g.newbornInsuredRate === null ? "—" : fmt.percent(g.newbornInsuredRate)}</td>
+                  <td className={comparison?.met ? "ok" : "gap"}>
+                    {comparison
+                      ? comparison.met
+                        ? t("meetsTarget")
+                        : `${t("belowTarget")} · ${t("shortfall", { count: fmt.number(comparison.shortfall) })}`
+                      : "—"}
+                  </td>
+                </>
+              )}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 

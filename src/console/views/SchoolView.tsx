@@ -15,6 +15,7 @@ import {
   ConsoleSchoolStudentsDocument,
   ConsoleSchoolSummaryDocument,
   type ConsoleSchoolStudentsQuery,
+  type ConsoleSchoolSummaryQuery,
 } from "../operations/generated.ts";
 import { useAsync } from "../use-async.ts";
 
@@ -33,17 +34,70 @@ const PURPOSE = "school coverage follow-up";
  */
 export function SchoolView({ token, schools }: { token: string; schools: readonly string[] }) {
   const i18n = useI18n();
-  const { t, fmt } = i18n;
+  const { t } = i18n;
   const ids = { school: useId(), status: useId(), reason: useId(), search: useId() };
   const [code, setCode] = useState(schools[0] ?? "");
   const [filter, setFilter] = useState<RosterFilter>({ status: "", reason: "", query: "" });
   const [page, setPage] = useState(1);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
 
   const [summary, retrySummary] = useAsync(
     () => runOperation(ConsoleSchoolSummaryDocument, { code }, token, PURPOSE),
     [code, token],
   );
+  const { roster, retryRoster, progress } = useRoster(code, token);
+
+  const filtered = useMemo(
+    () => (roster.status === "done" ? filterRoster(roster.value, filter) : []),
+    [roster, filter],
+  );
+  const shown = paginate(filtered, page, PAGE_SIZE);
+  const update = (change: Partial<RosterFilter>) => {
+    setFilter((f) => ({ ...f, ...change }));
+    setPage(1);
+  };
+  const exportCsv = () =>
+    downloadText(csvFileName("students", code, new Date().toISOString().slice(0, 10)), rosterCsv(filtered, i18n));
+
+  const school = summary.status === "done" ? summary.value.school : null;
+  return (
+    <main className="view school-view">
+      <h1>{t("schoolTitle")}</h1>
+      {schools.length > 1 && (
+        <p>
+          <label htmlFor={ids.school}>{t("schoolLabel")}</label>{" "}
+          <select
+            id={ids.school}
+            value={code}
+            onChange={(e) => {
+              setCode(e.target.value);
+              setPage(1);
+            }}
+          >
+            {schools.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </p>
+      )}
+      <AsyncStatus state={summary} retry={retrySummary} />
+      {school && <SchoolSummary school={school} />}
+      <RosterFilters ids={ids} filter={filter} update={update} onExport={exportCsv} canExport={filtered.length > 0} />
+      <AsyncStatus state={roster} retry={retryRoster} progress={progress} />
+      {roster.status === "done" && (
+        <>
+          <RosterTable rows={shown.rows} />
+          <Pager page={shown} onPage={setPage} label={t("schoolTitle")} />
+        </>
+      )}
+    </main>
+  );
+}
+
+/** The school's whole roster, fetched FETCH_SIZE students a request, with how far it has got. */
+function useRoster(code: string, token: string) {
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [roster, retryRoster] = useAsync(async () => {
     const rows: RosterRow[] = [];
     let after: string | null = null;
@@ -74,165 +128,138 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
     }
     return rows;
   }, [code, token]);
+  return { roster, retryRoster, progress };
+}
 
-  const filtered = useMemo(
-    () => (roster.status === "done" ? filterRoster(roster.value, filter) : []),
-    [roster, filter],
-  );
-  const shown = paginate(filtered, page, PAGE_SIZE);
-  const update = (change: Partial<RosterFilter>) => {
-    setFilter((f) => ({ ...f, ...change }));
-    setPage(1);
-  };
-
-  const school = summary.status === "done" ? summary.value.school : null;
+/** The school's name and figures: students, insured, the rate, and each gap status's count. */
+function SchoolSummary({ school }: { school: NonNullable<ConsoleSchoolSummaryQuery["school"]> }) {
+  const { t, fmt } = useI18n();
   return (
-    <main className="view school-view">
-      <h1>{t("schoolTitle")}</h1>
-      {schools.length > 1 && (
-        <p>
-          <label htmlFor={ids.school}>{t("schoolLabel")}</label>{" "}
-          <select
-            id={ids.school}
-            value={code}
-            onChange={(e) => {
-              setCode(e.target.value);
-              setPage(1);
-            }}
-          >
-            {schools.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </p>
-      )}
-      <AsyncStatus state={summary} retry={retrySummary} />
-      {school && (
-        <section aria-label={t("schoolLabel")} className="summary">
-          <h2 className="school-name" data-school={school.code}>
-            {school.name} <span className="muted">({school.code})</span>
-          </h2>
-          {school.coverage && (
-            <div className="stats">
-              <StatCard label={t("students")} value={fmt.number(school.coverage.children ?? 0)} />
-              <StatCard label={t("insured")} value={fmt.number(school.coverage.insured ?? 0)} tone="ok" />
-              <StatCard
-                label={t("insuredRate")}
-                value={school.coverage.insuredRate === null ? "—" : fmt.percent(school.coverage.insuredRate)}
-              />
-              {school.coverage.statusCounts
-                .filter((c) => c.status !== "INSURED")
-                .map((c) => (
-                  <StatCard
-                    key={c.status}
-                    label={t(statusKey(c.status))}
-                    value={c.count === null ? "—" : fmt.number(c.count)}
-                    tone={c.count ? "gap" : undefined}
-                  />
-                ))}
-            </div>
-          )}
-        </section>
-      )}
-
-      <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <div>
-          <label htmlFor={ids.status}>{t("filterStatus")}</label>
-          <select
-            id={ids.status}
-            value={filter.status}
-            onChange={(e) => update({ status: e.target.value as StatusFilter })}
-          >
-            <option value="">{t("anyStatus")}</option>
-            <option value="UNINSURED_ANY">{t("uninsuredAny")}</option>
-            {COVERAGE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(statusKey(s))}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor={ids.reason}>{t("filterReason")}</label>
-          <select
-            id={ids.reason}
-            value={filter.reason}
-            onChange={(e) => update({ reason: e.target.value as GapReason | "" })}
-          >
-            <option value="">{t("anyReason")}</option>
-            {GAP_REASONS.map((r) => (
-              <option key={r} value={r}>
-                {t(reasonKey(r))}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor={ids.search}>{t("search")}</label>
-          <input
-            id={ids.search}
-            type="search"
-            value={filter.query}
-            onChange={(e) => update({ query: e.target.value })}
+    <section aria-label={t("schoolLabel")} className="summary">
+      <h2 className="school-name" data-school={school.code}>
+        {school.name} <span className="muted">({school.code})</span>
+      </h2>
+      {school.coverage && (
+        <div className="stats">
+          <StatCard label={t("students")} value={fmt.number(school.coverage.children ?? 0)} />
+          <StatCard label={t("insured")} value={fmt.number(school.coverage.insured ?? 0)} tone="ok" />
+          <StatCard
+            label={t("insuredRate")}
+            value={school.coverage.insuredRate === null ? "—" : fmt.percent(school.coverage.insuredRate)}
           />
+          {school.coverage.statusCounts
+            .filter((c) => c.status !== "INSURED")
+            .map((c) => (
+              <StatCard
+                key={c.status}
+                label={t(statusKey(c.status))}
+                value={c.count === null ? "—" : fmt.number(c.count)}
+                tone={c.count ? "gap" : undefined}
+              />
+            ))}
         </div>
-        <button
-          type="button"
-          onClick={() =>
-            downloadText(
-              csvFileName("students", code, new Date().toISOString().slice(0, 10)),
-              rosterCsv(filtered, i18n),
-            )
-          }
-          disabled={filtered.length === 0}
-        >
-          {t("exportCsv")}
-        </button>
-      </form>
-
-      <AsyncStatus state={roster} retry={retryRoster} progress={progress} />
-      {roster.status === "done" && (
-        <>
-          <table className="data-table roster">
-            <caption className="visually-hidden">{t("schoolTitle")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("colStudentNumber")}</th>
-                <th scope="col">{t("colName")}</th>
-                <th scope="col">{t("colGrade")}</th>
-                <th scope="col">{t("colClass")}</th>
-                <th scope="col">{t("colIdNumber")}</th>
-                <th scope="col">{t("colStatus")}</th>
-                <th scope="col">{t("colReasons")}</th>
-                <th scope="col">{t("colAction")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.rows.map((row) => {
-                const action = row.status ? suggestedAction(row.status, row.reasons) : null;
-                return (
-                  <tr key={row.studentNumber} data-status={row.status ?? ""}>
-                    <td className="mono">{row.studentNumber}</td>
-                    <th scope="row">{row.name}</th>
-                    <td>{row.grade === 0 ? t("kindergarten") : fmt.number(row.grade)}</td>
-                    <td>{row.className}</td>
-                    <td className="mono">{row.idNumber ?? "—"}</td>
-                    <td>
-                      <StatusBadge status={row.status} />
-                    </td>
-                    <td>{row.reasons.map((r) => t(reasonKey(r))).join("、")}</td>
-                    <td>{action ? t(actionKey(action)) : ""}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          <Pager page={shown} onPage={setPage} label={t("schoolTitle")} />
-        </>
       )}
-    </main>
+    </section>
+  );
+}
+
+/** Filters by status, reason and text, and the CSV export of what they show. */
+function RosterFilters({
+  ids,
+  filter,
+  update,
+  onExport,
+  canExport,
+}: {
+  ids: { status: string; reason: string; search: string };
+  filter: RosterFilter;
+  update: (change: Partial<RosterFilter>) => void;
+  onExport: () => void;
+  canExport: boolean;
+}) {
+  const { t } = useI18n();
+  return (
+    <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+      <div>
+        <label htmlFor={ids.status}>{t("filterStatus")}</label>
+        <select
+          id={ids.status}
+          value={filter.status}
+          onChange={(e) => update({ status: e.target.value as StatusFilter })}
+        >
+          <option value="">{t("anyStatus")}</option>
+          <option value="UNINSURED_ANY">{t("uninsuredAny")}</option>
+          {COVERAGE_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(statusKey(s))}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor={ids.reason}>{t("filterReason")}</label>
+        <select
+          id={ids.reason}
+          value={filter.reason}
+          onChange={(e) => update({ reason: e.target.value as GapReason | "" })}
+        >
+          <option value="">{t("anyReason")}</option>
+          {GAP_REASONS.map((r) => (
+            <option key={r} value={r}>
+              {t(reasonKey(r))}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor={ids.search}>{t("search")}</label>
+        <input id={ids.search} type="search" value={filter.query} onChange={(e) => update({ query: e.target.value })} />
+      </div>
+      <button type="button" onClick={onExport} disabled={!canExport}>
+        {t("exportCsv")}
+      </button>
+    </form>
+  );
+}
+
+/** One page of the roster: each student's coverage badge, gap reasons and suggested action. */
+function RosterTable({ rows }: { rows: readonly RosterRow[] }) {
+  const { t, fmt } = useI18n();
+  return (
+    <table className="data-table roster">
+      <caption className="visually-hidden">{t("schoolTitle")}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t("colStudentNumber")}</th>
+          <th scope="col">{t("colName")}</th>
+          <th scope="col">{t("colGrade")}</th>
+          <th scope="col">{t("colClass")}</th>
+          <th scope="col">{t("colIdNumber")}</th>
+          <th scope="col">{t("colStatus")}</th>
+          <th scope="col">{t("colReasons")}</th>
+          <th scope="col">{t("colAction")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => {
+          const action = row.status ? suggestedAction(row.status, row.reasons) : null;
+          return (
+            <tr key={row.studentNumber} data-status={row.status ?? ""}>
+              <td className="mono">{row.studentNumber}</td>
+              <th scope="row">{row.name}</th>
+              <td>{row.grade === 0 ? t("kindergarten") : fmt.number(row.grade)}</td>
+              <td>{row.className}</td>
+              <td className="mono">{row.idNumber ?? "—"}</td>
+              <td>
+                <StatusBadge status={row.status} />
+              </td>
+              <td>{row.reasons.map((r) => t(reasonKey(r))).join("、")}</td>
+              <td>{action ? t(actionKey(action)) : ""}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 
