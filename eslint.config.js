@@ -31,10 +31,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     plugins: { "@stylistic": stylistic },
     rules: {
-      "@stylistic/max-len": [
-        "error",
-        { code: 120, tabWidth: 2, ignoreUrls: true, ignorePattern: '^\\s*\\w+:\\s+"[A.M ]+\\|[A.M ]+",$' },
-      ],
+      "@stylistic/max-len": ["error", { code: 120, tabWidth: 2, ignoreUrls: true }],
       "max-lines-per-function": ["error", { max: 120, skipBlankLines: true, skipComments: true, IIFEs: true }],
       "@typescript-eslint/no-unused-vars": [
         "error",
