@@ -17,6 +17,8 @@ export enum ErrorCode {
   OPERATION_NOT_SAFELISTED = "OPERATION_NOT_SAFELISTED",
   /** The operation ran longer than the execution timeout. */
   TIMEOUT = "TIMEOUT",
+  /** The request's body did not arrive within the body timeout (a client too slow, or holding the connection). */
+  REQUEST_TIMEOUT = "REQUEST_TIMEOUT",
   /** A subgraph server was called without a valid gateway signature. */
   GATEWAY_SIGNATURE_INVALID = "GATEWAY_SIGNATURE_INVALID",
   /** An unexpected failure, masked: the response carries only an `errorId` that is in the server log. */

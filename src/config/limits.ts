@@ -23,6 +23,12 @@ export interface OperationLimits {
   maxBatch: number;
   maxBodyBytes: number;
   executionTimeoutMs: number;
+  maxVariableKeys: number;
+  maxVariableNodes: number;
+  maxVariableDepth: number;
+  maxVariableStringLength: number;
+  bodyTimeoutMs: number;
+  maxConnections: number;
 }
 
 export type LimitName = keyof OperationLimits;
@@ -69,6 +75,56 @@ export const LIMIT_SETTINGS: Readonly<Record<LimitName, LimitSetting>> = {
     min: 100,
     max: 600_000,
     what: "execution time in ms",
+  },
+  // The variables are measured before they are coerced (src/server/variables.ts): graphql-js
+  // quotes the whole value in each coercion error, so 50,000 unknown keys in one input object
+  // once cost O(N²) time and answer. The widest input object of the schema has 7 fields; a
+  // batch of 5,000 ingest rows of 5 columns holds about 85,000 values (and fits the body limit).
+  maxVariableKeys: {
+    env: "HUB_MAX_VARIABLE_KEYS",
+    default: 100,
+    min: 1,
+    max: 100_000,
+    what: "number of keys in one object of the variables",
+  },
+  maxVariableNodes: {
+    env: "HUB_MAX_VARIABLE_NODES",
+    default: 100_000,
+    min: 10,
+    max: 100_000_000,
+    what: "number of values in the variables",
+  },
+  maxVariableDepth: {
+    env: "HUB_MAX_VARIABLE_DEPTH",
+    default: 10,
+    min: 1,
+    max: 1_000,
+    what: "nesting depth of the variables",
+  },
+  maxVariableStringLength: {
+    env: "HUB_MAX_VARIABLE_STRING_LENGTH",
+    default: 4_096,
+    min: 16,
+    max: 100_000_000,
+    what: "length of a string in the variables",
+  },
+  // A client that sends its body slower than this (a slow-loris holding a connection one byte
+  // short of its Content-Length) is answered 408 and cut off.
+  bodyTimeoutMs: {
+    env: "HUB_BODY_TIMEOUT_MS",
+    default: 10_000,
+    min: 100,
+    max: 600_000,
+    what: "time to receive a request in ms",
+  },
+  // Open connections to one server; beyond it new ones are closed at once. Each may hold up to
+  // HUB_MAX_BODY_BYTES of body in memory.
+  maxConnections: {
+    env: "HUB_MAX_CONNECTIONS",
+    default: 256,
+    min: 1,
+    max: 100_000,
+    what: "number of open connections",
   },
 };
 

@@ -48,6 +48,8 @@ export async function createGatewayServer(
   const hardening = options.hardening ?? loadHardening({}, auth);
   const gateway = await createGateway(supergraphSdl, locations, auth, hardening.gatewaySecret);
   const { rate } = hardening;
+  const rateLimiter =
+    rate.operationsPerMinute > 0 || rate.childRecordsPerMinute > 0 ? new RateLimiter(rate) : undefined;
   const hardened = hardenedApolloOptions<GatewayContext>({
     hardening,
     server: "gateway",
@@ -55,7 +57,7 @@ export async function createGatewayServer(
     // Subgraphs over HTTP verify it again (they trust no gateway); in-process subgraphs reuse
     // this verification of the same header (`contextValue.viewer`, data-sources.ts).
     identify: (context) => (context.viewer ??= authenticate(context.authorization, auth)),
-    rateLimiter: rate.operationsPerMinute > 0 || rate.childRecordsPerMinute > 0 ? new RateLimiter(rate) : undefined,
+    rateLimiter,
     logger: loggerFor(options),
     reportInternal: options.reportInternal,
   });
@@ -78,7 +80,23 @@ export async function createGatewayServer(
       return response.body.singleResult as never;
     },
     listen: (port, host = "127.0.0.1", routes = []) =>
-      serveHttp(apollo, { port, host, context: gatewayContextFrom, ...httpLimits(hardening), routes }),
+      serveHttp(apollo, {
+        port,
+        host,
+        context: gatewayContextFrom,
+        ...httpLimits(hardening),
+        routes,
+        // A request refused before GraphQL (too large, too slow, too deep) costs an operation too.
+        countRefusal: rateLimiter
+          ? async (headers) => {
+              const subject = await authenticate(headers.get("authorization") ?? null, auth).then(
+                (viewer) => viewer.subject,
+                () => "anonymous",
+              );
+              rateLimiter.admit(subject);
+            }
+          : undefined,
+      }),
     stop: () => apollo.stop(),
   };
 }

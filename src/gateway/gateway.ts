@@ -26,6 +26,10 @@ export async function createGateway(
       local.set(name, new InProcessSubgraphDataSource(await module.buildSchema(), module, locations.db, auth));
     }
   }
+  // @apollo/gateway reports host metrics to Apollo every hour, and probes the cloud metadata
+  // addresses (169.254.169.254, metadata.google.internal, …) as it is built, unless this is set:
+  // nothing about the hub may leave it. Read in the constructor, so set before it.
+  process.env.APOLLO_TELEMETRY_DISABLED = "true";
   return new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {

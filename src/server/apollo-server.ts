@@ -38,12 +38,26 @@ export function auditPlugin<C extends { audit?: AuditRecorder }>(): ApolloServer
 
 export function httpLimits(
   hardening: HardeningConfig,
-): Pick<HttpOptions<unknown>, "maxBodyBytes" | "maxBatch" | "executionTimeoutMs" | "graphiql"> {
+): Pick<
+  HttpOptions<unknown>,
+  | "maxBodyBytes"
+  | "maxBatch"
+  | "executionTimeoutMs"
+  | "bodyTimeoutMs"
+  | "maxConnections"
+  | "maxVariableDepth"
+  | "maxVariableKeys"
+  | "graphiql"
+> {
   const { limits } = hardening;
   return {
     maxBodyBytes: limits.maxBodyBytes,
     maxBatch: limits.maxBatch,
     executionTimeoutMs: limits.executionTimeoutMs,
+    bodyTimeoutMs: limits.bodyTimeoutMs,
+    maxConnections: limits.maxConnections,
+    maxVariableDepth: limits.maxVariableDepth,
+    maxVariableKeys: limits.maxVariableKeys,
     graphiql: !hardening.production,
   };
 }

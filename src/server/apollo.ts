@@ -1,6 +1,18 @@
 import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import type { ASTVisitor, ValidationContext } from "graphql";
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationContext,
+} from "graphql";
 import type { Viewer } from "../access/identity/viewer.ts";
 import type { HardeningConfig } from "../config/index.ts";
 import { ErrorCode } from "../errors.ts";
@@ -13,20 +25,28 @@ import { loggableOperationName, silentLogger, type OperationLogger } from "./log
 import { measureOperation } from "./measure.ts";
 import { rateLimitedError, type RateLimiter } from "./rate-limit.ts";
 import { loadSafelist, notSafelistedError, type Safelist } from "./safelist.ts";
+import { coerceVariables, variablesViolation } from "./variables.ts";
 
 /**
  * The Apollo Server options that harden a server, the same for the gateway and for each subgraph
  * server (a subgraph reachable on its own must defend itself as well):
  *
+ * - the request counted against its subject's budget first, refused or not;
  * - operation limits as a validation rule that measures the document as validation enters it,
  *   so its refusal is the first error (the spec's rules still run beside it, on a document the
  *   token limit keeps small, and graphql-js stops collecting at 100 errors), and again with the
  *   request's variables once the operation is resolved, since a page size may come from a
  *   variable; either way before anything executes. Tokens are counted by graphql-js's parser
  *   (`maxTokens`), which stops at the limit instead of building the whole tree;
+ * - the variables measured, then coerced with a few errors at most (variables.ts), before the
+ *   gateway sees them; the cost measured with the coerced values, defaults applied;
+ * - an operation that cannot run (several and none named, an unknown name, a subscription)
+ *   refused with 400 and a code, before the gateway would fail on it as an internal error;
  * - the safelist, checked by the same rule;
- * - unexpected errors masked to a code and an id in every mode (`createFormatError`); in
- *   production also no introspection, no stack traces, no suggestions, no landing page;
+ * - unexpected errors masked to a code and an id in every mode (`createFormatError`); stack
+ *   traces only with the development flag; in production also no introspection, no suggestions;
+ * - nothing reported to Apollo (usage, schema) whatever APOLLO_KEY says, and never Apollo's
+ *   landing page (it loads an explorer from a CDN): the hub's own GraphiQL is at /graphiql;
  * - rate limits per token subject (the gateway: subgraphs answer only the gateway);
  * - one log line per operation.
  */
@@ -45,6 +65,7 @@ export interface HardenOptions<C> {
 export type HardenedOptions<C extends BaseContext> = Pick<
   ApolloServerOptions<C>,
   | "validationRules"
+  | "validationOptions"
   | "formatError"
   | "introspection"
   | "includeStacktraceInErrorResponses"
@@ -53,26 +74,44 @@ export type HardenedOptions<C extends BaseContext> = Pick<
   | "allowBatchedHttpRequests"
 > & { plugins: ApolloServerPlugin<C>[] };
 
+/** Validation errors reported at most (graphql-js stops collecting there): a refusal stays small. */
+const MAX_VALIDATION_ERRORS = 10;
+
 export function hardenedApolloOptions<C extends BaseContext>(options: HardenOptions<C>): HardenedOptions<C> {
   const { hardening } = options;
   const safelist = hardening.safelist ? loadSafelist(hardening.safelist) : null;
+  const stackTraces = stackTracesOn(hardening);
   return {
     validationRules: [operationLimitsRule(hardening.limits, safelist)],
+    validationOptions: { maxErrors: MAX_VALIDATION_ERRORS },
     parseOptions: { maxTokens: hardening.limits.maxTokens },
-    formatError: createFormatError({ production: hardening.production, report: options.reportInternal }),
+    formatError: createFormatError({
+      production: hardening.production,
+      stackTraces,
+      report: options.reportInternal,
+    }),
     introspection: !hardening.production,
-    includeStacktraceInErrorResponses: !hardening.production,
+    includeStacktraceInErrorResponses: stackTraces,
     // With a safelist, ids resolve only to registered operations and nothing can be registered.
     ...(safelist ? { persistedQueries: { cache: safelist.cache } } : {}),
     // The HTTP layer refuses batches over HUB_MAX_BATCH before Apollo sees them (http.ts).
     allowBatchedHttpRequests: true,
-    // Apollo's own landing page (an embedded Sandbox loaded from a CDN) is off in production: it
-    // is a schema explorer, and HUB_PRODUCTION=true without NODE_ENV would otherwise keep it.
     plugins: [
       hardeningPlugin(options),
-      ...(hardening.production ? [ApolloServerPluginLandingPageDisabled() as ApolloServerPlugin<C>] : []),
+      ApolloServerPluginLandingPageDisabled() as ApolloServerPlugin<C>,
+      ApolloServerPluginUsageReportingDisabled() as ApolloServerPlugin<C>,
+      ApolloServerPluginSchemaReportingDisabled() as ApolloServerPlugin<C>,
     ],
   };
+}
+
+/**
+ * Stack traces (absolute paths on the server) go to clients only on a developer's machine that
+ * asked for them: the explicit development flag (`stackTraces`, HUB_STACK_TRACES), never in
+ * production, and not merely because production mode is off.
+ */
+export function stackTracesOn(hardening: HardeningConfig): boolean {
+  return !hardening.production && hardening.stackTraces;
 }
 
 /**
@@ -100,6 +139,72 @@ export function operationLimitsRule(limits: OperationLimits, safelist: Safelist 
   });
 }
 
+/**
+ * Why an operation the document validated for cannot run, or null: Apollo leaves these to the
+ * executor, and the gateway's executor throws them as internal errors (HTTP 500).
+ */
+export function unrunnableOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode | undefined,
+  operationName: string | null | undefined,
+): GraphQLError | null {
+  const refuse = (code: string, message: string) =>
+    new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+  if (!operation) {
+    const names = document.definitions.flatMap((d) =>
+      d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value ?? "(anonymous)"] : [],
+    );
+    const held =
+      names.length === 0
+        ? "no operation"
+        : `${names.length} operation${names.length === 1 ? "" : "s"} (${names.join(", ")})`;
+    if (operationName) {
+      const asked =
+        loggableOperationName(operationName) === operationName ? `named "${operationName}"` : "of the name given";
+      return refuse("OPERATION_RESOLUTION_FAILURE", `the document has no operation ${asked}; it holds ${held}`);
+    }
+    return refuse("OPERATION_RESOLUTION_FAILURE", `the document holds ${held}: name the one to run in "operationName"`);
+  }
+  const root =
+    operation.operation === "query"
+      ? schema.getQueryType()
+      : operation.operation === "mutation"
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
+  if (!root)
+    return refuse(
+      "BAD_REQUEST",
+      `this server answers no ${operation.operation} operations: send a query or a mutation`,
+    );
+  return null;
+}
+
+/** A request's figures, checked in order; throws the first refusal. */
+function checkRequest(
+  limits: OperationLimits,
+  { schema, document, operation, operationName, request }: RequestFacts,
+): void {
+  const unrunnable = unrunnableOperation(schema, document, operation, request.operationName);
+  if (unrunnable) throw unrunnable;
+  const raw = request.variables ?? {};
+  const shape = variablesViolation(raw, limits);
+  if (shape) throw limitError(shape);
+  const coercion = coerceVariables(schema, operation!, raw);
+  if (coercion.errors) throw coercion.errors[0];
+  const measure = measureOperation(schema, document, { operationName, variables: coercion.coerced });
+  const [violation] = limitViolations(measure, limits);
+  if (violation) throw limitError(violation);
+}
+
+interface RequestFacts {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation?: OperationDefinitionNode;
+  operationName: string | null;
+  request: { operationName?: string; variables?: Record<string, unknown> };
+}
+
 function hardeningPlugin<C extends BaseContext>(options: HardenOptions<C>): ApolloServerPlugin<C> {
   const { limits } = options.hardening;
   const logger = options.logger ?? silentLogger;
@@ -107,20 +212,32 @@ function hardeningPlugin<C extends BaseContext>(options: HardenOptions<C>): Apol
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       let viewer: Viewer | null = null;
+      // Who asks, verified once; a refused token still counts, against the anonymous budget.
+      let identified: Promise<Viewer> | null = null;
+      const identify = () => (identified ??= options.identify(contextValue));
+      let counted = false;
+      /** Counts this request against its subject's budget; the refusal when the budget is spent. */
+      const count = async () => {
+        if (!options.rateLimiter || counted) return;
+        counted = true;
+        const subject = await identify().then(
+          (v) => v.subject,
+          () => "anonymous",
+        );
+        const admission = options.rateLimiter.admit(subject);
+        if (!admission.ok) throw rateLimitedError(admission);
+      };
       return {
-        async didResolveOperation({ schema, document, operationName, request }) {
-          const measure = measureOperation(schema, document, { operationName, variables: request.variables ?? {} });
-          const [violation] = limitViolations(measure, limits);
-          if (violation) throw limitError(violation);
-          viewer = await options.identify(contextValue);
-          // Callers without a token share the subject "anonymous", so one of them flooding the
-          // gateway slows them all; they can read nothing but __typename anyway.
-          if (options.rateLimiter) {
-            const admission = options.rateLimiter.admit(viewer.subject);
-            if (!admission.ok) throw rateLimitedError(admission);
-          }
+        async didResolveOperation(facts) {
+          // First: a subject over its budget is refused before any work is done for it.
+          await count();
+          checkRequest(limits, facts);
+          viewer = await identify();
         },
         async willSendResponse({ response, schema, document, operationName, request }) {
+          // A request refused before its operation resolved (a syntax error, a broken limit, a
+          // safelist refusal, a persisted-query error) costs its subject an operation as well.
+          await count().catch(() => {});
           if (response.body.kind !== "single") return;
           const result = response.body.singleResult;
           // An operation off the safelist learns that and nothing else: the spec's validation

@@ -12,7 +12,9 @@ import { LIMIT_SETTINGS } from "../config/limits.ts";
  * server log under that id: a developer reads the log, a caller learns nothing of the inside.
  *
  * In production also: no "Did you mean …?" (field suggestions map the schema for a caller who
- * may not introspect it) and no stack traces (Apollo's includeStacktraceInErrorResponses off).
+ * may not introspect it). Stack traces (absolute server paths) only with the development flag.
+ * In every mode a message is cut to MAX_MESSAGE_LENGTH characters: a message may quote what the
+ * caller sent (a scalar's complaint about a value), and a refusal must stay small.
  */
 const CALLER_CODES: ReadonlySet<string> = new Set([
   ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
@@ -24,11 +26,30 @@ const CALLER_CODES: ReadonlySet<string> = new Set([
   "OPERATION_RESOLUTION_FAILURE",
 ]);
 
+/** Longest message a client gets; the hub's own messages are well under it. */
+export const MAX_MESSAGE_LENGTH = 500;
+
+/**
+ * Apollo Server's persisted-query refusals that carry no code (so they would be masked as
+ * internal errors): the hub's words and a code for each.
+ */
+const PERSISTED_QUERY_MESSAGES: Readonly<Record<string, string>> = {
+  "Unsupported persisted query version":
+    "extensions.persistedQuery.version must be 1, the only version of persisted queries there is",
+  "provided sha does not match query":
+    "extensions.persistedQuery.sha256Hash must be the SHA-256 of the query text sent with it, but is not",
+};
+
 const MAX_TOKENS_MESSAGE = /^Syntax Error: Document contains more that (\d+) tokens\. Parsing aborted\.$/;
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 
 /** Apollo's `formatError` for the gateway and the subgraph servers. */
-export function createFormatError(options: { production: boolean; report?: InternalErrorReporter }) {
+export function createFormatError(options: {
+  production: boolean;
+  /** The development flag: stack traces stay in the errors (never in production). */
+  stackTraces?: boolean;
+  report?: InternalErrorReporter;
+}) {
   const report = options.report ?? reportToStderr;
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
@@ -56,6 +77,12 @@ export function createFormatError(options: { production: boolean; report?: Inter
       extensions = { code, limit: setting.env, max: Number(tokens[1]) };
     }
 
+    const persisted = PERSISTED_QUERY_MESSAGES[message];
+    if (persisted && (!code || code === ErrorCode.INTERNAL_SERVER_ERROR)) {
+      message = persisted;
+      code = "BAD_REQUEST";
+    }
+
     if (!code || !CALLER_CODES.has(code)) {
       // A subgraph (or the shield) that masked an error already logged it under an id: keep that
       // id so the gateway's line and the subgraph's line meet.
@@ -69,10 +96,9 @@ export function createFormatError(options: { production: boolean; report?: Inter
       };
     }
 
-    if (options.production) {
-      message = message.replace(SUGGESTION, "");
-      delete extensions.stacktrace;
-    }
+    if (options.production) message = message.replace(SUGGESTION, "");
+    if (options.production || !options.stackTraces) delete extensions.stacktrace;
+    if (message.length > MAX_MESSAGE_LENGTH) message = `${message.slice(0, MAX_MESSAGE_LENGTH)}… (cut)`;
     return { ...formatted, message, extensions: { ...extensions, code } };
   };
 }

@@ -8,7 +8,8 @@ import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import { ErrorCode } from "../errors.ts";
 import { reportToStderr } from "../errors.ts";
 import { LIMIT_SETTINGS } from "../config/limits.ts";
-import { graphiqlPage } from "./graphiql.ts";
+import { GRAPHIQL_SCRIPT_SOURCE, graphiqlPage } from "./graphiql.ts";
+import { jsonShapeExcess } from "./json-shape.ts";
 
 /** A route the HTTP server tries before GraphQL: true when it answered the request. */
 export type HttpRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
@@ -31,12 +32,28 @@ export interface HttpOptions<C> {
   graphiql: boolean;
   /** Requests with a larger body are refused before parsing (413). */
   maxBodyBytes?: number;
+  /**
+   * Counts a request refused before GraphQL saw it (its body too large, too slow, too deep, not
+   * JSON, too many operations) against its caller's budget, as the gateway's rate limits count
+   * every operation, refused or not.
+   */
+  countRefusal?: (headers: HttpHeaders) => Promise<void>;
   /** Routes tried before GraphQL (the web console); each answers a request or passes it on. */
   routes?: readonly HttpRoute[];
   /** A JSON array of more operations than this is refused (400); default 1. */
   maxBatch?: number;
   /** A request still running after this long is answered 504 TIMEOUT; default 30 s. */
   executionTimeoutMs?: number;
+  /** A request whose body has not arrived after this long is answered 408 and cut off; default 10 s. */
+  bodyTimeoutMs?: number;
+  /** Open connections beyond this are closed as they arrive; default 256. */
+  maxConnections?: number;
+  /**
+   * The variables' nesting and keys per object (HUB_MAX_VARIABLE_DEPTH, HUB_MAX_VARIABLE_KEYS):
+   * a body beyond them is refused before it is parsed.
+   */
+  maxVariableDepth?: number;
+  maxVariableKeys?: number;
   /**
    * Checks a request before its body is parsed (a subgraph server: the gateway's signature).
    * Returns null to go on, or the refusal.
@@ -56,6 +73,32 @@ const ASSETS: Readonly<Record<string, { pkg: string; file: string; type: string 
   "react-dom.js": { pkg: "react-dom", file: "umd/react-dom.production.min.js", type: "text/javascript" },
   "graphiql.js": { pkg: "graphiql", file: "graphiql.min.js", type: "text/javascript" },
   "graphiql.css": { pkg: "graphiql", file: "graphiql.min.css", type: "text/css" },
+};
+
+/**
+ * Sent with every answer, the console's and GraphiQL's pages included: scripts, styles, fonts
+ * and requests from this server only (GraphiQL's fonts are data: URLs, React sets inline
+ * styles; the one inline script allowed is GraphiQL's start-up, by its hash), no plugins, never
+ * inside another site's frame, and no guessing of content types.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": [
+    "default-src 'self'",
+    `script-src 'self' ${GRAPHIQL_SCRIPT_SOURCE}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; "),
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
 };
 
 /**
@@ -89,10 +132,25 @@ export async function serveHttp<C extends BaseContext>(
     maxBody: options.maxBodyBytes ?? LIMIT_SETTINGS.maxBodyBytes.default,
     maxBatch: options.maxBatch ?? LIMIT_SETTINGS.maxBatch.default,
     timeoutMs: options.executionTimeoutMs ?? LIMIT_SETTINGS.executionTimeoutMs.default,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? LIMIT_SETTINGS.bodyTimeoutMs.default,
+    maxVariableDepth: options.maxVariableDepth ?? LIMIT_SETTINGS.maxVariableDepth.default,
+    maxVariableKeys: options.maxVariableKeys ?? LIMIT_SETTINGS.maxVariableKeys.default,
   };
-  const server = createServer((req, res) => {
-    handle(apollo, options, limits, req, res).catch((error: unknown) => answerInternalError(res, error));
-  });
+  // Node's own clocks bound a request's headers (a slow-loris sending them a byte at a time)
+  // and the whole request; readBody bounds the body to the millisecond and answers 408. Node
+  // looks at its clocks every connectionsCheckingInterval (30 s by default): more often here.
+  const server = createServer(
+    {
+      headersTimeout: limits.bodyTimeoutMs,
+      requestTimeout: limits.bodyTimeoutMs * 2,
+      connectionsCheckingInterval: Math.min(1_000, limits.bodyTimeoutMs),
+    },
+    (req, res) => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      handle(apollo, options, limits, req, res).catch((error: unknown) => answerInternalError(res, error));
+    },
+  );
+  server.maxConnections = options.maxConnections ?? LIMIT_SETTINGS.maxConnections.default;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());
@@ -109,7 +167,13 @@ interface RequestLimits {
   maxBody: number;
   maxBatch: number;
   timeoutMs: number;
+  bodyTimeoutMs: number;
+  maxVariableDepth: number;
+  maxVariableKeys: number;
 }
+
+/** How deep a body nests around its variables: a batch's array, the request, the variables object. */
+const BODY_OWN_DEPTH = 3;
 
 /** A failure no route answered: logged under a fresh id, which the client is told. */
 function answerInternalError(res: ServerResponse, error: unknown): void {
@@ -137,8 +201,15 @@ async function handle<C extends BaseContext>(
 ): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   if (await answeredBeforeGraphQL(options, req, res, url)) return;
-  const request = await readGraphQLRequest(options, limits, req, res, url);
-  if (request) await executeGraphQL(apollo, options, limits.timeoutMs, req, res, url, request);
+  const request = await readGraphQLRequest(options, limits, req, url);
+  if (request === null) return;
+  if ("refused" in request) {
+    // A refusal costs its caller an operation like any other (the gateway's budgets).
+    const headers = headerMapOf(req);
+    await options.countRefusal?.({ get: (name) => headers.get(name) });
+    return sendRefusal(req, res, request);
+  }
+  await executeGraphQL(apollo, options, limits.timeoutMs, req, res, url, request);
 }
 
 /** Answers anything but /graphql: the health check, the routes, GraphiQL and its assets, 404. */
@@ -156,6 +227,14 @@ async function answeredBeforeGraphQL<C>(
   if (options.graphiql && url.pathname === "/graphiql") {
     send(res, 200, "text/html; charset=utf-8", graphiqlPage());
     return true;
+  }
+  // A browser opening the endpoint gets GraphiQL, from this server (never Apollo's landing
+  // page, which loads an explorer from a CDN and is turned off).
+  if (options.graphiql && url.pathname === "/graphql" && req.method === "GET" && !url.searchParams.has("query")) {
+    if (/text\/html/.test(req.headers.accept ?? "")) {
+      res.writeHead(302, { location: "/graphiql", "cache-control": "no-store" }).end();
+      return true;
+    }
   }
   if (options.graphiql && url.pathname.startsWith("/graphiql/assets/")) {
     const asset = ASSETS[url.pathname.slice("/graphiql/assets/".length)];
@@ -177,44 +256,65 @@ interface GraphQLHttpRequest {
   body: unknown;
 }
 
+/** A request refused before GraphQL saw it: a GraphQL-shaped error as the whole answer. */
+interface Refusal {
+  refused: { status: number; message: string; extensions: Record<string, unknown> };
+  /** The client may still be sending: cut the connection once the answer is out. */
+  close?: boolean;
+}
+
+const refusal = (status: number, message: string, extensions: Record<string, unknown>): Refusal => ({
+  refused: { status, message, extensions },
+});
+
 /**
- * Reads the body of a /graphql request and checks it before GraphQL sees it: its size, the
- * `admit` check, JSON, the batch size. Null when a check refused it (the refusal is sent).
+ * Reads the body of a /graphql request and checks it before GraphQL sees it: the time it takes
+ * to arrive, its size, the `admit` check, its shape, JSON, the batch size. Null when the client
+ * went away.
  */
 async function readGraphQLRequest<C>(
   options: HttpOptions<C>,
-  { maxBody, maxBatch }: RequestLimits,
+  limits: RequestLimits,
   req: IncomingMessage,
-  res: ServerResponse,
   url: URL,
-): Promise<GraphQLHttpRequest | null> {
-  const raw = await readBody(req, maxBody);
-  if (raw === null) {
+): Promise<GraphQLHttpRequest | Refusal | null> {
+  const { maxBody, maxBatch, bodyTimeoutMs } = limits;
+  const raw = await readBody(req, maxBody, bodyTimeoutMs);
+  if (raw === "aborted") return null; // nobody to answer
+  if (raw === "too slow") {
+    const setting = LIMIT_SETTINGS.bodyTimeoutMs;
+    const message = `the request body did not arrive within the limit of ${bodyTimeoutMs} ms (${setting.env})`;
+    return {
+      ...refusal(408, message, { code: ErrorCode.REQUEST_TIMEOUT, limit: setting.env, max: bodyTimeoutMs }),
+      close: true,
+    };
+  }
+  if (raw === "too large") {
     const setting = LIMIT_SETTINGS.maxBodyBytes;
     const message = `request body exceeds the limit of ${maxBody} bytes (${setting.env})`;
-    return refuse(res, 413, message, { code: "PAYLOAD_TOO_LARGE", limit: setting.env, max: maxBody });
+    return refusal(413, message, { code: "PAYLOAD_TOO_LARGE", limit: setting.env, max: maxBody });
   }
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(req.headers))
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  const refusal = options.admit?.({
+  const headers = headerMapOf(req);
+  const denied = options.admit?.({
     method: req.method ?? "GET",
     path: url.pathname,
     headers: { get: (name) => headers.get(name) },
     body: raw,
   });
-  if (refusal) return refuse(res, refusal.status, refusal.message, { code: refusal.code });
+  if (denied) return refusal(denied.status, denied.message, { code: denied.code });
+  const shape = shapeRefusal(raw, limits);
+  if (shape) return refusal(400, shape.message, shape.extensions);
   let body: unknown = undefined;
   if (req.method === "POST" && raw.length > 0) {
     try {
       body = JSON.parse(raw.toString("utf8"));
     } catch {
-      return refuse(res, 400, 'request body must be JSON: {"query": "…", "variables": {…}}', { code: "BAD_REQUEST" });
+      return refusal(400, 'request body must be JSON: {"query": "…", "variables": {…}}', { code: "BAD_REQUEST" });
     }
   }
   if (Array.isArray(body) && body.length > maxBatch) {
     const setting = LIMIT_SETTINGS.maxBatch;
-    return refuse(res, 400, `${setting.what} ${body.length} exceeds the limit of ${maxBatch} (${setting.env})`, {
+    return refusal(400, `${setting.what} ${body.length} exceeds the limit of ${maxBatch} (${setting.env})`, {
       code: ErrorCode.OPERATION_LIMIT_EXCEEDED,
       limit: setting.env,
       value: body.length,
@@ -222,6 +322,49 @@ async function readGraphQLRequest<C>(
     });
   }
   return { headers, body };
+}
+
+function headerMapOf(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  return headers;
+}
+
+/** Sends a refusal; a client still sending its body is cut off once the answer is out. */
+function sendRefusal(req: IncomingMessage, res: ServerResponse, { refused, close }: Refusal): void {
+  if (close) {
+    res.setHeader("connection", "close");
+    res.once("finish", () => req.socket.destroy());
+  }
+  refuse(res, refused.status, refused.message, refused.extensions);
+}
+
+/**
+ * A body nested deeper than the variables may be, or with an object wider than they may hold,
+ * is refused before JSON.parse spends its time on it (json-shape.ts); null when it may be parsed.
+ */
+function shapeRefusal(
+  raw: Buffer,
+  { maxVariableDepth, maxVariableKeys }: RequestLimits,
+): { message: string; extensions: Record<string, unknown> } | null {
+  const excess = jsonShapeExcess(raw, { maxDepth: maxVariableDepth + BODY_OWN_DEPTH, maxMembers: maxVariableKeys });
+  if (!excess) return null;
+  const code = ErrorCode.OPERATION_LIMIT_EXCEEDED;
+  if (excess.kind === "members") {
+    const setting = LIMIT_SETTINGS.maxVariableKeys;
+    return {
+      message: `an object in the request body holds more than ${maxVariableKeys} keys (${setting.env})`,
+      extensions: { code, limit: setting.env, max: maxVariableKeys },
+    };
+  }
+  const setting = LIMIT_SETTINGS.maxVariableDepth;
+  return {
+    message:
+      `the request body nests more than ${maxVariableDepth} levels deep below its variables ` +
+      `(${setting.env}): parsing stopped at level ${excess.depth}`,
+    extensions: { code, limit: setting.env, max: maxVariableDepth },
+  };
 }
 
 /** Sends a GraphQL-shaped error as the whole answer; null, for `return refuse(…)`. */
@@ -265,23 +408,39 @@ async function executeGraphQL<C extends BaseContext>(
 }
 
 /**
- * The body, or null when it is over the limit. An oversized body is read on (and dropped) up to
- * eight times the limit, so the client sees the 413 instead of a connection reset mid-upload;
- * beyond that the connection is simply cut.
+ * The body; "too large" when it is over the limit, "too slow" when it has not all arrived
+ * within `timeoutMs` of the request's start (a slow-loris holds a connection open by sending
+ * its body one byte short, or a byte a minute). An oversized body is read on (and dropped) up
+ * to eight times the limit, so the client sees the 413 instead of a connection reset
+ * mid-upload; beyond that the connection is simply cut.
  */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit * 8) {
-      req.destroy();
-      return null;
-    }
-    if (size <= limit) chunks.push(chunk as Buffer);
-  }
-  return size > limit ? null : Buffer.concat(chunks);
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<BodyRead> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: BodyRead) => {
+      clearTimeout(timer);
+      req.off("data", onData).off("end", onEnd).off("error", onError);
+      // Whatever else a slow client sends is read and dropped until the connection is cut.
+      if (result === "too slow") req.resume();
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit * 8) {
+        req.destroy();
+        finish("too large");
+      } else if (size <= limit) chunks.push(chunk);
+    };
+    const onEnd = () => finish(size > limit ? "too large" : Buffer.concat(chunks));
+    const onError = () => finish("aborted");
+    const timer = setTimeout(() => finish("too slow"), timeoutMs);
+    req.on("data", onData).on("end", onEnd).on("error", onError);
+  });
 }
+
+/** A body, or why there is none: over the size limit, over the time limit, or the client went away. */
+type BodyRead = Buffer | "too large" | "too slow" | "aborted";
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, cacheControl = "no-store") {
   res.writeHead(status, { "content-type": type, "cache-control": cacheControl });

@@ -18,6 +18,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
+  valueFromASTUntyped,
 } from "graphql";
 import { DEFAULT_PAGE_SIZE } from "../config/limits.ts";
 
@@ -94,7 +95,6 @@ export function measureOperation(
   const chosen = options.operationName ? operations.filter((o) => o.name?.value === options.operationName) : operations;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const walker = new Walker(schema, fragments, options.variables);
   const result: OperationMeasure = {
     depth: 0,
     aliases: 0,
@@ -106,6 +106,7 @@ export function measureOperation(
   };
   for (const operation of chosen) {
     const root = rootTypeOf(schema, operation);
+    const walker = new Walker(schema, fragments, options.variables && withDefaults(operation, options.variables));
     const figures = walker.selectionSet(operation.selectionSet, root, new Set());
     result.depth = Math.max(result.depth, figures.depth);
     result.aliases = Math.max(result.aliases, figures.aliases);
@@ -113,9 +114,27 @@ export function measureOperation(
     result.directives = Math.max(result.directives, figures.directives + (operation.directives?.length ?? 0));
     result.cost = Math.max(result.cost, figures.cost);
     result.largestPage = larger(result.largestPage, figures.largestPage);
+    result.fragmentCycle ||= walker.cycle;
   }
-  result.fragmentCycle = walker.cycle;
   return result;
+}
+
+/**
+ * The variables as the operation will see them: an absent variable takes its default, so
+ * `query($a: Int = 500) { schools(first: $a) … }` is measured at 500, not at the default page
+ * size. (A variable given as null stays null, as in execution.)
+ */
+function withDefaults(
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  const defaults = (operation.variableDefinitions ?? []).filter(
+    (d) => d.defaultValue && !Object.hasOwn(variables, d.variable.name.value),
+  );
+  if (defaults.length === 0) return variables;
+  const effective = { ...variables };
+  for (const d of defaults) effective[d.variable.name.value] = valueFromASTUntyped(d.defaultValue!);
+  return effective;
 }
 
 function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLNamedType | undefined {

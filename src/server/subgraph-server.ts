@@ -8,7 +8,9 @@ import { createSubgraphContext } from "../graphql/context.ts";
 import type { SubgraphContext, SubgraphModule } from "../graphql/subgraph.ts";
 import { hardenedApolloOptions } from "./apollo.ts";
 import { auditPlugin, httpLimits, loggerFor, type ServerOptions } from "./apollo-server.ts";
-import { serveHttp, type HttpOptions, type RunningHttpServer } from "./http.ts";
+import { LIMIT_SETTINGS } from "../config/limits.ts";
+import { purposeFrom, requestIdFrom } from "./headers.ts";
+import { serveHttp, type HttpHeaders, type HttpOptions, type RunningHttpServer } from "./http.ts";
 import { verifySignature } from "./signature.ts";
 
 /**
@@ -37,9 +39,16 @@ export async function createSubgraphServer<L>(
   const schema = await module.buildSchema();
   type C = SubgraphContext<L> & BaseContext;
   // The safelist lists client operations; what a subgraph receives are the gateway's query-plan
-  // fetches, which are not in it. The signature says they passed the gateway's safelist.
+  // fetches, which are not in it. The signature says they passed the gateway's safelist. Nor
+  // does the count of values in the variables apply: a fetch's `representations` grow with the
+  // pages the gateway already measured (the body size still bounds them, and every other shape
+  // limit holds).
   const hardened = hardenedApolloOptions<C>({
-    hardening: { ...hardening, safelist: null },
+    hardening: {
+      ...hardening,
+      safelist: null,
+      limits: { ...hardening.limits, maxVariableNodes: LIMIT_SETTINGS.maxVariableNodes.max },
+    },
     server: module.name,
     identify: async (context) => context.viewer,
     logger: loggerFor(options),
@@ -82,11 +91,33 @@ export async function createSubgraphServer<L>(
       serveHttp(apollo, {
         port,
         host,
-        context: (headers) => createSubgraphContext(module, db, headers, auth),
+        context: (headers) => createSubgraphContext(module, db, checkedLabels(headers), auth),
         ...httpLimits(hardening),
         graphiql: false,
         admit,
       }),
     stop: () => apollo.stop(),
+  };
+}
+
+/**
+ * The headers as the subgraph stores them: `x-request-id` and `x-purpose` go into the access
+ * log, so they are checked here as the gateway checks them (headers.ts), whoever sent them (a
+ * gateway of another make, or a caller the subgraph answers unsigned). A request id that is not
+ * one (an ID number, say) is replaced by a fresh one; a purpose is kept to one line of 200.
+ */
+export function checkedLabels(headers: HttpHeaders): HttpHeaders {
+  return {
+    get: (name) => {
+      const value = headers.get(name);
+      switch (name.toLowerCase()) {
+        case "x-request-id":
+          return requestIdFrom(value);
+        case "x-purpose":
+          return purposeFrom(value);
+        default:
+          return value;
+      }
+    },
   };
 }

@@ -4,6 +4,7 @@ import { startTestHub, type TestHub } from "../kit/gateway.ts";
 import { headersFor } from "../kit/auth.ts";
 import { EXAMPLE_QUERY, EXAMPLE_ROLE } from "../../src/server/examples.ts";
 import { demoAnchorFromDatabase, demoViewers } from "../../src/access/identity/demo.ts";
+import { launchChromium } from "../kit/browser.ts";
 
 const OFFICER = { subject: "test-insurance-officer", role: "insurance_officer", scope: { region: "33" } } as const;
 
@@ -72,6 +73,33 @@ describe("the gateway over HTTP", () => {
       expect((await asset.arrayBuffer()).byteLength, url).toBeGreaterThan(1_000);
     }
   });
+
+  it(
+    "#18.26 runs GraphiQL in a browser under the content security policy, " +
+      "with no violation and no request leaving the server",
+    async () => {
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        const complaints: string[] = [];
+        const requested: string[] = [];
+        // Chromium reports each blocked script, style, font or request as a console error.
+        page.on("console", (message) => {
+          if (/Content Security Policy|Refused to/i.test(message.text())) complaints.push(message.text());
+        });
+        page.on("pageerror", (error) => complaints.push(error.message));
+        page.on("request", (request) => requested.push(request.url()));
+        const response = await page.goto(`${base()}/graphiql`);
+        expect(response?.headers()["content-security-policy"]).toMatch(/frame-ancestors 'none'/);
+        await page.locator(".graphiql-container").waitFor({ timeout: 20_000 });
+        expect(complaints).toEqual([]);
+        for (const url of requested) expect(url.startsWith(`${base()}/`), url).toBe(true);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 
   it("refuses a body over the size limit before parsing it, and a non-JSON body with a clear message", async () => {
     const big = await fetch(http.url, {

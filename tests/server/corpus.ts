@@ -222,3 +222,265 @@ export function introspectionCorpus(): Attack[] {
     },
   ]);
 }
+
+/**
+ * A request as an outsider sends it over HTTP, and the answer expected of it: the status, and
+ * the code of its first error (null: no JSON error body, as for a 431 from Node itself).
+ */
+export interface HttpAttack {
+  category: "variables" | "client mistakes";
+  name: string;
+  method?: string;
+  /** Relative to the server's root; default /graphql. */
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  expect: { status: number; code: string | null; limit?: string };
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+/** `{"k0":0,"k1":0,…}` with n keys, as text (faster to build than an object, and the same bytes). */
+const wideObject = (n: number, value = "0") => `{${range(0, n - 1).map((i) => `"k${i}":${value}`)}}`;
+const nestedLists = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
+const nestedObjects = (depth: number) => '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+
+/**
+ * Variables built to make coercion expensive (issue 18, finding 1: N unknown keys cost
+ * @apollo/gateway O(N²)), sent with `operation`, a registered operation that takes
+ * `$filter: CoverageGapFilter` and `$first: Int!` (GapList), so the same requests reach a
+ * gateway with a safelist. `extensions` (a persisted-query id) replaces the text when given.
+ */
+export function variableAttacks(operation: string, extensions?: Record<string, unknown>): HttpAttack[] {
+  const body = (variables: string) =>
+    `{${extensions ? `"extensions":${json(extensions)}` : `"query":${json(operation)}`},"variables":${variables}}`;
+  const limit = (name: string, variables: string, env: string): HttpAttack => ({
+    category: "variables",
+    name,
+    body: body(variables),
+    expect: { status: 400, code: "OPERATION_LIMIT_EXCEEDED", limit: env },
+  });
+  const input = (name: string, variables: unknown): HttpAttack => ({
+    category: "variables",
+    name,
+    body: body(json(variables)),
+    expect: { status: 400, code: "BAD_USER_INPUT" },
+  });
+  return [
+    ...[101, 1_000, 10_000, 50_000].map((n) =>
+      limit(`${n} unknown keys in an input object`, `{"first":1,"filter":${wideObject(n)}}`, "HUB_MAX_VARIABLE_KEYS"),
+    ),
+    limit("50,000 unknown variables", wideObject(50_000), "HUB_MAX_VARIABLE_KEYS"),
+    limit(
+      "50,000 keys one level down",
+      `{"first":1,"filter":{"region":${wideObject(50_000, '"x"')}}}`,
+      "HUB_MAX_VARIABLE_KEYS",
+    ),
+    ...[11, 1_000, 100_000].map((depth) =>
+      limit(`a list ${depth} deep`, `{"first":1,"filter":${nestedLists(depth)}}`, "HUB_MAX_VARIABLE_DEPTH"),
+    ),
+    ...[11, 100_000].map((depth) =>
+      limit(
+        `a Date ${depth} deep`,
+        `{"first":1,"filter":{"bornAfter":${nestedLists(depth)}}}`,
+        "HUB_MAX_VARIABLE_DEPTH",
+      ),
+    ),
+    limit("objects 50,000 deep", `{"first":1,"filter":${nestedObjects(50_000)}}`, "HUB_MAX_VARIABLE_DEPTH"),
+    ...[4_097, 100_000, 900_000].map((n) =>
+      limit(
+        `a string of ${n} characters`,
+        json({ first: 1, filter: { region: "3".repeat(n) } }),
+        "HUB_MAX_VARIABLE_STRING_LENGTH",
+      ),
+    ),
+    limit(
+      "a key of 5,000 characters",
+      json({ first: 1, filter: { ["k".repeat(5_000)]: 1 } }),
+      "HUB_MAX_VARIABLE_STRING_LENGTH",
+    ),
+    limit(
+      "100,001 values in an unused variable",
+      `{"first":1,"v":[${"0,".repeat(100_000)}0]}`,
+      "HUB_MAX_VARIABLE_NODES",
+    ),
+    limit(
+      "100 lists of 1,100 values",
+      `{"first":1,"v":{${range(0, 99).map((i) => `"k${i}":[${"0,".repeat(1_099)}0]`)}}}`,
+      "HUB_MAX_VARIABLE_NODES",
+    ),
+    input("100 unknown keys (within the key limit)", { first: 1, filter: JSON.parse(wideObject(100)) }),
+    input("a string for an input object", { first: 1, filter: "everything" }),
+    input("an enum value of 4,000 characters", { first: 1, filter: { status: "X".repeat(4_000) } }),
+    input("a list for an Int", { first: [1, 2] }),
+    input("an Int beyond 32 bits", { first: 1e100 }),
+    input("a required variable missing", {}),
+    input("a required variable null", { first: null }),
+    input("a prototype key in an input object", JSON.parse('{"first":1,"filter":{"__proto__":{"region":"33"}}}')),
+  ];
+}
+
+const GRAPHQL = { "content-type": "application/json" };
+
+/**
+ * Client mistakes (issue 18, finding 16: several of these answered HTTP 500 with
+ * INTERNAL_SERVER_ERROR): each must get a 4xx and a code, small and fast. A token, when the
+ * request needs one, is the caller's (the test adds it).
+ */
+export function clientMistakes(): HttpAttack[] {
+  const mistake = (
+    name: string,
+    request: Omit<HttpAttack, "category" | "name" | "expect">,
+    status: number,
+    code: string | null,
+  ): HttpAttack => ({ category: "client mistakes", name, ...request, expect: { status, code } });
+  const post = (value: unknown) => ({ headers: GRAPHQL, body: typeof value === "string" ? value : json(value) });
+  const two = "query A { __typename } query B { __typename }";
+  const pq = (persistedQuery: unknown, query?: string) =>
+    post({ ...(query ? { query } : {}), extensions: { persistedQuery } });
+  const get = (search: string, headers: Record<string, string> = { "apollo-require-preflight": "true" }) => ({
+    method: "GET",
+    path: `/graphql?${search}`,
+    headers,
+  });
+  const typename = encodeURIComponent("{ __typename }");
+  return [
+    mistake("several operations and no operationName", post({ query: two }), 400, "OPERATION_RESOLUTION_FAILURE"),
+    mistake(
+      "several operations and operationName null",
+      post({ query: two, operationName: null }),
+      400,
+      "OPERATION_RESOLUTION_FAILURE",
+    ),
+    mistake("an unknown operationName", post({ query: two, operationName: "C" }), 400, "OPERATION_RESOLUTION_FAILURE"),
+    mistake(
+      "an operationName of 10,000 characters",
+      post({ query: two, operationName: "x".repeat(10_000) }),
+      400,
+      "OPERATION_RESOLUTION_FAILURE",
+    ),
+    mistake("a subscription", post({ query: "subscription { __typename }" }), 400, "BAD_REQUEST"),
+    mistake(
+      "a subscription by name",
+      post({ query: `${two} subscription S { __typename }`, operationName: "S" }),
+      400,
+      "BAD_REQUEST",
+    ),
+    mistake("a batch of one subscription", post([{ query: "subscription { __typename }" }]), 400, "BAD_REQUEST"),
+    mistake("only fragments", post({ query: "fragment F on Query { __typename }" }), 400, "GRAPHQL_VALIDATION_FAILED"),
+    mistake("an empty query", post({ query: "" }), 400, "BAD_REQUEST"),
+    mistake("a query of blanks", post({ query: "   " }), 400, "GRAPHQL_PARSE_FAILED"),
+    mistake("a NUL in the query", post({ query: "{ __typename \u0000 }" }), 400, "GRAPHQL_PARSE_FAILED"),
+    mistake("a number for the query", post({ query: 5 }), 400, "BAD_REQUEST"),
+    mistake("a list for the query", post({ query: ["{ __typename }"] }), 400, "BAD_REQUEST"),
+    mistake("a number for the variables", post({ query: "{ __typename }", variables: 5 }), 400, "BAD_REQUEST"),
+    mistake("a string for the variables", post({ query: "{ __typename }", variables: "{}" }), 400, "BAD_REQUEST"),
+    mistake("a list for the variables", post({ query: "{ __typename }", variables: [1] }), 400, "BAD_REQUEST"),
+    mistake("an object for operationName", post({ query: "{ __typename }", operationName: {} }), 400, "BAD_REQUEST"),
+    mistake("a string for the extensions", post({ query: "{ __typename }", extensions: "x" }), 400, "BAD_REQUEST"),
+    mistake("a persisted query of version 2", pq({ version: 2, sha256Hash: "0".repeat(64) }), 400, "BAD_REQUEST"),
+    mistake('a persisted query of version "1"', pq({ version: "1", sha256Hash: "0".repeat(64) }), 400, "BAD_REQUEST"),
+    mistake("a persisted query without a version", pq({}), 400, "BAD_REQUEST"),
+    mistake("a persisted query that is a string", pq("x"), 400, "BAD_REQUEST"),
+    mistake(
+      "a hash that is not the text's",
+      pq({ version: 1, sha256Hash: "0".repeat(64) }, "{ __typename }"),
+      400,
+      "BAD_REQUEST",
+    ),
+    // Apollo's protocol: an unknown id answers 200, and the client sends the text.
+    mistake(
+      "an unknown persisted-query id",
+      pq({ version: 1, sha256Hash: "0".repeat(64) }),
+      200,
+      "PERSISTED_QUERY_NOT_FOUND",
+    ),
+    mistake(
+      "an object for the persisted-query id",
+      pq({ version: 1, sha256Hash: { a: 1 } }),
+      200,
+      "PERSISTED_QUERY_NOT_FOUND",
+    ),
+    ...["null", "5", '"x"', "true", "{}", "[null]", "[1]", "[]"].map((body) =>
+      mistake(`the body ${body}`, post(body), 400, "BAD_REQUEST"),
+    ),
+    mistake("a body that is not JSON", post("{not json"), 400, "BAD_REQUEST"),
+    mistake("a body with a byte-order mark", post(`\ufeff${json({ query: "{ __typename }" })}`), 400, "BAD_REQUEST"),
+    mistake("a body with trailing bytes", post(`${json({ query: "{ __typename }" })}xx`), 400, "BAD_REQUEST"),
+    mistake("a body of 500,000 nested brackets", post(nestedLists(500_000)), 400, "OPERATION_LIMIT_EXCEEDED"),
+    mistake("a body of 1,000 nested objects", post(nestedObjects(1_000)), 400, "OPERATION_LIMIT_EXCEEDED"),
+    mistake(
+      "a form body",
+      { headers: { "content-type": "application/x-www-form-urlencoded" }, body: `query=${typename}` },
+      400,
+      "BAD_REQUEST",
+    ),
+    mistake(
+      "a text/plain body (CSRF)",
+      { headers: { "content-type": "text/plain" }, body: json({ query: "{ __typename }" }) },
+      400,
+      "BAD_REQUEST",
+    ),
+    mistake("a GET without a query", get(""), 400, "BAD_REQUEST"),
+    mistake("a GET of a mutation", get(`query=${encodeURIComponent("mutation { __typename }")}`), 405, "BAD_REQUEST"),
+    mistake("a GET with variables that are not JSON", get(`query=${typename}&variables=nope`), 400, "BAD_REQUEST"),
+    mistake("a GET with extensions that are not JSON", get(`query=${typename}&extensions=nope`), 400, "BAD_REQUEST"),
+    mistake("a GET without a CSRF header", get(`query=${typename}`, {}), 400, "BAD_REQUEST"),
+    ...["PUT", "DELETE", "PATCH", "OPTIONS"].map((method) =>
+      mistake(`a ${method}`, { method, headers: GRAPHQL, body: json({ query: "{ __typename }" }) }, 405, "BAD_REQUEST"),
+    ),
+    mistake(
+      "an Accept that excludes JSON",
+      { headers: { ...GRAPHQL, accept: "application/xml" }, body: json({ query: "{ __typename }" }) },
+      406,
+      "BAD_REQUEST",
+    ),
+    mistake(
+      "a token that is not a JWT",
+      { headers: { ...GRAPHQL, authorization: "Bearer xyz" }, body: json({ query: "{ __typename }" }) },
+      401,
+      "UNAUTHENTICATED",
+    ),
+    mistake(
+      "Basic credentials",
+      { headers: { ...GRAPHQL, authorization: "Basic YTpi" }, body: json({ query: "{ __typename }" }) },
+      401,
+      "UNAUTHENTICATED",
+    ),
+    mistake(
+      "a token of 12,000 bytes",
+      {
+        headers: { ...GRAPHQL, authorization: `Bearer ${"a".repeat(12_000)}` },
+        body: json({ query: "{ __typename }" }),
+      },
+      401,
+      "UNAUTHENTICATED",
+    ),
+    mistake(
+      "a header of 20,000 bytes",
+      { headers: { ...GRAPHQL, "x-junk": "a".repeat(20_000) }, body: json({ query: "{ __typename }" }) },
+      431,
+      null,
+    ),
+    mistake("@defer", post({ query: "{ ... @defer { __typename } }" }), 400, "GRAPHQL_VALIDATION_FAILED"),
+    mistake(
+      "a variable of an unknown type",
+      post({ query: "query($v: Nope) { __typename }" }),
+      400,
+      "GRAPHQL_VALIDATION_FAILED",
+    ),
+    mistake(
+      "a default of the wrong type",
+      post({ query: 'query($v: Int = "x") { __typename }' }),
+      400,
+      "GRAPHQL_VALIDATION_FAILED",
+    ),
+    mistake(
+      "_entities at the gateway",
+      post({ query: '{ _entities(representations: [{__typename: "Child", id: "1"}]) { __typename } }' }),
+      400,
+      "GRAPHQL_VALIDATION_FAILED",
+    ),
+    mistake("_service at the gateway", post({ query: "{ _service { sdl } }" }), 400, "GRAPHQL_VALIDATION_FAILED"),
+    mistake("a path beside the endpoint", { path: "/graphql/", ...post({ query: "{ __typename }" }) }, 404, null),
+  ];
+}

@@ -96,3 +96,18 @@ describe("measuring an operation before it runs", () => {
     );
   });
 });
+
+describe("measuring with the variables' defaults", () => {
+  it("#18.5 measures cost and page sizes with the variables' defaults applied", () => {
+    const query =
+      `query($a: Int = 500, $b: Int = 500) { children(first: $a) { edges { node { ` +
+      `siblings(first: $b) { edges { node { id } } } } } } }`;
+    // 1 + 500 × (edges 1 + node 1 + siblings (1 + 500 × (edges 1 + node 1 + id 1)))
+    const full = 1 + 500 * (1 + 1 + (1 + 500 * 3));
+    expect(measure(query, {})).toMatchObject({ cost: full, largestPage: { first: 500 } });
+    expect(limitViolations(measure(query, {}), DEFAULT_LIMITS).map((v) => v.limit)).toEqual(["maxCost"]);
+    // A value given wins over the default; null given is null (the default page size), as in execution.
+    expect(measure(query, { a: 2, b: 3 }).cost).toBe(1 + 2 * (1 + 1 + (1 + 3 * 3)));
+    expect(measure(query, { a: null, b: 1 }).cost).toBe(1 + 50 * (1 + 1 + (1 + 1 * 3)));
+  });
+});
