@@ -1,9 +1,9 @@
 import { parseArgs } from "node:util";
-import { demoAnchorFromDatabase, demoTokens } from "../access/identity/demo.ts";
-import { loadConfig, redactUrl, type AuthConfig, type Config } from "../config/index.ts";
+import { demoAnchorFromDatabase, demoTokens, offersDemoIdentities } from "../access/identity/demo.ts";
+import { loadConfig, redactUrl, type Config } from "../config/index.ts";
 import type { Database } from "../db/client.ts";
 import { countRecords } from "../db/counts.ts";
-import { openMigratedDatabase } from "../db/open.ts";
+import { asOwner, openMigratedDatabase } from "../db/open.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../graphql/subgraph.ts";
 import { consoleRoute, CONSOLE_PATH, type DemoIdentity } from "../gateway/console-route.ts";
 import { EXAMPLE_QUERY, EXAMPLE_ROLE } from "../server/examples.ts";
@@ -19,7 +19,8 @@ const USAGE = `usage:
   npm start -- --remote household=http://127.0.0.1:4101/graphql,health=…,education=…,insurance=…,hub=…
                                               the gateway against subgraphs running elsewhere
 A subgraph answers only requests the gateway signed: start both with the same HUB_GATEWAY_SECRET
-(unset, both derive it from HUB_JWT_SECRET or the demo secret, so the demo works as it is).`;
+(required in production; unset outside production, both derive it from HUB_JWT_SECRET or the demo
+secret, so the demo works as it is).`;
 
 async function main() {
   const { values } = parseArgs({
@@ -65,12 +66,13 @@ async function main() {
     return;
   }
 
-  await seedDemoProvince(database);
+  // A bulk load (the generator creates a schema, a first link rebuilds indexes): the owner's work.
+  await asOwner(config, database, seedDemoProvince);
   const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, config.auth, {
     hardening: config.hardening,
   });
   const running = await gateway.listen(port, values.host, [
-    consoleRoute({ dir: CONSOLE_DIR, demoIdentities: demoIdentitiesFor(database, config.auth) }),
+    consoleRoute({ dir: CONSOLE_DIR, demoIdentities: demoIdentitiesFor(database, config) }),
   ]);
   await printWelcome(database, running.url, config);
 }
@@ -79,13 +81,14 @@ async function main() {
 const CONSOLE_DIR = "dist/console";
 
 /**
- * The console's demo sign-in list: only while tokens are signed with the public demo secret
- * (which production refuses); with a real secret or a JWKS the console asks for a token.
+ * The console's demo sign-in list: only while tokens are signed with the public demo secret,
+ * and never in production; otherwise the console asks for a token (and the list is not served).
  */
-function demoIdentitiesFor(database: Database, auth: AuthConfig): (() => Promise<DemoIdentity[]>) | undefined {
-  if (auth.kind !== "secret" || !auth.demoSecret) return undefined;
+function demoIdentitiesFor(database: Database, config: Config): (() => Promise<DemoIdentity[]>) | undefined {
+  const auth = config.auth;
+  if (!offersDemoIdentities(config)) return undefined;
   return async () =>
-    (await demoTokens(database.db, auth, { expiresIn: "12h" })).map((t) => ({
+    (await demoTokens(database.db, auth, { expiresIn: 12 * 3_600 })).map((t) => ({
       role: t.role,
       subject: t.viewer.subject,
       scope: { ...t.viewer.scope },
@@ -110,23 +113,28 @@ function parseRemote(value: string): Record<SubgraphName, string> {
 async function printWelcome(database: Database, url: string, config: Config) {
   const auth = config.auth;
   const counts = await countRecords(database.db);
+  // Production prints no token and no child's ID number: stdout ends up in log files.
+  const demo = !config.production;
   // The demo child: inside the row scope of every demo token that reads individual children.
-  const idNumber = (await demoAnchorFromDatabase(database.db)).idNumber ?? "330106201501010011";
+  const idNumber = demo
+    ? ((await demoAnchorFromDatabase(database.db)).idNumber ?? "330106201501010011")
+    : "<a resident ID number>";
   const body = JSON.stringify({ query: EXAMPLE_QUERY, variables: { idNumber } });
   // Every field is denied without a token; with one, the policy table decides field by field,
   // so the example asks only what its role may read (tests/gateway/http.test.ts checks that).
-  const tokens = auth.kind === "secret" ? await demoTokens(database.db, auth) : [];
+  const tokens = demo && auth.kind === "secret" ? await demoTokens(database.db, auth) : [];
   const officer = tokens.find((t) => t.role === EXAMPLE_ROLE);
   const tokenLines = tokens.map((t) => `  ${t.role.padEnd(18)} ${t.token}`).join("\n");
   const n = (name: string) => counts[name]!.toLocaleString("en-US");
   const graphiql = config.hardening.production
     ? "  GraphiQL  off (production mode)"
     : `  GraphiQL  ${url.replace(/\/graphql$/, "/graphiql")}   (served locally, no CDN)`;
-  const demoSignIn = config.auth.kind === "secret" && config.auth.demoSecret ? "; sign in with a demo identity" : "";
-  const authorization = officer ? ` -H 'authorization: Bearer ${officer.token}'` : "";
+  const demoSignIn = offersDemoIdentities(config) ? "; sign in with a demo identity" : "";
+  const authorization = ` -H 'authorization: Bearer ${officer ? officer.token : `<an ${EXAMPLE_ROLE} token>`}'`;
+  const lifetime = `${Math.round(auth.maxLifetimeSeconds / 360) / 10} h`;
   const tokenList =
     tokens.length > 0
-      ? `\ndemo bearer tokens (30 days, HS256 with the configured secret), one per role:\n${tokenLines}\n`
+      ? `\ndemo bearer tokens (${lifetime}, HS256 with the configured secret), one per role:\n${tokenLines}\n`
       : "";
   console.log(`
 child coverage hub: ${n("children")} children linked from ${n("persons")} persons, \

@@ -6,36 +6,48 @@ import { LIMIT_SETTINGS, type LimitName, type OperationLimits } from "./limits.t
 /**
  * The one place that reads process.env. Everything else receives a `Config`.
  *
- *   DATABASE_URL       postgres://… → a PostgreSQL server; unset → embedded PGlite
+ *   DATABASE_URL       postgres://… → a PostgreSQL server, connected as the role that serves; unset → embedded PGlite
+ *   HUB_MIGRATE_DATABASE_URL  postgres://… as the role that owns the hub's schemas: migrations run as it, then
+ *                      it grants DATABASE_URL's role what serving needs (INSERT and SELECT only on the access
+ *                      log). Required in production with DATABASE_URL; unset outside production: one role does
+ *                      both, and the access log is append-only by its trigger only
  *   HUB_DATA_DIR       PGlite data directory for `npm start` (default ./data); "memory" for none
  *   HUB_MIGRATIONS_DIR where the drizzle migrations are (default <project root>/migrations)
  *   HUB_DB_POOL_SIZE   node-postgres pool size (default 10)
  *   PORT               HTTP port of the gateway (default 4000)
  *   HUB_JWT_SECRET     HS256 secret for bearer tokens, at least 32 bytes. Unset outside production:
- *                      the public DEMO_JWT_SECRET (with a warning); unset in production: an error
+ *                      the public DEMO_JWT_SECRET (with a warning); unset or the demo secret in production: an error
  *   HUB_JWKS_URL       verify tokens against this JWKS (RS256/ES256) instead of a shared secret
  *   HUB_JWT_ISSUER     required `iss` of every token (default "child-coverage-hub")
  *   HUB_JWT_AUDIENCE   required `aud` of every token (default "child-coverage-hub")
- *   NODE_ENV           "production" forbids the demo secret and turns on production mode
+ *   HUB_JWT_MAX_LIFETIME  longest lifetime (exp - iat) of a token the hub accepts: "24h" (default), "90m", "2d"
+ *                      or seconds, from 1 minute to 30 days
+ *   NODE_ENV           "production" turns on production mode, as HUB_PRODUCTION=true does
  *
  * Hardening (src/server/; the README's "Hardening / production" lists them with defaults):
  *   HUB_MAX_DEPTH, HUB_MAX_ALIASES, HUB_MAX_ROOT_FIELDS, HUB_MAX_DIRECTIVES, HUB_MAX_TOKENS,
  *   HUB_MAX_QUERY_BYTES, HUB_MAX_COST, HUB_MAX_PAGE_SIZE, HUB_MAX_BATCH, HUB_MAX_BODY_BYTES,
- *   HUB_EXECUTION_TIMEOUT_MS
- *                      operation limits of the gateway and every subgraph server (limits.ts)
- *   HUB_PRODUCTION     "true": production mode without NODE_ENV=production (no introspection, no
- *                      GraphiQL, no "Did you mean", no stack traces)
+ *   HUB_EXECUTION_TIMEOUT_MS, HUB_MAX_VARIABLE_KEYS, HUB_MAX_VARIABLE_NODES, HUB_MAX_VARIABLE_DEPTH,
+ *   HUB_MAX_VARIABLE_STRING_LENGTH, HUB_BODY_TIMEOUT_MS, HUB_MAX_CONNECTIONS
+ *                      operation and HTTP limits of the gateway and every subgraph server (limits.ts)
+ *   HUB_PRODUCTION     "true": production mode without NODE_ENV=production, the same in every respect (no
+ *                      demo secret, no demo identities or tokens, no introspection, no GraphiQL, no "Did you
+ *                      mean", no stack traces, a gateway key and a migrating role of their own)
  *   HUB_SAFELIST       a file (.graphql or .json) or folder of registered operations: only those run
- *   HUB_GATEWAY_SECRET the key the gateway signs its subgraph requests with (at least 32 bytes).
- *                      Unset: derived from HUB_JWT_SECRET (or the demo secret), so a gateway and its
- *                      subgraphs started with the same environment agree without another setting
+ *   HUB_GATEWAY_SECRET the key the gateway signs its subgraph requests with (at least 32 bytes, not the token
+ *                      secret). Required in production: whoever can verify tokens must not be able to sign
+ *                      subgraph requests. Unset outside production: derived from HUB_JWT_SECRET (or the demo
+ *                      secret), so a demo gateway and its subgraphs agree without another setting
  *   HUB_SUBGRAPH_ALLOW_UNSIGNED  "true": a subgraph server also answers requests the gateway did not sign
  *   HUB_RATE_OPERATIONS_PER_MINUTE     operations per token subject per minute (default 600; 0 = off)
  *   HUB_RATE_CHILD_RECORDS_PER_MINUTE  child records returned per token subject per minute (default 20000; 0 = off)
  *   HUB_LOG            "json" (one line per operation on stdout) or "off"; default json, off under vitest
+ *   HUB_STACK_TRACES   "true": errors carry stack traces (a development flag; ignored in production)
  */
 export interface Config {
   database: DatabaseConfig;
+  /** NODE_ENV=production or HUB_PRODUCTION=true: the one answer to "is this production?". */
+  production: boolean;
   migrationsDir: string;
   port: number;
   auth: AuthConfig;
@@ -48,7 +60,12 @@ export interface Config {
 export type AuthConfig = (
   | { kind: "secret"; secret: Uint8Array; /** true when the secret is the public demo one */ demoSecret: boolean }
   | { kind: "jwks"; jwksUrl: string }
-) & { issuer: string; audience: string };
+) & {
+  issuer: string;
+  audience: string;
+  /** The longest lifetime (exp - iat) of a token the hub accepts, in seconds (HUB_JWT_MAX_LIFETIME). */
+  maxLifetimeSeconds: number;
+};
 
 /**
  * The secret `npm start` signs and verifies demo tokens with when HUB_JWT_SECRET is unset. It is
@@ -57,6 +74,8 @@ export type AuthConfig = (
 export const DEMO_JWT_SECRET = "child-coverage-hub-demo-secret-not-for-production-use";
 export const DEFAULT_JWT_ISSUER = "child-coverage-hub";
 export const DEFAULT_JWT_AUDIENCE = "child-coverage-hub";
+/** A day: a token a person signs in with lasts the day, not the year. */
+export const DEFAULT_JWT_MAX_LIFETIME_SECONDS = 24 * 3_600;
 const MIN_SECRET_BYTES = 32;
 
 /** How the servers defend themselves against their callers (src/server/). */
@@ -67,19 +86,33 @@ export interface HardeningConfig {
   /** Where the registered operations are; null: any valid operation may run. */
   safelist: string | null;
   /**
-   * The key of the gateway's request signatures (src/server/signature.ts); null only in
-   * production with a JWKS and no HUB_GATEWAY_SECRET, where there is nothing secret to derive it from.
+   * The key of the gateway's request signatures (src/server/signature.ts): HUB_GATEWAY_SECRET, or
+   * outside production one derived from the token secret; null in production without the setting
+   * (which loadConfig refuses; only `loadHardening` gives it, for in-process servers).
    */
   gatewaySecret: Uint8Array | null;
   /** A subgraph server answers requests without a valid gateway signature too. */
   allowUnsignedSubgraphRequests: boolean;
+  /**
+   * HUB_STACK_TRACES=true: errors carry their stack traces (server paths) — an explicit
+   * development flag; never honoured in production (src/server/apollo.ts).
+   */
+  stackTraces: boolean;
   /** Per token subject and minute; 0 turns a budget off. */
   rate: { operationsPerMinute: number; childRecordsPerMinute: number };
   log: "json" | "off";
 }
 
 export type DatabaseConfig =
-  { kind: "postgres"; url: string; poolSize: number } | { kind: "pglite"; dataDir: string | null };
+  | {
+      kind: "postgres";
+      /** The serving role's connection. */
+      url: string;
+      poolSize: number;
+      /** The owner role's connection, for migrations (and what only the owner may do); null: `url` does both. */
+      migrateUrl?: string | null;
+    }
+  | { kind: "pglite"; dataDir: string | null };
 
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -92,6 +125,9 @@ export function loadConfig(
   if (url && !/^postgres(ql)?:\/\//.test(url)) {
     problems.push(`DATABASE_URL must start with postgres:// or postgresql://, but got "${redactUrl(url)}"`);
   }
+  // Read here without reporting: parseHardening reports a bad HUB_PRODUCTION, in its place.
+  const production = isProduction(env);
+  const migrateUrl = parseMigrateUrl(env, url, production, problems);
   const poolSize = parseInteger(env.HUB_DB_POOL_SIZE, 10, "HUB_DB_POOL_SIZE", 1, 200, problems);
   const port = parseInteger(env.PORT, 4000, "PORT", 0, 65535, problems);
   const dataDirSetting = env.HUB_DATA_DIR?.trim() || "./data";
@@ -99,13 +135,15 @@ export function loadConfig(
   const migrationsDir = path.resolve(projectRoot, env.HUB_MIGRATIONS_DIR?.trim() || "migrations");
 
   const warnings: string[] = [];
-  const auth = parseAuth(env, problems, warnings);
+  const auth = parseAuth(env, production, problems, warnings);
   const hardening = parseHardening(env, auth, projectRoot, problems);
+  checkGatewaySecret(env, production, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   for (const warning of warnings) warn(warning);
   return {
-    database: url ? { kind: "postgres", url, poolSize } : { kind: "pglite", dataDir },
+    database: url ? { kind: "postgres", url, poolSize, migrateUrl } : { kind: "pglite", dataDir },
+    production,
     migrationsDir,
     port,
     auth,
@@ -114,10 +152,58 @@ export function loadConfig(
   };
 }
 
-function parseAuth(env: NodeJS.ProcessEnv, problems: string[], warnings: string[]): AuthConfig {
-  const production = env.NODE_ENV?.trim() === "production";
+/** NODE_ENV=production or HUB_PRODUCTION=true (or 1): production in every respect, whichever was set. */
+function isProduction(env: NodeJS.ProcessEnv): boolean {
+  return env.NODE_ENV?.trim() === "production" || parseBoolean(env.HUB_PRODUCTION, false, "HUB_PRODUCTION", []);
+}
+
+function parseMigrateUrl(
+  env: NodeJS.ProcessEnv,
+  url: string | undefined,
+  production: boolean,
+  problems: string[],
+): string | null {
+  const migrateUrl = env.HUB_MIGRATE_DATABASE_URL?.trim() || null;
+  if (migrateUrl && !/^postgres(ql)?:\/\//.test(migrateUrl))
+    problems.push(
+      `HUB_MIGRATE_DATABASE_URL must start with postgres:// or postgresql://, but got "${redactUrl(migrateUrl)}"`,
+    );
+  else if (migrateUrl && !url)
+    problems.push(
+      "HUB_MIGRATE_DATABASE_URL is set but DATABASE_URL is not: the embedded PGlite has one role, " +
+        "so there is no separate owner to migrate as",
+    );
+  else if (!migrateUrl && url && production)
+    problems.push(
+      "HUB_MIGRATE_DATABASE_URL must be set in production with DATABASE_URL: the hub migrates as the role that owns " +
+        "its schemas and serves as DATABASE_URL's role, which may only insert into and read the access log " +
+        "(README, Configuration)",
+    );
+  return migrateUrl;
+}
+
+/** Production signs subgraph requests with a key of its own; anywhere, the key is never the token secret. */
+function checkGatewaySecret(env: NodeJS.ProcessEnv, production: boolean, problems: string[]): void {
+  const key = env.HUB_GATEWAY_SECRET;
+  if (key === undefined || key === "") {
+    if (production)
+      problems.push(
+        "HUB_GATEWAY_SECRET must be set in production (at least 32 bytes, not the token secret): it is the key " +
+          "the gateway signs its subgraph requests with, and a key derived from the token secret would let " +
+          "every system that verifies tokens sign requests past the gateway's limits",
+      );
+    return;
+  }
+  if (key === env.HUB_JWT_SECRET)
+    problems.push("HUB_GATEWAY_SECRET must differ from HUB_JWT_SECRET: whoever verifies tokens must not sign requests");
+  else if (key === DEMO_JWT_SECRET && production)
+    problems.push("HUB_GATEWAY_SECRET is the public demo secret: set a key of your own in production");
+}
+
+function parseAuth(env: NodeJS.ProcessEnv, production: boolean, problems: string[], warnings: string[]): AuthConfig {
   const issuer = env.HUB_JWT_ISSUER?.trim() || DEFAULT_JWT_ISSUER;
   const audience = env.HUB_JWT_AUDIENCE?.trim() || DEFAULT_JWT_AUDIENCE;
+  const maxLifetimeSeconds = parseLifetime(env.HUB_JWT_MAX_LIFETIME, problems);
   const secret = env.HUB_JWT_SECRET;
   const jwksUrl = env.HUB_JWKS_URL?.trim();
   const demo: AuthConfig = {
@@ -126,6 +212,7 @@ function parseAuth(env: NodeJS.ProcessEnv, problems: string[], warnings: string[
     demoSecret: true,
     issuer,
     audience,
+    maxLifetimeSeconds,
   };
 
   if (secret !== undefined && secret !== "" && jwksUrl) {
@@ -149,7 +236,7 @@ function parseAuth(env: NodeJS.ProcessEnv, problems: string[], warnings: string[
           `but got "${jwksUrl}"`,
       );
     }
-    return { kind: "jwks", jwksUrl, issuer, audience };
+    return { kind: "jwks", jwksUrl, issuer, audience, maxLifetimeSeconds };
   }
   if (secret !== undefined && secret !== "") {
     const bytes = new TextEncoder().encode(secret);
@@ -158,11 +245,19 @@ function parseAuth(env: NodeJS.ProcessEnv, problems: string[], warnings: string[
       problems.push(`HUB_JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes, but got ${bytes.length}`);
     else if (secret === DEMO_JWT_SECRET && production)
       problems.push("HUB_JWT_SECRET is the public demo secret: set a secret of your own in production");
-    return { kind: "secret", secret: bytes, demoSecret: secret === DEMO_JWT_SECRET, issuer, audience };
+    return {
+      kind: "secret",
+      secret: bytes,
+      demoSecret: secret === DEMO_JWT_SECRET,
+      issuer,
+      audience,
+      maxLifetimeSeconds,
+    };
   }
   if (production) {
     problems.push(
-      "HUB_JWT_SECRET or HUB_JWKS_URL must be set in production (NODE_ENV=production); the demo secret is public",
+      "HUB_JWT_SECRET or HUB_JWKS_URL must be set in production (NODE_ENV=production or HUB_PRODUCTION=true); " +
+        "the demo secret is public",
     );
     return demo;
   }
@@ -173,12 +268,31 @@ function parseAuth(env: NodeJS.ProcessEnv, problems: string[], warnings: string[
   return demo;
 }
 
+const LIFETIME_UNITS: Readonly<Record<string, number>> = { "": 1, s: 1, m: 60, h: 3_600, d: 86_400 };
+
+/** HUB_JWT_MAX_LIFETIME: "24h", "90m", "2d" or plain seconds; 1 minute to 30 days. */
+function parseLifetime(raw: string | undefined, problems: string[]): number {
+  const value = raw?.trim();
+  if (value === undefined || value === "") return DEFAULT_JWT_MAX_LIFETIME_SECONDS;
+  const match = /^(\d{1,9})\s*([smhd]?)$/.exec(value);
+  const seconds = match ? Number(match[1]) * LIFETIME_UNITS[match[2]!]! : NaN;
+  if (!(seconds >= 60 && seconds <= 30 * 86_400)) {
+    problems.push(
+      'HUB_JWT_MAX_LIFETIME must be a duration from 1 minute to 30 days such as "24h", "90m" or "3600" (seconds), ' +
+        `but got "${raw}"`,
+    );
+    return DEFAULT_JWT_MAX_LIFETIME_SECONDS;
+  }
+  return seconds;
+}
+
 /** Label of the gateway-signature key derived from the token secret: a key for one purpose only. */
 const GATEWAY_KEY_LABEL = "child-coverage-hub gateway request signature v1";
 
 /**
  * The hardening settings alone, for a server created without a whole Config (tests, benchmarks):
- * `loadHardening({}, auth)` gives the safe defaults, with the gateway key derived from `auth`.
+ * `loadHardening({}, auth)` gives the safe defaults, with the gateway key derived from `auth`
+ * (outside production only: in production the key is HUB_GATEWAY_SECRET or none).
  */
 export function loadHardening(
   env: NodeJS.ProcessEnv,
@@ -203,6 +317,7 @@ function parseHardening(
   }
   const production =
     env.NODE_ENV?.trim() === "production" || parseBoolean(env.HUB_PRODUCTION, false, "HUB_PRODUCTION", problems);
+  // `production` is isProduction(env), with a bad HUB_PRODUCTION reported here, where the other settings are.
   const safelistSetting = env.HUB_SAFELIST?.trim();
   const allowUnsigned = parseBoolean(env.HUB_SUBGRAPH_ALLOW_UNSIGNED, false, "HUB_SUBGRAPH_ALLOW_UNSIGNED", problems);
 
@@ -213,8 +328,10 @@ function parseHardening(
     if (bytes.length < MIN_SECRET_BYTES)
       problems.push(`HUB_GATEWAY_SECRET must be at least ${MIN_SECRET_BYTES} bytes, but got ${bytes.length}`);
     gatewaySecret = bytes;
-  } else if (auth.kind === "secret") {
-    // A key of its own, derived one-way: knowing it does not let anyone sign tokens.
+  } else if (auth.kind === "secret" && !production) {
+    // The demo's convenience, never production's (loadConfig requires the setting there): a key
+    // derived one-way from the token secret cannot sign tokens, but every holder of the token
+    // secret can derive it and sign subgraph requests.
     gatewaySecret = new Uint8Array(createHmac("sha256", auth.secret).update(GATEWAY_KEY_LABEL).digest());
   }
 
@@ -226,6 +343,7 @@ function parseHardening(
     safelist: safelistSetting ? path.resolve(projectRoot, safelistSetting) : null,
     gatewaySecret,
     allowUnsignedSubgraphRequests: allowUnsigned,
+    stackTraces: parseBoolean(env.HUB_STACK_TRACES, false, "HUB_STACK_TRACES", problems),
     rate: {
       operationsPerMinute: parseInteger(
         env.HUB_RATE_OPERATIONS_PER_MINUTE,

@@ -1,8 +1,8 @@
 import { PGlite } from "@electric-sql/pglite";
-import type { Logger, SQL } from "drizzle-orm";
+import { sql, type Logger, type SQL } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { getTableConfig, type PgDatabase, type PgQueryResultHKT, type PgTable } from "drizzle-orm/pg-core";
 import pg from "pg";
 import type { DatabaseConfig } from "../config/index.ts";
 import * as schema from "./schema.ts";
@@ -59,4 +59,20 @@ export async function createDatabase(config: DatabaseConfig, options: DatabaseOp
 export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/**
+ * Fresh planner statistics for `tables` after a bulk write, whichever role writes: through
+ * `hub.analyze_tables` (migrations/0010), which runs as the tables' owner, because ANALYZE needs
+ * the owner and the serving role of a PostgreSQL server owns nothing (README, "Database roles").
+ * Without statistics the planner takes a freshly loaded table for a handful of rows.
+ *
+ *   await analyzeTables(db, [children, links])
+ */
+export async function analyzeTables(db: Db, tables: readonly PgTable[]): Promise<void> {
+  const names = tables.map((table) => {
+    const { schema, name } = getTableConfig(table);
+    return `"${schema ?? "public"}"."${name}"`;
+  });
+  await db.execute(sql`select hub.analyze_tables(${sql.param(names)}::regclass[])`);
 }

@@ -13,7 +13,10 @@ export interface DemoIdentity {
 export interface ConsoleRouteOptions {
   /** The built console (`npm run build:console` writes dist/console). */
   dir: string;
-  /** Demo identities for the sign-in page; undefined outside the demo (a real secret or a JWKS). */
+  /**
+   * Demo identities for the sign-in page; undefined outside the demo (a real secret, a JWKS, or
+   * production), and then `/console/demo-identities.json` answers 404.
+   */
   demoIdentities?: () => Promise<DemoIdentity[]>;
 }
 
@@ -54,10 +57,16 @@ export function consoleRoute(options: ConsoleRouteOptions): HttpRoute {
       return true;
     }
     if (pathname === DEMO_IDENTITIES_PATH) {
-      const identities = options.demoIdentities ? await options.demoIdentities() : [];
+      // Served only in the demo (the public demo secret, outside production); anywhere else the
+      // path does not exist, and the sign-in page asks for a token.
+      if (!options.demoIdentities) {
+        res.writeHead(404, { "content-type": "text/plain", "cache-control": "no-store" }).end("not found\n");
+        return true;
+      }
+      const identities = await options.demoIdentities();
       res
         .writeHead(200, { "content-type": "application/json", "cache-control": "no-store" })
-        .end(JSON.stringify({ demo: options.demoIdentities !== undefined, identities }));
+        .end(JSON.stringify({ demo: true, identities }));
       return true;
     }
     const index = path.join(root, "index.html");

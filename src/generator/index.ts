@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import { analyzeTables, type Db } from "../db/client.ts";
 import * as t from "../db/schema.ts";
 import { isValidIsoDate, type IsoDate } from "../domain/dates.ts";
 import { annualContributionFen } from "./coverage-story.ts";
@@ -84,15 +84,10 @@ export async function generateProvince(db: Db, options: GenerateOptions): Promis
     });
   }
   // Fresh planner statistics after a bulk load (see linkAll): every department table just grew.
-  await db.execute(
-    sql`analyze ${sql.join(
-      [
-        ...[t.persons, t.guardianships, t.birthCertificates, t.immunizationRecords, t.doctorContracts],
-        ...[t.familyDoctors, t.vaccinationSites, t.schools, t.studentRegistrations, t.enrollments, t.contributions],
-      ],
-      sql`, `,
-    )}`,
-  );
+  await analyzeTables(db, [
+    ...[t.persons, t.guardianships, t.birthCertificates, t.immunizationRecords, t.doctorContracts],
+    ...[t.familyDoctors, t.vaccinationSites, t.schools, t.studentRegistrations, t.enrollments, t.contributions],
+  ]);
   return { children: made, rows: counts, milliseconds: Math.round(performance.now() - started) };
 }
 

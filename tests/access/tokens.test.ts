@@ -373,3 +373,58 @@ describe("verifyAuthorization with a JWKS", () => {
     await expect(signToken(schoolAdmin, config)).rejects.toThrow(/needs HUB_JWT_SECRET/);
   });
 });
+
+describe("token age and lifetime", () => {
+  const HOUR = 3_600;
+  const inAnHour = () => new Date(Date.now() + HOUR * 1000);
+
+  it("#18.24 refuses a token issued in the future (iat beyond the 30 s clock tolerance), saying when", async () => {
+    const early = await signToken(schoolAdmin, auth, { issuedAt: inAnHour(), expiresIn: HOUR });
+    const error = await refusal(`Bearer ${early}`);
+    expect(error.code).toBe(ErrorCode.UNAUTHENTICATED);
+    expect(error.reason).toBe("ISSUED_IN_FUTURE");
+    expect(error.message).toMatch(
+      /^bearer token was issued in the future \(iat \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, 60 minutes from now\); /,
+    );
+    expect(error.message).toMatch(/30 seconds of clock difference/);
+    // Within the tolerance a fast clock at the issuer is forgiven.
+    const slightlyEarly = await signToken(schoolAdmin, auth, { issuedAt: new Date(Date.now() + 10_000) });
+    expect(await verifyAuthorization(`Bearer ${slightlyEarly}`, auth)).toMatchObject({ subject: "teacher-7" });
+  });
+
+  it("#18.24 refuses a token whose lifetime (exp - iat) exceeds HUB_JWT_MAX_LIFETIME, 24 h by default", async () => {
+    expect(auth.maxLifetimeSeconds).toBe(24 * HOUR);
+    const day = await signToken(schoolAdmin, auth, { expiresIn: 24 * HOUR });
+    expect(await verifyAuthorization(`Bearer ${day}`, auth)).toMatchObject({ subject: "teacher-7" });
+
+    const tooLong = await refusal(`Bearer ${await signToken(schoolAdmin, auth, { expiresIn: 25 * HOUR })}`);
+    expect(tooLong.code).toBe(ErrorCode.UNAUTHENTICATED);
+    expect(tooLong.reason).toBe("LIFETIME_TOO_LONG");
+    expect(tooLong.message).toBe(
+      "bearer token lifetime (exp - iat) must be at most 24 hours (HUB_JWT_MAX_LIFETIME), but got 25 hours: " +
+        "ask the issuer for a shorter-lived token",
+    );
+    const tenYears = await refusal(`Bearer ${await signToken(schoolAdmin, auth, { expiresIn: "3650 days" })}`);
+    expect(tenYears.reason).toBe("LIFETIME_TOO_LONG");
+    expect(tenYears.message).toMatch(/but got 3650 days/);
+
+    const hourly = loadConfig({ HUB_JWT_SECRET: SECRET, HUB_JWT_MAX_LIFETIME: "1h" }, process.cwd(), () => {}).auth;
+    const twoHours = await signToken(schoolAdmin, hourly, { expiresIn: 2 * HOUR });
+    expect((await refusal(`Bearer ${twoHours}`, hourly)).message).toMatch(/at most 60 minutes .*but got 2 hours/);
+  });
+
+  it("#18.24 refuses a token without exp or without iat (its lifetime cannot be bounded)", async () => {
+    const noExp = await refusal(`Bearer ${await rawToken({ role: "auditor", scope: {} }, { exp: null })}`);
+    expect(noExp).toMatchObject({ reason: "MISSING_CLAIM", message: expect.stringMatching(/"exp" claim/) });
+    const withoutIat = await new SignJWT({ role: "auditor", scope: {} })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("someone")
+      .setIssuer("child-coverage-hub")
+      .setAudience("child-coverage-hub")
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(SECRET));
+    const noIat = await refusal(`Bearer ${withoutIat}`);
+    expect(noIat.code).toBe(ErrorCode.UNAUTHENTICATED);
+    expect(noIat).toMatchObject({ reason: "MISSING_CLAIM", message: expect.stringMatching(/"iat" claim/) });
+  });
+});

@@ -9,11 +9,23 @@ export type Engine = (typeof ENGINES)[number];
 
 export interface TestDatabase extends Database {
   readonly engine: Engine;
+  /**
+   * The same database as the role that owns its schemas, for what a test does behind the hub's
+   * back (a migration run again, a constraint added to make writes fail): on PostgreSQL the test
+   * database itself is the serving role's, which may not. On PGlite (one superuser) it is the
+   * test database itself. Closed with the test database.
+   */
+  owner(): Promise<Database>;
 }
 
 /**
  * A fresh, migrated, empty database of its own for one test file (or one test): a clone of
  * the template global-setup migrated, so tests can run in parallel without sharing rows.
+ *
+ * On PostgreSQL it is served as production serves (README, Configuration): connected as the
+ * serving role, which owns nothing and may only insert into and read the access log. The
+ * database is owned by the owner role; the serving role may also create schemas in it, which
+ * only the synthetic province's generator needs (its `truth` schema of ground truth).
  */
 export async function openTestDatabase(
   engine: Engine,
@@ -25,20 +37,33 @@ export async function openTestDatabase(
       { kind: "pglite", dataDir: null },
       { loadDataDir: dump, onQuery: options.onQuery },
     );
-    return { ...database, engine };
+    const self: TestDatabase = { ...database, engine, owner: async () => self };
+    return self;
   }
   const adminUrl = inject("postgresAdminUrl");
+  const roles = inject("postgresRoles");
   const name = `hub_test_${randomBytes(6).toString("hex")}`;
-  await adminQuery(adminUrl, `create database ${name} template ${inject("postgresTemplateDb")}`);
+  await adminQuery(adminUrl, [
+    `create database ${name} template ${inject("postgresTemplateDb")} owner ${roles.owner}`,
+    `grant create on database ${name} to ${roles.serving}`,
+  ]);
   const database = await createDatabase(
-    { kind: "postgres", url: withDatabase(adminUrl, name), poolSize: 4 },
+    { kind: "postgres", url: withDatabase(inject("postgresServingUrl"), name), poolSize: 4 },
     { onQuery: options.onQuery },
   );
+  let owner: Promise<Database> | null = null;
   return {
     ...database,
     engine,
+    owner: () =>
+      (owner ??= createDatabase({
+        kind: "postgres",
+        url: withDatabase(inject("postgresOwnerUrl"), name),
+        poolSize: 2,
+      })),
     close: async () => {
       await database.close();
+      if (owner) await (await owner).close();
       await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
     },
   };

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +7,7 @@ import type { TestProject } from "vitest/node";
 import pg from "pg";
 import { createDatabase } from "../../src/db/client.ts";
 import { migrateDatabase } from "../../src/db/migrate.ts";
+import { openMigratedDatabase } from "../../src/db/open.ts";
 
 /**
  * Runs once per `vitest run`: migrates one PGlite database and one PostgreSQL database, which
@@ -13,13 +15,21 @@ import { migrateDatabase } from "../../src/db/migrate.ts";
  * paying for start-up and migrations again.
  *
  * PostgreSQL: DATABASE_URL when set (CI starts a server and exports it); otherwise a throwaway
- * cluster from .ci/pg-server.sh on a free loopback port, stopped at the end.
+ * cluster from .ci/pg-server.sh on a free loopback port, stopped at the end. That URL is the
+ * administrator's (it creates roles and databases). The tests run as production does
+ * (README, Configuration): the template is migrated as an owner role and every test database
+ * served as a separate serving role that may only insert into and read the access log — which
+ * openMigratedDatabase checks here, in production mode, before any test runs.
  */
 declare module "vitest" {
   export interface ProvidedContext {
     pgliteTemplatePath: string;
     postgresAdminUrl: string;
     postgresTemplateDb: string;
+    /** The roles' connections to the template (tests/kit/database.ts swaps the database name). */
+    postgresOwnerUrl: string;
+    postgresServingUrl: string;
+    postgresRoles: { owner: string; serving: string };
   }
 }
 
@@ -47,31 +57,64 @@ export default async function setup(project: TestProject) {
     stopServer = () => execFileSync("bash", [path.join(root, ".ci/pg-server.sh"), "stop", serverDir]);
   }
   const templateDb = `hub_template_${process.pid}`;
-  await adminQuery(adminUrl, `drop database if exists ${templateDb}`);
-  await adminQuery(adminUrl, `create database ${templateDb}`);
-  const server = await createDatabase({ kind: "postgres", url: withDatabase(adminUrl, templateDb), poolSize: 2 });
-  await migrateDatabase(server, migrationsDir);
-  await server.close();
+  const roles = { owner: `hub_owner_${process.pid}`, serving: `hub_serving_${process.pid}` };
+  const ownerUrl = withRole(withDatabase(adminUrl, templateDb), roles.owner, randomBytes(12).toString("hex"));
+  const servingUrl = withRole(withDatabase(adminUrl, templateDb), roles.serving, randomBytes(12).toString("hex"));
+  await adminQuery(adminUrl, [
+    `drop database if exists ${templateDb}`,
+    `drop role if exists ${roles.serving}`,
+    `drop role if exists ${roles.owner}`,
+    `create role ${roles.owner} login password '${new URL(ownerUrl).password}'`,
+    `create role ${roles.serving} login password '${new URL(servingUrl).password}'`,
+    `create database ${templateDb} owner ${roles.owner}`,
+  ]);
+  // Migrated as the owner, served as the serving role, and checked as production checks it.
+  const serving = await openMigratedDatabase(
+    {
+      database: { kind: "postgres", url: servingUrl, poolSize: 1, migrateUrl: ownerUrl },
+      migrationsDir,
+      production: true,
+    },
+    { warn: (message) => console.warn(`warning: ${message}`) },
+  );
+  await serving.close();
+  // Scratch tables of tests (tests/db/copy.test.ts) go in public; nothing of the hub lives there.
+  await adminQuery(withDatabase(adminUrl, templateDb), `grant create on schema public to ${roles.serving}`);
 
   project.provide("pgliteTemplatePath", templatePath);
   project.provide("postgresAdminUrl", adminUrl);
   project.provide("postgresTemplateDb", templateDb);
+  project.provide("postgresOwnerUrl", ownerUrl);
+  project.provide("postgresServingUrl", servingUrl);
+  project.provide("postgresRoles", roles);
 
   return async () => {
-    await adminQuery(adminUrl, `drop database if exists ${templateDb} with (force)`).catch(() => {});
+    await adminQuery(adminUrl, [
+      `drop database if exists ${templateDb} with (force)`,
+      `drop role if exists ${roles.serving}`,
+      `drop role if exists ${roles.owner}`,
+    ]).catch(() => {});
     stopServer();
     execFileSync("rm", ["-rf", tmp]);
   };
 }
 
-export async function adminQuery(url: string, text: string): Promise<void> {
+/** Statements run one after another (each its own transaction: CREATE DATABASE cannot run in one). */
+export async function adminQuery(url: string, text: string | readonly string[]): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(text);
+    for (const statement of typeof text === "string" ? [text] : text) await client.query(statement);
   } finally {
     await client.end();
   }
+}
+
+export function withRole(url: string, role: string, password?: string): string {
+  const u = new URL(url);
+  u.username = role;
+  if (password !== undefined) u.password = password;
+  return u.toString();
 }
 
 export function withDatabase(url: string, database: string): string {

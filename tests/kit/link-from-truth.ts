@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "../../src/db/client.ts";
+import { analyzeTables, queryRows, type Db } from "../../src/db/client.ts";
+import { children, links } from "../../src/db/tables/hub.ts";
 
 /**
  * A perfect master index for graph tests: one hub child per true child, every record linked
@@ -28,6 +29,6 @@ export async function linkFromTruth(db: Db): Promise<Map<string, number>> {
     sql`select child_key, ${base} + row_number() over (order by child_key) as id from truth.children`,
   );
   // As linkAll does after its bulk write: planner statistics for the row-scope checks.
-  await db.execute(sql`analyze hub.children, hub.links`);
+  await analyzeTables(db, [children, links]);
   return new Map(rows.map((r) => [r.child_key, Number(r.id)]));
 }

@@ -27,6 +27,7 @@ describe("hardening configuration", () => {
       {
         HUB_MAX_DEPTH: "7",
         HUB_PRODUCTION: "true",
+        HUB_JWT_SECRET: "s".repeat(32),
         HUB_SAFELIST: "ops",
         HUB_GATEWAY_SECRET: "g".repeat(32),
         HUB_SUBGRAPH_ALLOW_UNSIGNED: "true",
@@ -46,7 +47,11 @@ describe("hardening configuration", () => {
     });
     expect(Buffer.from(hardening.gatewaySecret!).toString()).toBe("g".repeat(32));
     expect(
-      loadConfig({ NODE_ENV: "production", HUB_JWT_SECRET: "s".repeat(32) }, "/project", () => {}).hardening.production,
+      loadConfig(
+        { NODE_ENV: "production", HUB_JWT_SECRET: "s".repeat(32), HUB_GATEWAY_SECRET: "g".repeat(32) },
+        "/project",
+        () => {},
+      ).hardening.production,
     ).toBe(true);
     expect(
       configProblemsOf({
@@ -70,12 +75,45 @@ describe("hardening configuration", () => {
   it(
     "has no gateway key in production with a JWKS and no HUB_GATEWAY_SECRET " + "(nothing secret to derive it from)",
     () => {
-      expect(
-        loadConfig({ NODE_ENV: "production", HUB_JWKS_URL: "https://idp.example/jwks.json" }, "/project", () => {})
-          .hardening.gatewaySecret,
-      ).toBeNull();
+      // (#18.25: loadConfig now refuses production without HUB_GATEWAY_SECRET; the hardening alone still has none.)
+      const jwks = loadConfig({ HUB_JWKS_URL: "https://idp.example/jwks.json" }, "/project", () => {}).auth;
+      expect(loadHardening({ NODE_ENV: "production" }, jwks).gatewaySecret).toBeNull();
     },
   );
+
+  it("#18.25 in production requires a gateway signing key of its own, never one derived from the token secret", () => {
+    const tokenSecret = "the-token-secret-of-this-province-0123456789";
+    const gatewayKey = "the-gateway-signing-key-of-this-province";
+    const productions: Record<string, string>[] = [{ NODE_ENV: "production" }, { HUB_PRODUCTION: "true" }];
+    const tokenSettings: Record<string, string>[] = [
+      { HUB_JWT_SECRET: tokenSecret },
+      { HUB_JWKS_URL: "https://idp.example/jwks.json" },
+    ];
+    for (const production of productions) {
+      for (const tokens of tokenSettings)
+        expect(configProblemsOf({ ...production, ...tokens })).toEqual([
+          expect.stringMatching(
+            /^HUB_GATEWAY_SECRET must be set in production \(at least 32 bytes, not the token secret\)/,
+          ),
+        ]);
+      expect(configProblemsOf({ ...production, HUB_JWT_SECRET: tokenSecret, HUB_GATEWAY_SECRET: tokenSecret })).toEqual(
+        [expect.stringMatching(/^HUB_GATEWAY_SECRET must differ from HUB_JWT_SECRET/)],
+      );
+      const config = loadConfig(
+        { ...production, HUB_JWT_SECRET: tokenSecret, HUB_GATEWAY_SECRET: gatewayKey },
+        "/project",
+        () => {},
+      );
+      expect(Buffer.from(config.hardening.gatewaySecret!).toString()).toBe(gatewayKey);
+      // The hardening alone (tests, benchmarks) never derives a key in production either.
+      expect(loadHardening(production, config.auth).gatewaySecret).toBeNull();
+    }
+    // Outside production the demo keeps working without the setting: the key is derived (README).
+    expect(loadConfig({ HUB_JWT_SECRET: tokenSecret }, "/project", () => {}).hardening.gatewaySecret).toHaveLength(32);
+    expect(configProblemsOf({ HUB_JWT_SECRET: tokenSecret, HUB_GATEWAY_SECRET: tokenSecret })).toEqual([
+      expect.stringMatching(/^HUB_GATEWAY_SECRET must differ from HUB_JWT_SECRET/),
+    ]);
+  });
 
   it("documents every limit in the README with its default", () => {
     const readme = readFileSync("README.md", "utf8");

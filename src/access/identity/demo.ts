@@ -111,19 +111,29 @@ export async function demoViewersFromDatabase(db: Db): Promise<Record<Role, Auth
   return demoViewers(await demoAnchorFromDatabase(db));
 }
 
-/** A signed demo token per role (HS256 with the configured secret), for `npm start` to print. */
+/**
+ * A signed demo token per role (HS256 with the configured secret), for `npm start` to print and
+ * the console's demo sign-in. They live as long as the hub accepts (HUB_JWT_MAX_LIFETIME, 24 h
+ * by default) unless `expiresIn` (seconds) is shorter.
+ */
 export async function demoTokens(
   db: Db,
   config: AuthConfig,
-  options: { expiresIn?: string } = {},
+  options: { expiresIn?: number } = {},
 ): Promise<{ role: Role; viewer: AuthenticatedViewer; token: string }[]> {
   const viewers = await demoViewersFromDatabase(db);
+  const expiresIn = Math.min(options.expiresIn ?? Infinity, config.maxLifetimeSeconds);
   const tokens = [];
   for (const role of ROLES)
-    tokens.push({
-      role,
-      viewer: viewers[role],
-      token: await signToken(viewers[role], config, { expiresIn: options.expiresIn ?? "30 days" }),
-    });
+    tokens.push({ role, viewer: viewers[role], token: await signToken(viewers[role], config, { expiresIn }) });
   return tokens;
+}
+
+/**
+ * Whether the hub may hand out demo identities (the console's sign-in list): only with the
+ * public demo secret, which anyone can sign with anyway, and never in production (which refuses
+ * that secret; this holds even if a configuration got past it).
+ */
+export function offersDemoIdentities(config: { auth: AuthConfig; production: boolean }): boolean {
+  return config.auth.kind === "secret" && config.auth.demoSecret && !config.production;
 }

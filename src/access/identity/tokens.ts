@@ -12,6 +12,8 @@ export type AuthenticationFailure =
   | "UNKNOWN_KEY"
   | "EXPIRED"
   | "NOT_YET_VALID"
+  | "ISSUED_IN_FUTURE"
+  | "LIFETIME_TOO_LONG"
   | "WRONG_AUDIENCE"
   | "WRONG_ISSUER"
   | "MISSING_CLAIM"
@@ -44,8 +46,9 @@ const MAX_TOKEN_LENGTH = 8_192;
 /**
  * The viewer behind an `Authorization` header: anonymous without one; otherwise the header must
  * be `Bearer <JWT>` and the token valid (signature, `exp`, `nbf`, `iss`, `aud`, `sub`, a known
- * `role` and the scope that role needs), or an `AuthenticationError` (UNAUTHENTICATED) says
- * exactly what is wrong.
+ * `role` and the scope that role needs; `iat` not in the future and `exp - iat` within
+ * `config.maxLifetimeSeconds`), or an `AuthenticationError` (UNAUTHENTICATED) says exactly what
+ * is wrong.
  *
  *   await verifyAuthorization(null, config.auth)                // ANONYMOUS_VIEWER
  *   await verifyAuthorization(`Bearer ${token}`, config.auth)   // { subject, role, scope, tokenId }
@@ -97,7 +100,8 @@ async function verifyJwt(token: string, config: AuthConfig, now: Date | undefine
   const verifyOptions = {
     issuer: config.issuer,
     audience: config.audience,
-    requiredClaims: ["exp", "sub"],
+    // iat too: without it a token's lifetime cannot be bounded (checkTokenTimes).
+    requiredClaims: ["exp", "sub", "iat"],
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
     ...(now ? { currentDate: now } : {}),
   };
@@ -106,9 +110,35 @@ async function verifyJwt(token: string, config: AuthConfig, now: Date | undefine
       config.kind === "secret"
         ? await jwtVerify(token, config.secret, { ...verifyOptions, algorithms: SECRET_ALGORITHMS })
         : await jwtVerify(token, remoteKeySet(config.jwksUrl), { ...verifyOptions, algorithms: JWKS_ALGORITHMS });
+    checkTokenTimes(result.payload, config, now ?? new Date());
     return result.payload;
   } catch (error) {
     throw translate(error, config, now ?? new Date());
+  }
+}
+
+/**
+ * What jose leaves to the caller: a token issued in the future (a forged or mis-clocked issuer
+ * minting tokens ahead of time) and one valid for longer than the hub allows (a stolen 10-year
+ * token is a 10-year credential). jose has checked that `iat` and `exp` are NumericDates.
+ */
+function checkTokenTimes(payload: JWTPayload, config: AuthConfig, now: Date): void {
+  const iat = payload.iat as number;
+  const exp = payload.exp as number;
+  const nowSeconds = now.getTime() / 1000;
+  if (iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) {
+    throw new AuthenticationError(
+      "ISSUED_IN_FUTURE",
+      `bearer token was issued in the future (iat ${isoSeconds(iat)}, ${ago(iat - nowSeconds, "from now")}); ` +
+        `the hub allows ${CLOCK_TOLERANCE_SECONDS} seconds of clock difference: check the issuer's clock`,
+    );
+  }
+  if (exp - iat > config.maxLifetimeSeconds) {
+    throw new AuthenticationError(
+      "LIFETIME_TOO_LONG",
+      `bearer token lifetime (exp - iat) must be at most ${span(config.maxLifetimeSeconds)} (HUB_JWT_MAX_LIFETIME), ` +
+        `but got ${span(exp - iat)}: ask the issuer for a shorter-lived token`,
+    );
   }
 }
 
@@ -149,10 +179,10 @@ function translate(error: unknown, config: AuthConfig, now: Date): Error {
           `bearer token issuer must be "${config.issuer}", but got ${shown(payload.iss)}`,
         );
       case "iat":
+        // jose checks only the type of iat here (its age is checkTokenTimes's question).
         return new AuthenticationError(
-          "NOT_YET_VALID",
-          "bearer token was issued in the future " +
-            `(iat ${typeof payload.iat === "number" ? isoSeconds(payload.iat) : shown(payload.iat)})`,
+          "INVALID_CLAIM",
+          `bearer token "iat" claim must be a NumericDate (seconds since 1970), but got ${shown(payload.iat)}`,
         );
       default:
         return new AuthenticationError(
@@ -299,11 +329,16 @@ function isoSeconds(epochSeconds: number): string {
 }
 
 function ago(seconds: number, suffix = "ago"): string {
+  return `${span(seconds)} ${suffix}`;
+}
+
+/** A duration in words: "45 seconds", "90 minutes", "24 hours", "3650 days". */
+function span(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
-  if (s < 120) return `${s} seconds ${suffix}`;
-  if (s < 7_200) return `${Math.round(s / 60)} minutes ${suffix}`;
-  if (s < 172_800) return `${Math.round(s / 3_600)} hours ${suffix}`;
-  return `${Math.round(s / 86_400)} days ${suffix}`;
+  if (s < 120) return `${s} seconds`;
+  if (s < 7_200) return `${Math.round(s / 60)} minutes`;
+  if (s < 172_800) return `${Math.round(s / 3_600)} hours`;
+  return `${Math.round(s / 86_400)} days`;
 }
 
 /** A claim value in a message, bounded (claims are attacker-controlled text). */
