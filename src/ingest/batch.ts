@@ -2,8 +2,18 @@ import { sql } from "drizzle-orm";
 import { refreshCoverage } from "../coverage/store.ts";
 import { queryRows, type Db } from "../db/client.ts";
 import { linkRecords } from "../linkage/index.ts";
-import { parseRow, type PlacedChildren, type RawRow, type RecordKind } from "./kind.ts";
-import { writeRecords, type ValidRecord } from "./write.ts";
+import { lockLinkage } from "../linkage/store.ts";
+import { withRetries } from "./failure.ts";
+import {
+  parseRow,
+  type FieldError,
+  type ParsedRecord,
+  type PlacedChildren,
+  type RawRow,
+  type RecordKind,
+} from "./kind.ts";
+import { takenValues } from "./unique-values.ts";
+import { writeRecords } from "./write.ts";
 
 /** One refused value of one row. `index` is the row's position in the batch (or its line in a file). */
 export interface RejectedRow {
@@ -24,6 +34,17 @@ export interface IngestReport {
   touchedChildren: number;
 }
 
+/**
+ * A check of a batch's parsed rows against what the database holds (a sender's region:
+ * sender-region.ts), run inside the batch's transaction after its lock: the refusals by row
+ * position. A refused row is not written, and counts as neither accepted, updated nor unchanged.
+ */
+export type RowScreen = (
+  db: Db,
+  kind: RecordKind,
+  records: readonly ParsedRecord[],
+) => Promise<ReadonlyMap<number, FieldError>>;
+
 export interface IngestOptions {
   /** The index of the first row (a file's line number of it); rows count up from there. */
   firstIndex?: number;
@@ -34,6 +55,8 @@ export interface IngestOptions {
   rowIndexes?: readonly number[];
   /** Who sent it, for the link history. */
   actor?: string;
+  /** Checks the rows must pass against the database before they are written (default: none). */
+  screen?: RowScreen;
 }
 
 /**
@@ -41,8 +64,16 @@ export interface IngestOptions {
  * identical by record id), the linkage re-decides only the blocks of the records that changed,
  * and the coverage of the children they touch (their kind says which: the children whose links
  * changed, or those a changed place places) is assessed again. Invalid rows are reported, field
- * by field, and never stop the valid ones. When this returns, everything it reports is
- * committed; if the process dies before, nothing of the batch is (run it again).
+ * by field, and never stop the valid ones; so are rows the `screen` refuses and rows whose
+ * unique value (a certificate number, a school code) another record holds. When this returns,
+ * everything it reports is committed; if the process dies before, nothing of the batch is (run
+ * it again).
+ *
+ * Batches take turns (the linkage lock, from their first statement to their commit), so two
+ * batches about the same children never decide from each other's half-written state; a
+ * transaction the database still aborts for a conflict is run again. A failure is reported by
+ * its database error code only: the driver's message quotes the statement's parameters, which
+ * are the rows' names and ID numbers, and must not reach any log.
  *
  *   await ingestBatch(db, studentRegistrationKind, rows)
  *   // { accepted: 98, updated: 0, unchanged: 0, rejectedRows: 2, rejected: [{ index: 7, field: "id_number", … }, …] }
@@ -53,9 +84,50 @@ export async function ingestBatch(
   rows: readonly RawRow[],
   options: IngestOptions = {},
 ): Promise<IngestReport> {
+  const { rejected, valid } = parseBatch(kind, rows, options);
+  const { outcome, touched, refused } = await withRetries(kind, rows.length, () =>
+    db.transaction(async (txn) => {
+      const tx = txn as unknown as Db;
+      await lockLinkage(tx);
+      const refused = new Map(options.screen ? await options.screen(tx, kind, valid) : []);
+      const unscreened = valid.filter((r) => !refused.has(r.index));
+      for (const [index, error] of await takenValues(tx, kind, unscreened)) refused.set(index, error);
+      const outcome = await writeRecords(
+        tx,
+        kind,
+        valid.filter((r) => !refused.has(r.index)),
+      );
+      const changed = [...outcome.inserted, ...outcome.updated];
+      const touched = await followChanges(tx, kind, changed, options.actor ?? `ingest:${kind.department}`);
+      await refreshCoverage(tx, touched);
+      return { outcome, touched, refused };
+    }),
+  );
+  for (const record of valid) {
+    const error = refused.get(record.index);
+    if (error) rejected.push({ index: record.index, recordId: record.recordId, ...error });
+  }
+  // A stable sort keeps each row's refusals in column order.
+  rejected.sort((a, b) => a.index - b.index);
+  return {
+    accepted: outcome.inserted.length,
+    updated: outcome.updated.length,
+    unchanged: outcome.unchanged.length,
+    rejectedRows: new Set(rejected.map((r) => r.index)).size,
+    rejected,
+    touchedChildren: touched.length,
+  };
+}
+
+/** The batch's rows parsed: the refusals of those that do not, and the others, each by its index. */
+function parseBatch(
+  kind: RecordKind,
+  rows: readonly RawRow[],
+  options: IngestOptions,
+): { rejected: RejectedRow[]; valid: ParsedRecord[] } {
   const first = options.firstIndex ?? 0;
   const rejected: RejectedRow[] = [];
-  const valid: ValidRecord[] = [];
+  const valid: ParsedRecord[] = [];
   const seen = new Map<string, number>();
   rows.forEach((raw, i) => {
     const index = options.rowIndexes?.[i] ?? first + i;
@@ -76,25 +148,9 @@ export async function ingestBatch(
       return;
     }
     seen.set(parsed.recordId, index);
-    valid.push({ recordId: parsed.recordId, values: parsed.values });
+    valid.push({ index, recordId: parsed.recordId, values: parsed.values });
   });
-
-  const { outcome, touched } = await db.transaction(async (txn) => {
-    const tx = txn as unknown as Db;
-    const outcome = await writeRecords(tx, kind, valid);
-    const changed = [...outcome.inserted, ...outcome.updated];
-    const touched = await followChanges(tx, kind, changed, options.actor ?? `ingest:${kind.department}`);
-    await refreshCoverage(tx, touched);
-    return { outcome, touched };
-  });
-  return {
-    accepted: outcome.inserted.length,
-    updated: outcome.updated.length,
-    unchanged: outcome.unchanged.length,
-    rejectedRows: new Set(rejected.map((r) => r.index)).size,
-    rejected,
-    touchedChildren: touched.length,
-  };
+  return { rejected, valid };
 }
 
 /**

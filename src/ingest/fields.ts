@@ -16,10 +16,51 @@ const ok = (value: FieldValue): FieldResult => ({ ok: true, value });
 const bad = (message: string): FieldResult => ({ ok: false, message });
 const shown = (raw: string) => JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw);
 
-export const text =
-  (maxLength = 200): FieldParser =>
-  (raw) =>
+/** The parsers of free text (names, addresses): the only fields a tab or a line break may appear in. */
+const FREE_TEXT = new WeakSet<FieldParser>();
+
+export const text = (maxLength = 200): FieldParser => {
+  const parser: FieldParser = (raw) =>
     raw.length > maxLength ? bad(`must be at most ${maxLength} characters, but has ${raw.length}`) : ok(raw);
+  FREE_TEXT.add(parser);
+  return parser;
+};
+
+/** Whether `parser` reads free text (`text(…)`), where a tab or a line break is part of the value. */
+export const isFreeText = (parser: FieldParser): boolean => FREE_TEXT.has(parser);
+
+/** A control character (C0, DEL, C1) or half of a surrogate pair: what no cell may hold. */
+const CONTROL = /[\p{Cc}\p{Cs}]/u;
+const LINE_BREAK_OR_TAB = /^[\t\n\r]$/;
+
+/**
+ * Why a cell as received cannot be stored, whatever its column, or null: a control character
+ * (NUL, ESC, DEL, C1, …) or an unpaired surrogate. PostgreSQL refuses a NUL in text outright, a
+ * terminal or a CSV reader may act on the others, and none of them is part of a name, a code or
+ * a date. Tab, line feed and carriage return are allowed in free text (`freeText`), where an
+ * address may hold them, and nowhere else. The value itself is never quoted (it goes back to
+ * the sender, and a cell of personal data must not be copied around): only the character's
+ * code point and position.
+ *
+ *   controlCharacterProblem("某街道\u00001号", true)
+ *   // 'must not contain a control character (NUL, ESC, DEL, …), but has U+0000 at character 4'
+ */
+export function controlCharacterProblem(raw: string, freeText: boolean): string | null {
+  // Almost every cell has none: one scan of the whole, and the walk below only for the few that do.
+  if (!CONTROL.test(raw)) return null;
+  let position = 0;
+  for (const char of raw) {
+    position++;
+    if (!CONTROL.test(char) || (freeText && LINE_BREAK_OR_TAB.test(char))) continue;
+    const code = char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+    const allowed = freeText ? "; tab and line breaks are the only ones free text may hold" : "";
+    return (
+      "must not contain a control character (NUL, ESC, DEL, …), " +
+      `but has U+${code} at character ${position}${allowed}`
+    );
+  }
+  return null;
+}
 
 export const idNumber: FieldParser = (raw) => {
   const parsed = parseIdNumber(raw);

@@ -1,7 +1,7 @@
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Department } from "../access/identity/viewer.ts";
 import type { SourceKind } from "../db/enums.ts";
-import type { FieldParser, FieldValue } from "./fields.ts";
+import { controlCharacterProblem, isFreeText, type FieldParser, type FieldValue } from "./fields.ts";
 
 /** One column of a department file (and of a GraphQL batch row): how it is written and checked. */
 export interface ColumnSpec {
@@ -22,6 +22,13 @@ export interface FieldError {
 }
 
 export type RawRow = Readonly<Record<string, unknown>>;
+
+/** A row that parsed, by its position in the batch (or its line in a file). */
+export interface ParsedRecord {
+  index: number;
+  recordId: string;
+  values: Record<string, FieldValue>;
+}
 export type ParsedRow =
   { ok: true; recordId: string; values: Record<string, FieldValue> } | { ok: false; errors: FieldError[] };
 
@@ -99,16 +106,17 @@ export type RegionColumnChoice = (values: Readonly<Record<string, FieldValue>>) 
  *   registers pupils living in 3302).
  * - `{ through, column, references }`: by the record it names: its `column` holds the
  *   `references` column of a record of kind `through` (a student registration's school_code
- *   names its school). Such records are not region-checked yet: issue 18 checks them through
- *   the record declared here (and that record's own placement, so a dose goes through its
- *   immunization record to the record's site).
+ *   names its school), and that record is placed by its own placement in turn (a dose goes
+ *   through its immunization record to the record's site). A record that names no stored
+ *   record is placed nowhere: a department system cannot send it (sender-region.ts).
  */
 export type Placement =
   { regionColumn: string | RegionColumnChoice } | { through: RecordKind; column: string; references: string };
 
 /**
  * Checks a raw row against a kind: every column parsed, every problem reported (not only the
- * first), unknown columns refused so a misspelt header cannot silently drop data.
+ * first), unknown columns refused so a misspelt header cannot silently drop data, and a control
+ * character refused in any cell (a NUL would fail the whole batch in the database).
  *
  *   parseRow(studentRegistrations, { record_id: "S-1", student_number: "G…", … })
  *   // { ok: true, recordId: "S-1", values: { … } }
@@ -126,6 +134,12 @@ export function parseRow(kind: RecordKind, raw: RawRow): ParsedRow {
   }
   for (const column of kind.columns) {
     const value = raw[column.name];
+    // Looked at as received: a control character is refused even where trimming would drop it.
+    const control = typeof value === "string" ? controlCharacterProblem(value, isFreeText(column.parse)) : null;
+    if (control !== null) {
+      errors.push({ field: column.name, message: control });
+      continue;
+    }
     const rawText =
       value === undefined || value === null
         ? ""

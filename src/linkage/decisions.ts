@@ -6,7 +6,7 @@ import { normaliseRecord } from "./normalise.ts";
 import { profilesOf } from "./profile.ts";
 import { noMergeReason } from "./rules.ts";
 import { readRecords } from "./sources.ts";
-import { refKey } from "./store.ts";
+import { lockLinkage, refKey } from "./store.ts";
 import type { RecordRef } from "./types.ts";
 
 /**
@@ -137,6 +137,8 @@ export async function mergeChildren(
     throw new InputError("mergeId", `must be another child than keepId ${keepId}, but got the same`);
   return db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
+    // One writer of the index at a time: ingestion's links and a person's decisions take turns.
+    await lockLinkage(tx);
     await requireActiveChild(tx, "keepId", keepId);
     await requireActiveChild(tx, "mergeId", mergeId);
     const keepLinks = await currentLinksOfChild(tx, keepId);
@@ -178,6 +180,8 @@ export async function splitChild(
     throw new InputError("recordRefs", "must name at least one record to split off, but got none");
   return db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
+    // One writer of the index at a time: ingestion's links and a person's decisions take turns.
+    await lockLinkage(tx);
     await requireActiveChild(tx, "childId", childId);
     const links = await currentLinksOfChild(tx, childId);
     const byKey = new Map(links.map((l) => [refKey(l.source, l.record_id), l]));
@@ -233,6 +237,8 @@ export async function resolveReview(
   }
   return db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
+    // One writer of the index at a time: ingestion's links and a person's decisions take turns.
+    await lockLinkage(tx);
     const [review] = await queryRows<{
       source: SourceKind;
       record_id: string;
@@ -318,6 +324,8 @@ export async function undoEvent(db: Db, eventId: number, actor: string): Promise
   requireActor(actor);
   return db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
+    // One writer of the index at a time: ingestion's links and a person's decisions take turns.
+    await lockLinkage(tx);
     const [event] = await queryRows<{
       kind: string;
       detail: EventDetail | string;

@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import { analyzeTables, type Db } from "../db/client.ts";
+import { children, links } from "../db/tables/hub.ts";
 import { blockMates } from "./blocking.ts";
 import { clusterTable, type ClusterStats } from "./cluster.ts";
 import { normaliseRecord } from "./normalise.ts";
@@ -10,6 +10,7 @@ import {
   cannotLinkPairs,
   childrenWithDecisions,
   currentLinksOf,
+  lockLinkage,
   recordsOfChildren,
   refKey,
   writeLinking,
@@ -62,7 +63,7 @@ export async function linkAll(db: Db, options: { actor?: string } = {}): Promise
   const summary = await writeLinking(db, { records, result, current, actor: options.actor ?? SYSTEM_ACTOR });
   // Fresh statistics after a bulk write: without them the planner takes the link table for a
   // handful of rows and the row-scope checks (hub.child_scope) degrade to repeated full scans.
-  await db.execute(sql`analyze hub.children, hub.links`);
+  await analyzeTables(db, [children, links]);
   return { ...summary, stats: result.stats, timings: { read, match, write: performance.now() - started } };
 }
 
@@ -76,7 +77,10 @@ export async function linkAll(db: Db, options: { actor?: string } = {}): Promise
  * another). It returns, as `touchedChildIds`, the children whose links it opened or closed (the
  * children that gained, lost or merged records): those whose coverage may have changed.
  *
- *   await linkRecords(db, [{ source: "health.immunization_record", recordId: "IM-00001234" }]);
+ * Call it inside the caller's transaction: it takes the linkage lock (lockLinkage) before it
+ * reads, so another batch's links cannot change between its reading and its writing.
+ *
+ *   await linkRecords(tx, [{ source: "health.immunization_record", recordId: "IM-00001234" }]);
  *   // { linksOpened: 1, linksClosed: 0, touchedChildIds: [4711], … }
  */
 export async function linkRecords(
@@ -85,6 +89,7 @@ export async function linkRecords(
   options: { actor?: string } = {},
 ): Promise<LinkRunSummary> {
   let started = performance.now();
+  await lockLinkage(db);
   const freshRecords = await readRecords(db, refs);
   const freshKeys = new Set(freshRecords.map((r) => refKey(r.source, r.recordId)));
   const freshFeatures = freshRecords.map(normaliseRecord);

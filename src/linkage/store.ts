@@ -16,6 +16,24 @@ import type { RecordRef, SourceRecord } from "./types.ts";
  * overwritten), hub.link_reviews. Everything in batches: one statement per few thousand rows.
  */
 
+/**
+ * Takes the linkage lock for the rest of the caller's transaction: writers of links (an ingest
+ * batch, from its first statement to its commit) take their turns, one at a time.
+ *
+ * Why: a batch reads the current links and coverage of the children its records touch, decides,
+ * and writes the difference. Two batches about the same children at once (two departments'
+ * systems, or one batch sent twice) would each decide from what the other is about to change:
+ * both open a link for one record, or both insert one child's coverage row, and the second
+ * fails on a unique key (issue 18, finding 15). A transaction-scoped advisory lock costs one
+ * statement, is released by commit or rollback (a killed batch cannot leave it held), and
+ * leaves readers alone. Outside a transaction it protects nothing.
+ *
+ *   await db.transaction(async (tx) => { await lockLinkage(tx); … });
+ */
+export async function lockLinkage(tx: Db): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('hub.linkage'))`);
+}
+
 /** A record's link as it stands (unlinked_at is null). */
 export interface CurrentLink {
   linkId: number;
@@ -504,6 +522,13 @@ function bySourceName(records: RecordTable): Int32Array {
  * measured at 100,000 children, 0.8 s of a 2.3 s insert.)
  */
 async function dropLinkIndexes(tx: Db): Promise<string[]> {
+  // Only hub.links's owner may drop and rebuild its indexes. The serving role of a two-role
+  // PostgreSQL setup (README, Configuration) owns nothing: it loads into the indexed table.
+  const [links] = await queryRows<{ owned: boolean }>(
+    tx,
+    sql`select pg_has_role(current_user, relowner, 'USAGE') as owned from pg_class where oid = 'hub.links'::regclass`,
+  );
+  if (!links?.owned) return [];
   // An index only of closed links (unlinked_at is not null) stays: the new links are all open,
   // so the COPY never touches it, and rebuilding it would read the whole table for nothing.
   const indexes = await queryRows<{ name: string; definition: string }>(
