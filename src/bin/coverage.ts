@@ -9,8 +9,10 @@ import { createProgress } from "../terminal/progress.ts";
 const USAGE = "usage: npm run coverage -- [--as-of YYYY-MM-DD]   (default: today in China)";
 
 /**
- * Builds (or rebuilds) the coverage snapshot of a date, as a daily job would before the
- * offices open: the first GraphQL question about a new date otherwise waits for the build.
+ * Builds (or rebuilds) the coverage snapshot of a date: the daily job, run before the offices
+ * open. Nothing else builds one (ingestion only re-assesses the children it touches in the
+ * snapshots that exist): a GraphQL list or statistic for a date without a snapshot is refused,
+ * naming the dates that exist, and without a date answers from the newest one up to today.
  */
 async function main() {
   const { values } = parseArgs({ options: { "as-of": { type: "string" }, help: { type: "boolean", default: false } } });

@@ -1,7 +1,9 @@
 /**
  * The coverage engine: pure status rules over a child's linked records (rules.ts), the pure
  * reduction of linked records to coverage facts (derive-facts.ts), and the SQL that feeds them
- * (facts.ts, policy.ts). The status table and the GraphQL in the hub come with the rest of issue #6.
+ * (facts.ts, load-policy.ts); the snapshots (store.ts: built by the daily job and ingestion,
+ * never by a read; snapshot-dates.ts: which one a question is answered from); and the
+ * disclosure control of statistics (statistics-disclosure.ts, controlled-rounding.ts).
  */
 export { assessCoverage, coordinationAreaOf, statusOf } from "./rules.ts";
 export {

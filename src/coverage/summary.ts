@@ -1,5 +1,5 @@
-import { SMALL_CELL_SUPPRESSION_THRESHOLD } from "../domain/insurance-policy.ts";
 import { COVERAGE_STATUSES } from "../domain/coverage-terms.ts";
+import type { Atom } from "./controlled-rounding.ts";
 
 /** Counts of one group of children in a snapshot (what one aggregate row holds). */
 export interface GroupCounts {
@@ -12,7 +12,10 @@ export interface GroupCounts {
   byStatus: Readonly<Record<string, number>>;
 }
 
-/** A group as reported: counts, rates, and whether it was suppressed. */
+/**
+ * A group as reported: counts and rates. `suppressed` stays for clients: no figure is withheld
+ * any more, protected statistics are rounded instead (controlled-rounding.ts), so it is false.
+ */
 export interface GroupFigures {
   key: string | null;
   suppressed: boolean;
@@ -33,45 +36,64 @@ export function rate(part: number, whole: number): number | null {
 }
 
 /**
- * Figures of a group. With `suppress` (a viewer who may see no individual child) a group of
- * fewer than 5 children keeps its key and hides every count, so no aggregate points at a child.
+ * Figures of a group, with the rates computed from the counts given: for protected statistics
+ * those are the rounded counts, so a rate tells nothing the counts do not.
  *
- *   figuresOf({ key: "330106", children: 3, … }, true) // { key: "330106", suppressed: true, children: null, … }
+ *   figuresOf({ key: "330106", children: 40, insured: 35, … }) // { key: "330106", insuredRate: 0.875, … }
  */
-export function figuresOf(c: GroupCounts, suppress: boolean): GroupFigures {
-  if (suppress && c.children < SMALL_CELL_SUPPRESSION_THRESHOLD) {
-    return {
-      key: c.key,
-      suppressed: true,
-      children: null,
-      insured: null,
-      insuredRate: null,
-      newborns: null,
-      newbornsInsured: null,
-      newbornInsuredRate: null,
-      newbornsInsuredWithinWindow: null,
-      newbornWithinWindowRate: null,
-      statusCounts: COVERAGE_STATUSES.map((status) => ({ status, count: null })),
-    };
-  }
-  // Within a group big enough to show, a count of 1–4 newborns would still single a child out.
-  const newbornsShown = !suppress || c.newborns === 0 || c.newborns >= SMALL_CELL_SUPPRESSION_THRESHOLD;
+export function figuresOf(c: GroupCounts): GroupFigures {
   return {
     key: c.key,
     suppressed: false,
     children: c.children,
     insured: c.insured,
     insuredRate: rate(c.insured, c.children),
-    newborns: newbornsShown ? c.newborns : null,
-    newbornsInsured: newbornsShown ? c.newbornsInsured : null,
-    newbornInsuredRate: newbornsShown ? rate(c.newbornsInsured, c.newborns) : null,
-    newbornsInsuredWithinWindow: newbornsShown ? c.newbornsInsuredWithinWindow : null,
-    newbornWithinWindowRate: newbornsShown ? rate(c.newbornsInsuredWithinWindow, c.newborns) : null,
-    statusCounts: COVERAGE_STATUSES.map((status) => {
-      const count = c.byStatus[status] ?? 0;
-      return { status, count: suppress && count > 0 && count < SMALL_CELL_SUPPRESSION_THRESHOLD ? null : count };
-    }),
+    newborns: c.newborns,
+    newbornsInsured: c.newbornsInsured,
+    newbornInsuredRate: rate(c.newbornsInsured, c.newborns),
+    newbornsInsuredWithinWindow: c.newbornsInsuredWithinWindow,
+    newbornWithinWindowRate: rate(c.newbornsInsuredWithinWindow, c.newborns),
+    statusCounts: COVERAGE_STATUSES.map((status) => ({ status, count: c.byStatus[status] ?? 0 })),
   };
+}
+
+/**
+ * A child's class: what its counts in a group depend on (its status, whether it was born in the
+ * coverage year, whether it was insured within the newborn window). Every count of a group is
+ * a sum of classes, which is what lets controlled rounding keep them adding up.
+ *
+ *   classOf("INSURED", true, false) // "INSURED|1|0"
+ */
+export function classOf(status: string, newborn: boolean, insuredWithinWindow: boolean): string {
+  return `${status}|${newborn ? 1 : 0}|${insuredWithinWindow ? 1 : 0}`;
+}
+
+const INSURED_STATUSES: ReadonlySet<string> = new Set(["INSURED", "DUPLICATE"]);
+
+/**
+ * Counts per group from atoms (children per county, group and class), in key order with the
+ * children of no group last; groups without children are left out.
+ */
+export function countsOfAtoms(atoms: readonly Atom[]): GroupCounts[] {
+  const groups = new Map<string | null, GroupCounts>();
+  for (const a of atoms) {
+    if (a.children === 0) continue;
+    let g = groups.get(a.group);
+    if (!g) groups.set(a.group, (g = totalOf([], a.group)));
+    const [status, newborn, withinWindow] = a.klass.split("|");
+    const byStatus = g.byStatus as Record<string, number>;
+    g.children += a.children;
+    byStatus[status!] = (byStatus[status!] ?? 0) + a.children;
+    if (INSURED_STATUSES.has(status!)) g.insured += a.children;
+    if (newborn === "1") {
+      g.newborns += a.children;
+      if (INSURED_STATUSES.has(status!)) g.newbornsInsured += a.children;
+      if (withinWindow === "1") g.newbornsInsuredWithinWindow += a.children;
+    }
+  }
+  return [...groups.values()].sort((a, b) =>
+    a.key === b.key ? 0 : a.key === null ? 1 : b.key === null ? -1 : a.key < b.key ? -1 : 1,
+  );
 }
 
 /** The sum of groups: the total row of a summary. */

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { buildSnapshot } from "../../src/coverage/store.ts";
 import { generateProvince, type GenerateOptions } from "../../src/generator/index.ts";
 import { loadHardening, type HardeningConfig } from "../../src/config/index.ts";
 import { createGatewayServer, type GatewayServer } from "../../src/gateway/gateway-server.ts";
@@ -31,9 +32,10 @@ export interface TestHub {
 
 /**
  * The one harness that boots the hub for a test: a fresh database on the engine, a generated
- * province linked from its truth (or, with `province` null, nothing: the test builds what it
- * needs, tests/kit/builders.ts), and the gateway in-process over the checked-in supergraph
- * (with the safe default hardening unless `server.hardening` says otherwise).
+ * province linked from its truth with the coverage snapshot of its date built, as `npm start`
+ * seeds the demo (or, with `province` null, nothing: the test builds what it needs,
+ * tests/kit/builders.ts), and the gateway in-process over the checked-in supergraph (with the
+ * safe default hardening unless `server.hardening` says otherwise).
  */
 export async function startTestHub(
   engine: Engine,
@@ -44,8 +46,11 @@ export async function startTestHub(
   const database = await openTestDatabase(engine, { onQuery: () => statements++ });
   let childIds = new Map<string, number>();
   if (province) {
-    await generateProvince(database.db, { children: 1_000, seed: 7, asOf: "2026-06-30", ...province });
+    const options = { children: 1_000, seed: 7, asOf: "2026-06-30", ...province };
+    await generateProvince(database.db, options);
     childIds = await linkFromTruth(database.db);
+    // A read never builds a snapshot (issue #18, finding 6): the daily job's is there, as in the demo.
+    await buildSnapshot(database.db, options.asOf);
   }
   const gateway = await createGatewayServer(
     readSupergraph(),

@@ -1,8 +1,11 @@
 import { sql, type SQL } from "drizzle-orm";
+import { assessChildren, type StatusRow } from "../../coverage/assess.ts";
+import type { Atom } from "../../coverage/controlled-rounding.ts";
+import { loadCoveragePolicy } from "../../coverage/load-policy.ts";
+import { classOf, type GroupCounts } from "../../coverage/summary.ts";
 import { queryRows, type Db } from "../../db/client.ts";
 import { withinRegion } from "../../db/region.ts";
 import type { IsoDate } from "../../domain/dates.ts";
-import type { GroupCounts } from "../../coverage/summary.ts";
 import { COVERAGE_STATUSES } from "../../domain/coverage-terms.ts";
 
 /** A snapshot row as the resolvers need it. */
@@ -59,7 +62,12 @@ function parseTextArray(text: string): string[] {
   return inner === "" ? [] : inner.split(",");
 }
 
-/** The snapshot rows of these children: one statement per batch. */
+/**
+ * These children's coverage as of a date: their rows of that date's snapshot (one statement),
+ * or, when no snapshot of the date exists, assessed from their linked records without storing
+ * anything (issue #18, finding 6: a read never builds a snapshot). A child missing from the
+ * answer is not a child on that date.
+ */
 export async function coverageOf(db: Db, asOf: IsoDate, childIds: readonly number[]): Promise<CoverageRow[]> {
   if (childIds.length === 0) return [];
   const rows = await queryRows<RawRow>(
@@ -67,7 +75,31 @@ export async function coverageOf(db: Db, asOf: IsoDate, childIds: readonly numbe
     sql`select ${COLUMNS} from hub.coverage_status
       where as_of = ${asOf} and child_id = any(${sql.param([...childIds])}::bigint[])`,
   );
-  return rows.map(toRow);
+  // Rows exist only in a snapshot that exists: any row settles it, none asks.
+  if (rows.length > 0 || (await snapshotExists(db, asOf))) return rows.map(toRow);
+  const assessed = await assessChildren(db, childIds, asOf, await loadCoveragePolicy(db));
+  return [...assessed.values()].map(fromStatusRow);
+}
+
+async function snapshotExists(db: Db, asOf: IsoDate): Promise<boolean> {
+  const rows = await queryRows(db, sql`select 1 from hub.coverage_snapshots where as_of = ${asOf}`);
+  return rows.length > 0;
+}
+
+function fromStatusRow(r: StatusRow): CoverageRow {
+  return {
+    childId: r.childId,
+    asOf: r.asOf,
+    coverageYear: r.coverageYear,
+    status: r.status,
+    reasons: r.reasons,
+    deadline: r.deadline ?? null,
+    codeWindowEndsOn: r.codeWindowEndsOn ?? null,
+    waitingPeriodMonths: r.waitingPeriodMonths ?? null,
+    responsibleActor: r.responsibleActor ?? null,
+    responsibleCode: r.responsibleCode ?? null,
+    action: r.action ?? null,
+  };
 }
 
 /** A gap: any status but INSURED, or insured without the medical-assistance subsidy a needy child is owed. */
@@ -178,5 +210,42 @@ export async function groupCounts(
     newbornsInsured: Number(r.newborns_insured),
     newbornsInsuredWithinWindow: Number(r.newborns_within_window),
     byStatus: Object.fromEntries(COVERAGE_STATUSES.map((s) => [s, Number(r[`s_${s}`])])),
+  }));
+}
+
+/**
+ * The atoms of protected statistics (controlled-rounding.ts): children per county, group and
+ * class, for the children matching `where`, from the rollup or the snapshot rows as for
+ * groupCounts. Every county the filter reaches comes whole, which the rounding needs.
+ */
+export async function atomCounts(
+  db: Db,
+  asOf: IsoDate,
+  key: SQL,
+  where: SQL,
+  source: "rollup" | "rows",
+): Promise<Atom[]> {
+  const n = source === "rollup" ? sql`sum(children)` : sql`count(*)`;
+  const table = source === "rollup" ? sql`hub.coverage_rollup` : sql`hub.coverage_status`;
+  const newborn = source === "rollup" ? sql`newborn` : sql`extract(year from birth_date)::int = coverage_year`;
+  const rows = await queryRows<{
+    county: string | null;
+    key: unknown;
+    status: string;
+    newborn: boolean;
+    within_window: boolean;
+    children: number | string;
+  }>(
+    db,
+    sql`select residence_region_code as county, ${key} as key, status, ${newborn} as newborn,
+          insured_within_window as within_window, ${n}::int as children
+        from ${table} where as_of = ${asOf} and ${where}
+        group by 1, 2, 3, 4, 5`,
+  );
+  return rows.map((r) => ({
+    county: r.county === null ? null : String(r.county).trim(),
+    group: r.key === null ? null : String(r.key).trim(),
+    klass: classOf(r.status, r.newborn, r.within_window),
+    children: Number(r.children),
   }));
 }

@@ -1,9 +1,11 @@
 import { sql, type SQL } from "drizzle-orm";
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { defaultAsOf } from "../../coverage/as-of.ts";
+import { roundAtoms } from "../../coverage/controlled-rounding.ts";
 import { AGE_BAND_SQL } from "../../coverage/rollup.ts";
-import { ensureSnapshot } from "../../coverage/store.ts";
-import { figuresOf, totalOf, type GroupFigures } from "../../coverage/summary.ts";
+import { snapshotDateFor } from "../../coverage/snapshot-dates.ts";
+import { disclosureOf, type StatisticsDimension } from "../../coverage/statistics-disclosure.ts";
+import { countsOfAtoms, figuresOf, totalOf, type GroupCounts, type GroupFigures } from "../../coverage/summary.ts";
 import { regionPrefixOf, withinRegion } from "../../db/region.ts";
 import { addDays, daysBetween, type IsoDate } from "../../domain/dates.ts";
 import { lookupDivision } from "../../domain/division-codes.ts";
@@ -17,7 +19,7 @@ import { badInput, parseChildId } from "../../graphql/errors.ts";
 import { DateScalar } from "../../graphql/scalars.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { Child } from "./child.type.ts";
-import { groupCounts, type CoverageRow } from "./coverage.queries.ts";
+import { atomCounts, groupCounts, type CoverageRow } from "./coverage.queries.ts";
 import {
   ChildCoverage,
   CoverageGapConnection,
@@ -29,18 +31,19 @@ import {
   type CoverageGap,
 } from "./coverage.type.ts";
 import type { HubLoaders } from "./loaders.ts";
-import { statisticsByRegion, statisticsScope, suppressesSmallCells } from "./row-checks.ts";
+import { statisticsByRegion, statisticsScope } from "./row-checks.ts";
 
 type Context = SubgraphContext<HubLoaders>;
 
 const SCHOOL_CODE = /^\d{10}$/;
 const MAX_WATCH_DAYS = 366;
 
-/** The snapshot a question is answered from: the date asked, else today in China; built on first use. */
-async function snapshotDate(ctx: Context, asOf: IsoDate | null | undefined): Promise<IsoDate> {
-  const date = asOf ?? defaultAsOf();
-  await ensureSnapshot(ctx.db, date);
-  return date;
+/**
+ * The snapshot a list or a statistic is answered from: the date asked, which must have been
+ * built, else today's or the newest before it (coverage/snapshot-dates.ts). Never builds one.
+ */
+function snapshotDate(ctx: Context, asOf: IsoDate | null | undefined): Promise<IsoDate> {
+  return snapshotDateFor(ctx.db, asOf);
 }
 
 export function toCoverage(row: CoverageRow): ChildCoverage {
@@ -72,14 +75,17 @@ export class ChildCoverageResolver {
   @FieldResolver(() => ChildCoverage, {
     nullable: true,
     description:
-      "The child's insurance status as of a date (default today); null for someone not a child on that date.",
+      "The child's insurance status as of a date (default today in China); null for someone not a child on " +
+      "that date. From the date's snapshot, or computed for the child when the date has none.",
   })
   async coverage(
     @Root() child: Child,
     @Arg("asOf", () => DateScalar, { nullable: true }) asOf: string | null,
     @Ctx() ctx: Context,
   ): Promise<ChildCoverage | null> {
-    const date = await snapshotDate(ctx, asOf);
+    // Any date: one child's coverage is cheap to compute, so a date without a snapshot is
+    // computed (batched by the loader) and nothing is stored.
+    const date = asOf ?? defaultAsOf();
     const row = await ctx.loaders.coverage.load({ childId: Number(child.id), asOf: date });
     return row ? toCoverage(row) : null;
   }
@@ -89,7 +95,9 @@ export class ChildCoverageResolver {
 export class CoverageResolver {
   @Query(() => CoverageGapConnection, {
     nullable: true,
-    description: "Children with a gap (any status but INSURED, or a needy child without subsidy), in child id order.",
+    description:
+      "Children with a gap (any status but INSURED, or a needy child without subsidy), in child id order, from the " +
+      "snapshot of `asOf` (which must have been built; without it today's, else the newest before it).",
   })
   async coverageGaps(
     @Arg("filter", () => CoverageGapFilter, { nullable: true }) filter: CoverageGapFilter | null,
@@ -126,7 +134,8 @@ export class CoverageResolver {
   @Query(() => CoverageGapConnection, {
     nullable: true,
     description:
-      "Newborns not yet insured whose 90-day deadline falls within `withinDays` of the as-of date, soonest first.",
+      "Newborns not yet insured whose 90-day deadline falls within `withinDays` of the as-of date, soonest first, " +
+      "from the snapshot of `asOf` (which must have been built; without it today's, else the newest before it).",
   })
   async newbornWatchlist(
     @Arg("region", () => String, { nullable: true }) region: string | null,
@@ -154,8 +163,9 @@ export class CoverageResolver {
   @Query(() => CoverageSummary, {
     nullable: true,
     description:
-      "Coverage of a region's resident children against the policy targets, grouped; " +
-      "small cells suppressed for roles without individual access.",
+      "Coverage of a region's resident children against the policy targets, grouped. Exact where the role could " +
+      "count the children itself (its rows, fields it reads); otherwise every count is rounded to a multiple of 5 " +
+      "so that no cell of fewer than 5 children can be computed, and groups that round to 0 are left out.",
   })
   async coverageSummary(
     @Arg("region", () => String) region: string,
@@ -168,26 +178,24 @@ export class CoverageResolver {
     // The rollup has counties, not schools or doctors: by school, or for a school's or a doctor's own figures,
     // count the rows.
     const source = groupBy !== CoverageGroupBy.SCHOOL && statisticsByRegion(ctx) ? "rollup" : "rows";
-    const counts = await groupCounts(
-      ctx.db,
-      date,
-      groupKey(groupBy, prefix, source),
-      sql`${withinRegion(sql.raw("residence_region_code"), prefix)} and ${statisticsScope(ctx)}`,
-      source,
-    );
-    const suppress = suppressesSmallCells(ctx);
+    const where = sql`${withinRegion(sql.raw("residence_region_code"), prefix)} and ${statisticsScope(ctx)}`;
+    const key = groupKey(groupBy, prefix, source);
+    const counts =
+      disclosureOf(ctx.viewer.role, dimensionOf(groupBy)) === "exact"
+        ? await groupCounts(ctx.db, date, key, where, source)
+        : countsOfAtoms(roundAtoms(await atomCounts(ctx.db, date, key, where, source)));
     return {
       asOf: date,
       coverageYear: Number(date.slice(0, 4)),
       region: prefix,
       groupBy,
       total: toGroup(
-        figuresOf(totalOf(counts, prefix.padEnd(6, "0")), suppress),
+        figuresOf(totalOf(counts, prefix.padEnd(6, "0"))),
         lookupDivision(prefix.padEnd(6, "0"))?.name ?? null,
       ),
       groups: counts.map((c) =>
         toGroup(
-          figuresOf(c, suppress),
+          figuresOf(c),
           groupBy === CoverageGroupBy.REGION && c.key ? (lookupDivision(c.key)?.name ?? null) : null,
         ),
       ),
@@ -204,7 +212,9 @@ export class CoverageResolver {
 export class SchoolCoverageResolver {
   @FieldResolver(() => CoverageGroup, {
     nullable: true,
-    description: "Coverage of the school's current students as of a date (default today).",
+    description:
+      "Coverage of the school's current students as of a date (default today's snapshot, else the newest before " +
+      "it); rounded to multiples of 5 as coverageSummary by SCHOOL is, for roles that get it rounded.",
   })
   async coverage(
     @Root() school: HubSchool,
@@ -212,16 +222,32 @@ export class SchoolCoverageResolver {
     @Ctx() ctx: Context,
   ): Promise<CoverageGroup | null> {
     const date = await snapshotDate(ctx, asOf);
-    const [counts] = await groupCounts(
-      ctx.db,
-      date,
-      sql`school_code`,
-      sql`school_code = ${school.code} and ${statisticsScope(ctx)}`,
-      "rows",
-    );
-    const figures = figuresOf(counts ?? totalOf([], school.code), suppressesSmallCells(ctx));
-    return toGroup(figures, null);
+    const scope = statisticsScope(ctx);
+    let counts: GroupCounts | undefined;
+    if (disclosureOf(ctx.viewer.role, "SCHOOL") === "exact") {
+      [counts] = await groupCounts(
+        ctx.db,
+        date,
+        sql`school_code`,
+        sql`school_code = ${school.code} and ${scope}`,
+        "rows",
+      );
+    } else {
+      // The rounding of a school's figures is its county's, as in coverageSummary by SCHOOL: the counties its
+      // students live in come whole.
+      const counties = sql`coalesce(residence_region_code, '') in (
+        select coalesce(residence_region_code, '') from hub.coverage_status
+         where as_of = ${date} and school_code = ${school.code} and ${scope})`;
+      const atoms = await atomCounts(ctx.db, date, sql`school_code`, sql`${counties} and ${scope}`, "rows");
+      counts = countsOfAtoms(roundAtoms(atoms)).find((c) => c.key === school.code);
+    }
+    return toGroup(figuresOf(counts ?? totalOf([], school.code)), null);
   }
+}
+
+/** The dimension a grouping publishes, for the disclosure decision. */
+function dimensionOf(groupBy: CoverageGroupBy): StatisticsDimension {
+  return groupBy;
 }
 
 /** The group key: one region level down, the school, the age band, the hukou type, the needy category. */
