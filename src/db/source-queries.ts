@@ -4,11 +4,13 @@ import {
   JOINS,
   PLACE_FACETS,
   SOURCE_LIST,
+  type DERIVED_FACETS,
   type FieldSql,
   type JoinName,
   type PlaceFacet,
   type SourceField,
 } from "./sources.ts";
+import type { SourceKind } from "./enums.ts";
 
 /**
  * Statements assembled from the source registry (sources.ts): what every reader of the
@@ -106,10 +108,41 @@ export function placedInRegion(link: string, facets: readonly PlaceFacet[], pref
 }
 
 /**
+ * A condition that the record `recordId` of `source` lies in the region `prefix`: one of its
+ * region places' codes (current or not — an expired contract's doctor, last year's school, an
+ * old vaccination file's site — the record is where it is) is inside the prefix. A code that
+ * cannot be found (an unknown site) places the record nowhere.
+ *
+ *   recordInRegion("health.birth_certificate", sql`b.record_id`, "3301")
+ *   // exists (select 1 from health.birth_certificates x where x.record_id = b.record_id and x.region_code between …)
+ */
+export function recordInRegion(source: SourceKind, recordId: SQL, prefix: string): SQL {
+  const spec = SOURCE_LIST.find((s) => s.source === source);
+  if (!spec) throw new Error(`recordInRegion: no source ${source}`);
+  const places = spec.places.filter((p) => PLACE_FACETS[p.facet] === "region");
+  if (places.length === 0) return sql`false`;
+  const inside = places.map((p) => withinRegion(sql.raw(p.code.sql), prefix));
+  return sql`exists (select 1 from ${sql.raw(spec.table)} x ${sql.raw(
+    joinsOf(
+      places.map((p) => p.code),
+      "join",
+    ),
+  )} where x.record_id = ${recordId} and (${sql.join(inside, sql` or `)}))`;
+}
+
+/**
  * The text of the `hub.child_scope` view: one row per (child, facet, code) for every place of
- * every current link's record. A view, not a table: never stale after an import, a merge or a
- * split. Written into a migration by `npm run gen:migrations` (src/bin/gen-views.ts); a test
- * fails when the migrations hold another text.
+ * every current link's record, and the child's `residence` (DERIVED_FACETS). A view, not a
+ * table: never stale after an import, a merge or a split. Written into a migration by
+ * `npm run gen:migrations` (src/bin/gen-views.ts); a test fails when the migrations hold
+ * another text.
+ *
+ * Residence is read from the coverage snapshot (`hub.coverage_status.residence_region_code`,
+ * computed by `residenceRegionOf`, the one rule) of the latest snapshot date on or before today
+ * in China: the rule is not written a second time in SQL, and a child's row is one primary-key
+ * lookup (as_of, child_id), the date one initplan per statement. The snapshot is kept current
+ * for the children every import and link change touches, and built daily; before the first
+ * snapshot there is no residence facet (the registration facets still apply).
  */
 export function childScopeViewSql(): string {
   const branches: string[] = [];
@@ -126,5 +159,14 @@ export function childScopeViewSql(): string {
       );
     }
   }
+  branches.push(
+    `SELECT s.child_id, ${literal(RESIDENCE)}::text AS facet, s.residence_region_code::text AS code\n` +
+      `  FROM hub.coverage_status s\n` +
+      ` WHERE s.as_of = (SELECT max(d.as_of) FROM hub.coverage_snapshots d\n` +
+      `                   WHERE d.as_of <= (now() AT TIME ZONE 'Asia/Shanghai')::date)\n` +
+      `   AND s.residence_region_code IS NOT NULL`,
+  );
   return branches.join("\nUNION ALL\n");
 }
+
+const RESIDENCE: keyof typeof DERIVED_FACETS = "residence";

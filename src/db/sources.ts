@@ -78,6 +78,16 @@ export const PLACE_FACETS = {
 export type PlaceFacet = keyof typeof PLACE_FACETS;
 export type PlaceKind = (typeof PLACE_FACETS)[PlaceFacet];
 
+/**
+ * Facets of `hub.child_scope` that no single record gives, derived from all of a child's records:
+ * `residence`, where the child lives by coverage's one residence rule (`residenceRegionOf`:
+ * the current school's county, else the vaccination site whose file is in use, else the hukou),
+ * as the latest coverage snapshot on or before today (China) holds it. A region.
+ */
+export const DERIVED_FACETS = { residence: "region" } as const;
+/** Every facet of `hub.child_scope`: the places records give, and the derived ones. */
+export type ScopeFacet = PlaceFacet | keyof typeof DERIVED_FACETS;
+
 export interface Place {
   facet: PlaceFacet;
   /** The code the record places the child at. */

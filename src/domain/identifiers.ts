@@ -186,11 +186,12 @@ export function isMobilePhone(s: string): boolean {
 /**
  * A student number with the identifier inside it masked, its kind letter kept: a `G` number is
  * "G" + the full ID number, a `J` code has the same shape, an `L` number carries an area code
- * and a birth date; all three keep the first 6 and last 4 characters after the letter, as an ID
- * number does. Anything else is hidden entirely.
+ * and a birth date; all three are masked after the letter as an ID number is (`maskIdNumber`:
+ * the province only), so a masked `G` number tells no more than the masked ID number. Anything
+ * else is hidden entirely.
  *
- * @example maskStudentNumber("G11010519491231002X") // "G110105********002X"
- * @example maskStudentNumber("L330106201903150001") // "L330106********0001"
+ * @example maskStudentNumber("G11010519491231002X") // "G11****************"
+ * @example maskStudentNumber("L330106201903150001") // "L33****************"
  */
 export function maskStudentNumber(studentNumber: string): string {
   const value = studentNumber.trim();

@@ -399,19 +399,28 @@ describe("row scopes", () => {
       kind: "doctor",
       doctor: "D3301060001",
     });
+    // #18.8: officers and department systems read their department's records of their region only.
     expect(rowFilterFor({ subject: "a", role: "education_officer", scope: { region: "3301" } })).toEqual({
       kind: "region",
       prefix: "3301",
       basis: "school",
+      regionRecords: "education",
     });
     expect(rowFilterFor({ subject: "a", role: "household_officer", scope: { region: "33" } })).toEqual({
       kind: "region",
       prefix: "33",
       basis: "household-registration",
+      regionRecords: "household",
     });
     expect(
       rowFilterFor({ subject: "a", role: "department_system", scope: { region: "33", department: "health" } }),
-    ).toEqual({ kind: "region", prefix: "33", basis: "department-records", department: "health" });
+    ).toEqual({
+      kind: "region",
+      prefix: "33",
+      basis: "department-records",
+      department: "health",
+      regionRecords: "health",
+    });
   });
 
   it("gives no individual rows to the analyst, the auditor, the anonymous, or a scope that lost its members", () => {

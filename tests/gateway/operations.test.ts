@@ -52,7 +52,7 @@ describe("role operations through the gateway", () => {
     expect(children.length).toBeGreaterThan(0);
     for (const c of children) {
       expect(c!.coverage?.status).toEqual(expect.any(String));
-      if (c!.idNumber) expect(c!.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+      if (c!.idNumber) expect(c!.idNumber).toMatch(/^\d{2}\*{16}$/); // #18.13: the province only
     }
   });
 

@@ -97,7 +97,7 @@ export type GapListQueryVariables = Exact<{
 }>;
 
 
-export type GapListQuery = { coverageGaps: { edges: Array<{ node: { child: { id: string, name: string | null, idNumber: string | null, residenceRegionCode: string | null }, coverage: { status: CoverageStatus, reasons: Array<GapReason>, deadline: string | null, responsibleActor: ResponsibleActor | null, responsibleCode: string | null, action: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
+export type GapListQuery = { coverageGaps: { edges: Array<{ node: { child: { id: string, name: string | null, idNumber: string | null, residenceRegionCode: string | null }, coverage: { status: CoverageStatus, reasons: Array<GapReason> | null, deadline: string | null, responsibleActor: ResponsibleActor | null, responsibleCode: string | null, action: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type PatientCoverageQueryVariables = Exact<{
   idNumber: string;
@@ -105,7 +105,7 @@ export type PatientCoverageQueryVariables = Exact<{
 }>;
 
 
-export type PatientCoverageQuery = { childByIdNumber: { id: string, name: string | null, sex: Sex | null, birthDate: string | null, idNumber: string | null, coverage: { status: CoverageStatus, reasons: Array<GapReason>, deadline: string | null, daysLeft: number | null, codeWindowEndsOn: string | null, action: string | null } | null, immunizations: Array<{ site: { name: string } | null, doses: Array<{ vaccineName: string, doseNumber: number, givenOn: string }> }> | null, guardians: Array<{ relation: GuardianRelation, name: string, phone: string | null }> | null } | null, newbornWatchlist: { edges: Array<{ node: { child: { id: string, name: string | null }, coverage: { deadline: string | null, daysLeft: number | null } } }> } | null };
+export type PatientCoverageQuery = { childByIdNumber: { id: string, name: string | null, sex: Sex | null, birthDate: string | null, idNumber: string | null, coverage: { status: CoverageStatus, reasons: Array<GapReason> | null, deadline: string | null, daysLeft: number | null, codeWindowEndsOn: string | null, action: string | null } | null, immunizations: Array<{ site: { name: string } | null, doses: Array<{ vaccineName: string, doseNumber: number, givenOn: string }> }> | null, guardians: Array<{ relation: GuardianRelation, name: string, phone: string | null }> | null } | null, newbornWatchlist: { edges: Array<{ node: { child: { id: string, name: string | null }, coverage: { deadline: string | null, daysLeft: number | null } } }> } | null };
 
 export type RegionCoverageQueryVariables = Exact<{
   region: string;
@@ -122,7 +122,7 @@ export type SchoolCoverageQueryVariables = Exact<{
 }>;
 
 
-export type SchoolCoverageQuery = { school: { code: string, name: string, coverage: { children: number | null, insured: number | null, insuredRate: number | null, statusCounts: Array<{ status: CoverageStatus, count: number | null }> } | null, students: { totalCount: number | null, edges: Array<{ cursor: string, node: { studentNumber: string, name: string, grade: number, className: string, child: { id: string, idNumber: string | null, coverage: { status: CoverageStatus, reasons: Array<GapReason>, action: string | null } | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
+export type SchoolCoverageQuery = { school: { code: string, name: string, coverage: { children: number | null, insured: number | null, insuredRate: number | null, statusCounts: Array<{ status: CoverageStatus, count: number | null }> } | null, students: { totalCount: number | null, edges: Array<{ cursor: string, node: { studentNumber: string, name: string, grade: number, className: string, child: { id: string, idNumber: string | null, coverage: { status: CoverageStatus, reasons: Array<GapReason> | null, action: string | null } | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type SchoolRosterQueryVariables = Exact<{
   code: string;

@@ -11,7 +11,10 @@ import { DEPARTMENTS, ROLES, type Department, type Role, type Viewer } from "../
  * `fallbackRule: deny`).
  *
  *   A  allow   the value as stored
- *   M  mask    the same field, with the identifier masked (see masking.ts and MASK_KINDS)
+ *   M  mask    the same field, with the identifier masked (see masking.ts and MASK_KINDS): an ID
+ *              number (or the one inside a G student number) keeps only its province, since
+ *              every role that reads it masked also reads the birth date and sex
+ *              (src/domain/id-number.ts, maskIdNumber; overrides DESIGN.md's first-6-last-4)
  *   .  deny    FORBIDDEN for the field; the rest of the query still answers
  *
  * Row scopes (which children a role reaches at all) are declared in ROW_SCOPES
@@ -414,18 +417,32 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 
 
   // ── coverage (#6): a child's status is "insurance status", which every role with individuals sees ──
+  // The status and its dates (the newborn deadline and code window follow from the birth date, the
+  // waiting period is what a LAPSED status shows: DESIGN.md, "Coverage status") go with it. The gap
+  // beyond it (#18.20): its reasons say needy and non-local hukou, the action names the needy
+  // category and the areas of a duplicate, the code is a school, a doctor, an area or a region.
+  // - insurance officer ("gaps") and education officer ("insurance status and gap"): all of it;
+  // - school administrator ("insurance status, gap reason, action"): the reasons and the action, and
+  //   who acts as a kind (the action names it anyway), not the code: it may be a doctor's (health)
+  //   or a hukou region's, which the school may not see;
+  // - family doctor ("insurance status, deadlines"), more than the words, and why: DESIGN.md makes the
+  //   doctor the responsible actor for contracted patients (insurance mobilisation is part of the
+  //   contracted service), who must know why a patient is uninsured and what to do; the code is
+  //   withheld (it may be the patient's school, and school records are not the doctor's);
+  // - health and household officers and department systems ("insurance status" only): the status
+  //   and its dates, nothing of the gap.
   ChildCoverage: {
     asOf:                                     "A   A   A   A   A   A   .   . | A     A     A     A",
     coverageYear:                             "A   A   A   A   A   A   .   . | A     A     A     A",
     status:                                   "A   A   A   A   A   A   .   . | A     A     A     A",
-    reasons:                                  "A   A   A   A   A   A   .   . | A     A     A     A",
+    reasons:                                  "A   .   A   A   A   .   .   . | .     .     .     .",
     deadline:                                 "A   A   A   A   A   A   .   . | A     A     A     A",
     daysLeft:                                 "A   A   A   A   A   A   .   . | A     A     A     A",
     codeWindowEndsOn:                         "A   A   A   A   A   A   .   . | A     A     A     A",
     waitingPeriodMonths:                      "A   A   A   A   A   A   .   . | A     A     A     A",
-    responsibleActor:                         "A   A   A   A   A   A   .   . | A     A     A     A",
-    responsibleCode:                          "A   A   A   A   A   A   .   . | A     A     A     A",
-    action:                                   "A   A   A   A   A   A   .   . | A     A     A     A",
+    responsibleActor:                         "A   .   A   A   A   .   .   . | .     .     .     .",
+    responsibleCode:                          "A   .   A   .   .   .   .   . | .     .     .     .",
+    action:                                   "A   .   A   A   A   .   .   . | .     .     .     .",
   },
   CoverageGap: {
     child:                                    "A   A   A   A   A   A   .   . | .     .     .     A",

@@ -7,7 +7,7 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from "graphql";
-import { AUDITED_TYPES, childIdOfParent } from "../audit/audited-types.ts";
+import { auditedFields, type FieldChildren } from "../audit/audited-types.ts";
 import type { AuditRecorder } from "../audit/recorder.ts";
 import { maskValue } from "./masking.ts";
 import { decisionForViewer, maskKindOf, type Decision } from "./field-rules.ts";
@@ -41,7 +41,8 @@ export type GuardError = (
  *    is computed once per role and kept: a plain lookup afterwards); a field the table does not
  *    know, or whose decision throws, is denied; a denied field answers `onError(null, …)` and is
  *    never resolved, nor logged as read;
- * 2. a read of an audited type's field is recorded for the parent's child (../audit/audited-types.ts);
+ * 2. a read of a child (a field of an audited type, or a key standing for one in a list: an edge's
+ *    cursor, a connection's pageInfo) is recorded for the parent's children (../audit/audited-types.ts);
  * 3. the field's own resolver (the default one for plain properties);
  * 4. a field the viewer may read only masked gets its value masked;
  * and anything thrown in 2–4 answers `onError(error, …)`.
@@ -53,11 +54,12 @@ export type GuardError = (
  * tests in tests/auth walk every (role, type, field) of it through the gateway.
  */
 export function guardSchema(schema: GraphQLSchema, onError: GuardError): GraphQLSchema {
+  const audited = auditedFields(schema);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || isIntrospectionType(type)) continue;
-    const audited = AUDITED_TYPES.has(type.name);
     for (const field of Object.values(type.getFields())) {
-      field.resolve = guardField(type.name, field.name, field.resolve ?? defaultFieldResolver, audited, onError);
+      const childrenOf = audited.get(`${type.name}.${field.name}`) ?? null;
+      field.resolve = guardField(type.name, field.name, field.resolve ?? defaultFieldResolver, childrenOf, onError);
     }
   }
   return schema;
@@ -67,7 +69,7 @@ function guardField(
   typeName: string,
   fieldName: string,
   resolve: GraphQLFieldResolver<unknown, GuardContext>,
-  audited: boolean,
+  childrenOf: FieldChildren | null,
   onError: GuardError,
 ): GraphQLFieldResolver<unknown, GuardContext> {
   const name = `${typeName}.${fieldName}`;
@@ -93,11 +95,11 @@ function guardField(
     const decision = decide(context?.viewer ?? ANONYMOUS_VIEWER);
     if (decision === "deny") return onError(null, parent, args, context, info);
     try {
-      if (audited && context?.audit) {
-        const childId = childIdOfParent(typeName, parent);
-        if (childId !== null) {
+      if (childrenOf !== null && context?.audit) {
+        const children = childrenOf(parent);
+        if (children.length > 0) {
           context.audit.noteOperation(info.operation.name?.value);
-          context.audit.record([childId], [name]);
+          context.audit.record(children, [name]);
         }
       }
       const value: unknown = resolve(parent, args, context, info);

@@ -7,9 +7,12 @@ export { maskCertificateNumber, maskStudentNumber };
 
 /**
  * Masks a field's value by kind; null and undefined pass through (a missing value is not a leak),
- * and so does every element of a list.
+ * and so does every element of a list. An ID number keeps only its province (the first 2
+ * characters, `maskIdNumber` says why: the birth date and sex the same roles read are 9 of its
+ * characters), a student number its kind letter and the same, a phone its last 4 digits, a
+ * birth certificate number its letter and last 4 digits.
  *
- * @example maskValue("idNumber", "11010519491231002X") // "110105********002X"
+ * @example maskValue("idNumber", "11010519491231002X") // "11****************"
  * @example maskValue("phone", null)                    // null
  */
 export function maskValue<T>(kind: MaskKind, value: T): T {

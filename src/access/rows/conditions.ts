@@ -3,7 +3,7 @@ import { queryRows, type Db } from "../../db/client.ts";
 import { withinRegion } from "../../db/region.ts";
 import type { Viewer } from "../identity/viewer.ts";
 import type { FacetMatch } from "./facets.ts";
-import { ROW_SCOPES } from "./scopes.ts";
+import { ROW_SCOPES, type RowFilter } from "./scopes.ts";
 
 /**
  * The row scope in SQL: conditions over `hub.child_scope` (one row per child, facet and code),
@@ -38,6 +38,38 @@ export async function childIdsInScope(db: Db, match: FacetMatch, ids: readonly n
         where cs.child_id = any(${sql.param([...ids])}::bigint[]) and ${condition}`,
   );
   return new Set(rows.map((r) => Number(r.child_id)));
+}
+
+/** The columns that hold where a department record (or its container) is: SQL over the statement's own rows. */
+export interface PlaceColumns {
+  regionCode?: SQL;
+  schoolCode?: SQL;
+  doctorCode?: SQL;
+}
+
+/**
+ * `placeInScope` (facets.ts) as a condition of a statement: the record's place is inside the
+ * viewer's scope. What a lookup folds into its own statement, so that a record outside the scope
+ * costs the statement a missing one costs (#18.12). A place without the member the scope needs
+ * is outside (deny by default).
+ */
+export function placeCondition(filter: RowFilter, place: PlaceColumns): SQL {
+  switch (filter.kind) {
+    case "none":
+      return sql`false`;
+    case "schools":
+      return place.schoolCode && filter.schools.length > 0
+        ? sql`${place.schoolCode} = any(${sql.param([...filter.schools])}::text[])`
+        : sql`false`;
+    case "doctor":
+      return place.doctorCode ? sql`${place.doctorCode} = ${filter.doctor}` : sql`false`;
+    case "region":
+      return place.regionCode ? withinRegion(place.regionCode, filter.prefix) : sql`false`;
+    default: {
+      const _: never = filter;
+      return _;
+    }
+  }
 }
 
 /** The columns of a statistics row that a role's statistics scope filters on. */

@@ -1,4 +1,4 @@
-import { regionFacetsOf, type PlaceFacet } from "../../db/sources.ts";
+import { regionFacetsOf, type ScopeFacet } from "../../db/sources.ts";
 import type { RegionBasis, RowFilter } from "./scopes.ts";
 
 /**
@@ -9,17 +9,13 @@ import type { RegionBasis, RowFilter } from "./scopes.ts";
  * The SQL that applies them lives in conditions.ts.
  */
 
-const BASIS_FACETS: Readonly<Record<Exclude<RegionBasis, "department-records">, readonly PlaceFacet[]>> = {
-  // Residence (school, vaccination site, birth place for a newborn) or registration (hukou, residence permit,
-  // insurance area).
-  "residence-or-registration": [
-    "hukou",
-    "residence_permit",
-    "school_region",
-    "vaccination_site",
-    "birth_certificate",
-    "insurance_area",
-  ],
+const BASIS_FACETS: Readonly<Record<Exclude<RegionBasis, "department-records">, readonly ScopeFacet[]>> = {
+  // DESIGN.md: "children resident or registered in their region". Resident: the one residence
+  // rule (`residence`: the current school, else the vaccination file in use, else the hukou; from
+  // the coverage snapshot, src/db/source-queries.ts). Registered: hukou, residence permit, an
+  // insurance enrollment's area. Not any vaccination file or birth certificate a child ever had:
+  // a child who lives and is registered elsewhere is not this office's (#18.19).
+  "residence-or-registration": ["residence", "hukou", "residence_permit", "insurance_area"],
   "health-records": ["birth_certificate", "vaccination_site", "doctor_region"],
   school: ["school_region"],
   "household-registration": ["hukou", "residence_permit"],
@@ -27,8 +23,8 @@ const BASIS_FACETS: Readonly<Record<Exclude<RegionBasis, "department-records">, 
 
 /** What a child must have in `hub.child_scope` to be reachable: a facet row whose code matches. */
 export type FacetMatch =
-  | { kind: "prefix"; facets: readonly PlaceFacet[]; prefix: string }
-  | { kind: "codes"; facets: readonly PlaceFacet[]; codes: readonly string[] }
+  | { kind: "prefix"; facets: readonly ScopeFacet[]; prefix: string }
+  | { kind: "codes"; facets: readonly ScopeFacet[]; codes: readonly string[] }
   | { kind: "nothing" };
 
 /**
@@ -102,7 +98,7 @@ export function placeInScope(filter: RowFilter, place: RecordPlace): boolean {
  * `school` S and `school_region` (S's county); each ACTIVE contract of doctor D at `doctor` D and
  * `doctor_region`; each enrollment of area A at `insurance_area` A.
  */
-export type CarriedFacets = Partial<Record<PlaceFacet, string | null | undefined>>;
+export type CarriedFacets = Partial<Record<ScopeFacet, string | null | undefined>>;
 
 /**
  * Whether the facets a container's records carry already put every linked child inside the

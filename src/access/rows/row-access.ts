@@ -1,12 +1,17 @@
 import DataLoader from "dataloader";
 import type { SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import type { SourceKind } from "../../db/enums.ts";
+import { recordInRegion } from "../../db/source-queries.ts";
+import { SOURCES } from "../../db/sources.ts";
 import type { Viewer } from "../identity/viewer.ts";
 import {
   childIdsInScope,
   childInScope,
   memberInScope,
+  placeCondition,
   statisticsCondition,
+  type PlaceColumns,
   type StatisticsColumns,
 } from "./conditions.ts";
 import { carriedFacetsReach, facetMatchOf, placeInScope, type CarriedFacets, type RecordPlace } from "./facets.ts";
@@ -26,6 +31,8 @@ import { ROW_SCOPES, rowFilterFor, type RowFilter } from "./scopes.ts";
  * A child outside the rows is indistinguishable from one that does not exist.
  */
 export interface RowAccess {
+  /** Whose rows these are. */
+  readonly viewer: Viewer;
   readonly filter: RowFilter;
   /** Whether the viewer may reach this master child (batched with every other call in the tick). */
   canSee(childId: number): Promise<boolean>;
@@ -33,6 +40,22 @@ export interface RowAccess {
   visible(childIds: readonly number[]): Promise<number[]>;
   /** Whether a department record (or the container listing them) sits inside the scope. */
   placeInScope(place: RecordPlace): boolean;
+  /**
+   * Which of a child's records of `source` the viewer reads (ROW_SCOPES' `regionRecords`): null
+   * for all of them, else a SQL condition on the record's id (`recordId`, a qualified column of
+   * the statement) that it lies in the viewer's region. A department system reads its own
+   * department's records of its region only; a health, education or household officer their
+   * department's of their region (#18.8).
+   */
+  recordCondition(source: SourceKind, recordId: SQL): SQL | null;
+  /** `placeInScope` as a SQL condition over a statement's columns: what a lookup folds into its own statement. */
+  placeCondition(place: PlaceColumns): SQL;
+  /**
+   * Tells the batched check that these children are inside the rows, because a statement that
+   * applied `childCondition` found them: the next path that asks (another subgraph of the same
+   * request, in process) is answered without a statement.
+   */
+  primeVisible(childIds: readonly number[]): void;
   /**
    * A SQL condition: the child id `childId` is inside the scope (for list queries). Pass a
    * qualified column (`s.child_id`): a bare `child_id` would bind to the scope view's own column.
@@ -69,6 +92,8 @@ export interface RowAccess {
 
 const MAX_BATCH = 1_000;
 
+const departmentOfSource = (source: SourceKind) => SOURCES[source].department;
+
 export function createRowAccess(db: Db, viewer: Viewer): RowAccess {
   const filter = rowFilterFor(viewer);
   const match = facetMatchOf(filter);
@@ -85,10 +110,19 @@ export function createRowAccess(db: Db, viewer: Viewer): RowAccess {
   };
   const reaches = (carried: CarriedFacets) => carriedFacetsReach(match, carried);
   return {
+    viewer,
     filter,
     canSee: (childId) => gate.load(childId),
     visible,
     placeInScope: (place) => placeInScope(filter, place),
+    recordCondition: (source, recordId) =>
+      filter.kind === "region" && filter.regionRecords === departmentOfSource(source)
+        ? recordInRegion(source, recordId, filter.prefix)
+        : null,
+    placeCondition: (place) => placeCondition(filter, place),
+    primeVisible: (childIds) => {
+      for (const id of childIds) gate.prime(id, true);
+    },
     childCondition: (childId) => childInScope(match, childId),
     reaches,
     memberCondition: (childId, carried) => (carried && reaches(carried) ? null : memberInScope(match, childId)),

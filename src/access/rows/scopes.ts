@@ -21,7 +21,11 @@ export type ChildRowScope = "region" | "schools" | "doctor" | "none";
 
 /** Which department's records place a child in a region, per role. */
 export type RegionBasis =
-  /** Residence (school, vaccination site, hukou region) or registration (hukou, enrollment area). */
+  /**
+   * Residence by the one residence rule (the current school, else the vaccination file in use,
+   * else the hukou: coverage's `residenceRegionOf`, as the coverage snapshot holds it) or
+   * registration (hukou, residence permit, insurance enrollment area).
+   */
   | "residence-or-registration"
   /** A birth certificate, an immunization file at a site, or a doctor contract in the region. */
   | "health-records"
@@ -35,6 +39,18 @@ export type RegionBasis =
 export interface RowScopeRule {
   children: ChildRowScope;
   regionBasis?: RegionBasis;
+  /**
+   * Of a child inside its rows, the records of this department (`token`: the token's own) the
+   * role reads only where they lie in its region: a record of another region is not shown, nor
+   * listed under a container of another region (#18.8). The rows of these roles are made of
+   * that department's records in the region; a child they reach is theirs by those records, and
+   * what the same department wrote about the child elsewhere (a birth certificate with both
+   * parents' ID numbers, another county's school, another area's enrollment) is not. One record
+   * a system could place in the region (even a fabricated one carrying a child's ID number)
+   * therefore brings a role no more than DESIGN.md grants for a child of the region: the fields
+   * of the policy table, over that region's records.
+   */
+  regionRecords?: Department | "token";
   /** Aggregates (coverage statistics): by region prefix, small cells suppressed for roles without individuals. */
   statistics: "region" | "schools" | "doctor" | "none";
   auditLog: "all" | "none";
@@ -43,6 +59,7 @@ export interface RowScopeRule {
 }
 
 export const ROW_SCOPES: Readonly<Record<Role, RowScopeRule>> = {
+  // Reads every insurance record of its children: a duplicate enrollment in another area is its work.
   insurance_officer: {
     children: "region",
     regionBasis: "residence-or-registration",
@@ -53,6 +70,7 @@ export const ROW_SCOPES: Readonly<Record<Role, RowScopeRule>> = {
   health_officer: {
     children: "region",
     regionBasis: "health-records",
+    regionRecords: "health",
     statistics: "region",
     auditLog: "none",
     description: "children with health records in their region",
@@ -60,6 +78,7 @@ export const ROW_SCOPES: Readonly<Record<Role, RowScopeRule>> = {
   education_officer: {
     children: "region",
     regionBasis: "school",
+    regionRecords: "education",
     statistics: "region",
     auditLog: "none",
     description: "students of schools in their region",
@@ -79,6 +98,7 @@ export const ROW_SCOPES: Readonly<Record<Role, RowScopeRule>> = {
   household_officer: {
     children: "region",
     regionBasis: "household-registration",
+    regionRecords: "household",
     statistics: "region",
     auditLog: "none",
     description: "persons registered in their region",
@@ -98,6 +118,7 @@ export const ROW_SCOPES: Readonly<Record<Role, RowScopeRule>> = {
   department_system: {
     children: "region",
     regionBasis: "department-records",
+    regionRecords: "token",
     statistics: "none",
     auditLog: "none",
     description: "its department's records in its region",
@@ -106,7 +127,14 @@ export const ROW_SCOPES: Readonly<Record<Role, RowScopeRule>> = {
 
 /** A viewer's row scope made concrete: what a query filters on. */
 export type RowFilter =
-  | { kind: "region"; prefix: string; basis: RegionBasis; department?: Department }
+  | {
+      kind: "region";
+      prefix: string;
+      basis: RegionBasis;
+      department?: Department;
+      /** The department whose records of a child are read only inside the region (RowScopeRule.regionRecords). */
+      regionRecords?: Department;
+    }
   | { kind: "schools"; schools: readonly string[] }
   | { kind: "doctor"; doctor: string }
   | { kind: "none" };
@@ -127,9 +155,20 @@ export function rowFilterFor(viewer: Viewer): RowFilter {
       if (!scope.region || !rule.regionBasis) return { kind: "none" };
       if (viewer.role === "department_system")
         return scope.department
-          ? { kind: "region", prefix: scope.region, basis: rule.regionBasis, department: scope.department }
+          ? {
+              kind: "region",
+              prefix: scope.region,
+              basis: rule.regionBasis,
+              department: scope.department,
+              regionRecords: scope.department,
+            }
           : { kind: "none" };
-      return { kind: "region", prefix: scope.region, basis: rule.regionBasis };
+      return {
+        kind: "region",
+        prefix: scope.region,
+        basis: rule.regionBasis,
+        ...(rule.regionRecords && rule.regionRecords !== "token" ? { regionRecords: rule.regionRecords } : {}),
+      };
     case "schools":
       return scope.schools && scope.schools.length > 0 ? { kind: "schools", schools: scope.schools } : { kind: "none" };
     case "doctor":

@@ -81,21 +81,21 @@ export type SourceKind =
   | 'HOUSEHOLD_PERSON'
   | 'INSURANCE_ENROLLMENT';
 
-export type ConsolePatientDetailFragment = { id: string, name: string | null, sex: Sex | null, birthDate: string | null, idNumber: string | null, coverage: { asOf: string, status: CoverageStatus, reasons: Array<GapReason>, deadline: string | null, daysLeft: number | null, codeWindowEndsOn: string | null, waitingPeriodMonths: number | null, responsibleActor: ResponsibleActor | null } | null, immunizations: Array<{ site: { name: string } | null, doses: Array<{ vaccineName: string, doseNumber: number, givenOn: string }> }> | null, guardians: Array<{ relation: GuardianRelation, name: string, phone: string | null }> | null };
+export type ConsolePatientDetailFragment = { id: string, name: string | null, sex: Sex | null, birthDate: string | null, idNumber: string | null, coverage: { asOf: string, status: CoverageStatus, reasons: Array<GapReason> | null, deadline: string | null, daysLeft: number | null, codeWindowEndsOn: string | null, waitingPeriodMonths: number | null, responsibleActor: ResponsibleActor | null } | null, immunizations: Array<{ site: { name: string } | null, doses: Array<{ vaccineName: string, doseNumber: number, givenOn: string }> }> | null, guardians: Array<{ relation: GuardianRelation, name: string, phone: string | null }> | null };
 
 export type ConsolePatientByIdNumberQueryVariables = Exact<{
   idNumber: string;
 }>;
 
 
-export type ConsolePatientByIdNumberQuery = { childByIdNumber: { id: string, name: string | null, sex: Sex | null, birthDate: string | null, idNumber: string | null, coverage: { asOf: string, status: CoverageStatus, reasons: Array<GapReason>, deadline: string | null, daysLeft: number | null, codeWindowEndsOn: string | null, waitingPeriodMonths: number | null, responsibleActor: ResponsibleActor | null } | null, immunizations: Array<{ site: { name: string } | null, doses: Array<{ vaccineName: string, doseNumber: number, givenOn: string }> }> | null, guardians: Array<{ relation: GuardianRelation, name: string, phone: string | null }> | null } | null };
+export type ConsolePatientByIdNumberQuery = { childByIdNumber: { id: string, name: string | null, sex: Sex | null, birthDate: string | null, idNumber: string | null, coverage: { asOf: string, status: CoverageStatus, reasons: Array<GapReason> | null, deadline: string | null, daysLeft: number | null, codeWindowEndsOn: string | null, waitingPeriodMonths: number | null, responsibleActor: ResponsibleActor | null } | null, immunizations: Array<{ site: { name: string } | null, doses: Array<{ vaccineName: string, doseNumber: number, givenOn: string }> }> | null, guardians: Array<{ relation: GuardianRelation, name: string, phone: string | null }> | null } | null };
 
 export type ConsolePatientQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ConsolePatientQuery = { child: { id: string, name: string | null, sex: Sex | null, birthDate: string | null, idNumber: string | null, coverage: { asOf: string, status: CoverageStatus, reasons: Array<GapReason>, deadline: string | null, daysLeft: number | null, codeWindowEndsOn: string | null, waitingPeriodMonths: number | null, responsibleActor: ResponsibleActor | null } | null, immunizations: Array<{ site: { name: string } | null, doses: Array<{ vaccineName: string, doseNumber: number, givenOn: string }> }> | null, guardians: Array<{ relation: GuardianRelation, name: string, phone: string | null }> | null } | null };
+export type ConsolePatientQuery = { child: { id: string, name: string | null, sex: Sex | null, birthDate: string | null, idNumber: string | null, coverage: { asOf: string, status: CoverageStatus, reasons: Array<GapReason> | null, deadline: string | null, daysLeft: number | null, codeWindowEndsOn: string | null, waitingPeriodMonths: number | null, responsibleActor: ResponsibleActor | null } | null, immunizations: Array<{ site: { name: string } | null, doses: Array<{ vaccineName: string, doseNumber: number, givenOn: string }> }> | null, guardians: Array<{ relation: GuardianRelation, name: string, phone: string | null }> | null } | null };
 
 export type ConsoleDoctorPatientsQueryVariables = Exact<{
   code: string;
@@ -121,7 +121,7 @@ export type ConsoleGapListQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleGapListQuery = { coverageGaps: { totalCount: number | null, edges: Array<{ node: { child: { id: string, name: string | null, idNumber: string | null, residenceRegionCode: string | null }, coverage: { status: CoverageStatus, reasons: Array<GapReason>, deadline: string | null, daysLeft: number | null, responsibleActor: ResponsibleActor | null, responsibleCode: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
+export type ConsoleGapListQuery = { coverageGaps: { totalCount: number | null, edges: Array<{ node: { child: { id: string, name: string | null, idNumber: string | null, residenceRegionCode: string | null }, coverage: { status: CoverageStatus, reasons: Array<GapReason> | null, deadline: string | null, daysLeft: number | null, responsibleActor: ResponsibleActor | null, responsibleCode: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type ConsoleRegionSummaryQueryVariables = Exact<{
   region: string;
@@ -171,7 +171,7 @@ export type ConsoleSchoolStudentsQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleSchoolStudentsQuery = { school: { code: string, students: { totalCount: number | null, schoolYear: number | null, edges: Array<{ node: { studentNumber: string, name: string, sex: string, grade: number, className: string, child: { id: string, idNumber: string | null, coverage: { status: CoverageStatus, reasons: Array<GapReason>, deadline: string | null, daysLeft: number | null, responsibleActor: ResponsibleActor | null } | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
+export type ConsoleSchoolStudentsQuery = { school: { code: string, students: { totalCount: number | null, schoolYear: number | null, edges: Array<{ node: { studentNumber: string, name: string, sex: string, grade: number, className: string, child: { id: string, idNumber: string | null, coverage: { status: CoverageStatus, reasons: Array<GapReason> | null, deadline: string | null, daysLeft: number | null, responsibleActor: ResponsibleActor | null } | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String

@@ -106,7 +106,7 @@ export function GapList({ token, region }: { token: string; region: string }) {
                   <td>
                     <StatusBadge status={node.coverage.status as CoverageStatus} />
                   </td>
-                  <td>{node.coverage.reasons.map((r) => t(reasonKey(r as GapReason))).join("、")}</td>
+                  <td>{(node.coverage.reasons ?? []).map((r) => t(reasonKey(r as GapReason))).join("、")}</td>
                   <td>{node.coverage.daysLeft === null ? "—" : <DaysLeft days={node.coverage.daysLeft} />}</td>
                   <td>
                     {node.coverage.responsibleActor ? t(actorKey(node.coverage.responsibleActor)) : "—"}{" "}

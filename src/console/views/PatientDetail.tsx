@@ -11,7 +11,9 @@ import type { ConsolePatientDetailFragment } from "../operations/generated.ts";
 export function PatientDetail({ patient }: { patient: ConsolePatientDetailFragment }) {
   const { t, fmt } = useI18n();
   const coverage = patient.coverage;
-  const action = coverage ? suggestedAction(coverage.status as CoverageStatus, coverage.reasons as GapReason[]) : null;
+  const action = coverage
+    ? suggestedAction(coverage.status as CoverageStatus, (coverage.reasons ?? []) as GapReason[])
+    : null;
   return (
     <section className="patient" aria-labelledby="patient-name">
       <h2 id="patient-name">
@@ -23,7 +25,7 @@ export function PatientDetail({ patient }: { patient: ConsolePatientDetailFragme
         <dt>{t("colStatus")}</dt>
         <dd>
           <StatusBadge status={(coverage?.status ?? null) as CoverageStatus | null} />
-          {coverage && coverage.reasons.length > 0 && (
+          {coverage?.reasons && coverage.reasons.length > 0 && (
             <span className="muted"> {coverage.reasons.map((r) => t(reasonKey(r as GapReason))).join("、")}</span>
           )}
         </dd>

@@ -1,13 +1,13 @@
 import DataLoader from "dataloader";
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { RowAccess } from "../../access/rows/row-access.ts";
 import type { Db } from "../../db/client.ts";
 import { childLookup, groupBy, type ChildLookup } from "../../graphql/loaders.ts";
 import type { School } from "./education.type.ts";
 import {
   enrolledCounts,
+  latestRegistrationsInScope,
   registrationsByChild,
-  registrationsByStudentNumber,
   rosterPages,
   schoolsByCode,
   type RegistrationRow,
@@ -66,32 +66,24 @@ export function createEducationLoaders(db: Db, rows: RowAccess): EducationLoader
     child: childLookup(rows),
     registrationsByChild: new DataLoader(
       async (ids) => {
-        const byChild = groupBy(await registrationsByChild(db, ids), (r) => r.childId);
+        const byChild = groupBy(
+          await registrationsByChild(db, ids, (recordId) => rows.recordCondition("education.student", recordId)),
+          (r) => r.childId,
+        );
         return ids.map((id) => byChild.get(id) ?? []);
       },
       { maxBatchSize: MAX_BATCH },
     ),
     registrationByStudentNumber: new DataLoader(
       async (numbers) => {
-        const byNumber = groupBy(await registrationsByStudentNumber(db, numbers), (r) => r.studentNumber);
-        const found = numbers.flatMap((n) => byNumber.get(n)?.slice(0, 1) ?? []);
-        const schools = new Map(
-          (await school.loadMany([...new Set(found.map((r) => r.schoolCode))])).flatMap((s) =>
-            s instanceof Error || s === null ? [] : [[s.schoolCode, s] as const],
-          ),
+        const found = await latestRegistrationsInScope(
+          db,
+          numbers,
+          (place) => rows.placeCondition({ schoolCode: place.code, regionCode: place.regionCode }),
+          (childId) => rows.memberCondition(childId) ?? sql`true`,
         );
-        const placed = found.flatMap((r) => {
-          const at = schools.get(r.schoolCode);
-          const place = at ? { code: at.schoolCode, regionCode: at.regionCode } : null;
-          return place && rows.placeInScope(schoolPlace(place)) ? [{ registration: r, place }] : [];
-        });
-        const visible = await rows.visibleMembers(
-          placed,
-          (p) => p.registration.childId,
-          (p) => registrationFacets(p.place, p.registration.status),
-        );
-        const byVisibleNumber = new Map(visible.map((p) => [p.registration.studentNumber, p.registration]));
-        return numbers.map((n) => byVisibleNumber.get(n) ?? null);
+        const byNumber = new Map(found.map((r) => [r.studentNumber, r]));
+        return numbers.map((n) => byNumber.get(n) ?? null);
       },
       { maxBatchSize: MAX_BATCH },
     ),

@@ -43,37 +43,88 @@ const registrationColumns = {
 };
 
 /**
- * The registrations linked to each child, newest school year first. A department reads its own
- * tables plus the hub's link table (the one shared table), never another department's.
+ * The registrations linked to each child, newest school year first, those `shown` keeps (the
+ * viewer's condition on a record's id, `RowAccess.recordCondition`, or null for all). A
+ * department reads its own tables plus the hub's link table (the one shared table), never
+ * another department's.
  */
 export async function registrationsByChild(
   db: Db,
   childIds: readonly number[],
+  shown: (recordId: SQL) => SQL | null = () => null,
 ): Promise<(RegistrationRow & { childId: number })[]> {
   if (childIds.length === 0) return [];
   return db
     .select({ ...registrationColumns, childId: links.childId })
     .from(links)
     .innerJoin(studentRegistrations, eq(studentRegistrations.recordId, links.recordId))
-    .where(and(eq(links.source, SOURCE), isNull(links.unlinkedAt), inArray(links.childId, [...childIds])))
+    .where(
+      and(
+        eq(links.source, SOURCE),
+        isNull(links.unlinkedAt),
+        inArray(links.childId, [...childIds]),
+        shown(sql`${studentRegistrations.recordId}`) ?? undefined,
+      ),
+    )
     .orderBy(desc(studentRegistrations.schoolYear), desc(studentRegistrations.id));
 }
 
 /**
- * Registrations under these student numbers, newest school year first, each with its linked
- * child from the same statement (the audit log and `StudentRegistration.child` need it).
+ * The latest registration under each of these student numbers (newest school year, then latest
+ * id), with its linked child, when it is inside the viewer's scope: its school's place
+ * (`inPlace`, on the school's code and county) and its child (`inRows`, on the linked child id,
+ * NULL while unlinked). One statement, the checks folded in, so a number whose registration lies
+ * outside the scope costs exactly what a number nobody holds costs (#18.12). A registration at a
+ * school the table does not know has no place: outside.
  */
-export async function registrationsByStudentNumber(db: Db, numbers: readonly string[]): Promise<RegistrationRow[]> {
+export async function latestRegistrationsInScope(
+  db: Db,
+  numbers: readonly string[],
+  inPlace: (school: { code: SQL; regionCode: SQL }) => SQL,
+  inRows: (childId: SQL) => SQL,
+): Promise<RegistrationRow[]> {
   if (numbers.length === 0) return [];
-  return db
-    .select({ ...registrationColumns, childId: links.childId })
-    .from(studentRegistrations)
-    .leftJoin(
-      links,
-      and(eq(links.source, SOURCE), eq(links.recordId, studentRegistrations.recordId), isNull(links.unlinkedAt)),
-    )
-    .where(inArray(studentRegistrations.studentNumber, [...numbers]))
-    .orderBy(desc(studentRegistrations.schoolYear), desc(studentRegistrations.id));
+  const rows = await queryRows<{
+    id: number | string;
+    record_id: string;
+    student_number: string;
+    name: string;
+    sex: string;
+    birth_date: string;
+    school_code: string;
+    grade: number;
+    class_name: string;
+    school_year: number;
+    status: string;
+    guardian_phone: string | null;
+    child_id: number | string | null;
+  }>(
+    db,
+    sql`select r.id, r.record_id, r.student_number, r.name, r.sex, r.birth_date::text as birth_date, r.school_code,
+          r.grade, r.class_name, r.school_year, r.status, r.guardian_phone, l.child_id
+        from (select distinct on (x.student_number) x.* from ${studentRegistrations} x
+               where x.student_number = any(${sql.param([...numbers])}::text[])
+               order by x.student_number, x.school_year desc, x.id desc) r
+        left join ${schools} sc on sc.school_code = r.school_code
+        left join hub.links l on l.source = ${SOURCE} and l.record_id = r.record_id and l.unlinked_at is null
+        where ${inPlace({ code: sql`sc.school_code`, regionCode: sql`sc.region_code` })}
+          and ${inRows(sql`l.child_id`)}`,
+  );
+  return rows.map((row) => ({
+    id: Number(row.id),
+    recordId: row.record_id,
+    studentNumber: row.student_number,
+    name: row.name,
+    sex: row.sex,
+    birthDate: row.birth_date,
+    schoolCode: row.school_code,
+    grade: Number(row.grade),
+    className: row.class_name,
+    schoolYear: Number(row.school_year),
+    status: row.status,
+    guardianPhone: row.guardian_phone,
+    childId: row.child_id === null ? null : Number(row.child_id),
+  }));
 }
 
 export async function schoolsByCode(db: Db, codes: readonly string[]): Promise<SchoolRow[]> {

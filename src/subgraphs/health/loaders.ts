@@ -67,21 +67,34 @@ export function createHealthLoaders(db: Db, rows: RowAccess): HealthLoaders {
     child: childLookup(rows),
     birthCertificateByChild: new DataLoader(
       async (ids) => {
-        const byChild = groupBy(await birthCertificatesByChild(db, ids), (r) => r.childId);
+        const byChild = groupBy(
+          await birthCertificatesByChild(db, ids, (recordId) =>
+            rows.recordCondition("health.birth_certificate", recordId),
+          ),
+          (r) => r.childId,
+        );
         return ids.map((id) => byChild.get(id)?.at(-1) ?? null);
       },
       { maxBatchSize: MAX_BATCH },
     ),
     immunizationsByChild: new DataLoader(
       async (ids) => {
-        const byChild = groupBy(await immunizationRecordsByChild(db, ids), (r) => r.childId);
+        const byChild = groupBy(
+          await immunizationRecordsByChild(db, ids, (recordId) =>
+            rows.recordCondition("health.immunization_record", recordId),
+          ),
+          (r) => r.childId,
+        );
         return ids.map((id) => byChild.get(id) ?? []);
       },
       { maxBatchSize: MAX_BATCH },
     ),
     contractsByChild: new DataLoader(
       async (ids) => {
-        const byChild = groupBy(await doctorContractsByChild(db, ids), (r) => r.childId);
+        const byChild = groupBy(
+          await doctorContractsByChild(db, ids, (recordId) => rows.recordCondition("health.doctor_contract", recordId)),
+          (r) => r.childId,
+        );
         return ids.map((id) => byChild.get(id) ?? []);
       },
       { maxBatchSize: MAX_BATCH },
@@ -98,7 +111,15 @@ export function createHealthLoaders(db: Db, rows: RowAccess): HealthLoaders {
     familyDoctor: byCodeLoader((codes) => doctorsByCode(db, codes)),
     childrenOfSite: pageLoader(async (codes, after, take) => {
       const bySite = groupBy(
-        await childrenOfSites(db, codes, after, take, (childId) => rows.childCondition(childId)),
+        await childrenOfSites(
+          db,
+          codes,
+          after,
+          take,
+          (childId) => rows.childCondition(childId),
+          // A site of another region lists none of its files to a viewer shown only its region's.
+          (recordId) => rows.recordCondition("health.immunization_record", recordId),
+        ),
         (r) => r.siteCode,
       );
       return codes.map((code) => (bySite.get(code) ?? []).map((r) => r.childId));

@@ -58,19 +58,25 @@ const currentLink = (
 
 /*
  * A department reads its own tables plus the hub's link table (the one shared table), never
- * another department's. Each function answers a whole batch of keys in one statement.
+ * another department's. Each function answers a whole batch of keys in one statement. `shown`
+ * is the viewer's condition on a record's id (`RowAccess.recordCondition`: only the records of
+ * its region), or null for every record.
  */
+
+/** The records of a source a viewer is shown: a condition on the record id, or null for all. */
+export type Shown = (recordId: SQL) => SQL | null;
 
 export async function birthCertificatesByChild(
   db: Db,
   childIds: readonly number[],
+  shown: Shown = () => null,
 ): Promise<(BirthCertificateRow & { childId: number })[]> {
   if (childIds.length === 0) return [];
   const rows = await db
     .select({ childId: links.childId, certificate: birthCertificates })
     .from(links)
     .innerJoin(birthCertificates, currentLink("health.birth_certificate", birthCertificates.recordId))
-    .where(inArray(links.childId, [...childIds]))
+    .where(and(inArray(links.childId, [...childIds]), shown(sql`${birthCertificates.recordId}`) ?? undefined))
     .orderBy(asc(birthCertificates.id));
   return rows.map((r) => ({ ...r.certificate, childId: r.childId }));
 }
@@ -78,13 +84,14 @@ export async function birthCertificatesByChild(
 export async function immunizationRecordsByChild(
   db: Db,
   childIds: readonly number[],
+  shown: Shown = () => null,
 ): Promise<(ImmunizationRecordRow & { childId: number })[]> {
   if (childIds.length === 0) return [];
   const rows = await db
     .select({ childId: links.childId, record: immunizationRecords })
     .from(links)
     .innerJoin(immunizationRecords, currentLink("health.immunization_record", immunizationRecords.recordId))
-    .where(inArray(links.childId, [...childIds]))
+    .where(and(inArray(links.childId, [...childIds]), shown(sql`${immunizationRecords.recordId}`) ?? undefined))
     .orderBy(asc(immunizationRecords.id));
   return rows.map((r) => ({ ...r.record, childId: r.childId }));
 }
@@ -92,13 +99,14 @@ export async function immunizationRecordsByChild(
 export async function doctorContractsByChild(
   db: Db,
   childIds: readonly number[],
+  shown: Shown = () => null,
 ): Promise<(DoctorContractRow & { childId: number })[]> {
   if (childIds.length === 0) return [];
   const rows = await db
     .select({ childId: links.childId, contract: doctorContracts })
     .from(links)
     .innerJoin(doctorContracts, currentLink("health.doctor_contract", doctorContracts.recordId))
-    .where(inArray(links.childId, [...childIds]))
+    .where(and(inArray(links.childId, [...childIds]), shown(sql`${doctorContracts.recordId}`) ?? undefined))
     .orderBy(asc(doctorContracts.signedOn), asc(doctorContracts.id));
   return rows.map((r) => ({ ...r.contract, childId: r.childId }));
 }
@@ -208,6 +216,7 @@ export async function childrenOfSites(
   after: number,
   take: number,
   inScope: (childId: SQL) => SQL,
+  shown: Shown = () => null,
 ): Promise<{ siteCode: string; childId: number }[]> {
   if (siteCodes.length === 0) return [];
   const distinctChildren = db
@@ -219,6 +228,7 @@ export async function childrenOfSites(
         inArray(immunizationRecords.siteCode, [...siteCodes]),
         gt(links.childId, after),
         inScope(sql`${links.childId}`),
+        shown(sql`${immunizationRecords.recordId}`) ?? undefined,
       ),
     )
     .as("site_children");

@@ -37,7 +37,10 @@ export function createHouseholdLoaders(db: Db, rows: RowAccess): HouseholdLoader
     child: childLookup(rows),
     personByChild: new DataLoader(
       async (ids) => {
-        const byChild = groupBy(await personsByChild(db, ids), (r) => r.childId);
+        const byChild = groupBy(
+          await personsByChild(db, ids, (recordId) => rows.recordCondition("household.person", recordId)),
+          (r) => r.childId,
+        );
         return ids.map((id) => byChild.get(id)?.at(-1) ?? null);
       },
       { maxBatchSize: 1_000 },

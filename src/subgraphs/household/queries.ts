@@ -11,19 +11,28 @@ export type HouseholdRow = typeof households.$inferSelect;
 const SOURCE = "household.person";
 
 /**
- * The person records linked to each child. A department reads its own tables plus the hub's
- * link table (the one shared table), never another department's.
+ * The person records linked to each child, those `shown` keeps (the viewer's condition on a
+ * record's id, `RowAccess.recordCondition`, or null for all). A department reads its own tables
+ * plus the hub's link table (the one shared table), never another department's.
  */
 export async function personsByChild(
   db: Db,
   childIds: readonly number[],
+  shown: (recordId: SQL) => SQL | null = () => null,
 ): Promise<(PersonRow & { childId: number })[]> {
   if (childIds.length === 0) return [];
   const rows = await db
     .select({ childId: links.childId, person: persons })
     .from(links)
     .innerJoin(persons, eq(persons.recordId, links.recordId))
-    .where(and(eq(links.source, SOURCE), isNull(links.unlinkedAt), inArray(links.childId, [...childIds])))
+    .where(
+      and(
+        eq(links.source, SOURCE),
+        isNull(links.unlinkedAt),
+        inArray(links.childId, [...childIds]),
+        shown(sql`${persons.recordId}`) ?? undefined,
+      ),
+    )
     .orderBy(asc(persons.id));
   return rows.map((r) => ({ ...r.person, childId: r.childId }));
 }

@@ -9,7 +9,6 @@ import { badInput, parseChildId } from "../../graphql/errors.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { Child, ChildSource, Sex } from "./child.type.ts";
 import type { HubLoaders } from "./loaders.ts";
-import { childIdByIdentifier } from "./queries.ts";
 
 type Context = SubgraphContext<HubLoaders>;
 
@@ -27,7 +26,7 @@ export class ChildResolver {
   async childByIdNumber(@Arg("idNumber", () => String) idNumber: string, @Ctx() ctx: Context): Promise<Child | null> {
     const parsed = parseIdNumber(idNumber);
     if (!parsed.ok) throw badInput("idNumber", parsed.problem.message);
-    return ctx.loaders.child(await childIdByIdentifier(ctx.db, "idNumber", parsed.value.idNumber));
+    return ctx.loaders.childByIdentifier("idNumber", parsed.value.idNumber);
   }
 
   @Query(() => Child, {
@@ -40,7 +39,7 @@ export class ChildResolver {
   ): Promise<Child | null> {
     const parsed = parseBirthCertificateNumber(certificateNumber);
     if (!parsed.ok) throw badInput("certificateNumber", parsed.problem.message);
-    return ctx.loaders.child(await childIdByIdentifier(ctx.db, "birthCertificateNumber", parsed.value));
+    return ctx.loaders.childByIdentifier("birthCertificateNumber", parsed.value);
   }
 
   @Query(() => Child, {
@@ -53,7 +52,7 @@ export class ChildResolver {
   ): Promise<Child | null> {
     const parsed = parseStudentNumber(studentNumber);
     if (!parsed.ok) throw badInput("studentNumber", parsed.problem.message);
-    return ctx.loaders.child(await childIdByIdentifier(ctx.db, "studentNumber", studentNumber.trim().toUpperCase()));
+    return ctx.loaders.childByIdentifier("studentNumber", studentNumber.trim().toUpperCase());
   }
 
   @Query(() => ChildConnection, {

@@ -49,7 +49,8 @@ export class ChildCoverage {
   @Field(() => CoverageStatusEnum)
   status!: string;
 
-  @Field(() => [GapReasonEnum])
+  // Nullable so that a role the policy table denies the reasons (#18.20) still reads the status.
+  @Field(() => [GapReasonEnum], { nullable: true })
   reasons!: string[];
 
   @Field(() => DateScalar, { nullable: true, description: "Uninsured newborns: birth + the newborn window (90 days)." })
@@ -124,7 +125,7 @@ export class StatusCount {
   @Field(() => CoverageStatusEnum)
   status!: string;
 
-  @Field(() => Int, { nullable: true, description: "Null when suppressed." })
+  @Field(() => Int, { nullable: true })
   count!: number | null;
 }
 
@@ -147,7 +148,9 @@ export class CoverageGroup {
   })
   label!: string | null;
 
-  @Field(() => Boolean, { description: "True when the counts are withheld because the group is too small." })
+  @Field(() => Boolean, {
+    description: "Always false: small groups are no longer withheld but rounded (see the type's description).",
+  })
   suppressed!: boolean;
 
   @Field(() => Int, { nullable: true })
@@ -195,7 +198,9 @@ export class PolicyTargets {
 
 @ObjectType("CoverageSummary")
 export class CoverageSummary {
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, {
+    description: "The snapshot answered from: the date asked, or without one today's, else the newest before it.",
+  })
   asOf!: string;
 
   @Field(() => Int)

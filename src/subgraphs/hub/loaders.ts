@@ -1,12 +1,24 @@
 import DataLoader from "dataloader";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
+import { decisionForViewer } from "../../access/fields/field-rules.ts";
+import type { Viewer } from "../../access/identity/viewer.ts";
 import type { RowAccess } from "../../access/rows/row-access.ts";
+import { ErrorCode, HubError } from "../../errors.ts";
 import type { Db } from "../../db/client.ts";
-import { childLookup, groupBy, type ChildLookup } from "../../graphql/loaders.ts";
+import { SOURCE_KINDS } from "../../db/enums.ts";
+import { links } from "../../db/tables/hub.ts";
+import { childLookup, groupBy, type ChildLookup, type ChildRef } from "../../graphql/loaders.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { coverageOf, gaps, watchlist, type CoverageRow, type GapQuery } from "./coverage.queries.ts";
 import { resolveIdentity, type ChildIdentity } from "./identity.ts";
-import { activeChildIds, childIdsInRegion, currentLinks, identityClaims, type LinkRow } from "./queries.ts";
+import {
+  activeChildIds,
+  childIdByIdentifier,
+  childIdsInRegion,
+  currentLinks,
+  identityClaims,
+  type LinkRow,
+} from "./queries.ts";
 import { reviewPage, type ReviewPageQuery, type ScopedReviewRow } from "./review.queries.ts";
 
 /** Postgres bind-parameter limits and statement sizes stay bounded whatever a page holds. */
@@ -22,6 +34,15 @@ type WatchlistQuery = Omit<Parameters<typeof watchlist>[1], "inScope">;
 export interface HubLoaders {
   /** A child by id: active and inside the viewer's rows, else null (root lookups, nested fields, `_entities`). */
   child: ChildLookup;
+  /**
+   * The active child inside the viewer's rows a department identifier belongs to, else null:
+   * one statement whichever it is (the row check is part of it), so a child outside the rows
+   * and an identifier nobody holds cost the same.
+   */
+  childByIdentifier(
+    kind: "idNumber" | "birthCertificateNumber" | "studentNumber",
+    value: string,
+  ): Promise<ChildRef | null>;
   /** Whether a master child exists and is active (merged children are gone). */
   childExists: DataLoader<number, boolean>;
   identity: DataLoader<number, ChildIdentity>;
@@ -50,6 +71,14 @@ export function createHubLoaders(db: Db, rows: RowAccess): HubLoaders {
   const snapshotChildInRows = () => rows.childCondition(sql.raw("s.child_id"));
   return {
     child: childLookup(rows, (id) => childExists.load(id)),
+    async childByIdentifier(kind, value) {
+      const id = await childIdByIdentifier(db, kind, value, rows.childCondition(sql.raw("q.child_id")));
+      if (id === null) return null;
+      // Found active and inside the rows by that statement: the batched checks need not ask again.
+      childExists.prime(id, true);
+      rows.primeVisible([id]);
+      return { id: String(id) };
+    },
     childExists,
     identity: new DataLoader(
       async (ids) => {
@@ -75,15 +104,64 @@ export function createHubLoaders(db: Db, rows: RowAccess): HubLoaders {
     ),
     sources: new DataLoader(
       async (ids) => {
-        const byChild = groupBy(await currentLinks(db, ids), (r) => r.childId);
+        const byChild = groupBy(await currentLinks(db, ids, linksShown(rows)), (r) => r.childId);
         return ids.map((id) => byChild.get(id) ?? []);
       },
       { maxBatchSize: MAX_BATCH },
     ),
     childrenInRegion: (prefix, afterId, limit) =>
       childIdsInRegion(db, prefix, afterId, limit, rows.childCondition(sql`l.child_id`)),
-    coverageGaps: (query) => gaps(db, { ...query, inScope: snapshotChildInRows() }),
+    coverageGaps: async (query) => {
+      requireReadableFilters(rows.viewer, query);
+      return gaps(db, { ...query, inScope: snapshotChildInRows() });
+    },
     newbornWatchlist: (query) => watchlist(db, { ...query, inScope: snapshotChildInRows() }),
     linkReviews: (query) => reviewPage(db, rows, query),
   };
+}
+
+/**
+ * Which of a child's links the viewer is told of: a link's record of a source the viewer reads
+ * only inside its region (`RowAccess.recordCondition`) only when it lies there; null for all.
+ */
+function linksShown(rows: RowAccess): SQL | null {
+  const recordId = sql`${links.recordId}`;
+  const limited = SOURCE_KINDS.flatMap((kind) => {
+    const condition = rows.recordCondition(kind, recordId);
+    return condition === null ? [] : [{ kind, condition }];
+  });
+  if (limited.length === 0) return null;
+  const kinds = sql.param(limited.map((l) => l.kind));
+  const inside = limited.map(({ kind, condition }) => sql`(${links.source} = ${kind} and ${condition})`);
+  return sql`(${links.source} <> all(${kinds}::text[]) or ${sql.join(inside, sql` or `)})`;
+}
+
+/**
+ * What a gap-list filter tells about the children it keeps, as the fields that say it: a list
+ * filtered by a reason or a hukou type names the children with that reason (NON_LOCAL_HUKOU is
+ * one), a list filtered by a school the children the school is responsible for. A role the
+ * policy table denies every such field may not filter by it either (#18.20): it would read the
+ * field by another name.
+ */
+const FILTER_READS: Readonly<Record<"reason" | "hukouType" | "school", readonly [string, string][]>> = {
+  reason: [["ChildCoverage", "reasons"]],
+  hukouType: [["ChildCoverage", "reasons"]],
+  school: [
+    ["ChildCoverage", "responsibleCode"],
+    ["StudentRegistration", "school"],
+  ],
+};
+
+function requireReadableFilters(viewer: Viewer, query: Partial<Record<keyof typeof FILTER_READS, unknown>>): void {
+  for (const [filter, fields] of Object.entries(FILTER_READS)) {
+    const value = query[filter as keyof typeof FILTER_READS];
+    if (value === null || value === undefined) continue;
+    if (fields.some(([type, field]) => decisionForViewer(viewer, type, field) !== "deny")) continue;
+    const who = viewer.role === "anonymous" ? "an anonymous caller" : `role ${viewer.role}`;
+    const read = fields.map((f) => f.join(".")).join(" or ");
+    throw new HubError(
+      ErrorCode.FORBIDDEN,
+      `${who} may not filter coverageGaps by filter.${filter}: it may not read ${read}`,
+    );
+  }
 }

@@ -28,7 +28,12 @@ export interface LinkRow {
   linkedAt: Date;
 }
 
-export async function currentLinks(db: Db, childIds: readonly number[]): Promise<LinkRow[]> {
+/**
+ * The children's current links, those `shown` keeps (a condition on the link row, or null for
+ * all: `RowAccess.recordCondition` per source, so a viewer shown only its region's records of a
+ * department is not told the other regions' record ids either).
+ */
+export async function currentLinks(db: Db, childIds: readonly number[], shown: SQL | null = null): Promise<LinkRow[]> {
   if (childIds.length === 0) return [];
   return db
     .select({
@@ -40,7 +45,7 @@ export async function currentLinks(db: Db, childIds: readonly number[]): Promise
       linkedAt: links.linkedAt,
     })
     .from(links)
-    .where(and(inArray(links.childId, [...childIds]), isNull(links.unlinkedAt)))
+    .where(and(inArray(links.childId, [...childIds]), isNull(links.unlinkedAt), shown ?? undefined))
     .orderBy(asc(links.childId), asc(links.source), asc(links.recordId));
 }
 
@@ -69,15 +74,22 @@ export async function identityClaims(
   });
 }
 
-/** Which active child a department identifier belongs to, through the current links. */
+/**
+ * Which active child inside the viewer's rows (`inScope`, a condition on `q.child_id`) a
+ * department identifier belongs to, through the current links: one statement, the row check
+ * folded in, so an identifier of a child outside the rows costs exactly what an identifier
+ * nobody holds costs (#18.12) — no second statement follows either answer.
+ */
 export async function childIdByIdentifier(
   db: Db,
   kind: "idNumber" | "birthCertificateNumber" | "studentNumber",
   value: string,
+  inScope: SQL,
 ): Promise<number | null> {
   const rows = await queryRows<{ child_id: number | string }>(
     db,
-    sql`${childIdsByIdentifierQuery(kind, value)} limit 1`,
+    sql`select q.child_id from (${childIdsByIdentifierQuery(kind, value)}) q
+        where ${inScope} order by q.child_id limit 1`,
   );
   return rows[0] ? Number(rows[0].child_id) : null;
 }

@@ -16,6 +16,8 @@ export type ReviewRow = typeof linkReviews.$inferSelect;
 export interface ScopedReviewRow {
   review: ReviewRow;
   candidateVisible: boolean;
+  /** The master child the reviewed record is linked to now (null: none), for the audit. */
+  recordChild: number | null;
 }
 
 export interface ReviewPageQuery {
@@ -41,13 +43,25 @@ export async function reviewPage(db: Db, rows: RowAccess, q: ReviewPageQuery): P
   if (q.afterId !== null) conditions.push(gt(linkReviews.id, q.afterId));
   const candidate = sql`${linkReviews.candidateChildId}`;
   const active = sql`exists (select 1 from hub.children c where c.id = ${candidate} and c.state = 'ACTIVE')`;
+  // Written out qualified: in a select list drizzle names the columns bare, which inside the
+  // subquery would be the link's own.
+  const recordChild = sql<number | string | null>`(select l.child_id from hub.links l
+    where l.source = hub.link_reviews.source and l.record_id = hub.link_reviews.record_id and l.unlinked_at is null)`;
   const found = await db
-    .select({ review: linkReviews, candidateVisible: sql<boolean>`(${active} and ${rows.childCondition(candidate)})` })
+    .select({
+      review: linkReviews,
+      candidateVisible: sql<boolean>`(${active} and ${rows.childCondition(candidate)})`,
+      recordChild,
+    })
     .from(linkReviews)
     .where(and(...conditions))
     .orderBy(asc(linkReviews.id))
     .limit(q.take);
-  return found.map((r) => ({ review: r.review, candidateVisible: r.candidateVisible === true }));
+  return found.map((r) => ({
+    review: r.review,
+    candidateVisible: r.candidateVisible === true,
+    recordChild: r.recordChild === null ? null : Number(r.recordChild),
+  }));
 }
 
 /**

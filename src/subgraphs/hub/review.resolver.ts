@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { maskIdNumber } from "../../domain/id-number.ts";
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { regionPrefixOf } from "../../db/region.ts";
 import { pageArgs, toPage } from "../../db/paging.ts";
@@ -139,7 +140,7 @@ interface StoredRecord {
  * viewer's rows is null, exactly as one merged away, and the evidence about it (its record, how
  * its fields compared with the reviewed record's) is not shown.
  */
-function toReview({ review: row, candidateVisible }: ScopedReviewRow): LinkReview {
+function toReview({ review: row, candidateVisible, recordChild }: ScopedReviewRow): LinkReview {
   const evidence = (typeof row.evidence === "string" ? JSON.parse(row.evidence) : row.evidence) as {
     reason?: string;
     fields?: Record<string, string>;
@@ -156,17 +157,29 @@ function toReview({ review: row, candidateVisible }: ScopedReviewRow): LinkRevie
     fields: candidateVisible
       ? Object.entries(evidence.fields ?? {}).map(([field, level]) => ({ field, level: String(level) }))
       : [],
-    record: evidence.record ? toReviewedRecord(evidence.record) : null,
-    candidateRecord: candidateVisible && evidence.candidate ? toReviewedRecord(evidence.candidate) : null,
+    record: evidence.record ? { ...toReviewedRecord(evidence.record), childId: recordChild } : null,
+    candidateRecord:
+      candidateVisible && evidence.candidate
+        ? { ...toReviewedRecord(evidence.candidate), childId: Number(row.candidateChildId) }
+        : null,
     regionCode: row.regionCode?.trim() ?? null,
     status: row.status,
     createdAt: row.createdAt.toISOString(),
     resolvedAt: row.resolvedAt?.toISOString() ?? null,
     resolvedBy: row.resolvedBy,
+    // Every field of the review is evidence about these children (the audit logs it under them).
+    childIds: [recordChild, candidateVisible ? Number(row.candidateChildId) : null].filter(
+      (id): id is number => id !== null,
+    ),
   };
 }
 
-/** Evidence is stored already masked (src/linkage/store.ts); it is passed through as stored. */
+/**
+ * Evidence is stored already masked (src/linkage/store.ts). ID numbers are masked once more as
+ * they are read: evidence stored before the mask changed (#18.13) holds the old first-6-last-4
+ * mask, which with the record's birth date gave the whole number away; masking a masked number
+ * again changes nothing.
+ */
 function toReviewedRecord(r: StoredRecord): ReviewedRecord {
   return {
     source: r.source,
@@ -174,9 +187,9 @@ function toReviewedRecord(r: StoredRecord): ReviewedRecord {
     name: r.name,
     sex: r.sex,
     birthDate: r.birthDate,
-    maskedIdNumber: r.idNumber,
+    maskedIdNumber: r.idNumber ? maskIdNumber(r.idNumber) : null,
     maskedBirthCertificateNumber: r.birthCertificateNumber,
-    maskedGuardianIdNumbers: r.guardianIdNumbers ?? [],
+    maskedGuardianIdNumbers: (r.guardianIdNumbers ?? []).map(maskIdNumber),
     maskedGuardianPhones: r.guardianPhones ?? [],
     regionCodes: r.regionCodes ?? [],
   };

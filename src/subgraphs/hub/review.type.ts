@@ -56,6 +56,12 @@ export class ReviewedRecord {
 
   @Field(() => [String])
   regionCodes!: string[];
+
+  /**
+   * The master child the record is linked to (null: none): not a field, but what the audit logs
+   * a read of the evidence under (src/access/audit/audited-types.ts).
+   */
+  childId?: number | null;
 }
 
 @ObjectType("LinkReview", { description: "A record the matcher was unsure about, and the child it might belong to." })
@@ -101,6 +107,12 @@ export class LinkReview {
 
   @Field(() => String, { nullable: true })
   resolvedBy!: string | null;
+
+  /**
+   * The children the review is about, as far as it may be shown: the reviewed record's child and
+   * a visible candidate. Not a field: what the audit logs a read of the review under.
+   */
+  childIds?: number[];
 }
 
 @ObjectType("LinkReviewConnection")

@@ -19,7 +19,9 @@ export class InsuranceChildResolver {
     const childId = childIdOrNull(child.id);
     if (childId === null) return null;
     const rows = await ctx.loaders.enrollmentsByChild.load(childId);
-    return rows.length === 0 ? null : { records: rows.map(toEnrollment) };
+    return rows.length === 0
+      ? null
+      : { records: rows.map(toEnrollment), shown: rows.filter((r) => r.shown).map(toEnrollment) };
   }
 }
 
@@ -33,11 +35,12 @@ export class ChildInsuranceResolver {
     @Root() insurance: ChildInsurance,
     @Arg("coverageYear", () => Int, { nullable: true }) coverageYear: number | null,
   ): Enrollment[] {
-    if (coverageYear === null || coverageYear === undefined) return insurance.records;
+    if (coverageYear === null || coverageYear === undefined) return insurance.shown;
     const year = checkCoverageYear(coverageYear);
-    return insurance.records.filter((e) => e.coverageYear === year);
+    return insurance.shown.filter((e) => e.coverageYear === year);
   }
 
+  // The status is the child's, from every enrollment whatever the area: what every department reads.
   @FieldResolver(() => Boolean, { description: "Whether an ACTIVE enrollment for the year has its contribution paid." })
   insuredFor(@Root() insurance: ChildInsurance, @Arg("coverageYear", () => Int) coverageYear: number): boolean {
     const year = checkCoverageYear(coverageYear);
@@ -52,7 +55,7 @@ export class ChildInsuranceResolver {
     @Root() insurance: ChildInsurance,
     @Ctx() ctx: Context,
   ): Promise<AssistanceEligibility[]> {
-    const idNumbers = [...new Set(insurance.records.flatMap((e) => (e.idNumber ? [e.idNumber] : [])))];
+    const idNumbers = [...new Set(insurance.shown.flatMap((e) => (e.idNumber ? [e.idNumber] : [])))];
     const found = await ctx.loaders.assistanceByIdNumber.loadMany(idNumbers);
     return found.flatMap((rows) => {
       if (rows instanceof Error) throw rows;

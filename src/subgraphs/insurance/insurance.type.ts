@@ -135,8 +135,10 @@ export class AssistanceEligibility {
 /** Medical insurance's view of a child: its enrollments, found through the hub's links. */
 @ObjectType("ChildInsurance")
 export class ChildInsurance {
-  /** The child's linked enrollments, newest coverage year first; the fields are computed from them. */
+  /** The child's linked enrollments, newest coverage year first: the insurance status is computed from them. */
   records!: Enrollment[];
+  /** Those the viewer is shown (an insurance system: its region's): what `enrollments` lists. */
+  shown!: Enrollment[];
 }
 
 /** The insurance subgraph's view of the shared child. */

@@ -37,8 +37,11 @@ export interface AreaYearKey {
 export interface InsuranceLoaders {
   /** A child by id inside the viewer's rows, else null: root lookups, nested fields and `_entities`. */
   child: ChildLookup;
-  /** The child's linked enrollments, newest coverage year first. */
-  enrollmentsByChild: DataLoader<number, EnrollmentRow[]>;
+  /**
+   * The child's linked enrollments, newest coverage year first, each saying whether the viewer
+   * is shown it (`RowAccess.recordCondition`: the insurance department's system, its region's).
+   */
+  enrollmentsByChild: DataLoader<number, (EnrollmentRow & { shown: boolean })[]>;
   /**
    * Every enrollment under an ID number inside the viewer's scope, with the child it is linked
    * to: enrollments in areas outside the scope, or linked to a child outside the viewer's rows,
@@ -69,7 +72,10 @@ export function createInsuranceLoaders(db: Db, rows: RowAccess): InsuranceLoader
     child: childLookup(rows),
     enrollmentsByChild: new DataLoader(
       async (ids) => {
-        const byChild = groupBy(await enrollmentsOfChildren(db, ids), (r) => r.childId);
+        const byChild = groupBy(
+          await enrollmentsOfChildren(db, ids, (recordId) => rows.recordCondition("insurance.enrollment", recordId)),
+          (r) => r.childId,
+        );
         return ids.map((id) => byChild.get(id) ?? []);
       },
       { maxBatchSize: MAX_BATCH },

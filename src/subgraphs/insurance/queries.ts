@@ -12,23 +12,32 @@ export type AssistanceRow = typeof assistanceEligibility.$inferSelect;
 const NEWEST_FIRST = [desc(enrollments.coverageYear), desc(enrollments.enrolledOn), desc(enrollments.id)] as const;
 
 /**
- * The enrollments linked to each child. A department reads its own tables plus the hub's link
- * table (the one shared table), never another department's.
+ * The enrollments linked to each child, each saying whether `shown` keeps it (the viewer's
+ * condition on a record's id, `RowAccess.recordCondition`, or null for all): the status is the
+ * child's whatever the area, the records shown are the viewer's region's. A department reads its
+ * own tables plus the hub's link table (the one shared table), never another department's.
  */
 export async function enrollmentsOfChildren(
   db: Db,
   childIds: readonly number[],
-): Promise<(EnrollmentRow & { childId: number })[]> {
+  shown: (recordId: SQL) => SQL | null = () => null,
+): Promise<(EnrollmentRow & { childId: number; shown: boolean })[]> {
   if (childIds.length === 0) return [];
+  // Written out qualified: in a select list drizzle may name a column bare.
+  const condition = shown(sql.raw(`"enrollments"."record_id"`));
   const rows = await db
-    .select({ childId: links.childId, enrollment: enrollments })
+    .select({
+      childId: links.childId,
+      enrollment: enrollments,
+      shown: condition === null ? sql<boolean>`true` : sql<boolean>`${condition}`,
+    })
     .from(links)
     .innerJoin(enrollments, eq(enrollments.recordId, links.recordId))
     .where(
       and(eq(links.source, "insurance.enrollment"), isNull(links.unlinkedAt), inArray(links.childId, [...childIds])),
     )
     .orderBy(...NEWEST_FIRST);
-  return rows.map((r) => ({ ...r.enrollment, childId: r.childId }));
+  return rows.map((r) => ({ ...r.enrollment, childId: r.childId, shown: r.shown === true }));
 }
 
 /**
