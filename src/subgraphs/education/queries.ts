@@ -84,21 +84,7 @@ export async function latestRegistrationsInScope(
   inRows: (childId: SQL) => SQL,
 ): Promise<RegistrationRow[]> {
   if (numbers.length === 0) return [];
-  const rows = await queryRows<{
-    id: number | string;
-    record_id: string;
-    student_number: string;
-    name: string;
-    sex: string;
-    birth_date: string;
-    school_code: string;
-    grade: number;
-    class_name: string;
-    school_year: number;
-    status: string;
-    guardian_phone: string | null;
-    child_id: number | string | null;
-  }>(
+  const rows = await queryRows<RegistrationSqlRow & { id: number | string }>(
     db,
     sql`select r.id, r.record_id, r.student_number, r.name, r.sex, r.birth_date::text as birth_date, r.school_code,
           r.grade, r.class_name, r.school_year, r.status, r.guardian_phone, l.child_id
@@ -153,6 +139,22 @@ export async function schoolsInRegion(
 }
 
 /** Where a roster page starts: after this row in (grade, class, id) order. */
+/** A registration as the statements below select it (snake_case, with its linked child). */
+interface RegistrationSqlRow extends Record<string, unknown> {
+  record_id: string;
+  student_number: string;
+  name: string;
+  sex: string;
+  birth_date: string;
+  school_code: string;
+  grade: number;
+  class_name: string;
+  school_year: number;
+  status: string;
+  guardian_phone: string | null;
+  child_id: number | string | null;
+}
+
 export interface RosterPosition {
   grade: number;
   className: string;
@@ -202,23 +204,9 @@ export async function rosterPages(
 ): Promise<RosterPage[]> {
   if (requests.length === 0) return [];
   const column = <T>(values: T[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
-  const rows = await queryRows<{
-    ord: number | string;
-    year: number | null;
-    id: number | string | null;
-    record_id: string;
-    student_number: string;
-    name: string;
-    sex: string;
-    birth_date: string;
-    school_code: string;
-    grade: number;
-    class_name: string;
-    school_year: number;
-    status: string;
-    guardian_phone: string | null;
-    child_id: number | string | null;
-  }>(
+  const rows = await queryRows<
+    RegistrationSqlRow & { ord: number | string; year: number | null; id: number | string | null }
+  >(
     db,
     sql`
     select k.ord, y.year, s.id, s.record_id, s.student_number, s.name, s.sex, s.birth_date, s.school_code, s.grade,
