@@ -20,9 +20,11 @@ export interface Figures {
  *   records agree on (ties: household, birth certificate, insurance, doctor, school,
  *   immunization); aged 0–17 on the as-of date;
  * - residence = the region of its current school (ENROLLED in the school year of the as-of
- *   date; the lowest school code if several), else of the vaccination site of its file with
- *   the latest dose (none if the latest files are at different regions), else the hukou region
- *   (the household registry's, else the region of its most common valid ID number);
+ *   date; the lowest school code if several), else of its residence permit (the registry's
+ *   residence region), else of the vaccination site of its file with the latest dose (none if the
+ *   latest files are at different regions), else for a child under one the region of its birth
+ *   certificate, else the hukou region (the household registry's, else the region of its most
+ *   common valid ID number), else the birth certificate's region;
  * - insured = an ACTIVE enrollment for the coverage year, enrolled and paid by the as-of date.
  *
  * Known approximations (they can only move a child whose records disagree): ties between
@@ -34,12 +36,13 @@ export async function handWritten(db: Db, asOf: IsoDate): Promise<Figures[]> {
   return rows.map((r) => ({ key: String(r.key), children: Number(r.children), insured: Number(r.insured) }));
 }
 
+// As parseIdNumber: a province-level code, or 83 (residence permits of Taiwan residents).
+const provinceDigits = [...provinces().map((p) => p.code.slice(0, 2)), "83"];
+
 /** The statement of `handWritten`, for EXPLAIN. */
 export function handWrittenQuery(asOf: IsoDate): SQL {
   const year = yearOf(asOf);
   const schoolYear = schoolYearOf(asOf);
-  // As parseIdNumber: a province-level code, or 83 (residence permits of Taiwan residents).
-  const provinceDigits = [...provinces().map((p) => p.code.slice(0, 2)), "83"];
   return sql`
     with l as not materialized (
       select l.child_id, l.source, l.record_id from hub.links l
@@ -48,30 +51,31 @@ export function handWrittenQuery(asOf: IsoDate): SQL {
     ), rec as materialized (
       select l.child_id, 1 as src, p.birth_date, p.id_number as id, null::text as id2,
              trim(p.hukou_region_code) as hukou, null::text as school_code, null::text as school_region,
-             null::text as site_region, null::date as last_dose, false as insuring
+             null::text as site_region, null::date as last_dose, false as insuring,
+             trim(p.residence_region_code) as place
         from l join household.persons p on l.source = 'household.person' and p.record_id = l.record_id
       union all
-      select l.child_id, 2, b.birth_date, null, null, null, null, null, null, null, false
+      select l.child_id, 2, b.birth_date, null, null, null, null, null, null, null, false, trim(b.region_code)
         from l join health.birth_certificates b on l.source = 'health.birth_certificate' and b.record_id = l.record_id
       union all
       select l.child_id, 3, e.birth_date, e.id_number, null, null, null, null, null, null,
              e.coverage_year = ${year} and e.status = 'ACTIVE'
-               and e.enrolled_on <= ${asOf}::date and e.paid_on <= ${asOf}::date
+               and e.enrolled_on <= ${asOf}::date and e.paid_on <= ${asOf}::date, null
         from l join insurance.enrollments e on l.source = 'insurance.enrollment' and e.record_id = l.record_id
       union all
-      select l.child_id, 4, c.patient_birth_date, c.patient_id_number, null, null, null, null, null, null, false
+      select l.child_id, 4, c.patient_birth_date, c.patient_id_number, null, null, null, null, null, null, false, null
         from l join health.doctor_contracts c on l.source = 'health.doctor_contract' and c.record_id = l.record_id
       union all
       select l.child_id, 5, s.birth_date, s.id_number,
              case when s.student_number like 'G%' then substr(s.student_number, 2) end, null,
              case when s.status = 'ENROLLED' and s.school_year = ${schoolYear} then s.school_code end,
-             trim(sc.region_code), null, null, false
+             trim(sc.region_code), null, null, false, null
         from l join education.student_registrations s on l.source = 'education.student' and s.record_id = l.record_id
         left join education.schools sc on sc.school_code = s.school_code
       union all
       select l.child_id, 6, i.birth_date, i.id_number, null, null, null, null, trim(vs.region_code),
              (select max(d.given_on) from health.immunization_doses d where d.immunization_record_id = i.record_id),
-             false
+             false, null
         from l join health.immunization_records i
           on l.source = 'health.immunization_record' and i.record_id = l.record_id
         left join health.vaccination_sites vs on vs.site_code = i.site_code
@@ -87,6 +91,14 @@ export function handWrittenQuery(asOf: IsoDate): SQL {
         from (select child_id, site_region, last_dose, max(last_dose) over (partition by child_id) as latest
                 from rec where src = 6 and site_region is not null) f
         where last_dose is not distinct from latest group by child_id
+    ), permit as (
+      select distinct on (child_id) child_id, place
+        from (select child_id, place, count(*) as n from rec where src = 1 and place is not null group by 1, 2) p
+        order by child_id, n desc, place
+    ), birth_place as (
+      select distinct on (child_id) child_id, place
+        from (select child_id, place, count(*) as n from rec where src = 2 and place is not null group by 1, 2) p
+        order by child_id, n desc, place
     ), registered as (
       select distinct on (child_id) child_id, hukou
         from (select child_id, hukou, count(*) as n from rec where hukou is not null group by 1, 2) h
@@ -123,16 +135,21 @@ export function handWrittenQuery(asOf: IsoDate): SQL {
       -- has no statistics on a CTE's output, guesses 200 children, and a nested-loop join of
       -- those guesses is quadratic.
       select child_id, max(birth_date) as birth_date,
-             coalesce(max(school_region), max(vaccination_region), max(hukou), max(id_region)) as residence,
+             coalesce(max(school_region), max(permit_region), max(vaccination_region),
+                      case when max(birth_date) > ${asOf}::date - interval '1 year' then max(birth_region) end,
+                      max(hukou), max(id_region), max(birth_region)) as residence,
              bool_or(insured) as insured
         from (
-          select child_id, birth_date, null::text as school_region, null::text as vaccination_region,
+          select child_id, birth_date, null::text as school_region, null::text as permit_region,
+                 null::text as vaccination_region, null::text as birth_region,
                  null::text as hukou, null::text as id_region, null::boolean as insured from birth
-          union all select child_id, null, school_region, null, null, null, null from school
-          union all select child_id, null, null, region, null, null, null from vaccination
-          union all select child_id, null, null, null, hukou, null, null from registered
-          union all select child_id, null, null, null, null, left(id, 6), null from valid_id
-          union all select child_id, null, null, null, null, null, insuring from rec
+          union all select child_id, null, school_region, null, null, null, null, null, null from school
+          union all select child_id, null, null, place, null, null, null, null, null from permit
+          union all select child_id, null, null, null, region, null, null, null, null from vaccination
+          union all select child_id, null, null, null, null, place, null, null, null from birth_place
+          union all select child_id, null, null, null, null, null, hukou, null, null from registered
+          union all select child_id, null, null, null, null, null, null, left(id, 6), null from valid_id
+          union all select child_id, null, null, null, null, null, null, null, insuring from rec
         ) facts
        group by child_id
     )

@@ -15,6 +15,8 @@ import { LIMIT_SETTINGS, type LimitName, type OperationLimits } from "./limits.t
  *   HUB_MIGRATIONS_DIR where the drizzle migrations are (default <project root>/migrations)
  *   HUB_DB_POOL_SIZE   node-postgres pool size (default 10)
  *   PORT               HTTP port of the gateway (default 4000)
+ *   HUB_SHUTDOWN_GRACE_MS  on SIGTERM or SIGINT, how long requests in flight may take to finish before their
+ *                      connections are cut (default 10000; 0 cuts them at once); then the database is closed
  *   HUB_JWT_SECRET     HS256 secret for bearer tokens, at least 32 bytes. Unset outside production:
  *                      the public DEMO_JWT_SECRET (with a warning); unset or the demo secret in production: an error
  *   HUB_JWKS_URL       verify tokens against this JWKS (RS256/ES256) instead of a shared secret
@@ -50,6 +52,8 @@ export interface Config {
   production: boolean;
   migrationsDir: string;
   port: number;
+  /** HUB_SHUTDOWN_GRACE_MS: how long a stopping server lets requests in flight finish. */
+  shutdownGraceMs: number;
   auth: AuthConfig;
   hardening: HardeningConfig;
   /** Settings that work but deserve a look (e.g. the demo token secret); already printed once. */
@@ -130,6 +134,14 @@ export function loadConfig(
   const migrateUrl = parseMigrateUrl(env, url, production, problems);
   const poolSize = parseInteger(env.HUB_DB_POOL_SIZE, 10, "HUB_DB_POOL_SIZE", 1, 200, problems);
   const port = parseInteger(env.PORT, 4000, "PORT", 0, 65535, problems);
+  const shutdownGraceMs = parseInteger(
+    env.HUB_SHUTDOWN_GRACE_MS,
+    10_000,
+    "HUB_SHUTDOWN_GRACE_MS",
+    0,
+    600_000,
+    problems,
+  );
   const dataDirSetting = env.HUB_DATA_DIR?.trim() || "./data";
   const dataDir = dataDirSetting === "memory" ? null : path.resolve(projectRoot, dataDirSetting);
   const migrationsDir = path.resolve(projectRoot, env.HUB_MIGRATIONS_DIR?.trim() || "migrations");
@@ -146,6 +158,7 @@ export function loadConfig(
     production,
     migrationsDir,
     port,
+    shutdownGraceMs,
     auth,
     hardening,
     warnings,

@@ -4,7 +4,7 @@ import { addDays, yearOf, type IsoDate } from "../domain/dates.ts";
 import { provinceOf } from "../domain/division-codes.ts";
 import type { HukouType } from "../domain/coverage-terms.ts";
 import { loadCoverageFacts } from "./facts.ts";
-import { assessCoverage } from "./rules.ts";
+import { assessCoverage, settingsAreaOf } from "./rules.ts";
 import type { CoverageAssessment, CoverageFacts, CoveragePolicy } from "./types.ts";
 
 /** One child's coverage as of a date, as a snapshot row holds it (and as a read computes it without one). */
@@ -75,7 +75,8 @@ export function hukouTypeOf(hukouRegionCode: string | null, provinceCode: string
 
 /**
  * The policy target "newborns insured within the window": born in the coverage year, insured,
- * by an insuring enrollment made no later than birth + the window.
+ * by an insuring enrollment made no later than birth + the window (the province's, in force on
+ * the birth date).
  */
 export function insuredWithinWindow(
   facts: CoverageFacts,
@@ -84,7 +85,8 @@ export function insuredWithinWindow(
   policy: CoveragePolicy,
 ): boolean {
   if (yearOf(facts.birthDate) !== a.coverageYear || (a.status !== "INSURED" && a.status !== "DUPLICATE")) return false;
-  const deadline = addDays(facts.birthDate, policy.newbornWindowDays);
+  const windowDays = policy.settings.newbornWindowDays(facts.birthDate, settingsAreaOf(facts, policy));
+  const deadline = addDays(facts.birthDate, windowDays);
   return facts.enrollments.some(
     (e) =>
       e.coverageYear === a.coverageYear &&

@@ -142,3 +142,36 @@ function roundGroups(county: string | null, atoms: readonly Atom[], classTargets
   }
   return out;
 }
+
+/**
+ * Rounds `parts` (true atoms: children of one county, one sub-group and one class) so that, for
+ * each county and class, they add up to the rounded atom of `parents` (already rounded by
+ * `roundAtoms`, one group: the parts' whole), each part to a neighbouring multiple of the base,
+ * the largest remainders up (ties: key order). A figure published for a group and its split
+ * into sub-groups are then one table: a school's figures and its breakdown by reason add up.
+ * Parts of a county and class without a parent round to 0, as that parent rounded away.
+ *
+ *   roundWithin(
+ *     [{ county: "330106", group: "2330106101", klass: "UNINSURED|0|0", children: 5 }],
+ *     [{ county: "330106", group: "NO_ID_NUMBER", klass: "UNINSURED|0|0", children: 3 },
+ *      { county: "330106", group: "UNPAID", klass: "UNINSURED|0|0", children: 1 }],
+ *   ) // NO_ID_NUMBER 5, UNPAID 0
+ */
+export function roundWithin(parents: readonly Atom[], parts: readonly Atom[]): Atom[] {
+  const cell = (a: Atom) => `${a.county ?? ""}\u0000${a.klass}`;
+  const targets = new Map<string, number>();
+  for (const p of parents) targets.set(cell(p), (targets.get(cell(p)) ?? 0) + p.children);
+  const byCell = new Map<string, Atom[]>();
+  for (const a of parts) {
+    if (!Number.isSafeInteger(a.children) || a.children < 0)
+      throw new RangeError(`an atom's children must be a whole number from 0, but got ${a.children}`);
+    if (a.children > 0) byCell.set(cell(a), [...(byCell.get(cell(a)) ?? []), a]);
+  }
+  const rounded: Atom[] = [];
+  for (const [key, list] of byCell) {
+    const byGroup = new Map(list.map((a) => [a.group ?? "\u0000", a.children]));
+    const split = splitToTotal(byGroup, targets.get(key) ?? 0);
+    for (const a of list) rounded.push({ ...a, children: split.get(a.group ?? "\u0000")! });
+  }
+  return rounded;
+}

@@ -1,6 +1,6 @@
-import { yearOf, type IsoDate } from "../domain/dates.ts";
+import { ageInYears, yearOf, type IsoDate } from "../domain/dates.ts";
 import { parseIdNumber } from "../domain/id-number.ts";
-import type { NeedyCategory } from "../domain/insurance-policy.ts";
+import { NEWBORN_STATUS_MAX_AGE_YEARS, type NeedyCategory } from "../domain/insurance-policy.ts";
 import type { LinkedRecords } from "./linked-records.ts";
 import type { CoverageFacts, EnrollmentFact } from "./types.ts";
 
@@ -22,18 +22,29 @@ export function deriveCoverageFacts(records: LinkedRecords, asOf: IsoDate): Cove
     birthDate,
     hasIdNumber: idNumbers.length > 0,
     hukouRegionCode,
-    residenceRegionCode: residenceFrom(school, records, hukouRegionCode),
+    residenceRegionCode: residenceFrom(school, records, hukouRegionCode, birthDate, asOf),
     currentSchoolCode: school?.schoolCode ?? null,
     contractedDoctorCode: contractedDoctorOf(records.doctorContracts, asOf),
     needyCategory: needyCategoryOf(records, idNumbers, asOf),
     enrollments: records.enrollments.map(
-      ({ coverageYear, areaCode, status, enrolledOn, paidOn, payers }): EnrollmentFact => ({
+      ({
         coverageYear,
         areaCode,
         status,
         enrolledOn,
         paidOn,
         payers,
+        contributionFen,
+        assistanceFen,
+      }): EnrollmentFact => ({
+        coverageYear,
+        areaCode,
+        status,
+        enrolledOn,
+        paidOn,
+        payers,
+        contributionFen,
+        assistanceFen,
       }),
     ),
   };
@@ -41,23 +52,65 @@ export function deriveCoverageFacts(records: LinkedRecords, asOf: IsoDate): Cove
 
 /**
  * THE residence rule (DESIGN.md, "Coverage status"): where a child lives, for responsibility,
- * statistics and the hub's `Child.residenceRegionCode` alike: the region of the school the child
- * is registered at this school year, else of the vaccination site whose file is in use, else the
- * hukou region. Null when none is known.
+ * statistics, worklists, the row scope's residence facet and the hub's `Child.residenceRegionCode`
+ * alike. In order, the first the records give:
+ *
+ * 1. the region of the school the child is registered at this school year;
+ * 2. the region of its residence permit (居住证): a non-local child lives where the permit says,
+ *    not where its hukou is;
+ * 3. the region of the vaccination site whose file is in use;
+ * 4. for a child under one, the place of birth on its birth medical certificate (the issuing
+ *    hospital's county: see `birthPlaceOf` for why not the mother's residence);
+ * 5. the hukou region (the registry's, else the ID number's);
+ * 6. the certificate's place of birth at any age, when no hukou is known either.
+ *
+ * Null when none is known: such a child is counted in a "place unknown" group, never dropped.
  *
  *   residenceRegionOf(records, "2026-06-30") // "330106"
  */
 export function residenceRegionOf(records: LinkedRecords, asOf: IsoDate): string | null {
   const hukouRegionCode = hukouRegionOf(records, validIdNumbersOf(records));
-  return residenceFrom(currentSchoolOf(records.students, asOf), records, hukouRegionCode);
+  return residenceFrom(currentSchoolOf(records.students, asOf), records, hukouRegionCode, birthDateOf(records), asOf);
 }
 
 function residenceFrom(
   school: LinkedRecords["students"][number] | null,
   records: LinkedRecords,
   hukouRegionCode: string | null,
+  birthDate: IsoDate | null,
+  asOf: IsoDate,
 ): string | null {
-  return school?.schoolRegionCode ?? vaccinationRegionOf(records.immunizations) ?? hukouRegionCode;
+  const newborn = birthDate !== null && birthDate <= asOf && ageInYears(birthDate, asOf) < NEWBORN_STATUS_MAX_AGE_YEARS;
+  const birthPlace = birthPlaceOf(records.birthCertificates);
+  return (
+    school?.schoolRegionCode ??
+    permitRegionOf(records.persons) ??
+    vaccinationRegionOf(records.immunizations) ??
+    (newborn ? birthPlace : null) ??
+    hukouRegionCode ??
+    birthPlace
+  );
+}
+
+/**
+ * Where the household registry's residence permit (居住证) says the child lives: the region most
+ * of its person records give (one, almost always). Null for a child without a permit.
+ */
+export function permitRegionOf(persons: LinkedRecords["persons"]): string | null {
+  return mostCommon(persons.flatMap((p) => (p.permitRegionCode ? [p.permitRegionCode] : [])));
+}
+
+/**
+ * The place of birth on the child's birth medical certificate: the county of the hospital that
+ * issued it. Chosen over the mother's residence because it is what the certificate itself states
+ * (出生地点) and every certificate has it; the mother's address is not on the certificate, and her
+ * hukou — the only place of hers the departments' records hold — is exactly what a migrant
+ * family does not live at. A mother gives birth near where she lives (in the synthetic province
+ * at a hospital of her county; in life mostly her county or its prefecture's city), and a newborn
+ * is placed this way only until a vaccination file, a permit or a school says better.
+ */
+export function birthPlaceOf(certificates: LinkedRecords["birthCertificates"]): string | null {
+  return mostCommon(certificates.flatMap((c) => (c.birthRegionCode ? [c.birthRegionCode] : [])));
 }
 
 /**

@@ -110,6 +110,8 @@ export const COVERAGE_FIELDS: readonly SourceField[] = [
   "idNumber",
   "birthDate",
   "hukouRegionCode",
+  "permitRegionCode",
+  "birthRegionCode",
   "siteRegionCode",
   "lastDoseOn",
   "doctorCode",
@@ -126,6 +128,8 @@ export const COVERAGE_FIELDS: readonly SourceField[] = [
   "paidOn",
   "payers",
   "assistanceCategories",
+  "contributionFen",
+  "assistanceFen",
 ];
 
 function addRecord(linked: Mutable<LinkedRecords>, source: string, r: Record<string, unknown>): void {
@@ -138,10 +142,11 @@ function addRecord(linked: Mutable<LinkedRecords>, source: string, r: Record<str
         idNumber: text("idNumber"),
         birthDate: str("birthDate"),
         hukouRegionCode: str("hukouRegionCode"),
+        permitRegionCode: text("permitRegionCode"),
       });
       return;
     case "health.birth_certificate":
-      linked.birthCertificates.push({ birthDate: str("birthDate") });
+      linked.birthCertificates.push({ birthDate: str("birthDate"), birthRegionCode: text("birthRegionCode") });
       return;
     case "health.immunization_record":
       linked.immunizations.push({
@@ -183,6 +188,8 @@ function addRecord(linked: Mutable<LinkedRecords>, source: string, r: Record<str
         enrolledOn: str("enrolledOn"),
         paidOn: text("paidOn"),
         payers: r.payers as EnrollmentFact["payers"],
+        contributionFen: Number(r.contributionFen ?? 0),
+        assistanceFen: Number(r.assistanceFen ?? 0),
         assistanceCategories: (r.assistanceCategories as string[]).filter(isNeedyCategory),
       });
       return;

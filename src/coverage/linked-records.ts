@@ -9,8 +9,18 @@ import type { EnrollmentFact } from "./types.ts";
  * weigh them; nothing here has been decided yet.
  */
 export interface LinkedRecords {
-  persons: readonly { idNumber: string | null; birthDate: IsoDate; hukouRegionCode: string }[];
-  birthCertificates: readonly { birthDate: IsoDate }[];
+  persons: readonly {
+    idNumber: string | null;
+    birthDate: IsoDate;
+    hukouRegionCode: string;
+    /** Where a residence-permit (居住证) holder lives; null for others. */
+    permitRegionCode: string | null;
+  }[];
+  birthCertificates: readonly {
+    birthDate: IsoDate;
+    /** The place of birth the certificate states: the issuing hospital's county. */
+    birthRegionCode: string | null;
+  }[];
   immunizations: readonly {
     recordId: string;
     idNumber: string | null;

@@ -1,6 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import type { IsoDate } from "../domain/dates.ts";
+import { OWED_REASONS, REASON_PRIORITY } from "../domain/coverage-terms.ts";
+import { UNEXPLAINED_GAP } from "./summary.ts";
 
 /**
  * The age band of a snapshot row, as SQL over `as_of` and `birth_date` (bands: AGE_BANDS in
@@ -11,6 +13,38 @@ export const AGE_BAND_SQL = sql.raw(`case when date_part('year', age(as_of, birt
   when date_part('year', age(as_of, birth_date)) < 6 then '3-5'
   when date_part('year', age(as_of, birth_date)) < 12 then '6-11'
   when date_part('year', age(as_of, birth_date)) < 15 then '12-14' else '15-17' end`);
+
+// The owed reasons (coverage-terms.ts: NEEDY_WITHOUT_SUBSIDY, SUBSIDY_BELOW_SETTING) make an insured child a gap.
+const quoted = (reasons: readonly string[]) => `array[${reasons.map((r) => `'${r}'`).join(", ")}]::text[]`;
+const GAP_CONDITION = `(status <> 'INSURED' or reasons && ${quoted(OWED_REASONS)})`;
+
+/**
+ * A snapshot row with a gap, as SQL: any status but INSURED, or an insured child still owed
+ * something (`isGap` of domain/coverage-terms.ts, in SQL). What the gap lists list and what the
+ * REASON groups count.
+ */
+export const GAP_SQL = sql.raw(GAP_CONDITION);
+
+/**
+ * The REASON group of a snapshot row, as SQL (`reasonGroupOf` in summary.ts says the same in
+ * TypeScript): for a gap, the reason leading it (the first of its reasons in REASON_PRIORITY), or
+ * UNEXPLAINED_GAP when none does; null for a child without a gap.
+ */
+export const REASON_GROUP_SQL = sql.raw(`case when not ${GAP_CONDITION} then null
+  else coalesce((select p.r from unnest(${quoted(REASON_PRIORITY)}) with ordinality p(r, i)
+                 where p.r = any(reasons) order by p.i limit 1),
+                '${UNEXPLAINED_GAP}') end`);
+
+/**
+ * Children the hub's province cannot place, as SQL over `residence_region_code`: no residence,
+ * or one outside the province (`province`: its code or 2-digit prefix). Statistics of the whole
+ * province count them in the place-unknown group; nothing else places them.
+ */
+export function placeUnknownSql(province: string): SQL {
+  const prefix = province.slice(0, 2);
+  return sql`(residence_region_code is null
+    or residence_region_code not between ${prefix.padEnd(6, "0")} and ${prefix.padEnd(6, "9")})`;
+}
 
 /**
  * Recounts the rollup of a snapshot date from its rows: all of it, or only the counties given

@@ -1,4 +1,10 @@
-import { COVERAGE_STATUSES } from "../domain/coverage-terms.ts";
+import {
+  COVERAGE_STATUSES,
+  isGap,
+  REASON_PRIORITY,
+  type CoverageStatus,
+  type GapReason,
+} from "../domain/coverage-terms.ts";
 import type { Atom } from "./controlled-rounding.ts";
 
 /** Counts of one group of children in a snapshot (what one aggregate row holds). */
@@ -117,6 +123,49 @@ export function totalOf(groups: readonly GroupCounts[], key: string | null): Gro
     for (const s of COVERAGE_STATUSES) byStatus[s] = (byStatus[s] ?? 0) + (g.byStatus[s] ?? 0);
   }
   return total;
+}
+
+/**
+ * Two answers' counts as one: the counts of equal keys summed (a region's placed children and
+ * its place-unknown group, published under different controls), in key order, no key last.
+ */
+export function mergeCounts(...parts: readonly (readonly GroupCounts[])[]): GroupCounts[] {
+  const groups = new Map<string | null, GroupCounts[]>();
+  for (const part of parts) for (const g of part) groups.set(g.key, [...(groups.get(g.key) ?? []), g]);
+  return [...groups]
+    .map(([key, list]) => totalOf(list, key))
+    .sort((a, b) => (a.key === b.key ? 0 : a.key === null ? 1 : b.key === null ? -1 : a.key < b.key ? -1 : 1));
+}
+
+/**
+ * The label of the place-unknown group: in a summary of the hub's whole province by REGION, the
+ * children it cannot place (no residence, or one outside the province), under the key null.
+ */
+export const PLACE_UNKNOWN_LABEL = "居住地不明";
+
+/** The REASON group of a gap no reason leads (the rules give every gap one; this keeps a miss visible, not dropped). */
+export const UNEXPLAINED_GAP = "UNEXPLAINED";
+
+/**
+ * The reason that leads a gap: the first of its reasons in REASON_PRIORITY, whose actor is the
+ * child's responsible actor. What statistics by REASON count the gap under; null for none.
+ *
+ *   leadingReasonOf(["NON_LOCAL_HUKOU", "NEVER_ENROLLED"]) // "NEVER_ENROLLED"
+ */
+export function leadingReasonOf(reasons: readonly string[]): GapReason | null {
+  return REASON_PRIORITY.find((r) => reasons.includes(r)) ?? null;
+}
+
+/**
+ * A child's REASON group (REASON_GROUP_SQL in rollup.ts is the same in SQL): the reason leading
+ * its gap (UNEXPLAINED_GAP for a gap none leads), null without a gap. Every child is in exactly
+ * one group, so the groups add up to the total, and the reason groups to the gap count.
+ *
+ *   reasonGroupOf("LAPSED", ["NOT_RENEWED"]) // "NOT_RENEWED";  reasonGroupOf("INSURED", ["NON_LOCAL_HUKOU"]) // null
+ */
+export function reasonGroupOf(status: string, reasons: readonly string[]): string | null {
+  if (!isGap(status as CoverageStatus, reasons as readonly GapReason[])) return null;
+  return leadingReasonOf(reasons) ?? UNEXPLAINED_GAP;
 }
 
 /** Age bands of the AGE_BAND grouping: infants, toddlers, preschool, primary, junior and senior secondary. */

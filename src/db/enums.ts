@@ -66,5 +66,23 @@ export const LINK_RULES = [
 export type LinkRule = (typeof LINK_RULES)[number];
 
 export const CHILD_STATES = ["ACTIVE", "MERGED"] as const;
-export const REVIEW_STATUSES = ["OPEN", "SAME_CHILD", "DIFFERENT_CHILDREN"] as const;
-export const CHILD_EVENT_KINDS = ["MERGE", "SPLIT", "REVIEW_RESOLVED", "RELINK", "UNDO"] as const;
+/**
+ * A review is OPEN until a person decides it (SAME_CHILD, DIFFERENT_CHILDREN), or a later link
+ * settles it without one (SUPERSEDED: the record was linked, or the candidate is no longer one).
+ */
+export const REVIEW_STATUSES = ["OPEN", "SAME_CHILD", "DIFFERENT_CHILDREN", "SUPERSEDED"] as const;
+export const CHILD_EVENT_KINDS = ["MERGE", "SPLIT", "REVIEW_RESOLVED", "RELINK", "UNDO", "UNRESOLVED_DECIDED"] as const;
+
+/**
+ * Why the matcher left a child unresolved (src/linkage/cluster.ts, UnresolvedItem): one of its
+ * records is in review, or it identifies no child and may be a known one.
+ */
+export const UNRESOLVED_REASONS = ["IN_REVIEW", "POSSIBLE_MATCH"] as const;
+export type UnresolvedReason = (typeof UNRESOLVED_REASONS)[number];
+/**
+ * An unresolved child's entry: OPEN until a person decides (NEW_CHILD: a child of its own;
+ * SAME_CHILD: merged into the child it matched) or the matcher no longer finds it unresolved
+ * (SUPERSEDED: a later record identified it, or it was linked).
+ */
+export const UNRESOLVED_STATUSES = ["OPEN", "NEW_CHILD", "SAME_CHILD", "SUPERSEDED"] as const;
+export type UnresolvedStatus = (typeof UNRESOLVED_STATUSES)[number];

@@ -9,5 +9,6 @@ export * from "./tables/insurance.ts";
 export * from "./tables/hub.ts";
 export * from "./tables/audit.ts";
 export * from "./tables/coverage.ts";
+export * from "./tables/settings.ts";
 export * from "./tables/ingest.ts";
 export * from "./tables/child-scope.ts";

@@ -7,7 +7,6 @@ import {
   type DERIVED_FACETS,
   type FieldSql,
   type JoinName,
-  type PlaceFacet,
   type SourceField,
 } from "./sources.ts";
 import type { SourceKind } from "./enums.ts";
@@ -74,37 +73,6 @@ export function childIdsByIdentifierQuery(field: IdentifierField, value: string)
     branches,
     sql` union all `,
   )}) order by c.id`;
-}
-
-/**
- * A condition on a link row (`link`, e.g. "l") of the link table: its record places the child,
- * by one of `facets`, inside the region `prefix`. One `exists` per source, on the record's own
- * indexes (not through `hub.child_scope`, whose codes are cast to text).
- */
-export function placedInRegion(link: string, facets: readonly PlaceFacet[], prefix: string): SQL {
-  for (const facet of facets) {
-    if (PLACE_FACETS[facet] !== "region") throw new Error(`placedInRegion: facet ${facet} is not a region`);
-  }
-  const terms: SQL[] = [];
-  for (const spec of SOURCE_LIST) {
-    const places = spec.places.filter((p) => facets.includes(p.facet));
-    if (places.length === 0) continue;
-    const ors = places.map((p) => {
-      const inside = withinRegion(sql.raw(p.code.sql), prefix);
-      return p.when ? sql`(${sql.raw(p.when)} and ${inside})` : inside;
-    });
-    terms.push(
-      sql`(${sql.raw(link)}.source = ${sql.raw(literal(spec.source))} and exists (select 1 from ${sql.raw(spec.table)} x
-        ${sql.raw(
-          joinsOf(
-            places.map((p) => p.code),
-            "join",
-          ),
-        )}
-        where x.record_id = ${sql.raw(link)}.record_id and (${sql.join(ors, sql` or `)})))`,
-    );
-  }
-  return terms.length === 0 ? sql`false` : sql`(${sql.join(terms, sql` or `)})`;
 }
 
 /**

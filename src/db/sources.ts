@@ -34,6 +34,8 @@ export const SOURCE_FIELDS = [
   "birthCertificateNumber",
   "studentNumber",
   "hukouRegionCode",
+  "permitRegionCode",
+  "birthRegionCode",
   "siteRegionCode",
   "lastDoseOn",
   "doctorCode",
@@ -49,6 +51,8 @@ export const SOURCE_FIELDS = [
   "paidOn",
   "payers",
   "assistanceCategories",
+  "contributionFen",
+  "assistanceFen",
 ] as const;
 export type SourceField = (typeof SOURCE_FIELDS)[number];
 
@@ -81,8 +85,9 @@ export type PlaceKind = (typeof PLACE_FACETS)[PlaceFacet];
 /**
  * Facets of `hub.child_scope` that no single record gives, derived from all of a child's records:
  * `residence`, where the child lives by coverage's one residence rule (`residenceRegionOf`:
- * the current school's county, else the vaccination site whose file is in use, else the hukou),
- * as the latest coverage snapshot on or before today (China) holds it. A region.
+ * the current school's county, else the residence permit's, else the vaccination site whose
+ * file is in use, else for a newborn the birth certificate's place, else the hukou), as the
+ * latest coverage snapshot on or before today (China) holds it. A region.
  */
 export const DERIVED_FACETS = { residence: "region" } as const;
 /** Every facet of `hub.child_scope`: the places records give, and the derived ones. */
@@ -104,6 +109,8 @@ export interface GuardianRows {
   recordColumn: string;
   idNumber: string;
   phone: string;
+  /** The guardian's name. */
+  name: string;
 }
 
 export interface SourceSpec {
@@ -116,6 +123,8 @@ export interface SourceSpec {
   guardianIdNumbers: readonly string[];
   /** Guardians' phones the record itself carries. */
   guardianPhones: readonly string[];
+  /** Guardians' names the record itself carries (a certificate: the parents'; a clinic: who brought the child). */
+  guardianNames: readonly string[];
   /** Guardians kept in rows of their own, beside the record's own columns. */
   guardianRows?: GuardianRows;
   /**
@@ -143,14 +152,18 @@ export const SOURCES: Readonly<Record<SourceKind, SourceSpec>> = {
       birthDate: col("x.birth_date"),
       idNumber: col("x.id_number"),
       hukouRegionCode: trimmed("x.hukou_region_code"),
+      // Where a residence-permit (居住证) holder lives: the residence rule's second place.
+      permitRegionCode: trimmed("x.residence_region_code"),
     },
     guardianIdNumbers: [],
     guardianPhones: [],
+    guardianNames: [],
     guardianRows: {
       table: "household.guardianships",
       recordColumn: "child_record_id",
       idNumber: "guardian_id_number",
       phone: "guardian_phone",
+      name: "guardian_name",
     },
     regionEvidence: [col("x.hukou_region_code"), col("x.residence_region_code")],
     places: [
@@ -168,9 +181,12 @@ export const SOURCES: Readonly<Record<SourceKind, SourceSpec>> = {
       sex: col("x.sex"),
       birthDate: col("x.birth_date"),
       birthCertificateNumber: col("x.certificate_number"),
+      // The place of birth the certificate states (the issuing hospital's county): a newborn's place.
+      birthRegionCode: trimmed("x.region_code"),
     },
     guardianIdNumbers: ["x.mother_id_number", "x.father_id_number"],
     guardianPhones: ["x.guardian_phone"],
+    guardianNames: ["x.mother_name", "x.father_name"],
     regionEvidence: [col("x.region_code")],
     places: [{ facet: "birth_certificate", code: col("x.region_code") }],
   },
@@ -192,6 +208,7 @@ export const SOURCES: Readonly<Record<SourceKind, SourceSpec>> = {
     },
     guardianIdNumbers: [],
     guardianPhones: ["x.guardian_phone"],
+    guardianNames: ["x.guardian_name"],
     // Where the site wrote the child lives; the site's own region places the child (below).
     regionEvidence: [col("x.residence_region_code")],
     places: [{ facet: "vaccination_site", code: col("vs.region_code", "site") }],
@@ -213,6 +230,7 @@ export const SOURCES: Readonly<Record<SourceKind, SourceSpec>> = {
     },
     guardianIdNumbers: [],
     guardianPhones: ["x.guardian_phone"],
+    guardianNames: ["x.guardian_name"],
     regionEvidence: [col("fd.region_code", "doctor")],
     places: [
       { facet: "doctor", code: col("x.doctor_code"), when: "x.status = 'ACTIVE'" },
@@ -237,6 +255,7 @@ export const SOURCES: Readonly<Record<SourceKind, SourceSpec>> = {
     },
     guardianIdNumbers: [],
     guardianPhones: ["x.guardian_phone"],
+    guardianNames: [],
     regionEvidence: [col("sc.region_code", "school")],
     places: [
       { facet: "school", code: col("x.school_code"), when: "x.status = 'ENROLLED'" },
@@ -269,9 +288,18 @@ export const SOURCES: Readonly<Record<SourceKind, SourceSpec>> = {
           " where co.enrollment_record_id = x.record_id and co.payer_kind = 'MEDICAL_ASSISTANCE'" +
           " and co.needy_category is not null), '[]'::json)",
       ),
+      contributionFen: col(
+        "(select coalesce(sum(co.amount_fen), 0) from insurance.contributions co" +
+          " where co.enrollment_record_id = x.record_id)",
+      ),
+      assistanceFen: col(
+        "(select coalesce(sum(co.amount_fen), 0) from insurance.contributions co" +
+          " where co.enrollment_record_id = x.record_id and co.payer_kind = 'MEDICAL_ASSISTANCE')",
+      ),
     },
     guardianIdNumbers: [],
     guardianPhones: [],
+    guardianNames: [],
     regionEvidence: [col("x.area_code")],
     places: [{ facet: "insurance_area", code: col("x.area_code") }],
   },

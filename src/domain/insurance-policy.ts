@@ -13,7 +13,7 @@ import { isValidIsoDate, type IsoDate } from "./dates.ts";
 /**
  * Days after birth within which a newborn insured and paid gets every eligible expense since
  * the birth date reimbursed (the 2024 notice). Provinces may allow longer (some 180 days), so
- * this is only the default of a per-province setting.
+ * this is only the built-in value of the province's NEWBORN_WINDOW_DAYS setting (policy-settings.ts).
  */
 export const NEWBORN_WINDOW_DAYS_DEFAULT = 90;
 
@@ -64,42 +64,55 @@ export function coverageYearBounds(year: number): { start: IsoDate; end: IsoDate
   return { start, end: `${String(year).padStart(4, "0")}-12-31` };
 }
 
-const FIXED_WAITING_MONTHS = 3;
-const LONG_LAPSE_YEARS = 4;
-const LONG_LAPSE_MINIMUM_MONTHS = 6;
+/** The waiting period's arithmetic: the part of `WaitingPeriodSetting` (policy-settings.ts) it needs. */
+export interface WaitingArithmetic {
+  fixedMonths: number;
+  monthsPerLapsedYear: number;
+  longLapseYears: number;
+  longLapseMinimumMonths: number;
+}
+
+/** 国办发〔2024〕38号 as written: 3 months, 1 more per lapsed year, at least 6 after 4 or more lapsed years. */
+export const GUIDELINE_WAITING: WaitingArithmetic = Object.freeze({
+  fixedMonths: 3,
+  monthsPerLapsedYear: 1,
+  longLapseYears: 4,
+  longLapseMinimumMonths: 6,
+});
 
 /**
- * Months between enrolment and the start of benefits, from 2025, for a person who enrols
- * outside the enrolment window or after a lapse (the 2024 opinion). Newborns are exempt: 0.
+ * Months between paying and the start of benefits, from 2025, for someone who is not exempt
+ * (newborns are, and whoever else the province's setting exempts: the caller's question), by
+ * the State Council General Office's guideline 国办发〔2024〕38号 (README, "Policy settings"):
  *
- * The rule: a fixed 3 months, plus a variable 1 month per lapsed year. Paying for missed years
- * "repairs" the variable part, 1 month per year paid, but after 4 or more lapsed years the
- * repaired total stays at least 6 months. That floor only ever bites after a repair: without
- * one, 4 lapsed years already give 3 + 4 = 7. So `repairedYears` (default 0) is part of the
- * reading, and a lapsed child's waiting period is:
+ * - enrolled in the collection period, with no lapsed year: no wait;
+ * - otherwise a fixed 3 months, plus 1 month per lapsed year ("每多断保1年"), less 1 month per
+ *   lapsed year paid for afterwards (a repair);
+ * - after 4 or more lapsed years the repaired total is at least 6 months. (The floor only ever
+ *   bites after a repair: without one, 4 lapsed years already give 3 + 4 = 7.)
  *
- *   lapsed < 4:  3 + max(0, lapsed − repaired)
- *   lapsed ≥ 4:  max(6, 3 + max(0, lapsed − repaired))
+ * A lapsed year is a coverage year missed between the last one paid in time and the one enrolled
+ * for; the caller counts them (src/coverage/rules.ts).
  *
- * Whether the person has to wait at all (enrolled in the window without a lapse: no) is the
- * caller's question; call this only for someone who does. Other groups exempted by local rules
- * (needy children, for example) are the caller's as well.
- *
- * @example waitingPeriodMonths(0, false) // 3: enrolled outside the window, no lapse
- * @example waitingPeriodMonths(2, false) // 5
- * @example waitingPeriodMonths(5, false, 5) // 6: fully repaired, but floored
- * @example waitingPeriodMonths(3, true) // 0
+ * @example waitingPeriodMonths({ lapsedYears: 0, inCollectionPeriod: true }) // 0
+ * @example waitingPeriodMonths({ lapsedYears: 0 }) // 3: outside the collection period, no lapse
+ * @example waitingPeriodMonths({ lapsedYears: 2 }) // 5
+ * @example waitingPeriodMonths({ lapsedYears: 5, repairedYears: 5 }) // 6: fully repaired, but floored
  */
-export function waitingPeriodMonths(lapsedYears: number, isNewborn: boolean, repairedYears: number = 0): number {
+export function waitingPeriodMonths(
+  situation: { lapsedYears: number; repairedYears?: number; inCollectionPeriod?: boolean },
+  rule: WaitingArithmetic = GUIDELINE_WAITING,
+): number {
+  const { lapsedYears, repairedYears = 0, inCollectionPeriod = false } = situation;
   for (const [name, n] of [
     ["lapsed years", lapsedYears],
     ["repaired years", repairedYears],
   ] as const) {
     if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${name} must be a whole number from 0, but got ${n}`);
   }
-  if (isNewborn) return 0;
-  const months = FIXED_WAITING_MONTHS + Math.max(0, lapsedYears - repairedYears);
-  return lapsedYears >= LONG_LAPSE_YEARS ? Math.max(LONG_LAPSE_MINIMUM_MONTHS, months) : months;
+  if (lapsedYears === 0 && inCollectionPeriod) return 0;
+  const months = rule.fixedMonths + rule.monthsPerLapsedYear * Math.max(0, lapsedYears - repairedYears);
+  return lapsedYears >= rule.longLapseYears ? Math.max(rule.longLapseMinimumMonths, months) : months;
 }
 
 /**

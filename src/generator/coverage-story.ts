@@ -23,26 +23,61 @@ export type TrueStatus = (typeof TRUE_STATUSES)[number];
 
 /**
  * Facts behind a gap, as the generator knows them (whether or not the child has a gap), stated
- * as far as the departments' records can tell them (see `RecordedFacts`):
- * - NO_ID_NUMBER: no department record carries the child's resident ID number (usually: hukou
- *   not registered yet)
+ * as far as the departments' records can tell them (see `RecordedFacts`). The names are the
+ * API's words for them (issue 19's taxonomy); the definitions are the generator's own:
+ *
+ * Why the coverage year is not insured — exactly one for every status but INSURED:
+ * - DUPLICATE_ENROLLMENT: insured (active, paid) for the year in two or more areas
+ * - UNPAID_ENROLLMENT: an active enrollment for the year, not paid
+ * - ENROLLMENT_ENDED: enrolled for the year, but every such enrollment was terminated or suspended
+ * - NOT_RENEWED: paid in an earlier year, nothing for this one
+ * - NEVER_ENROLLED: nothing for this year, and never paid for any year
+ * What an insured child is still owed — a gap on its own:
+ * - NEEDY_WITHOUT_SUBSIDY: a child the records show needy, not insured by an enrollment medical
+ *   assistance paid for (paid by someone else, or not insured at all)
+ * - SUBSIDY_BELOW_SETTING: medical assistance paid, but less than the province's subsidy for the
+ *   category (`SUBSIDY_DUE`: the whole contribution, or a fixed amount)
+ * Circumstances, on any child:
+ * - NO_ID_NUMBER: one year old or more, and no department record carries its resident ID number
+ * - NEWBORN_NOT_REGISTERED: under one, and no record carries its ID number yet
  * - NON_LOCAL_HUKOU: the hukou, as the records show it, is outside the province
- * - NEEDY_WITHOUT_SUBSIDY: a child the records show needy whose contribution for the coverage
- *   year was not paid by medical assistance (paid by someone else, or not paid at all)
- * - ENROLLED_OUTSIDE_RESIDENCE: an active, paid enrollment for the year in an area other than
- *   the coordination area of the residence the records show
- * - UNPAID_ENROLLMENT: enrolled for the year but the contribution is not paid
+ * - ENROLLED_OUTSIDE_RESIDENCE: insured for the year in another area of the province than the
+ *   coordination area of the residence the records show
+ * - ENROLLED_OUT_OF_PROVINCE: insured for the year in an area of another province
  * - NO_SCHOOL_RECORD: aged 6–15 (compulsory education) with no current school registration
  */
 export const TRUE_REASONS = [
-  "NO_ID_NUMBER",
-  "NON_LOCAL_HUKOU",
-  "NEEDY_WITHOUT_SUBSIDY",
-  "ENROLLED_OUTSIDE_RESIDENCE",
+  "DUPLICATE_ENROLLMENT",
+  "NEVER_ENROLLED",
+  "NOT_RENEWED",
   "UNPAID_ENROLLMENT",
+  "ENROLLMENT_ENDED",
+  "NEEDY_WITHOUT_SUBSIDY",
+  "SUBSIDY_BELOW_SETTING",
+  "NO_ID_NUMBER",
+  "NEWBORN_NOT_REGISTERED",
+  "NON_LOCAL_HUKOU",
+  "ENROLLED_OUTSIDE_RESIDENCE",
+  "ENROLLED_OUT_OF_PROVINCE",
   "NO_SCHOOL_RECORD",
 ] as const;
 export type TrueReason = (typeof TRUE_REASONS)[number];
+
+/**
+ * What medical assistance owes a needy child of each category, in the synthetic province:
+ * the whole individual contribution ("FULL": 特困 by the national rule, and orphans), or a fixed
+ * amount in fen (低保 and disabled children: 200 yuan). The hub's built-in settings say the same;
+ * the generator states it on its own.
+ */
+export const SUBSIDY_DUE: Readonly<Record<NeedyCategory, "FULL" | number>> = {
+  EXTREMELY_POOR: "FULL",
+  ORPHAN: "FULL",
+  MIN_LIVING: 20_000,
+  DISABLED: 20_000,
+};
+
+/** How a needy family's contributions are paid: as owed, short of it, or not by medical assistance at all. */
+type Subsidy = "owed" | "short" | "none";
 
 export interface StoryContribution {
   amountFen: number;
@@ -69,12 +104,14 @@ export interface CoverageStory {
 export function annualContributionFen(year: number): number {
   return year <= 2023 ? 38_000 : year === 2024 ? 38_000 : 40_000;
 }
-const MIN_LIVING_SUBSIDY_FEN = 20_000;
 
 /**
  * Draws the child's insurance history up to `asOf` and derives the true status for the
  * coverage year of `asOf`. Rates are tuned so that overall coverage lands around 92–96% and
- * newborns insured in their year of birth around 75–85%.
+ * newborns insured in their year of birth around 75–85%. Of the children past their first year,
+ * about 3% lapsed (the last year paid 1 to 5 years back, the short lapses commonest), 2% were
+ * never insured, 0.3% had this year's enrollment ended without a new one; of needy children
+ * about 72% are subsidised as owed, 8% below it, 20% not by medical assistance at all.
  */
 export function drawCoverageStory(
   rng: Random,
@@ -93,17 +130,18 @@ export function drawCoverageStory(
       : child.hukouCounty !== child.residence.code && rng.chance(0.5)
         ? hukouArea
         : residenceArea;
-  const subsidised = child.needyCategory !== null && rng.chance(0.8);
+  const subsidy: Subsidy =
+    child.needyCategory === null
+      ? "none"
+      : rng.weighted([
+          ["owed", 72],
+          ["short", 8],
+          ["none", 20],
+        ] as const);
   const enrollments: StoryEnrollment[] = [];
   const canEnroll = (on: IsoDate) => child.idNumber !== null || child.birthCertificateNumber !== null || on > asOf;
 
-  const add = (
-    coverageYear: number,
-    areaCode: string,
-    enrolledOn: IsoDate,
-    paid: boolean,
-    status: EnrollmentStatus = "ACTIVE",
-  ) => {
+  const add: AddEnrollment = (coverageYear, areaCode, enrolledOn, paid, status = "ACTIVE") => {
     if (enrolledOn > asOf || enrolledOn < child.birthDate) return;
     const paidOn = paid ? addDays(enrolledOn, rng.int(0, 5)) : null;
     const paidBy = paidOn && paidOn <= asOf ? paidOn : null;
@@ -113,7 +151,7 @@ export function drawCoverageStory(
       status,
       enrolledOn,
       paidOn: paidBy,
-      contributions: paidBy ? contributionsFor(rng, child, coverageYear, subsidised) : [],
+      contributions: paidBy ? contributionsFor(rng, child, coverageYear, subsidy) : [],
     });
   };
   /** Enrollment for year y happens in the window of the year before (Sep–Dec). */
@@ -139,29 +177,73 @@ export function drawCoverageStory(
       }
     }
   } else {
-    const story = rng.weighted([
-      ["INSURED", 935],
-      ["DUPLICATE", 12],
-      ["LAPSED", 33],
-      ["UNINSURED", 20],
-    ] as const);
-    if (story !== "UNINSURED") {
-      const firstYear = Math.max(birthYear, year - 2);
-      const lastPaidYear = story === "LAPSED" ? rng.int(firstYear, year - 1) : year;
-      for (let y = firstYear; y <= lastPaidYear; y++) {
-        const on = y === birthYear ? addDays(child.birthDate, rng.int(1, 80)) : windowDate(y);
-        if (y === birthYear && on.slice(0, 4) !== String(y)) continue;
-        // 2% of the insured moved: the old area's enrollment was terminated, a new one opened.
-        if (y === year && story === "INSURED" && rng.chance(0.02)) {
-          add(y, otherArea(rng, homeArea, provinceCounties), on, true, "TERMINATED");
-        }
-        add(y, homeArea, on, true);
-      }
-      if (story === "LAPSED" && rng.chance(0.3)) add(year, homeArea, windowDate(year), false);
-      if (story === "DUPLICATE") add(year, otherArea(rng, homeArea, provinceCounties, child), windowDate(year), true);
-    }
+    drawOlderChildHistory(rng, { child, year, birthYear, homeArea, provinceCounties, add, windowDate });
   }
   return { enrollments, status: statusOf(child, enrollments, asOf) };
+}
+
+type AddEnrollment = (
+  coverageYear: number,
+  areaCode: string,
+  enrolledOn: IsoDate,
+  paid: boolean,
+  status?: EnrollmentStatus,
+) => void;
+
+/** The history of a child past its first year: insured, twice insured, lapsed, ended or never insured. */
+function drawOlderChildHistory(
+  rng: Random,
+  c: {
+    child: TrueChild;
+    year: number;
+    birthYear: number;
+    homeArea: string;
+    provinceCounties: readonly County[];
+    add: AddEnrollment;
+    windowDate: (y: number) => IsoDate;
+  },
+): void {
+  const { year, birthYear, homeArea, add, windowDate } = c;
+  const story = rng.weighted([
+    ["INSURED", 935],
+    ["DUPLICATE", 12],
+    ["LAPSED", 32],
+    ["ENDED", 3],
+    ["UNINSURED", 18],
+  ] as const);
+  if (story === "UNINSURED") {
+    // A fifth of the never insured enrolled this year but never paid.
+    if (rng.chance(0.2)) add(year, homeArea, windowDate(year), false);
+    return;
+  }
+  // A lapse of L years: insured last for year − L (1 to 5 years back, never before birth).
+  const lapse =
+    story === "LAPSED"
+      ? Math.min(
+          year - birthYear,
+          rng.weighted([
+            [1, 45],
+            [2, 25],
+            [3, 15],
+            [4, 9],
+            [5, 6],
+          ] as const),
+        )
+      : 0;
+  const lastPaidYear = year - lapse;
+  const firstYear = Math.max(birthYear, lastPaidYear - 2);
+  for (let y = firstYear; y <= lastPaidYear; y++) {
+    const on = y === birthYear ? addDays(c.child.birthDate, rng.int(1, 80)) : windowDate(y);
+    if (y === birthYear && on.slice(0, 4) !== String(y)) continue;
+    // 2% of the insured moved: the old area's enrollment was terminated, a new one opened. The
+    // ENDED moved without opening a new one.
+    if (y === year && story === "INSURED" && rng.chance(0.02)) {
+      add(y, otherArea(rng, homeArea, c.provinceCounties), on, true, "TERMINATED");
+    }
+    add(y, homeArea, on, true, y === year && story === "ENDED" ? "TERMINATED" : "ACTIVE");
+  }
+  if (story === "LAPSED" && rng.chance(0.3)) add(year, homeArea, windowDate(year), false);
+  if (story === "DUPLICATE") add(year, otherArea(rng, homeArea, c.provinceCounties, c.child), windowDate(year), true);
 }
 
 function laterOf(a: IsoDate, b: IsoDate): IsoDate {
@@ -186,29 +268,25 @@ function areasOf(counties: readonly County[]): string[] {
   return areas;
 }
 
-function contributionsFor(
-  rng: Random,
-  child: TrueChild,
-  coverageYear: number,
-  subsidised: boolean,
-): StoryContribution[] {
+function contributionsFor(rng: Random, child: TrueChild, coverageYear: number, subsidy: Subsidy): StoryContribution[] {
   const full = annualContributionFen(coverageYear);
   const guardian = child.family.father ?? child.family.mother;
-  if (subsidised && child.needyCategory) {
-    if (child.needyCategory === "MIN_LIVING") {
-      return [
-        {
-          amountFen: MIN_LIVING_SUBSIDY_FEN,
-          payerKind: "MEDICAL_ASSISTANCE",
-          needyCategory: "MIN_LIVING",
-          payerIdNumber: null,
-        },
-        { amountFen: full - MIN_LIVING_SUBSIDY_FEN, payerKind: "SELF", needyCategory: null, payerIdNumber: null },
-      ];
-    }
-    return [
-      { amountFen: full, payerKind: "MEDICAL_ASSISTANCE", needyCategory: child.needyCategory, payerIdNumber: null },
+  if (child.needyCategory && subsidy !== "none") {
+    const due = SUBSIDY_DUE[child.needyCategory];
+    const owed = due === "FULL" ? full : Math.min(due, full);
+    // Short: medical assistance paid half of what it owes; the family paid the rest.
+    const assistance = subsidy === "owed" ? owed : Math.floor(owed / 2);
+    const paid: StoryContribution[] = [
+      {
+        amountFen: assistance,
+        payerKind: "MEDICAL_ASSISTANCE",
+        needyCategory: child.needyCategory,
+        payerIdNumber: null,
+      },
     ];
+    if (assistance < full)
+      paid.push({ amountFen: full - assistance, payerKind: "SELF", needyCategory: null, payerIdNumber: null });
+    return paid;
   }
   if (rng.chance(0.15))
     return [{ amountFen: full, payerKind: "EMPLOYEE_ACCOUNT", needyCategory: null, payerIdNumber: guardian.idNumber }];
@@ -248,13 +326,35 @@ export interface RecordedFacts {
   idNumberOnRecord: boolean;
   /** Household registry's hukou, else the ID number's region; null when no record tells. */
   hukouRegion: string | null;
-  /** The design's rule: current school's region, else the current vaccination site's, else `hukouRegion`. */
+  /** The design's residence rule over what the records show (`recordedResidence`). */
   residenceRegion: string | null;
   needyOnRecord: boolean;
   hasCurrentSchoolRecord: boolean;
 }
 
-/** The true reasons, by the definitions of `TRUE_REASONS`, over what the records show. */
+/**
+ * Where the records place a child, by DESIGN.md's rule as issue 19 completes it: the current
+ * school's region, else the residence permit's, else the current vaccination site's, else for a
+ * child under one the place of birth on its certificate (the hospital's county), else the hukou
+ * region the records show, else the certificate's place of birth at any age. Null when no
+ * record places the child.
+ */
+export function recordedResidence(places: {
+  school: string | null;
+  permit: string | null;
+  vaccinationSite: string | null;
+  birthPlace: string | null;
+  hukou: string | null;
+  underOne: boolean;
+}): string | null {
+  if (places.school) return places.school;
+  if (places.permit) return places.permit;
+  if (places.vaccinationSite) return places.vaccinationSite;
+  if (places.underOne && places.birthPlace) return places.birthPlace;
+  return places.hukou ?? places.birthPlace;
+}
+
+/** The true reasons, by the definitions of `TRUE_REASONS`, over what the records show, in that list's order. */
 export function reasonsOf(
   child: TrueChild,
   story: CoverageStory,
@@ -262,25 +362,41 @@ export function reasonsOf(
   recorded: RecordedFacts,
 ): TrueReason[] {
   const year = Number(asOf.slice(0, 4));
-  const reasons: TrueReason[] = [];
-  const current = story.enrollments.filter((e) => e.coverageYear === year && e.status === "ACTIVE");
-  const paid = current.filter((e) => e.paidOn !== null);
-  if (!recorded.idNumberOnRecord) reasons.push("NO_ID_NUMBER");
-  if (recorded.hukouRegion !== null && !isInDemoProvince(recorded.hukouRegion)) reasons.push("NON_LOCAL_HUKOU");
-  if (
-    child.needyCategory &&
-    recorded.needyOnRecord &&
-    !paid.some((e) => e.contributions.some((c) => c.payerKind === "MEDICAL_ASSISTANCE"))
-  )
-    reasons.push("NEEDY_WITHOUT_SUBSIDY");
-  const residenceArea = recorded.residenceRegion === null ? null : areaOf(recorded.residenceRegion);
-  if (residenceArea !== null && paid.some((e) => e.areaCode !== residenceArea))
-    reasons.push("ENROLLED_OUTSIDE_RESIDENCE");
-  if (current.length > 0 && paid.length === 0) reasons.push("UNPAID_ENROLLMENT");
   const age = ageInYears(child.birthDate, asOf);
+  const reasons = new Set<TrueReason>();
+  const thisYear = story.enrollments.filter((e) => e.coverageYear === year);
+  const insuring = thisYear.filter((e) => e.status === "ACTIVE" && e.paidOn !== null);
+  if (story.status === "DUPLICATE") reasons.add("DUPLICATE_ENROLLMENT");
+  else if (story.status !== "INSURED") {
+    if (thisYear.some((e) => e.status === "ACTIVE" && e.paidOn === null)) reasons.add("UNPAID_ENROLLMENT");
+    else if (thisYear.length > 0) reasons.add("ENROLLMENT_ENDED");
+    else if (story.enrollments.some((e) => e.coverageYear < year && e.paidOn !== null)) reasons.add("NOT_RENEWED");
+    else reasons.add("NEVER_ENROLLED");
+  }
+  if (child.needyCategory && recorded.needyOnRecord) {
+    const due = SUBSIDY_DUE[child.needyCategory];
+    const assisted = insuring.map((e) => ({
+      total: e.contributions.reduce((sum, c) => sum + c.amountFen, 0),
+      assistance: e.contributions
+        .filter((c) => c.payerKind === "MEDICAL_ASSISTANCE")
+        .reduce((sum, c) => sum + c.amountFen, 0),
+      byAssistance: e.contributions.some((c) => c.payerKind === "MEDICAL_ASSISTANCE"),
+    }));
+    const subsidised = assisted.filter((a) => a.byAssistance);
+    if (subsidised.length === 0) reasons.add("NEEDY_WITHOUT_SUBSIDY");
+    else if (!subsidised.some((a) => a.assistance >= (due === "FULL" ? a.total : Math.min(due, a.total))))
+      reasons.add("SUBSIDY_BELOW_SETTING");
+  }
+  if (!recorded.idNumberOnRecord)
+    reasons.add(age < NEWBORN_STATUS_MAX_AGE_YEARS ? "NEWBORN_NOT_REGISTERED" : "NO_ID_NUMBER");
+  if (recorded.hukouRegion !== null && !isInDemoProvince(recorded.hukouRegion)) reasons.add("NON_LOCAL_HUKOU");
+  if (insuring.some((e) => !isInDemoProvince(e.areaCode))) reasons.add("ENROLLED_OUT_OF_PROVINCE");
+  const residenceArea = recorded.residenceRegion === null ? null : areaOf(recorded.residenceRegion);
+  if (residenceArea !== null && insuring.some((e) => isInDemoProvince(e.areaCode) && e.areaCode !== residenceArea))
+    reasons.add("ENROLLED_OUTSIDE_RESIDENCE");
   if (age >= COMPULSORY_SCHOOL_AGES.min && age <= COMPULSORY_SCHOOL_AGES.max && !recorded.hasCurrentSchoolRecord)
-    reasons.push("NO_SCHOOL_RECORD");
-  return reasons;
+    reasons.add("NO_SCHOOL_RECORD");
+  return TRUE_REASONS.filter((r) => reasons.has(r));
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   assistancePaidRecently,
   drawCoverageStory,
   reasonsOf,
+  recordedResidence,
   type CoverageStory,
   type RecordedFacts,
 } from "./coverage-story.ts";
@@ -127,14 +128,14 @@ class ChildWriter {
 
   write(): void {
     const personWritten = this.writeHousehold();
-    this.writeBirthCertificate();
+    const birthPlace = this.writeBirthCertificate();
     const site = this.writeImmunizationFiles();
     const doctorCode = this.writeDoctorContract();
     const school = this.writeSchoolRegistrations();
     const story: CoverageStory = drawCoverageStory(this.ctx.rng, this.child, this.ctx.asOf, this.ctx.layout.counties);
     this.writeInsurance(story);
     const eligibilityWritten = this.writeAssistanceEligibility();
-    this.writeTruth({ personWritten, site, doctorCode, school, story, eligibilityWritten });
+    this.writeTruth({ personWritten, birthPlace, site, doctorCode, school, story, eligibilityWritten });
   }
 
   /** Records the record as one of the child's (the truth) and returns its id. */
@@ -196,11 +197,11 @@ class ChildWriter {
     return true;
   }
 
-  /** Birth medical certificate, for children born in the province. */
-  private writeBirthCertificate(): void {
+  /** Birth medical certificate, for children born in the province. Returns its place of birth (null: none). */
+  private writeBirthCertificate(): string | null {
     const { rng, asOf, rows, ids, layout } = this.ctx;
     const { child, family } = this;
-    if (!child.birthCertificateNumber) return;
+    if (!child.birthCertificateNumber) return null;
     const hospital = rng.pick(layout.hospitals.get(child.residence.code)!);
     const newbornAtIssue = rng.chance(this.age === 0 ? 0.4 : 0.1);
     rows.birthCertificates.push({
@@ -222,6 +223,7 @@ class ChildWriter {
       regionCode: hospital.regionCode,
       issuedOn: minDate(addDays(child.birthDate, rng.int(0, 3)), asOf),
     });
+    return hospital.regionCode;
   }
 
   /**
@@ -260,7 +262,10 @@ class ChildWriter {
     const { rng, asOf, rows, ids } = this.ctx;
     const child = this.child;
     const recordId = this.link("health.immunization_record", ids.next("IM"));
-    const young = this.age === 0 && rng.chance(0.5);
+    // A placeholder name (王之子) is the birth hospital's: it opens the file with the first doses,
+    // before the naming. A child born elsewhere arrives with a vaccination certificate that
+    // carries the name it has by then.
+    const young = this.age === 0 && rng.chance(0.5) && this.child.bornInProvince;
     rows.immunizationRecords.push({
       recordId,
       siteCode: fileSite.code,
@@ -399,9 +404,13 @@ class ChildWriter {
       const recordId = this.link("insurance.enrollment", ids.next("EN"));
       const hadId =
         child.idNumber !== null && child.hukouRegisteredOn !== null && child.hukouRegisteredOn <= e.enrolledOn;
+      // Enrolled on no identifier the province holds (born elsewhere, before its hukou): the
+      // insurance office enrolled it on the ID number the registration gave since (an
+      // enrollment needs an identifier; the birth certificate of another province is not ours).
+      const idLater = !hadId && child.birthCertificateNumber === null && child.idNumber !== null;
       rows.enrollments.push({
         recordId,
-        idNumber: this.carries(hadId ? child.idNumber : null),
+        idNumber: this.carries(hadId || idLater ? child.idNumber : null),
         birthCertificateNumber: hadId ? null : child.birthCertificateNumber,
         name: hadId ? this.noisyName(0.01) : child.name,
         sex: child.sex,
@@ -451,6 +460,7 @@ class ChildWriter {
   /** The truth: the child as it is, what its records show of it, and which records are its. */
   private writeTruth(written: {
     personWritten: boolean;
+    birthPlace: string | null;
     site: Institution | null;
     doctorCode: string | null;
     school: School | null;
@@ -464,7 +474,15 @@ class ChildWriter {
     const recorded: RecordedFacts = {
       idNumberOnRecord,
       hukouRegion: hukouOnRecord,
-      residenceRegion: school?.regionCode ?? site?.regionCode ?? hukouOnRecord,
+      residenceRegion: recordedResidence({
+        school: school?.regionCode ?? null,
+        // A non-local child's person record is its residence permit, naming where it lives.
+        permit: written.personWritten && !child.isLocal ? child.residence.code : null,
+        vaccinationSite: site?.regionCode ?? null,
+        birthPlace: written.birthPlace,
+        hukou: hukouOnRecord,
+        underOne: this.age < 1,
+      }),
       needyOnRecord:
         child.needyCategory !== null &&
         ((written.eligibilityWritten && idNumberOnRecord) || assistancePaidRecently(story, asOf)),
@@ -480,6 +498,8 @@ class ChildWriter {
       hukouRegionCode: child.hukouCounty,
       livingRegionCode: child.residence.code,
       residenceRegionCode: recorded.residenceRegion,
+      permitRegionCode: written.personWritten && !child.isLocal ? child.residence.code : null,
+      birthRegionCode: written.birthPlace,
       birthCertificateNumber: child.birthCertificateNumber,
       schoolCode: school?.schoolCode ?? null,
       siteCode: site?.code ?? null,

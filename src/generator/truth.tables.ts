@@ -20,11 +20,21 @@ export const truthChildren = truthSchema.table(
     /** Where the child really lives. */
     livingRegionCode: text("living_region_code").notNull(),
     /**
-     * Residence by the design's rule, as the records show it: the current school's region, else
-     * the current vaccination site's, else the hukou region when a record tells it (registry or
-     * ID number); null when none does (see RecordedFacts in coverage-story.ts).
+     * Residence by the design's rule, as the records show it (`recordedResidence` in
+     * coverage-story.ts): the current school's region, else the residence permit's, else the
+     * current vaccination site's, else for a child under one its birth certificate's place, else
+     * the hukou region when a record tells it (registry or ID number), else the certificate's
+     * place; null when none does.
      */
     residenceRegionCode: text("residence_region_code"),
+    /**
+     * The residence rule's inputs the records hold besides school and site: where the child's
+     * residence permit (居住证) says it lives (a non-local child with a household registry
+     * record; null without one), and the place of birth its certificate states (the issuing
+     * hospital's county; null when born outside the province).
+     */
+    permitRegionCode: text("permit_region_code"),
+    birthRegionCode: text("birth_region_code"),
     birthCertificateNumber: text("birth_certificate_number"),
     schoolCode: text("school_code"),
     siteCode: text("site_code"),
@@ -59,9 +69,9 @@ export const TRUTH_DDL = [
   `create table if not exists truth.children (
     child_key text primary key, family_key text not null, id_number text, name text not null, sex text not null,
     birth_date date not null, hukou_region_code text not null, living_region_code text not null,
-    residence_region_code text, birth_certificate_number text, school_code text, site_code text,
-    doctor_code text, needy_category text, twin_key text, status text not null, reasons text[] not null,
-    as_of date not null)`,
+    residence_region_code text, permit_region_code text, birth_region_code text, birth_certificate_number text,
+    school_code text, site_code text, doctor_code text, needy_category text, twin_key text, status text not null,
+    reasons text[] not null, as_of date not null)`,
   "create index if not exists truth_children_id_number_idx on truth.children (id_number)",
   `create table if not exists truth.records (
     source text not null, record_id text not null, child_key text not null, primary key (source, record_id))`,

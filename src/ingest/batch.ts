@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { refreshCoverage } from "../coverage/store.ts";
+import { getTableConfig, type PgColumn, type PgTable } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "../db/client.ts";
+import { JOINS, SOURCES } from "../db/sources.ts";
 import { linkRecords } from "../linkage/index.ts";
 import { lockLinkage } from "../linkage/store.ts";
 import { withRetries } from "./failure.ts";
@@ -164,9 +166,10 @@ async function followChanges(
   recordIds: readonly string[],
   actor: string,
 ): Promise<readonly number[]> {
-  if (recordIds.length === 0 || kind.touches === "nothing") return [];
-  if (kind.touches === "linked children") {
-    const source = kind.linkSource;
+  const touches = kind.touches;
+  if (recordIds.length === 0 || touches === "nothing") return [];
+  if (touches === "linked children") {
+    const source = kind.linkSource!;
     const linked = await linkRecords(
       tx,
       recordIds.map((recordId) => ({ source, recordId })),
@@ -174,7 +177,68 @@ async function followChanges(
     );
     return linked.touchedChildIds;
   }
-  return childrenPlacedBy(tx, kind.touches.placedChildren, recordIds);
+  if ("relinks" in touches) {
+    const { source, recordColumn } = touches.relinks;
+    const named = await namedRecordIds(tx, kind, recordColumn, recordIds);
+    return named.length === 0
+      ? []
+      : (
+          await linkRecords(
+            tx,
+            named.map((recordId) => ({ source, recordId })),
+            { actor },
+          )
+        ).touchedChildIds;
+  }
+  const placed = touches.placedChildren;
+  const children = await childrenPlacedBy(tx, placed, recordIds);
+  if (!regionIsEvidence(placed)) return children;
+  // The place's region is the linkage's evidence about the records that name it (a school's
+  // county for its pupils): they are linked again, as if they had changed.
+  const relinked = await recordsNaming(tx, placed, recordIds);
+  if (relinked.length === 0) return children;
+  const linked = await linkRecords(
+    tx,
+    relinked.map((recordId) => ({ source: placed.source, recordId })),
+    { actor },
+  );
+  return [...new Set([...children, ...linked.touchedChildIds])];
+}
+
+/** The record ids a detail's rows name (a guardianship's child_record_id), each once. */
+async function namedRecordIds(
+  tx: Db,
+  kind: RecordKind,
+  recordColumn: PgColumn,
+  recordIds: readonly string[],
+): Promise<string[]> {
+  const rows = await queryRows<{ named: string }>(
+    tx,
+    sql`select distinct ${sql.identifier(recordColumn.name)} as named from ${kind.table}
+        where record_id = any(${sql.param([...recordIds])}::text[])`,
+  );
+  return rows.map((r) => r.named).filter((id) => id !== null);
+}
+
+/**
+ * Whether the linkage weighs the place's region as evidence about the records naming it (the registry's region
+ * evidence joins it).
+ */
+function regionIsEvidence(placed: PlacedChildren): boolean {
+  const { schema, name } = getTableConfig(placed.placeColumn.table as PgTable);
+  const table = `${schema}.${name}`;
+  return SOURCES[placed.source].regionEvidence.some((e) => (e.joins ?? []).some((j) => JOINS[j].table === table));
+}
+
+/** The records of the placed source naming these places (by the places' record ids). */
+async function recordsNaming(db: Db, placed: PlacedChildren, placeRecordIds: readonly string[]): Promise<string[]> {
+  const byPlace = sql`r.${sql.identifier(placed.recordColumn.name)} = p.${sql.identifier(placed.placeColumn.name)}`;
+  const rows = await queryRows<{ record_id: string }>(
+    db,
+    sql`select distinct r.record_id from ${placed.placeColumn.table} p join ${placed.recordColumn.table} r on ${byPlace}
+        where p.record_id = any(${sql.param([...placeRecordIds])}::text[])`,
+  );
+  return rows.map((r) => r.record_id);
 }
 
 /**

@@ -62,7 +62,7 @@ interface ChildRecordKind extends RecordKindBase {
 /** A kind whose records describe no child: a place (a school, a site, …), or a detail of another record. */
 interface OtherRecordKind extends RecordKindBase {
   linkSource: null;
-  touches: { placedChildren: PlacedChildren } | "nothing";
+  touches: { placedChildren: PlacedChildren } | { relinks: RelinkedRecords } | "nothing";
 }
 
 /**
@@ -73,6 +73,9 @@ interface OtherRecordKind extends RecordKindBase {
  *   describes a child, by its `linkSource`).
  * - `{ placedChildren }`: a place's, those it places through their records that name it (a
  *   school's region is its pupils' school region).
+ * - `{ relinks }`: a detail the linkage weighs as part of the child's record it names (a person's
+ *   guardians: their ID numbers and phones): that record is linked again, as if it had changed,
+ *   touching the children whose links that opened or closed.
  * - "nothing": the batch assesses no child again (a hospital's or a household's row places no
  *   child; doses, contributions, guardianships and assistance are read by coverage, but a batch
  *   of them has never re-assessed anyone: the next snapshot does).
@@ -91,6 +94,12 @@ export interface PlacedChildren {
   recordColumn: PgColumn;
   /** The place's column it names. */
   placeColumn: PgColumn;
+}
+
+/** The child records a detail belongs to: those of `source` whose record id its `recordColumn` holds. */
+export interface RelinkedRecords {
+  source: SourceKind;
+  recordColumn: PgColumn;
 }
 
 /** The name of a record's placing column, given the record's parsed values. */

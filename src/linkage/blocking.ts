@@ -1,8 +1,7 @@
 import { int32s, uint8s } from "./arena.ts";
 import { canonicalCharacter } from "./confusions.ts";
 import { grown } from "./list-column.ts";
-import { NumberIndex } from "./number-index.ts";
-import { kindAt, sameKey, sortKeys } from "./radix-sort.ts";
+import { kindAt, sameKey, sortKeys, type SortedKeys } from "./radix-sort.ts";
 import { stageTimer } from "./stage-timer.ts";
 import { restoreStarts } from "./offsets.ts";
 import { FIELDS, GUARDIAN_IDS, ID_NUMBERS, PHONES, type ProfileTable } from "./profile.ts";
@@ -163,6 +162,11 @@ export class BlockCodes {
     for (let k = at[PHONES]!; k < at[PHONES + 1]!; k++) emit(PHONE, values[k]!);
   }
 
+  /** Record i's DSS keys, first and last (NaN: none): what a second look varies the birth date of. */
+  dssOf(i: number): [first: number, last: number] {
+    return [this.dssFirst[i]!, this.dssLast[i]!];
+  }
+
   private eachDss(i: number, emit: (kind: number, code: number) => void): void {
     const first = this.dssFirst[i]!;
     if (first !== first) return;
@@ -195,22 +199,6 @@ export class BlockCodes {
     this.lastSuffix[name] = last ?? -1;
     return (this.firstSuffix[name] = first ?? -1);
   }
-}
-
-/**
- * Per record, whether it shares a blocking key with one of the records marked fresh: which of
- * the records a broad neighbour query returned are true block mates of the new ones.
- */
-export function blockMates(records: RecordTable, fresh: (i: number) => boolean): Uint8Array {
-  const codes = new BlockCodes(records);
-  const held = BLOCK_KINDS.map(() => new NumberIndex());
-  for (let i = 0; i < records.count; i++) if (fresh(i)) codes.each(i, (kind, code) => held[kind]!.set(code, 1));
-  const mates = new Uint8Array(records.count);
-  for (let i = 0; i < records.count; i++)
-    codes.each(i, (kind, code) => {
-      if (held[kind]!.get(code) !== -1) mates[i] = 1;
-    });
-  return mates;
 }
 
 /** Sorts values[from … to) ascending: insertion sort for the small blocks nearly all are. */
@@ -265,7 +253,7 @@ export function eachCandidatePair(
   isProbe: (group: number) => boolean,
   visit: (a: number, b: number) => void,
   keyCountOfGroup?: (group: number) => number,
-): { pairs: number; skipped: SkippedBlock[]; blocks: number; timings: Record<string, number> } {
+): { pairs: number; skipped: SkippedBlock[]; blocks: number; timings: Record<string, number>; keys: BlockKeys } {
   const { ms: timings, lap } = stageTimer();
   // 1. Every group's keys, the probes' first.
   let capacity = 1 << 16;
@@ -373,5 +361,52 @@ export function eachCandidatePair(
     }
   }
   lap("pairs compared");
-  return { pairs, skipped, blocks: blockCount, timings };
+  return { pairs, skipped, blocks: blockCount, timings, keys: new BlockKeys(sorted) };
 }
+
+/**
+ * Every group's blocking keys, sorted (eachCandidatePair's): which groups hold a key, or a key
+ * in a range, by binary search — what a second look (second-look.ts) asks of a few groups
+ * without a key of their own for every record of the province.
+ */
+export class BlockKeys {
+  constructor(private readonly sorted: SortedKeys) {}
+
+  /** Calls `visit` with each group holding a key of `kind` from `low` to `high` (both included), and the code. */
+  eachHolder(kind: number, low: number, high: number, visit: (group: number, code: number) => void): void {
+    const { payload, count } = this.sorted;
+    for (let k = this.firstAtLeast(kind, low); k < count; k++) {
+      if (this.kindOf(k) !== kind) return;
+      const code = this.codeOf(k);
+      if (code > high) return;
+      visit(payload[k]!, code);
+    }
+  }
+
+  private kindOf(k: number): number {
+    return kindAt(this.sorted, k);
+  }
+
+  private codeOf(k: number): number {
+    const { low, high } = this.sorted;
+    return (high[k]! & HIGH_CODE_MASK) * 4294967296 + low[k]!;
+  }
+
+  /** The first sorted position whose key is (kind, code) or greater. */
+  private firstAtLeast(kind: number, code: number): number {
+    const { low, high, count } = this.sorted;
+    const wantHigh = kind * 2_097_152 + Math.floor(code / 4294967296);
+    const wantLow = code >>> 0;
+    let from = 0;
+    let to = count;
+    while (from < to) {
+      const mid = (from + to) >>> 1;
+      if (high[mid]! < wantHigh || (high[mid] === wantHigh && low[mid]! < wantLow)) from = mid + 1;
+      else to = mid;
+    }
+    return from;
+  }
+}
+
+/** The code's bits of a sorted key's high word (radix-sort.ts: kind × 2^21 + the code's high bits). */
+const HIGH_CODE_MASK = 2_097_151;

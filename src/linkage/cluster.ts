@@ -5,19 +5,24 @@ import { disjoint } from "./compare.ts";
 import { EdgeList, type Adjacency } from "./edges.ts";
 import { linkExactly, type ExactLinks } from "./exact-links.ts";
 import { restoreStarts } from "./offsets.ts";
-import { CERTIFICATES, ProfileTable, TRUSTED_IDS } from "./profile.ts";
+import { CERTIFICATES, NAMES, ProfileTable, TRUSTED_IDS } from "./profile.ts";
 import { FLAG_BITS, recordTableOf, type RecordTable } from "./record-table.ts";
 import { noMergeReason, noMergeReasonOfLoaded } from "./rules.ts";
 import {
   AMBIGUITY_MARGIN,
   compareLoaded,
+  contradicts,
+  dateSlipped,
+  identifies,
   LINK_THRESHOLD,
+  phonesDiffer,
   levelsOf,
   REVIEW_THRESHOLD,
   scorePacked,
   type FieldLevels,
 } from "./score.ts";
 import type { RecordFeatures } from "./types.ts";
+import { secondLook, type SecondLookStats } from "./second-look.ts";
 import { stageTimer, type StageTimer } from "./stage-timer.ts";
 import { UnionFind } from "./union-find.ts";
 
@@ -48,6 +53,27 @@ export interface ReviewItem {
   reason: "SCORE_BETWEEN_THRESHOLDS" | "AMBIGUOUS";
 }
 
+/**
+ * A child the engine made but could not tell apart from another: a person must say whether it
+ * is a child of its own (the hub's unresolved records; coverage leaves it out until then).
+ * - IN_REVIEW: it holds no trusted ID number, and one of its records is the uncertain side of a
+ *   review (ReviewItem) against another child;
+ * - POSSIBLE_MATCH: it holds no trusted ID number, no certificate and no real name (a clinic's
+ *   file under 王之子 or 婴儿, …), and it agrees with another child on birth date, sex and county
+ *   with nothing that says "another child" (score.ts, contradicts): it may be that child, whose
+ *   birth certificate or household record the clinic did not copy. A record that identifies no
+ *   child is not taken for a new one.
+ */
+export interface UnresolvedItem {
+  /** A record of the unresolved child. */
+  record: number;
+  /** A record of the child it may be. */
+  candidate: number;
+  score: number;
+  levels: FieldLevels;
+  reason: "IN_REVIEW" | "POSSIBLE_MATCH";
+}
+
 export interface ClusterStats {
   records: number;
   /** Groups after the exact links (ID number, birth certificate, student number). */
@@ -59,6 +85,13 @@ export interface ClusterStats {
   forbiddenPairs: number;
   probabilisticLinks: number;
   reviews: number;
+  /** Groups the second look looked at again, and the pairs it found (second-look.ts). */
+  secondLookGroups: number;
+  secondLookPairs: number;
+  /** Pairs in which a record that identifies no child agreed with a known one (UnresolvedItem, POSSIBLE_MATCH). */
+  possibleMatches: number;
+  /** Children left unresolved (UnresolvedItem). */
+  unresolved: number;
   clusters: number;
   flaggedRecords: number;
   /** Milliseconds each stage took (for benchmarks: where a run's time goes). */
@@ -74,6 +107,8 @@ export interface ClusterResult {
   /** Per record, the match score for PROBABILISTIC, NaN for the other rules (see scoreOf). */
   score: Float64Array;
   reviews: ReviewItem[];
+  /** The children a person must tell apart from another, one item each (their clusters hold `record`). */
+  unresolved: UnresolvedItem[];
   stats: ClusterStats;
 }
 
@@ -152,6 +187,9 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
   // A review whose two sides ended up together (a later, surer link) needs no person.
   const openReviews = merging.reviews.filter((r) => clusterOf[r.record] !== clusterOf[r.candidate]);
 
+  const unresolved = unresolvedChildren(profiles, merging, groups, clusterOf, openReviews, compared.possible);
+  timer.lap("unresolved");
+
   let flaggedRecords = 0;
   for (let i = 0; i < n; i++) if (records.flags[i] !== 0) flaggedRecords++;
   return {
@@ -160,6 +198,7 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
     rule,
     score,
     reviews: openReviews,
+    unresolved,
     stats: {
       records: n,
       groups: groups.count,
@@ -169,6 +208,10 @@ function clusterInArena(records: RecordTable, options: ClusterOptions): ClusterR
       forbiddenPairs: compared.forbiddenPairs,
       probabilisticLinks: merging.probabilisticLinks,
       reviews: openReviews.length,
+      secondLookGroups: compared.secondLook.groups,
+      secondLookPairs: compared.secondLook.pairs,
+      possibleMatches: compared.possible?.found ?? 0,
+      unresolved: unresolved.length,
       clusters: clusters.count,
       flaggedRecords,
       stageMs: timer.ms,
@@ -253,6 +296,104 @@ interface ComparedPairs {
   skipped: SkippedBlock[];
   candidatePairs: number;
   forbiddenPairs: number;
+  /** The groups that identify no child and their best possible match (null: no such group). */
+  possible: PossibleMatches | null;
+  secondLook: SecondLookStats;
+}
+
+/**
+ * Per group that identifies no child (no trusted ID number, no certificate, no real name): the
+ * known child's group it agrees with best without any contradiction, on birth date, sex and
+ * county at least (UnresolvedItem, POSSIBLE_MATCH). Typed arrays, a slot per group.
+ */
+class PossibleMatches {
+  readonly partner: Int32Array;
+  readonly score: Float64Array;
+  readonly levels: Int32Array;
+  found = 0;
+
+  constructor(
+    groupCount: number,
+    /** Per group, 1 when it identifies no child. */
+    readonly seeker: Uint8Array,
+  ) {
+    this.partner = int32s(groupCount).fill(-1);
+    this.score = float64s(groupCount);
+    this.levels = int32s(groupCount);
+  }
+
+  /** The seeker groups with a possible match, in the order first found. */
+  private readonly matched: number[] = [];
+
+  seekers(): readonly number[] {
+    return this.matched;
+  }
+
+  /** Notes that a seeker group may be the other group's child. */
+  offer(seeker: number, other: number, score: number, levels: number): void {
+    this.found++;
+    if (this.partner[seeker] === -1) this.matched.push(seeker);
+    if (this.partner[seeker] !== -1 && this.score[seeker]! >= score) return;
+    this.partner[seeker] = other;
+    this.score[seeker] = score;
+    this.levels[seeker] = levels;
+  }
+}
+
+/**
+ * The groups that name no child (PossibleMatches), or null when there are none: 1 for a group
+ * with no trusted ID number, no real name and no certificate; 2 for one that holds a
+ * certificate only (a nameless birth certificate: a newborn's, or a missed link of a child who
+ * has an ID number by now).
+ */
+function seekersOf(profiles: ProfileTable, groups: Groups): Uint8Array | null {
+  const seeker = uint8s(groups.count);
+  let any = false;
+  for (let g = 0; g < groups.count; g++) {
+    if (groups.hasId[g] || profiles.count(g, NAMES) > 0) continue;
+    seeker[g] = profiles.count(g, CERTIFICATES) > 0 ? 2 : 1;
+    any = true;
+  }
+  return any ? seeker : null;
+}
+
+/**
+ * Whether the seeker side of a pair (PossibleMatches) may be the other's child on this evidence:
+ * nothing says "another child" (score.ts, contradicts), and a birth date a clerk's slip apart
+ * (the second look's NAMELESS pairs a day off) comes with something that singles the child out
+ * (score.ts, identifies: a surname against a placeholder's) or a guardian named on both sides.
+ * A birth certificate, itself the child's identifier, is held to more: a parent it names is the
+ * guardian the other side names (a hospital writes the parents, a clinic who brings the child),
+ * or the other child holds an ID number (a child born years ago has one by now) and their
+ * phones do not differ (a newborn known only by its certificate is one of several born that
+ * day, and is no missed link of a newborn's clinic file on birth date, sex and county alone).
+ * `guardianNamed` is asked only when it matters (it reads the groups' records).
+ */
+function possibleMatch(seeker: number, otherHasId: boolean, levels: number, guardianNamed: () => boolean): boolean {
+  if (contradicts(levels)) return false;
+  if (dateSlipped(levels) && !identifies(levels) && !guardianNamed()) return false;
+  if (seeker === 1) return true;
+  return (otherHasId && !phonesDiffer(levels)) || guardianNamed();
+}
+
+/**
+ * Whether two groups name a guardian in common (RecordTable.guardianNames): evidence for a
+ * possible match only, never for a link (a parent's name is shared by their every child).
+ */
+function shareGuardianName(records: RecordTable, groups: Groups, a: number, b: number): boolean {
+  const { offsets, flat } = groups;
+  const { start, values } = records.guardianNames;
+  for (let x = offsets[a]!; x < offsets[a + 1]!; x++) {
+    const i = flat[x]!;
+    for (let p = start[i]!; p < start[i + 1]!; p++) {
+      const name = values[p]!;
+      for (let y = offsets[b]!; y < offsets[b + 1]!; y++) {
+        const j = flat[y]!;
+        for (let q = start[j]!; q < start[j + 1]!; q++) if (values[q] === name) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /**
@@ -282,6 +423,8 @@ function scoreCandidatePairs(
   const edges = new EdgeList();
   let forbiddenPairs = 0;
   let candidatePairs = 0;
+  const seeker = seekersOf(profiles, groups);
+  const possible = seeker ? new PossibleMatches(groups.count, seeker) : null;
   const compare = (a: number, b: number) => {
     if (groupFresh && !groupFresh[a] && !groupFresh[b]) return;
     profiles.loadPair(a, b);
@@ -293,13 +436,38 @@ function scoreCandidatePairs(
     }
     const levels = compareLoaded(profiles);
     const score = scorePacked(levels);
-    if (score >= REVIEW_THRESHOLD) edges.push(a, b, score, levels);
+    // Birth date, sex and county alone link nothing and ask no reviewer (score.ts, identifies).
+    if (score >= REVIEW_THRESHOLD && identifies(levels)) edges.push(a, b, score, levels);
+    else if (possible && seeker![a] !== seeker![b]) {
+      // The side that names less: nothing (1) before a certificate (2), a certificate before a name or ID (0).
+      const [s, o] = seeker![a] === 1 || seeker![b] === 0 ? [a, b] : [b, a];
+      if (possibleMatch(seeker![s]!, hasId[o] === 1, levels, () => shareGuardianName(records, groups, s, o)))
+        possible.offer(s, o, score, levels);
+    }
   };
   const isProbe = (g: number) => hasId[g] === 0;
   const blocking = eachCandidatePair(groups.count, keysOfGroup, isProbe, compare, keyCountOfGroup);
   Object.assign(timer.ms, blocking.timings);
   timer.restart();
-  return { edges, blocks: blocking.blocks, skipped: blocking.skipped, candidatePairs, forbiddenPairs };
+  // Stage 3b: a second look for the groups without an ID number the blocks found nothing sure for.
+  const sure = uint8s(groups.count);
+  for (let e = 0; e < edges.count; e++) {
+    if (edges.score[e]! < LINK_THRESHOLD) continue;
+    sure[edges.a[e]!] = 1;
+    sure[edges.b[e]!] = 1;
+  }
+  const nameless = (g: number) => profiles.count(g, NAMES) === 0;
+  const look = secondLook(records, groups, nameless, sure, codes, blocking.keys, compare);
+  timer.lap("second look");
+  return {
+    edges,
+    blocks: blocking.blocks,
+    skipped: blocking.skipped,
+    candidatePairs,
+    forbiddenPairs,
+    possible,
+    secondLook: look,
+  };
 }
 
 /**
@@ -360,6 +528,11 @@ class BestFirstMerge {
       }
       this.merge(e, ra, rb);
     }
+  }
+
+  /** The profile row of group g's cluster: the union of every record in it. */
+  profileRowOf(g: number): number {
+    return this.row[this.roots.find(g)]!;
   }
 
   private pinsOf(root: number): number[] | undefined {
@@ -571,4 +744,56 @@ function ruleRecords(
   }
   for (const i of flagged) records.flags[i]! |= FLAG_BITS.CONFLICTING_IDENTIFIERS;
   return { clusterOf, rule, score };
+}
+
+/**
+ * The unresolved children (UnresolvedItem), one item each: a child without a trusted ID number
+ * on the uncertain side of an open review; else a child that identifies no one (no trusted ID
+ * number, no certificate, no real name) with a possible match in another child.
+ */
+function unresolvedChildren(
+  profiles: ProfileTable,
+  merging: BestFirstMerge,
+  groups: Groups,
+  clusterOf: Int32Array,
+  reviews: readonly ReviewItem[],
+  possible: PossibleMatches | null,
+): UnresolvedItem[] {
+  // What a cluster holds, from its profile row (the union of its records' values): 1 a trusted
+  // ID number, 2 a certificate, 4 a real name. Asked only of the few clusters concerned.
+  const holds = (g: number) => {
+    const row = merging.profileRowOf(g);
+    return (
+      (profiles.count(row, TRUSTED_IDS) > 0 ? 1 : 0) |
+      (profiles.count(row, CERTIFICATES) > 0 ? 2 : 0) |
+      (profiles.count(row, NAMES) > 0 ? 4 : 0)
+    );
+  };
+  const items = new Map<number, UnresolvedItem>();
+  for (const r of reviews) {
+    const c = clusterOf[r.record]!;
+    if ((holds(groups.groupOf[r.record]!) & 1) === 0 && !items.has(c))
+      items.set(c, { record: r.record, candidate: r.candidate, score: r.score, levels: r.levels, reason: "IN_REVIEW" });
+  }
+  if (possible) {
+    for (const g of possible.seekers()) {
+      const partner = possible.partner[g]!;
+      const c = clusterOf[firstOf(groups, g)]!;
+      if (clusterOf[firstOf(groups, partner)] === c) continue;
+      const held = holds(g);
+      // A cluster that holds an ID number or a real name identifies a child; one with a
+      // certificate is unresolved only on its certificate's own possible match.
+      if ((held & 5) !== 0 || ((held & 2) !== 0 && possible.seeker[g] !== 2)) continue;
+      const known = items.get(c);
+      if (known && (known.reason === "IN_REVIEW" || known.score >= possible.score[g]!)) continue;
+      items.set(c, {
+        record: firstOf(groups, g),
+        candidate: firstOf(groups, partner),
+        score: possible.score[g]!,
+        levels: levelsOf(possible.levels[g]!),
+        reason: "POSSIBLE_MATCH",
+      });
+    }
+  }
+  return [...items.entries()].sort((x, y) => x[0] - y[0]).map(([, item]) => item);
 }

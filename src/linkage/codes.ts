@@ -36,6 +36,48 @@ export function idNumberCode(id: string): number {
 }
 
 /**
+ * The division code an ID number's code holds (its first six digits: where it was issued), or
+ * NaN for a value without a code of its own (Vocabulary.textCode).
+ *
+ * @example idNumberRegion(idNumberCode("11010519491231002X")) // 110105
+ */
+export function idNumberRegion(code: number): number {
+  if (!(code < TEXT_CODE_BASE)) return Number.NaN;
+  return Math.floor(Math.floor(code / 1000) / DAY_SLOTS);
+}
+
+/**
+ * The codes of every ID number issued in a region for a birth day (any sequence): the lowest and
+ * the highest. What a record naming a child's guardians predicts the child's ID number to be:
+ * a child's hukou is a parent's, so its ID number begins with a guardian's region and its birth
+ * date (second-look.ts).
+ *
+ * @example idNumberCodeRange(110105, 1949, 12, 31) // [9160756799000, 9160756799999]
+ */
+export function idNumberCodeRange(region: number, year: number, month: number, day: number): [number, number] {
+  const slot = ((year - 1900) * 13 + month) * 32 + day;
+  const low = (region * DAY_SLOTS + slot) * 1000;
+  return [low, low + 999];
+}
+
+/**
+ * A region, a birth day and a sex as one number (what idNumberCodeRange's codes share, with
+ * the sex): the key a child's ID number and a record naming its guardians meet on.
+ *
+ * @example familyKey(110105, 1949, 12, 31, false) === idNumberFamilyKey(idNumberCode("11010519491231002X")) // true
+ */
+export function familyKey(region: number, year: number, month: number, day: number, male: boolean): number {
+  return (idNumberCodeRange(region, year, month, day)[0] / 1000) * 2 + (male ? 0 : 1);
+}
+
+/** familyKey of an ID number's own code (NaN for a value without one). */
+export function idNumberFamilyKey(code: number): number {
+  if (!(code < TEXT_CODE_BASE)) return Number.NaN;
+  const sequence = code % 1000;
+  return ((code - sequence) / 1000) * 2 + (sequence % 2 === 1 ? 0 : 1);
+}
+
+/**
  * idNumberCode of the valid ID number at buf[start …], given its quickIdNumberVerdictOfBytes
  * (a decided one, whose half is the birth day's slot in the code): no string made.
  */
@@ -93,4 +135,23 @@ export function certificateCode(bc: string): number {
 export function certificateFromCode(code: number): string {
   const digits = code % 1e9;
   return String.fromCharCode(65 + (code - digits) / 1e9) + String(digits).padStart(9, "0");
+}
+
+/**
+ * A guardian's name (normaliseGuardianName's form) as a number: two 32-bit FNV-1a hashes of its
+ * UTF-16 code units, 52 bits in all. Names are only ever compared for equality, so a hash keeps
+ * a province's parents' names out of the vocabulary (millions of strings); two different names
+ * share a code once in 2^52.
+ *
+ *   guardianNameCode("刘建天") === guardianNameCode("刘建天") // true
+ */
+export function guardianNameCode(name: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ name.length;
+  for (let k = 0; k < name.length; k++) {
+    const c = name.charCodeAt(k);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ (c + 0x9e37), 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0) * 1_048_576 + ((b >>> 0) & 0xfffff);
 }

@@ -152,6 +152,8 @@ export async function mergeChildren(
     });
     const opened = await moveLinks(tx, mergeLinks, keepId, "MANUAL_MERGE", eventId);
     await tx.execute(sql`update hub.children set state = 'MERGED', merged_into = ${keepId} where id = ${mergeId}`);
+    // A person said these are one child: neither is unresolved any more.
+    await settleUnresolved(tx, [keepId, mergeId], "SAME_CHILD", actor);
     await setEventDetail(tx, eventId, {
       keep: keepId,
       merge: mergeId,
@@ -276,6 +278,8 @@ export async function resolveReview(
       closed: [],
       opened: [],
     });
+    // The reviewed record's child was unresolved for this review: a person has now decided.
+    await settleUnresolved(tx, [from], decision === "SAME_CHILD" ? "SAME_CHILD" : "NEW_CHILD", actor);
     if (decision === "SAME_CHILD" && from !== candidate) {
       const [fromLinks, toLinks] = [await currentLinksOfChild(tx, from), await currentLinksOfChild(tx, candidate)];
       await assertMayMerge(tx, toLinks, fromLinks);
@@ -291,6 +295,71 @@ export async function resolveReview(
       });
     }
     return { eventId };
+  });
+}
+
+/**
+ * Closes the OPEN unresolved entries of these children with a person's decision, and clears
+ * their mark (hub.children.unresolved): SAME_CHILD, it was merged into the child it matched;
+ * NEW_CHILD, it is a child of its own (the matcher never marks it again).
+ */
+async function settleUnresolved(
+  tx: Db,
+  childIds: readonly number[],
+  status: "SAME_CHILD" | "NEW_CHILD",
+  actor: string,
+): Promise<void> {
+  const ids = sql.param([...childIds]);
+  await tx.execute(
+    sql`update hub.unresolved_children set status = ${status}, resolved_at = now(), resolved_by = ${actor}
+        where status = 'OPEN' and child_id = any(${ids}::bigint[])`,
+  );
+  await tx.execute(sql`update hub.children set unresolved = false where unresolved and id = any(${ids}::bigint[])`);
+}
+
+/** What a person may say of an unresolved child (hub.unresolved_children). */
+export type UnresolvedDecision = "SAME_CHILD" | "NEW_CHILD";
+
+/**
+ * Decides an unresolved child (an OPEN entry of hub.unresolved_children): SAME_CHILD merges it
+ * into the child it may be (a MERGE event, as mergeChildren, which undoEvent can undo);
+ * NEW_CHILD makes it a child of its own (an UNRESOLVED_DECIDED event), which coverage counts
+ * from then on and the matcher never marks unresolved again.
+ *
+ *   await decideUnresolved(db, 12, "NEW_CHILD", "officer-330106-007"); // { eventId, childId }
+ */
+export async function decideUnresolved(
+  db: Db,
+  entryId: number,
+  decision: UnresolvedDecision,
+  actor: string,
+): Promise<{ eventId: number; childId: number }> {
+  requireActor(actor);
+  if (decision !== "SAME_CHILD" && decision !== "NEW_CHILD")
+    throw new InputError("decision", `must be SAME_CHILD or NEW_CHILD, but got ${JSON.stringify(decision)}`);
+  const [entry] = await queryRows<{
+    child_id: number | string;
+    candidate_child_id: number | string | null;
+    status: string;
+  }>(db, sql`select child_id, candidate_child_id, status from hub.unresolved_children where id = ${entryId}`);
+  if (!entry) throw new NotFoundError(`id: no unresolved child ${entryId} exists`);
+  if (entry.status !== "OPEN")
+    throw new InputError("id", `unresolved child ${entryId} must be OPEN to be decided, but it is ${entry.status}`);
+  const child = Number(entry.child_id);
+  if (decision === "SAME_CHILD") {
+    if (entry.candidate_child_id === null)
+      throw new InputError("decision", `unresolved child ${entryId} names no child it may be: decide NEW_CHILD`);
+    const candidate = await activeChildOf(db, Number(entry.candidate_child_id));
+    const { eventId } = await mergeChildren(db, candidate, child, actor);
+    return { eventId, childId: candidate };
+  }
+  return db.transaction(async (txn) => {
+    const tx = txn as unknown as Db;
+    await lockLinkage(tx);
+    await requireActiveChild(tx, "id", child);
+    const eventId = await insertEvent(tx, "UNRESOLVED_DECIDED", [child], actor, { entryId, decision });
+    await settleUnresolved(tx, [child], "NEW_CHILD", actor);
+    return { eventId, childId: child };
   });
 }
 

@@ -107,12 +107,24 @@ export interface Adjacency {
 /**
  * Sorts edge numbers by (a, b). The pairs come in order of a already (eachCandidatePair visits
  * them so), each a's few edges in the order their blocks gave them: those runs are sorted by b
- * in place. Edges in any other order are sorted whole.
+ * in place. A tail out of that order (the second look's few pairs, second-look.ts) is sorted on
+ * its own and merged in; edges in any other order are sorted whole.
  */
 function sortByPair(order: Int32Array, a: Int32Array, b: Int32Array): void {
+  const byPair = (x: number, y: number) => a[x]! - a[y]! || b[x]! - b[y]!;
   for (let k = 1; k < order.length; k++) {
     if (a[order[k]!]! < a[order[k - 1]!]!) {
-      order.sort((x, y) => a[x]! - a[y]! || b[x]! - b[y]!);
+      if (order.length - k > order.length / 8) {
+        order.sort(byPair);
+        return;
+      }
+      const head = order.slice(0, k);
+      sortByPair(head, a, b);
+      const tail = order.slice(k).sort(byPair);
+      let h = 0;
+      let t = 0;
+      for (let at = 0; at < order.length; at++)
+        order[at] = t >= tail.length || (h < head.length && byPair(head[h]!, tail[t]!) <= 0) ? head[h++]! : tail[t++]!;
       return;
     }
   }

@@ -7,7 +7,15 @@
  * calls.
  */
 export { linkAll, linkRecords, type LinkRunSummary } from "./link.ts";
-export { mergeChildren, resolveReview, splitChild, undoEvent, type ReviewDecision } from "./decisions.ts";
+export {
+  decideUnresolved,
+  mergeChildren,
+  resolveReview,
+  splitChild,
+  undoEvent,
+  type ReviewDecision,
+  type UnresolvedDecision,
+} from "./decisions.ts";
 export {
   clusterRecords,
   clusterTable,
@@ -16,6 +24,7 @@ export {
   type ClusterOptions,
   type ClusterResult,
   type ReviewItem,
+  type UnresolvedItem,
 } from "./cluster.ts";
 export { RecordTable, recordTableOf } from "./record-table.ts";
 export { ProfileTable, profilesOf, profileValues } from "./profile.ts";

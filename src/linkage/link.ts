@@ -1,9 +1,9 @@
 import { analyzeTables, type Db } from "../db/client.ts";
 import { children, links } from "../db/tables/hub.ts";
-import { blockMates } from "./blocking.ts";
 import { clusterTable, type ClusterStats } from "./cluster.ts";
 import { normaliseRecord } from "./normalise.ts";
-import { recordTableOf } from "./record-table.ts";
+import { recordTableOf, sourceIndex } from "./record-table.ts";
+import { blockMates } from "./second-look.ts";
 import { blockValuesOf, readNeighbours, readRecords, readRecordTable } from "./sources.ts";
 import {
   allCurrentLinks,
@@ -18,6 +18,7 @@ import {
   type LinkingSummary,
 } from "./store.ts";
 import type { RecordRef, SourceRecord } from "./types.ts";
+import { addDays, isValidIsoDate, type IsoDate } from "../domain/dates.ts";
 
 export interface LinkRunSummary extends LinkingSummary {
   stats: ClusterStats;
@@ -60,7 +61,13 @@ export async function linkAll(db: Db, options: { actor?: string } = {}): Promise
   const match = performance.now() - started;
 
   started = performance.now();
-  const summary = await writeLinking(db, { records, result, current, actor: options.actor ?? SYSTEM_ACTOR });
+  const summary = await writeLinking(db, {
+    records,
+    result,
+    current,
+    actor: options.actor ?? SYSTEM_ACTOR,
+    whole: true,
+  });
   // Fresh statistics after a bulk write: without them the planner takes the link table for a
   // handful of rows and the row-scope checks (hub.child_scope) degrade to repeated full scans.
   await analyzeTables(db, [children, links]);
@@ -68,14 +75,18 @@ export async function linkAll(db: Db, options: { actor?: string } = {}): Promise
 }
 
 /**
- * Links new or changed records, touching only their blocks: it reads the records that share a
- * blocking key with them (same ID number, birth certificate, birth date + sex + surname,
- * guardian ID number or phone) and the other records of those records' children, and decides
- * again only for pairs that involve a new or changed record. Existing children stay whole; a
- * new record that proves two children are one merges them (a RELINK event). A changed record
- * moves freely, unless a person placed it (a manual link, or its child was told apart from
- * another). It returns, as `touchedChildIds`, the children whose links it opened or closed (the
- * children that gained, lost or merged records): those whose coverage may have changed.
+ * Links new or changed records, touching only their neighbourhood: the records that could pair
+ * with them (a shared blocking key: same ID number, birth certificate, birth date + sex + name,
+ * guardian ID number or phone; or a second look's: a slip in the birth date or sex, a guardian's
+ * region and birth day against an ID number, the same day, sex and county for a nameless
+ * record), and every record of those records' children. The neighbourhood is decided again as a
+ * whole link would decide it: every record in it is free to move, except where a person decided
+ * (a manual link, a child a person merged, split or confirmed, children told apart). So the
+ * index does not depend on the order records arrive in: a record filed after its neighbours is
+ * decided with them, and a record already linked moves when a later one shows where it belongs
+ * (a guardianship that names a newborn's parents, a certificate that explains a clinic's file).
+ * It returns, as `touchedChildIds`, the children whose links it opened or closed (gained, lost or
+ * merged records) or whose unresolved mark changed: those whose coverage may have changed.
  *
  * Call it inside the caller's transaction: it takes the linkage lock (lockLinkage) before it
  * reads, so another batch's links cannot change between its reading and its writing.
@@ -90,25 +101,7 @@ export async function linkRecords(
 ): Promise<LinkRunSummary> {
   let started = performance.now();
   await lockLinkage(db);
-  const freshRecords = await readRecords(db, refs);
-  const freshKeys = new Set(freshRecords.map((r) => refKey(r.source, r.recordId)));
-  const freshFeatures = freshRecords.map(normaliseRecord);
-
-  const byKey = new Map<string, SourceRecord>();
-  for (const r of freshRecords) byKey.set(refKey(r.source, r.recordId), r);
-  if (freshRecords.length > 0) {
-    const neighbours = (await readNeighbours(db, blockValuesOf(freshFeatures))).filter(
-      (r) => !byKey.has(refKey(r.source, r.recordId)),
-    );
-    // The neighbour query is broad (a birth date alone); keep only true block mates.
-    const mates = blockMates(
-      recordTableOf([...freshFeatures, ...neighbours.map(normaliseRecord)]),
-      (i) => i < freshFeatures.length,
-    );
-    neighbours.forEach((r, k) => {
-      if (mates[freshFeatures.length + k]) byKey.set(refKey(r.source, r.recordId), r);
-    });
-  }
+  const byKey = await neighbourhoodOf(db, await readRecords(db, refs));
   // Whole children: the engine must see every record of a child it may merge or keep apart.
   let currentByKey = await currentLinksOf(db, [...byKey.values()]);
   const childIds = [...new Set([...currentByKey.values()].map((c) => c.childId))];
@@ -117,26 +110,65 @@ export async function linkRecords(
     for (const r of await readRecords(db, missing)) byKey.set(refKey(r.source, r.recordId), r);
     currentByKey = await currentLinksOf(db, [...byKey.values()]);
   }
-  const records = [...byKey.values()];
+  // In one order whatever order they arrived in (by source, then the department's record id):
+  // the engine's ties are broken by record order.
+  const records = [...byKey.values()].sort(
+    (a, b) =>
+      sourceIndex(a.source) - sourceIndex(b.source) || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0),
+  );
   const current: (CurrentLink | null)[] = records.map((r) => currentByKey.get(refKey(r.source, r.recordId)) ?? null);
-  const fresh = records.map((r) => freshKeys.has(refKey(r.source, r.recordId)));
-  const involved = new Set(current.filter((c): c is CurrentLink => c !== null).map((c) => c.childId));
+  const involved = [...new Set(current.filter((c): c is CurrentLink => c !== null).map((c) => c.childId))];
+  const involvedSet = new Set(involved);
   const allCannot = await cannotLinkPairs(db);
-  const cannotLink = allCannot.filter(([a, b]) => involved.has(a) && involved.has(b));
+  const cannotLink = allCannot.filter(([a, b]) => involvedSet.has(a) && involvedSet.has(b));
   const toldApart = new Set(allCannot.flat());
+  const decided = await childrenWithDecisions(db, involved);
   const read = performance.now() - started;
 
   started = performance.now();
   const table = recordTableOf(records.map(normaliseRecord));
-  // A changed record is free to move, unless a person placed it: a manual link, or a child a
-  // person told apart from another. People's decisions outrank the matcher's.
-  const pinnedChild = current.map((c, i) =>
-    c && (!fresh[i] || MANUAL_RULES.has(c.rule) || toldApart.has(c.childId)) ? c.childId : null,
+  // People's decisions outrank the matcher's: a record a person placed (a manual link, a child a
+  // person merged, split, confirmed or told apart from another) stays; everything else is free.
+  const pinnedChild = current.map((c) =>
+    c && (MANUAL_RULES.has(c.rule) || decided.has(c.childId) || toldApart.has(c.childId)) ? c.childId : null,
   );
-  const result = clusterTable(table, { pinnedChild, cannotLink, fresh });
+  const result = clusterTable(table, { pinnedChild, cannotLink });
   const match = performance.now() - started;
 
   started = performance.now();
   const summary = await writeLinking(db, { records: table, result, current, actor: options.actor ?? SYSTEM_ACTOR });
   return { ...summary, stats: result.stats, timings: { read, match, write: performance.now() - started } };
+}
+
+/**
+ * The fresh records and the records that could pair with them (blockMates), by refKey. The
+ * neighbour query is broad (everything born on a fresh record's birth date, a day off, or with
+ * day and month swapped, and everything sharing an identifier, guardian or phone); the engine's
+ * own keys then keep the true mates.
+ */
+async function neighbourhoodOf(db: Db, freshRecords: readonly SourceRecord[]): Promise<Map<string, SourceRecord>> {
+  const byKey = new Map<string, SourceRecord>();
+  for (const r of freshRecords) byKey.set(refKey(r.source, r.recordId), r);
+  if (freshRecords.length === 0) return byKey;
+  const freshFeatures = freshRecords.map(normaliseRecord);
+  const values = blockValuesOf(freshFeatures);
+  values.birthDates = [...new Set(values.birthDates.flatMap(datesNear))];
+  const neighbours = (await readNeighbours(db, values)).filter((r) => !byKey.has(refKey(r.source, r.recordId)));
+  const mates = blockMates(
+    recordTableOf([...freshFeatures, ...neighbours.map(normaliseRecord)]),
+    (i) => i < freshFeatures.length,
+  );
+  neighbours.forEach((r, k) => {
+    if (mates[freshFeatures.length + k]) byKey.set(refKey(r.source, r.recordId), r);
+  });
+  return byKey;
+}
+
+/** A birth date and those a clerk may have written for it: a day off either way, day and month swapped. */
+function datesNear(date: IsoDate): IsoDate[] {
+  const [year, month, day] = date.split("-");
+  const near = [date, addDays(date, -1), addDays(date, 1)];
+  const swapped = `${year}-${day}-${month}`;
+  if (Number(day) <= 12 && isValidIsoDate(swapped)) near.push(swapped);
+  return near;
 }

@@ -256,6 +256,16 @@ export function normaliseCertificate(raw: string | null): string | null {
   return parsed.ok ? parsed.value : null;
 }
 
+/**
+ * A guardian's name as written → its comparable form (normaliseName's full form), or null for
+ * a blank or a placeholder.
+ *
+ * @example normaliseGuardianName(" 刘 建天 ") // "刘建天"
+ */
+export function normaliseGuardianName(raw: string): string | null {
+  return normaliseName(raw).name?.full ?? null;
+}
+
 function uniqueValid(raws: readonly string[], normalise: (raw: string) => string | null): string[] {
   const out: string[] = [];
   for (const raw of raws) {
@@ -300,6 +310,7 @@ export function normaliseRecord(record: SourceRecord): RecordFeatures {
     birthCertificateNumber: normaliseCertificate(record.birthCertificateNumber),
     guardianIdNumbers: uniqueValid(record.guardianIdNumbers, normaliseIdNumber),
     guardianPhones: uniqueValid(record.guardianPhones, normalisePhone),
+    guardianNames: uniqueValid(record.guardianNames ?? [], normaliseGuardianName),
     regionCodes: normaliseRegions(record.regionCodes),
   };
 }

@@ -12,10 +12,12 @@ export const CERTIFICATES = 5;
 export const GUARDIAN_IDS = 6;
 export const PHONES = 7;
 export const REGIONS = 8;
-export const FIELDS = 9;
+/** Placeholders' surnames (王之子 → 王), of records without a real name. */
+export const SURNAMES = 9;
+export const FIELDS = 10;
 
 /**
- * A row's header, in doubles: six 32-bit words holding the row's sexes and its nine fields'
+ * A row's header, in doubles: six 32-bit words holding the row's sexes and its ten fields'
  * value counts, 16 bits each (sexes first, then the fields in order).
  */
 const HEADER = 3;
@@ -139,6 +141,7 @@ export class ProfileTable {
       );
       this.collectAll(PHONES, records.phones.values, records.phones.start[i]!, records.phones.start[i + 1]!);
       this.collectAll(REGIONS, records.regions.values, records.regions.start[i]!, records.regions.start[i + 1]!);
+      if (records.surname[i]! >= 0) this.collect(SURNAMES, records.surname[i]!);
     }
     let size = 0;
     for (let f = 0; f < FIELDS; f++) size += counts[f]!;
@@ -228,7 +231,7 @@ export class ProfileTable {
     words[w + 2] = counts[ID_NUMBERS]! | (counts[INVALID_IDS]! << 16);
     words[w + 3] = counts[CERTIFICATES]! | (counts[GUARDIAN_IDS]! << 16);
     words[w + 4] = counts[PHONES]! | (counts[REGIONS]! << 16);
-    words[w + 5] = 0;
+    words[w + 5] = counts[SURNAMES]!;
     this.used = at + HEADER + size;
     const row = this.rows++;
     if (row + 2 > this.rowStart.length) {
@@ -283,5 +286,6 @@ export function profileValues(profiles: ProfileTable, row: number): Profile {
     guardianIdNumbers: texts(GUARDIAN_IDS, (c) => v.idNumberOf(c)),
     guardianPhones: texts(PHONES, (c) => v.phoneOf(c)),
     regionCodes: profiles.values(row, REGIONS).map((code) => String(code).padStart(6, "0")),
+    placeholderSurnames: profiles.values(row, SURNAMES).map((id) => v.surnames[id]!),
   };
 }

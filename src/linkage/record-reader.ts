@@ -9,10 +9,11 @@ import {
   verdictMonth,
   verdictYear,
 } from "../domain/id-number.ts";
-import { idNumberCodeOfBytes } from "./codes.ts";
+import { guardianNameCode, idNumberCodeOfBytes } from "./codes.ts";
 import {
   canonicalDate,
   normaliseCertificate,
+  normaliseGuardianName,
   normaliseIdentity,
   normaliseIdNumber,
   normaliseName,
@@ -34,7 +35,7 @@ import type { Vocabulary } from "./vocabulary.ts";
  */
 
 /** The fields of a row of sources.ts's selectOf, in order. */
-export const ROW_FIELDS = 10;
+export const ROW_FIELDS = 11;
 const RECORD_ID = 0;
 const NAME = 1;
 const SEX = 2;
@@ -45,12 +46,13 @@ const STUDENT_NUMBER = 6;
 const GUARDIAN_IDS = 7;
 const PHONES = 8;
 const REGIONS = 9;
+const GUARDIAN_NAMES = 10;
 
 /**
  * Household persons' guardians (household.guardianships rows: child record id, guardian's ID
- * number, guardian's phone), read before the persons: per child record id, as COPY sent its
- * bytes, the codes of its guardians' valid ID numbers and phones in the order of the rows (NaN
- * where a row has none, or an invalid one).
+ * number, guardian's phone, guardian's name), read before the persons: per child record id, as
+ * COPY sent its bytes, the codes of its guardians' valid ID numbers, phones and real names in
+ * the order of the rows (NaN where a row has none, or an invalid one).
  */
 export class GuardianIndex {
   private readonly children = new BytesMap(1 << 16);
@@ -59,6 +61,7 @@ export class GuardianIndex {
   private next_ = new Int32Array(1024);
   private ids = new Float64Array(1024);
   private phones = new Float64Array(1024);
+  private names = new Float64Array(1024);
   private rows = 0;
 
   constructor(private readonly reader: RecordReader) {}
@@ -69,9 +72,11 @@ export class GuardianIndex {
       this.next_ = grown(this.next_, r + 1);
       this.ids = grown(this.ids, r + 1);
       this.phones = grown(this.phones, r + 1);
+      this.names = grown(this.names, r + 1);
     }
     this.ids[r] = row.isNull(1) ? Number.NaN : this.reader.idNumberCodeAt(row, row.start[1]!, row.end[1]!);
     this.phones[r] = row.isNull(2) ? Number.NaN : this.reader.phoneCode(row, row.start[2]!, row.end[2]!);
+    this.names[r] = row.isNull(3) ? Number.NaN : this.reader.guardianNameCodeAt(row, row.start[3]!, row.end[3]!);
     this.next_[r] = -1;
     const buf = row.buf;
     const child = this.children.get(buf, row.start[0]!, row.end[0]!);
@@ -114,6 +119,11 @@ export class GuardianIndex {
   phoneCode(g: number): number {
     return this.phones[g]!;
   }
+
+  /** The guardian's name's code, NaN when the row has no real name. */
+  nameCode(g: number): number {
+    return this.names[g]!;
+  }
 }
 
 const FIRST_YEAR = 1900;
@@ -124,6 +134,13 @@ const UNKNOWN = -2;
 export class RecordReader {
   /** A name's bytes → its vocabulary number, or -1 when it is no real name. */
   private readonly names = new BytesMap(1 << 16);
+  /**
+   * A guardian's name's bytes → where its guardianNameCode is in guardianNameCodes (a BytesMap
+   * holds 32-bit values, a code is 52 bits), or -1 when it is no real name.
+   */
+  private readonly guardianNames = new BytesMap(1 << 16);
+  private guardianNameCodes = new Float64Array(1 << 16);
+  private guardianNameCount = 0;
   /** Per (year, month, day) of a plainly written date: its vocabulary number, -1 when no such day. */
   private readonly dates = new Int32Array(YEARS * 13 * 32).fill(UNKNOWN);
 
@@ -146,7 +163,11 @@ export class RecordReader {
     const ends = row.end;
     const i = table.open(source);
     table.setRecordIdBytes(buf, starts[RECORD_ID]!, ends[RECORD_ID]!);
-    if ((nulls & (1 << NAME)) === 0) table.name[i] = this.nameId(row);
+    if ((nulls & (1 << NAME)) === 0) {
+      const id = this.nameId(row);
+      if (id >= 0) table.name[i] = id;
+      else if (id <= -2) table.surname[i] = -2 - id;
+    }
     if ((nulls & (1 << SEX)) === 0) {
       const length = ends[SEX]! - starts[SEX]!;
       const b = buf[starts[SEX]!];
@@ -166,8 +187,10 @@ export class RecordReader {
       for (let g = guardians.first(buf, starts[RECORD_ID]!, ends[RECORD_ID]!); g !== -1; g = guardians.next(g)) {
         const idCode = guardians.idCode(g);
         const phoneCode = guardians.phoneCode(g);
+        const nameCode = guardians.nameCode(g);
         if (idCode === idCode) table.guardianIds.pushUnique(idCode);
         if (phoneCode === phoneCode) table.phones.pushUnique(phoneCode);
+        if (nameCode === nameCode) table.guardianNames.pushUnique(nameCode);
       }
     } else {
       if ((nulls & (1 << GUARDIAN_IDS)) === 0) {
@@ -190,6 +213,17 @@ export class RecordReader {
           if (end === at) continue;
           const code = this.phoneCode(row, at, end);
           if (code === code) table.phones.pushUnique(code);
+        }
+      }
+      if ((nulls & (1 << GUARDIAN_NAMES)) === 0) {
+        for (
+          let at = starts[GUARDIAN_NAMES]!, end = pieceEnd(buf, at, ends[GUARDIAN_NAMES]!);
+          at < ends[GUARDIAN_NAMES]!;
+          at = end + 1, end = pieceEnd(buf, at, ends[GUARDIAN_NAMES]!)
+        ) {
+          if (end === at) continue;
+          const code = this.guardianNameCodeAt(row, at, end);
+          if (code === code) table.guardianNames.pushUnique(code);
         }
       }
     }
@@ -276,13 +310,33 @@ export class RecordReader {
     return id === null ? Number.NaN : this.vocabulary.idCode(id);
   }
 
+  /**
+   * A guardian's name's code (bytes start … end of a row), NaN when it is no real name
+   * (normaliseGuardianName, guardianNameCode); each distinct name is decoded once.
+   */
+  guardianNameCodeAt(row: CopyRow, start: number, end: number): number {
+    let k = this.guardianNames.get(row.buf, start, end);
+    if (k === BytesMap.ABSENT) {
+      const name = normaliseGuardianName(bytesText(row.buf, start, end));
+      k = -1;
+      if (name !== null) {
+        k = this.guardianNameCount++;
+        if (k === this.guardianNameCodes.length) this.guardianNameCodes = grown(this.guardianNameCodes, k + 1);
+        this.guardianNameCodes[k] = guardianNameCode(name);
+      }
+      this.guardianNames.set(row.buf, start, end, k);
+    }
+    return k < 0 ? Number.NaN : this.guardianNameCodes[k]!;
+  }
+
+  /** The name's number (≥ 0); for a placeholder with a surname, −2 − the surname's number; else −1. */
   private nameId(row: CopyRow): number {
     const start = row.start[NAME]!;
     const end = row.end[NAME]!;
     let id = this.names.get(row.buf, start, end);
     if (id === BytesMap.ABSENT) {
-      const name = normaliseName(row.text(NAME)).name;
-      id = name ? this.vocabulary.nameId(name) : -1;
+      const { name, surname } = normaliseName(row.text(NAME));
+      id = name ? this.vocabulary.nameId(name) : surname ? -2 - this.vocabulary.surnameId(surname) : -1;
       this.names.set(row.buf, start, end, id);
     }
     return id;

@@ -1,4 +1,5 @@
 import { SOURCE_KINDS, type SourceKind } from "../db/enums.ts";
+import { guardianNameCode } from "./codes.ts";
 import { grown, ListColumn } from "./list-column.ts";
 import type { RecordFeatures, RecordFlag, RecordRef } from "./types.ts";
 import { Vocabulary } from "./vocabulary.ts";
@@ -26,6 +27,8 @@ export class RecordTable {
   recordIdBytes: Uint8Array;
   /** Vocabulary name number; -1: no real name (none, or a placeholder). */
   name: Int32Array;
+  /** Vocabulary surname number of a placeholder (王之子 → 王); -1: none (a real name, or a placeholder without one). */
+  surname: Int32Array;
   /** 0: unknown, SEX_M, SEX_F. */
   sex: Uint8Array;
   /** Vocabulary date number; -1: none. */
@@ -42,6 +45,8 @@ export class RecordTable {
   studentKey: Float64Array;
   guardianIds: ListColumn;
   phones: ListColumn;
+  /** Guardians' names (codes.ts, guardianNameCode). */
+  guardianNames: ListColumn;
   /** Division codes as numbers (330106). */
   regions: ListColumn;
   /** FLAG_BITS of RecordFlag. */
@@ -57,6 +62,7 @@ export class RecordTable {
     this.recordIdStart = new Int32Array(this.capacity + 1);
     this.recordIdBytes = new Uint8Array(this.capacity * 12);
     this.name = new Int32Array(this.capacity);
+    this.surname = new Int32Array(this.capacity);
     this.sex = new Uint8Array(this.capacity);
     this.birthDate = new Int32Array(this.capacity);
     this.idNumbers = new ListColumn(this.capacity);
@@ -66,6 +72,7 @@ export class RecordTable {
     this.studentKey = new Float64Array(this.capacity);
     this.guardianIds = new ListColumn(this.capacity);
     this.phones = new ListColumn(this.capacity);
+    this.guardianNames = new ListColumn(this.capacity);
     this.regions = new ListColumn(this.capacity);
     this.flags = new Uint8Array(this.capacity);
   }
@@ -79,6 +86,7 @@ export class RecordTable {
     if (i === this.capacity) this.grow();
     this.source[i] = source;
     this.name[i] = -1;
+    this.surname[i] = -1;
     this.sex[i] = 0;
     this.birthDate[i] = -1;
     this.trusted[i] = 0;
@@ -112,6 +120,7 @@ export class RecordTable {
     this.invalidIdNumbers.endRow();
     this.guardianIds.endRow();
     this.phones.endRow();
+    this.guardianNames.endRow();
     this.regions.endRow();
   }
 
@@ -121,6 +130,7 @@ export class RecordTable {
     const i = this.open(sourceIndex(f.source));
     this.setRecordId(f.recordId);
     if (f.name) this.name[i] = v.nameId(f.name);
+    else if (f.surname) this.surname[i] = v.surnameId(f.surname);
     if (f.sex) this.sex[i] = f.sex === "M" ? SEX_M : SEX_F;
     if (f.birthDate) this.birthDate[i] = v.dateId(f.birthDate);
     for (const id of f.idNumbers) this.idNumbers.push(v.idCode(id));
@@ -135,6 +145,7 @@ export class RecordTable {
     if (f.studentKey) this.studentKey[i] = v.textCode(f.studentKey);
     for (const id of f.guardianIdNumbers) this.guardianIds.push(v.idCode(id));
     for (const phone of f.guardianPhones) this.phones.push(v.phoneCode(phone));
+    for (const name of f.guardianNames) this.guardianNames.push(guardianNameCode(name));
     for (const code of f.regionCodes) this.regions.push(Number(code));
     this.flags[i] = flagBits(f.flags);
     this.close();
@@ -166,6 +177,7 @@ export class RecordTable {
     this.source = grown(this.source, this.capacity);
     this.recordIdStart = grown(this.recordIdStart, this.capacity + 1);
     this.name = grown(this.name, this.capacity);
+    this.surname = grown(this.surname, this.capacity);
     this.sex = grown(this.sex, this.capacity);
     this.birthDate = grown(this.birthDate, this.capacity);
     this.trusted = grown(this.trusted, this.capacity);

@@ -28,6 +28,7 @@ interface Row extends Record<string, unknown> {
   guardian_ids: string | null;
   guardian_phones: string | null;
   regions: string | null;
+  guardian_names: string | null;
 }
 
 /** Record ids per statement when reading named records. */
@@ -62,6 +63,7 @@ function selectOf(spec: SourceSpec, withGuardians: boolean): SQL {
       : NULL_TEXT
     : listOf(spec.guardianIdNumbers);
   const phones = rows ? (withGuardians ? guardianList(rows, rows.phone) : NULL_TEXT) : listOf(spec.guardianPhones);
+  const names = rows ? (withGuardians ? guardianList(rows, rows.name) : NULL_TEXT) : listOf(spec.guardianNames);
   const columns = [
     "x.record_id",
     `${f.name!.sql} as name`,
@@ -73,6 +75,7 @@ function selectOf(spec: SourceSpec, withGuardians: boolean): SQL {
     `${guardianIds} as guardian_ids`,
     `${phones} as guardian_phones`,
     `${listOf(spec.regionEvidence.map((r) => r.sql))} as regions`,
+    `${names} as guardian_names`,
   ];
   const joins = joinsOf(spec.regionEvidence);
   return sql.raw(`select ${columns.join(", ")} from ${spec.table} x${joins ? ` ${joins}` : ""}`);
@@ -81,7 +84,7 @@ function selectOf(spec: SourceSpec, withGuardians: boolean): SQL {
 /** The guardian rows of the source that keeps them apart (persons), for a full read. */
 function guardianRowsQuery(): string {
   const rows = SOURCE_LIST.find((spec) => spec.guardianRows)!.guardianRows!;
-  return `select ${rows.recordColumn}, ${rows.idNumber}, ${rows.phone} from ${rows.table} order by id`;
+  return `select ${rows.recordColumn}, ${rows.idNumber}, ${rows.phone}, ${rows.name} from ${rows.table} order by id`;
 }
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -107,6 +110,7 @@ function fromFields(source: SourceKind, f: readonly (string | null)[]): SourceRe
     guardianIdNumbers: splitList(f[7] ?? null),
     guardianPhones: splitList(f[8] ?? null),
     regionCodes: splitList(f[9] ?? null),
+    guardianNames: splitList(f[10] ?? null),
   };
 }
 
@@ -123,6 +127,7 @@ function toRecord(source: SourceKind, row: Row): SourceRecord {
     row.guardian_ids,
     row.guardian_phones,
     row.regions,
+    row.guardian_names,
   ]);
 }
 
@@ -142,7 +147,7 @@ export async function readRecordTable(db: Db): Promise<RecordTable> {
   const reads: { query: string; fields: number; onRow: (row: CopyRow) => void }[] = [
     {
       query: guardianRowsQuery(),
-      fields: 3,
+      fields: 4,
       onRow: (row) => reader.guardians.add(row),
     },
     ...SOURCE_LIST.map((spec, k) => ({

@@ -6,7 +6,7 @@ import { LINK_RULES, SOURCE_KINDS, type LinkRule, type SourceKind } from "../db/
 import * as t from "../db/schema.ts";
 import { maskIdNumber, maskPhone } from "../domain/id-number.ts";
 import { maskCertificateNumber } from "../domain/identifiers.ts";
-import { ruleOf, scoreOf, type ClusterResult, type ReviewItem } from "./cluster.ts";
+import { ruleOf, scoreOf, type ClusterResult, type ReviewItem, type UnresolvedItem } from "./cluster.ts";
 import type { RecordTable } from "./record-table.ts";
 import { readRecords } from "./sources.ts";
 import type { RecordRef, SourceRecord } from "./types.ts";
@@ -119,18 +119,22 @@ export async function recordsOfChildren(db: Db, childIds: readonly number[]): Pr
 }
 
 /**
- * Children whose grouping a person decided (a merge, a split, a confirmed review): a re-link
- * keeps their records together, as `pinnedChild`.
+ * Children whose grouping a person decided (a merge, a split, a confirmed review, an unresolved
+ * child's decision): a re-link keeps their records together, as `pinnedChild`. `among`: only
+ * these children's (an incremental link asks about the few it involves).
  */
-export async function childrenWithDecisions(db: Db): Promise<Set<number>> {
+export async function childrenWithDecisions(db: Db, among?: readonly number[]): Promise<Set<number>> {
+  const linked = among ? sql`and child_id = any(${sql.param([...among])}::bigint[])` : sql``;
+  const events = among ? sql`and child_ids && ${sql.param([...among])}::bigint[]` : sql``;
   const rows = await queryRows<{ child_id: number | string }>(
     db,
     sql`select distinct child_id from hub.links
-          where unlinked_at is null and rule in ('MANUAL_MERGE', 'MANUAL_SPLIT', 'REVIEW_CONFIRMED')
+          where unlinked_at is null and rule in ('MANUAL_MERGE', 'MANUAL_SPLIT', 'REVIEW_CONFIRMED') ${linked}
         union select distinct unnest(child_ids) from hub.child_events
-          where undone_by is null and kind in ('MERGE', 'SPLIT', 'REVIEW_RESOLVED')`,
+          where undone_by is null and kind in ('MERGE', 'SPLIT', 'REVIEW_RESOLVED', 'UNRESOLVED_DECIDED') ${events}`,
   );
-  return new Set(rows.map((r) => Number(r.child_id)));
+  const ids = rows.map((r) => Number(r.child_id));
+  return new Set(among ? ids.filter((id) => among.includes(id)) : ids);
 }
 
 /** Pairs of children a person said are different: split apart, or a review rejected. */
@@ -225,7 +229,7 @@ export async function openLinks(db: Db, links: readonly NewLink[]): Promise<void
 
 /** The evidence a reviewer sees: which fields agreed, the score, identifiers masked. */
 export function reviewEvidence(
-  item: ReviewItem,
+  item: Pick<ReviewItem | UnresolvedItem, "score" | "reason" | "levels">,
   record: SourceRecord,
   candidate: SourceRecord,
 ): Record<string, unknown> {
@@ -262,6 +266,8 @@ export interface LinkingWrite {
   /** Per record, its current link, or null for a record never linked; null: none is linked. */
   current: readonly (CurrentLink | null)[] | null;
   actor: string;
+  /** Whether the clustering is of every record (linkAll): it then decides about every child. */
+  whole?: boolean;
 }
 
 export interface LinkingSummary {
@@ -272,6 +278,8 @@ export interface LinkingSummary {
   linksClosed: number;
   childrenMerged: number;
   reviewsOpened: number;
+  /** Children of this clustering left unresolved (hub.children.unresolved): waiting for a person. */
+  unresolvedChildren: number;
   eventId: number | null;
   /**
    * The children whose links this write opened or closed, ascending: those that gained, lost or
@@ -381,7 +389,11 @@ export async function writeLinking(db: Db, w: LinkingWrite): Promise<LinkingSumm
       );
     }
 
-    const reviewsOpened = await writeReviews(tx, records, result, childOfCluster);
+    const reviewsOpened = await writeReviews(tx, records, result, childOfCluster, w.whole ? "whole" : "table");
+    // The children this clustering decided about: every cluster's, and those it emptied.
+    const decided = w.whole ? null : [...new Set([...childOfCluster, ...emptied])];
+    const unresolved = await writeUnresolved(tx, records, result, childOfCluster, decided);
+    for (const child of unresolved.changed) touched.add(child);
 
     return {
       records: n,
@@ -391,6 +403,7 @@ export async function writeLinking(db: Db, w: LinkingWrite): Promise<LinkingSumm
       linksClosed: toClose.length,
       childrenMerged: emptied.length,
       reviewsOpened,
+      unresolvedChildren: unresolved.open,
       eventId,
       touchedChildIds: [...touched].sort((a, b) => a - b),
     };
@@ -439,7 +452,8 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
       linkRows(records, result, childOfCluster, bySourceName(records), firstLink),
     );
     for (const statement of restore) await tx.execute(sql.raw(statement));
-    const reviewsOpened = await writeReviews(tx, records, result, childOfCluster);
+    const reviewsOpened = await writeReviews(tx, records, result, childOfCluster, "whole");
+    const unresolved = await writeUnresolved(tx, records, result, childOfCluster, null);
     return {
       records: n,
       children: result.clusterCount,
@@ -448,6 +462,7 @@ async function writeFirstIndex(db: Db, w: LinkingWrite, childCount: number): Pro
       linksClosed: 0,
       childrenMerged: 0,
       reviewsOpened,
+      unresolvedChildren: unresolved.open,
       eventId: null,
       // Every child is new, and each holds at least one record.
       touchedChildIds: Array.from({ length: childCount }, (_, c) => firstChild + c),
@@ -552,20 +567,11 @@ async function dropLinkIndexes(tx: Db): Promise<string[]> {
   ];
 }
 
-/** Reviews: one per uncertain record and candidate child, unless one is already open. */
-async function writeReviews(
-  tx: Db,
-  records: RecordTable,
-  result: ClusterResult,
-  childOfCluster: Float64Array,
-): Promise<number> {
-  // The evidence shows the records as the departments wrote them: read the few concerned again.
+/** The records named, as the departments wrote them (evidence shows them so), by refKey; a missing one empty. */
+async function recordsAsWritten(tx: Db, refs: readonly RecordRef[]): Promise<(ref: RecordRef) => SourceRecord> {
   const shown = new Map<string, SourceRecord>();
-  if (result.reviews.length > 0) {
-    const refs = result.reviews.flatMap((item) => [records.refOf(item.record), records.refOf(item.candidate)]);
-    for (const r of await readRecords(tx, refs)) shown.set(refKey(r.source, r.recordId), r);
-  }
-  const asWritten = (ref: RecordRef): SourceRecord =>
+  if (refs.length > 0) for (const r of await readRecords(tx, refs)) shown.set(refKey(r.source, r.recordId), r);
+  return (ref) =>
     shown.get(refKey(ref.source, ref.recordId)) ?? {
       source: ref.source,
       recordId: ref.recordId,
@@ -579,31 +585,174 @@ async function writeReviews(
       guardianPhones: [],
       regionCodes: [],
     };
-  const wanted = result.reviews.map((item) => ({
-    item,
-    record: asWritten(records.refOf(item.record)),
-    candidate: asWritten(records.refOf(item.candidate)),
-    candidateChild: childOfCluster[result.clusterOf[item.candidate]!]!,
-  }));
-  const open = new Set<string>();
-  if (wanted.length > 0) {
-    const rows = await queryRows<{ source: string; record_id: string; candidate_child_id: number | string }>(
+}
+
+/**
+ * The unresolved children of a clustering (ClusterResult.unresolved), kept in
+ * hub.children.unresolved and one OPEN hub.unresolved_children entry each, for the children
+ * `decided` names (null: a whole-province link, every child). An entry the clustering no longer
+ * gives is closed as SUPERSEDED; one it gives again unchanged (same record, same candidate) is
+ * kept; a child a person said is a child of its own (NEW_CHILD) is never flagged again. Returns
+ * the children whose flag changed (their coverage changes with it) and how many stay unresolved.
+ */
+async function writeUnresolved(
+  tx: Db,
+  records: RecordTable,
+  result: ClusterResult,
+  childOfCluster: Float64Array,
+  decided: readonly number[] | null,
+): Promise<{ changed: number[]; open: number }> {
+  const wanted = new Map<number, UnresolvedItem>();
+  for (const item of result.unresolved) wanted.set(childOfCluster[result.clusterOf[item.record]!]!, item);
+  const childIds = (values: Iterable<number>) => sql.param([...values]);
+  if (wanted.size > 0) {
+    const kept = await queryRows<{ child_id: number | string }>(
       tx,
-      sql`select source, record_id, candidate_child_id from hub.link_reviews where status = 'OPEN'
-          and record_id = any(${sql.param(wanted.map((w2) => w2.record.recordId))}::text[])`,
+      sql`select distinct child_id from hub.unresolved_children
+          where status = 'NEW_CHILD' and child_id = any(${childIds(wanted.keys())}::bigint[])`,
     );
-    for (const r of rows) open.add(`${refKey(r.source, r.record_id)}\u0000${Number(r.candidate_child_id)}`);
+    for (const row of kept) wanted.delete(Number(row.child_id));
   }
-  const reviewRows = wanted
-    .filter((w2) => !open.has(`${refKey(w2.record.source, w2.record.recordId)}\u0000${w2.candidateChild}`))
-    .map((w2) => ({
-      source: w2.record.source,
-      recordId: w2.record.recordId,
-      candidateChildId: w2.candidateChild,
-      score: w2.item.score,
-      evidence: reviewEvidence(w2.item, w2.record, w2.candidate),
-      regionCode: reviewRegion(w2.record),
-    }));
+  const scope = decided === null ? sql`true` : sql`child_id = any(${childIds(decided)}::bigint[])`;
+  const open = await queryRows<{
+    id: number | string;
+    child_id: number | string;
+    source: string;
+    record_id: string;
+    candidate_child_id: number | string | null;
+  }>(
+    tx,
+    sql`select id, child_id, source, record_id, candidate_child_id from hub.unresolved_children
+        where status = 'OPEN' and ${scope}`,
+  );
+  const superseded: number[] = [];
+  const unchanged = new Set<number>();
+  for (const row of open) {
+    const child = Number(row.child_id);
+    const item = wanted.get(child);
+    const same =
+      item !== undefined &&
+      records.sourceOf(item.record) === row.source &&
+      records.recordIdOf(item.record) === row.record_id &&
+      childOfCluster[result.clusterOf[item.candidate]!] === Number(row.candidate_child_id);
+    if (same) unchanged.add(child);
+    else superseded.push(Number(row.id));
+  }
+  if (superseded.length > 0)
+    await tx.execute(
+      sql`update hub.unresolved_children set status = 'SUPERSEDED', resolved_at = now(), resolved_by = 'linkage'
+          where id = any(${sql.param(superseded)}::bigint[])`,
+    );
+  const fresh = [...wanted].filter(([child]) => !unchanged.has(child));
+  if (fresh.length > 0) {
+    const asWritten = await recordsAsWritten(
+      tx,
+      fresh.flatMap(([, item]) => [records.refOf(item.record), records.refOf(item.candidate)]),
+    );
+    await insertBatched(
+      tx,
+      t.unresolvedChildren,
+      fresh.map(([child, item]) => {
+        const record = asWritten(records.refOf(item.record));
+        return {
+          childId: child,
+          source: record.source,
+          recordId: record.recordId,
+          candidateChildId: childOfCluster[result.clusterOf[item.candidate]!]!,
+          reason: item.reason,
+          score: item.score,
+          evidence: reviewEvidence(item, record, asWritten(records.refOf(item.candidate))),
+          regionCode: reviewRegion(record),
+        };
+      }),
+    );
+  }
+  const flagged = await queryRows<{ id: number | string }>(
+    tx,
+    sql`update hub.children set unresolved = true
+        where not unresolved and id = any(${childIds(wanted.keys())}::bigint[]) returning id`,
+  );
+  const scopeOfIds = decided === null ? sql`true` : sql`id = any(${childIds(decided)}::bigint[])`;
+  const cleared = await queryRows<{ id: number | string }>(
+    tx,
+    sql`update hub.children set unresolved = false
+        where unresolved and ${scopeOfIds} and not (id = any(${childIds(wanted.keys())}::bigint[])) returning id`,
+  );
+  return { changed: [...flagged, ...cleared].map((r) => Number(r.id)), open: wanted.size };
+}
+
+/**
+ * Reviews: one per uncertain record and candidate child, unless one is already open. An open
+ * review of a record this clustering decided about (`decided`: "whole", every record; "table",
+ * the table's) that it no longer gives is closed as SUPERSEDED: a later record settled it (the
+ * record was linked, or its candidate turned out another child), and a reviewer has nothing
+ * left to decide. The review queue then does not depend on the order records arrived in.
+ */
+async function writeReviews(
+  tx: Db,
+  records: RecordTable,
+  result: ClusterResult,
+  childOfCluster: Float64Array,
+  decided: "whole" | "table",
+): Promise<number> {
+  const keyOf = (source: string, recordId: string, candidateChild: number) =>
+    `${refKey(source, recordId)}\u0000${candidateChild}`;
+  const wanted = new Map<string, ReviewItem>();
+  for (const item of result.reviews) {
+    const ref = records.refOf(item.record);
+    wanted.set(keyOf(ref.source, ref.recordId, childOfCluster[result.clusterOf[item.candidate]!]!), item);
+  }
+  const inTable =
+    decided === "table"
+      ? new Set(Array.from({ length: records.count }, (_, i) => refKey(records.sourceOf(i), records.recordIdOf(i))))
+      : null;
+  const rows = await queryRows<{
+    id: number | string;
+    source: string;
+    record_id: string;
+    candidate_child_id: number | string;
+  }>(
+    tx,
+    inTable === null
+      ? sql`select id, source, record_id, candidate_child_id from hub.link_reviews where status = 'OPEN'`
+      : sql`select id, source, record_id, candidate_child_id from hub.link_reviews where status = 'OPEN'
+            and record_id = any(${sql.param(recordIdsOf(records))}::text[])`,
+  );
+  const open = new Set<string>();
+  const superseded: number[] = [];
+  for (const r of rows) {
+    if (inTable && !inTable.has(refKey(r.source, r.record_id))) continue;
+    const key = keyOf(r.source, r.record_id, Number(r.candidate_child_id));
+    if (wanted.has(key)) open.add(key);
+    else superseded.push(Number(r.id));
+  }
+  if (superseded.length > 0)
+    await tx.execute(
+      sql`update hub.link_reviews set status = 'SUPERSEDED', resolved_at = now(), resolved_by = 'linkage'
+          where id = any(${sql.param(superseded)}::bigint[])`,
+    );
+  const fresh = [...wanted].filter(([key]) => !open.has(key)).map(([, item]) => item);
+  // The evidence shows the records as the departments wrote them: read the few concerned again.
+  const asWritten = await recordsAsWritten(
+    tx,
+    fresh.flatMap((item) => [records.refOf(item.record), records.refOf(item.candidate)]),
+  );
+  const reviewRows = fresh.map((item) => {
+    const record = asWritten(records.refOf(item.record));
+    return {
+      source: record.source,
+      recordId: record.recordId,
+      candidateChildId: childOfCluster[result.clusterOf[item.candidate]!]!,
+      score: item.score,
+      evidence: reviewEvidence(item, record, asWritten(records.refOf(item.candidate))),
+      regionCode: reviewRegion(record),
+    };
+  });
   await insertBatched(tx, t.linkReviews, reviewRows);
   return reviewRows.length;
+}
+
+/** The distinct record ids of a table, to bound a statement to the records in hand. */
+function recordIdsOf(records: RecordTable): string[] {
+  return [...new Set(Array.from({ length: records.count }, (_, i) => records.recordIdOf(i)))];
 }

@@ -23,6 +23,11 @@ export interface SourceRecord extends RecordRef {
   /** Guardians' resident ID numbers the record names (household guardians, birth certificate parents). */
   guardianIdNumbers: readonly string[];
   guardianPhones: readonly string[];
+  /**
+   * Guardians' names the record names (a certificate's parents, a clinic's or a doctor's
+   * contact); absent: none.
+   */
+  guardianNames?: readonly string[];
   /** Division codes the record places the child in (hukou, residence, school, site, hospital, area). */
   regionCodes: readonly string[];
 }
@@ -65,6 +70,8 @@ export interface RecordFeatures extends RecordRef {
   studentKey: string | null;
   guardianIdNumbers: string[];
   guardianPhones: string[];
+  /** Guardians' real names (normaliseName's full form; placeholders and blanks left out). */
+  guardianNames: string[];
   regionCodes: string[];
   flags: RecordFlag[];
 }
@@ -84,6 +91,8 @@ export interface Profile {
   guardianIdNumbers: string[];
   guardianPhones: string[];
   regionCodes: string[];
+  /** Surnames of placeholders (王之子 → 王) among records without a real name. */
+  placeholderSurnames: string[];
 }
 
 export type { LinkRule };

@@ -29,6 +29,9 @@ export class Vocabulary {
   readonly dates: IsoDate[] = [];
   readonly dateParts: DateParts[] = [];
   private readonly dateIds = new Map<string, number>();
+  /** Surnames written without a name (a placeholder's: 王之子 → 王), by number. */
+  readonly surnames: string[] = [];
+  private readonly surnameIds = new Map<string, number>();
   private readonly texts: string[] = [];
   private readonly textCodes = new Map<string, number>();
 
@@ -53,6 +56,22 @@ export class Vocabulary {
       this.dateIds.set(date, id);
     }
     return id;
+  }
+
+  /** The number of a surname (a placeholder's, or a real name's when a placeholder is compared with it). */
+  surnameId(surname: string): number {
+    let id = this.surnameIds.get(surname);
+    if (id === undefined) {
+      id = this.surnames.length;
+      this.surnames.push(surname);
+      this.surnameIds.set(surname, id);
+    }
+    return id;
+  }
+
+  /** The number of a birth date some record holds, or -1 when none does (nothing is added). */
+  knownDateId(date: IsoDate): number {
+    return this.dateIds.get(date) ?? -1;
   }
 
   /** An ID number's code: its number (codes.ts), or a number of its own when it has none. */

@@ -72,6 +72,7 @@ export type HardenedOptions<C extends BaseContext> = Pick<
   | "parseOptions"
   | "persistedQueries"
   | "allowBatchedHttpRequests"
+  | "stopOnTerminationSignals"
 > & { plugins: ApolloServerPlugin<C>[] };
 
 /** Validation errors reported at most (graphql-js stops collecting there): a refusal stays small. */
@@ -96,6 +97,10 @@ export function hardenedApolloOptions<C extends BaseContext>(options: HardenOpti
     ...(safelist ? { persistedQueries: { cache: safelist.cache } } : {}),
     // The HTTP layer refuses batches over HUB_MAX_BATCH before Apollo sees them (http.ts).
     allowBatchedHttpRequests: true,
+    // Apollo would stop itself on SIGTERM and then kill the process, with the HTTP server still
+    // answering meanwhile and the database left open: the entry point owns the signals and stops
+    // in order (src/server/shutdown.ts).
+    stopOnTerminationSignals: false,
     plugins: [
       hardeningPlugin(options),
       ApolloServerPluginLandingPageDisabled() as ApolloServerPlugin<C>,

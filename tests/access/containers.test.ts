@@ -488,7 +488,8 @@ interface SeededReview {
 
 /**
  * Link reviews of a record registered in `prefecture`: two with a candidate registered there
- * too (inside both officers' rows), two with a candidate placed nowhere in it.
+ * too (inside both officers' rows), two with a candidate placed nowhere in it; each candidate is
+ * also entered as an unresolved child whose possible match is the record's child.
  */
 async function seedReviews(db: Db, prefecture: string, places: readonly Place[]): Promise<SeededReview[]> {
   const [record] = await queryRows<{ record_id: string; child_id: number | string; region: string }>(
@@ -537,6 +538,15 @@ async function seedReviews(db: Db, prefecture: string, places: readonly Place[])
           returning id`,
     );
     seeded.push({ id: Number(row!.id), candidate, inRows });
+    // The same doubt seen from the other side: the candidate an unresolved child (hub.unresolved_children)
+    // whose possible match is the record's child, placed by the record's region as a review is.
+    await queryRows(
+      db,
+      sql`insert into hub.unresolved_children (child_id, source, record_id, candidate_child_id, reason, score,
+                                               evidence, region_code)
+          values (${candidate}, 'household.person', ${`CANDIDATE-${candidate}`}, ${record!.child_id},
+                  'POSSIBLE_MATCH', 0.72, ${JSON.stringify(evidence)}::jsonb, ${record!.region})`,
+    );
   }
   return seeded;
 }

@@ -357,11 +357,15 @@ describe("the policy table against DESIGN.md's matrix", () => {
     }
   });
 
-  it("auditor: the access log only", () => {
+  it("auditor: the access log only (and a child's history read from it: who looked at the child)", () => {
     const open = SCHEMA.filter((f) => decisionFor("auditor", f.type, f.field) !== "deny").map(
       (f) => `${f.type}.${f.field}`,
     );
-    expect(open.filter((f) => !f.startsWith("AccessLog") && !f.startsWith("PageInfo."))).toEqual(["Query.accessLog"]);
+    const fromTheLog = (f: string) => f.startsWith("AccessLog") || f.startsWith("ChildAccess");
+    expect(open.filter((f) => !fromTheLog(f) && !f.startsWith("PageInfo.")).sort()).toEqual([
+      "Query.accessLog",
+      "Query.whoLookedAt",
+    ]);
     expect(open).toEqual(
       expect.arrayContaining(["PageInfo.hasNextPage", "AccessLogEntry.actor", "AccessLogConnection.edges"]),
     );

@@ -52,16 +52,20 @@ function placesOf(child: BuiltChild, regionOf: (code: string) => string): { face
 const AS_OF = "2026-06-30";
 
 /**
- * Where a child lives by the one residence rule (#18.19, the issue's words: the current school,
- * else the vaccination file in use, else the hukou — the registry's, else the ID number's
- * county, where the hukou was registered when the number was issued). The children here have
- * at most one vaccination file.
+ * Where a child lives by the one residence rule (#18.19 and #19, the issues' words: the current
+ * school, else the residence permit, else the vaccination file in use, else for a newborn the
+ * birth certificate's place, else the hukou — the registry's, else the ID number's county, where
+ * the hukou was registered when the number was issued). The children here have at most one
+ * vaccination file.
  */
 function residenceOf(child: BuiltChild, regionOf: (code: string) => string): string | null {
   const school = child.registrations.find((r) => r.status === "ENROLLED" && r.schoolYear === SCHOOL_YEAR);
   if (school) return regionOf(school.schoolCode);
+  if (child.person?.residenceRegionCode) return child.person.residenceRegionCode;
   if (child.immunizations.length === 1) return regionOf(child.immunizations[0]!.siteCode);
-  return child.person?.hukouRegionCode ?? child.idNumber?.slice(0, 6) ?? null;
+  const newborn = child.birthDate > "2025-06-30";
+  if (newborn && child.birthCertificate) return child.birthCertificate.regionCode;
+  return child.person?.hukouRegionCode ?? child.idNumber?.slice(0, 6) ?? child.birthCertificate?.regionCode ?? null;
 }
 
 interface Case {
@@ -141,7 +145,7 @@ describe.each(ENGINES)("row scopes on %s", (engine) => {
     cases = [
       // Resident (the residence rule) or registered (hukou, permit, insurance area): #18.19. A child the
       // registry does not know is resident where its ID number was issued (the hukou of the number);
-      // a newborn known only by its birth certificate is placed nowhere yet.
+      // a newborn known only by its birth certificate lives at the certificate's place of birth (#19).
       region(
         "insurance_officer",
         ["residence", "hukou", "residence_permit", "insurance_area"],
@@ -150,6 +154,7 @@ describe.each(ENGINES)("row scopes on %s", (engine) => {
           "permitHolder",
           "pupil",
           "graduate",
+          "newborn",
           "vaccinated",
           "patient",
           "otherPatient",

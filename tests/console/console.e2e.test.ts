@@ -136,12 +136,6 @@ describe("the web console in a real browser", () => {
     expect((refused.data as { school: { students: unknown } | null }).school?.students ?? null).toBeNull();
 
     // Filter to the uninsured: only rows with an uninsured status remain, as many as the school's counts say.
-    await page.getByLabel("参保状态").selectOption({ label: "全部未参保" });
-    const statuses = await page
-      .locator("table.roster tbody tr")
-      .evaluateAll((rows) =>
-        rows.map((r) => (r as unknown as { getAttribute(name: string): string | null }).getAttribute("data-status")),
-      ); // the server tsconfig has no DOM lib
     const expected = (
       (
         await hub.gateway.execute(
@@ -155,8 +149,17 @@ describe("the web console in a real browser", () => {
     ).school.coverage.statusCounts
       .filter((c) => UNINSURED_STATUSES.includes(c.status))
       .reduce((n, c) => n + c.count, 0);
-    expect(statuses.length).toBe(expected);
     expect(expected).toBeGreaterThan(0);
+    await page.getByLabel("参保状态").selectOption({ label: "全部未参保" });
+    const shownStatuses = () =>
+      page
+        .locator("table.roster tbody tr")
+        .evaluateAll((rows) =>
+          rows.map((r) => (r as unknown as { getAttribute(name: string): string | null }).getAttribute("data-status")),
+        ); // the server tsconfig has no DOM lib
+    // The filtered page arrives after the request it makes: wait for it rather than read the old rows.
+    await expect.poll(async () => (await shownStatuses()).length, { timeout: 10_000 }).toBe(expected);
+    const statuses = await shownStatuses();
     for (const status of statuses) expect(UNINSURED_STATUSES).toContain(status);
     expect(await page.locator("table.roster tbody tr td:last-child").first().textContent()).not.toBe("");
     await page.screenshot({ path: path.join(SCREENSHOTS, "school-uninsured.png"), fullPage: true });

@@ -7,6 +7,7 @@ import {
   hukouRegionOf,
   needyCategoryOf,
   noLinkedRecords,
+  residenceRegionOf,
   schoolYearOf,
   vaccinationRegionOf,
   validIdNumbersOf,
@@ -49,6 +50,8 @@ const enrollment = (overrides: Partial<LinkedRecords["enrollments"][number]> = {
   enrolledOn: "2025-10-01",
   paidOn: "2025-10-02",
   payers: ["SELF" as const],
+  contributionFen: 40_000,
+  assistanceFen: 0,
   assistanceCategories: [],
   ...overrides,
 });
@@ -65,7 +68,7 @@ describe("birthDateOf", () => {
   it("breaks a tie toward the household registry over an immunization site", () => {
     const r = records({
       immunizations: [{ ...file("330106", null), birthDate: "2016-05-11" }],
-      persons: [{ idNumber: ID, birthDate: BIRTH, hukouRegionCode: "330106" }],
+      persons: [{ idNumber: ID, birthDate: BIRTH, hukouRegionCode: "330106", permitRegionCode: null }],
     });
     expect(birthDateOf(r)).toBe(BIRTH);
   });
@@ -85,7 +88,9 @@ describe("validIdNumbersOf and hukouRegionOf", () => {
   });
 
   it("prefers the registry's hukou to the ID number's region", () => {
-    const r = records({ persons: [{ idNumber: NON_LOCAL_ID, birthDate: BIRTH, hukouRegionCode: "330106" }] });
+    const r = records({
+      persons: [{ idNumber: NON_LOCAL_ID, birthDate: BIRTH, hukouRegionCode: "330106", permitRegionCode: null }],
+    });
     expect(hukouRegionOf(r, validIdNumbersOf(r))).toBe("330106");
   });
 
@@ -95,7 +100,7 @@ describe("validIdNumbersOf and hukouRegionOf", () => {
   });
 
   it("does not know the hukou of a child with neither", () => {
-    const r = records({ birthCertificates: [{ birthDate: BIRTH }] });
+    const r = records({ birthCertificates: [{ birthDate: BIRTH, birthRegionCode: "330106" }] });
     expect(hukouRegionOf(r, validIdNumbersOf(r))).toBeNull();
   });
 });
@@ -142,7 +147,7 @@ describe("vaccinationRegionOf", () => {
 
 describe("deriveCoverageFacts: residence", () => {
   const asOf = "2026-06-30";
-  const person = { idNumber: ID, birthDate: BIRTH, hukouRegionCode: "330106" };
+  const person = { idNumber: ID, birthDate: BIRTH, hukouRegionCode: "330106", permitRegionCode: null };
 
   it("is the current school's region first", () => {
     const facts = deriveCoverageFacts(
@@ -168,11 +173,68 @@ describe("deriveCoverageFacts: residence", () => {
     expect([facts.residenceRegionCode, facts.currentSchoolCode]).toEqual(["330282", null]);
   });
 
-  it("is the hukou region without either, and unknown without a hukou", () => {
+  it("is the hukou region without either, and unknown when nothing places the child", () => {
     expect(deriveCoverageFacts(records({ persons: [person] }), asOf)!.residenceRegionCode).toBe("330106");
     expect(
-      deriveCoverageFacts(records({ birthCertificates: [{ birthDate: BIRTH }] }), asOf)!.residenceRegionCode,
+      deriveCoverageFacts(records({ enrollments: [enrollment({ idNumber: null })] }), asOf)!.residenceRegionCode,
     ).toBeNull();
+  });
+});
+
+describe("residenceRegionOf: the residence permit and the birth certificate (issue 19)", () => {
+  const asOf = "2026-06-30";
+  // A child from Guizhou (hukou 520102) living in Hangzhou's Xihu district on a residence permit.
+  const GUIZHOU_ID = makeIdNumber({ regionCode: "520102", birthDate: "2022-03-01", sequence: 88 });
+  const migrant = { idNumber: GUIZHOU_ID, birthDate: "2022-03-01", hukouRegionCode: "520102" };
+  const NEWBORN = "2026-04-01";
+  const certificate = (birthRegionCode: string | null, birthDate = NEWBORN) => ({ birthDate, birthRegionCode });
+
+  it.each([
+    ["a permit holder with nothing else: where the permit says, not the hukou", { permit: true }, "330106"],
+    ["a permit holder at a school elsewhere: the school", { permit: true, school: "330212" }, "330212"],
+    ["a permit holder with a vaccination file elsewhere: the permit", { permit: true, site: "330282" }, "330106"],
+    ["no permit, no school, no file: the hukou", {}, "520102"],
+  ])("places %s", (_, given: { permit?: boolean; school?: string; site?: string }, expected) => {
+    const r = records({
+      persons: [{ ...migrant, permitRegionCode: given.permit ? "330106" : null }],
+      students: given.school ? [student({ idNumber: GUIZHOU_ID, schoolRegionCode: given.school })] : [],
+      immunizations: given.site ? [file(given.site, "2023-03-01")] : [],
+    });
+    expect(residenceRegionOf(r, asOf)).toBe(expected);
+    expect(deriveCoverageFacts(r, asOf)!.residenceRegionCode).toBe(expected);
+  });
+
+  it("places a newborn known only by its birth certificate at the certificate's place of birth", () => {
+    expect(residenceRegionOf(records({ birthCertificates: [certificate("330782")] }), asOf)).toBe("330782");
+  });
+
+  it("prefers a newborn's vaccination file to its certificate, and its certificate to its hukou", () => {
+    const id = makeIdNumber({ regionCode: "330106", birthDate: NEWBORN, sequence: 11 });
+    const withHukou = {
+      birthCertificates: [certificate("330782")],
+      persons: [{ idNumber: id, birthDate: NEWBORN, hukouRegionCode: "330106", permitRegionCode: null }],
+    };
+    expect(residenceRegionOf(records(withHukou), asOf)).toBe("330782");
+    expect(
+      residenceRegionOf(
+        records({ ...withHukou, immunizations: [{ ...file("330212", null), birthDate: NEWBORN }] }),
+        asOf,
+      ),
+    ).toBe("330212");
+  });
+
+  it("places a child past its first year by its hukou before its certificate, by the certificate without one", () => {
+    const born = "2023-02-01";
+    const id = makeIdNumber({ regionCode: "330106", birthDate: born, sequence: 12 });
+    const person = { idNumber: id, birthDate: born, hukouRegionCode: "330106", permitRegionCode: null };
+    expect(
+      residenceRegionOf(records({ birthCertificates: [certificate("330782", born)], persons: [person] }), asOf),
+    ).toBe("330106");
+    expect(residenceRegionOf(records({ birthCertificates: [certificate("330782", born)] }), asOf)).toBe("330782");
+  });
+
+  it("cannot place a child whose records name no place", () => {
+    expect(residenceRegionOf(records({ birthCertificates: [certificate(null)] }), asOf)).toBeNull();
   });
 });
 
@@ -204,7 +266,7 @@ describe("needyCategoryOf", () => {
 
   it("finds eligibility under one of the child's ID numbers, valid on the date", () => {
     const r = records({
-      persons: [{ idNumber: ID, birthDate: BIRTH, hukouRegionCode: "330106" }],
+      persons: [{ idNumber: ID, birthDate: BIRTH, hukouRegionCode: "330106", permitRegionCode: null }],
       assistance: [eligibility],
     });
     expect(needyCategoryOf(r, [ID], "2026-03-31")).toBe("MIN_LIVING");

@@ -58,8 +58,10 @@ describe.each(ENGINES)("loadCoverageFacts on %s", (engine) => {
   it("takes the province from the province's institutions and the areas from the insurance department", async () => {
     const policy = await loadCoveragePolicy(database.db);
     expect(policy.provinceCode).toBe("330000");
-    expect(policy.newbornWindowDays).toBe(90);
     expect(policy.areaCodes.has("330100")).toBe(true);
-    expect((await loadCoveragePolicy(database.db, { newbornWindowDays: 180 })).newbornWindowDays).toBe(180);
+    // No setting made yet: the built-in ones (a 90-day window; the areas' own Sep–Dec windows).
+    expect(policy.settings.newbornWindowDays(AS_OF, "330100")).toBe(90);
+    expect(policy.settings.collectionPeriod(2026, "330100")).toEqual({ opensOn: "2025-09-01", closesOn: "2025-12-31" });
+    expect((await loadCoveragePolicy(database.db, { provinceCode: "340000" })).provinceCode).toBe("340000");
   });
 });

@@ -48,27 +48,35 @@ describe("coverage year", () => {
   });
 });
 
-describe("waitingPeriodMonths", () => {
+describe("waitingPeriodMonths (国办发〔2024〕38号)", () => {
   it.each([
-    [0, false, 0, 3, "outside the window without a lapse: the fixed 3 months"],
-    [1, false, 0, 4, "one lapsed year adds a month"],
-    [3, false, 0, 6, ""],
-    [4, false, 0, 7, "the 6-month floor does not bind without a repair"],
-    [10, false, 0, 13, ""],
-    [3, false, 3, 3, "fewer than 4 lapsed years can be repaired down to 3"],
-    [3, false, 1, 5, "a partial repair"],
-    [4, false, 4, 6, "4 lapsed years, fully repaired: floored at 6"],
-    [6, false, 2, 7, "6 lapsed years, 2 repaired: above the floor"],
-    [6, false, 5, 6, "6 lapsed years, 5 repaired: floored at 6"],
-    [2, false, 9, 3, "repairing more years than lapsed removes only the variable part"],
-    [0, true, 0, 0, "a newborn waits for nothing"],
-    [5, true, 0, 0, "a newborn is exempt whatever the count"],
-  ])("%i lapsed, newborn %s, %i repaired: %i months (%s)", (lapsed, isNewborn, repaired, expected) => {
-    expect(waitingPeriodMonths(lapsed, isNewborn, repaired)).toBe(expected);
+    [0, 0, true, 0, "continuously insured, paying in the collection period: no wait"],
+    [0, 0, false, 3, "outside the collection period without a lapse: the fixed 3 months"],
+    [1, 0, true, 4, "a lapsed year waits even in the collection period: 3 + 1"],
+    [1, 0, false, 4, "one lapsed year adds a month"],
+    [3, 0, false, 6, ""],
+    [4, 0, false, 7, "the 6-month floor does not bind without a repair"],
+    [10, 0, false, 13, ""],
+    [3, 3, false, 3, "fewer than 4 lapsed years can be repaired down to 3"],
+    [3, 1, false, 5, "a partial repair"],
+    [4, 4, false, 6, "4 lapsed years, fully repaired: floored at 6"],
+    [6, 2, false, 7, "6 lapsed years, 2 repaired: above the floor"],
+    [6, 5, false, 6, "6 lapsed years, 5 repaired: floored at 6"],
+    [2, 9, false, 3, "repairing more years than lapsed removes only the variable part"],
+  ])("%i lapsed, %i repaired, in the collection period %s: %i months (%s)", (lapsed, repaired, inPeriod, expected) => {
+    expect(waitingPeriodMonths({ lapsedYears: lapsed, repairedYears: repaired, inCollectionPeriod: inPeriod })).toBe(
+      expected,
+    );
   });
 
-  it("defaults to no repair", () => {
-    expect(waitingPeriodMonths(5, false)).toBe(8);
+  it("defaults to no repair, outside the collection period, and the guideline's numbers", () => {
+    expect(waitingPeriodMonths({ lapsedYears: 5 })).toBe(8);
+  });
+
+  it("takes a province's own numbers", () => {
+    const rule = { fixedMonths: 2, monthsPerLapsedYear: 2, longLapseYears: 3, longLapseMinimumMonths: 9 };
+    expect(waitingPeriodMonths({ lapsedYears: 2 }, rule)).toBe(6);
+    expect(waitingPeriodMonths({ lapsedYears: 3, repairedYears: 3 }, rule)).toBe(9);
   });
 
   it.each([
@@ -76,7 +84,7 @@ describe("waitingPeriodMonths", () => {
     [1.5, 0, "lapsed years must be a whole number from 0, but got 1.5"],
     [2, -1, "repaired years must be a whole number from 0, but got -1"],
   ])("refuses %s lapsed, %s repaired", (lapsed, repaired, message) => {
-    expect(() => waitingPeriodMonths(lapsed, false, repaired)).toThrow(message);
+    expect(() => waitingPeriodMonths({ lapsedYears: lapsed, repairedYears: repaired })).toThrow(message);
   });
 });
 

@@ -79,6 +79,48 @@ describe.each(ENGINES)("a generated province of 10,000 children on %s", (engine)
     );
   });
 
+  describe("the children the 2024 campaign targets, in the shares family.ts states", () => {
+    it("has residence-permit children: non-local, with a household record naming where they live", async () => {
+      const permits = await one<{ nonlocal: number; permit: number; consistent: number; placed: number }>(`
+        select avg(case when c.hukou_region_code not like '33%' then 1.0 else 0 end)::float8 as nonlocal,
+               avg(case when c.permit_region_code is not null then 1.0 else 0 end)::float8 as permit,
+               (select count(*)::int from truth.children t
+                 where t.permit_region_code is not null and t.permit_region_code <> t.living_region_code) as consistent,
+               (select count(*)::int from household.persons p where p.registration_kind = 'RESIDENCE_PERMIT'
+                  and p.residence_region_code like '33%' and p.hukou_region_code not like '33%') as placed
+          from truth.children c`);
+      // About 15% of the province's children are non-local, and about half of them hold a permit.
+      expect(permits.nonlocal).toBeGreaterThan(0.12);
+      expect(permits.nonlocal).toBeLessThan(0.18);
+      expect(permits.permit / permits.nonlocal).toBeGreaterThan(0.45);
+      expect(permits.permit / permits.nonlocal).toBeLessThan(0.65);
+      // The permit names where the child lives; the registry holds one person record per permit child.
+      expect(permits.consistent).toBe(0);
+      expect(permits.placed).toBe(Math.round(permits.permit * CHILDREN));
+    });
+
+    it("has newborns known only by a birth certificate; the truth records each birthplace and permit", async () => {
+      const newborns = await one<{ under_one: number; certificate_only: number; places: number; no_place: number }>(`
+        select count(*)::int as under_one,
+               count(*) filter (where id_number is null and birth_certificate_number is not null)::int
+                 as certificate_only,
+               count(*) filter (where birth_region_code is not null)::int as places,
+               count(*) filter (where birth_certificate_number is not null and birth_region_code is null)::int
+                 as no_place
+          from truth.children where birth_date > '${AS_OF}'::date - interval '1 year'`);
+      // Hukou registration takes weeks to months: about one newborn in six is known by its certificate alone.
+      expect(newborns.certificate_only / newborns.under_one).toBeGreaterThan(0.1);
+      expect(newborns.certificate_only / newborns.under_one).toBeLessThan(0.25);
+      expect(newborns.places).toBeGreaterThan(newborns.under_one * 0.8);
+      expect(newborns.no_place).toBe(0);
+      const agree = await one<{ n: number }>(`
+        select count(*)::int as n from truth.children c join truth.records r using (child_key)
+          join health.birth_certificates b on b.record_id = r.record_id
+         where c.birth_region_code is distinct from b.region_code`);
+      expect(agree.n).toBe(0);
+    });
+  });
+
   describe("records", () => {
     it("gives every registered child a valid ID number that matches its birth date and sex", async () => {
       const children = await rows<{ id_number: string; birth_date: string; sex: string }>(

@@ -93,13 +93,15 @@ describe("the record kinds", () => {
         k.name,
         typeof k.touches === "string"
           ? k.touches
-          : `${k.touches.placedChildren.source} by ${k.touches.placedChildren.recordColumn.name}`,
+          : "relinks" in k.touches
+            ? `relinks ${k.touches.relinks.source} by ${k.touches.relinks.recordColumn.name}`
+            : `${k.touches.placedChildren.source} by ${k.touches.placedChildren.recordColumn.name}`,
       ]),
     );
     expect(touches).toEqual({
       "household.household": "nothing",
       "household.person": "linked children",
-      "household.guardianship": "nothing",
+      "household.guardianship": "relinks household.person by child_record_id",
       "health.hospital": "nothing",
       "health.birth_certificate": "linked children",
       "health.vaccination_site": "health.immunization_record by site_code",
@@ -120,7 +122,7 @@ describe("the record kinds", () => {
   it("find a place's children through columns of the place's table and of its children's records' table", () => {
     const columnsOf = (kind: RecordKind) => Object.values(getTableColumns(kind.table) as Record<string, PgColumn>);
     for (const k of RECORD_KINDS) {
-      if (typeof k.touches === "string") continue;
+      if (typeof k.touches === "string" || !("placedChildren" in k.touches)) continue;
       const placed = k.touches.placedChildren;
       const records = RECORD_KINDS.find((r) => r.linkSource === placed.source)!;
       expect(columnsOf(k), `${k.name}: placeColumn`).toContain(placed.placeColumn);

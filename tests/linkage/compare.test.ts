@@ -66,14 +66,15 @@ describe("compareName against its definition", () => {
 });
 
 describe("compareNames", () => {
-  it("never lets a placeholder count as a name", () => {
+  it("never lets a placeholder count as a name: at most its surname agrees, worth a surname", () => {
     for (const placeholder of ["王之子", "王之女", "婴儿", "男婴", "女婴", "Baby boy"]) {
       const n = normaliseName(placeholder);
       expect(n.name, placeholder).toBeNull();
       expect(n.placeholder, placeholder).toBe(true);
     }
     expect(normaliseName("王之子").surname).toBe("王");
-    expect(level("name", { names: ["王之子"] }, { names: ["王子轩"] })).toBe("MISSING");
+    expect(level("name", { names: ["王之子"] }, { names: ["王子轩"] })).toBe("SAME_SURNAME");
+    expect(level("name", { names: ["王之子"] }, { names: ["王子轩"] })).not.toBe("EXACT");
   });
   it("takes the best agreement between two groups' names", () => {
     expect(level("name", { names: ["王浩宇", "王子轩"] }, { names: ["王梓萱"] })).toBe("VARIANT");
@@ -169,9 +170,51 @@ describe("shared family values (guardian ID numbers and phones)", () => {
     expect(level("guardianIdNumber", { guardianIdNumbers: [mother] }, { guardianIdNumbers: [father, mother] })).toBe(
       "AGREE",
     );
-    expect(level("guardianIdNumber", { guardianIdNumbers: [mother] }, { guardianIdNumbers: [father] })).toBe(
+    const otherMother = makeIdNumber({ regionCode: "330106", birthDate: "1993-02-01", sequence: 46 });
+    expect(
+      level("guardianIdNumber", { guardianIdNumbers: [mother] }, { guardianIdNumbers: [father, otherMother] }),
+    ).toBe("DIFFERENT");
+  });
+  it("finds no disagreement between one record's mother and another's father: two halves of one family", () => {
+    const mother = makeIdNumber({ regionCode: "330106", birthDate: "1995-06-01", sequence: 22 });
+    const father = makeIdNumber({ regionCode: "330106", birthDate: "1990-01-01", sequence: 1 });
+    expect(level("guardianIdNumber", { guardianIdNumbers: [mother] }, { guardianIdNumbers: [father] })).toBe("MISSING");
+  });
+});
+
+describe("the family region (a child's ID number against the other side's guardians)", () => {
+  const child = makeIdNumber({ regionCode: "341204", birthDate: "2019-03-15", sequence: 13 });
+  const parentThere = makeIdNumber({ regionCode: "341204", birthDate: "1990-01-01", sequence: 1 });
+  const parentHere = makeIdNumber({ regionCode: "330106", birthDate: "1990-01-01", sequence: 1 });
+  it("agrees when the ID number begins with a guardian's region, away from where the records place the child", () =>
+    expect(
+      level(
+        "familyRegion",
+        { idNumbers: [child], trusted: true, regionCodes: ["330106"] },
+        { guardianIdNumbers: [parentThere], regionCodes: ["330106"] },
+      ),
+    ).toBe("AGREE"));
+  it("agrees only locally when that region is where the records place the child (most children there share it)", () =>
+    expect(
+      level(
+        "familyRegion",
+        { idNumbers: [makeIdNumber({ regionCode: "330106", birthDate: "2019-03-15", sequence: 13 })], trusted: true },
+        { guardianIdNumbers: [parentHere], regionCodes: ["330106"] },
+      ),
+    ).toBe("AGREE_LOCAL"));
+  it("disagrees when no guardian's region begins the ID number, and is missing without both", () => {
+    expect(level("familyRegion", { idNumbers: [child], trusted: true }, { guardianIdNumbers: [parentHere] })).toBe(
       "DIFFERENT",
     );
+    expect(level("familyRegion", { idNumbers: [child], trusted: true }, {})).toBe("MISSING");
+  });
+});
+
+describe("surnames of placeholders", () => {
+  it("compares a placeholder's surname with the other side's names: SAME_SURNAME or OTHER_SURNAME", () => {
+    expect(level("name", { names: ["王之子"] }, { names: ["王子轩"] })).toBe("SAME_SURNAME");
+    expect(level("name", { names: ["王之子"] }, { names: ["李子轩"] })).toBe("OTHER_SURNAME");
+    expect(level("name", { names: ["婴儿"] }, { names: ["王子轩"] })).toBe("MISSING");
   });
 });
 

@@ -186,6 +186,7 @@ describe("score", () => {
       guardianIdNumber: "MISSING",
       guardianPhone: "AGREE",
       region: "MISSING",
+      familyRegion: "MISSING",
     });
     expect(score).toBe(24);
     expect(decide(score)).toBe("LINK");
@@ -194,7 +195,7 @@ describe("score", () => {
   });
   it("links a placeholder-named clinic record on birth date, sex and phone alone", () => {
     const levels = compare([features(clinic("I1", "王之子"))], [features(person("P1", "王子轩", ID_A))]);
-    expect(levels.name).toBe("MISSING");
+    expect(levels.name).toBe("SAME_SURNAME");
     expect(decide(scoreLevels(levels))).toBe("LINK");
   });
   it("keeps siblings apart: same phone and guardians, other birth date and name", () => {

@@ -41,6 +41,8 @@ export function referenceBlockingKeys(r: RecordFeatures): { kind: BlockKind; key
 /** The values of one side of a comparison, as a test names them. */
 export interface ProfileSide {
   names?: string[];
+  /** The (one) ID number is trusted, as a valid number consistent with its record is. */
+  trusted?: boolean;
   sexes?: Sex[];
   birthDates?: string[];
   idNumbers?: string[];
@@ -65,16 +67,17 @@ export function profileRows(...sides: ProfileSide[]): ProfileTable {
         source: "health.immunization_record",
         recordId: `S${s}-${k}`,
         name: side.names?.[k] ? normaliseName(side.names[k]).name : null,
-        surname: null,
+        surname: side.names?.[k] ? normaliseName(side.names[k]).surname : null,
         sex: side.sexes?.[k] ?? null,
         birthDate: side.birthDates?.[k] ?? null,
-        trustedIdNumber: null,
+        trustedIdNumber: k === 0 && side.trusted ? side.idNumbers![0]! : null,
         idNumbers: k === 0 ? (side.idNumbers ?? []) : [],
         invalidIdNumbers: k === 0 ? (side.invalidIdNumbers ?? []) : [],
         birthCertificateNumber: null,
         studentKey: null,
         guardianIdNumbers: k === 0 ? (side.guardianIdNumbers ?? []) : [],
         guardianPhones: k === 0 ? (side.guardianPhones ?? []) : [],
+        guardianNames: [],
         regionCodes: k === 0 ? (side.regionCodes ?? []) : [],
         flags: [],
       }));

@@ -19,6 +19,7 @@ function referenceProfile(records: readonly RecordFeatures[]): Profile {
     guardianIdNumbers: [],
     guardianPhones: [],
     regionCodes: [],
+    placeholderSurnames: [],
   };
   const add = <T>(into: T[], values: readonly (T | null)[]) => {
     for (const v of values) if (v !== null && !into.includes(v)) into.push(v);
@@ -34,6 +35,7 @@ function referenceProfile(records: readonly RecordFeatures[]): Profile {
     add(p.guardianIdNumbers, r.guardianIdNumbers);
     add(p.guardianPhones, r.guardianPhones);
     add(p.regionCodes, r.regionCodes);
+    if (!r.name) add(p.placeholderSurnames, [r.surname]);
   }
   return p;
 }

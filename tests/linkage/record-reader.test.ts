@@ -27,6 +27,7 @@ function valuesOf(table: RecordTable, i: number) {
     studentKey: Number.isNaN(table.studentKey[i]!) ? null : v.textOf(table.studentKey[i]!),
     guardianIds: list(table.guardianIds, (c) => v.idNumberOf(c)),
     phones: list(table.phones, (c) => v.phoneOf(c)),
+    guardianNames: table.guardianNames.list(i),
     regions: table.regions.list(i),
     flags: flagsOf(table.flags[i]!),
   };
@@ -48,6 +49,7 @@ function rowOf(r: SourceRecord): (string | null)[] {
     list(r.guardianIdNumbers),
     list(r.guardianPhones),
     list(r.regionCodes),
+    list(r.guardianNames ?? []),
   ];
 }
 
@@ -151,6 +153,7 @@ const record = (source: SourceKind) =>
         "13812345678",
       ),
       regionCodes: field.list("330106", "330100", "010100", "33010", "3301066", "３３０１０６", "330106"),
+      guardianNames: field.list("刘建天", " 刘 建天 ", "王之子", "婴儿", "", "李婷彤", "刘建天"),
     })
     .map((r) => ({ source, ...r }));
 
@@ -181,11 +184,11 @@ describe("reading records from COPY bytes", () => {
 
   it("joins household persons with their guardianships, read first, in the order of those rows", () => {
     const guardianships = [
-      ["HP-1", MOTHER, "13812345678"],
-      ["HP-2", slip(MOTHER), "+86 139 1234 5678"],
-      ["HP-1", ID, null],
-      ["HP-1", MOTHER, "13812345678"],
-      ["HP-3", null, "12345"],
+      ["HP-1", MOTHER, "13812345678", "李娜"],
+      ["HP-2", slip(MOTHER), "+86 139 1234 5678", " 李 娜 "],
+      ["HP-1", ID, null, "王建国"],
+      ["HP-1", MOTHER, "13812345678", "李娜"],
+      ["HP-3", null, "12345", null],
     ];
     const persons = ["HP-1", "HP-2", "HP-3", "HP-4"].map((recordId): SourceRecord => ({
       source: "household.person",
@@ -199,16 +202,18 @@ describe("reading records from COPY bytes", () => {
       regionCodes: ["330106"],
       guardianIdNumbers: guardianships.filter((g) => g[0] === recordId && g[1] !== null).map((g) => g[1]!),
       guardianPhones: guardianships.filter((g) => g[0] === recordId && g[2] !== null).map((g) => g[2]!),
+      guardianNames: guardianships.filter((g) => g[0] === recordId && g[3] !== null).map((g) => g[3]!),
     }));
     const vocabulary = new Vocabulary();
     const reader = new RecordReader(vocabulary);
-    scan(guardianships, 3, [5], (row) => reader.guardians.add(row));
+    scan(guardianships, 4, [5], (row) => reader.guardians.add(row));
     const table = new RecordTable(vocabulary, 1);
-    const rows = persons.map((p) => rowOf({ ...p, guardianIdNumbers: [], guardianPhones: [] }));
+    const rows = persons.map((p) => rowOf({ ...p, guardianIdNumbers: [], guardianPhones: [], guardianNames: [] }));
     scan(rows, ROW_FIELDS, [7], (row) => reader.read(table, SOURCE_KINDS.indexOf("household.person"), row));
     const expected = recordTableOf(persons.map(normaliseRecord));
     expect(allValues(table)).toEqual(allValues(expected));
     expect(valuesOf(table, 0)).toMatchObject({ guardianIds: [MOTHER, ID], phones: ["13812345678"] });
+    expect(valuesOf(table, 0).guardianNames).toHaveLength(2);
     expect(valuesOf(table, 3)).toMatchObject({ guardianIds: [], phones: [] });
   });
 });

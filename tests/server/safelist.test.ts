@@ -9,7 +9,7 @@ import { createSafelist, loadSafelist } from "../../src/server/safelist.ts";
 describe("the safelist of registered operations", () => {
   it("loads tests/operations/ and matches an operation however it is spaced or commented", async () => {
     const safelist = loadSafelist(path.resolve("tests/operations"));
-    expect(safelist.size).toBe(7);
+    expect(safelist.size).toBe(9);
     expect(
       safelist.allows(
         parse(

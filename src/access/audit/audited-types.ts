@@ -18,7 +18,9 @@ const linked: ChildrenOf = (p) => [(p as { childId?: unknown }).childId];
  * `childId` property when it is reached outside `Child` (a school's roster, a doctor's patients,
  * an area's enrollments, a household's members, a review's evidence); reached through `Child`,
  * the `Child.<field>` read is what is logged. A coverage gap is its child's; a link review is
- * about the reviewed record's child and, when it may be shown, the candidate (`childIds`).
+ * about the reviewed record's child and, when it may be shown, the candidate (`childIds`). A
+ * line of a child's access history (who looked at it) is about that child. A household is about
+ * the children registered in it whom the viewer may reach (`childIds`).
  */
 const AUDITED: ReadonlyMap<string, ChildrenOf> = new Map<string, ChildrenOf>([
   ["Child", (p) => [(p as { id?: unknown }).id]],
@@ -30,6 +32,11 @@ const AUDITED: ReadonlyMap<string, ChildrenOf> = new Map<string, ChildrenOf>([
   ["ReviewedRecord", linked],
   ["CoverageGap", (p) => [(p as { child?: { id?: unknown } | null }).child?.id]],
   ["LinkReview", (p) => (p as { childIds?: unknown[] }).childIds ?? []],
+  // An unresolved child's entry is about it and, when it may be shown, the child it may be.
+  ["UnresolvedChild", (p) => (p as { childIds?: unknown[] }).childIds ?? []],
+  ["ChildAccess", linked],
+  // A household's number, region and address are the hukou of the children registered in it.
+  ["Household", (p) => (p as { childIds?: unknown[] }).childIds ?? []],
 ]);
 
 /** Which children a read of a field is about: the field's parent object's. */

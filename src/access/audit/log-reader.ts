@@ -1,7 +1,9 @@
-import { and, arrayContains, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import { and, arrayContains, count, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import { defaultAsOf } from "../../coverage/as-of.ts";
 import type { Db } from "../../db/client.ts";
 import { pageArgs, toPage, type Page } from "../../db/paging.ts";
 import { accessLog } from "../../db/tables/audit.ts";
+import { addDays, isValidIsoDate, type IsoDate } from "../../domain/dates.ts";
 import { InputError } from "../../errors.ts";
 import { departmentOf, isRole, type Department, type Role, type ViewerScope } from "../identity/viewer.ts";
 
@@ -165,4 +167,126 @@ function validRange(
   if (from && to && from.getTime() > to.getTime())
     throw new InputError("to", `must not be before from (${from.toISOString()}), but got ${to.toISOString()}`);
   return { from: from ?? null, to: to ?? null };
+}
+
+/**
+ * One logged read of a child, for the page of its access history the auditor reads (and, with
+ * issue #21, its guardian): the reader as an organisation, never as a person.
+ */
+export interface ChildAccessEntry {
+  /** The log row: the cursor's key, never shown. */
+  id: number;
+  /** The child asked about (what the reading of this history is logged as a read of). */
+  childId: number;
+  /** The day of the read in China (policy dates are Beijing days). */
+  date: IsoDate;
+  role: string;
+  department: Department | "hub" | null;
+  /**
+   * Where the reader works, as its token scopes it: an officer's or analyst's region, a family
+   * doctor's county (from the doctor code, which itself names a person and is not shown).
+   */
+  region: string | null;
+  /** A school administrator's schools (organisations, public codes); empty for every other role. */
+  schools: string[];
+  fields: string[];
+  purpose: string | null;
+}
+
+/** Days in China, both ends included, as the instants the log is kept in. */
+export interface DayRange {
+  from?: IsoDate | null;
+  to?: IsoDate | null;
+}
+
+const CHINA = "+08:00";
+
+/**
+ * A child's access history a page at a time, newest first (`after` is the previous page's
+ * `endCursor`): every logged read of it, the reader named by role, department, region and
+ * schools only — no token subject, operation name, request id or other child's id. Uses the
+ * GIN (child_ids) index; `countChildAccesses` counts the same rows.
+ *
+ *   await childAccessPage(db, 42, { from: "2026-01-01", first: 50 })
+ *   // { edges: [{ node: { date: "2026-03-03", role: "school_admin", department: "education",
+ *   //                     schools: ["2330106101"], fields: ["Child.name"], purpose: "roster", … } }], … }
+ */
+export async function childAccessPage(
+  db: Db,
+  childId: number,
+  query: DayRange & { first?: number | null; after?: string | null },
+): Promise<Page<ChildAccessEntry>> {
+  const page = pageArgs(query.first, query.after);
+  const conditions = childAccessConditions(childId, query);
+  if (page.after !== null) conditions.push(lt(accessLog.id, cursorId(page.after, query.after!)));
+  const rows = await db
+    .select({
+      id: accessLog.id,
+      at: accessLog.at,
+      role: accessLog.role,
+      scope: accessLog.scope,
+      fields: accessLog.fields,
+      purpose: accessLog.purpose,
+    })
+    .from(accessLog)
+    .where(and(...conditions))
+    .orderBy(desc(accessLog.id))
+    .limit(page.limit + 1);
+  return toPage(
+    rows,
+    page.limit,
+    (r) => r.id,
+    (r) => toChildAccessEntry(childId, r),
+  );
+}
+
+/** How many logged reads of a child fall in the range (the history's totalCount). */
+export async function countChildAccesses(db: Db, childId: number, range: DayRange): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(accessLog)
+    .where(and(...childAccessConditions(childId, range)));
+  return Number(row?.n ?? 0);
+}
+
+function childAccessConditions(childId: number, range: DayRange): SQL[] {
+  const conditions: SQL[] = [arrayContains(accessLog.childIds, [validChildId(childId)])];
+  const { from, to } = validDays(range);
+  if (from) conditions.push(gte(accessLog.at, new Date(`${from}T00:00:00${CHINA}`)));
+  if (to) conditions.push(lt(accessLog.at, new Date(`${addDays(to, 1)}T00:00:00${CHINA}`)));
+  return conditions;
+}
+
+function validDays(range: DayRange): { from: IsoDate | null; to: IsoDate | null } {
+  for (const [name, value] of [
+    ["from", range.from],
+    ["to", range.to],
+  ] as const) {
+    if (value != null && !isValidIsoDate(value))
+      throw new InputError(name, `must be a date such as "2026-11-24", but got "${value}"`);
+  }
+  if (range.from && range.to && range.from > range.to)
+    throw new InputError("to", `must not be before from (${range.from}), but got ${range.to}`);
+  return { from: range.from ?? null, to: range.to ?? null };
+}
+
+function toChildAccessEntry(
+  childId: number,
+  r: { id: number; at: Date; role: string; scope: unknown; fields: string[]; purpose: string | null },
+): ChildAccessEntry {
+  const scope = (r.scope ?? {}) as ViewerScope;
+  const role: Role | "anonymous" = isRole(r.role) ? r.role : "anonymous";
+  const doctorCounty =
+    typeof scope.doctor === "string" && /^D\d{10}$/.test(scope.doctor) ? scope.doctor.slice(1, 7) : null;
+  return {
+    id: r.id,
+    childId,
+    date: defaultAsOf(r.at),
+    role: r.role,
+    department: departmentOf({ role, scope }),
+    region: typeof scope.region === "string" ? scope.region : doctorCounty,
+    schools: Array.isArray(scope.schools) ? scope.schools.filter((s) => typeof s === "string") : [],
+    fields: r.fields,
+    purpose: r.purpose,
+  };
 }

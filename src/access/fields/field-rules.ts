@@ -55,19 +55,28 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     coordinationAreas:                        "A   A   A   A   A   A   A   . | .     .     .     A",
     enrollmentsByIdNumber:                    "A   .   .   .   .   .   .   . | .     .     .     A",
     linkReviews:                              "A   .   .   .   .   A   .   . | .     .     .     .",
+    // Children the matcher could not tell from another (#19.6): the officers who review links.
+    unresolvedChildren:                       "A   .   .   .   .   A   .   . | .     .     .     .",
     accessLog:                                ".   .   .   .   .   .   .   A | .     .     .     .",
+    whoLookedAt:                              ".   .   .   .   .   .   .   A | .     .     .     .",
     coverageGaps:                             "A   A   A   A   A   A   .   . | .     .     .     A",
     newbornWatchlist:                         "A   A   .   .   A   A   .   . | .     .     .     A",
     coverageSummary:                          "A   A   A   A   A   A   A   . | .     .     .     .",
+    // The province's policy settings (#19): its insurance officer's; the resolver also requires the province's region.
+    policySettings:                           "A   .   .   .   .   .   .   . | .     .     .     .",
+    policySettingHistory:                     "A   .   .   .   .   .   .   . | .     .     .     .",
+    policySettingChanges:                     "A   .   .   .   .   .   .   . | .     .     .     .",
   },
 
   // Corrections to the master child index (#5). Region-scoped officers who already see full
   // identity review and correct links; nobody else writes to the index.
   Mutation: {
     resolveLinkReview:                        "A   .   .   .   .   A   .   . | .     .     .     .",
+    resolveUnresolvedChild:                   "A   .   .   .   .   A   .   . | .     .     .     .",
     mergeChildren:                            "A   .   .   .   .   A   .   . | .     .     .     .",
     splitChild:                               "A   .   .   .   .   A   .   . | .     .     .     .",
     undoChildEvent:                           "A   .   .   .   .   A   .   . | .     .     .     .",
+    setPolicySetting:                         "A   .   .   .   .   .   .   . | .     .     .     .",
     // Ingestion (#7): each department's own system submits its own department's records; nobody else writes them.
     submitHouseholdRecords:                   ".   .   .   .   .   .   .   . | A     .     .     .",
     submitHealthRecords:                      ".   .   .   .   .   .   .   . | .     A     .     .",
@@ -99,7 +108,10 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     birthDate:                                "A   A   A   A   A   A   .   . | .     .     .     .",
     idNumber:                                 "A   M   M   M   A   A   .   . | .     .     .     .",
     residenceRegionCode:                      "A   A   A   A   A   A   .   . | .     .     .     .",
-    sources:                                  "A   A   .   .   .   A   .   . | .     .     .     .",
+    // The master index's provenance (each linked record's kind, id, rule, score) is for the officers
+    // who review and correct links, insurance and household (#18: not the health officer, to whom
+    // other departments' record ids are FORBIDDEN on their own types).
+    sources:                                  "A   .   .   .   .   A   .   . | .     .     .     .",
     enrollment:                               ".   .   A   A   .   .   .   . | .     .     A     .",
     studentRegistrations:                     ".   .   A   A   .   .   .   . | .     .     A     .",
     birthCertificate:                         "A   A   .   .   .   .   .   . | .     A     .     .",
@@ -121,11 +133,11 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     node:                                     "A   A   A   A   A   A   .   . | A     A     A     A",
   },
   ChildSource: {
-    source:                                   "A   A   .   .   .   A   .   . | .     .     .     .",
-    recordId:                                 "A   A   .   .   .   A   .   . | .     .     .     .",
-    rule:                                     "A   A   .   .   .   A   .   . | .     .     .     .",
-    score:                                    "A   A   .   .   .   A   .   . | .     .     .     .",
-    linkedAt:                                 "A   A   .   .   .   A   .   . | .     .     .     .",
+    source:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    recordId:                                 "A   .   .   .   .   A   .   . | .     .     .     .",
+    rule:                                     "A   .   .   .   .   A   .   . | .     .     .     .",
+    score:                                    "A   .   .   .   .   A   .   . | .     .     .     .",
+    linkedAt:                                 "A   .   .   .   .   A   .   . | .     .     .     .",
   },
   // ── link reviews: what the matcher could not decide (identifiers arrive already masked) ──
   LinkReview: {
@@ -150,6 +162,33 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     totalCount:                               "A   .   .   .   .   A   .   . | .     .     .     .",
   },
   LinkReviewEdge: {
+    cursor:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    node:                                     "A   .   .   .   .   A   .   . | .     .     .     .",
+  },
+  // ── unresolved children: kept out of coverage until a person decides (identifiers arrive masked) ──
+  UnresolvedChild: {
+    id:                                       "A   .   .   .   .   A   .   . | .     .     .     .",
+    child:                                    "A   .   .   .   .   A   .   . | .     .     .     .",
+    reason:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    source:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    recordId:                                 "A   .   .   .   .   A   .   . | .     .     .     .",
+    record:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    candidate:                                "A   .   .   .   .   A   .   . | .     .     .     .",
+    candidateRecord:                          "A   .   .   .   .   A   .   . | .     .     .     .",
+    score:                                    "A   .   .   .   .   A   .   . | .     .     .     .",
+    fields:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    regionCode:                               "A   .   .   .   .   A   .   . | .     .     .     .",
+    status:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
+    createdAt:                                "A   .   .   .   .   A   .   . | .     .     .     .",
+    resolvedAt:                               "A   .   .   .   .   A   .   . | .     .     .     .",
+    resolvedBy:                               "A   .   .   .   .   A   .   . | .     .     .     .",
+  },
+  UnresolvedChildConnection: {
+    edges:                                    "A   .   .   .   .   A   .   . | .     .     .     .",
+    pageInfo:                                 "A   .   .   .   .   A   .   . | .     .     .     .",
+    totalCount:                               "A   .   .   .   .   A   .   . | .     .     .     .",
+  },
+  UnresolvedChildEdge: {
     cursor:                                   "A   .   .   .   .   A   .   . | .     .     .     .",
     node:                                     "A   .   .   .   .   A   .   . | .     .     .     .",
   },
@@ -436,6 +475,7 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     coverageYear:                             "A   A   A   A   A   A   .   . | A     A     A     A",
     status:                                   "A   A   A   A   A   A   .   . | A     A     A     A",
     reasons:                                  "A   .   A   A   A   .   .   . | .     .     .     .",
+    leadingReason:                            "A   .   A   A   A   .   .   . | .     .     .     .",
     deadline:                                 "A   A   A   A   A   A   .   . | A     A     A     A",
     daysLeft:                                 "A   A   A   A   A   A   .   . | A     A     A     A",
     codeWindowEndsOn:                         "A   A   A   A   A   A   .   . | A     A     A     A",
@@ -443,6 +483,8 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     responsibleActor:                         "A   .   A   A   A   .   .   . | .     .     .     .",
     responsibleCode:                          "A   .   A   .   .   .   .   . | .     .     .     .",
     action:                                   "A   .   A   A   A   .   .   . | .     .     .     .",
+    // The needy category (#19): the insurance office's ("all insurance fields"), as AssistanceEligibility is.
+    needyCategory:                            "A   .   .   .   .   .   .   . | .     .     .     A",
   },
   CoverageGap: {
     child:                                    "A   A   A   A   A   A   .   . | .     .     .     A",
@@ -462,6 +504,7 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     asOf:                                     "A   A   A   A   A   A   A   . | .     .     .     .",
     coverageYear:                             "A   A   A   A   A   A   A   . | .     .     .     .",
     region:                                   "A   A   A   A   A   A   A   . | .     .     .     .",
+    school:                                   "A   A   A   A   A   A   A   . | .     .     .     .",
     groupBy:                                  "A   A   A   A   A   A   A   . | .     .     .     .",
     total:                                    "A   A   A   A   A   A   A   . | .     .     .     .",
     groups:                                   "A   A   A   A   A   A   A   . | .     .     .     .",
@@ -491,6 +534,65 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     newbornWindowDays:                        "A   A   A   A   A   A   A   . | .     .     .     .",
   },
 
+  // ── the province's policy settings (#19): read and set by its insurance officer only ──────────
+  PolicySettingsInForce: {
+    on:                                       "A   .   .   .   .   .   .   . | .     .     .     .",
+    regionCode:                               "A   .   .   .   .   .   .   . | .     .     .     .",
+    newbornWindowDays:                        "A   .   .   .   .   .   .   . | .     .     .     .",
+    coverageYear:                             "A   .   .   .   .   .   .   . | .     .     .     .",
+    collectionPeriod:                         "A   .   .   .   .   .   .   . | .     .     .     .",
+    waitingPeriod:                            "A   .   .   .   .   .   .   . | .     .     .     .",
+    needySubsidies:                           "A   .   .   .   .   .   .   . | .     .     .     .",
+  },
+  CollectionPeriod: {
+    opensOn:                                  "A   .   .   .   .   .   .   . | .     .     .     .",
+    closesOn:                                 "A   .   .   .   .   .   .   . | .     .     .     .",
+  },
+  WaitingPeriodRule: {
+    fixedMonths:                              "A   .   .   .   .   .   .   . | .     .     .     .",
+    monthsPerLapsedYear:                      "A   .   .   .   .   .   .   . | .     .     .     .",
+    longLapseYears:                           "A   .   .   .   .   .   .   . | .     .     .     .",
+    longLapseMinimumMonths:                   "A   .   .   .   .   .   .   . | .     .     .     .",
+    newbornExemption:                         "A   .   .   .   .   .   .   . | .     .     .     .",
+    neverInsured:                             "A   .   .   .   .   .   .   . | .     .     .     .",
+    needyExempt:                              "A   .   .   .   .   .   .   . | .     .     .     .",
+    lapsesCountFrom:                          "A   .   .   .   .   .   .   . | .     .     .     .",
+  },
+  NeedySubsidy: {
+    category:                                 "A   .   .   .   .   .   .   . | .     .     .     .",
+    kind:                                     "A   .   .   .   .   .   .   . | .     .     .     .",
+    amountFen:                                "A   .   .   .   .   .   .   . | .     .     .     .",
+  },
+  PolicySettingValue: {
+    newbornWindowDays:                        "A   .   .   .   .   .   .   . | .     .     .     .",
+    collectionPeriod:                         "A   .   .   .   .   .   .   . | .     .     .     .",
+    waitingPeriod:                            "A   .   .   .   .   .   .   . | .     .     .     .",
+    needySubsidy:                             "A   .   .   .   .   .   .   . | .     .     .     .",
+  },
+  PolicySetting: {
+    key:                                      "A   .   .   .   .   .   .   . | .     .     .     .",
+    regionCode:                               "A   .   .   .   .   .   .   . | .     .     .     .",
+    effectiveFrom:                            "A   .   .   .   .   .   .   . | .     .     .     .",
+    value:                                    "A   .   .   .   .   .   .   . | .     .     .     .",
+    changedAt:                                "A   .   .   .   .   .   .   . | .     .     .     .",
+    changedBy:                                "A   .   .   .   .   .   .   . | .     .     .     .",
+    note:                                     "A   .   .   .   .   .   .   . | .     .     .     .",
+  },
+  PolicySettingChange: {
+    at:                                       "A   .   .   .   .   .   .   . | .     .     .     .",
+    actor:                                    "A   .   .   .   .   .   .   . | .     .     .     .",
+    role:                                     "A   .   .   .   .   .   .   . | .     .     .     .",
+    source:                                   "A   .   .   .   .   .   .   . | .     .     .     .",
+    key:                                      "A   .   .   .   .   .   .   . | .     .     .     .",
+    regionCode:                               "A   .   .   .   .   .   .   . | .     .     .     .",
+    effectiveFrom:                            "A   .   .   .   .   .   .   . | .     .     .     .",
+    oldValue:                                 "A   .   .   .   .   .   .   . | .     .     .     .",
+    newValue:                                 "A   .   .   .   .   .   .   . | .     .     .     .",
+    note:                                     "A   .   .   .   .   .   .   . | .     .     .     .",
+    changed:                                  "A   .   .   .   .   .   .   . | .     .     .     .",
+    reassessed:                               "A   .   .   .   .   .   .   . | .     .     .     .",
+  },
+
   // ── the access log: the auditor's, and nobody else's ──────────────────────────────────────
   AccessLogEntry: {
     at:                                       ".   .   .   .   .   .   .   A | .     .     .     .",
@@ -509,6 +611,26 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     totalCount:                               ".   .   .   .   .   .   .   A | .     .     .     .",
   },
   AccessLogEdge: {
+    cursor:                                   ".   .   .   .   .   .   .   A | .     .     .     .",
+    node:                                     ".   .   .   .   .   .   .   A | .     .     .     .",
+  },
+  // "Who looked at my child": one child's history, readers as organisations (#19.7). The auditor's now;
+  // the guardian's own children with issue #21.
+  ChildAccess: {
+    date:                                     ".   .   .   .   .   .   .   A | .     .     .     .",
+    role:                                     ".   .   .   .   .   .   .   A | .     .     .     .",
+    department:                               ".   .   .   .   .   .   .   A | .     .     .     .",
+    region:                                   ".   .   .   .   .   .   .   A | .     .     .     .",
+    schools:                                  ".   .   .   .   .   .   .   A | .     .     .     .",
+    fields:                                   ".   .   .   .   .   .   .   A | .     .     .     .",
+    purpose:                                  ".   .   .   .   .   .   .   A | .     .     .     .",
+  },
+  ChildAccessConnection: {
+    edges:                                    ".   .   .   .   .   .   .   A | .     .     .     .",
+    pageInfo:                                 ".   .   .   .   .   .   .   A | .     .     .     .",
+    totalCount:                               ".   .   .   .   .   .   .   A | .     .     .     .",
+  },
+  ChildAccessEdge: {
     cursor:                                   ".   .   .   .   .   .   .   A | .     .     .     .",
     node:                                     ".   .   .   .   .   .   .   A | .     .     .     .",
   },

@@ -58,27 +58,36 @@ export function demoViewers(anchor: DemoAnchor): Record<Role, AuthenticatedViewe
 /**
  * The demo anchor read from the database: the first child (by person record) with an ID
  * number, an ENROLLED registration, an ACTIVE family-doctor contract and an insurance
- * enrollment, whose hukou, school and doctor lie in one prefecture — so the example child is
+ * enrollment, whose hukou, school and doctor lie in one prefecture, at a school where some pupil
+ * has no enrollment if there is one — so the example child is
  * inside every demo viewer's row scope. A province too small to have one falls back to the first
  * school with an enrolled student and the first doctor with an active contract. Throws when the
  * database holds neither (seed it first).
  */
 export async function demoAnchorFromDatabase(db: Db): Promise<DemoAnchor> {
-  const [child] = await queryRows<{ id_number: string; school: string; county: string; doctor: string }>(
-    db,
-    sql`
-    select p.id_number, s.school_code as school, sc.region_code as county, c.doctor_code as doctor
-      from ${persons} p
-      join ${studentRegistrations} s on s.id_number = p.id_number and s.status = 'ENROLLED'
-      join ${schools} sc on sc.school_code = s.school_code
-      join ${doctorContracts} c on c.patient_id_number = p.id_number and c.status = 'ACTIVE'
-      join ${familyDoctors} d on d.doctor_code = c.doctor_code
-     where left(p.hukou_region_code, 4) = left(sc.region_code, 4) and left(d.region_code, 4) = left(sc.region_code, 4)
-       and exists (select 1 from ${enrollments} e where e.id_number = p.id_number)
-     order by p.id limit 1`,
-  );
-  if (child)
-    return { idNumber: child.id_number, school: child.school, county: child.county.trim(), doctor: child.doctor };
+  // A school with a pupil no enrollment names gives the demo's school administrator gaps to work
+  // on; a province without one still gets an anchor.
+  const schoolWithGap = sql`exists (select 1 from ${studentRegistrations} r
+     where r.school_code = sc.school_code and r.status = 'ENROLLED' and r.id_number is not null
+       and not exists (select 1 from ${enrollments} e where e.id_number = r.id_number))`;
+  for (const preferred of [schoolWithGap, sql`true`]) {
+    const [child] = await queryRows<{ id_number: string; school: string; county: string; doctor: string }>(
+      db,
+      sql`
+      select p.id_number, s.school_code as school, sc.region_code as county, c.doctor_code as doctor
+        from ${persons} p
+        join ${studentRegistrations} s on s.id_number = p.id_number and s.status = 'ENROLLED'
+        join ${schools} sc on sc.school_code = s.school_code
+        join ${doctorContracts} c on c.patient_id_number = p.id_number and c.status = 'ACTIVE'
+        join ${familyDoctors} d on d.doctor_code = c.doctor_code
+       where left(p.hukou_region_code, 4) = left(sc.region_code, 4) and left(d.region_code, 4) = left(sc.region_code, 4)
+         and exists (select 1 from ${enrollments} e where e.id_number = p.id_number)
+         and ${preferred}
+       order by p.id limit 1`,
+    );
+    if (child)
+      return { idNumber: child.id_number, school: child.school, county: child.county.trim(), doctor: child.doctor };
+  }
   const rows = await queryRows<{ school: string | null; county: string | null; doctor: string | null }>(
     db,
     sql`

@@ -1,4 +1,4 @@
-import { regionFacetsOf, type ScopeFacet } from "../../db/sources.ts";
+import { DERIVED_FACETS, PLACE_FACETS, regionFacetsOf, type ScopeFacet } from "../../db/sources.ts";
 import type { RegionBasis, RowFilter } from "./scopes.ts";
 
 /**
@@ -11,7 +11,8 @@ import type { RegionBasis, RowFilter } from "./scopes.ts";
 
 const BASIS_FACETS: Readonly<Record<Exclude<RegionBasis, "department-records">, readonly ScopeFacet[]>> = {
   // DESIGN.md: "children resident or registered in their region". Resident: the one residence
-  // rule (`residence`: the current school, else the vaccination file in use, else the hukou; from
+  // rule (`residence`: the current school, else the residence permit, else the vaccination file in use, else a
+  // newborn's birth certificate, else the hukou; from
   // the coverage snapshot, src/db/source-queries.ts). Registered: hukou, residence permit, an
   // insurance enrollment's area. Not any vaccination file or birth certificate a child ever had:
   // a child who lives and is registered elsewhere is not this office's (#18.19).
@@ -118,3 +119,45 @@ export function carriedFacetsReach(match: FacetMatch, carried: CarriedFacets): b
     return match.kind === "codes" ? match.codes.includes(code) : code.startsWith(match.prefix);
   });
 }
+
+/**
+ * The match that lists a viewer's children by a region: only by the places the viewer's rows
+ * themselves come from (an officer's own basis, the county of a school administrator's schools or
+ * of a family doctor), and only inside the viewer's own region. Listing by any other place would
+ * tell a viewer where a child's records lie that it may not read (a school administrator learning
+ * a pupil's hukou county from `childrenInRegion(region: "3401")`).
+ *
+ * @example listingMatchOf({ kind: "prefix", facets: ["school_region"], prefix: "3301" }, "330106")
+ * // { kind: "prefix", facets: ["school_region"], prefix: "330106" }
+ * @example listingMatchOf({ kind: "codes", facets: ["school"], codes: ["2330106101"] }, "3302")
+ * // { kind: "prefix", facets: ["school_region"], prefix: "3302" }
+ */
+export function listingMatchOf(match: FacetMatch, prefix: string): FacetMatch {
+  switch (match.kind) {
+    case "nothing":
+      return match;
+    case "codes": {
+      const facets = match.facets.flatMap((f) => REGION_OF_CODE_FACET[f] ?? []);
+      return facets.length > 0 ? { kind: "prefix", facets, prefix } : { kind: "nothing" };
+    }
+    case "prefix": {
+      const facets = match.facets.filter((f) => PLACE_KIND[f] === "region");
+      if (prefix.startsWith(match.prefix)) return { kind: "prefix", facets, prefix };
+      if (match.prefix.startsWith(prefix)) return { kind: "prefix", facets, prefix: match.prefix };
+      return { kind: "nothing" };
+    }
+    default: {
+      const _: never = match;
+      return _;
+    }
+  }
+}
+
+/** What each facet's code is: a region, a school or a doctor (the registry's places, and the derived residence). */
+const PLACE_KIND: Readonly<Record<ScopeFacet, string>> = { ...PLACE_FACETS, ...DERIVED_FACETS };
+
+/** The region facet of a school's or a doctor's own code: where that school or doctor sits. */
+const REGION_OF_CODE_FACET: Partial<Record<ScopeFacet, ScopeFacet[]>> = {
+  school: ["school_region"],
+  doctor: ["doctor_region"],
+};

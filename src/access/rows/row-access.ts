@@ -14,7 +14,14 @@ import {
   type PlaceColumns,
   type StatisticsColumns,
 } from "./conditions.ts";
-import { carriedFacetsReach, facetMatchOf, placeInScope, type CarriedFacets, type RecordPlace } from "./facets.ts";
+import {
+  carriedFacetsReach,
+  facetMatchOf,
+  listingMatchOf,
+  placeInScope,
+  type CarriedFacets,
+  type RecordPlace,
+} from "./facets.ts";
 import { ROW_SCOPES, rowFilterFor, type RowFilter } from "./scopes.ts";
 
 /**
@@ -61,6 +68,12 @@ export interface RowAccess {
    * qualified column (`s.child_id`): a bare `child_id` would bind to the scope view's own column.
    */
   childCondition(childId: SQL): SQL;
+  /**
+   * A SQL condition: the child `childId` is placed inside the region `prefix` by a place the
+   * viewer's rows come from, inside the viewer's own region (facets.ts, `listingMatchOf`): what a
+   * list by region filters on, so the filter tells nothing of places the viewer may not read.
+   */
+  placedWithin(childId: SQL, prefix: string): SQL;
   /** Whether records carrying these facets (facets.ts, CarriedFacets) place every linked child inside the rows. */
   reaches(carried: CarriedFacets): boolean;
   /**
@@ -124,6 +137,7 @@ export function createRowAccess(db: Db, viewer: Viewer): RowAccess {
       for (const id of childIds) gate.prime(id, true);
     },
     childCondition: (childId) => childInScope(match, childId),
+    placedWithin: (childId, prefix) => childInScope(listingMatchOf(match, prefix), childId),
     reaches,
     memberCondition: (childId, carried) => (carried && reaches(carried) ? null : memberInScope(match, childId)),
     async visibleMembers(records, childOf, carriedOf) {

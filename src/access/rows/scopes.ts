@@ -22,8 +22,9 @@ export type ChildRowScope = "region" | "schools" | "doctor" | "none";
 /** Which department's records place a child in a region, per role. */
 export type RegionBasis =
   /**
-   * Residence by the one residence rule (the current school, else the vaccination file in use,
-   * else the hukou: coverage's `residenceRegionOf`, as the coverage snapshot holds it) or
+   * Residence by the one residence rule (the current school, else the residence permit, else the
+   * vaccination file in use, else a newborn's birth certificate, else the hukou: coverage's
+   * `residenceRegionOf`, as the coverage snapshot holds it) or
    * registration (hukou, residence permit, insurance enrollment area).
    */
   | "residence-or-registration"

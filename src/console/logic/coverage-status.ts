@@ -9,17 +9,26 @@ export const COVERAGE_STATUSES = [
 ] as const;
 export type CoverageStatus = (typeof COVERAGE_STATUSES)[number];
 
+// In the API's order (the taxonomy's: src/domain/coverage-terms.ts): why uninsured, what is owed, circumstances.
 export const GAP_REASONS = [
-  "NO_ID_NUMBER",
-  "NON_LOCAL_HUKOU",
-  "NEEDY_WITHOUT_SUBSIDY",
-  "ENROLLED_OUTSIDE_RESIDENCE",
+  "DUPLICATE_ENROLLMENT",
+  "NEVER_ENROLLED",
+  "NOT_RENEWED",
   "UNPAID_ENROLLMENT",
+  "ENROLLMENT_ENDED",
+  "NEEDY_WITHOUT_SUBSIDY",
+  "SUBSIDY_BELOW_SETTING",
+  "NO_ID_NUMBER",
+  "NEWBORN_NOT_REGISTERED",
+  "NON_LOCAL_HUKOU",
+  "ENROLLED_OUTSIDE_RESIDENCE",
+  "ENROLLED_OUT_OF_PROVINCE",
   "NO_SCHOOL_RECORD",
 ] as const;
 export type GapReason = (typeof GAP_REASONS)[number];
 
-export type ResponsibleActor = "SCHOOL" | "FAMILY_DOCTOR" | "INSURANCE_OFFICE" | "HOUSEHOLD_REGISTRATION";
+export type ResponsibleActor =
+  "SCHOOL" | "FAMILY_DOCTOR" | "INSURANCE_OFFICE" | "HOUSEHOLD_REGISTRATION" | "MEDICAL_ASSISTANCE";
 
 /** How loudly a badge speaks: green for insured, amber while there is still time, red for a gap. */
 export type BadgeTone = "ok" | "pending" | "gap" | "attention";

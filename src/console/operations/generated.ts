@@ -10,19 +10,25 @@ export type CoverageGapFilter = {
   /** Born on or before. */
   bornBefore?: string | null | undefined;
   hukouType?: HukouType | null | undefined;
+  /** Gaps this reason leads: the children coverageSummary(groupBy: REASON) counts under it. */
+  leadingReason?: GapReason | null | undefined;
+  /** true: only the children the hub's province cannot place (no residence, or one outside the province), the place-unknown group of the statistics; false: only children placed in the province. */
+  placeUnknown?: boolean | null | undefined;
+  /** Gaps with this reason among their reasons. */
   reason?: GapReason | null | undefined;
-  /** Residence region: a division code or prefix. */
+  /** Residence region: a division code or prefix. The hub's whole province also lists the children it cannot place (placeUnknown). */
   region?: string | null | undefined;
   /** A 10-digit school code. */
   school?: string | null | undefined;
   status?: CoverageStatus | null | undefined;
 };
 
-/** REGION groups one level below the region asked (province → prefectures → counties); AGE_BAND by 0, 1-2, 3-5, 6-11, 12-14, 15-17. */
+/** REGION groups one level below the region asked (province → prefectures → counties; a school's children by county); in a summary of the hub's whole province the children it cannot place (no residence, or one outside the province) are the group with key null, labelled 居住地不明 (place unknown). AGE_BAND by 0, 1-2, 3-5, 6-11, 12-14, 15-17. REASON: why children are uninsured — each child with a gap under the one reason leading it (ChildCoverage.leadingReason; UNEXPLAINED for a gap none leads), children without a gap under key null, so the reason groups add up to the gap count and all groups to the total. */
 export type CoverageGroupBy =
   | 'AGE_BAND'
   | 'HUKOU_TYPE'
   | 'NEEDY_CATEGORY'
+  | 'REASON'
   | 'REGION'
   | 'SCHOOL';
 
@@ -37,11 +43,18 @@ export type CoverageStatus =
 
 /** Why a child has, or risks, a gap. */
 export type GapReason =
+  | 'DUPLICATE_ENROLLMENT'
   | 'ENROLLED_OUTSIDE_RESIDENCE'
+  | 'ENROLLED_OUT_OF_PROVINCE'
+  | 'ENROLLMENT_ENDED'
   | 'NEEDY_WITHOUT_SUBSIDY'
+  | 'NEVER_ENROLLED'
+  | 'NEWBORN_NOT_REGISTERED'
   | 'NON_LOCAL_HUKOU'
+  | 'NOT_RENEWED'
   | 'NO_ID_NUMBER'
   | 'NO_SCHOOL_RECORD'
+  | 'SUBSIDY_BELOW_SETTING'
   | 'UNPAID_ENROLLMENT';
 
 export type GuardianRelation =
@@ -61,6 +74,7 @@ export type ResponsibleActor =
   | 'FAMILY_DOCTOR'
   | 'HOUSEHOLD_REGISTRATION'
   | 'INSURANCE_OFFICE'
+  | 'MEDICAL_ASSISTANCE'
   | 'SCHOOL';
 
 /** A reviewer's answer: the record belongs to the candidate child, or it does not. */
@@ -129,7 +143,7 @@ export type ConsoleRegionSummaryQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleRegionSummaryQuery = { coverageSummary: { asOf: string, coverageYear: number, region: string, total: { label: string | null, children: number | null, insured: number | null, insuredRate: number | null, newborns: number | null, newbornInsuredRate: number | null, newbornWithinWindowRate: number | null, statusCounts: Array<{ status: CoverageStatus, count: number | null }> }, groups: Array<{ key: string | null, label: string | null, suppressed: boolean, children: number | null, insured: number | null, insuredRate: number | null, newborns: number | null, newbornInsuredRate: number | null }>, targets: { overallInsuredRate: number, newbornInsuredRate: number, newbornWindowDays: number } } | null };
+export type ConsoleRegionSummaryQuery = { coverageSummary: { asOf: string, coverageYear: number, region: string | null, total: { label: string | null, children: number | null, insured: number | null, insuredRate: number | null, newborns: number | null, newbornInsuredRate: number | null, newbornWithinWindowRate: number | null, statusCounts: Array<{ status: CoverageStatus, count: number | null }> }, groups: Array<{ key: string | null, label: string | null, suppressed: boolean, children: number | null, insured: number | null, insuredRate: number | null, newborns: number | null, newbornInsuredRate: number | null }>, targets: { overallInsuredRate: number, newbornInsuredRate: number, newbornWindowDays: number } } | null };
 
 export type ConsoleSchoolNamesQueryVariables = Exact<{
   region: string;

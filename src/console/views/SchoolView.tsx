@@ -241,10 +241,12 @@ function RosterTable({ rows }: { rows: readonly RosterRow[] }) {
         </tr>
       </thead>
       <tbody>
-        {rows.map((row) => {
+        {rows.map((row, i) => {
           const action = row.status ? suggestedAction(row.status, row.reasons) : null;
+          // A student number is not a key: a school's file may register one pupil twice (a transfer
+          // back, a clerk's duplicate), and React would leave a duplicate's row behind on a filter.
           return (
-            <tr key={row.studentNumber} data-status={row.status ?? ""}>
+            <tr key={`${row.studentNumber}#${i}`} data-status={row.status ?? ""}>
               <td className="mono">{row.studentNumber}</td>
               <th scope="row">{row.name}</th>
               <td>{row.grade === 0 ? t("kindergarten") : fmt.number(row.grade)}</td>

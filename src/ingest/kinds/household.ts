@@ -171,7 +171,10 @@ export const guardianshipKind: RecordKind = {
   department: "household",
   table: guardianships,
   linkSource: null,
-  touches: "nothing",
+  // A guardian's ID number and phone are the person record's linkage evidence: a guardianship
+  // filed after its person links that person again (a newborn's record under 王之子 meets its
+  // birth certificate through its parents).
+  touches: { relinks: { source: "household.person", recordColumn: guardianships.childRecordId } },
   placement: { through: personKind, column: "child_record_id", references: "record_id" },
   description: "A guardian of a child, as the registry knows them (not always a registered person).",
   columns: [

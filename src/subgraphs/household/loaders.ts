@@ -22,7 +22,7 @@ export interface HouseholdLoaders {
    * A household by number, or null when there is none or its region is outside the viewer's
    * scope: `household(number)` and `_entities` read it alike, so the two cannot disagree.
    */
-  household: DataLoader<string, HouseholdRow | null>;
+  household: DataLoader<string, (HouseholdRow & { childIds: number[] }) | null>;
   /**
    * A household's registered persons, eldest first, with the master child each is linked to.
    * A member linked to a child outside the viewer's rows is left out, as if not registered (a
@@ -33,6 +33,14 @@ export interface HouseholdLoaders {
 }
 
 export function createHouseholdLoaders(db: Db, rows: RowAccess): HouseholdLoaders {
+  const members: HouseholdLoaders["members"] = new DataLoader(
+    async (numbers) => {
+      const found = await membersOfHouseholds(db, numbers, (childId) => rows.memberCondition(childId));
+      const byNumber = groupBy(found, (p) => p.householdNumber ?? "");
+      return numbers.map((n) => byNumber.get(n) ?? []);
+    },
+    { maxBatchSize: 1_000 },
+  );
   return {
     child: childLookup(rows),
     personByChild: new DataLoader(
@@ -55,20 +63,24 @@ export function createHouseholdLoaders(db: Db, rows: RowAccess): HouseholdLoader
     household: new DataLoader(
       async (numbers) => {
         const byNumber = new Map((await householdsByNumber(db, numbers)).map((h) => [h.householdNumber, h]));
-        return numbers.map((n) => {
+        const found = numbers.map((n) => {
           const row = byNumber.get(n);
           return row && rows.placeInScope({ regionCode: row.regionCode }) ? row : null;
+        });
+        // A household's number, region and address are its children's hukou: a read of them is a
+        // read of the children registered there that the viewer may reach (the audit log's ids;
+        // the same statement `members` answers from, so asking for both costs nothing more).
+        const memberLists = await members.loadMany(found.flatMap((row) => (row ? [row.householdNumber] : [])));
+        let k = 0;
+        return found.map((row) => {
+          if (!row) return null;
+          const list = memberLists[k++];
+          const childIds = Array.isArray(list) ? list.flatMap((m) => (m.childId === null ? [] : [m.childId])) : [];
+          return { ...row, childIds };
         });
       },
       { maxBatchSize: 1_000 },
     ),
-    members: new DataLoader(
-      async (numbers) => {
-        const members = await membersOfHouseholds(db, numbers, (childId) => rows.memberCondition(childId));
-        const byNumber = groupBy(members, (p) => p.householdNumber ?? "");
-        return numbers.map((n) => byNumber.get(n) ?? []);
-      },
-      { maxBatchSize: 1_000 },
-    ),
+    members,
   };
 }

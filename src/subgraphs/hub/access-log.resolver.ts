@@ -1,8 +1,15 @@
-import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
-import { queryAuditLog, type AuditEntry } from "../../access/audit/log-reader.ts";
+import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
+import {
+  childAccessPage,
+  countChildAccesses,
+  queryAuditLog,
+  type AuditEntry,
+  type ChildAccessEntry,
+} from "../../access/audit/log-reader.ts";
 import { ROW_SCOPES } from "../../access/rows/scopes.ts";
 import { Connection } from "../../graphql/connection.ts";
 import { badInput, parseChildId } from "../../graphql/errors.ts";
+import { DateScalar } from "../../graphql/scalars.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import type { HubLoaders } from "./loaders.ts";
 
@@ -41,6 +48,49 @@ export class AccessLogEntry {
 @ObjectType("AccessLogConnection")
 class AccessLogConnection extends Connection("AccessLog", AccessLogEntry) {}
 
+@ObjectType("ChildAccess", {
+  description:
+    "One read of a child's record, as its guardian may be told of it: which organisation read what, when and why " +
+    "— never who by name or token.",
+})
+export class ChildAccess {
+  /** Not a GraphQL field: the child the entry is about, so that reading it is logged as a read of that child. */
+  childId!: number;
+
+  @Field(() => DateScalar, { description: "The day of the read, in China." })
+  date!: string;
+
+  @Field(() => String, { description: "The reader's role, e.g. school_admin." })
+  role!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The department the reader works for (household, health, education, insurance), or hub.",
+  })
+  department!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The region the reader works in: an office's region prefix, a family doctor's county.",
+  })
+  region!: string | null;
+
+  @Field(() => [String], { description: "A school administrator's schools (school codes); empty for other roles." })
+  schools!: string[];
+
+  @Field(() => [String], { description: '"Type.field" names read, e.g. Child.name.' })
+  fields!: string[];
+
+  @Field(() => String, { nullable: true, description: "Why, as the reader's system declared it (X-Purpose)." })
+  purpose!: string | null;
+}
+
+@ObjectType("ChildAccessConnection")
+class ChildAccessConnection extends Connection("ChildAccess", ChildAccess) {
+  /** Not a GraphQL field: counts the history over all pages (totalCount), only when asked for. */
+  count!: () => Promise<number>;
+}
+
 /** The auditor's view of the append-only access log (src/access/audit/log-reader.ts). */
 @Resolver(() => AccessLogEntry)
 export class AccessLogResolver {
@@ -70,6 +120,56 @@ export class AccessLogResolver {
       after,
     });
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toEntry(e.node) })), totalCount: null };
+  }
+
+  @Query(() => ChildAccessConnection, {
+    nullable: true,
+    description:
+      "Who looked at a child's record (DESIGN.md: the guardian's question, answered from the access log): every " +
+      "logged read of it, newest first, by organisation, role, day, purpose and fields — never an official's name " +
+      "or token. Days from/to in China, both included. The auditor's today; reading it is logged as a read of " +
+      "the child, like any other.",
+  })
+  async whoLookedAt(
+    @Arg("childId", () => ID) childId: string,
+    @Arg("from", () => DateScalar, { nullable: true }) from: string | null,
+    @Arg("to", () => DateScalar, { nullable: true }) to: string | null,
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: SubgraphContext<HubLoaders>,
+  ): Promise<ChildAccessConnection> {
+    const id = parseChildId(childId, "childId");
+    // Only the auditor's row scope reaches the log (ROW_SCOPES[role].auditLog); the policy table says the same.
+    if (ctx.viewer.role === "anonymous" || ROW_SCOPES[ctx.viewer.role].auditLog !== "all")
+      return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, count: async () => 0 };
+    const range = { from: from ?? null, to: to ?? null };
+    const page = await childAccessPage(ctx.db, id, { ...range, first, after });
+    return {
+      edges: page.edges.map((e) => ({ cursor: e.cursor, node: toChildAccess(e.node) })),
+      pageInfo: page.pageInfo,
+      count: () => countChildAccesses(ctx.db, id, range),
+    };
+  }
+}
+
+function toChildAccess(entry: ChildAccessEntry): ChildAccess {
+  return {
+    childId: entry.childId,
+    date: entry.date,
+    role: entry.role,
+    department: entry.department,
+    region: entry.region,
+    schools: entry.schools,
+    fields: entry.fields,
+    purpose: entry.purpose,
+  };
+}
+
+@Resolver(() => ChildAccessConnection)
+export class ChildAccessConnectionResolver {
+  @FieldResolver(() => Int, { nullable: true, description: "Reads of the child in the range, over all pages." })
+  async totalCount(@Root() connection: ChildAccessConnection): Promise<number | null> {
+    return connection.count();
   }
 }
 

@@ -58,7 +58,9 @@ export class Child {
 
   @Field(() => String, {
     nullable: true,
-    description: "Division code of residence: school region, else vaccination site region, else hukou region.",
+    description:
+      "Division code of residence, by the one residence rule: school region, else residence permit region, else " +
+      "vaccination site region, else (under one) the birth certificate's place, else hukou region; null when unknown.",
   })
   residenceRegionCode?: string | null;
 

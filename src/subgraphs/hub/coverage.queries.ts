@@ -7,6 +7,7 @@ import { queryRows, type Db } from "../../db/client.ts";
 import { withinRegion } from "../../db/region.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { COVERAGE_STATUSES } from "../../domain/coverage-terms.ts";
+import { GAP_SQL, placeUnknownSql, REASON_GROUP_SQL } from "../../coverage/rollup.ts";
 
 /** A snapshot row as the resolvers need it. */
 export interface CoverageRow {
@@ -21,10 +22,12 @@ export interface CoverageRow {
   responsibleActor: string | null;
   responsibleCode: string | null;
   action: string | null;
+  /** The needy category coverage knows (eligibility, or assistance paid), with or without an enrollment. */
+  needyCategory: string | null;
 }
 
 const COLUMNS = sql`child_id, as_of::text, coverage_year, status, reasons, deadline::text, code_window_ends_on::text,
-  waiting_period_months, responsible_actor, responsible_code, action`;
+  waiting_period_months, responsible_actor, responsible_code, action, needy_category`;
 
 type RawRow = {
   child_id: number | string;
@@ -38,6 +41,7 @@ type RawRow = {
   responsible_actor: string | null;
   responsible_code: string | null;
   action: string | null;
+  needy_category: string | null;
 };
 
 function toRow(r: RawRow): CoverageRow {
@@ -53,6 +57,7 @@ function toRow(r: RawRow): CoverageRow {
     responsibleActor: r.responsible_actor,
     responsibleCode: r.responsible_code,
     action: r.action,
+    needyCategory: r.needy_category,
   };
 }
 
@@ -99,11 +104,9 @@ function fromStatusRow(r: StatusRow): CoverageRow {
     responsibleActor: r.responsibleActor ?? null,
     responsibleCode: r.responsibleCode ?? null,
     action: r.action ?? null,
+    needyCategory: r.needyCategory ?? null,
   };
 }
-
-/** A gap: any status but INSURED, or insured without the medical-assistance subsidy a needy child is owed. */
-const IS_GAP = sql`(status <> 'INSURED' or 'NEEDY_WITHOUT_SUBSIDY' = any(reasons))`;
 
 export interface GapQuery {
   asOf: IsoDate;
@@ -111,53 +114,142 @@ export interface GapQuery {
   school: string | null;
   status: string | null;
   reason: string | null;
+  leadingReason: string | null;
   bornAfter: IsoDate | null;
   bornBefore: IsoDate | null;
   hukouType: string | null;
-  afterChildId: number | null;
+  /** true: only the children the province cannot place; false: only placed ones (needs `province`). */
+  placeUnknown: boolean | null;
+  /**
+   * The hub's province (2-digit prefix), when the question needs it: a `region` that is the whole
+   * province lists the children it cannot place too, and `placeUnknown` is relative to it.
+   */
+  province: string | null;
+  after: GapPosition | null;
   limit: number;
   /** The viewer's row scope over `s.child_id` (the snapshot row's alias is `s`). */
   inScope: SQL;
 }
 
-/** Gaps in child id order (keyset), `limit + 1` of them. */
-export async function gaps(db: Db, q: GapQuery): Promise<CoverageRow[]> {
-  const conditions: SQL[] = [sql`as_of = ${q.asOf}`, IS_GAP, q.inScope];
-  if (q.region) conditions.push(withinRegion(sql.raw("residence_region_code"), q.region));
+/**
+ * Where a gap stands in the urgency order of the gap lists: rank 0, a deadline still ahead
+ * (soonest first); rank 1, a deadline missed (most recently missed first: the family is still
+ * near the newborn's services and the 180-day code window); rank 2, no deadline (child id
+ * order). Within a rank, the child id breaks ties. A cursor holds the whole position, so paging
+ * stays exact even when the row it came from changes.
+ */
+export interface GapPosition {
+  rank: 0 | 1 | 2;
+  deadline: IsoDate | null;
+  childId: number;
+}
+
+/** A gap row's position in the urgency order. */
+export function gapPositionOf(row: CoverageRow): GapPosition {
+  const rank = row.deadline === null ? 2 : row.deadline >= row.asOf ? 0 : 1;
+  return { rank, deadline: row.deadline, childId: row.childId };
+}
+
+/** Each rank of the urgency order as its own indexed range: which rows, in which order, and after a position. */
+const URGENCY: readonly { rows: (asOf: IsoDate) => SQL; order: SQL; after: (p: GapPosition) => SQL }[] = [
+  {
+    rows: (asOf) => sql`deadline >= ${asOf}`,
+    order: sql`deadline, child_id`,
+    after: (p) => sql`(deadline, child_id) > (${p.deadline}::date, ${p.childId})`,
+  },
+  {
+    rows: (asOf) => sql`deadline < ${asOf}`,
+    order: sql`deadline desc, child_id`,
+    after: (p) => sql`(deadline < ${p.deadline}::date or (deadline = ${p.deadline}::date and child_id > ${p.childId}))`,
+  },
+  { rows: () => sql`deadline is null`, order: sql`child_id`, after: (p) => sql`child_id > ${p.childId}` },
+];
+
+/** What a gap list lists, whatever the page: the filters and the viewer's rows. */
+function gapConditions(q: GapQuery): SQL[] {
+  const conditions: SQL[] = [sql`as_of = ${q.asOf}`, GAP_SQL, q.inScope];
+  if (q.region) conditions.push(residenceIn(q.region, q.province));
+  if (q.placeUnknown !== null) conditions.push(placeCondition(q.placeUnknown, q.province));
   if (q.school) conditions.push(sql`school_code = ${q.school}`);
   if (q.status) conditions.push(sql`status = ${q.status}`);
   if (q.reason) conditions.push(sql`${q.reason} = any(reasons)`);
+  if (q.leadingReason) conditions.push(sql`${REASON_GROUP_SQL} = ${q.leadingReason}`);
   if (q.bornAfter) conditions.push(sql`birth_date >= ${q.bornAfter}`);
   if (q.bornBefore) conditions.push(sql`birth_date <= ${q.bornBefore}`);
   if (q.hukouType) conditions.push(sql`hukou_type = ${q.hukouType}`);
-  if (q.afterChildId !== null) conditions.push(sql`child_id > ${q.afterChildId}`);
-  const rows = await queryRows<RawRow>(
-    db,
-    sql`select ${COLUMNS} from hub.coverage_status s where ${sql.join(conditions, sql` and `)}
-      order by child_id limit ${q.limit + 1}`,
-  );
-  return rows.map(toRow);
+  return conditions;
 }
 
-/** Newborns still in their window whose deadline falls within `withinDays` of the as-of date, soonest first. */
-export async function watchlist(
-  db: Db,
-  q: {
-    asOf: IsoDate;
-    region: string | null;
-    lastDay: IsoDate;
-    after: { deadline: IsoDate; childId: number } | null;
-    limit: number;
-    inScope: SQL;
-  },
-): Promise<CoverageRow[]> {
+/**
+ * Children whose residence lies in the region; for the hub's whole province, with the children it
+ * cannot place (they are the province's, counted in its place-unknown group).
+ */
+function residenceIn(region: string, province: string | null): SQL {
+  const within = withinRegion(sql.raw("residence_region_code"), region);
+  return province !== null && region === province ? sql`(${within} or ${placeUnknownSql(province)})` : within;
+}
+
+function placeCondition(unknown: boolean, province: string | null): SQL {
+  if (province === null) throw new Error("coverage lists: placeUnknown needs the hub's province");
+  return unknown ? placeUnknownSql(province) : sql`not ${placeUnknownSql(province)}`;
+}
+
+/**
+ * A page of gaps in urgency order (GapPosition), `limit + 1` of them: each rank read as its own
+ * range (at most three statements, each an ordered, limited scan), from the cursor's rank on.
+ */
+export async function gaps(db: Db, q: GapQuery): Promise<CoverageRow[]> {
+  const conditions = gapConditions(q);
+  const rows: CoverageRow[] = [];
+  for (let rank = q.after?.rank ?? 0; rank < URGENCY.length && rows.length <= q.limit; rank++) {
+    const range = URGENCY[rank]!;
+    const where = [...conditions, range.rows(q.asOf)];
+    if (q.after && q.after.rank === rank) where.push(range.after(q.after));
+    const found = await queryRows<RawRow>(
+      db,
+      sql`select ${COLUMNS} from hub.coverage_status s where ${sql.join(where, sql` and `)}
+        order by ${range.order} limit ${q.limit + 1 - rows.length}`,
+    );
+    rows.push(...found.map(toRow));
+  }
+  return rows;
+}
+
+/** How many children a gap list lists over all its pages (its totalCount). */
+export async function countGaps(db: Db, q: Omit<GapQuery, "after" | "limit">): Promise<number> {
+  const conditions = gapConditions({ ...q, after: null, limit: 0 });
+  const [row] = await queryRows<{ n: number | string }>(
+    db,
+    sql`select count(*) as n from hub.coverage_status s where ${sql.join(conditions, sql` and `)}`,
+  );
+  return Number(row?.n ?? 0);
+}
+
+export interface WatchlistQuery {
+  asOf: IsoDate;
+  region: string | null;
+  /** The hub's province (2-digit prefix) when `region` is it: its place-unknown newborns are on its list. */
+  province: string | null;
+  lastDay: IsoDate;
+  after: { deadline: IsoDate; childId: number } | null;
+  limit: number;
+  inScope: SQL;
+}
+
+function watchConditions(q: Omit<WatchlistQuery, "after" | "limit">): SQL[] {
   const conditions: SQL[] = [
     sql`as_of = ${q.asOf}`,
     sql`status = 'NEWBORN_IN_WINDOW'`,
     sql`deadline <= ${q.lastDay}`,
     q.inScope,
   ];
-  if (q.region) conditions.push(withinRegion(sql.raw("residence_region_code"), q.region));
+  if (q.region) conditions.push(residenceIn(q.region, q.province));
+  return conditions;
+}
+
+/** Newborns still in their window whose deadline falls within `withinDays` of the as-of date, soonest first. */
+export async function watchlist(db: Db, q: WatchlistQuery): Promise<CoverageRow[]> {
+  const conditions = watchConditions(q);
   if (q.after) conditions.push(sql`(deadline, child_id) > (${q.after.deadline}::date, ${q.after.childId})`);
   const rows = await queryRows<RawRow>(
     db,
@@ -165,6 +257,15 @@ export async function watchlist(
       order by deadline, child_id limit ${q.limit + 1}`,
   );
   return rows.map(toRow);
+}
+
+/** How many newborns the watchlist lists over all its pages (its totalCount). */
+export async function countWatchlist(db: Db, q: Omit<WatchlistQuery, "after" | "limit">): Promise<number> {
+  const [row] = await queryRows<{ n: number | string }>(
+    db,
+    sql`select count(*) as n from hub.coverage_status s where ${sql.join(watchConditions(q), sql` and `)}`,
+  );
+  return Number(row?.n ?? 0);
 }
 
 /**
@@ -216,7 +317,8 @@ export async function groupCounts(
 /**
  * The atoms of protected statistics (controlled-rounding.ts): children per county, group and
  * class, for the children matching `where`, from the rollup or the snapshot rows as for
- * groupCounts. Every county the filter reaches comes whole, which the rounding needs.
+ * groupCounts. Every county the filter reaches comes whole, which the rounding needs. `county`
+ * is the residence, or what stands for it (null: the place-unknown group as one county).
  */
 export async function atomCounts(
   db: Db,
@@ -224,6 +326,7 @@ export async function atomCounts(
   key: SQL,
   where: SQL,
   source: "rollup" | "rows",
+  county: SQL = sql`residence_region_code`,
 ): Promise<Atom[]> {
   const n = source === "rollup" ? sql`sum(children)` : sql`count(*)`;
   const table = source === "rollup" ? sql`hub.coverage_rollup` : sql`hub.coverage_status`;
@@ -237,7 +340,7 @@ export async function atomCounts(
     children: number | string;
   }>(
     db,
-    sql`select residence_region_code as county, ${key} as key, status, ${newborn} as newborn,
+    sql`select ${county} as county, ${key} as key, status, ${newborn} as newborn,
           insured_within_window as within_window, ${n}::int as children
         from ${table} where as_of = ${asOf} and ${where}
         group by 1, 2, 3, 4, 5`,

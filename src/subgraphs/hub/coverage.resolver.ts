@@ -1,25 +1,20 @@
-import { sql, type SQL } from "drizzle-orm";
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { defaultAsOf } from "../../coverage/as-of.ts";
-import { roundAtoms } from "../../coverage/controlled-rounding.ts";
-import { AGE_BAND_SQL } from "../../coverage/rollup.ts";
+import { newbornWindowDaysOn } from "../../coverage/load-policy.ts";
 import { snapshotDateFor } from "../../coverage/snapshot-dates.ts";
-import { disclosureOf, type StatisticsDimension } from "../../coverage/statistics-disclosure.ts";
-import { countsOfAtoms, figuresOf, totalOf, type GroupCounts, type GroupFigures } from "../../coverage/summary.ts";
-import { regionPrefixOf, withinRegion } from "../../db/region.ts";
+import { figuresOf, leadingReasonOf, PLACE_UNKNOWN_LABEL, totalOf, type GroupFigures } from "../../coverage/summary.ts";
+import { isGap, type CoverageStatus, type GapReason } from "../../domain/coverage-terms.ts";
+import { regionPrefixOf } from "../../db/region.ts";
 import { addDays, daysBetween, type IsoDate } from "../../domain/dates.ts";
 import { lookupDivision } from "../../domain/division-codes.ts";
-import {
-  NEWBORN_WINDOW_DAYS_DEFAULT,
-  TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR,
-  TARGET_OVERALL_COVERAGE,
-} from "../../domain/insurance-policy.ts";
+import { TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR, TARGET_OVERALL_COVERAGE } from "../../domain/insurance-policy.ts";
 import { pageArgs, toPage } from "../../db/paging.ts";
-import { badInput, parseChildId } from "../../graphql/errors.ts";
+import { badInput } from "../../graphql/errors.ts";
 import { DateScalar } from "../../graphql/scalars.ts";
 import type { SubgraphContext } from "../../graphql/subgraph.ts";
 import { Child } from "./child.type.ts";
-import { atomCounts, groupCounts, type CoverageRow } from "./coverage.queries.ts";
+import { gapPositionOf, type CoverageRow, type GapPosition } from "./coverage.queries.ts";
+import { hubProvince, regionCounts, schoolCounts, schoolTotal } from "./coverage-summary.ts";
 import {
   ChildCoverage,
   CoverageGapConnection,
@@ -31,7 +26,6 @@ import {
   type CoverageGap,
 } from "./coverage.type.ts";
 import type { HubLoaders } from "./loaders.ts";
-import { statisticsByRegion, statisticsScope } from "./row-checks.ts";
 
 type Context = SubgraphContext<HubLoaders>;
 
@@ -52,6 +46,9 @@ export function toCoverage(row: CoverageRow): ChildCoverage {
     coverageYear: row.coverageYear,
     status: row.status,
     reasons: row.reasons,
+    leadingReason: isGap(row.status as CoverageStatus, row.reasons as GapReason[])
+      ? leadingReasonOf(row.reasons)
+      : null,
     deadline: row.deadline,
     daysLeft: row.deadline ? daysBetween(row.asOf, row.deadline) : null,
     codeWindowEndsOn: row.codeWindowEndsOn,
@@ -59,6 +56,7 @@ export function toCoverage(row: CoverageRow): ChildCoverage {
     responsibleActor: row.responsibleActor,
     responsibleCode: row.responsibleCode,
     action: row.action,
+    needyCategory: row.needyCategory,
   };
 }
 
@@ -96,8 +94,11 @@ export class CoverageResolver {
   @Query(() => CoverageGapConnection, {
     nullable: true,
     description:
-      "Children with a gap (any status but INSURED, or a needy child without subsidy), in child id order, from the " +
-      "snapshot of `asOf` (which must have been built; without it today's, else the newest before it).",
+      "Children with a gap (any status but INSURED, or an insured child still owed a subsidy) from the snapshot of " +
+      "`asOf` (which must have been built; without it today's, else the newest before it), most urgent first: " +
+      "deadlines still ahead (soonest first), then deadlines missed (most recently first), then the rest in child " +
+      "id order; the child id breaks ties. A cursor holds its whole position in that order: the next page goes on " +
+      "right after it.",
   })
   async coverageGaps(
     @Arg("filter", () => CoverageGapFilter, { nullable: true }) filter: CoverageGapFilter | null,
@@ -114,28 +115,42 @@ export class CoverageResolver {
       throw badInput("filter.school", `must be a 10-digit school code, but got "${f.school}"`);
     if (f.bornAfter && f.bornBefore && f.bornAfter > f.bornBefore)
       throw badInput("filter.bornBefore", `must not be before bornAfter (${f.bornAfter}), but got ${f.bornBefore}`);
+    const placeUnknown = f.placeUnknown ?? null;
     const date = await snapshotDate(ctx, asOf);
-    // Only children inside the viewer's rows: the loader reads under them.
-    const rows = await ctx.loaders.coverageGaps({
+    const province = (region !== null && region.length === 2) || placeUnknown !== null ? await hubProvince(ctx) : null;
+    if (placeUnknown !== null && province === null)
+      throw badInput("filter.placeUnknown", "needs the hub's province, which is not known before its institutions");
+    const query = {
       asOf: date,
       region,
       school,
       status: f.status ?? null,
       reason: f.reason ?? null,
+      leadingReason: f.leadingReason ?? null,
       bornAfter: f.bornAfter ?? null,
       bornBefore: f.bornBefore ?? null,
       hukouType: f.hukouType ?? null,
-      afterChildId: page.after === null ? null : parseChildId(page.after, "after"),
+      placeUnknown,
+      province,
+    };
+    // Only children inside the viewer's rows: the loader reads (and counts) under them.
+    const rows = await ctx.loaders.coverageGaps({
+      ...query,
+      after: page.after === null ? null : gapCursor(page.after, after ?? ""),
       limit: page.limit,
     });
-    return toPage(rows, page.limit, (r) => r.childId, toGap);
+    return {
+      ...toPage(rows, page.limit, (r) => gapCursorKey(gapPositionOf(r)), toGap),
+      count: () => ctx.loaders.countCoverageGaps(query),
+    };
   }
 
   @Query(() => CoverageGapConnection, {
     nullable: true,
     description:
-      "Newborns not yet insured whose 90-day deadline falls within `withinDays` of the as-of date, soonest first, " +
-      "from the snapshot of `asOf` (which must have been built; without it today's, else the newest before it).",
+      "Newborns not yet insured whose deadline falls within `withinDays` of the as-of date, soonest first (then by " +
+      "child id), from the snapshot of `asOf` (which must have been built; without it today's, else the newest " +
+      "before it). The hub's whole province as `region` lists the newborns it cannot place too.",
   })
   async newbornWatchlist(
     @Arg("region", () => String, { nullable: true }) region: string | null,
@@ -150,61 +165,74 @@ export class CoverageResolver {
     const page = pageArgs(first, after);
     const prefix = region ? regionPrefixOf(region) : null;
     const date = await snapshotDate(ctx, asOf);
+    const province = prefix !== null && prefix.length === 2 ? await hubProvince(ctx) : null;
+    const query = { asOf: date, region: prefix, province, lastDay: addDays(date, withinDays) };
     const rows = await ctx.loaders.newbornWatchlist({
-      asOf: date,
-      region: prefix,
-      lastDay: addDays(date, withinDays),
+      ...query,
       after: page.after === null ? null : watchCursor(page.after, after ?? ""),
       limit: page.limit,
     });
-    return toPage(rows, page.limit, (r) => `${r.deadline}:${r.childId}`, toGap);
+    return {
+      ...toPage(rows, page.limit, (r) => `${r.deadline}:${r.childId}`, toGap),
+      count: () => ctx.loaders.countNewbornWatchlist(query),
+    };
   }
 
   @Query(() => CoverageSummary, {
     nullable: true,
     description:
-      "Coverage of a region's resident children against the policy targets, grouped. Exact where the role could " +
-      "count the children itself (its rows, fields it reads); otherwise every count is rounded to a multiple of 5 " +
-      "so that no cell of fewer than 5 children can be computed, and groups that round to 0 are left out.",
+      "Coverage of a region's resident children, or of a school's students (give one of `region` and `school`), " +
+      "against the policy targets, grouped: by REASON, why they are uninsured. Exact where the role could count the " +
+      "children itself (its rows, fields it reads); otherwise every count is rounded to a multiple of 5 so that no " +
+      "cell of fewer than 5 children can be computed, and groups that round to 0 are left out. The hub's whole " +
+      "province counts the children it cannot place too (by REGION: the group with key null).",
   })
   async coverageSummary(
-    @Arg("region", () => String) region: string,
+    @Arg("region", () => String, { nullable: true }) region: string | null,
+    @Arg("school", () => String, { nullable: true, description: "A 10-digit school code: its students." })
+    school: string | null,
     @Arg("groupBy", () => CoverageGroupBy) groupBy: CoverageGroupBy,
     @Arg("asOf", () => DateScalar, { nullable: true }) asOf: string | null,
     @Ctx() ctx: Context,
   ): Promise<CoverageSummary> {
-    const prefix = regionPrefixOf(region);
+    // type-graphql leaves an argument the client omitted undefined, not null.
+    if ((region == null) === (school == null))
+      throw badInput(region == null ? "region" : "school", "give either a region or a school, not both nor neither");
+    const prefix = region == null ? null : regionPrefixOf(region);
+    const schoolCode = school == null ? null : school.trim();
+    if (schoolCode !== null && !SCHOOL_CODE.test(schoolCode))
+      throw badInput("school", `must be a 10-digit school code, but got "${school}"`);
     const date = await snapshotDate(ctx, asOf);
-    // The rollup has counties, not schools or doctors: by school, or for a school's or a doctor's own figures,
-    // count the rows.
-    const source = groupBy !== CoverageGroupBy.SCHOOL && statisticsByRegion(ctx) ? "rollup" : "rows";
-    const where = sql`${withinRegion(sql.raw("residence_region_code"), prefix)} and ${statisticsScope(ctx)}`;
-    const key = groupKey(groupBy, prefix, source);
     const counts =
-      disclosureOf(ctx.viewer.role, dimensionOf(groupBy)) === "exact"
-        ? await groupCounts(ctx.db, date, key, where, source)
-        : countsOfAtoms(roundAtoms(await atomCounts(ctx.db, date, key, where, source)));
+      prefix !== null
+        ? await regionCounts(ctx, date, prefix, groupBy)
+        : await schoolCounts(ctx, date, schoolCode!, groupBy);
+    const totalKey = prefix !== null ? prefix.padEnd(6, "0") : schoolCode;
     return {
       asOf: date,
       coverageYear: Number(date.slice(0, 4)),
       region: prefix,
+      school: schoolCode,
       groupBy,
-      total: toGroup(
-        figuresOf(totalOf(counts, prefix.padEnd(6, "0"))),
-        lookupDivision(prefix.padEnd(6, "0"))?.name ?? null,
-      ),
-      groups: counts.map((c) =>
-        toGroup(
-          figuresOf(c),
-          groupBy === CoverageGroupBy.REGION && c.key ? (lookupDivision(c.key)?.name ?? null) : null,
-        ),
-      ),
+      total: toGroup(figuresOf(totalOf(counts, totalKey)), prefix !== null ? regionLabel(prefix.padEnd(6, "0")) : null),
+      groups: counts.map((c) => toGroup(figuresOf(c), groupBy === CoverageGroupBy.REGION ? regionLabel(c.key) : null)),
       targets: {
         overallInsuredRate: TARGET_OVERALL_COVERAGE,
         newbornInsuredRate: TARGET_NEWBORN_INSURED_IN_BIRTH_YEAR,
-        newbornWindowDays: NEWBORN_WINDOW_DAYS_DEFAULT,
+        newbornWindowDays: await newbornWindowDaysOn(ctx.db, date),
       },
     };
+  }
+}
+
+@Resolver(() => CoverageGapConnection)
+export class CoverageGapConnectionResolver {
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: "Children the list holds over all its pages (under the same filters and the caller's rows).",
+  })
+  async totalCount(@Root() connection: CoverageGapConnection): Promise<number | null> {
+    return connection.count();
   }
 }
 
@@ -214,7 +242,8 @@ export class SchoolCoverageResolver {
     nullable: true,
     description:
       "Coverage of the school's current students as of a date (default today's snapshot, else the newest before " +
-      "it); rounded to multiples of 5 as coverageSummary by SCHOOL is, for roles that get it rounded.",
+      "it); rounded to multiples of 5 as coverageSummary by SCHOOL is, for roles that get it rounded. Its breakdown " +
+      "(why its pupils are uninsured): coverageSummary(school: code, groupBy: REASON).",
   })
   async coverage(
     @Root() school: HubSchool,
@@ -222,48 +251,27 @@ export class SchoolCoverageResolver {
     @Ctx() ctx: Context,
   ): Promise<CoverageGroup | null> {
     const date = await snapshotDate(ctx, asOf);
-    const scope = statisticsScope(ctx);
-    let counts: GroupCounts | undefined;
-    if (disclosureOf(ctx.viewer.role, "SCHOOL") === "exact") {
-      [counts] = await groupCounts(
-        ctx.db,
-        date,
-        sql`school_code`,
-        sql`school_code = ${school.code} and ${scope}`,
-        "rows",
-      );
-    } else {
-      // The rounding of a school's figures is its county's, as in coverageSummary by SCHOOL: the counties its
-      // students live in come whole.
-      const counties = sql`coalesce(residence_region_code, '') in (
-        select coalesce(residence_region_code, '') from hub.coverage_status
-         where as_of = ${date} and school_code = ${school.code} and ${scope})`;
-      const atoms = await atomCounts(ctx.db, date, sql`school_code`, sql`${counties} and ${scope}`, "rows");
-      counts = countsOfAtoms(roundAtoms(atoms)).find((c) => c.key === school.code);
-    }
+    const counts = await schoolTotal(ctx, date, school.code);
     return toGroup(figuresOf(counts ?? totalOf([], school.code)), null);
   }
 }
 
-/** The dimension a grouping publishes, for the disclosure decision. */
-function dimensionOf(groupBy: CoverageGroupBy): StatisticsDimension {
-  return groupBy;
+/** A region group's name; the place-unknown group's label for the key null. */
+function regionLabel(code: string | null): string | null {
+  return code === null ? PLACE_UNKNOWN_LABEL : (lookupDivision(code)?.name ?? null);
 }
 
-/** The group key: one region level down, the school, the age band, the hukou type, the needy category. */
-function groupKey(groupBy: CoverageGroupBy, prefix: string, source: "rollup" | "rows"): SQL {
-  switch (groupBy) {
-    case CoverageGroupBy.REGION:
-      return prefix.length === 2 ? sql`left(residence_region_code, 4) || '00'` : sql`residence_region_code`;
-    case CoverageGroupBy.SCHOOL:
-      return sql`school_code`;
-    case CoverageGroupBy.AGE_BAND:
-      return source === "rollup" ? sql`age_band` : AGE_BAND_SQL;
-    case CoverageGroupBy.HUKOU_TYPE:
-      return sql`hukou_type`;
-    case CoverageGroupBy.NEEDY_CATEGORY:
-      return sql`needy_category`;
-  }
+/** A gap's position as a cursor key: rank, deadline (empty without one), child id. */
+function gapCursorKey(p: GapPosition): string {
+  return `${p.rank}:${p.deadline ?? ""}:${p.childId}`;
+}
+
+function gapCursor(key: string, cursor: string): GapPosition {
+  const match = /^([012]):(\d{4}-\d{2}-\d{2})?:(\d{1,15})$/.exec(key);
+  const rank = match ? (Number(match[1]) as GapPosition["rank"]) : null;
+  if (!match || rank === null || (rank === 2) !== (match[2] === undefined))
+    throw badInput("after", `must be a cursor returned by coverageGaps, but got "${cursor}"`);
+  return { rank, deadline: match[2] ?? null, childId: Number(match[3]) };
 }
 
 function watchCursor(key: string, cursor: string): { deadline: IsoDate; childId: number } {

@@ -3,6 +3,7 @@ import { COVERAGE_STATUSES, GAP_REASONS, HUKOU_TYPES, RESPONSIBLE_ACTORS } from 
 import { Connection } from "../../graphql/connection.ts";
 import { DateScalar } from "../../graphql/scalars.ts";
 import { Child } from "./child.type.ts";
+import { NeedyCategoryEnum } from "./settings.type.ts";
 
 const asEnum = <T extends string>(values: readonly T[]) =>
   Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
@@ -28,12 +29,18 @@ export enum CoverageGroupBy {
   AGE_BAND = "AGE_BAND",
   HUKOU_TYPE = "HUKOU_TYPE",
   NEEDY_CATEGORY = "NEEDY_CATEGORY",
+  REASON = "REASON",
 }
 registerEnumType(CoverageGroupBy, {
   name: "CoverageGroupBy",
   description:
-    "REGION groups one level below the region asked (province → prefectures → counties); " +
-    "AGE_BAND by 0, 1-2, 3-5, 6-11, 12-14, 15-17.",
+    "REGION groups one level below the region asked (province → prefectures → counties; a school's children by " +
+    "county); in a summary of the hub's whole province the children it cannot place (no residence, or one " +
+    "outside the province) are the group with key null, labelled 居住地不明 (place unknown). " +
+    "AGE_BAND by 0, 1-2, 3-5, 6-11, 12-14, 15-17. " +
+    "REASON: why children are uninsured — each child with a gap under the one reason leading it (ChildCoverage." +
+    "leadingReason; UNEXPLAINED for a gap none leads), children without a gap under key null, so the reason " +
+    "groups add up to the gap count and all groups to the total.",
 });
 
 @ObjectType("ChildCoverage", {
@@ -53,7 +60,18 @@ export class ChildCoverage {
   @Field(() => [GapReasonEnum], { nullable: true })
   reasons!: string[];
 
-  @Field(() => DateScalar, { nullable: true, description: "Uninsured newborns: birth + the newborn window (90 days)." })
+  @Field(() => GapReasonEnum, {
+    nullable: true,
+    description:
+      "The reason leading a gap: the first of its reasons in the policy's priority, whose actor is the " +
+      "responsibleActor; what coverageSummary(groupBy: REASON) counts the gap under. Null without a gap.",
+  })
+  leadingReason!: string | null;
+
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "Uninsured newborns: birth + the province's newborn window (90 days unless it sets 180).",
+  })
   deadline!: string | null;
 
   @Field(() => Int, { nullable: true, description: "Days from the as-of date to the deadline (negative when past)." })
@@ -82,6 +100,14 @@ export class ChildCoverage {
 
   @Field(() => String, { nullable: true, description: "The suggested action; null when there is nothing to do." })
   action!: string | null;
+
+  @Field(() => NeedyCategoryEnum, {
+    nullable: true,
+    description:
+      "The child's needy category as coverage knows it — civil affairs' eligibility under any of its ID numbers, or " +
+      "the category medical assistance paid under this year or last — with or without an enrollment.",
+  })
+  needyCategory!: string | null;
 }
 
 @ObjectType("CoverageGap", { description: "A child with a gap, and the gap." })
@@ -94,12 +120,28 @@ export class CoverageGap {
 }
 
 @ObjectType("CoverageGapConnection")
-export class CoverageGapConnection extends Connection("CoverageGap", CoverageGap) {}
+export class CoverageGapConnection extends Connection("CoverageGap", CoverageGap) {
+  /** Not a GraphQL field: counts what the list lists over all pages (totalCount), run only when asked for. */
+  count!: () => Promise<number>;
+}
 
 @InputType("CoverageGapFilter")
 export class CoverageGapFilter {
-  @Field(() => String, { nullable: true, description: "Residence region: a division code or prefix." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Residence region: a division code or prefix. The hub's whole province also lists the children it cannot " +
+      "place (placeUnknown).",
+  })
   region?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "true: only the children the hub's province cannot place (no residence, or one outside the province), " +
+      "the place-unknown group of the statistics; false: only children placed in the province.",
+  })
+  placeUnknown?: boolean | null;
 
   @Field(() => String, { nullable: true, description: "A 10-digit school code." })
   school?: string | null;
@@ -107,8 +149,14 @@ export class CoverageGapFilter {
   @Field(() => CoverageStatusEnum, { nullable: true })
   status?: string | null;
 
-  @Field(() => GapReasonEnum, { nullable: true })
+  @Field(() => GapReasonEnum, { nullable: true, description: "Gaps with this reason among their reasons." })
   reason?: string | null;
+
+  @Field(() => GapReasonEnum, {
+    nullable: true,
+    description: "Gaps this reason leads: the children coverageSummary(groupBy: REASON) counts under it.",
+  })
+  leadingReason?: string | null;
 
   @Field(() => DateScalar, { nullable: true, description: "Born on or after." })
   bornAfter?: string | null;
@@ -138,13 +186,15 @@ export class CoverageGroup {
   @Field(() => String, {
     nullable: true,
     description:
-      "The group: a division code, school code, age band, hukou type or needy category; null for children without one.",
+      "The group: a division code, school code, age band, hukou type, needy category or the reason leading a " +
+      "gap; null for children without one (by REGION: the place-unknown group; by REASON: children without a gap).",
   })
   key!: string | null;
 
   @Field(() => String, {
     nullable: true,
-    description: "A readable name for the key, when there is one (region names).",
+    description:
+      "A readable name for the key, when there is one (region names; 居住地不明 for the place-unknown group).",
   })
   label!: string | null;
 
@@ -206,13 +256,23 @@ export class CoverageSummary {
   @Field(() => Int)
   coverageYear!: number;
 
-  @Field(() => String, { description: "The region summarised, as its significant prefix." })
-  region!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "The region summarised, as its significant prefix; null for a school's summary.",
+  })
+  region!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The school summarised (its students); null for a region's." })
+  school!: string | null;
 
   @Field(() => CoverageGroupBy)
   groupBy!: CoverageGroupBy;
 
-  @Field(() => CoverageGroup, { description: "Every child of the region in the caller's scope." })
+  @Field(() => CoverageGroup, {
+    description:
+      "Every child of the region (or school) in the caller's scope; for the hub's whole province, with the children " +
+      "it cannot place.",
+  })
   total!: CoverageGroup;
 
   @Field(() => [CoverageGroup])

@@ -9,7 +9,16 @@ import { SOURCE_KINDS } from "../../db/enums.ts";
 import { links } from "../../db/tables/hub.ts";
 import { childLookup, groupBy, type ChildLookup, type ChildRef } from "../../graphql/loaders.ts";
 import type { IsoDate } from "../../domain/dates.ts";
-import { coverageOf, gaps, watchlist, type CoverageRow, type GapQuery } from "./coverage.queries.ts";
+import {
+  countGaps,
+  countWatchlist,
+  coverageOf,
+  gaps,
+  watchlist,
+  type CoverageRow,
+  type GapQuery,
+  type WatchlistQuery,
+} from "./coverage.queries.ts";
 import { resolveIdentity, type ChildIdentity } from "./identity.ts";
 import {
   activeChildIds,
@@ -23,8 +32,6 @@ import { reviewPage, type ReviewPageQuery, type ScopedReviewRow } from "./review
 
 /** Postgres bind-parameter limits and statement sizes stay bounded whatever a page holds. */
 const MAX_BATCH = 1_000;
-
-type WatchlistQuery = Omit<Parameters<typeof watchlist>[1], "inScope">;
 
 /**
  * The hub's per-request readers: batched loaders for a child's fields, and the lists of children
@@ -51,10 +58,14 @@ export interface HubLoaders {
   coverage: DataLoader<{ childId: number; asOf: IsoDate }, CoverageRow | null, string>;
   /** Children known to a region's departments, inside the viewer's rows, in id order: `limit + 1` ids. */
   childrenInRegion(prefix: string, afterId: number | null, limit: number): Promise<number[]>;
-  /** Coverage gaps of children inside the viewer's rows, in child id order: `limit + 1` rows. */
+  /** Coverage gaps of children inside the viewer's rows, in urgency order (GapPosition): `limit + 1` rows. */
   coverageGaps(query: Omit<GapQuery, "inScope">): Promise<CoverageRow[]>;
+  /** How many gaps such a list holds over all its pages, under the same rows. */
+  countCoverageGaps(query: Omit<GapQuery, "inScope" | "after" | "limit">): Promise<number>;
   /** Newborns inside the viewer's rows whose deadline is near, soonest first: `limit + 1` rows. */
-  newbornWatchlist(query: WatchlistQuery): Promise<CoverageRow[]>;
+  newbornWatchlist(query: Omit<WatchlistQuery, "inScope">): Promise<CoverageRow[]>;
+  /** How many newborns such a watchlist holds over all its pages, under the same rows. */
+  countNewbornWatchlist(query: Omit<WatchlistQuery, "inScope" | "after" | "limit">): Promise<number>;
   /** A page of the review queue in the viewer's region, each saying whether its candidate may be shown. */
   linkReviews(query: ReviewPageQuery): Promise<ScopedReviewRow[]>;
 }
@@ -110,12 +121,22 @@ export function createHubLoaders(db: Db, rows: RowAccess): HubLoaders {
       { maxBatchSize: MAX_BATCH },
     ),
     childrenInRegion: (prefix, afterId, limit) =>
-      childIdsInRegion(db, prefix, afterId, limit, rows.childCondition(sql`l.child_id`)),
+      childIdsInRegion(
+        db,
+        afterId,
+        limit,
+        sql`${rows.childCondition(sql`c.id`)} and ${rows.placedWithin(sql`c.id`, prefix)}`,
+      ),
     coverageGaps: async (query) => {
       requireReadableFilters(rows.viewer, query);
       return gaps(db, { ...query, inScope: snapshotChildInRows() });
     },
+    countCoverageGaps: async (query) => {
+      requireReadableFilters(rows.viewer, query);
+      return countGaps(db, { ...query, inScope: snapshotChildInRows() });
+    },
     newbornWatchlist: (query) => watchlist(db, { ...query, inScope: snapshotChildInRows() }),
+    countNewbornWatchlist: (query) => countWatchlist(db, { ...query, inScope: snapshotChildInRows() }),
     linkReviews: (query) => reviewPage(db, rows, query),
   };
 }
@@ -139,12 +160,17 @@ function linksShown(rows: RowAccess): SQL | null {
 /**
  * What a gap-list filter tells about the children it keeps, as the fields that say it: a list
  * filtered by a reason or a hukou type names the children with that reason (NON_LOCAL_HUKOU is
- * one), a list filtered by a school the children the school is responsible for. A role the
+ * one), a list filtered by a school the children the school is responsible for, a list of the
+ * children the province cannot place where they live (or do not). A role the
  * policy table denies every such field may not filter by it either (#18.20): it would read the
  * field by another name.
  */
-const FILTER_READS: Readonly<Record<"reason" | "hukouType" | "school", readonly [string, string][]>> = {
+const FILTER_READS: Readonly<
+  Record<"reason" | "leadingReason" | "hukouType" | "school" | "placeUnknown", readonly [string, string][]>
+> = {
   reason: [["ChildCoverage", "reasons"]],
+  leadingReason: [["ChildCoverage", "reasons"]],
+  placeUnknown: [["Child", "residenceRegionCode"]],
   hukouType: [["ChildCoverage", "reasons"]],
   school: [
     ["ChildCoverage", "responsibleCode"],

@@ -2,8 +2,8 @@ import { and, asc, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.ts";
 import { COVERAGE_FIELDS, recordOf, type LinkedRecordRow } from "../../coverage/facts.ts";
 import type { SourceKind } from "../../db/enums.ts";
-import { childIdsByIdentifierQuery, linkedRecordsQuery, placedInRegion } from "../../db/source-queries.ts";
-import type { PlaceFacet, SourceField } from "../../db/sources.ts";
+import { childIdsByIdentifierQuery, linkedRecordsQuery } from "../../db/source-queries.ts";
+import type { SourceField } from "../../db/sources.ts";
 import { links } from "../../db/tables/hub.ts";
 import type { IdentityClaim } from "./identity.ts";
 
@@ -94,37 +94,15 @@ export async function childIdByIdentifier(
   return rows[0] ? Number(rows[0].child_id) : null;
 }
 
-/** The facets that make a child "known to a region's departments" (childrenInRegion). */
-const REGION_LISTING_FACETS: readonly PlaceFacet[] = [
-  "hukou",
-  "residence_permit",
-  "student_record_region",
-  "vaccination_site",
-  "birth_certificate",
-  "doctor_region",
-  "insurance_area",
-];
-
 /**
- * Children known to a region's departments (any linked record placing them there), in id
- * order for keyset pagination, among those `inScope` (the viewer's row scope on `l.child_id`).
+ * Active children `listed` (a condition on `c.id`: the viewer's rows and the region they list by,
+ * src/access/rows), in id order for keyset pagination: `limit + 1` ids.
  */
-export async function childIdsInRegion(
-  db: Db,
-  prefix: string,
-  afterId: number | null,
-  limit: number,
-  inScope: SQL,
-): Promise<number[]> {
-  const after = afterId ?? 0;
-  const rows = await queryRows<{ child_id: number | string }>(
+export async function childIdsInRegion(db: Db, afterId: number | null, limit: number, listed: SQL): Promise<number[]> {
+  const rows = await queryRows<{ id: number | string }>(
     db,
-    sql`
-    select distinct l.child_id from hub.links l
-    where l.unlinked_at is null and l.child_id > ${after}
-      and l.child_id in (select id from hub.children where state = 'ACTIVE')
-      and ${inScope} and ${placedInRegion("l", REGION_LISTING_FACETS, prefix)}
-    order by l.child_id limit ${limit + 1}`,
+    sql`select c.id from hub.children c where c.state = 'ACTIVE' and c.id > ${afterId ?? 0} and ${listed}
+      order by c.id limit ${limit + 1}`,
   );
-  return rows.map((r) => Number(r.child_id));
+  return rows.map((r) => Number(r.id));
 }

@@ -122,7 +122,8 @@ async function refreshAfter(ctx: Context, eventId: number): Promise<void> {
   await refreshCoverage(ctx.db, (event?.childIds ?? []).map(Number));
 }
 
-interface StoredRecord {
+/** A record as the evidence stores it (src/linkage/store.ts, reviewEvidence). */
+export interface StoredRecord {
   source: ReviewedRecord["source"];
   recordId: string;
   name: string | null;
@@ -180,7 +181,7 @@ function toReview({ review: row, candidateVisible, recordChild }: ScopedReviewRo
  * mask, which with the record's birth date gave the whole number away; masking a masked number
  * again changes nothing.
  */
-function toReviewedRecord(r: StoredRecord): ReviewedRecord {
+export function toReviewedRecord(r: StoredRecord): ReviewedRecord {
   return {
     source: r.source,
     recordId: r.recordId,

@@ -133,7 +133,8 @@ describe.each(ENGINES)("household row scopes on %s", (engine) => {
       expect(log.edges[0]!.node).toMatchObject({
         operation: "Household",
         childIds: members.map((m) => m.id).sort(byId),
-        fields: ["HouseholdMember.name"],
+        // The household itself tells who lives with whom (#18): its fields are logged beside the members'.
+        fields: ["Household.householdNumber", "Household.members", "Household.regionCode", "HouseholdMember.name"],
       });
     });
 
