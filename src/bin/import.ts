@@ -4,18 +4,29 @@ import { parseArgs } from "node:util";
 import { DEPARTMENTS, type Department } from "../access/identity/viewer.ts";
 import { loadConfig, redactUrl } from "../config/index.ts";
 import { openMigratedDatabase } from "../db/open.ts";
-import { DEFAULT_CHUNK_ROWS, FILE_FORMATS, ImportFileError, importFile, type FileFormat } from "../ingest/file.ts";
+import { describeFailure } from "../ingest/failure.ts";
+import {
+  DEFAULT_CHUNK_ROWS,
+  DEFAULT_MAX_LINE_BYTES,
+  FILE_FORMATS,
+  ImportFileError,
+  importFile,
+  type FileFormat,
+} from "../ingest/file.ts";
 import type { RecordKind } from "../ingest/kind.ts";
 import { RECORD_KINDS, kindsOf, recordKind } from "../ingest/kinds/index.ts";
 import { createProgress } from "../terminal/progress.ts";
 
 const USAGE = `usage: npm run import -- --department <${DEPARTMENTS.join("|")}> --file <path> [--kind <kind>] \
-[--format csv|ndjson] [--chunk ${DEFAULT_CHUNK_ROWS}] [--report <path>]
+[--format csv|ndjson] [--chunk ${DEFAULT_CHUNK_ROWS}] [--report <path>] [--max-line-bytes ${DEFAULT_MAX_LINE_BYTES}]
 
   --kind     defaults from the file name: <kind>.csv or <kind>.ndjson, e.g. education.student_registration.csv
   --format   defaults from the extension (.csv; .ndjson or .jsonl)
   --chunk    rows per transaction; every chunk reported committed is in the database
   --report   where rejected rows go (line,record_id,field,message); default <file>.rejected.csv
+  --max-line-bytes  the longest line read; a longer one is rejected by its line number, unread
+
+A record id the file holds twice: the last copy is imported, the earlier ones are rejected as superseded.
 
 Exit code 0 when the file was processed (rejected rows are in the report), 2 for a usage error, 1 for a failure.`;
 
@@ -29,6 +40,7 @@ interface Invocation {
   format: FileFormat;
   chunkRows: number;
   reportPath: string;
+  maxLineBytes: number;
 }
 
 function readInvocation(): Invocation | null {
@@ -42,6 +54,7 @@ function readInvocation(): Invocation | null {
         format: { type: "string" },
         chunk: { type: "string", default: String(DEFAULT_CHUNK_ROWS) },
         report: { type: "string" },
+        "max-line-bytes": { type: "string", default: String(DEFAULT_MAX_LINE_BYTES) },
         help: { type: "boolean", default: false },
       },
     }));
@@ -99,6 +112,12 @@ function readInvocation(): Invocation | null {
   if (!Number.isInteger(chunkRows) || chunkRows < 1 || chunkRows > 1_000_000)
     problems.push(`--chunk must be a whole number from 1 to 1000000, but got "${values.chunk}"`);
 
+  const maxLineBytes = Number(values["max-line-bytes"]);
+  if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1024 || maxLineBytes > 64 * 1024 * 1024)
+    problems.push(
+      `--max-line-bytes must be a whole number from 1024 to ${64 * 1024 * 1024}, but got "${values["max-line-bytes"]}"`,
+    );
+
   if (problems.length > 0) throw new UsageError(problems.join("\n"));
   return {
     department: department!,
@@ -107,6 +126,7 @@ function readInvocation(): Invocation | null {
     format: format!,
     chunkRows,
     reportPath: values.report ?? `${file}.rejected.csv`,
+    maxLineBytes,
   };
 }
 
@@ -136,7 +156,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { kind, file, format, chunkRows, reportPath } = invocation;
+  const { kind, file, format, chunkRows, reportPath, maxLineBytes } = invocation;
   const config = loadConfig();
   const database = await openMigratedDatabase(config);
   try {
@@ -154,6 +174,7 @@ async function main(): Promise<number> {
       format,
       chunkRows,
       reportPath,
+      maxLineBytes,
       actor: `import:${invocation.department}`,
       onChunk: (chunk) => {
         rowsDone += chunk.rows;
@@ -175,6 +196,12 @@ async function main(): Promise<number> {
         `${number(summary.rejectedRows)} rejected; ${number(summary.chunksCommitted)} chunks committed ` +
         `in ${summary.seconds.toFixed(1)} s (${number(summary.rowsPerSecond)} rows/s)`,
     );
+    if (summary.rowsRead === 0) console.log("the file holds no rows: nothing to import");
+    if (summary.superseded > 0)
+      console.log(
+        `${number(summary.superseded)} of the rejected rows are earlier copies of a record repeated later ` +
+          "in the file: the last copy of each is the one imported",
+      );
     if (summary.rejectedRows > 0)
       console.log(
         `rejected rows (${number(summary.rejectedValues)} problems, by line and field): ${summary.reportPath}`,
@@ -192,12 +219,9 @@ main().then(
       console.error(`${error.message}\n\n${USAGE}`);
       process.exit(2);
     }
+    // Never the error itself: a database error's message quotes the rows' names and ID numbers.
     console.error(
-      error instanceof ImportFileError
-        ? `cannot import: ${error.message}`
-        : error instanceof Error
-          ? error.message
-          : error,
+      error instanceof ImportFileError ? `cannot import: ${error.message}` : `import failed: ${describeFailure(error)}`,
     );
     process.exit(1);
   },

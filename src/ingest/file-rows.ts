@@ -1,5 +1,5 @@
+import { isUtf8 } from "node:buffer";
 import { createReadStream } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
 import { CsvError } from "csv-parse";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { RawRow, RecordKind } from "./kind.ts";
@@ -35,6 +35,11 @@ export interface ReadOptions {
   maxRecordLines?: number;
   /** Called with the bytes read so far, after each block of the file. */
   onBytes?: (bytes: number) => void;
+  /**
+   * The longest line read (default DEFAULT_MAX_LINE_BYTES, 64 KB): a longer one is reported by
+   * its line number and length, never held whole, and reading goes on with the next line.
+   */
+  maxLineBytes?: number;
 }
 
 /**
@@ -51,7 +56,10 @@ export function readFileItems(
   kind: RecordKind,
   options: ReadOptions = {},
 ): AsyncGenerator<FileItem[]> {
-  const lines = readLines(path, options.onBytes);
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1)
+    throw new RangeError(`maxLineBytes must be a whole number of at least 1, but got ${maxLineBytes}`);
+  const lines = readLines(path, maxLineBytes, options.onBytes);
   switch (format) {
     case "csv":
       return csvItems(lines, kind, options.maxRecordLines ?? 50);
@@ -66,33 +74,97 @@ export function readFileItems(
 
 interface Line {
   number: number;
+  /** The line's text; "" when it has a `problem`. */
   text: string;
+  /** Why the line cannot be read at all (too long, not UTF-8): it is reported, never parsed. */
+  problem?: string;
+  /** The file's last line, with no line end after it (a file cut short ends so). */
+  unterminated?: boolean;
 }
 
-/** Physical lines (LF or CRLF), numbered from 1, a UTF-8 byte order mark dropped. */
-async function* readLines(path: string, onBytes?: (bytes: number) => void): AsyncGenerator<Line[]> {
-  const decoder = new StringDecoder("utf8");
-  let partial = "";
+/** The longest line read by default: a row of any kind is a few hundred bytes. */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+
+const LF = 0x0a;
+const CR = 0x0d;
+const NOT_UTF8 =
+  "is not UTF-8 text: a department file must be saved as UTF-8 (a file saved as GBK or GB18030, " +
+  "as some Chinese systems do by default, must be converted first)";
+
+/**
+ * Physical lines, numbered from 1: ended by LF, CRLF or a lone CR (old Mac exports), a UTF-8
+ * byte order mark dropped. Split as bytes, before decoding, so that a line longer than
+ * `maxLineBytes` is counted and skipped without ever being held (a 100 MB line would otherwise
+ * be one 100 MB string, and more while it is split), and a line that is not UTF-8 is reported
+ * rather than read with replacement characters (GBK text would be stored as garbage).
+ */
+async function* readLines(
+  path: string,
+  maxLineBytes: number,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<Line[]> {
+  let parts: Buffer[] = [];
+  let length = 0;
   let number = 0;
   let bytes = 0;
-  const split = (text: string, final: boolean): Line[] => {
-    const parts = (partial + text).split("\n");
-    partial = final ? "" : parts.pop()!;
-    if (final && parts.at(-1) === "") parts.pop();
-    return parts.map((t) => {
-      number++;
-      const stripped = t.endsWith("\r") ? t.slice(0, -1) : t;
-      return { number, text: number === 1 && stripped.startsWith("\uFEFF") ? stripped.slice(1) : stripped };
-    });
+  // The previous block ended in CR: a LF that starts this one ends the same line.
+  let afterCr = false;
+
+  const append = (piece: Buffer): void => {
+    if (piece.length === 0) return;
+    length += piece.length;
+    if (length > maxLineBytes) parts = [];
+    // A copy: a piece left waiting for its line's end must not keep the whole block alive.
+    else parts.push(Buffer.from(piece));
   };
+  const finish = (unterminated: boolean): Line => {
+    number++;
+    const size = length;
+    let buffer = parts.length === 1 ? parts[0]! : Buffer.concat(parts, Math.min(size, maxLineBytes));
+    parts = [];
+    length = 0;
+    if (size > maxLineBytes)
+      return {
+        number,
+        text: "",
+        problem:
+          `is ${size.toLocaleString("en-US")} bytes long, over the limit of ${maxLineBytes.toLocaleString("en-US")} ` +
+          "bytes for one line (a row is a few hundred bytes); it was skipped unread",
+      };
+    if (number === 1) {
+      if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff))
+        throw new ImportFileError(
+          "the file starts with a UTF-16 byte order mark: it is UTF-16 text, and a department file must be UTF-8",
+        );
+      if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) buffer = buffer.subarray(3);
+    }
+    if (!isUtf8(buffer)) return { number, text: "", problem: NOT_UTF8 };
+    return { number, text: buffer.toString("utf8"), ...(unterminated ? { unterminated } : {}) };
+  };
+
   for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
-    bytes += (chunk as Buffer).length;
-    const lines = split(decoder.write(chunk as Buffer), false);
+    const block = chunk as Buffer;
+    bytes += block.length;
+    const lines: Line[] = [];
+    let start = 0;
+    if (afterCr && block[0] === LF) start = 1;
+    afterCr = false;
+    for (let i = start; i < block.length; i++) {
+      const byte = block[i];
+      if (byte !== LF && byte !== CR) continue;
+      append(block.subarray(start, i));
+      lines.push(finish(false));
+      if (byte === CR) {
+        if (i + 1 === block.length) afterCr = true;
+        else if (block[i + 1] === LF) i++;
+      }
+      start = i + 1;
+    }
+    append(block.subarray(start));
     onBytes?.(bytes);
     if (lines.length > 0) yield lines;
   }
-  const rest = split(decoder.end(), true);
-  if (rest.length > 0) yield rest;
+  if (length > 0) yield [finish(true)];
 }
 
 /** What a JSON value that is not an object is, for a refusal: "an array", "null", "string", … */
@@ -103,18 +175,23 @@ function describeJson(value: unknown): string {
 async function* ndjsonItems(lines: AsyncGenerator<Line[]>): AsyncGenerator<FileItem[]> {
   for await (const block of lines) {
     const items: FileItem[] = [];
-    for (const { number, text } of block) {
+    for (const { number, text, problem, unterminated } of block) {
+      if (problem !== undefined) {
+        items.push(unreadable(number, problem));
+        continue;
+      }
       if (text.trim() === "") continue;
       let value: unknown;
       try {
         value = JSON.parse(text);
       } catch (error) {
-        items.push({
-          kind: "unreadable",
-          line: number,
-          field: WHOLE_LINE,
-          message: `is not valid JSON (${(error as Error).message}); NDJSON holds one JSON object per line`,
-        });
+        const cut = unterminated ? "; it is the last line and has no line end: the file may have been cut short" : "";
+        items.push(
+          unreadable(
+            number,
+            `is not valid JSON (${jsonProblem(error, text.length)}); NDJSON holds one JSON object per line${cut}`,
+          ),
+        );
         continue;
       }
       if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -152,13 +229,26 @@ async function* csvItems(
     const items: FileItem[] = [];
     let head = 0;
     while (head < pending.length) {
+      const { problem, number } = pending[head]!;
+      if (problem !== undefined) {
+        if (header === null) throw new ImportFileError(`the header line (line ${number}) ${problem}`);
+        items.push(unreadable(number, problem));
+        head++;
+        continue;
+      }
       if (pending[head]!.text.trim() === "") {
         head++;
         continue;
       }
       let quotes = 0;
       let end = -1;
+      // A line that cannot be read ends any record before it: a quote still open there is broken.
+      let blocked = false;
       for (let i = head; i < pending.length && i < head + maxRecordLines; i++) {
+        if (pending[i]!.problem !== undefined) {
+          blocked = true;
+          break;
+        }
         quotes += countQuotes(pending[i]!.text);
         if (quotes % 2 === 0) {
           end = i;
@@ -167,10 +257,9 @@ async function* csvItems(
       }
       if (end < 0) {
         // The quote is still open: wait for more lines, unless the span is already too long.
-        if (!final && pending.length - head < maxRecordLines) break;
-        items.push(
-          unreadable(pending[head]!.number, quotingProblem(pending[head]!.text, ` (within ${maxRecordLines} lines)`)),
-        );
+        if (!final && !blocked && pending.length - head < maxRecordLines) break;
+        const span = blocked ? "" : ` (within ${maxRecordLines} lines)`;
+        items.push(unreadable(pending[head]!.number, quotingProblem(pending[head]!.text, span)));
         head++;
         continue;
       }
@@ -233,6 +322,15 @@ function quotingProblem(text: string, span: string): string {
   return !alone.ok && !alone.message.startsWith("has a quote that is never closed")
     ? alone.message
     : `has a quote that is never closed${span}; ${QUOTING_RULE}`;
+}
+
+/** JSON.parse's complaint without the text it quotes (V8 quotes the line, which may be a row of personal data). */
+function jsonProblem(error: unknown, length: number): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /position (\d+)/.exec(message);
+  if (/Unexpected end of JSON input/.test(message) || (position && Number(position[1]) >= length))
+    return "it ends before its object does";
+  return position ? `unexpected text at character ${Number(position[1]) + 1}` : "unexpected text";
 }
 
 function unreadable(line: number, message: string): FileItem {
