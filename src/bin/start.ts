@@ -8,6 +8,7 @@ import { SUBGRAPH_NAMES, type SubgraphName } from "../graphql/subgraph.ts";
 import { consoleRoute, CONSOLE_PATH, type DemoIdentity } from "../gateway/console-route.ts";
 import { EXAMPLE_QUERY, EXAMPLE_ROLE } from "../server/examples.ts";
 import { createGatewayServer } from "../gateway/gateway-server.ts";
+import { stopOnSignals } from "../server/shutdown.ts";
 import { createSubgraphServer } from "../server/subgraph-server.ts";
 import { readSupergraph } from "../gateway/supergraph.ts";
 import { SUBGRAPHS } from "../gateway/subgraphs.ts";
@@ -37,13 +38,19 @@ async function main() {
   const port = values.port ? Number(values.port) : config.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be a port number, but got "${values.port}"\n${USAGE}`);
+  // SIGTERM/SIGINT: stop accepting, drain, stop Apollo, close the database, exit 0 (shutdown.ts).
+  const grace = config.shutdownGraceMs;
+  const stopping = stopOnSignals({ graceMs: grace });
 
   if (values.remote) {
     const urls = parseRemote(values.remote);
     const gateway = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, config.auth, {
       hardening: config.hardening,
     });
+    stopping.defer("gateway", () => gateway.stop());
     const running = await gateway.listen(port, values.host, [consoleRoute({ dir: CONSOLE_DIR })]);
+    stopping.defer("http", () => running.close(grace));
+    stopping.ready();
     const consoleUrl = `${running.url.replace(/\/graphql$/, CONSOLE_PATH)}/`;
     console.log(`gateway (remote subgraphs) at ${running.url}, web console at ${consoleUrl}`);
     return;
@@ -53,6 +60,7 @@ async function main() {
     config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
   console.log(`database: ${config.database.kind} (${where}); migrating…`);
   const database = await openMigratedDatabase(config);
+  stopping.defer("database", () => database.close());
 
   if (values.subgraph) {
     const name = values.subgraph as SubgraphName;
@@ -61,7 +69,10 @@ async function main() {
     const server = await createSubgraphServer(SUBGRAPHS[name], database.db, config.auth, {
       hardening: config.hardening,
     });
+    stopping.defer(`subgraph ${name}`, () => server.stop());
     const running = await server.listen(port, values.host);
+    stopping.defer("http", () => running.close(grace));
+    stopping.ready();
     console.log(`subgraph ${name} at ${running.url}`);
     return;
   }
@@ -71,10 +82,13 @@ async function main() {
   const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, config.auth, {
     hardening: config.hardening,
   });
+  stopping.defer("gateway", () => gateway.stop());
   const running = await gateway.listen(port, values.host, [
     consoleRoute({ dir: CONSOLE_DIR, demoIdentities: demoIdentitiesFor(database, config) }),
   ]);
+  stopping.defer("http", () => running.close(grace));
   await printWelcome(database, running.url, config);
+  stopping.ready();
 }
 
 /** Built by `npm run build:console` (npm start runs it first). */

@@ -5,6 +5,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { getTableConfig, type PgDatabase, type PgQueryResultHKT, type PgTable } from "drizzle-orm/pg-core";
 import pg from "pg";
 import type { DatabaseConfig } from "../config/index.ts";
+import { lockDataDir } from "./pglite-lock.ts";
 import * as schema from "./schema.ts";
 
 export type Schema = typeof schema;
@@ -26,11 +27,17 @@ export interface DatabaseOptions {
   onQuery?: (sql: string) => void;
   /** A PGlite data directory dump to start from (tests clone one migrated database). */
   loadDataDir?: Blob | File;
+  /** Where a stale PGlite lock taken over is told (default: stderr, as `warning: …`). */
+  warn?: (message: string) => void;
 }
 
 /**
  * The one database client factory: PGlite (in memory or a data directory) when no server is
  * configured, a node-postgres pool otherwise.
+ *
+ * A PGlite data directory is held by one process at a time (pglite-lock.ts): a second opener,
+ * in this process or another, is refused with DataDirInUseError until `close()` or the exit of
+ * the holder.
  *
  *   const database = await createDatabase({ kind: "pglite", dataDir: null });
  *   await database.db.select().from(persons);
@@ -39,17 +46,76 @@ export async function createDatabase(config: DatabaseConfig, options: DatabaseOp
   const logger: Logger | undefined = options.onQuery ? { logQuery: (query) => options.onQuery!(query) } : undefined;
   if (config.kind === "postgres") {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
-    // A dropped idle connection must not crash the process; the pool replaces it.
-    pool.on("error", (error) => console.error(`database pool: ${error.message}`));
+    // The server going away (a restart, a failover) must not take the process with it: the pool
+    // replaces an idle connection it loses, but a client checked out for a transaction has no
+    // listener of the pool's while it is out, and an 'error' event without one would end the
+    // process. Its query fails instead (the request answers 503), and the pool drops it on release.
+    pool.on("error", (error) => console.error(`database pool: an idle connection failed: ${error.message}`));
+    pool.on("connect", (client) =>
+      client.on("error", (error) => console.error(`database pool: a connection failed: ${error.message}`)),
+    );
     const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
-    return { kind: "postgres", db, pglite: null, pool, close: () => pool.end() };
+    return { kind: "postgres", db, pglite: null, pool, close: once(() => pool.end()) };
   }
-  const pglite = await PGlite.create({
-    ...(config.dataDir ? { dataDir: config.dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-  });
+  const lock = config.dataDir ? lockDataDir(config.dataDir, options.warn) : null;
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(config.dataDir ? { dataDir: config.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzlePglite(pglite, { schema, logger }) as unknown as Db;
-  return { kind: "pglite", db, pglite, pool: null, close: () => pglite.close() };
+  // Closing writes the shutdown checkpoint, so the next start needs no recovery; then the
+  // directory is free for the next process.
+  const close = once(async () => {
+    try {
+      await pglite.close();
+    } finally {
+      lock?.release();
+    }
+  });
+  return { kind: "pglite", db, pglite, pool: null, close };
+}
+
+/** `fn` run once; later calls get the first call's promise (closing twice is harmless). */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | null = null;
+  return () => (done ??= fn());
+}
+
+/**
+ * SQLSTATEs that mean "the server is not there for now", not "this statement is wrong": class
+ * 08 (connection exception), 57P01–57P03 (admin or crash shutdown, cannot connect now) and
+ * 53300 (too many connections).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+/** Node's socket errors and node-postgres's words for a connection that broke or never came. */
+const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND"]);
+const UNAVAILABLE_MESSAGE = new RegExp(
+  "^(Connection terminated|Client has encountered a connection error|Client was closed" +
+    "|timeout exceeded when trying to connect)",
+);
+
+/**
+ * Whether `error` (or any cause it wraps, as drizzle wraps the driver's) says the database
+ * server cannot be reached right now: worth a 503 and a retry, not an internal error.
+ *
+ *   isDatabaseUnavailable(new Error("Connection terminated unexpectedly"))   // true
+ *   isDatabaseUnavailable(Object.assign(new Error("…"), { code: "23505" }))  // false
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message, originalError } = e as { code?: unknown; message?: unknown; originalError?: unknown };
+    if (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+    if (typeof message === "string" && UNAVAILABLE_MESSAGE.test(message)) return true;
+    if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+    if (originalError && originalError !== e && isDatabaseUnavailable(originalError)) return true;
+  }
+  return false;
 }
 
 /**

@@ -22,7 +22,7 @@ export interface OpenOptions extends DatabaseOptions {
  */
 export async function openMigratedDatabase(config: OpenConfig, options: OpenOptions = {}): Promise<Database> {
   const { warn = (m: string) => console.warn(`warning: ${m}`), ...databaseOptions } = options;
-  const database = await createDatabase(config.database, databaseOptions);
+  const database = await createDatabase(config.database, { ...databaseOptions, warn });
   try {
     const migrateUrl = config.database.kind === "postgres" ? (config.database.migrateUrl ?? null) : null;
     if (config.database.kind === "postgres" && migrateUrl) {

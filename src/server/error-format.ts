@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { isDatabaseUnavailable } from "../db/client.ts";
 import { ErrorCode, reportToStderr, type InternalErrorReporter } from "../errors.ts";
 import { LIMIT_SETTINGS } from "../config/limits.ts";
 
@@ -10,6 +11,8 @@ import { LIMIT_SETTINGS } from "../config/limits.ts";
  * caller: they pass. Anything else (a driver error quoting SQL, a TypeError, a stack) is masked
  * to `{ code: INTERNAL_SERVER_ERROR, errorId }` in every mode, and the full error goes to the
  * server log under that id: a developer reads the log, a caller learns nothing of the inside.
+ * Except that the database could not be reached: that is coded DATABASE_UNAVAILABLE (still with
+ * only an id), so the caller and the HTTP layer (503, Retry-After) know it is worth retrying.
  *
  * In production also: no "Did you mean …?" (field suggestions map the schema for a caller who
  * may not introspect it). Stack traces (absolute server paths) only with the development flag.
@@ -89,6 +92,14 @@ export function createFormatError(options: {
       const given = extensions.errorId;
       const errorId = typeof given === "string" && /^[0-9a-f-]{36}$/.test(given) ? given : randomUUID();
       report(errorId, original ?? error);
+      // The database away (restarting, failing over) is no fault of the server's: said so, and
+      // the HTTP layer answers 503 with Retry-After (http.ts), so the client knows to retry.
+      if (isDatabaseUnavailable(original ?? error))
+        return {
+          message: `the database is unavailable; try again in a few seconds (error ${errorId})`,
+          ...(formatted.path ? { path: formatted.path } : {}),
+          extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, errorId },
+        };
       return {
         message: `internal error ${errorId}: the details are in the server log`,
         ...(formatted.path ? { path: formatted.path } : {}),

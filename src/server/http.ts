@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import { isDatabaseUnavailable } from "../db/client.ts";
 import { ErrorCode } from "../errors.ts";
 import { reportToStderr } from "../errors.ts";
 import { LIMIT_SETTINGS } from "../config/limits.ts";
@@ -21,8 +22,17 @@ export interface HttpHeaders {
 export interface RunningHttpServer {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /**
+   * Stops gracefully: no new connections from now on, a kept-alive connection's next request is
+   * answered 503, requests in flight get up to `graceMs` to finish (default: as long as they
+   * take; their connections close after their answers), then any still running are cut. Says how
+   * many were cut; safe to call twice.
+   */
+  close(graceMs?: number): Promise<void | { cut: number }>;
 }
+
+/** Seconds a client is told to wait (`Retry-After`) when the database is away or the server is stopping. */
+export const RETRY_AFTER_SECONDS = 5;
 
 export interface HttpOptions<C> {
   port: number;
@@ -139,6 +149,9 @@ export async function serveHttp<C extends BaseContext>(
   // Node's own clocks bound a request's headers (a slow-loris sending them a byte at a time)
   // and the whole request; readBody bounds the body to the millisecond and answers 408. Node
   // looks at its clocks every connectionsCheckingInterval (30 s by default): more often here.
+  let draining = false;
+  const inFlight = new Set<ServerResponse>();
+  let onIdle: (() => void) | null = null;
   const server = createServer(
     {
       headersTimeout: limits.bodyTimeoutMs,
@@ -147,6 +160,19 @@ export async function serveHttp<C extends BaseContext>(
     },
     (req, res) => {
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      if (draining) {
+        // A kept-alive connection's next request after the stop began: not started, and the
+        // connection closes with the answer; another instance (or this one restarted) takes it.
+        res.setHeader("connection", "close");
+        res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+        return void refuse(res, 503, "the server is stopping; send the request again", { code: "SHUTTING_DOWN" });
+      }
+      inFlight.add(res);
+      res.once("close", () => {
+        inFlight.delete(res);
+        if (draining) server.closeIdleConnections();
+        if (inFlight.size === 0) onIdle?.();
+      });
       handle(apollo, options, limits, req, res).catch((error: unknown) => answerInternalError(res, error));
     },
   );
@@ -156,10 +182,35 @@ export async function serveHttp<C extends BaseContext>(
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
+  let drained: Promise<{ cut: number }> | null = null;
+  const drain = (graceMs: number | undefined) =>
+    (drained ??= (async () => {
+      draining = true;
+      // From here no connection is accepted; idle kept-alive ones close now, busy ones once
+      // their answer is out (the `connection: close` below).
+      server.close();
+      server.closeIdleConnections();
+      for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        new Promise<true>((resolve) => {
+          onIdle = () => resolve(true);
+          if (inFlight.size === 0) resolve(true);
+        }),
+        new Promise<false>((resolve) => {
+          if (graceMs !== undefined) timer = setTimeout(() => resolve(false), graceMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      const cut = finished ? 0 : inFlight.size;
+      server.closeAllConnections();
+      await closed;
+      return { cut };
+    })());
   return {
     url: `http://${options.host}:${port}/graphql`,
     port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: drain,
   };
 }
 
@@ -175,11 +226,25 @@ interface RequestLimits {
 /** How deep a body nests around its variables: a batch's array, the request, the variables object. */
 const BODY_OWN_DEPTH = 3;
 
-/** A failure no route answered: logged under a fresh id, which the client is told. */
+/**
+ * A failure no route answered: logged under a fresh id, which the client is told. The database
+ * being away is not the server's fault: 503 with `Retry-After`, so a client or a load balancer
+ * knows to try again.
+ */
 function answerInternalError(res: ServerResponse, error: unknown): void {
   const errorId = randomUUID();
   reportToStderr(errorId, error);
-  if (!res.headersSent)
+  if (!res.headersSent && isDatabaseUnavailable(error)) {
+    res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+    sendJson(res, 503, {
+      errors: [
+        {
+          message: `the database is unavailable; try again in a few seconds (error ${errorId})`,
+          extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, errorId },
+        },
+      ],
+    });
+  } else if (!res.headersSent)
     sendJson(res, 500, {
       errors: [
         {
@@ -402,9 +467,30 @@ async function executeGraphQL<C extends BaseContext>(
   }
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
-  if (response.body.kind === "complete") return void res.end(response.body.string);
+  if (response.body.kind === "complete") {
+    if (res.statusCode === 200 && databaseWasUnavailable(response.body.string)) {
+      res.statusCode = 503;
+      res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+    }
+    return void res.end(response.body.string);
+  }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/**
+ * An answer with an error coded DATABASE_UNAVAILABLE (error-format.ts codes every error that
+ * says the database could not be reached): the whole answer is 503, since what data it has may
+ * be partial. The text is searched before it is parsed, so other answers cost nothing.
+ */
+function databaseWasUnavailable(body: string): boolean {
+  if (!body.includes(ErrorCode.DATABASE_UNAVAILABLE)) return false;
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
+    return (parsed.errors ?? []).some((e) => e.extensions?.code === ErrorCode.DATABASE_UNAVAILABLE);
+  } catch {
+    return false;
+  }
 }
 
 /**

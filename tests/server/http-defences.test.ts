@@ -25,7 +25,7 @@ describe("the HTTP layer's defences", () => {
     });
     const http = await gateway.listen(0, "127.0.0.1", routes);
     closers.push(
-      () => http.close(),
+      async () => void (await http.close()),
       () => gateway.stop(),
     );
     return http;

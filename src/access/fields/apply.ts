@@ -4,6 +4,7 @@ import { ErrorCode, HubError } from "../../errors.ts";
 import { reportToStderr } from "../../errors.ts";
 import { guardSchema } from "./guard.ts";
 import { ANONYMOUS_VIEWER, type Viewer } from "../identity/viewer.ts";
+import { isDatabaseUnavailable } from "../../db/client.ts";
 
 /** What the guard reads from a subgraph's context: the verified viewer (context.ts). */
 interface ShieldContext {
@@ -39,6 +40,11 @@ function fallbackError(
     // Logged here with an id, the client gets only the id (src/server/error-format.ts keeps it).
     const errorId = randomUUID();
     reportToStderr(errorId, error);
+    // The database away is not an internal fault: coded so, the HTTP layer answers 503 (issue 23).
+    if (isDatabaseUnavailable(error))
+      return new GraphQLError(`the database is unavailable; try again in a few seconds (error ${errorId})`, {
+        extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, errorId },
+      });
     return new GraphQLError(`internal error ${errorId} while resolving ${field}: the details are in the server log`, {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId },
     });
