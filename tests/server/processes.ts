@@ -27,10 +27,11 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 export function runEntryPoint(script: string, args: readonly string[], env: Record<string, string>): HubProcess {
   // The child sees what an operator's shell would: no vitest markers (under vitest the hub keeps
-  // its log quiet), no NODE_ENV=test.
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST") && name !== "NODE_ENV"),
-  );
+  // its log quiet), no NODE_ENV=test, and no database but the one the test names (CI exports the
+  // suite's PostgreSQL as DATABASE_URL; a child that inherited it would not use its PGlite directory).
+  const inherited = (name: string) =>
+    !name.startsWith("VITEST") && !["NODE_ENV", "DATABASE_URL", "HUB_MIGRATE_DATABASE_URL"].includes(name);
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => inherited(name)));
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, script), ...args], {
     cwd: root,
     env: { ...base, HUB_LOG: "off", ...env },
