@@ -11,6 +11,7 @@ import {
   type SettingValue,
 } from "../domain/policy-settings.ts";
 import { loadCoveragePolicy } from "./load-policy.ts";
+import { lockLinkage } from "../linkage/store.ts";
 import { reassessWhere } from "./store.ts";
 
 /** A setting as someone proposes it: a GraphQL input, or an entry of a settings file. */
@@ -62,6 +63,9 @@ export async function setPolicySettings(
 ): Promise<SettingChange[]> {
   return db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
+    // In turn with imports, link changes and snapshot batches (they all re-assess snapshot rows):
+    // each then assesses under the policy the other committed.
+    await lockLinkage(tx);
     const base = await loadCoveragePolicy(tx);
     const rows = inputs.map((input, i) => {
       try {

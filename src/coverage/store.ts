@@ -6,6 +6,7 @@ import { loadCoveragePolicy } from "./facts.ts";
 import { assessChildren } from "./assess.ts";
 import { recountRollup } from "./rollup.ts";
 import { coverageSnapshots, coverageStatus } from "../db/tables/coverage.ts";
+import { lockLinkage } from "../linkage/store.ts";
 import type { CoveragePolicy } from "./types.ts";
 
 /** Children assessed per round: one feeder batch and one INSERT each. */
@@ -20,46 +21,103 @@ const BATCH = 2_000;
 const COUNTED = sql`state = 'ACTIVE' and not unresolved`;
 
 /**
- * Builds (or rebuilds) the whole snapshot of `asOf`: every counted child (COUNTED) assessed, in one
- * transaction, so a snapshot is either complete or absent. Returns the children stored.
+ * Builds (or rebuilds) the whole snapshot of `asOf`: every counted child (COUNTED) assessed, and
+ * the date registered in hub.coverage_snapshots only once every child is, so readers (who go by
+ * that table) see a snapshot either complete or not at all. Returns the children stored.
+ *
+ * It runs as a series of short transactions, one per `batchSize` children in id order, each
+ * under the linkage lock (lockLinkage) that every import batch and link change takes, and each
+ * replacing the rows of its id range with an assessment of what is committed at that moment.
+ * Why not one long transaction: an import committed while it ran re-assessed its children only
+ * in the snapshots it could see, so the new date kept what the build had read before (issue 23:
+ * 800 of 1,010 touched children wrong); and why not the lock for the whole build: it would stop
+ * every import for minutes at a province's size. This way an import waits for one batch at
+ * most, and from the first batch on the date being built is one of the retained dates
+ * (`retainedDates`: it has rows), so an import re-assesses its children there too, before or
+ * after the build reaches them. The last batch recounts the rollup and registers the date in the
+ * same locked transaction. A build that dies leaves an unregistered date no reader sees, which
+ * imports keep current and the next build of that date completes.
  *
  *   await buildSnapshot(db, "2025-12-31") // 998_712
  */
 export async function buildSnapshot(
   db: Db,
   asOf: IsoDate,
-  options: { onProgress?: (done: number, total: number) => void } = {},
+  options: { onProgress?: (done: number, total: number) => void; batchSize?: number } = {},
 ): Promise<number> {
-  const policy = await loadCoveragePolicy(db);
-  return db.transaction(async (txn) => {
-    const tx = txn as unknown as Db;
-    const ids = (
-      await queryRows<{ id: number | string }>(tx, sql`select id from hub.children where ${COUNTED} order by id`)
-    ).map((r) => Number(r.id));
-    await tx.delete(coverageStatus).where(eq(coverageStatus.asOf, asOf));
-    let stored = 0;
-    for (let start = 0; start < ids.length; start += BATCH) {
-      stored += await assessAndInsert(tx, ids.slice(start, start + BATCH), asOf, policy);
-      options.onProgress?.(Math.min(start + BATCH, ids.length), ids.length);
-    }
-    await recountRollup(tx, asOf, "all");
-    await tx
-      .insert(coverageSnapshots)
-      .values({ asOf, children: stored })
-      .onConflictDoUpdate({ target: coverageSnapshots.asOf, set: { children: stored, builtAt: new Date() } });
-    return stored;
-  });
+  const batch = options.batchSize ?? BATCH;
+  const [counted] = await queryRows<{ n: number | string }>(
+    db,
+    sql`select count(*) as n from hub.children where ${COUNTED}`,
+  );
+  const total = Number(counted?.n ?? 0);
+  let done = 0;
+  for (let after = 0; ;) {
+    const step = await db.transaction(async (txn) => {
+      const tx = txn as unknown as Db;
+      await lockLinkage(tx);
+      // Read under the lock, so a setting or an area changed by a batch that just committed counts.
+      const policy = await loadCoveragePolicy(tx);
+      const ids = (
+        await queryRows<{ id: number | string }>(
+          tx,
+          sql`select id from hub.children where ${COUNTED} and id > ${after} order by id limit ${batch}`,
+        )
+      ).map((r) => Number(r.id));
+      const last = ids.length < batch ? null : ids[ids.length - 1]!;
+      // The whole id range, so rows of children no longer counted (merged, unresolved) go too.
+      const upTo = last === null ? sql`` : sql` and child_id <= ${last}`;
+      await tx.execute(sql`delete from hub.coverage_status where as_of = ${asOf} and child_id > ${after}${upTo}`);
+      await assessAndInsert(tx, ids, asOf, policy);
+      if (last !== null) return { last, assessed: ids.length, stored: 0 };
+      await recountRollup(tx, asOf, "all");
+      const [rows] = await queryRows<{ n: number | string }>(
+        tx,
+        sql`select count(*) as n from hub.coverage_status where as_of = ${asOf}`,
+      );
+      const stored = Number(rows?.n ?? 0);
+      await tx
+        .insert(coverageSnapshots)
+        .values({ asOf, children: stored })
+        .onConflictDoUpdate({ target: coverageSnapshots.asOf, set: { children: stored, builtAt: new Date() } });
+      return { last, assessed: ids.length, stored };
+    });
+    done += step.assessed;
+    options.onProgress?.(Math.min(done, Math.max(total, done)), Math.max(total, done));
+    if (step.last === null) return step.stored;
+    after = step.last;
+  }
 }
 
 /**
- * Re-assesses these children in every snapshot that exists: what an import or a link change
- * calls for the children it touched. Children merged away (no longer active) or left
+ * The dates whose snapshot coverage keeps current: those built, and one being built (its rows
+ * exist before it is registered: buildSnapshot). Distinct dates of the status table are read
+ * one index probe each (a loose index scan), not by scanning its millions of rows.
+ */
+export async function retainedDates(db: Db): Promise<IsoDate[]> {
+  const rows = await queryRows<{ as_of: string }>(
+    db,
+    sql`with recursive d(as_of) as (
+          select min(as_of) from hub.coverage_status
+          union all
+          select (select min(s.as_of) from hub.coverage_status s where s.as_of > d.as_of)
+            from d where d.as_of is not null)
+        select as_of::text as as_of from d where as_of is not null
+        union select as_of::text from hub.coverage_snapshots order by 1`,
+  );
+  return rows.map((r) => r.as_of);
+}
+
+/**
+ * Re-assesses these children in every retained snapshot (`retainedDates`, one being built
+ * included): what an import or a link change calls for the children it touched, in its own
+ * transaction and under the linkage lock it holds. Children merged away (no longer active) or left
  * unresolved (not COUNTED) leave the snapshots, and enter them once settled; a past snapshot
  * is corrected too, since a late record changes the past picture.
  */
 export async function refreshCoverage(db: Db, childIds: readonly number[]): Promise<void> {
   if (childIds.length === 0) return;
-  const dates = (await db.select({ asOf: coverageSnapshots.asOf }).from(coverageSnapshots)).map((r) => r.asOf);
+  const dates = await retainedDates(db);
   if (dates.length === 0) return;
   const policy = await loadCoveragePolicy(db);
   await db.transaction(async (txn) => {
@@ -90,7 +148,7 @@ export async function reassessWhere(
   touched: (asOf: IsoDate) => SQL | null,
   policy: CoveragePolicy,
 ): Promise<number> {
-  const dates = (await db.select({ asOf: coverageSnapshots.asOf }).from(coverageSnapshots)).map((r) => r.asOf);
+  const dates = await retainedDates(db);
   let reassessed = 0;
   for (const asOf of dates) {
     const condition = touched(asOf);

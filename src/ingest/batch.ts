@@ -1,8 +1,8 @@
-import { sql } from "drizzle-orm";
-import { refreshCoverage } from "../coverage/store.ts";
+import { sql, type SQL } from "drizzle-orm";
+import { refreshCoverage, retainedDates } from "../coverage/store.ts";
 import { getTableConfig, type PgColumn, type PgTable } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "../db/client.ts";
-import { JOINS, SOURCES } from "../db/sources.ts";
+import { JOINS, SOURCE_LIST, SOURCES } from "../db/sources.ts";
 import { linkRecords } from "../linkage/index.ts";
 import { lockLinkage } from "../linkage/store.ts";
 import { withRetries } from "./failure.ts";
@@ -94,13 +94,20 @@ export async function ingestBatch(
       const refused = new Map(options.screen ? await options.screen(tx, kind, valid) : []);
       const unscreened = valid.filter((r) => !refused.has(r.index));
       for (const [index, error] of await takenValues(tx, kind, unscreened)) refused.set(index, error);
+      // What the rows about to change name now: a changed dose or contribution touches the
+      // children of the record it named before as well as those of the one it names after.
+      const namedBefore = await namedValuesOf(
+        tx,
+        kind,
+        valid.map((r) => r.recordId),
+      );
       const outcome = await writeRecords(
         tx,
         kind,
         valid.filter((r) => !refused.has(r.index)),
       );
       const changed = [...outcome.inserted, ...outcome.updated];
-      const touched = await followChanges(tx, kind, changed, options.actor ?? `ingest:${kind.department}`);
+      const touched = await followChanges(tx, kind, changed, namedBefore, options.actor ?? `ingest:${kind.department}`);
       await refreshCoverage(tx, touched);
       return { outcome, touched, refused };
     }),
@@ -158,16 +165,23 @@ function parseBatch(
 /**
  * Follows a change of these records where their kind says it leads (RecordKind.touches), and
  * returns the children it touched: records that describe a child are linked again, touching the
- * children whose links that opened or closed; a place's records touch the children it places.
+ * children whose links that opened or closed; a place's records touch the children it places; a
+ * detail's, the children of the record it names (or of the ID number it carries), before the
+ * change (`namedBefore`, by record id) and after.
  */
 async function followChanges(
   tx: Db,
   kind: RecordKind,
   recordIds: readonly string[],
+  namedBefore: ReadonlyMap<string, string>,
   actor: string,
 ): Promise<readonly number[]> {
   const touches = kind.touches;
   if (recordIds.length === 0 || touches === "nothing") return [];
+  const named = async () => {
+    const now = await namedValuesOf(tx, kind, recordIds);
+    return [...new Set([...now.values(), ...recordIds.flatMap((id) => namedBefore.get(id) ?? [])])];
+  };
   if (touches === "linked children") {
     const source = kind.linkSource!;
     const linked = await linkRecords(
@@ -177,21 +191,27 @@ async function followChanges(
     );
     return linked.touchedChildIds;
   }
+  if ("childrenOf" in touches) return childrenLinkedTo(tx, touches.childrenOf.source, await named());
+  if ("idNumberHolders" in touches) return holdersOf(tx, await named());
   if ("relinks" in touches) {
-    const { source, recordColumn } = touches.relinks;
-    const named = await namedRecordIds(tx, kind, recordColumn, recordIds);
-    return named.length === 0
+    const { source } = touches.relinks;
+    const records = await named();
+    return records.length === 0
       ? []
       : (
           await linkRecords(
             tx,
-            named.map((recordId) => ({ source, recordId })),
+            records.map((recordId) => ({ source, recordId })),
             { actor },
           )
         ).touchedChildIds;
   }
   const placed = touches.placedChildren;
   const children = await childrenPlacedBy(tx, placed, recordIds);
+  if (touches.residentsOf) {
+    const residents = await residentsOf(tx, await namedValuesOf(tx, kind, recordIds, touches.residentsOf));
+    return [...new Set([...children, ...residents])];
+  }
   if (!regionIsEvidence(placed)) return children;
   // The place's region is the linkage's evidence about the records that name it (a school's
   // county for its pupils): they are linked again, as if they had changed.
@@ -205,19 +225,92 @@ async function followChanges(
   return [...new Set([...children, ...linked.touchedChildIds])];
 }
 
-/** The record ids a detail's rows name (a guardianship's child_record_id), each once. */
-async function namedRecordIds(
+/**
+ * The column of a kind's rows that names what a change of them touches (RecordKind.touches: the
+ * record a detail names, the ID number an eligibility carries), or null for the other kinds.
+ */
+function namingColumn(kind: RecordKind): PgColumn | null {
+  const touches = kind.touches;
+  if (typeof touches === "string") return null;
+  if ("relinks" in touches) return touches.relinks.recordColumn;
+  if ("childrenOf" in touches) return touches.childrenOf.recordColumn;
+  if ("idNumberHolders" in touches) return touches.idNumberHolders;
+  return null;
+}
+
+/** What these stored rows name in `column` (by default the kind's naming column), by record id. */
+async function namedValuesOf(
   tx: Db,
   kind: RecordKind,
-  recordColumn: PgColumn,
   recordIds: readonly string[],
-): Promise<string[]> {
-  const rows = await queryRows<{ named: string }>(
+  column: PgColumn | null = namingColumn(kind),
+): Promise<Map<string, string>> {
+  if (column === null || recordIds.length === 0) return new Map();
+  const rows = await queryRows<{ record_id: string; named: string | null }>(
     tx,
-    sql`select distinct ${sql.identifier(recordColumn.name)} as named from ${kind.table}
+    sql`select record_id, trim(${sql.identifier(column.name)}::text) as named from ${kind.table}
         where record_id = any(${sql.param([...recordIds])}::text[])`,
   );
-  return rows.map((r) => r.named).filter((id) => id !== null);
+  return new Map(rows.filter((r) => r.named !== null).map((r) => [r.record_id, r.named!]));
+}
+
+/** The children currently linked to these records of `source`. */
+async function childrenLinkedTo(tx: Db, source: string, recordIds: readonly string[]): Promise<number[]> {
+  if (recordIds.length === 0) return [];
+  const rows = await queryRows<{ child_id: number | string }>(
+    tx,
+    sql`select distinct child_id from hub.links
+        where source = ${source} and unlinked_at is null and record_id = any(${sql.param([...recordIds])}::text[])`,
+  );
+  return rows.map((r) => Number(r.child_id));
+}
+
+/**
+ * The children currently linked to a record carrying one of these ID numbers: where coverage
+ * looks a child's eligibility up (validIdNumbersOf, coverage/derive-facts.ts: every source's ID
+ * number, and a student number made of one). One statement per source, on their ID number indexes.
+ */
+async function holdersOf(tx: Db, idNumbers: readonly string[]): Promise<number[]> {
+  if (idNumbers.length === 0) return [];
+  const ids = sql`${sql.param([...idNumbers])}::text[]`;
+  const gNumbers = sql`${sql.param(idNumbers.map((id) => `G${id}`))}::text[]`;
+  const children = new Set<number>();
+  for (const spec of SOURCE_LIST) {
+    const terms: SQL[] = [];
+    if (spec.fields.idNumber) terms.push(sql`${sql.raw(spec.fields.idNumber.sql)} = any(${ids})`);
+    if (spec.fields.studentNumber) terms.push(sql`${sql.raw(spec.fields.studentNumber.sql)} = any(${gNumbers})`);
+    if (terms.length === 0) continue;
+    const rows = await queryRows<{ child_id: number | string }>(
+      tx,
+      sql`select distinct l.child_id from ${sql.raw(spec.table)} x
+          join hub.links l on l.source = ${spec.source} and l.record_id = x.record_id and l.unlinked_at is null
+          where ${sql.join(terms, sql` or `)}`,
+    );
+    for (const r of rows) children.add(Number(r.child_id));
+  }
+  return [...children];
+}
+
+/**
+ * The children living, by a retained snapshot's residence, where these coordination areas could
+ * now be their area (coverage/rules.ts, coordinationAreaOf): an area's code without its trailing
+ * zero pairs is the prefix of every residence it may hold (330100: 3301xx; 330106: itself).
+ */
+async function residentsOf(tx: Db, areas: ReadonlyMap<string, string>): Promise<number[]> {
+  const prefixes = [...new Set(areas.values())].map((code) => code.replace(/(00)+$/, ""));
+  if (prefixes.length === 0) return [];
+  const children = new Set<number>();
+  for (const asOf of await retainedDates(tx)) {
+    for (const prefix of prefixes) {
+      const rows = await queryRows<{ child_id: number | string }>(
+        tx,
+        sql`select child_id from hub.coverage_status where as_of = ${asOf}
+            and residence_region_code between ${prefix.padEnd(6, "0")} and ${prefix.padEnd(6, "9")}`,
+      );
+      for (const r of rows) children.add(Number(r.child_id));
+    }
+  }
+  return [...children];
 }
 
 /**

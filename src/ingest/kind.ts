@@ -62,7 +62,12 @@ interface ChildRecordKind extends RecordKindBase {
 /** A kind whose records describe no child: a place (a school, a site, …), or a detail of another record. */
 interface OtherRecordKind extends RecordKindBase {
   linkSource: null;
-  touches: { placedChildren: PlacedChildren } | { relinks: RelinkedRecords } | "nothing";
+  touches:
+    | { placedChildren: PlacedChildren; residentsOf?: PgColumn }
+    | { relinks: RelinkedRecords }
+    | { childrenOf: RelinkedRecords }
+    | { idNumberHolders: PgColumn }
+    | "nothing";
 }
 
 /**
@@ -72,13 +77,22 @@ interface OtherRecordKind extends RecordKindBase {
  * - "linked children": those the linkage links the record to, or takes it from (a kind that
  *   describes a child, by its `linkSource`).
  * - `{ placedChildren }`: a place's, those it places through their records that name it (a
- *   school's region is its pupils' school region).
+ *   school's region is its pupils' school region). With `residentsOf`, the place is an area
+ *   whose code that column holds, and the children living in it (by their snapshot residence)
+ *   are touched too: a coordination area's window and settings are its residents' policy, and a
+ *   new area changes which area a residence falls in.
  * - `{ relinks }`: a detail the linkage weighs as part of the child's record it names (a person's
  *   guardians: their ID numbers and phones): that record is linked again, as if it had changed,
  *   touching the children whose links that opened or closed.
- * - "nothing": the batch assesses no child again (a hospital's or a household's row places no
- *   child; doses, contributions, guardianships and assistance are read by coverage, but a batch
- *   of them has never re-assessed anyone: the next snapshot does).
+ * - `{ childrenOf }`: a detail coverage reads through the child's record it names (a dose, the
+ *   file's latest dose and so the file in use; a contribution, who paid an enrollment): the
+ *   children linked to that record, before and after the change.
+ * - `{ idNumberHolders }`: a record coverage finds by an ID number (medical-assistance
+ *   eligibility): the children linked to any record carrying that number, before and after.
+ * - "nothing": the record is no fact of any child's coverage (a hospital, a household).
+ *
+ * Coverage must equal a rebuild after every batch (issue 23): a kind whose rows coverage reads
+ * (src/coverage/facts.ts and the fields of db/sources.ts) may not say "nothing".
  */
 export type Touches = RecordKind["touches"];
 

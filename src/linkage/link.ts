@@ -1,4 +1,7 @@
-import { analyzeTables, type Db } from "../db/client.ts";
+import { sql } from "drizzle-orm";
+import { refreshCoverage } from "../coverage/store.ts";
+import { analyzeTables, queryRows, type Db } from "../db/client.ts";
+import { SOURCE_LIST } from "../db/sources.ts";
 import { children, links } from "../db/tables/hub.ts";
 import { clusterTable, type ClusterStats } from "./cluster.ts";
 import { normaliseRecord } from "./normalise.ts";
@@ -34,11 +37,49 @@ const MANUAL_RULES = new Set(["MANUAL_MERGE", "MANUAL_SPLIT", "REVIEW_CONFIRMED"
  * it creates every child; on an existing one it changes only what the rules now decide
  * differently (child ids are kept where a child keeps most of its records), and keeps what
  * people decided: children a person merged, split or confirmed keep their records together,
- * and children a person split or told apart are never merged again.
+ * and children a person split or told apart are never merged again. The coverage of every child
+ * it changes is assessed again in every retained snapshot, in the transaction that writes the
+ * links: a merged child leaves them, a new one enters (issue 23: 40 rows of merged children
+ * stayed, 2 new children had none).
+ *
+ * It reads and matches without the linkage lock (a province takes minutes), then writes under
+ * it, provided nothing it read changed meanwhile (`linkageVersion`); if an import did, it runs
+ * again holding the lock throughout, so it never writes a decision made from stale links.
  *
  *   const summary = await linkAll(db); // { records, children, reviewsOpened, stats, timings, … }
  */
 export async function linkAll(db: Db, options: { actor?: string } = {}): Promise<LinkRunSummary> {
+  const version = await linkageVersion(db);
+  const unlocked = await decideAll(db);
+  const written = await db.transaction(async (txn) => {
+    const tx = txn as unknown as Db;
+    await lockLinkage(tx);
+    if ((await linkageVersion(tx)) !== version) return null;
+    return writeAll(tx, unlocked, options);
+  });
+  const summary =
+    written ??
+    (await db.transaction(async (txn) => {
+      const tx = txn as unknown as Db;
+      await lockLinkage(tx);
+      return writeAll(tx, await decideAll(tx), options);
+    }));
+  // Fresh statistics after a bulk write: without them the planner takes the link table for a
+  // handful of rows and the row-scope checks (hub.child_scope) degrade to repeated full scans.
+  await analyzeTables(db, [children, links]);
+  return summary;
+}
+
+interface WholeDecision {
+  records: Awaited<ReturnType<typeof readRecordTable>>;
+  current: (CurrentLink | null)[] | null;
+  result: ReturnType<typeof clusterTable>;
+  read: number;
+  match: number;
+}
+
+/** Every record read and clustered, against the links as they stand. */
+async function decideAll(db: Db): Promise<WholeDecision> {
   let started = performance.now();
   // Normalised as they arrive, into columns: the raw records are not kept (a province is millions of them).
   const records = await readRecordTable(db);
@@ -58,20 +99,45 @@ export async function linkAll(db: Db, options: { actor?: string } = {}): Promise
   started = performance.now();
   const pinnedChild = current?.map((c) => (c && decided.has(c.childId) ? c.childId : null));
   const result = clusterTable(records, { pinnedChild, cannotLink });
-  const match = performance.now() - started;
+  return { records, current, result, read, match: performance.now() - started };
+}
 
-  started = performance.now();
-  const summary = await writeLinking(db, {
-    records,
-    result,
-    current,
+/** A whole clustering written, and the coverage of the children it changed assessed again (in `tx`). */
+async function writeAll(tx: Db, d: WholeDecision, options: { actor?: string }): Promise<LinkRunSummary> {
+  const started = performance.now();
+  const summary = await writeLinking(tx, {
+    records: d.records,
+    result: d.result,
+    current: d.current,
     actor: options.actor ?? SYSTEM_ACTOR,
     whole: true,
   });
-  // Fresh statistics after a bulk write: without them the planner takes the link table for a
-  // handful of rows and the row-scope checks (hub.child_scope) degrade to repeated full scans.
-  await analyzeTables(db, [children, links]);
-  return { ...summary, stats: result.stats, timings: { read, match, write: performance.now() - started } };
+  await refreshCoverage(tx, summary.touchedChildIds);
+  return {
+    ...summary,
+    stats: d.result.stats,
+    timings: { read: d.read, match: d.match, write: performance.now() - started },
+  };
+}
+
+/**
+ * What a whole link read, as one string: the newest row of every table it reads or that
+ * records a change of them (links, events, unresolved marks, department records, replaced
+ * versions). Rows are only added (a link is closed by a change that opens another; a record
+ * changed leaves its old version in ingest.record_versions), so an equal string means nothing
+ * changed. One index probe per table.
+ */
+async function linkageVersion(db: Db): Promise<string> {
+  const tables = [
+    "hub.links",
+    "hub.child_events",
+    "hub.unresolved_children",
+    "ingest.record_versions",
+    ...new Set(SOURCE_LIST.flatMap((s) => [s.table, ...(s.guardianRows ? [s.guardianRows.table] : [])])),
+  ];
+  const newest = tables.map((t) => `(select coalesce(max(id), 0) from ${t})`).join(" || ':' || ");
+  const [row] = await queryRows<{ version: string }>(db, sql.raw(`select ${newest} as version`));
+  return row!.version;
 }
 
 /**

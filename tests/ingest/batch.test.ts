@@ -149,9 +149,12 @@ describe.each(ENGINES)("ingesting a batch on %s", (engine) => {
     "health.family_doctor": sql`select d.record_id as place, l.child_id from health.family_doctors d
       join health.doctor_contracts c on c.doctor_code = d.doctor_code
       join hub.links l on l.source = 'health.doctor_contract' and l.record_id = c.record_id and l.unlinked_at is null`,
+    // An area also touches the children living in it (its window and settings are theirs too).
     "insurance.coordination_area": sql`select a.record_id as place, l.child_id from insurance.coordination_areas a
       join insurance.enrollments e on e.area_code = a.area_code
-      join hub.links l on l.source = 'insurance.enrollment' and l.record_id = e.record_id and l.unlinked_at is null`,
+      join hub.links l on l.source = 'insurance.enrollment' and l.record_id = e.record_id and l.unlinked_at is null
+      union select a.record_id, s.child_id from insurance.coordination_areas a join hub.coverage_status s
+        on trim(s.residence_region_code) like regexp_replace(trim(a.area_code), '(00)+$', '') || '%'`,
   };
 
   it.each(Object.keys(PLACED) as (keyof typeof PLACED)[])(

@@ -95,7 +95,12 @@ describe("the record kinds", () => {
           ? k.touches
           : "relinks" in k.touches
             ? `relinks ${k.touches.relinks.source} by ${k.touches.relinks.recordColumn.name}`
-            : `${k.touches.placedChildren.source} by ${k.touches.placedChildren.recordColumn.name}`,
+            : "childrenOf" in k.touches
+              ? `children of ${k.touches.childrenOf.source} by ${k.touches.childrenOf.recordColumn.name}`
+              : "idNumberHolders" in k.touches
+                ? `holders of ${k.touches.idNumberHolders.name}`
+                : `${k.touches.placedChildren.source} by ${k.touches.placedChildren.recordColumn.name}` +
+                  (k.touches.residentsOf ? ` and residents of ${k.touches.residentsOf.name}` : ""),
       ]),
     );
     expect(touches).toEqual({
@@ -106,15 +111,15 @@ describe("the record kinds", () => {
       "health.birth_certificate": "linked children",
       "health.vaccination_site": "health.immunization_record by site_code",
       "health.immunization_record": "linked children",
-      "health.immunization_dose": "nothing",
+      "health.immunization_dose": "children of health.immunization_record by immunization_record_id",
       "health.family_doctor": "health.doctor_contract by doctor_code",
       "health.doctor_contract": "linked children",
       "education.school": "education.student by school_code",
       "education.student_registration": "linked children",
-      "insurance.coordination_area": "insurance.enrollment by area_code",
+      "insurance.coordination_area": "insurance.enrollment by area_code and residents of area_code",
       "insurance.enrollment": "linked children",
-      "insurance.contribution": "nothing",
-      "insurance.assistance_eligibility": "nothing",
+      "insurance.contribution": "children of insurance.enrollment by enrollment_record_id",
+      "insurance.assistance_eligibility": "holders of id_number",
     });
     for (const k of RECORD_KINDS) expect(k.touches === "linked children", k.name).toBe(k.linkSource !== null);
   });

@@ -307,7 +307,10 @@ export const immunizationDoseKind: RecordKind = {
   department: "health",
   table: immunizationDoses,
   linkSource: null,
-  touches: "nothing",
+  // The file's latest dose tells the file in use, and so where the child lives (coverage's residence).
+  touches: {
+    childrenOf: { source: "health.immunization_record", recordColumn: immunizationDoses.immunizationRecordId },
+  },
   placement: { through: immunizationRecordKind, column: "immunization_record_id", references: "record_id" },
   description: "One dose given, e.g. hepatitis B dose 1 at birth.",
   columns: [

@@ -29,13 +29,14 @@ export const coordinationAreaKind: RecordKind = {
   department: "insurance",
   table: coordinationAreas,
   linkSource: null,
-  // Its window and contribution are its enrollees' policy.
+  // Its window and contribution are its enrollees' policy, and its residents' (coverage/rules.ts, settingsAreaOf).
   touches: {
     placedChildren: {
       source: "insurance.enrollment",
       recordColumn: enrollments.areaCode,
       placeColumn: coordinationAreas.areaCode,
     },
+    residentsOf: coordinationAreas.areaCode,
   },
   placement: { regionColumn: "area_code" },
   description: "统筹区: a coordination area, with its yearly enrollment window and contribution.",
@@ -193,7 +194,8 @@ export const contributionKind: RecordKind = {
   department: "insurance",
   table: contributions,
   linkSource: null,
-  touches: "nothing",
+  // Who paid says whether a needy child's contribution was subsidised, and by how much.
+  touches: { childrenOf: { source: "insurance.enrollment", recordColumn: contributions.enrollmentRecordId } },
   placement: { through: enrollmentKind, column: "enrollment_record_id", references: "record_id" },
   description: "Who paid (part of) an enrollment's individual contribution, and how much.",
   columns: [
@@ -274,7 +276,8 @@ export const assistanceEligibilityKind: RecordKind = {
   department: "insurance",
   table: assistanceEligibility,
   linkSource: null,
-  touches: "nothing",
+  // Coverage finds a child's eligibility by the ID numbers its records carry (coverage/facts.ts).
+  touches: { idNumberHolders: assistanceEligibility.idNumber },
   placement: { regionColumn: "region_code" },
   description: "A medical-assistance recipient shared by civil affairs (特困, 低保, orphans, disabled children).",
   columns: [
