@@ -1,3 +1,5 @@
+import { log } from "./log.ts";
+
 /**
  * The one error family. Every error the hub raises on purpose carries a code a client can
  * switch on; GraphQL errors reuse the same codes in `extensions.code`.
@@ -75,12 +77,12 @@ export class InputError extends HubError {
  */
 export type InternalErrorReporter = (errorId: string, error: unknown) => void;
 
-/** Where masked errors go by default: stderr, one JSON line with the id and the whole error. */
+/**
+ * Where masked errors go by default: one JSON line at level error (stderr) with the id, the
+ * request id and the whole error, its causes included (drizzle's "Failed query" holds the
+ * driver's error, the one that says what went wrong) — scrubbed of personal data by the logger
+ * (src/log.ts): a failed statement's parameters, ID numbers, phones and names never reach it.
+ */
 export const reportToStderr: InternalErrorReporter = (errorId, error) => {
-  const e = error instanceof Error ? error : new Error(String(error));
-  // Drizzle's "Failed query" holds the driver's error (the one that says what went wrong) as its cause.
-  const causes: string[] = [];
-  for (let cause = e.cause, i = 0; cause !== undefined && i < 5; cause = (cause as { cause?: unknown }).cause, i++)
-    causes.push(cause instanceof Error ? cause.message : String(cause));
-  console.error(JSON.stringify({ level: "error", errorId, message: e.message, causes, stack: e.stack }));
+  log().error({ errorId, err: error }, "internal error");
 };

@@ -4,6 +4,7 @@ import { generateProvince } from "../generator/index.ts";
 import { defaultAsOf } from "../coverage/as-of.ts";
 import { buildSnapshot } from "../coverage/store.ts";
 import { linkAll } from "../linkage/index.ts";
+import { hubMetrics } from "../observability/metrics.ts";
 import { createProgress } from "../terminal/progress.ts";
 
 /** Children in the demo province `npm start` seeds into an empty database. */
@@ -32,6 +33,6 @@ export async function seedDemoProvince(database: Database): Promise<void> {
     `linked the departments' records into ${linked.children.toLocaleString("en-US")} children ` +
       `(${linked.reviewsOpened.toLocaleString("en-US")} pairs left for review)`,
   );
-  const assessed = await buildSnapshot(database.db, asOf);
+  const assessed = await hubMetrics.timeSnapshotBuild(() => buildSnapshot(database.db, asOf));
   console.log(`assessed the coverage of ${assessed.toLocaleString("en-US")} children as of ${asOf}`);
 }

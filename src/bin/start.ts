@@ -12,6 +12,10 @@ import { stopOnSignals } from "../server/shutdown.ts";
 import { createSubgraphServer } from "../server/subgraph-server.ts";
 import { readSupergraph } from "../gateway/supergraph.ts";
 import { SUBGRAPHS } from "../gateway/subgraphs.ts";
+import { configureLogging, log } from "../log.ts";
+import { createReadiness } from "../observability/health.ts";
+import { hubMetrics, serveMetrics } from "../observability/metrics.ts";
+import { startTracing } from "../observability/tracing.ts";
 import { seedDemoProvince } from "./demo.ts";
 
 const USAGE = `usage:
@@ -34,13 +38,15 @@ async function main() {
     },
   });
   if (values.help) return void console.log(USAGE);
-  const config = loadConfig();
+  const config = loadConfig(process.env, process.cwd(), (m) => log().warn(m));
+  configureLogging({ level: config.observability.logLevel });
   const port = values.port ? Number(values.port) : config.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be a port number, but got "${values.port}"\n${USAGE}`);
   // SIGTERM/SIGINT: stop accepting, drain, stop Apollo, close the database, exit 0 (shutdown.ts).
   const grace = config.shutdownGraceMs;
   const stopping = stopOnSignals({ graceMs: grace });
+  await startObservability(config, stopping);
 
   if (values.remote) {
     const urls = parseRemote(values.remote);
@@ -52,15 +58,21 @@ async function main() {
     stopping.defer("http", () => running.close(grace));
     stopping.ready();
     const consoleUrl = `${running.url.replace(/\/graphql$/, CONSOLE_PATH)}/`;
-    console.log(`gateway (remote subgraphs) at ${running.url}, web console at ${consoleUrl}`);
+    log().info(`gateway (remote subgraphs) at ${running.url}, web console at ${consoleUrl}`);
     return;
   }
 
   const where =
     config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
-  console.log(`database: ${config.database.kind} (${where}); migrating…`);
-  const database = await openMigratedDatabase(config);
+  log().info(`database: ${config.database.kind} (${where}); migrating…`);
+  const database = await openMigratedDatabase(config, {
+    traceSql: config.observability.otlpEndpoint !== null,
+    warn: (m) => log().warn(m),
+  });
   stopping.defer("database", () => database.close());
+  if (database.pool) hubMetrics.watchPool(database.pool);
+  // /readyz: the database answers, the migrations are applied, today's snapshot is built.
+  const ready = createReadiness(database.db, config.migrationsDir);
 
   if (values.subgraph) {
     const name = values.subgraph as SubgraphName;
@@ -68,12 +80,13 @@ async function main() {
       throw new Error(`--subgraph must be one of ${SUBGRAPH_NAMES.join(", ")}, but got "${values.subgraph}"`);
     const server = await createSubgraphServer(SUBGRAPHS[name], database.db, config.auth, {
       hardening: config.hardening,
+      ready,
     });
     stopping.defer(`subgraph ${name}`, () => server.stop());
     const running = await server.listen(port, values.host);
     stopping.defer("http", () => running.close(grace));
     stopping.ready();
-    console.log(`subgraph ${name} at ${running.url}`);
+    log().info(`subgraph ${name} at ${running.url}`);
     return;
   }
 
@@ -81,6 +94,7 @@ async function main() {
   await asOwner(config, database, seedDemoProvince);
   const gateway = await createGatewayServer(readSupergraph(), { kind: "in-process", db: database.db }, config.auth, {
     hardening: config.hardening,
+    ready,
   });
   stopping.defer("gateway", () => gateway.stop());
   const running = await gateway.listen(port, values.host, [
@@ -89,6 +103,24 @@ async function main() {
   stopping.defer("http", () => running.close(grace));
   await printWelcome(database, running.url, config);
   stopping.ready();
+}
+
+/**
+ * Tracing when HUB_OTLP_ENDPOINT is set (before anything that makes spans is built), and the
+ * metrics port when HUB_METRICS_PORT is; both stop last, after the servers and the database.
+ */
+async function startObservability(config: Config, stopping: ReturnType<typeof stopOnSignals>): Promise<void> {
+  const { otlpEndpoint, serviceName, metrics } = config.observability;
+  if (otlpEndpoint) {
+    const tracing = startTracing({ endpoint: otlpEndpoint, serviceName });
+    stopping.defer("tracing", () => tracing.shutdown());
+    log().info(`tracing: spans go to ${redactUrl(otlpEndpoint)}/v1/traces`);
+  }
+  if (metrics) {
+    const served = await serveMetrics(metrics);
+    stopping.defer("metrics", () => served.close());
+    log().info(`metrics at ${served.url}`);
+  }
 }
 
 /** Built by `npm run build:console` (npm start runs it first). */
@@ -150,6 +182,7 @@ async function printWelcome(database: Database, url: string, config: Config) {
     tokens.length > 0
       ? `\ndemo bearer tokens (${lifetime}, HS256 with the configured secret), one per role:\n${tokenLines}\n`
       : "";
+  // The banner is for the person who ran `npm start`: plain text, not a log line.
   console.log(`
 child coverage hub: ${n("children")} children linked from ${n("persons")} persons, \
 ${n("studentRegistrations")} student registrations, ${n("enrollments")} enrollments
@@ -165,6 +198,6 @@ ${tokenList}`);
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  log().fatal({ err: error }, `could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import path from "node:path";
 import { ConfigError } from "../errors.ts";
+import type { LogLevel } from "../log.ts";
 import { LIMIT_SETTINGS, type LimitName, type OperationLimits } from "./limits.ts";
 
 /**
@@ -45,6 +46,15 @@ import { LIMIT_SETTINGS, type LimitName, type OperationLimits } from "./limits.t
  *   HUB_RATE_CHILD_RECORDS_PER_MINUTE  child records returned per token subject per minute (default 20000; 0 = off)
  *   HUB_LOG            "json" (one line per operation on stdout) or "off"; default json, off under vitest
  *   HUB_STACK_TRACES   "true": errors carry stack traces (a development flag; ignored in production)
+ *
+ * Observability (src/observability/; the README's "Health, metrics, traces and logs"):
+ *   HUB_METRICS_PORT   serve Prometheus metrics at /metrics on this port of its own (0: any free port); unset:
+ *                      no metrics endpoint. Never on the GraphQL port, so opening that port never publishes them
+ *   HUB_METRICS_HOST   the address the metrics port listens on (default 127.0.0.1: only this machine can scrape)
+ *   HUB_OTLP_ENDPOINT  base URL of an OpenTelemetry collector's OTLP/HTTP receiver (http://collector:4318):
+ *                      spans of the gateway, the subgraphs and every SQL statement go there; unset: no tracing
+ *   HUB_SERVICE_NAME   the service name traces carry (default "child-coverage-hub")
+ *   HUB_LOG_LEVEL      trace, debug, info (default), warn, error or silent: the JSON log lines written
  */
 export interface Config {
   database: DatabaseConfig;
@@ -56,9 +66,22 @@ export interface Config {
   shutdownGraceMs: number;
   auth: AuthConfig;
   hardening: HardeningConfig;
+  observability: ObservabilityConfig;
   /** Settings that work but deserve a look (e.g. the demo token secret); already printed once. */
   warnings: readonly string[];
 }
+
+/** Metrics, traces and the log level (src/observability/, src/log.ts). */
+export interface ObservabilityConfig {
+  /** HUB_METRICS_PORT and HUB_METRICS_HOST: where /metrics listens; null: nowhere. */
+  metrics: { port: number; host: string } | null;
+  /** HUB_OTLP_ENDPOINT: the collector's OTLP/HTTP base URL; null: tracing off (and costs nothing). */
+  otlpEndpoint: string | null;
+  serviceName: string;
+  logLevel: LogLevel;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 
 /** How bearer tokens are verified: one shared HS256 secret, or a JWKS of public keys. */
 export type AuthConfig = (
@@ -150,6 +173,7 @@ export function loadConfig(
   const auth = parseAuth(env, production, problems, warnings);
   const hardening = parseHardening(env, auth, projectRoot, problems);
   checkGatewaySecret(env, production, problems);
+  const observability = parseObservability(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   for (const warning of warnings) warn(warning);
@@ -161,7 +185,36 @@ export function loadConfig(
     shutdownGraceMs,
     auth,
     hardening,
+    observability,
     warnings,
+  };
+}
+
+function parseObservability(env: NodeJS.ProcessEnv, problems: string[]): ObservabilityConfig {
+  const metricsPort = env.HUB_METRICS_PORT?.trim();
+  const port = metricsPort ? parseInteger(metricsPort, 0, "HUB_METRICS_PORT", 0, 65535, problems) : null;
+  const host = env.HUB_METRICS_HOST?.trim() || "127.0.0.1";
+  let otlpEndpoint = env.HUB_OTLP_ENDPOINT?.trim() || null;
+  if (otlpEndpoint) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(otlpEndpoint);
+    } catch {
+      /* reported below */
+    }
+    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+      problems.push(`HUB_OTLP_ENDPOINT must be an http:// or https:// URL, but got "${redactUrl(otlpEndpoint)}"`);
+      otlpEndpoint = null;
+    } else otlpEndpoint = otlpEndpoint.replace(/\/+$/, "");
+  }
+  const level = env.HUB_LOG_LEVEL?.trim().toLowerCase() || "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    problems.push(`HUB_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, but got "${env.HUB_LOG_LEVEL}"`);
+  return {
+    metrics: port === null ? null : { port, host },
+    otlpEndpoint,
+    serviceName: env.HUB_SERVICE_NAME?.trim() || "child-coverage-hub",
+    logLevel: (LOG_LEVELS as readonly string[]).includes(level) ? (level as LogLevel) : "info",
   };
 }
 

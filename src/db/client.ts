@@ -1,10 +1,18 @@
 import { PGlite } from "@electric-sql/pglite";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import {
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_SYSTEM_NAME,
+  DB_SYSTEM_NAME_VALUE_POSTGRESQL,
+} from "@opentelemetry/semantic-conventions";
 import { sql, type Logger, type SQL } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { getTableConfig, type PgDatabase, type PgQueryResultHKT, type PgTable } from "drizzle-orm/pg-core";
 import pg from "pg";
 import type { DatabaseConfig } from "../config/index.ts";
+import { log, scrubText } from "../log.ts";
 import { lockDataDir } from "./pglite-lock.ts";
 import * as schema from "./schema.ts";
 
@@ -29,6 +37,11 @@ export interface DatabaseOptions {
   loadDataDir?: Blob | File;
   /** Where a stale PGlite lock taken over is told (default: stderr, as `warning: …`). */
   warn?: (message: string) => void;
+  /**
+   * A span per SQL statement (its text, never its parameter values) under the active trace:
+   * only when tracing is on (src/observability/tracing.ts), since the driver is wrapped for it.
+   */
+  traceSql?: boolean;
 }
 
 /**
@@ -50,10 +63,13 @@ export async function createDatabase(config: DatabaseConfig, options: DatabaseOp
     // replaces an idle connection it loses, but a client checked out for a transaction has no
     // listener of the pool's while it is out, and an 'error' event without one would end the
     // process. Its query fails instead (the request answers 503), and the pool drops it on release.
-    pool.on("error", (error) => console.error(`database pool: an idle connection failed: ${error.message}`));
-    pool.on("connect", (client) =>
-      client.on("error", (error) => console.error(`database pool: a connection failed: ${error.message}`)),
-    );
+    const poolLog = log().child({ component: "db-pool" });
+    pool.on("error", (error) => poolLog.error({ err: error }, "an idle connection failed"));
+    pool.on("connect", (client) => {
+      client.on("error", (error) => poolLog.error({ err: error }, "a connection failed"));
+      if (options.traceSql) traceClientQueries(client);
+    });
+    if (options.traceSql) tracePoolQueries(pool);
     const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
     return { kind: "postgres", db, pglite: null, pool, close: once(() => pool.end()) };
   }
@@ -68,6 +84,7 @@ export async function createDatabase(config: DatabaseConfig, options: DatabaseOp
     lock?.release();
     throw error;
   }
+  if (options.traceSql) tracePglite(pglite);
   const db = drizzlePglite(pglite, { schema, logger }) as unknown as Db;
   // Closing writes the shutdown checkpoint, so the next start needs no recovery; then the
   // directory is free for the next process.
@@ -79,6 +96,89 @@ export async function createDatabase(config: DatabaseConfig, options: DatabaseOp
     }
   });
   return { kind: "pglite", db, pglite, pool: null, close };
+}
+
+/** Statement text kept on a span; longer text is cut (a bulk INSERT's VALUES list). */
+const MAX_TRACED_SQL = 2_000;
+
+/**
+ * Runs one statement in a CLIENT span named by its first keyword (SELECT, INSERT, …). The span
+ * holds the statement's text, scrubbed like a log line and cut to MAX_TRACED_SQL: drizzle sends
+ * values as parameters ($1, $2, …), which are never recorded.
+ */
+function inSqlSpan<T>(text: string, run: () => Promise<T>): Promise<T> {
+  const operation = /^\s*(?:with\b[\s\S]*?\)\s*)?([a-z]+)/i.exec(text)?.[1]?.toUpperCase() ?? "SQL";
+  return trace.getTracer("child-coverage-hub/db").startActiveSpan(
+    operation,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_NAME_VALUE_POSTGRESQL,
+        [ATTR_DB_OPERATION_NAME]: operation,
+        [ATTR_DB_QUERY_TEXT]: scrubText(text.slice(0, MAX_TRACED_SQL)),
+      },
+    },
+    async (span) => {
+      try {
+        return await run();
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        span.setStatus({ code: SpanStatusCode.ERROR, message: typeof code === "string" ? code : "failed" });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+/** The text of a query call's first argument (a string or `{ text }`); null for anything else (COPY streams). */
+function statementText(first: unknown): string | null {
+  if (typeof first === "string") return first;
+  if (first && typeof first === "object" && typeof (first as { text?: unknown }).text === "string")
+    return (first as { text: string }).text;
+  return null;
+}
+
+/** Pool.query in a span (drizzle's statements outside a transaction). */
+function tracePoolQueries(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as unknown as { query: unknown }).query = (...args: unknown[]) => {
+    const text = statementText(args[0]);
+    if (text === null || typeof args.at(-1) === "function") return query(...args);
+    return inSqlSpan(text, () => query(...args) as Promise<unknown>);
+  };
+}
+
+/**
+ * A checked-out client's promise-style queries in a span (drizzle's statements inside a
+ * transaction). Callback-style calls are the pool's own (Pool.query, already in a span) and
+ * COPY streams are left alone.
+ */
+function traceClientQueries(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
+    const text = statementText(args[0]);
+    if (text === null || typeof args.at(-1) === "function") return query(...args);
+    return inSqlSpan(text, () => query(...args) as Promise<unknown>);
+  };
+}
+
+/** PGlite's query and exec in a span, and those of the transaction objects it hands out. */
+function tracePglite(pglite: PGlite): void {
+  const wrap = <Q extends { query: unknown; exec: unknown }>(target: Q): void => {
+    const query = (target.query as (...a: unknown[]) => Promise<unknown>).bind(target);
+    const exec = (target.exec as (...a: unknown[]) => Promise<unknown>).bind(target);
+    target.query = ((text: string, ...rest: unknown[]) => inSqlSpan(text, () => query(text, ...rest))) as Q["query"];
+    target.exec = ((text: string, ...rest: unknown[]) => inSqlSpan(text, () => exec(text, ...rest))) as Q["exec"];
+  };
+  wrap(pglite);
+  const transaction = pglite.transaction.bind(pglite);
+  pglite.transaction = ((callback: (tx: Parameters<Parameters<PGlite["transaction"]>[0]>[0]) => Promise<unknown>) =>
+    transaction((tx) => {
+      wrap(tx);
+      return callback(tx);
+    })) as PGlite["transaction"];
 }
 
 /** `fn` run once; later calls get the first call's promise (closing twice is harmless). */

@@ -7,6 +7,7 @@ import type { Viewer } from "../access/identity/viewer.ts";
 import type { AuthConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
 import { createSubgraphContext } from "../graphql/context.ts";
+import { injectTraceHeaders } from "../observability/tracing.ts";
 import { signatureHeaders } from "../server/signature.ts";
 import type { SubgraphContext, SubgraphModule } from "../graphql/subgraph.ts";
 
@@ -165,5 +166,7 @@ export class ForwardingRemoteDataSource extends RemoteGraphQLDataSource<Record<s
   }) {
     for (const [name, value] of Object.entries(forwardedHeaders(context as unknown as GatewayContext)))
       request.http?.headers.set(name, value);
+    // The trace goes on in the subgraph's server (W3C traceparent): nothing when tracing is off.
+    injectTraceHeaders((name, value) => request.http?.headers.set(name, value));
   }
 }

@@ -83,6 +83,8 @@ export async function createGatewayServer(
       serveHttp(apollo, {
         port,
         host,
+        name: "gateway",
+        ready: options.ready,
         context: gatewayContextFrom,
         ...httpLimits(hardening),
         routes,

@@ -6,6 +6,7 @@ import { ErrorCode, HubError, InputError } from "../errors.ts";
 import type { FieldError } from "../ingest/kind.ts";
 import { kindsOf, recordKind } from "../ingest/kinds/index.ts";
 import { ingestWithinRegion, type IncomingRow } from "../ingest/sender-region.ts";
+import { hubMetrics } from "../observability/metrics.ts";
 import { IngestReport, RecordRow } from "./ingest-report.ts";
 import type { SubgraphContext } from "./subgraph.ts";
 
@@ -91,10 +92,12 @@ export function submitRecordsResolvers(department: Department): (new () => objec
       const kind = recordKind(kindName);
       if (!kind || kind.department !== department)
         throw new InputError("kind", `must be a kind of ${department} record, but got "${kindName}"`);
-      return ingestWithinRegion(ctx.db, kind, rows.map(incomingRow), {
+      const report = await ingestWithinRegion(ctx.db, kind, rows.map(incomingRow), {
         region: viewer.scope.region,
         actor: viewer.subject,
       });
+      hubMetrics.countIngest(kind.name, report);
+      return report;
     }
   }
   return [SubmitRecordsResolver];

@@ -3,6 +3,7 @@ import type { ExecutionResult } from "graphql";
 import type { AuditRecorder } from "../access/audit/recorder.ts";
 import type { HardeningConfig } from "../config/index.ts";
 import type { InternalErrorReporter } from "../errors.ts";
+import type { Readiness } from "../observability/health.ts";
 import { finishAudit } from "../graphql/context.ts";
 import type { HttpOptions } from "./http.ts";
 import { jsonLineLogger, silentLogger, type OperationLogger } from "./log.ts";
@@ -19,6 +20,8 @@ export interface ServerOptions {
   logger?: OperationLogger;
   /** Where masked internal errors are written with their id; default: stderr. */
   reportInternal?: InternalErrorReporter;
+  /** Readiness for /readyz (src/observability/health.ts); default: ready once listening. */
+  ready?: () => Promise<Readiness>;
 }
 
 /** Writes the request's access-log row before the answer leaves; an unwritable log withholds the data. */

@@ -17,7 +17,11 @@ import type { Viewer } from "../access/identity/viewer.ts";
 import type { HardeningConfig } from "../config/index.ts";
 import { ErrorCode } from "../errors.ts";
 import { countChildRecords } from "./child-records.ts";
-import { createFormatError } from "./error-format.ts";
+import { CALLER_CODES, createFormatError } from "./error-format.ts";
+import { currentRequestId } from "../log.ts";
+import { errorCodeLabel, hubMetrics, type OperationLabels } from "../observability/metrics.ts";
+import { annotateActiveSpan } from "../observability/tracing.ts";
+import { clientOperationName, operationLabelsFor } from "./operation-names.ts";
 import { type InternalErrorReporter } from "../errors.ts";
 import { limitError, limitViolations } from "./limits.ts";
 import { type OperationLimits } from "../config/limits.ts";
@@ -48,7 +52,7 @@ import { coerceVariables, variablesViolation } from "./variables.ts";
  * - nothing reported to Apollo (usage, schema) whatever APOLLO_KEY says, and never Apollo's
  *   landing page (it loads an explorer from a CDN): the hub's own GraphiQL is at /graphiql;
  * - rate limits per token subject (the gateway: subgraphs answer only the gateway);
- * - one log line per operation.
+ * - one log line per operation, and its metrics (count, time, error codes; src/observability/).
  */
 export interface HardenOptions<C> {
   hardening: HardeningConfig;
@@ -60,6 +64,8 @@ export interface HardenOptions<C> {
   rateLimiter?: RateLimiter;
   logger?: OperationLogger;
   reportInternal?: InternalErrorReporter;
+  /** The operation names metrics may name (default: the safelist's, else the console's). */
+  operationLabels?: OperationLabels;
 }
 
 export type HardenedOptions<C extends BaseContext> = Pick<
@@ -102,7 +108,7 @@ export function hardenedApolloOptions<C extends BaseContext>(options: HardenOpti
     // in order (src/server/shutdown.ts).
     stopOnTerminationSignals: false,
     plugins: [
-      hardeningPlugin(options),
+      hardeningPlugin(options, options.operationLabels ?? operationLabelsFor(safelist)),
       ApolloServerPluginLandingPageDisabled() as ApolloServerPlugin<C>,
       ApolloServerPluginUsageReportingDisabled() as ApolloServerPlugin<C>,
       ApolloServerPluginSchemaReportingDisabled() as ApolloServerPlugin<C>,
@@ -210,9 +216,34 @@ interface RequestFacts {
   request: { operationName?: string; variables?: Record<string, unknown> };
 }
 
-function hardeningPlugin<C extends BaseContext>(options: HardenOptions<C>): ApolloServerPlugin<C> {
+/** Error codes a metric names; any other is "OTHER" (a subgraph of another make could answer anything). */
+const METRIC_ERROR_CODES: ReadonlySet<string> = new Set([...CALLER_CODES, ErrorCode.INTERNAL_SERVER_ERROR]);
+
+function hardeningPlugin<C extends BaseContext>(
+  options: HardenOptions<C>,
+  labels: OperationLabels,
+): ApolloServerPlugin<C> {
   const { limits } = options.hardening;
   const logger = options.logger ?? silentLogger;
+  const server = options.server;
+  /** The operation's metrics: one count, its time and its errors' codes, every label bounded. */
+  const observe = (
+    name: string | null | undefined,
+    viewer: Viewer | null,
+    ms: number,
+    errors: readonly { extensions?: Record<string, unknown> }[] | undefined,
+  ) => {
+    const labelled = {
+      server,
+      operation: labels.label(clientOperationName(name)),
+      role: viewer?.role ?? "unidentified",
+    };
+    hubMetrics.requests.inc(labelled);
+    hubMetrics.duration.observe(labelled, ms / 1000);
+    for (const e of errors ?? [])
+      hubMetrics.errors.inc({ server, code: errorCodeLabel(e.extensions?.code, METRIC_ERROR_CODES) });
+    annotateActiveSpan({ "graphql.operation.name": labelled.operation, "hub.role": labelled.role });
+  };
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
@@ -230,7 +261,10 @@ function hardeningPlugin<C extends BaseContext>(options: HardenOptions<C>): Apol
           () => "anonymous",
         );
         const admission = options.rateLimiter.admit(subject);
-        if (!admission.ok) throw rateLimitedError(admission);
+        if (!admission.ok) {
+          hubMetrics.rateLimited.inc({ budget: admission.budget });
+          throw rateLimitedError(admission);
+        }
       };
       return {
         async didResolveOperation(facts) {
@@ -249,6 +283,7 @@ function hardeningPlugin<C extends BaseContext>(options: HardenOptions<C>): Apol
           // errors, which ran beside the safelist rule, would describe the schema to it.
           const refused = result.errors?.find((e) => e.extensions?.code === ErrorCode.OPERATION_NOT_SAFELISTED);
           if (refused) result.errors = [refused];
+          observe(operationName ?? request.operationName, viewer, performance.now() - started, result.errors);
           // Counting the child records and serialising the result for its size walk the whole
           // answer (a roster page is 500 children): only when a budget or the log needs them.
           const logging = logger !== silentLogger;
@@ -261,7 +296,7 @@ function hardeningPlugin<C extends BaseContext>(options: HardenOptions<C>): Apol
             kind: "operation",
             at: new Date().toISOString(),
             server: options.server,
-            requestId: (contextValue as { requestId?: string }).requestId ?? "",
+            requestId: (contextValue as { requestId?: string }).requestId ?? currentRequestId() ?? "",
             operationName: loggableOperationName(operationName ?? request.operationName),
             role: viewer?.role ?? "unidentified",
             durationMs: Math.round(performance.now() - started),

@@ -19,7 +19,7 @@ import { LIMIT_SETTINGS } from "../config/limits.ts";
  * In every mode a message is cut to MAX_MESSAGE_LENGTH characters: a message may quote what the
  * caller sent (a scalar's complaint about a value), and a refusal must stay small.
  */
-const CALLER_CODES: ReadonlySet<string> = new Set([
+export const CALLER_CODES: ReadonlySet<string> = new Set([
   ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",

@@ -9,7 +9,12 @@ import { isDatabaseUnavailable } from "../db/client.ts";
 import { ErrorCode } from "../errors.ts";
 import { reportToStderr } from "../errors.ts";
 import { LIMIT_SETTINGS } from "../config/limits.ts";
+import { withLogContext } from "../log.ts";
+import type { Readiness } from "../observability/health.ts";
+import { errorCodeLabel, hubMetrics } from "../observability/metrics.ts";
+import { serverSpan } from "../observability/tracing.ts";
 import { GRAPHIQL_SCRIPT_SOURCE, graphiqlPage } from "./graphiql.ts";
+import { requestIdFrom } from "./headers.ts";
 import { jsonShapeExcess } from "./json-shape.ts";
 
 /** A route the HTTP server tries before GraphQL: true when it answered the request. */
@@ -37,6 +42,13 @@ export const RETRY_AFTER_SECONDS = 5;
 export interface HttpOptions<C> {
   port: number;
   host: string;
+  /** Names the server in metrics and spans: "gateway" or the subgraph's name (default "http"). */
+  name?: string;
+  /**
+   * Readiness for /readyz (src/observability/health.ts): 200 when ready, 503 naming the failing
+   * check otherwise. Without it /readyz answers 200 once the server listens.
+   */
+  ready?: () => Promise<Readiness>;
   context: (headers: HttpHeaders) => C | Promise<C>;
   /** Serve the offline GraphiQL page at /graphiql. */
   graphiql: boolean;
@@ -173,7 +185,11 @@ export async function serveHttp<C extends BaseContext>(
         if (draining) server.closeIdleConnections();
         if (inFlight.size === 0) onIdle?.();
       });
-      handle(apollo, options, limits, req, res).catch((error: unknown) => answerInternalError(res, error));
+      // Every line logged for this request carries its id, which the client gets back; a
+      // client's own id is kept when it looks like one (headers.ts), else a fresh one is made.
+      const requestId = requestIdFrom(header(req, "x-request-id"));
+      res.setHeader("x-request-id", requestId);
+      withLogContext({ requestId }, () => void traced(apollo, options, limits, requestId, req, res));
     },
   );
   server.maxConnections = options.maxConnections ?? LIMIT_SETTINGS.maxConnections.default;
@@ -214,6 +230,41 @@ export async function serveHttp<C extends BaseContext>(
   };
 }
 
+/** Paths an orchestrator or a browser polls: answered without a span, a log line or a metric. */
+const UNTRACED = new Set(["/healthz", "/readyz", "/favicon.ico"]);
+
+/** One request, in a server span continuing the caller's trace when tracing is on. */
+async function traced<C extends BaseContext>(
+  apollo: ApolloServer<C>,
+  options: HttpOptions<C>,
+  limits: RequestLimits,
+  requestId: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const run = () =>
+    handle(apollo, options, limits, requestId, req, res).catch((error: unknown) =>
+      answerInternalError(res, error, options.name),
+    );
+  const path = (req.url ?? "/").split("?")[0]!;
+  if (UNTRACED.has(path)) return run();
+  const method = req.method ?? "GET";
+  await serverSpan(
+    `${options.name ?? "http"} ${method} ${path.startsWith("/graphql") ? "/graphql" : "other"}`,
+    req.headers,
+    { "hub.server": options.name ?? "http", "http.request.method": method, "hub.request_id": requestId },
+    async (span) => {
+      await run();
+      span?.setAttribute("http.response.status_code", res.statusCode);
+    },
+  );
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 interface RequestLimits {
   maxBody: number;
   maxBatch: number;
@@ -231,10 +282,15 @@ const BODY_OWN_DEPTH = 3;
  * being away is not the server's fault: 503 with `Retry-After`, so a client or a load balancer
  * knows to try again.
  */
-function answerInternalError(res: ServerResponse, error: unknown): void {
+function answerInternalError(res: ServerResponse, error: unknown, server = "http"): void {
   const errorId = randomUUID();
   reportToStderr(errorId, error);
-  if (!res.headersSent && isDatabaseUnavailable(error)) {
+  const unavailable = isDatabaseUnavailable(error);
+  hubMetrics.errors.inc({
+    server,
+    code: unavailable ? ErrorCode.DATABASE_UNAVAILABLE : ErrorCode.INTERNAL_SERVER_ERROR,
+  });
+  if (!res.headersSent && unavailable) {
     res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
     sendJson(res, 503, {
       errors: [
@@ -261,6 +317,7 @@ async function handle<C extends BaseContext>(
   apollo: ApolloServer<C>,
   options: HttpOptions<C>,
   limits: RequestLimits,
+  requestId: string,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -272,8 +329,14 @@ async function handle<C extends BaseContext>(
     // A refusal costs its caller an operation like any other (the gateway's budgets).
     const headers = headerMapOf(req);
     await options.countRefusal?.({ get: (name) => headers.get(name) });
+    hubMetrics.errors.inc({
+      server: options.name ?? "http",
+      code: errorCodeLabel(request.refused.extensions.code, HTTP_REFUSAL_CODES),
+    });
     return sendRefusal(req, res, request);
   }
+  // The context sees the id the client was sent back (a fresh one when the client's was unfit).
+  request.headers.set("x-request-id", requestId);
   await executeGraphQL(apollo, options, limits.timeoutMs, req, res, url, request);
 }
 
@@ -284,8 +347,16 @@ async function answeredBeforeGraphQL<C>(
   res: ServerResponse,
   url: URL,
 ): Promise<boolean> {
+  // Liveness: the process answers; nothing else is touched. Readiness: may it take traffic?
   if (url.pathname === "/healthz") {
     send(res, 200, "text/plain", "ok\n");
+    return true;
+  }
+  if (url.pathname === "/readyz") {
+    const readiness = options.ready ? await options.ready() : null;
+    if (!readiness) sendJson(res, 200, { status: "ready" });
+    else if (readiness.ok) sendJson(res, 200, { status: "ready", checks: readiness.checks });
+    else sendJson(res, 503, { status: "not ready", failing: readiness.failing, checks: readiness.checks });
     return true;
   }
   for (const route of options.routes ?? []) if (await route(req, res, url)) return true;
@@ -314,6 +385,14 @@ async function answeredBeforeGraphQL<C>(
   }
   return false;
 }
+
+/** The codes the HTTP layer refuses with (the rest of a label's values are "OTHER"). */
+const HTTP_REFUSAL_CODES: ReadonlySet<string> = new Set([
+  ...Object.values(ErrorCode),
+  "PAYLOAD_TOO_LARGE",
+  "BAD_REQUEST",
+  "SHUTTING_DOWN",
+]);
 
 /** A GraphQL request that passed the checks on its body: its headers and its parsed body. */
 interface GraphQLHttpRequest {

@@ -1,3 +1,5 @@
+import { log } from "../log.ts";
+
 /**
  * One structured line per operation: what an operator needs to see load, failures and abuse,
  * and nothing about a child. The line holds the operation's name, the caller's role (never the
@@ -19,8 +21,11 @@ export interface OperationLogLine {
 
 export type OperationLogger = (line: OperationLogLine) => void;
 
-/** The default: the line as JSON on stdout. */
-export const jsonLineLogger: OperationLogger = (line) => console.log(JSON.stringify(line));
+/**
+ * The default: the line through the hub's logger (src/log.ts), one JSON line on stdout at level
+ * info with message "operation"; the logger scrubs it like any other line.
+ */
+export const jsonLineLogger: OperationLogger = (line) => log().info(line, "operation");
 
 export const silentLogger: OperationLogger = () => {};
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { GraphQLError, parse, print, type DocumentNode } from "graphql";
+import { GraphQLError, Kind, parse, print, type DocumentNode } from "graphql";
 import { ErrorCode } from "../errors.ts";
 
 /**
@@ -17,6 +17,8 @@ import { ErrorCode } from "../errors.ts";
  */
 export interface Safelist {
   readonly size: number;
+  /** The names of the registered operations: the values the metrics' `operation` label may take. */
+  readonly names: ReadonlySet<string>;
   /** Whether this document is a registered one. */
   allows(document: DocumentNode): boolean;
   /** The store Apollo looks ids up in: read-only, so APQ cannot register new operations. */
@@ -36,8 +38,11 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 export function createSafelist(operations: readonly { text: string; id?: string }[]): Safelist {
   const printed = new Set<string>();
   const byId = new Map<string, string>();
+  const names = new Set<string>();
   for (const { text, id } of operations) {
-    const normal = print(parse(text));
+    const document = parse(text);
+    for (const name of operationNamesOf(document)) names.add(name);
+    const normal = print(document);
     printed.add(normal);
     byId.set(sha256(text), text);
     byId.set(sha256(normal), normal);
@@ -45,6 +50,7 @@ export function createSafelist(operations: readonly { text: string; id?: string 
   }
   return {
     size: printed.size,
+    names,
     allows: (document) => printed.has(print(document)),
     cache: {
       // Apollo prefixes the ids it looks up ("apq:<sha256>").
@@ -53,6 +59,11 @@ export function createSafelist(operations: readonly { text: string; id?: string 
       delete: async () => false,
     },
   };
+}
+
+/** The names of a document's named operations. */
+export function operationNamesOf(document: DocumentNode): string[] {
+  return document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && d.name ? [d.name.value] : []));
 }
 
 /** Reads a safelist from a folder of .graphql files, a .graphql file or a .json file (see above). */

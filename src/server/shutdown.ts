@@ -1,3 +1,5 @@
+import { log as hubLog } from "../log.ts";
+
 /**
  * How a server process stops on SIGTERM (an orchestrator, `kill`) or SIGINT (Ctrl-C): in the
  * reverse order it started, each step awaited. The HTTP server stops accepting and lets requests
@@ -36,7 +38,14 @@ export interface StopOptions {
 
 const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
-export function stopOnSignals({ graceMs, overrunMs = 10_000, log = (l) => console.log(l) }: StopOptions): Stopping {
+/** Where the stop's lines go by default: the hub's logger, as JSON lines. */
+const shutdownLog = () => hubLog().child({ component: "shutdown" });
+
+export function stopOnSignals({
+  graceMs,
+  overrunMs = 10_000,
+  log = (line) => shutdownLog().info(line),
+}: StopOptions): Stopping {
   const steps: { name: string; step: () => Promise<unknown> }[] = [];
   let started = false;
   let stopping: Promise<never> | null = null;
@@ -45,7 +54,7 @@ export function stopOnSignals({ graceMs, overrunMs = 10_000, log = (l) => consol
     (stopping ??= (async () => {
       log(`${reason}: stopping; requests in flight have up to ${graceMs} ms to finish (HUB_SHUTDOWN_GRACE_MS)`);
       const watchdog = setTimeout(() => {
-        console.error(`the stop took longer than ${graceMs + overrunMs} ms: exiting without finishing it`);
+        shutdownLog().error(`the stop took longer than ${graceMs + overrunMs} ms: exiting without finishing it`);
         process.exit(1);
       }, graceMs + overrunMs);
       watchdog.unref();
@@ -61,7 +70,7 @@ export function stopOnSignals({ graceMs, overrunMs = 10_000, log = (l) => consol
           if (cut) log(`${name}: ${cut} request(s) still running after ${graceMs} ms were cut off`);
         } catch (error) {
           code = 1;
-          console.error(`${name}: could not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+          shutdownLog().error({ err: error }, `${name}: could not stop cleanly`);
         }
       }
       log(code === 0 ? "stopped cleanly" : "stopped, not cleanly (above)");

@@ -11,6 +11,8 @@ import { auditPlugin, httpLimits, loggerFor, type ServerOptions } from "./apollo
 import { LIMIT_SETTINGS } from "../config/limits.ts";
 import { purposeFrom, requestIdFrom } from "./headers.ts";
 import { serveHttp, type HttpHeaders, type HttpOptions, type RunningHttpServer } from "./http.ts";
+import { operationLabelsFor } from "./operation-names.ts";
+import { loadSafelist } from "./safelist.ts";
 import { verifySignature } from "./signature.ts";
 
 /**
@@ -51,6 +53,8 @@ export async function createSubgraphServer<L>(
     },
     server: module.name,
     identify: async (context) => context.viewer,
+    // The gateway's fetches count under the client operation they serve: the safelist's names.
+    operationLabels: operationLabelsFor(hardening.safelist ? loadSafelist(hardening.safelist) : null),
     logger: loggerFor(options),
     reportInternal: options.reportInternal,
   });
@@ -91,6 +95,8 @@ export async function createSubgraphServer<L>(
       serveHttp(apollo, {
         port,
         host,
+        name: module.name,
+        ready: options.ready,
         context: (headers) => createSubgraphContext(module, db, checkedLabels(headers), auth),
         ...httpLimits(hardening),
         graphiql: false,

@@ -11,10 +11,10 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 /** Bottom to top. */
 const LAYERS: readonly (readonly string[])[] = [
-  ["errors.ts", "domain"],
+  ["errors.ts", "log.ts", "domain"],
   ["config"],
   ["db"],
-  ["access", "linkage", "coverage", "ingest", "generator"],
+  ["access", "linkage", "coverage", "ingest", "generator", "observability"],
   ["graphql", "subgraphs"],
   ["server"],
   ["gateway"],

@@ -11,6 +11,7 @@ import { recordKind } from "../../src/ingest/kinds/index.ts";
 import { ENGINES } from "../kit/database.ts";
 import { startTestHub, type TestHub } from "../kit/gateway.ts";
 import { storedIds, storedRow, submitAs, type Row } from "./submit.ts";
+import { setLogDestination } from "../../src/log.ts";
 
 /**
  * Issue 18, findings 14 and 22: a cell the database cannot or must not hold, and a unique value
@@ -176,7 +177,9 @@ describe.each(ENGINES)("values a department system may not store, on %s", (engin
       sql.raw(`create trigger t1814_fail before insert or update on household.persons
       for each row execute function household.t1814_fail()`),
     );
+    // Everything that would be logged: the hub's logger (src/log.ts) and the console alike.
     const logged: unknown[] = [];
+    setLogDestination({ write: (line: string) => void logged.push(line) });
     const spies = (["error", "warn", "log", "info"] as const).map((level) =>
       vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(...args)),
     );
@@ -184,6 +187,7 @@ describe.each(ENGINES)("values a department system may not store, on %s", (engin
     try {
       result = await submitAs(hub, "3302", person, rows);
     } finally {
+      setLogDestination(null);
       for (const spy of spies) spy.mockRestore();
       await owner.execute(sql.raw("drop trigger t1814_fail on household.persons"));
       await owner.execute(sql.raw("drop function household.t1814_fail()"));

@@ -4,8 +4,13 @@ import { inject } from "vitest";
 import { createDatabase, type Database } from "../../src/db/client.ts";
 import { adminQuery, withDatabase } from "./global-setup.ts";
 
-export const ENGINES = ["pglite", "postgres"] as const;
-export type Engine = (typeof ENGINES)[number];
+const ALL_ENGINES = ["pglite", "postgres"] as const;
+export type Engine = (typeof ALL_ENGINES)[number];
+/**
+ * The engines every database suite runs on: both, unless HUB_TEST_ENGINES=pglite asks for the
+ * PGlite half alone (CI's extra runs on Node 22 and 24, .ci/run).
+ */
+export const ENGINES: readonly Engine[] = process.env.HUB_TEST_ENGINES === "pglite" ? ["pglite"] : ALL_ENGINES;
 
 export interface TestDatabase extends Database {
   readonly engine: Engine;
@@ -29,13 +34,13 @@ export interface TestDatabase extends Database {
  */
 export async function openTestDatabase(
   engine: Engine,
-  options: { onQuery?: (sql: string) => void } = {},
+  options: { onQuery?: (sql: string) => void; traceSql?: boolean } = {},
 ): Promise<TestDatabase> {
   if (engine === "pglite") {
     const dump = new Blob([readFileSync(inject("pgliteTemplatePath"))]);
     const database = await createDatabase(
       { kind: "pglite", dataDir: null },
-      { loadDataDir: dump, onQuery: options.onQuery },
+      { loadDataDir: dump, onQuery: options.onQuery, traceSql: options.traceSql },
     );
     const self: TestDatabase = { ...database, engine, owner: async () => self };
     return self;
@@ -49,7 +54,7 @@ export async function openTestDatabase(
   ]);
   const database = await createDatabase(
     { kind: "postgres", url: withDatabase(inject("postgresServingUrl"), name), poolSize: 4 },
-    { onQuery: options.onQuery },
+    { onQuery: options.onQuery, traceSql: options.traceSql },
   );
   let owner: Promise<Database> | null = null;
   return {

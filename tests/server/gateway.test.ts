@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoAnchorFromDatabase, demoViewers, type DemoAnchor } from "../../src/access/identity/demo.ts";
+import { setLogDestination } from "../../src/log.ts";
 import { serveHttp } from "../../src/server/http.ts";
 import { createGatewayServer, type GatewayServer } from "../../src/gateway/gateway-server.ts";
 import { type ServerOptions } from "../../src/server/apollo-server.ts";
@@ -89,8 +90,8 @@ describe("the hardened gateway", () => {
           { HUB_PRODUCTION: "true" },
           { reportInternal: (id, error) => reported.push({ id, error }) },
         );
-        const stderr = vi.spyOn(console, "error").mockImplementation(() => {});
-        let stderrLines: string[];
+        const stderrLines: string[] = [];
+        setLogDestination({ write: (line: string) => void stderrLines.push(line) });
         await hub.database.db.execute(sql`alter table hub.children rename to children_gone`);
         let answer;
         try {
@@ -102,8 +103,7 @@ describe("the hardened gateway", () => {
           );
         } finally {
           await hub.database.db.execute(sql`alter table hub.children_gone rename to children`);
-          stderrLines = stderr.mock.calls.map((c) => String(c[0]));
-          stderr.mockRestore();
+          setLogDestination(null);
         }
         expect(answer.status).toBeLessThan(500);
         const [error] = answer.errors!;
