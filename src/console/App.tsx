@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from "react";
+import { sessionRenewed, setUnauthenticatedHandler } from "./api.ts";
 import { CAPABILITIES } from "./logic/capabilities.ts";
 import { readTokenClaims } from "./logic/claims.ts";
 import { LOCALES, pickLocale, roleKey, type Locale } from "./logic/i18n.ts";
@@ -25,13 +26,24 @@ export function App() {
     localStorage.setItem(LOCALE_KEY, locale);
   }, [locale, t]);
 
-  // An expired token would only earn UNAUTHENTICATED answers: back to sign-in instead.
-  const read = token ? readTokenClaims(token) : null;
-  const claims =
-    read?.ok && read.claims.expiresAt !== undefined && read.claims.expiresAt * 1000 <= Date.now() ? null : read;
+  // A token that expired (by its claims, or because the hub answered UNAUTHENTICATED) keeps the
+  // page where it is, under a sign-in dialog: signing in again reloads the same view, filters
+  // and region kept, with the new token.
+  const [refused, setRefused] = useState<string | null>(null);
+  useEffect(() => {
+    setUnauthenticatedHandler(() => setRefused(sessionStorage.getItem(TOKEN_KEY)));
+    return () => setUnauthenticatedHandler(null);
+  }, []);
+  const claims = token ? readTokenClaims(token) : null;
+  const expired =
+    (token !== null && refused === token) ||
+    (claims?.ok === true && claims.claims.expiresAt !== undefined && claims.claims.expiresAt * 1000 <= Date.now());
   const signIn = (value: string) => {
     sessionStorage.setItem(TOKEN_KEY, value);
     setToken(value);
+    setRefused(null);
+    // After React has rendered the views with the new token: then their loads retry with it.
+    setTimeout(sessionRenewed, 0);
   };
   const signOut = () => {
     sessionStorage.removeItem(TOKEN_KEY);
@@ -68,7 +80,7 @@ export function App() {
               </button>
             ))}
           </div>
-          {claims?.ok && (
+          {claims?.ok && !expired && (
             <>
               <span className="who" data-role={claims.claims.role}>
                 {t("signedInAs", { role: t(roleKey(claims.claims.role)) })}
@@ -81,6 +93,7 @@ export function App() {
         </div>
       </header>
       {body}
+      {expired && <SignIn onSignIn={signIn} expired />}
     </I18nContext.Provider>
   );
 }

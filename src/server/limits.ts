@@ -17,7 +17,8 @@ export function limitViolations(measure: OperationMeasure, limits: OperationLimi
   const check = (limit: LimitName, value: number, at?: string) => {
     if (value > limits[limit]) violations.push({ limit, value, max: limits[limit], ...(at ? { at } : {}) });
   };
-  check("maxDepth", measure.depth);
+  // The standard introspection query (GraphiQL loading the schema) is deep by its fixed shape.
+  if (!measure.standardIntrospection) check("maxDepth", measure.depth);
   check("maxAliases", measure.aliases);
   check("maxRootFields", measure.rootFields);
   check("maxDirectives", measure.directives);

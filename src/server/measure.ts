@@ -1,4 +1,5 @@
 import {
+  getIntrospectionQuery,
   getNamedType,
   getNullableType,
   isCompositeType,
@@ -6,6 +7,7 @@ import {
   isObjectType,
   isInterfaceType,
   Kind,
+  parse,
   SchemaMetaFieldDef,
   TypeMetaFieldDef,
   TypeNameMetaFieldDef,
@@ -56,6 +58,14 @@ export interface OperationMeasure {
   largestPage: { first: number; field: string } | null;
   /** A fragment spread reached itself: the document is invalid (NoFragmentCycles). */
   fragmentCycle: boolean;
+  /**
+   * The operation selects nothing beyond graphql-js's standard introspection query (as GraphiQL
+   * sends it to load the schema, from any graphql-js version): no alias, no directive, no field
+   * it does not ask. Its `ofType` chain is deeper than any sensible depth limit, yet its shape is
+   * fixed, so limits.ts does not hold it to the depth limit; whether introspection is allowed at
+   * all is Apollo's `introspection` setting, off in production.
+   */
+  standardIntrospection?: boolean;
 }
 
 /**
@@ -116,7 +126,69 @@ export function measureOperation(
     result.largestPage = larger(result.largestPage, figures.largestPage);
     result.fragmentCycle ||= walker.cycle;
   }
+  if (chosen.length === 1 && isStandardIntrospection(chosen[0]!, fragments)) result.standardIntrospection = true;
   return result;
+}
+
+/** Field name → what may be selected below it. */
+type Shape = Map<string, Shape>;
+
+let standardShape: Shape | undefined;
+
+/** The fields `getIntrospectionQuery` selects with every option on or off, fragments expanded. */
+function standardIntrospectionShape(): Shape {
+  if (standardShape) return standardShape;
+  const shape: Shape = new Map();
+  for (const on of [true, false]) {
+    const document = parse(
+      getIntrospectionQuery({
+        descriptions: on,
+        specifiedByUrl: on,
+        directiveIsRepeatable: on,
+        schemaDescription: on,
+        inputValueDeprecation: on,
+        oneOf: on,
+      }),
+    );
+    const fragments = new Map<string, SelectionSetNode>();
+    for (const d of document.definitions)
+      if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d.selectionSet);
+    const add = (set: SelectionSetNode, into: Shape): void => {
+      for (const s of set.selections) {
+        if (s.kind === Kind.FIELD) {
+          const below = into.get(s.name.value) ?? new Map();
+          into.set(s.name.value, below);
+          if (s.selectionSet) add(s.selectionSet, below);
+        } else if (s.kind === Kind.INLINE_FRAGMENT) add(s.selectionSet, into);
+        else add(fragments.get(s.name.value)!, into);
+      }
+    };
+    for (const d of document.definitions) if (d.kind === Kind.OPERATION_DEFINITION) add(d.selectionSet, shape);
+  }
+  return (standardShape = shape);
+}
+
+function isStandardIntrospection(
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): boolean {
+  const first = operation.selectionSet.selections[0];
+  if (first?.kind !== Kind.FIELD || first.name.value !== "__schema" || operation.directives?.length) return false;
+  const within = (set: SelectionSetNode, allowed: Shape, spreading: ReadonlySet<string>): boolean =>
+    set.selections.every((s) => {
+      if (s.directives?.length) return false;
+      if (s.kind === Kind.INLINE_FRAGMENT) return within(s.selectionSet, allowed, spreading);
+      if (s.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(s.name.value);
+        if (!fragment || spreading.has(s.name.value) || fragment.directives?.length) return false;
+        return within(fragment.selectionSet, allowed, new Set([...spreading, s.name.value]));
+      }
+      const below = allowed.get(s.name.value);
+      if (!below || s.alias) return false;
+      if (s.arguments?.some((a) => a.name.value !== "includeDeprecated" || a.value.kind !== Kind.BOOLEAN)) return false;
+      return s.selectionSet ? within(s.selectionSet, below, new Set()) : below.size === 0;
+    });
+  return within(operation.selectionSet, standardIntrospectionShape(), new Set());
 }
 
 /**

@@ -20,6 +20,8 @@ export interface RosterFilter {
   reason: GapReason | "";
   /** Part of a name or of a student number; case and surrounding spaces ignored. */
   query: string;
+  /** One class ("" or absent: every class), as the school's file names it. */
+  className?: string;
 }
 
 /**
@@ -37,6 +39,7 @@ export function filterRoster<R extends RosterRow>(rows: readonly R[], filter: Ro
     )
       return false;
     if (filter.reason !== "" && !row.reasons.includes(filter.reason)) return false;
+    if (filter.className && row.className !== filter.className) return false;
     if (query !== "" && !row.name.toLowerCase().includes(query) && !row.studentNumber.toLowerCase().includes(query))
       return false;
     return true;

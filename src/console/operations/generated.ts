@@ -148,10 +148,11 @@ export type ConsoleRegionSummaryQuery = { coverageSummary: { asOf: string, cover
 export type ConsoleSchoolNamesQueryVariables = Exact<{
   region: string;
   first: number;
+  after?: string | null | undefined;
 }>;
 
 
-export type ConsoleSchoolNamesQuery = { schools: { edges: Array<{ node: { code: string, name: string } }> } | null };
+export type ConsoleSchoolNamesQuery = { schools: { edges: Array<{ node: { code: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type ConsoleReviewedRecordFragment = { source: SourceKind, recordId: string, name: string | null, sex: string | null, birthDate: string | null, maskedIdNumber: string | null, maskedBirthCertificateNumber: string | null, maskedGuardianPhones: Array<string>, regionCodes: Array<string> };
 
@@ -445,13 +446,17 @@ export const ConsoleRegionSummaryDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleRegionSummaryQuery, ConsoleRegionSummaryQueryVariables>;
 export const ConsoleSchoolNamesDocument = new TypedDocumentString(`
-    query ConsoleSchoolNames($region: String!, $first: Int!) {
-  schools(region: $region, first: $first) {
+    query ConsoleSchoolNames($region: String!, $first: Int!, $after: String) {
+  schools(region: $region, first: $first, after: $after) {
     edges {
       node {
         code
         name
       }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
     }
   }
 }

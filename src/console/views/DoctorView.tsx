@@ -4,6 +4,7 @@ import { AsyncStatus } from "../components/AsyncStatus.tsx";
 import { DaysLeft } from "../components/DaysLeft.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import type { CoverageStatus } from "../logic/coverage-status.ts";
+import { idNumberCheck } from "../logic/id-number.ts";
 import { useI18n } from "../i18n-context.tsx";
 import {
   ConsoleDoctorPatientsDocument,
@@ -40,6 +41,7 @@ export function DoctorView({ token, doctor }: { token: string; doctor: string })
   const [searched, setSearched] = useState("");
   const [patient, setPatient] = useState<AsyncState<ConsolePatientDetailFragment | null> | null>(null);
   const [within, setWithin] = useState<number>(30);
+  const [idProblem, setIdProblem] = useState<string | null>(null);
 
   const patients = useDoctorPatients(doctor, token);
   const [watchlist, retryWatchlist] = useAsync(
@@ -62,9 +64,17 @@ export function DoctorView({ token, doctor }: { token: string; doctor: string })
     event.preventDefault();
     const q = query.trim().toUpperCase();
     setSearched(query.trim());
+    setIdProblem(null);
     if (q === "") return;
     if (ID_NUMBER.test(q)) {
       setMatches(null);
+      // A mistyped number is caught here, in words, rather than sent and refused in English.
+      const check = idNumberCheck(q);
+      if (check && !check.ok) {
+        setPatient(null);
+        setIdProblem(t("idCheckCharacter", { expected: check.expected, got: check.got }));
+        return;
+      }
       open(
         async () =>
           (await runOperation(ConsolePatientByIdNumberDocument, { idNumber: q }, token, PURPOSE)).childByIdNumber,
@@ -92,10 +102,17 @@ export function DoctorView({ token, doctor }: { token: string; doctor: string })
               value={query}
               onChange={(e) => setQuery(e.target.value)}
               autoComplete="off"
+              aria-invalid={idProblem ? true : undefined}
+              aria-describedby={idProblem ? `${ids.query}-problem` : undefined}
             />
           </div>
           <button type="submit">{t("find")}</button>
         </form>
+        {idProblem && (
+          <p id={`${ids.query}-problem`} role="alert" className="error id-problem">
+            {idProblem}
+          </p>
+        )}
         <AsyncStatus state={patients} />
         {matches !== null && <PatientMatches matches={matches} searched={searched} onOpen={openChild} />}
         {patient && <AsyncStatus state={patient} />}

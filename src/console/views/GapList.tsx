@@ -2,6 +2,7 @@ import { useId, useState } from "react";
 import { runOperation } from "../api.ts";
 import { AsyncStatus } from "../components/AsyncStatus.tsx";
 import { DaysLeft } from "../components/DaysLeft.tsx";
+import { PrintHeading } from "../components/PrintHeading.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { COVERAGE_STATUSES, GAP_REASONS, type CoverageStatus, type GapReason } from "../logic/coverage-status.ts";
 import { actorKey, reasonKey, statusKey } from "../logic/i18n.ts";
@@ -14,7 +15,7 @@ const PAGE_SIZE = 50;
 const PURPOSE = "insurance gap follow-up";
 
 /** The gap list of a region (for roles that may see individual children): filter, then load more. */
-export function GapList({ token, region }: { token: string; region: string }) {
+export function GapList({ token, region, regionName }: { token: string; region: string; regionName: string }) {
   const { t, fmt } = useI18n();
   const ids = { status: useId(), reason: useId() };
   const [status, setStatus] = useState<CoverageStatus | "">("");
@@ -52,7 +53,7 @@ export function GapList({ token, region }: { token: string; region: string }) {
 
   return (
     <section aria-labelledby="gaps-heading" className="gap-list">
-      <h2 id="gaps-heading">
+      <h2 id="gaps-heading" className="screen-only">
         {t("gapListTitle")}{" "}
         {firstPage?.totalCount != null && (
           <span className="muted">{t("gapListTotal", { total: fmt.number(firstPage.totalCount) })}</span>
@@ -81,11 +82,20 @@ export function GapList({ token, region }: { token: string; region: string }) {
             ))}
           </select>
         </div>
+        <button type="button" onClick={() => window.print()}>
+          {t("print")}
+        </button>
       </form>
       <AsyncStatus state={first} retry={retry} />
       {firstPage && (
         <>
-          <table className="data-table">
+          <PrintHeading
+            title={t("printGapTitle", { region: regionName, date: fmt.date(new Date().toISOString().slice(0, 10)) })}
+            detail={
+              firstPage.totalCount != null ? t("gapListTotal", { total: fmt.number(firstPage.totalCount) }) : undefined
+            }
+          />
+          <table className="data-table gap-table">
             <thead>
               <tr>
                 <th scope="col">{t("colName")}</th>
@@ -100,7 +110,9 @@ export function GapList({ token, region }: { token: string; region: string }) {
             <tbody>
               {edges.map(({ node }) => (
                 <tr key={node.child.id}>
-                  <th scope="row">{node.child.name ?? "—"}</th>
+                  <th scope="row" className="name-cell">
+                    {node.child.name ?? "—"}
+                  </th>
                   <td className="mono">{node.child.idNumber ?? "—"}</td>
                   <td className="mono">{node.child.residenceRegionCode ?? "—"}</td>
                   <td>
@@ -117,7 +129,7 @@ export function GapList({ token, region }: { token: string; region: string }) {
             </tbody>
           </table>
           {pageInfo?.hasNextPage && (
-            <button type="button" onClick={() => void loadMore()}>
+            <button type="button" className="screen-only" onClick={() => void loadMore()}>
               {t("loadMore")}
             </button>
           )}

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { runOperation } from "../api.ts";
-import { AsyncStatus } from "../components/AsyncStatus.tsx";
+import { AsyncStatus, errorText } from "../components/AsyncStatus.tsx";
+import { reviewTerm } from "../logic/i18n.ts";
 import { useI18n } from "../i18n-context.tsx";
 import {
   ConsoleLinkReviewsDocument,
@@ -13,7 +14,7 @@ const PURPOSE = "link review";
 
 /** The open link reviews of the region, with the masked evidence, for officers who may decide them. */
 export function LinkReviewQueue({ token, region }: { token: string; region: string }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, locale } = useI18n();
   const [decided, setDecided] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [reviews, retry] = useAsync(
@@ -27,7 +28,7 @@ export function LinkReviewQueue({ token, region }: { token: string; region: stri
       setDecided((d) => ({ ...d, [id]: decision }));
       setFailure(null);
     } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
+      setFailure(errorText(t, error));
     }
   }
 
@@ -55,14 +56,15 @@ export function LinkReviewQueue({ token, region }: { token: string; region: stri
               <strong>
                 {t("reviewScore")}: {fmt.number(Math.round(node.score * 100) / 100)}
               </strong>{" "}
-              <span className="muted">{node.reason ?? ""}</span>
+              <span className="muted">{node.reason ? reviewTerm(locale, node.reason) : ""}</span>
             </p>
             <div className="review-records">
               <RecordCard title={t("reviewRecord")} record={node.record} />
               <RecordCard title={t("reviewCandidate")} record={node.candidateRecord} />
             </div>
             <p className="muted">
-              {t("reviewFields")}: {node.fields.map((f) => `${f.field} ${f.level}`).join(" · ")}
+              {t("reviewFields")}:{" "}
+              {node.fields.map((f) => `${reviewTerm(locale, f.field)}：${reviewTerm(locale, f.level)}`).join(" · ")}
             </p>
             {decided[node.id] ? (
               <p role="status">{t("reviewDone")}</p>
@@ -84,14 +86,18 @@ export function LinkReviewQueue({ token, region }: { token: string; region: stri
 }
 
 function RecordCard({ title, record }: { title: string; record: ConsoleReviewedRecordFragment | null }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, locale } = useI18n();
   return (
     <dl className="record-card" aria-label={title}>
-      <dt>{title}</dt>
+      <dt>
+        {title}
+        {record && <span className="muted"> · {reviewTerm(locale, record.source)}</span>}
+      </dt>
       <dd>
         {record ? (
           <>
-            {record.name ?? "—"} · {record.sex ?? "—"} · {record.birthDate ? fmt.date(record.birthDate) : "—"}
+            {record.name ?? "—"} · {record.sex ? reviewTerm(locale, record.sex) : "—"} ·{" "}
+            {record.birthDate ? fmt.date(record.birthDate) : "—"}
             <br />
             <span className="mono">{record.maskedIdNumber ?? record.maskedBirthCertificateNumber ?? "—"}</span> ·{" "}
             {record.maskedGuardianPhones.join(", ")} · {record.regionCodes.join(", ")}

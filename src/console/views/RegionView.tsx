@@ -11,12 +11,15 @@ import {
   ConsoleRegionSummaryDocument,
   ConsoleSchoolNamesDocument,
   type ConsoleRegionSummaryQuery,
+  type ConsoleSchoolNamesQuery,
 } from "../operations/generated.ts";
 import { useAsync } from "../use-async.ts";
 import { GapList } from "./GapList.tsx";
 import { LinkReviewQueue } from "./LinkReviewQueue.tsx";
 
 const PURPOSE = "coverage statistics";
+/** The API's largest page (MAX_PAGE_SIZE): asking more is refused, not capped. */
+const SCHOOL_PAGE = 500;
 
 /**
  * Coverage of the viewer's region against the policy targets, as a chart and a table, one
@@ -38,13 +41,23 @@ export function RegionView({
 
   const [summary, retry] = useAsync(async () => {
     const data = await runOperation(ConsoleRegionSummaryDocument, { region, groupBy }, token, PURPOSE);
-    // School-level figures are keyed by school code: fetch the names to show beside them.
+    // School-level figures are keyed by school code: fetch the names to show beside them, a page
+    // of SCHOOL_PAGE at a time (the API's largest page), as many pages as the county has.
     const names = new Map<string, string>();
     if (groupBy === "SCHOOL") {
-      const schools = await runOperation(ConsoleSchoolNamesDocument, { region, first: 1000 }, token, PURPOSE).catch(
-        () => null,
-      );
-      for (const { node } of schools?.schools?.edges ?? []) names.set(node.code, node.name);
+      const wanted = new Set(data.coverageSummary?.groups.flatMap((g) => (g.key && !g.label ? [g.key] : [])) ?? []);
+      let after: string | null = null;
+      while (wanted.size > names.size) {
+        const page: ConsoleSchoolNamesQuery | null = await runOperation(
+          ConsoleSchoolNamesDocument,
+          { region, first: SCHOOL_PAGE, after },
+          token,
+          PURPOSE,
+        ).catch(() => null);
+        for (const { node } of page?.schools?.edges ?? []) names.set(node.code, node.name);
+        if (!page?.schools?.pageInfo.hasNextPage) break;
+        after = page.schools.pageInfo.endCursor ?? null;
+      }
     }
     return { data, names };
   }, [region, token]);
@@ -56,7 +69,10 @@ export function RegionView({
   if (cs)
     for (const g of cs.groups)
       if (g.key && g.label && drillTarget(region, g.key)) trailNames.set(drillTarget(region, g.key)!, g.label);
-  const labelOf = (key: string | null, label: string | null) => (key ? (value?.names.get(key) ?? label ?? key) : "—");
+  // A group without a key is the children whose residence is not known: the API labels it, and
+  // the console names it even where an older server does not.
+  const labelOf = (key: string | null, label: string | null) =>
+    key ? (label ?? value?.names.get(key) ?? key) : (label ?? t("unknownResidence"));
   const rows: ChartRow[] = (cs?.groups ?? []).map((g) => ({
     key: g.key ?? "none",
     label: labelOf(g.key, g.label),
@@ -99,7 +115,9 @@ export function RegionView({
           <RegionTable summary={cs} region={region} level={level} labelOf={labelOf} onDrill={setRegion} />
         </>
       )}
-      {capabilities.gapList && <GapList token={token} region={region} />}
+      {capabilities.gapList && (
+        <GapList token={token} region={region} regionName={trailNames.get(region) ?? `${t("region")} ${region}`} />
+      )}
       {capabilities.linkReviews && <LinkReviewQueue token={token} region={region} />}
     </main>
   );

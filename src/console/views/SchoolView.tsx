@@ -1,13 +1,14 @@
-import { useId, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useState } from "react";
 import { runOperation } from "../api.ts";
 import { AsyncStatus } from "../components/AsyncStatus.tsx";
 import { downloadText } from "../components/download.ts";
 import { Pager } from "../components/Pager.tsx";
+import { PrintHeading } from "../components/PrintHeading.tsx";
 import { StatCard } from "../components/StatCard.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { COVERAGE_STATUSES, GAP_REASONS, type CoverageStatus, type GapReason } from "../logic/coverage-status.ts";
 import { csvFileName, toCsv } from "../logic/csv.ts";
-import { actionKey, reasonKey, statusKey } from "../logic/i18n.ts";
+import { actionKey, gradeKey, reasonKey, statusKey } from "../logic/i18n.ts";
 import { filterRoster, paginate, type RosterFilter, type RosterRow, type StatusFilter } from "../logic/roster.ts";
 import { suggestedAction } from "../logic/suggested-action.ts";
 import { useI18n, type I18n } from "../i18n-context.tsx";
@@ -18,6 +19,7 @@ import {
   type ConsoleSchoolSummaryQuery,
 } from "../operations/generated.ts";
 import { useAsync } from "../use-async.ts";
+import { usePrinting } from "../use-printing.ts";
 
 const PAGE_SIZE = 50;
 /** Students fetched per request: a large school (a few thousand) arrives in a handful of requests. */
@@ -35,9 +37,9 @@ const PURPOSE = "school coverage follow-up";
 export function SchoolView({ token, schools }: { token: string; schools: readonly string[] }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const ids = { school: useId(), status: useId(), reason: useId(), search: useId() };
+  const ids = { school: useId(), status: useId(), reason: useId(), search: useId(), className: useId() };
   const [code, setCode] = useState(schools[0] ?? "");
-  const [filter, setFilter] = useState<RosterFilter>({ status: "", reason: "", query: "" });
+  const [filter, setFilter] = useState<RosterFilter>({ status: "", reason: "", query: "", className: "" });
   const [page, setPage] = useState(1);
 
   const [summary, retrySummary] = useAsync(
@@ -59,6 +61,32 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
     downloadText(csvFileName("students", code, new Date().toISOString().slice(0, 10)), rosterCsv(filtered, i18n));
 
   const school = summary.status === "done" ? summary.value.school : null;
+  const classes = useMemo(
+    () =>
+      roster.status === "done"
+        ? [...new Set(roster.value.map((r) => r.className))].sort((a, b) =>
+            a.localeCompare(b, "zh-CN", { numeric: true }),
+          )
+        : [],
+    [roster],
+  );
+  const printTitle = t("printUninsuredTitle", {
+    school: school?.name ?? code,
+    class: filter.className ? `${filter.className} ` : `${t("allClasses")} `,
+    date: i18n.fmt.date(new Date().toISOString().slice(0, 10)),
+  });
+  const [printRequested, setPrintRequested] = useState(false);
+  const printUninsured = () => {
+    // What the school prints is the uninsured of the class it chose: the filter follows the button.
+    if (filter.status !== "UNINSURED_ANY") update({ status: "UNINSURED_ANY" });
+    setPrintRequested(true);
+  };
+  useEffect(() => {
+    if (!printRequested) return;
+    setPrintRequested(false);
+    window.print();
+  }, [printRequested]);
+  const printing = usePrinting();
   return (
     <main className="view school-view">
       <h1>{t("schoolTitle")}</h1>
@@ -83,12 +111,29 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
       )}
       <AsyncStatus state={summary} retry={retrySummary} />
       {school && <SchoolSummary school={school} />}
-      <RosterFilters ids={ids} filter={filter} update={update} onExport={exportCsv} canExport={filtered.length > 0} />
+      <RosterFilters
+        ids={ids}
+        filter={filter}
+        classes={classes}
+        update={update}
+        onExport={exportCsv}
+        onPrint={printUninsured}
+        canExport={filtered.length > 0}
+      />
       <AsyncStatus state={roster} retry={retryRoster} progress={progress} />
       {roster.status === "done" && (
         <>
-          <RosterTable rows={shown.rows} />
-          <Pager page={shown} onPage={setPage} label={t("schoolTitle")} />
+          <PrintHeading title={printTitle} />
+          {/* On paper every filtered row, not the page of 50 on screen. */}
+          <div className="screen-only">
+            <RosterTable rows={shown.rows} />
+            <Pager page={shown} onPage={setPage} label={t("schoolTitle")} />
+          </div>
+          {printing && (
+            <div className="print-only">
+              {filtered.length > 0 ? <RosterTable rows={filtered} /> : <p>{t("noData")}</p>}
+            </div>
+          )}
         </>
       )}
     </main>
@@ -142,7 +187,12 @@ function SchoolSummary({ school }: { school: NonNullable<ConsoleSchoolSummaryQue
       {school.coverage && (
         <div className="stats">
           <StatCard label={t("students")} value={fmt.number(school.coverage.children ?? 0)} />
-          <StatCard label={t("insured")} value={fmt.number(school.coverage.insured ?? 0)} tone="ok" />
+          {/* 已参保 counts INSURED only: a duplicate enrollment has its own card, so the cards add up. */}
+          <StatCard
+            label={t("insured")}
+            value={fmt.number(school.coverage.statusCounts.find((c) => c.status === "INSURED")?.count ?? 0)}
+            tone="ok"
+          />
           <StatCard
             label={t("insuredRate")}
             value={school.coverage.insuredRate === null ? "—" : fmt.percent(school.coverage.insuredRate)}
@@ -167,14 +217,18 @@ function SchoolSummary({ school }: { school: NonNullable<ConsoleSchoolSummaryQue
 function RosterFilters({
   ids,
   filter,
+  classes,
   update,
   onExport,
+  onPrint,
   canExport,
 }: {
-  ids: { status: string; reason: string; search: string };
+  ids: { status: string; reason: string; search: string; className: string };
   filter: RosterFilter;
+  classes: readonly string[];
   update: (change: Partial<RosterFilter>) => void;
   onExport: () => void;
+  onPrint: () => void;
   canExport: boolean;
 }) {
   const { t } = useI18n();
@@ -212,11 +266,29 @@ function RosterFilters({
         </select>
       </div>
       <div>
+        <label htmlFor={ids.className}>{t("filterClass")}</label>
+        <select
+          id={ids.className}
+          value={filter.className ?? ""}
+          onChange={(e) => update({ className: e.target.value })}
+        >
+          <option value="">{t("anyClass")}</option>
+          {classes.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
         <label htmlFor={ids.search}>{t("search")}</label>
         <input id={ids.search} type="search" value={filter.query} onChange={(e) => update({ query: e.target.value })} />
       </div>
       <button type="button" onClick={onExport} disabled={!canExport}>
         {t("exportCsv")}
+      </button>
+      <button type="button" onClick={onPrint}>
+        {t("print")}
       </button>
     </form>
   );
@@ -248,8 +320,10 @@ function RosterTable({ rows }: { rows: readonly RosterRow[] }) {
           return (
             <tr key={`${row.studentNumber}#${i}`} data-status={row.status ?? ""}>
               <td className="mono">{row.studentNumber}</td>
-              <th scope="row">{row.name}</th>
-              <td>{row.grade === 0 ? t("kindergarten") : fmt.number(row.grade)}</td>
+              <th scope="row" className="name-cell">
+                {row.name}
+              </th>
+              <td className="nowrap">{gradeText(row.grade, t, fmt)}</td>
               <td>{row.className}</td>
               <td className="mono">{row.idNumber ?? "—"}</td>
               <td>
@@ -265,7 +339,15 @@ function RosterTable({ rows }: { rows: readonly RosterRow[] }) {
   );
 }
 
-function rosterCsv(rows: readonly RosterRow[], { t }: I18n): string {
+/** 幼儿园, 一年级…六年级, 初一…初三, 高一…高三; a grade outside those as its number. */
+function gradeText(grade: number, t: I18n["t"], fmt: I18n["fmt"]): string {
+  if (grade === 0) return t("kindergarten");
+  const key = gradeKey(grade);
+  return key ? t(key) : fmt.number(grade);
+}
+
+function rosterCsv(rows: readonly RosterRow[], i18n: I18n): string {
+  const { t } = i18n;
   return toCsv(
     [
       t("colStudentNumber"),
@@ -282,7 +364,7 @@ function rosterCsv(rows: readonly RosterRow[], { t }: I18n): string {
       return [
         row.studentNumber,
         row.name,
-        row.grade,
+        gradeText(row.grade, t, i18n.fmt),
         row.className,
         row.idNumber,
         row.status ? t(statusKey(row.status)) : "",

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { bareToken, readTokenClaims, type Role } from "../logic/claims.ts";
 import { roleKey } from "../logic/i18n.ts";
 import { useI18n } from "../i18n-context.tsx";
@@ -23,9 +23,10 @@ const DEMO_ORDER: readonly Role[] = [
 
 /**
  * Sign-in: in the demo, one button per demo identity the server offers; always, a field for a
- * bearer token from the department's single sign-on (see README, "Console" → OIDC).
+ * bearer token from the department's single sign-on (see README, "Console" → OIDC). With
+ * `expired`, a dialog over the page the session ended on: signing in again keeps that page.
  */
-export function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
+export function SignIn({ onSignIn, expired = false }: { onSignIn: (token: string) => void; expired?: boolean }) {
   const { t } = useI18n();
   const tokenId = useId();
   const helpId = useId();
@@ -54,9 +55,9 @@ export function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
     onSignIn(bareToken(token));
   }
 
+  const Frame = expired ? ExpiredDialog : SignInPage;
   return (
-    <main className="sign-in">
-      <h1>{t("signInTitle")}</h1>
+    <Frame>
       {demo.length > 0 && (
         <section aria-labelledby="demo-heading">
           <h2 id="demo-heading">{t("demoIdentities")}</h2>
@@ -99,7 +100,36 @@ export function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
         )}
         <button type="submit">{t("signIn")}</button>
       </form>
+    </Frame>
+  );
+}
+
+function SignInPage({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <main className="sign-in">
+      <h1>{t("signInTitle")}</h1>
+      {children}
     </main>
+  );
+}
+
+function ExpiredDialog({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const headingId = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Keyboard and screen-reader users land in the dialog, not behind it.
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <div className="dialog-backdrop">
+      <section role="dialog" aria-modal="true" aria-labelledby={headingId} className="sign-in session-expired">
+        <h2 id={headingId} ref={heading} tabIndex={-1}>
+          {t("sessionExpired")}
+        </h2>
+        <p role="alert">{t("sessionExpiredHelp")}</p>
+        {children}
+      </section>
+    </div>
   );
 }
 

@@ -1,0 +1,18 @@
+import { useI18n } from "../i18n-context.tsx";
+
+/**
+ * The title a printed list carries (hidden on screen): what it is, whose, and as of when. The
+ * page numbers come from the print stylesheet's @page counters (styles.css).
+ */
+export function PrintHeading({ title, detail }: { title: string; detail?: string }) {
+  const { t, fmt } = useI18n();
+  return (
+    <header className="print-heading print-only" data-print-title={title}>
+      <h2>{title}</h2>
+      <p>
+        {detail ? `${detail} · ` : ""}
+        {t("printedOn", { date: fmt.date(new Date().toISOString().slice(0, 10)) })}
+      </p>
+    </header>
+  );
+}
