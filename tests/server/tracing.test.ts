@@ -85,10 +85,17 @@ describe("tracing to an OTLP collector", () => {
       }),
     });
     expect(response.status).toBe(200);
-    await tracing.flush();
+    await response.text(); // the server span ends once the body is sent
+    // An export the batch timer started may still be on its way when flush returns (a busy
+    // machine): wait for the root span to arrive rather than read the collector once.
+    const rootSpan = () => collector.spans.find((s) => s.name === "gateway POST /graphql" && !s.parentSpanId);
+    for (const deadline = Date.now() + 10_000; !rootSpan() && Date.now() < deadline;) {
+      await tracing.flush();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
 
     // The gateway's server span is the root; every other span of the request shares its trace.
-    const root = collector.spans.find((s) => s.name === "gateway POST /graphql" && !s.parentSpanId);
+    const root = rootSpan();
     expect(root, collector.spans.map((s) => s.name).join(", ")).toBeDefined();
     const trace = collector.spans.filter((s) => s.traceId === root!.traceId);
     const names = trace.map((s) => s.name);
