@@ -1,16 +1,11 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoAnchorFromDatabase, demoTokens, demoViewers, type DemoAnchor } from "../../src/access/identity/demo.ts";
-import { defaultAsOf } from "../../src/coverage/as-of.ts";
+import { demoViewers, type DemoAnchor } from "../../src/access/identity/demo.ts";
 import { idNumberCheckCharacter } from "../../src/domain/id-number.ts";
-import { consoleRoute } from "../../src/gateway/console-route.ts";
-import type { RunningHttpServer } from "../../src/server/http.ts";
-import { bearerFor, testAuth } from "../kit/auth.ts";
-import { launchChromium } from "../kit/browser.ts";
-import { buildConsoleForTest } from "../kit/console.ts";
-import { startTestHub, type TestHub } from "../kit/gateway.ts";
+import { bearerFor } from "../kit/auth.ts";
+import { startConsoleUnderTest, type ConsoleUnderTest } from "../kit/console.ts";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 const DESKTOP = { width: 1366, height: 768 };
@@ -24,34 +19,17 @@ const ENGLISH = /[A-Za-z]{4,}/;
  * away and comes back; on a phone, on paper; and GraphiQL as an integrator opens it.
  */
 describe("the web console, resilient, on a phone and on paper", () => {
-  let hub: TestHub;
-  let http: RunningHttpServer;
-  let consoleDir: string;
+  let under: ConsoleUnderTest;
   let browser: Browser;
   let anchor: DemoAnchor;
-  const origin = () => `http://127.0.0.1:${http.port}`;
+  const origin = () => under.origin;
 
   beforeAll(async () => {
-    consoleDir = buildConsoleForTest();
-    hub = await startTestHub("pglite", { children: 400, seed: 5, asOf: defaultAsOf() });
-    anchor = await demoAnchorFromDatabase(hub.database.db);
-    const demoIdentities = async () =>
-      (await demoTokens(hub.database.db, testAuth)).map((t) => ({
-        role: t.role,
-        subject: t.viewer.subject,
-        scope: { ...t.viewer.scope },
-        token: t.token,
-      }));
-    http = await hub.gateway.listen(0, "127.0.0.1", [consoleRoute({ dir: consoleDir, demoIdentities })]);
-    browser = await launchChromium();
+    under = await startConsoleUnderTest({ children: 400, seed: 5 });
+    ({ browser, anchor } = under);
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await http?.close();
-    await hub?.close();
-    if (consoleDir) rmSync(consoleDir, { recursive: true, force: true });
-  });
+  afterAll(async () => under?.close());
 
   /** A fresh context at a viewport, counting the GraphQL requests the page makes. */
   async function openConsole(

@@ -1,15 +1,11 @@
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoAnchorFromDatabase, demoTokens, demoViewers, type DemoAnchor } from "../../src/access/identity/demo.ts";
-import { defaultAsOf } from "../../src/coverage/as-of.ts";
-import { consoleRoute } from "../../src/gateway/console-route.ts";
-import type { RunningHttpServer } from "../../src/server/http.ts";
-import { testAuth, headersFor } from "../kit/auth.ts";
-import { launchChromium } from "../kit/browser.ts";
-import { buildConsoleForTest } from "../kit/console.ts";
-import { startTestHub, type TestHub } from "../kit/gateway.ts";
+import { demoViewers, type DemoAnchor } from "../../src/access/identity/demo.ts";
+import { headersFor } from "../kit/auth.ts";
+import { startConsoleUnderTest, type ConsoleUnderTest } from "../kit/console.ts";
+import type { TestHub } from "../kit/gateway.ts";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 const UNINSURED_STATUSES = ["NEWBORN_IN_WINDOW", "NEWBORN_OVERDUE", "LAPSED", "UNINSURED"];
@@ -20,35 +16,19 @@ const UNINSURED_STATUSES = ["NEWBORN_IN_WINDOW", "NEWBORN_OVERDUE", "LAPSED", "U
  * identity and does their job; every request the browser makes must go to the hub itself.
  */
 describe("the web console in a real browser", () => {
+  let under: ConsoleUnderTest;
   let hub: TestHub;
-  let http: RunningHttpServer;
-  let consoleDir: string;
   let browser: Browser;
   let anchor: DemoAnchor;
   const requested: string[] = [];
-  const origin = () => `http://127.0.0.1:${http.port}`;
+  const origin = () => under.origin;
 
   beforeAll(async () => {
-    consoleDir = buildConsoleForTest();
-    hub = await startTestHub("pglite", { children: 600, seed: 3, asOf: defaultAsOf() });
-    anchor = await demoAnchorFromDatabase(hub.database.db);
-    const demoIdentities = async () =>
-      (await demoTokens(hub.database.db, testAuth)).map((t) => ({
-        role: t.role,
-        subject: t.viewer.subject,
-        scope: { ...t.viewer.scope },
-        token: t.token,
-      }));
-    http = await hub.gateway.listen(0, "127.0.0.1", [consoleRoute({ dir: consoleDir, demoIdentities })]);
-    browser = await launchChromium();
+    under = await startConsoleUnderTest({ children: 600, seed: 3 });
+    ({ hub, browser, anchor } = under);
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await http?.close();
-    await hub?.close();
-    if (consoleDir) rmSync(consoleDir, { recursive: true, force: true });
-  });
+  afterAll(async () => under?.close());
 
   /** A fresh browser context (own storage) with every request recorded. */
   async function openConsole(): Promise<{ context: BrowserContext; page: Page }> {
