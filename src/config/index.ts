@@ -3,6 +3,7 @@ import path from "node:path";
 import { ConfigError } from "../errors.ts";
 import type { LogLevel } from "../log.ts";
 import { LIMIT_SETTINGS, type LimitName, type OperationLimits } from "./limits.ts";
+import { parseTlsFiles, type TlsFiles } from "./tls.ts";
 
 /**
  * The one place that reads process.env. Everything else receives a `Config`.
@@ -38,10 +39,17 @@ import { LIMIT_SETTINGS, type LimitName, type OperationLimits } from "./limits.t
  *                      mean", no stack traces, a gateway key and a migrating role of their own)
  *   HUB_SAFELIST       a file (.graphql or .json) or folder of registered operations: only those run
  *   HUB_GATEWAY_SECRET the key the gateway signs its subgraph requests with (at least 32 bytes, not the token
- *                      secret). Required in production: whoever can verify tokens must not be able to sign
- *                      subgraph requests. Unset outside production: derived from HUB_JWT_SECRET (or the demo
- *                      secret), so a demo gateway and its subgraphs agree without another setting
- *   HUB_SUBGRAPH_ALLOW_UNSIGNED  "true": a subgraph server also answers requests the gateway did not sign
+ *                      secret). Required in production unless mutual TLS is set up (below): whoever can verify
+ *                      tokens must not be able to sign subgraph requests. Unset outside production: derived
+ *                      from HUB_JWT_SECRET (or the demo secret), so a demo gateway and its subgraphs agree
+ *                      without another setting
+ *   HUB_SUBGRAPH_TLS_CERT, HUB_SUBGRAPH_TLS_KEY, HUB_SUBGRAPH_TLS_CA  PEM files: a subgraph server serves HTTPS
+ *                      with this certificate and key, and admits a request whose client certificate chains to
+ *                      this CA as it admits one the gateway signed (tls.ts; any router can do mutual TLS)
+ *   HUB_GATEWAY_TLS_CERT, HUB_GATEWAY_TLS_KEY, HUB_GATEWAY_TLS_CA  PEM files: the hub's gateway presents this
+ *                      client certificate to subgraph servers and checks theirs against this CA
+ *   HUB_SUBGRAPH_ALLOW_UNSIGNED  "true": a subgraph server also answers requests that are neither signed nor
+ *                      from a verified client certificate (a development escape; warned about in production)
  *   HUB_RATE_OPERATIONS_PER_MINUTE     operations per token subject per minute (default 600; 0 = off)
  *   HUB_RATE_CHILD_RECORDS_PER_MINUTE  child records returned per token subject per minute (default 20000; 0 = off)
  *   HUB_LOG            "json" (one line per operation on stdout) or "off"; default json, off under vitest
@@ -118,8 +126,18 @@ export interface HardeningConfig {
    * (which loadConfig refuses; only `loadHardening` gives it, for in-process servers).
    */
   gatewaySecret: Uint8Array | null;
-  /** A subgraph server answers requests without a valid gateway signature too. */
+  /**
+   * A subgraph server answers requests without a valid gateway signature or a verified client
+   * certificate too: a development escape (loadConfig warns about it in production).
+   */
   allowUnsignedSubgraphRequests: boolean;
+  /**
+   * HUB_SUBGRAPH_TLS_*: a subgraph server serves HTTPS and trusts a request whose client
+   * certificate chains to `ca` as the router's, like a signed one; null: plain HTTP, signatures only.
+   */
+  subgraphTls: TlsFiles | null;
+  /** HUB_GATEWAY_TLS_*: the client certificate the hub's gateway presents to subgraph servers, and their CA. */
+  gatewayTls: TlsFiles | null;
   /**
    * HUB_STACK_TRACES=true: errors carry their stack traces (server paths) — an explicit
    * development flag; never honoured in production (src/server/apollo.ts).
@@ -172,7 +190,12 @@ export function loadConfig(
   const warnings: string[] = [];
   const auth = parseAuth(env, production, problems, warnings);
   const hardening = parseHardening(env, auth, projectRoot, problems);
-  checkGatewaySecret(env, production, problems);
+  checkGatewaySecret(env, production, hardening.subgraphTls !== null || hardening.gatewayTls !== null, problems);
+  if (production && hardening.allowUnsignedSubgraphRequests)
+    warnings.push(
+      "HUB_SUBGRAPH_ALLOW_UNSIGNED=true in production: a subgraph server answers any caller that reaches it; " +
+        "use the gateway's signature (HUB_GATEWAY_SECRET) or mutual TLS (HUB_SUBGRAPH_TLS_*) instead",
+    );
   const observability = parseObservability(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -248,15 +271,19 @@ function parseMigrateUrl(
   return migrateUrl;
 }
 
-/** Production signs subgraph requests with a key of its own; anywhere, the key is never the token secret. */
-function checkGatewaySecret(env: NodeJS.ProcessEnv, production: boolean, problems: string[]): void {
+/**
+ * Production signs subgraph requests with a key of its own, or proves the router by mutual TLS
+ * instead; anywhere, the key is never the token secret.
+ */
+function checkGatewaySecret(env: NodeJS.ProcessEnv, production: boolean, mutualTls: boolean, problems: string[]): void {
   const key = env.HUB_GATEWAY_SECRET;
   if (key === undefined || key === "") {
-    if (production)
+    if (production && !mutualTls)
       problems.push(
-        "HUB_GATEWAY_SECRET must be set in production (at least 32 bytes, not the token secret): it is the key " +
-          "the gateway signs its subgraph requests with, and a key derived from the token secret would let " +
-          "every system that verifies tokens sign requests past the gateway's limits",
+        "HUB_GATEWAY_SECRET must be set in production (at least 32 bytes, not the token secret), unless routers " +
+          "and subgraphs use mutual TLS (HUB_SUBGRAPH_TLS_*, HUB_GATEWAY_TLS_*): it is the key the gateway signs " +
+          "its subgraph requests with, and a key derived from the token secret would let every system that " +
+          "verifies tokens sign requests past the gateway's limits",
       );
     return;
   }
@@ -401,6 +428,14 @@ function parseHardening(
     gatewaySecret = new Uint8Array(createHmac("sha256", auth.secret).update(GATEWAY_KEY_LABEL).digest());
   }
 
+  const subgraphTls = parseTlsFiles(env, "subgraph", projectRoot, problems);
+  const gatewayTls = parseTlsFiles(env, "gateway", projectRoot, problems);
+  if (allowUnsigned && subgraphTls)
+    problems.push(
+      "HUB_SUBGRAPH_ALLOW_UNSIGNED=true and HUB_SUBGRAPH_TLS_* are both set: a subgraph server that answers any " +
+        "caller makes its client-certificate check pointless; unset one",
+    );
+
   const log = env.HUB_LOG?.trim() || (env.VITEST ? "off" : "json");
   if (log !== "json" && log !== "off") problems.push(`HUB_LOG must be "json" or "off", but got "${log}"`);
   return {
@@ -409,6 +444,8 @@ function parseHardening(
     safelist: safelistSetting ? path.resolve(projectRoot, safelistSetting) : null,
     gatewaySecret,
     allowUnsignedSubgraphRequests: allowUnsigned,
+    subgraphTls,
+    gatewayTls,
     stackTraces: parseBoolean(env.HUB_STACK_TRACES, false, "HUB_STACK_TRACES", problems),
     rate: {
       operationsPerMinute: parseInteger(

@@ -13,6 +13,7 @@ import { getTableConfig, type PgDatabase, type PgQueryResultHKT, type PgTable } 
 import pg from "pg";
 import type { DatabaseConfig } from "../config/index.ts";
 import { log, scrubText } from "../log.ts";
+import { refuseIfStopped, serverCanceller, trackStatement } from "./cancellation.ts";
 import { lockDataDir } from "./pglite-lock.ts";
 import * as schema from "./schema.ts";
 
@@ -65,11 +66,13 @@ export async function createDatabase(config: DatabaseConfig, options: DatabaseOp
     // process. Its query fails instead (the request answers 503), and the pool drops it on release.
     const poolLog = log().child({ component: "db-pool" });
     pool.on("error", (error) => poolLog.error({ err: error }, "an idle connection failed"));
+    const cancel = serverCanceller(config.url);
     pool.on("connect", (client) => {
       client.on("error", (error) => poolLog.error({ err: error }, "a connection failed"));
+      cancellableClientQueries(client, cancel);
       if (options.traceSql) traceClientQueries(client);
     });
-    if (options.traceSql) tracePoolQueries(pool);
+    poolQueriesOnOwnClient(pool);
     const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
     return { kind: "postgres", db, pglite: null, pool, close: once(() => pool.end()) };
   }
@@ -84,7 +87,8 @@ export async function createDatabase(config: DatabaseConfig, options: DatabaseOp
     lock?.release();
     throw error;
   }
-  if (options.traceSql) tracePglite(pglite);
+  aroundPgliteStatements(pglite, refuseStopped);
+  if (options.traceSql) aroundPgliteStatements(pglite, inSqlSpan);
   const db = drizzlePglite(pglite, { schema, logger }) as unknown as Db;
   // Closing writes the shutdown checkpoint, so the next start needs no recovery; then the
   // directory is free for the next process.
@@ -135,18 +139,54 @@ function inSqlSpan<T>(text: string, run: () => Promise<T>): Promise<T> {
 /** The text of a query call's first argument (a string or `{ text }`); null for anything else (COPY streams). */
 function statementText(first: unknown): string | null {
   if (typeof first === "string") return first;
-  if (first && typeof first === "object" && typeof (first as { text?: unknown }).text === "string")
-    return (first as { text: string }).text;
+  if (!first || typeof first !== "object") return null;
+  // A Submittable (a COPY stream of pg-copy-streams) has a text too, but it is a stream the
+  // caller drives, not a statement whose promise says when it ended: left to the driver.
+  if (typeof (first as { submit?: unknown }).submit === "function") return null;
+  if (typeof (first as { text?: unknown }).text === "string") return (first as { text: string }).text;
   return null;
 }
 
-/** Pool.query in a span (drizzle's statements outside a transaction). */
-function tracePoolQueries(pool: pg.Pool): void {
+/**
+ * Pool.query (drizzle's statements outside a transaction) as a checkout, one promise-style query
+ * on the client and a release, as node-postgres's own Pool.query does: so that every statement
+ * goes through the client's wrappers (its request's cancellation, its span). Callback-style
+ * calls and COPY streams are left to the pool.
+ */
+function poolQueriesOnOwnClient(pool: pg.Pool): void {
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   (pool as unknown as { query: unknown }).query = (...args: unknown[]) => {
+    if (statementText(args[0]) === null || typeof args.at(-1) === "function") return query(...args);
+    return (async () => {
+      refuseIfStopped();
+      const client = await pool.connect();
+      try {
+        const result = await (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+        client.release();
+        return result;
+      } catch (error) {
+        // As Pool.query does: a connection whose statement failed is not reused.
+        client.release(error as Error);
+        throw error;
+      }
+    })();
+  };
+}
+
+const TRANSACTION_BOUNDARY = /^\s*(begin|rollback)\b/i;
+
+/** A checked-out client's promise-style queries under their request's cancellation (cancellation.ts). */
+function cancellableClientQueries(client: pg.PoolClient, cancel: (pid: number) => Promise<void>): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
     const text = statementText(args[0]);
     if (text === null || typeof args.at(-1) === "function") return query(...args);
-    return inSqlSpan(text, () => query(...args) as Promise<unknown>);
+    // BEGIN and ROLLBACK always go through. A rollback refused would leave the connection in its
+    // aborted transaction for the next request the pool hands it to; a BEGIN refused would escape
+    // drizzle's transaction before the try that releases the connection (it would leak). The
+    // statements between are refused, and the rollback ends the transaction.
+    if (TRANSACTION_BOUNDARY.test(text)) return query(...args);
+    return trackStatement(client, () => query(...args) as Promise<unknown>, cancel);
   };
 }
 
@@ -164,13 +204,16 @@ function traceClientQueries(client: pg.PoolClient): void {
   };
 }
 
-/** PGlite's query and exec in a span, and those of the transaction objects it hands out. */
-function tracePglite(pglite: PGlite): void {
+/**
+ * Each of PGlite's statements (its query and exec, and those of the transaction objects it hands
+ * out) run through `around`: a span, or the refusal of a stopped request's statements.
+ */
+function aroundPgliteStatements(pglite: PGlite, around: <T>(text: string, run: () => Promise<T>) => Promise<T>): void {
   const wrap = <Q extends { query: unknown; exec: unknown }>(target: Q): void => {
     const query = (target.query as (...a: unknown[]) => Promise<unknown>).bind(target);
     const exec = (target.exec as (...a: unknown[]) => Promise<unknown>).bind(target);
-    target.query = ((text: string, ...rest: unknown[]) => inSqlSpan(text, () => query(text, ...rest))) as Q["query"];
-    target.exec = ((text: string, ...rest: unknown[]) => inSqlSpan(text, () => exec(text, ...rest))) as Q["exec"];
+    target.query = ((text: string, ...rest: unknown[]) => around(text, () => query(text, ...rest))) as Q["query"];
+    target.exec = ((text: string, ...rest: unknown[]) => around(text, () => exec(text, ...rest))) as Q["exec"];
   };
   wrap(pglite);
   const transaction = pglite.transaction.bind(pglite);
@@ -179,6 +222,12 @@ function tracePglite(pglite: PGlite): void {
       wrap(tx);
       return callback(tx);
     })) as PGlite["transaction"];
+}
+
+/** A stopped request's statements refused before they run (PGlite cannot interrupt one running). */
+async function refuseStopped<T>(text: string, run: () => Promise<T>): Promise<T> {
+  if (!TRANSACTION_BOUNDARY.test(text)) refuseIfStopped();
+  return run();
 }
 
 /** `fn` run once; later calls get the first call's promise (closing twice is harmless). */

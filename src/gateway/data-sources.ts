@@ -5,10 +5,12 @@ import { authenticate } from "../access/identity/authenticate.ts";
 import { createRowAccess, type RowAccess } from "../access/rows/row-access.ts";
 import type { Viewer } from "../access/identity/viewer.ts";
 import type { AuthConfig } from "../config/index.ts";
+import type { TlsFiles } from "../config/tls.ts";
 import type { Db } from "../db/client.ts";
 import { createSubgraphContext } from "../graphql/context.ts";
 import { injectTraceHeaders } from "../observability/tracing.ts";
 import { signatureHeaders } from "../server/signature.ts";
+import { mutualTlsFetcher } from "./mtls-fetcher.ts";
 import type { SubgraphContext, SubgraphModule } from "../graphql/subgraph.ts";
 
 /** What the gateway keeps per client request: the headers it forwards to every subgraph. */
@@ -130,12 +132,19 @@ const MAX_DOCUMENTS = 1_000;
 
 /**
  * A subgraph over HTTP: the caller's forwarded headers go along with every request, signed with
- * the gateway's key (src/server/signature.ts) over the exact bytes sent, so the subgraph
- * server knows the request came through the gateway.
+ * the gateway's key (src/server/signature.ts) over the exact bytes sent, and, with `tls`, over
+ * mutual TLS with the gateway's client certificate (mtls-fetcher.ts), so the subgraph server
+ * knows the request came through the gateway. With both, either convinces the subgraph.
  */
 export class ForwardingRemoteDataSource extends RemoteGraphQLDataSource<Record<string, unknown>> {
-  constructor(options: { url: string; gatewaySecret: Uint8Array | null }) {
+  constructor(options: { url: string; gatewaySecret: Uint8Array | null; tls?: TlsFiles | null }) {
     super({ url: options.url });
+    if (options.tls && !options.url.startsWith("https://"))
+      throw new Error(
+        `subgraph URL ${options.url} must be https:// when the gateway presents a client certificate ` +
+          "(HUB_GATEWAY_TLS_*): a certificate goes over TLS only",
+      );
+    if (options.tls) this.fetcher = mutualTlsFetcher(options.tls);
     const key = options.gatewaySecret;
     if (!key) return;
     const send = this.fetcher;

@@ -46,7 +46,7 @@ export async function createGatewayServer(
   options: ServerOptions = {},
 ): Promise<GatewayServer> {
   const hardening = options.hardening ?? loadHardening({}, auth);
-  const gateway = await createGateway(supergraphSdl, locations, auth, hardening.gatewaySecret);
+  const gateway = await createGateway(supergraphSdl, locations, auth, hardening);
   const { rate } = hardening;
   const rateLimiter =
     rate.operationsPerMinute > 0 || rate.childRecordsPerMinute > 0 ? new RateLimiter(rate) : undefined;

@@ -1,5 +1,5 @@
 import { ApolloGateway, type GraphQLDataSource } from "@apollo/gateway";
-import type { AuthConfig } from "../config/index.ts";
+import type { AuthConfig, HardeningConfig } from "../config/index.ts";
 import type { Db } from "../db/client.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../graphql/subgraph.ts";
 import { ForwardingRemoteDataSource, InProcessSubgraphDataSource } from "./data-sources.ts";
@@ -11,13 +11,17 @@ export type SubgraphLocations =
 
 /**
  * An Apollo Gateway on the checked-in supergraph: the query planner fetches from the subgraphs
- * in this process, or over HTTP from each department's own service.
+ * in this process, or over HTTP from each department's own service (signing its requests with
+ * `gatewaySecret`, over mutual TLS with `gatewayTls`).
  */
 export async function createGateway(
   supergraphSdl: string,
   locations: SubgraphLocations,
   auth: AuthConfig,
-  gatewaySecret: Uint8Array | null = null,
+  { gatewaySecret, gatewayTls }: Pick<HardeningConfig, "gatewaySecret" | "gatewayTls"> = {
+    gatewaySecret: null,
+    gatewayTls: null,
+  },
 ): Promise<ApolloGateway> {
   const local = new Map<string, GraphQLDataSource>();
   if (locations.kind === "in-process") {
@@ -40,7 +44,7 @@ export async function createGateway(
       }
       const url = locations.urls[name as SubgraphName];
       if (!url) throw new Error(`no URL for subgraph "${name}": pass --remote ${name}=http://host:port/graphql`);
-      return new ForwardingRemoteDataSource({ url, gatewaySecret });
+      return new ForwardingRemoteDataSource({ url, gatewaySecret, tls: gatewayTls });
     },
   });
 }

@@ -1,14 +1,25 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import { withCancellation } from "../db/cancellation.ts";
 import { isDatabaseUnavailable } from "../db/client.ts";
 import { ErrorCode } from "../errors.ts";
 import { reportToStderr } from "../errors.ts";
 import { LIMIT_SETTINGS } from "../config/limits.ts";
+import type { TlsFiles } from "../config/tls.ts";
 import { withLogContext } from "../log.ts";
 import type { Readiness } from "../observability/health.ts";
 import { errorCodeLabel, hubMetrics } from "../observability/metrics.ts";
@@ -77,15 +88,22 @@ export interface HttpOptions<C> {
   maxVariableDepth?: number;
   maxVariableKeys?: number;
   /**
-   * Checks a request before its body is parsed (a subgraph server: the gateway's signature).
-   * Returns null to go on, or the refusal.
+   * Checks a request before its body is parsed (a subgraph server: the gateway's signature, or
+   * the router's client certificate). Returns null to go on, or the refusal.
    */
   admit?: (request: {
     method: string;
     path: string;
     headers: HttpHeaders;
     body: Buffer;
+    /** With `tls`: whether the client's certificate chains to `tls.ca`, and why not; null on plain HTTP. */
+    clientCertificate: { verified: boolean; problem: string | null } | null;
   }) => { status: number; code: string; message: string } | null;
+  /**
+   * Serve HTTPS with this certificate, asking every client for a certificate checked against
+   * `ca`. A client without a good one still connects (health probes carry none); `admit` decides.
+   */
+  tls?: TlsFiles;
 }
 const require = createRequire(import.meta.url);
 
@@ -164,7 +182,7 @@ export async function serveHttp<C extends BaseContext>(
   let draining = false;
   const inFlight = new Set<ServerResponse>();
   let onIdle: (() => void) | null = null;
-  const server = createServer(
+  const server = serverFactory(options.tls, limits.bodyTimeoutMs)(
     {
       headersTimeout: limits.bodyTimeoutMs,
       requestTimeout: limits.bodyTimeoutMs * 2,
@@ -224,10 +242,25 @@ export async function serveHttp<C extends BaseContext>(
       return { cut };
     })());
   return {
-    url: `http://${options.host}:${port}/graphql`,
+    url: `${options.tls ? "https" : "http"}://${options.host}:${port}/graphql`,
     port,
     close: drain,
   };
+}
+
+/**
+ * node:http's server, or with `tls` node:https's, which asks every client for a certificate and
+ * lets one without a good certificate connect: `admit` refuses its GraphQL requests (so a
+ * router without one is told why in an answer, not by a broken handshake), and health probes,
+ * which carry none, are answered. The TLS handshake has the body's time limit.
+ */
+function serverFactory(
+  tls: TlsFiles | undefined,
+  handshakeTimeout: number,
+): (options: ServerOptions, listener: RequestListener) => Server {
+  if (!tls) return createServer;
+  return (options, listener) =>
+    createTlsServer({ ...options, ...tls, requestCert: true, rejectUnauthorized: false, handshakeTimeout }, listener);
 }
 
 /** Paths an orchestrator or a browser polls: answered without a span, a log line or a metric. */
@@ -444,6 +477,7 @@ async function readGraphQLRequest<C>(
     path: url.pathname,
     headers: { get: (name) => headers.get(name) },
     body: raw,
+    clientCertificate: options.tls ? clientCertificateOf(req.socket as TLSSocket) : null,
   });
   if (denied) return refusal(denied.status, denied.message, { code: denied.code });
   const shape = shapeRefusal(raw, limits);
@@ -466,6 +500,17 @@ async function readGraphQLRequest<C>(
     });
   }
   return { headers, body };
+}
+
+/** Whether the connection's client certificate chains to the server's CA, and if not, why not. */
+function clientCertificateOf(socket: TLSSocket): { verified: boolean; problem: string | null } {
+  if (socket.authorized) return { verified: true, problem: null };
+  // Without a certificate OpenSSL still names a verification error: say what really happened.
+  const presented = Object.keys(socket.getPeerCertificate()).length > 0;
+  if (!presented) return { verified: false, problem: "no client certificate" };
+  const error = socket.authorizationError as Error | string | null | undefined;
+  const problem = error instanceof Error ? error.message : (error ?? "not verified");
+  return { verified: false, problem: `client certificate not accepted: ${String(problem)}` };
 }
 
 function headerMapOf(req: IncomingMessage): HeaderMap {
@@ -527,15 +572,29 @@ async function executeGraphQL<C extends BaseContext>(
   url: URL,
   { headers, body }: GraphQLHttpRequest,
 ): Promise<void> {
-  // The timer answers the client; work already started in the subgraphs runs to its end (a
-  // database statement cannot be taken back half-way), but nothing more is sent.
+  // The timer answers the client and stops the request's database work: the statements under way
+  // are cancelled on the server and no more are sent (db/cancellation.ts). A client that goes away
+  // before its answer (a router that gave up) stops it the same way.
+  const stop = new AbortController();
+  const clientGone = () => {
+    if (!res.writableFinished) stop.abort(new Error("the client closed the connection before the answer"));
+  };
+  res.once("close", clientGone);
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+  const timedOut = new Promise<"timeout">(
+    (resolve) =>
+      (timer = setTimeout(() => {
+        stop.abort(new Error(`the execution timeout of ${timeoutMs} ms passed`));
+        resolve("timeout");
+      }, timeoutMs)),
+  );
   const response = await Promise.race([
-    apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context: async () => options.context({ get: (name) => headers.get(name) }),
-    }),
+    withCancellation(stop.signal, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+        context: async () => options.context({ get: (name) => headers.get(name) }),
+      }),
+    ),
     timedOut,
   ]).finally(() => clearTimeout(timer));
   if (response === "timeout") {

@@ -2,9 +2,11 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 /**
  * The gateway signs every request it sends a subgraph server; the subgraph refuses any request
- * without a valid signature (unless told otherwise). A subgraph still verifies the caller's token
- * itself: the signature adds that the request came through the gateway, so it passed the
- * gateway's operation limits, safelist and rate limits, which a direct caller would skip.
+ * without a valid signature (unless told otherwise), or, with mutual TLS, without a client
+ * certificate from its router CA: either proves the router (subgraph-server.ts). A subgraph still
+ * verifies the caller's token itself: the signature adds that the request came through the
+ * gateway, so it passed the gateway's operation limits, safelist and rate limits, which a direct
+ * caller would skip (behind another router, that router's own limits take their place).
  *
  * HMAC-SHA256 with the shared key over the method, the path, a timestamp, the body's SHA-256
  * and the headers the gateway vouches for (authorization, x-purpose, x-request-id), so a

@@ -13,12 +13,15 @@ import { purposeFrom, requestIdFrom } from "./headers.ts";
 import { serveHttp, type HttpHeaders, type HttpOptions, type RunningHttpServer } from "./http.ts";
 import { operationLabelsFor } from "./operation-names.ts";
 import { loadSafelist } from "./safelist.ts";
-import { verifySignature } from "./signature.ts";
+import { SIGNATURE_HEADER, verifySignature } from "./signature.ts";
 
 /**
  * One subgraph as its own HTTP service: how a department runs its part in production. It has
- * the gateway's operation limits and error masking, and answers only requests the gateway signed
- * (unless `allowUnsignedSubgraphRequests`); it verifies the caller's token itself either way.
+ * the gateway's operation limits and error masking, and answers only a router: a request the
+ * hub's gateway signed, or, with mutual TLS (HUB_SUBGRAPH_TLS_*), one whose client certificate
+ * chains to the configured CA (any router can present one); either suffices, and nothing else
+ * does (unless `allowUnsignedSubgraphRequests`). It verifies the caller's token itself whichever
+ * way the router proved itself: identity comes from the token alone, never from a header.
  */
 export async function createSubgraphServer<L>(
   module: SubgraphModule<L>,
@@ -32,10 +35,12 @@ export async function createSubgraphServer<L>(
 }> {
   const hardening = options.hardening ?? loadHardening({}, auth);
   const key = hardening.gatewaySecret;
-  if (!key && !hardening.allowUnsignedSubgraphRequests) {
+  const tls = hardening.subgraphTls;
+  if (!key && !tls && !hardening.allowUnsignedSubgraphRequests) {
     throw new Error(
-      `subgraph ${module.name}: no key to check the gateway's signatures with: ` +
-        "set HUB_GATEWAY_SECRET (the same as the gateway's), or HUB_SUBGRAPH_ALLOW_UNSIGNED=true to answer any caller",
+      `subgraph ${module.name}: no way to know the router: set HUB_GATEWAY_SECRET (the same as the gateway's) ` +
+        "to check its signatures, or HUB_SUBGRAPH_TLS_CERT, _KEY and _CA for mutual TLS " +
+        "(or HUB_SUBGRAPH_ALLOW_UNSIGNED=true to answer any caller)",
     );
   }
   const schema = await module.buildSchema();
@@ -64,31 +69,38 @@ export async function createSubgraphServer<L>(
     plugins: [ApolloServerPluginInlineTraceDisabled(), ...hardened.plugins, auditPlugin<C>()],
   });
   await apollo.start();
-  const admit: HttpOptions<C>["admit"] =
-    hardening.allowUnsignedSubgraphRequests || !key
-      ? undefined
-      : ({ method, path, headers, body }) => {
-          const verdict = verifySignature(
-            key,
-            (n) => headers.get(n),
-            {
-              method,
-              path,
-              body,
-              authorization: headers.get("authorization"),
-              purpose: headers.get("x-purpose"),
-              requestId: headers.get("x-request-id"),
-            },
-            Date.now(),
-          );
-          if (verdict.ok) return null;
-          const missing = !headers.get("x-hub-gateway-signature");
-          return {
-            status: missing ? 401 : 403,
-            code: ErrorCode.GATEWAY_SIGNATURE_INVALID,
-            message: `subgraph ${module.name} refused the request: ${verdict.reason}`,
-          };
+  const admit: HttpOptions<C>["admit"] = hardening.allowUnsignedSubgraphRequests
+    ? undefined
+    : ({ method, path, headers, body, clientCertificate }) => {
+        // A verified client certificate is the router's, as a valid signature is the gateway's.
+        if (clientCertificate?.verified) return null;
+        const signed = Boolean(headers.get(SIGNATURE_HEADER));
+        const verdict = key
+          ? verifySignature(
+              key,
+              (n) => headers.get(n),
+              {
+                method,
+                path,
+                body,
+                authorization: headers.get("authorization"),
+                purpose: headers.get("x-purpose"),
+                requestId: headers.get("x-request-id"),
+              },
+              Date.now(),
+            )
+          : { ok: false as const, reason: "no gateway signature is accepted here (no HUB_GATEWAY_SECRET)" };
+        if (verdict.ok) return null;
+        const certificate = clientCertificate
+          ? `; no verified client certificate either (${clientCertificate.problem}): a router proves itself ` +
+            "with a certificate from the subgraphs' router CA (HUB_SUBGRAPH_TLS_CA)"
+          : "";
+        return {
+          status: signed ? 403 : 401,
+          code: ErrorCode.GATEWAY_SIGNATURE_INVALID,
+          message: `subgraph ${module.name} refused the request: ${verdict.reason}${certificate}`,
         };
+      };
   return {
     schema,
     listen: (port, host = "127.0.0.1") =>
@@ -101,6 +113,7 @@ export async function createSubgraphServer<L>(
         ...httpLimits(hardening),
         graphiql: false,
         admit,
+        tls: tls ?? undefined,
       }),
     stop: () => apollo.stop(),
   };

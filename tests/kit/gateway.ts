@@ -74,16 +74,26 @@ export async function startTestHub(
 /**
  * Every subgraph as its own HTTP service on a loopback port, and a gateway over their URLs.
  * `onSubgraphRequest` puts a recording proxy in front of each subgraph: what really crossed
- * the wire.
+ * the wire. `hardening` sets the subgraph servers' and the gateway's settings (mutual TLS, say:
+ * tests/kit/tls.ts); by default both have the safe defaults, and the gateway signs.
  */
 export async function startRemoteHub(
   database: TestDatabase,
   onSubgraphRequest?: (subgraph: SubgraphName, headers: Headers) => void,
-): Promise<{ gateway: GatewayServer; gatewayHttp: RunningHttpServer; close(): Promise<void> }> {
+  hardening: { subgraphs?: HardeningConfig; gateway?: HardeningConfig } = {},
+): Promise<{
+  gateway: GatewayServer;
+  gatewayHttp: RunningHttpServer;
+  /** Where each subgraph server (or its recording proxy) listens. */
+  urls: Record<SubgraphName, string>;
+  close(): Promise<void>;
+}> {
   const running: { stop(): Promise<void>; http: RunningHttpServer }[] = [];
   const urls = {} as Record<SubgraphName, string>;
   for (const name of SUBGRAPH_NAMES) {
-    const server = await createSubgraphServer(SUBGRAPHS[name], database.db, testAuth);
+    const server = await createSubgraphServer(SUBGRAPHS[name], database.db, testAuth, {
+      hardening: hardening.subgraphs,
+    });
     const http = await server.listen(0);
     running.push({ stop: server.stop, http });
     urls[name] = http.url;
@@ -93,11 +103,14 @@ export async function startRemoteHub(
       urls[name] = proxy.url;
     }
   }
-  const gateway = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, testAuth);
+  const gateway = await createGatewayServer(readSupergraph(), { kind: "remote", urls }, testAuth, {
+    hardening: hardening.gateway,
+  });
   const gatewayHttp = await gateway.listen(0);
   return {
     gateway,
     gatewayHttp,
+    urls,
     close: async () => {
       await gatewayHttp.close();
       await gateway.stop();

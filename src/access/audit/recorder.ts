@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client.ts";
+import { uncancellable } from "../../db/cancellation.ts";
 import { accessLog } from "../../db/tables/audit.ts";
 import type { Viewer } from "../identity/viewer.ts";
 
@@ -71,16 +72,22 @@ export function createAuditRecorder(db: Db, viewer: Viewer, request: AuditReques
       const names = [...fields].sort();
       childIds = new Set();
       fields = new Set();
-      await db.insert(accessLog).values({
-        actor: viewer.subject,
-        role: viewer.role,
-        scope: viewer.scope,
-        operation: cleanText(operation),
-        childIds: ids,
-        fields: names,
-        purpose: cleanText(request.purpose),
-        requestId: cleanText(request.requestId),
-      });
+      // Written even for a request stopped by its timeout: what it read before is still audited.
+      await uncancellable(() =>
+        db
+          .insert(accessLog)
+          .values({
+            actor: viewer.subject,
+            role: viewer.role,
+            scope: viewer.scope,
+            operation: cleanText(operation),
+            childIds: ids,
+            fields: names,
+            purpose: cleanText(request.purpose),
+            requestId: cleanText(request.requestId),
+          })
+          .execute(),
+      );
       return { written: true, childCount: ids.length };
     },
   };

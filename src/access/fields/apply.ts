@@ -4,6 +4,7 @@ import { ErrorCode, HubError } from "../../errors.ts";
 import { reportToStderr } from "../../errors.ts";
 import { guardSchema } from "./guard.ts";
 import { ANONYMOUS_VIEWER, type Viewer } from "../identity/viewer.ts";
+import { isRequestStopped } from "../../db/cancellation.ts";
 import { isDatabaseUnavailable } from "../../db/client.ts";
 
 /** What the guard reads from a subgraph's context: the verified viewer (context.ts). */
@@ -36,6 +37,12 @@ function fallbackError(
   if (error instanceof GraphQLError) return error;
   if (error instanceof HubError)
     return new GraphQLError(error.message, { originalError: error, extensions: error.extensions });
+  // A request stopped by its timeout (or its client leaving): its statements were cancelled on
+  // purpose, and the answer already sent said why (504). Not a fault to report.
+  if (error && isRequestStopped(error))
+    return new GraphQLError(`the request was stopped before ${field} was resolved`, {
+      extensions: { code: ErrorCode.TIMEOUT },
+    });
   if (error) {
     // Logged here with an id, the client gets only the id (src/server/error-format.ts keeps it).
     const errorId = randomUUID();
