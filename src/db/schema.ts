@@ -12,3 +12,4 @@ export * from "./tables/coverage.ts";
 export * from "./tables/settings.ts";
 export * from "./tables/ingest.ts";
 export * from "./tables/child-scope.ts";
+export * from "./tables/followup.ts";

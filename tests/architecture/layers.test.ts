@@ -14,7 +14,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["errors.ts", "log.ts", "domain"],
   ["config"],
   ["db"],
-  ["access", "linkage", "coverage", "ingest", "generator", "observability"],
+  ["access", "linkage", "coverage", "ingest", "followup", "generator", "observability"],
   ["graphql", "subgraphs"],
   ["server"],
   ["gateway"],
