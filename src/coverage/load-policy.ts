@@ -3,7 +3,7 @@ import { queryRows, type Db } from "../db/client.ts";
 import { schools } from "../db/tables/education.ts";
 import { hospitals, vaccinationSites } from "../db/tables/health.ts";
 import { coordinationAreas } from "../db/tables/insurance.ts";
-import { policySettings } from "../db/tables/settings.ts";
+import { policySettings, SETTING_ROW_COLUMNS } from "../db/tables/settings.ts";
 import { provinceOf } from "../domain/division-codes.ts";
 import type { IsoDate } from "../domain/dates.ts";
 import type { PolicySettingRow } from "../domain/policy-settings.ts";
@@ -56,14 +56,7 @@ const MONTH_DAY = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 /** Every policy setting the province has set (validated when it was written: settings-store.ts). */
 export async function loadSettingRows(db: Db): Promise<PolicySettingRow[]> {
-  const rows = await db
-    .select({
-      key: policySettings.key,
-      regionCode: sql<string>`trim(${policySettings.regionCode})`,
-      effectiveFrom: policySettings.effectiveFrom,
-      value: policySettings.value,
-    })
-    .from(policySettings);
+  const rows = await db.select(SETTING_ROW_COLUMNS).from(policySettings);
   return rows as PolicySettingRow[];
 }
 

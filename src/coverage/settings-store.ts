@@ -1,7 +1,12 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { regionPrefixOf, withinRegion } from "../db/region.ts";
-import { policySettingChanges, policySettings, type SETTING_CHANGE_SOURCES } from "../db/tables/settings.ts";
+import {
+  policySettingChanges,
+  policySettings,
+  SETTING_ROW_COLUMNS,
+  type SETTING_CHANGE_SOURCES,
+} from "../db/tables/settings.ts";
 import type { IsoDate } from "../domain/dates.ts";
 import { provinceOf } from "../domain/division-codes.ts";
 import {
@@ -222,10 +227,7 @@ export async function storedSettings(
   if (filter.regionCode) conditions.push(eq(policySettings.regionCode, filter.regionCode));
   const rows = await db
     .select({
-      key: policySettings.key,
-      regionCode: sql<string>`trim(${policySettings.regionCode})`,
-      effectiveFrom: policySettings.effectiveFrom,
-      value: policySettings.value,
+      ...SETTING_ROW_COLUMNS,
       changedAt: policySettings.changedAt,
       changedBy: policySettings.changedBy,
       note: policySettings.note,

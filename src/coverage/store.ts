@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { insertBatched } from "../db/bulk-insert.ts";
+import { scopePlacesSql } from "../db/source-queries.ts";
 import { analyzeTables, queryRows, type Db } from "../db/client.ts";
 import type { IsoDate } from "../domain/dates.ts";
 import { loadCoveragePolicy } from "./facts.ts";
@@ -203,7 +204,17 @@ async function reassessOnDate(
 }
 
 async function assessAndInsert(db: Db, ids: readonly number[], asOf: IsoDate, policy: CoveragePolicy): Promise<number> {
-  const rows = [...(await assessChildren(db, ids, asOf, policy)).values()];
+  const assessed = [...(await assessChildren(db, ids, asOf, policy)).values()];
+  if (assessed.length === 0) return 0;
+  // Where the children's records place them, for the lists' row scope (coverage.ts, scope_places).
+  const placed = await queryRows<{ child_id: number | string; places: string[] | string }>(
+    db,
+    scopePlacesSql(sql`${sql.param(assessed.map((r) => r.childId))}::bigint[]`),
+  );
+  // A driver that leaves text[] as text gives `{a,b}`: places hold no commas, quotes or braces.
+  const asList = (v: string[] | string) => (typeof v === "string" ? v.replace(/^\{|\}$/g, "").split(",") : v);
+  const places = new Map(placed.map((p) => [Number(p.child_id), asList(p.places)]));
+  const rows = assessed.map((r) => ({ ...r, scopePlaces: [...(places.get(r.childId) ?? [])].sort() }));
   await insertBatched(db, coverageStatus, rows);
   return rows.length;
 }

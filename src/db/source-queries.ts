@@ -130,11 +130,29 @@ export function childScopeViewSql(): string {
   branches.push(
     `SELECT s.child_id, ${literal(RESIDENCE)}::text AS facet, s.residence_region_code::text AS code\n` +
       `  FROM hub.coverage_status s\n` +
-      ` WHERE s.as_of = (SELECT max(d.as_of) FROM hub.coverage_snapshots d\n` +
-      `                   WHERE d.as_of <= (now() AT TIME ZONE 'Asia/Shanghai')::date)\n` +
+      ` WHERE s.as_of = ${RESIDENCE_DATE_SQL}\n` +
       `   AND s.residence_region_code IS NOT NULL`,
   );
   return branches.join("\nUNION ALL\n");
+}
+
+/**
+ * The snapshot date the `residence` facet is read from: the latest on or before today in China.
+ * (Its line breaks keep the view's text as the migrations hold it.)
+ */
+export const RESIDENCE_DATE_SQL =
+  "(SELECT max(d.as_of) FROM hub.coverage_snapshots d\n" +
+  "                   WHERE d.as_of <= (now() AT TIME ZONE 'Asia/Shanghai')::date)";
+
+/**
+ * The `facet:code` places of these children (every row of `hub.child_scope` but the derived
+ * residence), one statement: what a snapshot row carries as `scope_places`
+ * (db/tables/coverage.ts), so a list's row scope needs no join to the view.
+ */
+export function scopePlacesSql(childIds: SQL): SQL {
+  return sql`select child_id, array_agg(distinct facet || ':' || code) as places from hub.child_scope
+    where child_id = any(${childIds}) and facet <> ${sql.raw(literal(RESIDENCE))} and code is not null
+    group by child_id`;
 }
 
 const RESIDENCE: keyof typeof DERIVED_FACETS = "residence";

@@ -1,6 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.ts";
 import { withinRegion } from "../../db/region.ts";
+import { RESIDENCE_DATE_SQL } from "../../db/source-queries.ts";
+import type { ScopeFacet } from "../../db/sources.ts";
 import type { Viewer } from "../identity/viewer.ts";
 import type { FacetMatch } from "./facets.ts";
 import { ROW_SCOPES, type RowFilter } from "./scopes.ts";
@@ -26,6 +28,43 @@ export function childInScope(match: FacetMatch, childId: SQL): SQL {
  */
 export function memberInScope(match: FacetMatch, childId: SQL): SQL {
   return sql`(${childId} is null or ${childInScope(match, childId)})`;
+}
+
+/**
+ * The row scope on a coverage snapshot row (alias `s`), the same test `childInScope` makes on the
+ * view, from the row itself: its `scope_places` (the view's rows of the child, copied with the
+ * assessment) and, for the derived `residence` facet, the residence the view reads — the row's own
+ * when the row is of the snapshot the view reads (the latest on or before today, as every list
+ * without a date is), else that snapshot's row of the child. No join to the view per row: a
+ * province's gap list counts its gaps in one scan of the snapshot (issue 20).
+ */
+export function snapshotRowInScope(match: FacetMatch): SQL {
+  if (match.kind === "nothing" || match.facets.length === 0) return sql`false`;
+  checkFacetNames(match.facets);
+  const tests: SQL[] = [];
+  if (match.facets.includes(RESIDENCE)) {
+    const residence = sql.raw(`(case when s.as_of = ${RESIDENCE_DATE_SQL} then s.residence_region_code
+      else (select r.residence_region_code from hub.coverage_status r
+             where r.as_of = ${RESIDENCE_DATE_SQL} and r.child_id = s.child_id) end)`);
+    tests.push(
+      match.kind === "prefix"
+        ? withinRegion(residence, match.prefix)
+        : sql`${residence}::text = any(${sql.param([...match.codes])}::text[])`,
+    );
+  }
+  const placed = match.facets.filter((f) => f !== RESIDENCE);
+  if (placed.length > 0) {
+    if (match.kind === "codes") {
+      const places = placed.flatMap((f) => match.codes.map((code) => `${f}:${code}`));
+      tests.push(sql`s.scope_places && ${sql.param(places)}::text[]`);
+    } else {
+      const low = match.prefix.padEnd(6, "0");
+      const high = match.prefix.padEnd(6, "9");
+      const ranges = placed.map((f) => sql`p between ${`${f}:${low}`} and ${`${f}:${high}`}`);
+      tests.push(sql`exists (select 1 from unnest(s.scope_places) p where ${sql.join(ranges, sql` or `)})`);
+    }
+  }
+  return sql`(${sql.join(tests, sql` or `)})`;
 }
 
 /** Which of `ids` are inside the scope: one statement for a whole batch. */
@@ -103,6 +142,16 @@ export function statisticsCondition(viewer: Viewer, columns: StatisticsColumns):
 /** Facet names are identifiers of the view, never caller input: what may be written into SQL as literals. */
 const FACET_NAME = /^[a-z_]+$/;
 
+function checkFacetNames(facets: readonly string[]): void {
+  for (const facet of facets)
+    if (!FACET_NAME.test(facet))
+      throw new Error(
+        `row scope: a facet name is lower-case letters and underscores, but got ${JSON.stringify(facet)}`,
+      );
+}
+
+const RESIDENCE: ScopeFacet = "residence";
+
 /**
  * The facet and code condition on `cs` (a `hub.child_scope` row), or null when nothing can match.
  * The facets (fixed per role by scopes.ts) are literals, not a parameter, so the planner drops
@@ -112,11 +161,7 @@ const FACET_NAME = /^[a-z_]+$/;
  */
 function facetCondition(match: FacetMatch): SQL | null {
   if (match.kind === "nothing" || match.facets.length === 0) return null;
-  for (const facet of match.facets)
-    if (!FACET_NAME.test(facet))
-      throw new Error(
-        `row scope: a facet name is lower-case letters and underscores, but got ${JSON.stringify(facet)}`,
-      );
+  checkFacetNames(match.facets);
   const facets = sql.raw(`cs.facet in (${match.facets.map((f) => `'${f}'`).join(", ")})`);
   if (match.kind === "codes")
     return match.codes.length === 0 ? null : sql`${facets} and cs.code = any(${sql.param([...match.codes])}::text[])`;

@@ -8,6 +8,7 @@ import type { Viewer } from "../identity/viewer.ts";
 import {
   childIdsInScope,
   childInScope,
+  snapshotRowInScope,
   memberInScope,
   placeCondition,
   statisticsCondition,
@@ -68,6 +69,12 @@ export interface RowAccess {
    * qualified column (`s.child_id`): a bare `child_id` would bind to the scope view's own column.
    */
   childCondition(childId: SQL): SQL;
+  /**
+   * A SQL condition on a coverage snapshot row aliased `s`: its child is inside the scope, tested
+   * on the row itself (conditions.ts, `snapshotRowInScope`): what the gap lists and watchlists
+   * read under.
+   */
+  snapshotRowCondition(): SQL;
   /**
    * A SQL condition: the child `childId` is placed inside the region `prefix` by a place the
    * viewer's rows come from, inside the viewer's own region (facets.ts, `listingMatchOf`): what a
@@ -137,6 +144,7 @@ export function createRowAccess(db: Db, viewer: Viewer): RowAccess {
       for (const id of childIds) gate.prime(id, true);
     },
     childCondition: (childId) => childInScope(match, childId),
+    snapshotRowCondition: () => snapshotRowInScope(match),
     placedWithin: (childId, prefix) => childInScope(listingMatchOf(match, prefix), childId),
     reaches,
     memberCondition: (childId, carried) => (carried && reaches(carried) ? null : memberInScope(match, childId)),

@@ -1,4 +1,5 @@
 import { bigint, boolean, check, date, index, integer, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import { divisionCode, oneOf } from "../columns.ts";
 import { hubSchema } from "./hub.ts";
 import { COVERAGE_STATUSES, HUKOU_TYPES, RESPONSIBLE_ACTORS } from "../../domain/coverage-terms.ts";
@@ -35,6 +36,18 @@ export const coverageStatus = hubSchema.table(
     responsibleActor: text("responsible_actor"),
     responsibleCode: text("responsible_code"),
     action: text("action"),
+    /**
+     * Where the child's current records place it, as `facet:code` — the child's rows of the
+     * `hub.child_scope` view but its derived `residence` (the row's own residence_region_code) —
+     * copied with the assessment, so that a list's row scope is a test on the row itself instead
+     * of the view joined per row (issue 20: a province officer's gap list ran 30 s at 20,000
+     * children). Kept current with the rest of the row: rebuilt with the snapshot, refreshed for
+     * the children every import and link change touches (store.ts).
+     */
+    scopePlaces: text("scope_places")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
   },
   (t) => [
     primaryKey({ columns: [t.asOf, t.childId] }),

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, check, date, index, integer, jsonb, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { divisionCode, oneOf, surrogateId } from "../columns.ts";
 import { auditSchema } from "./audit.ts";
@@ -59,3 +60,14 @@ export const policySettingChanges = auditSchema.table(
     check("policy_setting_changes_source_check", oneOf("source", SETTING_CHANGE_SOURCES)),
   ],
 );
+
+/**
+ * A stored setting as coverage reads it: its key, region (trimmed of char(6)'s padding), date
+ * and value. The one select list of a setting row, for the policy loader and the settings store.
+ */
+export const SETTING_ROW_COLUMNS = {
+  key: policySettings.key,
+  regionCode: sql<string>`trim(${policySettings.regionCode})`,
+  effectiveFrom: policySettings.effectiveFrom,
+  value: policySettings.value,
+};

@@ -79,7 +79,7 @@ export function createHubLoaders(db: Db, rows: RowAccess): HubLoaders {
     { maxBatchSize: MAX_BATCH },
   );
   // Qualified: inside the scope subquery a bare child_id would be the view's own column.
-  const snapshotChildInRows = () => rows.childCondition(sql.raw("s.child_id"));
+  const snapshotChildInRows = () => rows.snapshotRowCondition();
   return {
     child: childLookup(rows, (id) => childExists.load(id)),
     async childByIdentifier(kind, value) {
