@@ -8,9 +8,11 @@ import { describeFailure } from "../ingest/failure.ts";
 import {
   DEFAULT_CHUNK_ROWS,
   DEFAULT_MAX_LINE_BYTES,
+  FILE_ENCODINGS,
   FILE_FORMATS,
   ImportFileError,
   importFile,
+  type FileEncoding,
   type FileFormat,
 } from "../ingest/file.ts";
 import type { RecordKind } from "../ingest/kind.ts";
@@ -18,12 +20,17 @@ import { RECORD_KINDS, kindsOf, recordKind } from "../ingest/kinds/index.ts";
 import { createProgress } from "../terminal/progress.ts";
 
 const USAGE = `usage: npm run import -- --department <${DEPARTMENTS.join("|")}> --file <path> [--kind <kind>] \
-[--format csv|ndjson] [--chunk ${DEFAULT_CHUNK_ROWS}] [--report <path>] [--max-line-bytes ${DEFAULT_MAX_LINE_BYTES}]
+[--format csv|ndjson] [--encoding utf8|gbk|gb18030] [--chunk ${DEFAULT_CHUNK_ROWS}] [--report <path>] \
+[--max-line-bytes ${DEFAULT_MAX_LINE_BYTES}]
 
   --kind     defaults from the file name: <kind>.csv or <kind>.ndjson, e.g. education.student_registration.csv
   --format   defaults from the extension (.csv; .ndjson or .jsonl)
+  --encoding the file's characters: utf8 (default), or gbk / gb18030 for a "CSV" saved by Excel on
+             Chinese Windows (read line by line, stored as UTF-8); a GBK file read as UTF-8 is
+             refused line by line, never stored as garbage
   --chunk    rows per transaction; every chunk reported committed is in the database
-  --report   where rejected rows go (line,record_id,field,message); default <file>.rejected.csv
+  --report   where rejected rows go, in Chinese for Excel (UTF-8 with a byte order mark:
+             行号,记录编号,字段,原因); default <file>.rejected.csv
   --max-line-bytes  the longest line read; a longer one is rejected by its line number, unread
 
 A record id the file holds twice: the last copy is imported, the earlier ones are rejected as superseded.
@@ -38,6 +45,7 @@ interface Invocation {
   kind: RecordKind;
   file: string;
   format: FileFormat;
+  encoding: FileEncoding;
   chunkRows: number;
   reportPath: string;
   maxLineBytes: number;
@@ -52,6 +60,7 @@ function readInvocation(): Invocation | null {
         file: { type: "string" },
         kind: { type: "string" },
         format: { type: "string" },
+        encoding: { type: "string", default: "utf8" },
         chunk: { type: "string", default: String(DEFAULT_CHUNK_ROWS) },
         report: { type: "string" },
         "max-line-bytes": { type: "string", default: String(DEFAULT_MAX_LINE_BYTES) },
@@ -108,6 +117,11 @@ function readInvocation(): Invocation | null {
     if (!format) problems.push(`--format is required: the file name "${base}" ends in neither .csv nor .ndjson`);
   }
 
+  // "utf-8", "GBK": as people write them.
+  const encoding = values.encoding.toLowerCase().replace(/^utf-8$/, "utf8") as FileEncoding;
+  if (!FILE_ENCODINGS.includes(encoding))
+    problems.push(`--encoding must be one of ${FILE_ENCODINGS.join(", ")}, but got "${values.encoding}"`);
+
   const chunkRows = Number(values.chunk);
   if (!Number.isInteger(chunkRows) || chunkRows < 1 || chunkRows > 1_000_000)
     problems.push(`--chunk must be a whole number from 1 to 1000000, but got "${values.chunk}"`);
@@ -124,6 +138,7 @@ function readInvocation(): Invocation | null {
     kind: kind!,
     file: file!,
     format: format!,
+    encoding,
     chunkRows,
     reportPath: values.report ?? `${file}.rejected.csv`,
     maxLineBytes,
@@ -156,14 +171,15 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { kind, file, format, chunkRows, reportPath, maxLineBytes } = invocation;
+  const { kind, file, format, encoding, chunkRows, reportPath, maxLineBytes } = invocation;
   const config = loadConfig();
   const database = await openMigratedDatabase(config);
   try {
     const where =
       config.database.kind === "postgres" ? redactUrl(config.database.url) : (config.database.dataDir ?? "memory");
     console.log(
-      `importing ${file} as ${kind.name} (${format}, ${number(chunkRows)} rows per chunk) ` +
+      `importing ${file} as ${kind.name} (${format}${encoding === "utf8" ? "" : `, ${encoding.toUpperCase()}`}, ` +
+        `${number(chunkRows)} rows per chunk) ` +
         `into ${config.database.kind} at ${where}`,
     );
     const tty = process.stderr.isTTY === true;
@@ -175,6 +191,8 @@ async function main(): Promise<number> {
       chunkRows,
       reportPath,
       maxLineBytes,
+      encoding,
+      reportLanguage: "zh",
       actor: `import:${invocation.department}`,
       onChunk: (chunk) => {
         rowsDone += chunk.rows;
@@ -197,6 +215,11 @@ async function main(): Promise<number> {
         `in ${summary.seconds.toFixed(1)} s (${number(summary.rowsPerSecond)} rows/s)`,
     );
     if (summary.rowsRead === 0) console.log("the file holds no rows: nothing to import");
+    if (summary.updated > 0)
+      console.log(
+        `${number(summary.updated)} records the database already held under the same record_id now hold this ` +
+          "file's values (a record id names one record: sending it again corrects it)",
+      );
     if (summary.superseded > 0)
       console.log(
         `${number(summary.superseded)} of the rejected rows are earlier copies of a record repeated later ` +

@@ -16,10 +16,11 @@ import { configureLogging, log } from "../log.ts";
 import { createReadiness } from "../observability/health.ts";
 import { hubMetrics, serveMetrics } from "../observability/metrics.ts";
 import { startTracing } from "../observability/tracing.ts";
-import { seedDemoProvince } from "./demo.ts";
+import { seedDemoProvince, unlinkedRecords } from "./demo.ts";
 
 const USAGE = `usage:
   npm start                                   gateway and every subgraph in one process (default)
+  npm start -- --tokens                       the same, printing a demo bearer token for every role
   npm start -- --subgraph insurance --port 4104   one subgraph as its own HTTP service
   npm start -- --remote household=http://127.0.0.1:4101/graphql,health=…,education=…,insurance=…,hub=…
                                               the gateway against subgraphs running elsewhere
@@ -34,6 +35,7 @@ async function main() {
       port: { type: "string" },
       remote: { type: "string" },
       host: { type: "string", default: "127.0.0.1" },
+      tokens: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -101,7 +103,7 @@ async function main() {
     consoleRoute({ dir: CONSOLE_DIR, demoIdentities: demoIdentitiesFor(database, config) }),
   ]);
   stopping.defer("http", () => running.close(grace));
-  await printWelcome(database, running.url, config);
+  await printWelcome(database, running.url, config, values.tokens);
   stopping.ready();
 }
 
@@ -156,45 +158,66 @@ function parseRemote(value: string): Record<SubgraphName, string> {
   return urls as Record<SubgraphName, string>;
 }
 
-async function printWelcome(database: Database, url: string, config: Config) {
+/**
+ * The banner for the person who ran `npm start` (plain text, not a log line): what the hub holds,
+ * one request to try, and where everything is, ending with the console and how to stop. A
+ * database with records but no children (a first start stopped while seeding) says how to recover.
+ */
+async function printWelcome(database: Database, url: string, config: Config, allTokens: boolean) {
   const auth = config.auth;
   const counts = await countRecords(database.db);
+  const n = (name: string) => counts[name]!.toLocaleString("en-US");
+  const unlinked = unlinkedRecords(counts);
+  if (unlinked) log().warn(unlinked);
   // Production prints no token and no child's ID number: stdout ends up in log files.
   const demo = !config.production;
-  // The demo child: inside the row scope of every demo token that reads individual children.
-  const idNumber = demo
-    ? ((await demoAnchorFromDatabase(database.db)).idNumber ?? "330106201501010011")
-    : "<a resident ID number>";
-  const body = JSON.stringify({ query: EXAMPLE_QUERY, variables: { idNumber } });
-  // Every field is denied without a token; with one, the policy table decides field by field,
-  // so the example asks only what its role may read (tests/gateway/http.test.ts checks that).
   const tokens = demo && auth.kind === "secret" ? await demoTokens(database.db, auth) : [];
   const officer = tokens.find((t) => t.role === EXAMPLE_ROLE);
-  const tokenLines = tokens.map((t) => `  ${t.role.padEnd(18)} ${t.token}`).join("\n");
-  const n = (name: string) => counts[name]!.toLocaleString("en-US");
+  const lines = [
+    "",
+    `child coverage hub: ${n("children")} children linked from ${n("persons")} persons, ` +
+      `${n("studentRegistrations")} student registrations, ${n("enrollments")} enrollments`,
+  ];
+  if (unlinked) lines.push("", `!! ${unlinked}`);
+  if (demo) {
+    // The demo child: inside the row scope of every demo token that reads individual children.
+    const idNumber = (await demoAnchorFromDatabase(database.db)).idNumber ?? "330106201501010011";
+    // Every field is denied without a token; with one, the policy table decides field by field,
+    // so the example asks only what its role may read (tests/gateway/http.test.ts checks that).
+    const body = JSON.stringify({ query: EXAMPLE_QUERY, variables: { idNumber } });
+    const authorization = ` -H 'authorization: Bearer ${officer ? officer.token : `<an ${EXAMPLE_ROLE} token>`}'`;
+    const others =
+      tokens.length === 0
+        ? ""
+        : allTokens
+          ? ""
+          : "; every role's demo token: GraphiQL's token picker, or npm start -- --tokens";
+    lines.push(
+      "",
+      `try it (as ${EXAMPLE_ROLE}${others}):`,
+      `  curl -s ${url} -H 'content-type: application/json'${authorization} --data '${body.replaceAll("'", "'\\''")}'`,
+    );
+    if (allTokens && tokens.length > 0) {
+      const lifetime = `${Math.round(auth.maxLifetimeSeconds / 360) / 10} h`;
+      lines.push("", `demo bearer tokens (${lifetime}, HS256 with the configured secret), one per role:`);
+      for (const t of tokens) lines.push(`  ${t.role.padEnd(18)} ${t.token}`);
+    }
+  }
   const graphiql = config.hardening.production
     ? "  GraphiQL  off (production mode)"
     : `  GraphiQL  ${url.replace(/\/graphql$/, "/graphiql")}   (served locally, no CDN)`;
   const demoSignIn = offersDemoIdentities(config) ? "; sign in with a demo identity" : "";
-  const authorization = ` -H 'authorization: Bearer ${officer ? officer.token : `<an ${EXAMPLE_ROLE} token>`}'`;
-  const lifetime = `${Math.round(auth.maxLifetimeSeconds / 360) / 10} h`;
-  const tokenList =
-    tokens.length > 0
-      ? `\ndemo bearer tokens (${lifetime}, HS256 with the configured secret), one per role:\n${tokenLines}\n`
-      : "";
-  // The banner is for the person who ran `npm start`: plain text, not a log line.
-  console.log(`
-child coverage hub: ${n("children")} children linked from ${n("persons")} persons, \
-${n("studentRegistrations")} student registrations, ${n("enrollments")} enrollments
-
-  GraphQL   ${url}
-${graphiql}
-  Console   ${url.replace(/\/graphql$/, CONSOLE_PATH)}/   \
-(web console for schools, family doctors and insurance offices${demoSignIn})
-
-try it:
-  curl -s ${url} -H 'content-type: application/json'${authorization} --data '${body.replaceAll("'", "'\\''")}'
-${tokenList}`);
+  const consoleUrl = `${url.replace(/\/graphql$/, CONSOLE_PATH)}/`;
+  lines.push(
+    "",
+    `  GraphQL   ${url}`,
+    graphiql,
+    `  Console   ${consoleUrl}   (schools, family doctors, insurance offices${demoSignIn})`,
+    "",
+    "Ctrl-C to stop",
+    "",
+  );
+  console.log(lines.join("\n"));
 }
 
 main().catch((error: unknown) => {

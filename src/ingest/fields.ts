@@ -82,6 +82,19 @@ export const oneOf =
     return values.includes(value) ? ok(value) : bad(`must be one of ${values.join(", ")}, but got ${shown(raw)}`);
   };
 
+const SEX_WORDS: Readonly<Record<string, "M" | "F">> = { M: "M", F: "F", 男: "M", 女: "F", 男性: "M", 女性: "F" };
+
+/**
+ * A sex as M or F. Chinese systems export 男 and 女 (a spreadsheet saved from one says 男性, 女性):
+ * read as M and F, so a department's file need not be rewritten first.
+ *
+ *   sex("男") // { ok: true, value: "M" }
+ */
+export const sex: FieldParser = (raw) => {
+  const value = SEX_WORDS[raw.normalize("NFKC").trim().toUpperCase()];
+  return value ? ok(value) : bad(`must be one of M, F, 男, 女, but got ${shown(raw)}`);
+};
+
 export const integer =
   (min: number, max: number): FieldParser =>
   (raw) => {

@@ -13,6 +13,15 @@ import type { RawRow, RecordKind } from "./kind.ts";
 export type FileFormat = "csv" | "ndjson";
 export const FILE_FORMATS: readonly FileFormat[] = ["csv", "ndjson"];
 
+/**
+ * The character encodings a department file may come in. UTF-8 is the exchange format; GBK and
+ * GB18030 are what Excel on Chinese Windows saves "CSV" as, read when the sender says so
+ * (`npm run import -- --encoding gbk`). GB18030 is a superset of GBK, and WHATWG's (Node's)
+ * decoder for either label reads both.
+ */
+export type FileEncoding = "utf8" | "gbk" | "gb18030";
+export const FILE_ENCODINGS: readonly FileEncoding[] = ["utf8", "gbk", "gb18030"];
+
 /** A row as the file holds it (column name → text), or a line that is not a row at all. */
 export type FileItem =
   { kind: "row"; line: number; row: RawRow } | { kind: "unreadable"; line: number; field: string; message: string };
@@ -35,6 +44,8 @@ export interface ReadOptions {
   maxRecordLines?: number;
   /** Called with the bytes read so far, after each block of the file. */
   onBytes?: (bytes: number) => void;
+  /** The file's character encoding (default UTF-8). */
+  encoding?: FileEncoding;
   /**
    * The longest line read (default DEFAULT_MAX_LINE_BYTES, 64 KB): a longer one is reported by
    * its line number and length, never held whole, and reading goes on with the next line.
@@ -59,7 +70,10 @@ export function readFileItems(
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1)
     throw new RangeError(`maxLineBytes must be a whole number of at least 1, but got ${maxLineBytes}`);
-  const lines = readLines(path, maxLineBytes, options.onBytes);
+  const encoding = options.encoding ?? "utf8";
+  if (!FILE_ENCODINGS.includes(encoding))
+    throw new ImportFileError(`encoding must be one of ${FILE_ENCODINGS.join(", ")}, but got "${String(encoding)}"`);
+  const lines = readLines(path, maxLineBytes, encoding, options.onBytes);
   switch (format) {
     case "csv":
       return csvItems(lines, kind, options.maxRecordLines ?? 50);
@@ -89,7 +103,13 @@ const LF = 0x0a;
 const CR = 0x0d;
 const NOT_UTF8 =
   "is not UTF-8 text: a department file must be saved as UTF-8 (a file saved as GBK or GB18030, " +
-  "as some Chinese systems do by default, must be converted first)";
+  "as some Chinese systems do by default, must be converted first, or imported with --encoding gbk)";
+
+/** Whether a line holds anything beyond ASCII (where encodings differ at all). */
+function hasNonAscii(buffer: Buffer): boolean {
+  for (const byte of buffer) if (byte >= 0x80) return true;
+  return false;
+}
 
 /**
  * Physical lines, numbered from 1: ended by LF, CRLF or a lone CR (old Mac exports), a UTF-8
@@ -97,12 +117,20 @@ const NOT_UTF8 =
  * `maxLineBytes` is counted and skipped without ever being held (a 100 MB line would otherwise
  * be one 100 MB string, and more while it is split), and a line that is not UTF-8 is reported
  * rather than read with replacement characters (GBK text would be stored as garbage).
+ *
+ * A GBK or GB18030 file (`encoding`) is split the same way: neither encoding uses the bytes of
+ * CR or LF inside a character, so each line is decoded on its own as it is read, never the
+ * whole file. A line that is not text of that encoding is reported as a UTF-8 one is; a line
+ * with Chinese that reads as UTF-8 stops the file before anything is written (it is a UTF-8
+ * file, and read as GBK every name in it would be stored as garbage).
  */
 async function* readLines(
   path: string,
   maxLineBytes: number,
+  encoding: FileEncoding,
   onBytes?: (bytes: number) => void,
 ): AsyncGenerator<Line[]> {
+  const decoder = encoding === "utf8" ? null : new TextDecoder(encoding, { fatal: true });
   let parts: Buffer[] = [];
   let length = 0;
   let number = 0;
@@ -136,10 +164,35 @@ async function* readLines(
         throw new ImportFileError(
           "the file starts with a UTF-16 byte order mark: it is UTF-16 text, and a department file must be UTF-8",
         );
-      if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) buffer = buffer.subarray(3);
+      if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) {
+        if (decoder)
+          throw new ImportFileError(
+            `the file starts with a UTF-8 byte order mark: it is UTF-8 text, not ${encoding.toUpperCase()}; ` +
+              "import it without --encoding",
+          );
+        buffer = buffer.subarray(3);
+      }
+    }
+    const end = unterminated ? { unterminated } : {};
+    if (decoder) {
+      if (!hasNonAscii(buffer)) return { number, text: buffer.toString("latin1"), ...end };
+      if (isUtf8(buffer))
+        throw new ImportFileError(
+          `line ${number} is UTF-8 text, but the file was to be read as ${encoding.toUpperCase()}: ` +
+            "import it without --encoding (read as GBK, its Chinese would be stored as garbage)",
+        );
+      try {
+        return { number, text: decoder.decode(buffer), ...end };
+      } catch {
+        return {
+          number,
+          text: "",
+          problem: `is not ${encoding.toUpperCase()} text (a byte sequence no ${encoding.toUpperCase()} character has)`,
+        };
+      }
     }
     if (!isUtf8(buffer)) return { number, text: "", problem: NOT_UTF8 };
-    return { number, text: buffer.toString("utf8"), ...(unterminated ? { unterminated } : {}) };
+    return { number, text: buffer.toString("utf8"), ...end };
   };
 
   for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {

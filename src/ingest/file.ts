@@ -2,10 +2,19 @@ import { open, type FileHandle } from "node:fs/promises";
 import type { Db } from "../db/client.ts";
 import { ingestBatch, type IngestReport } from "./batch.ts";
 import { IngestFailure, isRowFault, rowRefusal } from "./failure.ts";
-import { readFileItems, type FileFormat, type FileItem, type ReadOptions } from "./file-rows.ts";
+import { readFileItems, type FileEncoding, type FileFormat, type FileItem, type ReadOptions } from "./file-rows.ts";
+import { CHINESE_REPORT_HEADER, chineseRejection } from "./report-zh.ts";
 import type { RawRow, RecordKind } from "./kind.ts";
 
-export { DEFAULT_MAX_LINE_BYTES, FILE_FORMATS, ImportFileError, WHOLE_LINE, type FileFormat } from "./file-rows.ts";
+export {
+  DEFAULT_MAX_LINE_BYTES,
+  FILE_ENCODINGS,
+  FILE_FORMATS,
+  ImportFileError,
+  WHOLE_LINE,
+  type FileEncoding,
+  type FileFormat,
+} from "./file-rows.ts";
 export { WHOLE_ROW } from "./failure.ts";
 
 export const DEFAULT_CHUNK_ROWS = 5_000;
@@ -26,6 +35,14 @@ export interface ImportFileOptions {
   maxRecordLines?: number;
   /** The longest line read (default 64 KB); a longer one is rejected by its line, unread. */
   maxLineBytes?: number;
+  /** The file's character encoding (default UTF-8; GBK and GB18030 as Excel on Chinese Windows saves). */
+  encoding?: FileEncoding;
+  /**
+   * The report's language: "en" (default) line,record_id,field,message as the API reports rows;
+   * "zh" for the people who fix the rows (npm run import): Chinese headings and reasons, with a
+   * UTF-8 byte order mark so Excel opens it as UTF-8 (report-zh.ts).
+   */
+  reportLanguage?: "en" | "zh";
 }
 
 /** One transaction of an import, reported only once the database has committed it. */
@@ -133,10 +150,15 @@ export async function importFile(
     rejectedValues: 0,
     chunksCommitted: 0,
   };
-  const read: ReadOptions = { maxRecordLines: options.maxRecordLines, maxLineBytes: options.maxLineBytes };
+  const read: ReadOptions = {
+    maxRecordLines: options.maxRecordLines,
+    maxLineBytes: options.maxLineBytes,
+    encoding: options.encoding,
+  };
+  const chinese = options.reportLanguage === "zh";
   const lastCopies = await repeatedRecords(path, options.format, kind, read);
   const report = await open(reportPath, "w");
-  await report.write("line,record_id,field,message\n");
+  await report.write(chinese ? CHINESE_REPORT_HEADER : "line,record_id,field,message\n");
 
   const commit = async (chunk: Chunk): Promise<void> => {
     const result = await ingestIsolating(db, kind, chunk.rows, chunk.lines, options.actor);
@@ -147,7 +169,7 @@ export async function importFile(
       ...result.rejected.map((r) => ({ line: r.index, recordId: r.recordId, field: r.field, message: r.message })),
     ];
     rejections.sort((a, b) => a.line - b.line);
-    await writeRejections(report, rejections);
+    await writeRejections(report, chinese ? rejections.map(chineseRejection) : rejections);
     const rows = chunk.rows.length + chunk.unreadable.length + chunk.superseded.length;
     const rejectedRows = result.rejectedRows + chunk.unreadable.length + chunk.superseded.length;
     totals.rowsRead += rows;

@@ -234,7 +234,9 @@ describe("the web console, resilient, on a phone and on paper", () => {
     const school = (await page.locator(".school-name").textContent())!.replace(/\s*\(.*\)$/, "");
     // A class with an uninsured student: what the school prints.
     await page.getByLabel("参保状态").selectOption("UNINSURED_ANY");
-    const className = (await page.locator("table.roster tbody tr td:nth-child(4)").first().textContent())!;
+    // A class is a grade's class (every grade has a 2班): "三年级2班".
+    const grade = (await page.locator("table.roster tbody tr td:nth-child(3)").first().textContent())!;
+    const className = `${grade}${(await page.locator("table.roster tbody tr td:nth-child(4)").first().textContent())!}`;
     await page.getByLabel("参保状态").selectOption("");
     await page.getByLabel("班级", { exact: true }).selectOption({ label: className });
     await page.getByRole("button", { name: "打印" }).click();

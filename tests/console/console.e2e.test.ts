@@ -2,13 +2,31 @@ import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
 import { demoViewers, type DemoAnchor } from "../../src/access/identity/demo.ts";
+import { queryRows } from "../../src/db/client.ts";
+import { lookupDivision } from "../../src/domain/division-codes.ts";
 import { headersFor } from "../kit/auth.ts";
 import { startConsoleUnderTest, type ConsoleUnderTest } from "../kit/console.ts";
 import type { TestHub } from "../kit/gateway.ts";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 const UNINSURED_STATUSES = ["NEWBORN_IN_WINDOW", "NEWBORN_OVERDUE", "LAPSED", "UNINSURED"];
+/** The grades as a Chinese school names them (issue #22.5). */
+const GRADE_NAMES: Record<number, string> = {
+  1: "一年级",
+  2: "二年级",
+  3: "三年级",
+  4: "四年级",
+  5: "五年级",
+  6: "六年级",
+  7: "初一",
+  8: "初二",
+  9: "初三",
+  10: "高一",
+  11: "高二",
+  12: "高三",
+};
 
 /**
  * The web console in headless Chromium against the hub on a loopback port, over a small demo
@@ -155,6 +173,99 @@ describe("the web console in a real browser", () => {
     await context.close();
   });
 
+  it("shows the school its pupils' whole 学籍号, cards that add up, the target, and names a class's export", async () => {
+    const { context, page } = await openConsole();
+    await signInAs(page, "school_admin");
+    await page.locator("table.roster tbody tr").first().waitFor();
+    const [school] = await queryRows<{ name: string }>(
+      hub.database.db,
+      sql`select name from education.schools where school_code = ${anchor.school}`,
+    );
+    const held = new Set(
+      (
+        await queryRows<{ student_number: string }>(
+          hub.database.db,
+          sql`select student_number from education.student_registrations where school_code = ${anchor.school}`,
+        )
+      ).map((r) => r.student_number),
+    );
+
+    // The whole number the education department holds for each pupil, not a mask.
+    const numbers = await page.locator("table.roster tbody tr td.mono:first-child").allTextContents();
+    expect(numbers.length).toBeGreaterThan(0);
+    for (const number of numbers) expect(held.has(number), number).toBe(true);
+    // …and the school finds a pupil by it.
+    const wanted = numbers[Math.min(2, numbers.length - 1)]!;
+    await page.getByLabel("搜索").fill(wanted);
+    await expect
+      .poll(async () => page.locator("table.roster tbody tr td.mono:first-child").allTextContents(), {
+        timeout: 10_000,
+      })
+      .toEqual([wanted]);
+    await page.getByLabel("搜索").fill("");
+
+    // The cards: 学生 = 已参保 (a duplicate enrollment is insured) + the uninsured cards; no newborn cards.
+    const api = (
+      await hub.gateway.execute(
+        `{ school(code: "${anchor.school}") { coverage { children insured statusCounts { status count } } } }`,
+        {},
+        await headersFor(demoViewers(anchor).school_admin),
+      )
+    ).data as {
+      school: { coverage: { children: number; insured: number; statusCounts: { status: string; count: number }[] } };
+    };
+    const count = (status: string) => api.school.coverage.statusCounts.find((c) => c.status === status)?.count ?? 0;
+    expect(count("NEWBORN_IN_WINDOW") + count("NEWBORN_OVERDUE")).toBe(0);
+    const cards = await page.locator(".summary .stat").evaluateAll((nodes) =>
+      nodes.map((n) => {
+        const text = (selector: string) =>
+          (n as unknown as { querySelector(s: string): { textContent: string } | null }).querySelector(selector)
+            ?.textContent ?? "";
+        return { label: text(".stat-label"), value: text(".stat-value"), detail: text(".stat-detail") };
+      }),
+    );
+    const value = (label: string) => Number(cards.find((c) => c.label === label)!.value.replaceAll(",", ""));
+    expect(value("学生")).toBe(api.school.coverage.children);
+    expect(value("已参保")).toBe(count("INSURED") + count("DUPLICATE"));
+    const gapCards = cards.filter((c) => ["断保", "未参保", "新生儿待参保", "新生儿逾期未参保"].includes(c.label));
+    expect(gapCards.map((c) => c.label).sort()).toEqual(["断保", "未参保"].sort());
+    expect(value("已参保") + gapCards.reduce((n, c) => n + Number(c.value.replaceAll(",", "")), 0)).toBe(value("学生"));
+    if (count("DUPLICATE") > 0)
+      expect(cards.find((c) => c.label === "已参保")!.detail).toBe(`其中重复参保 ${count("DUPLICATE")} 人`);
+    // The rate beside the overall target (95%), with how many more pupils it takes.
+    const rate = cards.find((c) => c.label.startsWith("参保率"))!;
+    expect(rate.label).toMatch(/^参保率 \(总体参保率目标 ≥ 95(\.0)?%\)$/);
+    const shortfall = Math.max(0, Math.ceil(0.95 * api.school.coverage.children) - api.school.coverage.insured);
+    expect(rate.detail).toBe(shortfall === 0 ? "达标" : `还差 ${shortfall.toLocaleString("en-US")} 人`);
+
+    // One class's uninsured pupils, saved as 学校_年级班级_未参保_日期.csv.
+    await page.getByLabel("参保状态").selectOption({ label: "全部未参保" });
+    const first = page.locator("table.roster tbody tr").first();
+    await first.waitFor();
+    const grade = (await first.locator("td").nth(1).textContent())!;
+    const className = (await first.locator("td").nth(2).textContent())!;
+    expect(Object.values(GRADE_NAMES)).toContain(grade);
+    await page.getByLabel("班级").selectOption({ label: `${grade}${className}` });
+    const classes = () => page.locator("table.roster tbody tr td:nth-child(4)").allTextContents();
+    await expect.poll(async () => (await classes()).every((c) => c === className), { timeout: 10_000 }).toBe(true);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "导出 CSV" }).click(),
+    ]);
+    const now = new Date();
+    const today = [now.getFullYear(), now.getMonth() + 1, now.getDate()]
+      .map((n) => String(n).padStart(2, "0"))
+      .join("-");
+    expect(download.suggestedFilename()).toBe(`${school!.name}_${grade}${className}_未参保_${today}.csv`);
+    const rows = readFileSync(await download.path(), "utf8")
+      .trim()
+      .split("\r\n")
+      .slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.split(",").slice(2, 4)).toEqual([grade, className]);
+    await context.close();
+  });
+
   it("a family doctor finds a patient by name and sees the deadline, days left and the watchlist", async () => {
     const doctor = demoViewers(anchor).family_doctor;
     const listed = await hub.gateway.execute(
@@ -251,6 +362,60 @@ describe("the web console in a real browser", () => {
     expect(await page.locator(".gap-list tbody td:nth-child(5)").allTextContents()).toContainEqual(
       expect.stringMatching(/\S/),
     );
+
+    // 居住地 and 责任单位 by name (issue #22.3): the division's GB/T 2260 name, the school's or the
+    // doctor's as their departments hold them, an office by its division's name.
+    const shown = await page.locator(".gap-list tbody tr").evaluateAll((rows) =>
+      // Six: a client may ask at most 8 root fields in one operation (HUB_MAX_ROOT_FIELDS).
+      rows.slice(0, 6).map((r) => {
+        const row = r as unknown as {
+          getAttribute(n: string): string | null;
+          querySelectorAll(s: string): ArrayLike<{ textContent: string }>;
+        };
+        const cells = row.querySelectorAll("td");
+        return { id: row.getAttribute("data-child")!, residence: cells[1]!.textContent, unit: cells[5]!.textContent };
+      }),
+    );
+    expect(shown.length).toBeGreaterThan(0);
+    const asked = await askAsSignedIn(
+      page,
+      `{ ${shown
+        .map(
+          (r, i) => `c${i}: child(id: "${r.id}") { residenceRegionCode coverage { responsibleActor responsibleCode } }`,
+        )
+        .join(" ")} }`,
+    );
+    expect(asked.errors ?? [], JSON.stringify(asked.errors)).toEqual([]);
+    const ACTORS: Record<string, string> = {
+      SCHOOL: "学校",
+      FAMILY_DOCTOR: "家庭医生",
+      INSURANCE_OFFICE: "医保经办机构",
+      HOUSEHOLD_REGISTRATION: "户籍登记机关",
+      MEDICAL_ASSISTANCE: "医疗救助经办机构",
+    };
+    for (const [i, row] of shown.entries()) {
+      const child = asked.data![`c${i}`] as {
+        residenceRegionCode: string | null;
+        coverage: { responsibleActor: string; responsibleCode: string };
+      };
+      expect(row.residence).toBe(
+        child.residenceRegionCode ? lookupDivision(child.residenceRegionCode)!.name : "居住地不明",
+      );
+      const { responsibleActor: actor, responsibleCode: code } = child.coverage;
+      const [unit] =
+        actor === "SCHOOL"
+          ? await queryRows<{ name: string }>(
+              hub.database.db,
+              sql`select name from education.schools where school_code = ${code}`,
+            )
+          : actor === "FAMILY_DOCTOR"
+            ? await queryRows<{ name: string }>(
+                hub.database.db,
+                sql`select institution || ' ' || name as name from health.family_doctors where doctor_code = ${code}`,
+              )
+            : [{ name: lookupDivision(code)!.name }];
+      expect(row.unit).toBe(`${unit!.name}（${ACTORS[actor]}）`);
+    }
     await page.screenshot({ path: path.join(SCREENSHOTS, "insurance-office.png"), fullPage: true });
     await context.close();
   });

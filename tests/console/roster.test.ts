@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { countByStatus, filterRoster, paginate, type RosterRow } from "../../src/console/logic/roster.ts";
+import { todayOnThisComputer } from "../../src/console/logic/dates.ts";
+import {
+  classesOf,
+  countByStatus,
+  filterRoster,
+  paginate,
+  rosterFileName,
+  type RosterRow,
+} from "../../src/console/logic/roster.ts";
 
 const row = (
   studentNumber: string,
@@ -59,5 +67,45 @@ describe("the school roster", () => {
       UNINSURED: 1,
       DUPLICATE: 1,
     });
+  });
+});
+
+describe("a school's classes and its exports (#22.5)", () => {
+  const pupil = (studentNumber: string, grade: number, className: string): RosterRow => ({
+    studentNumber,
+    name: studentNumber,
+    grade,
+    className,
+    idNumber: null,
+    status: "UNINSURED",
+    reasons: [],
+  });
+  const school = [pupil("a", 3, "2班"), pupil("b", 1, "10班"), pupil("c", 1, "2班"), pupil("d", 3, "2班")];
+
+  it("tells the 2班 of one grade from the 2班 of another", () => {
+    expect(classesOf(school)).toEqual([
+      { grade: 1, className: "2班" },
+      { grade: 1, className: "10班" },
+      { grade: 3, className: "2班" },
+    ]);
+    const filter = { status: "" as const, reason: "" as const, query: "" };
+    expect(filterRoster(school, { ...filter, grade: 3, className: "2班" }).map((r) => r.studentNumber)).toEqual([
+      "a",
+      "d",
+    ]);
+    expect(filterRoster(school, { ...filter, grade: 1 }).map((r) => r.studentNumber)).toEqual(["b", "c"]);
+  });
+
+  it("names an export after school, class, filter and date, as the issue's example", () => {
+    expect(rosterFileName(["XX学校", "三年级2班", "未参保"], "2026-12-07")).toBe(
+      "XX学校_三年级2班_未参保_2026-12-07.csv",
+    );
+    // Characters a file system refuses become dashes; empty parts are left out.
+    expect(rosterFileName(["A/B 学校", "", "断保"], "2026-12-07")).toBe("A-B-学校_断保_2026-12-07.csv");
+  });
+
+  it("dates a file by the computer's own calendar, not UTC", () => {
+    expect(todayOnThisComputer(new Date(2026, 11, 8, 0, 30))).toBe("2026-12-08");
+    expect(todayOnThisComputer(new Date(2026, 0, 1, 23, 59))).toBe("2026-01-01");
   });
 });

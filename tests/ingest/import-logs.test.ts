@@ -124,7 +124,8 @@ describe("an import's output", () => {
       expect(code).toBe(0);
       expect(output).toMatch(/^done: 41 rows read, 16 new, .* 25 rejected/m);
       const report = parse(readFileSync(`${file}.rejected.csv`, "utf8"), { columns: true }) as Row[];
-      expect(report.filter((r) => r.message!.includes("registrations_marked_check"))).toHaveLength(6);
+      // The report is in Chinese (行号,记录编号,字段,原因), the database rule named in the reason.
+      expect(report.filter((r) => r["原因"]!.includes("registrations_marked_check"))).toHaveLength(6);
       const leaked = personalData([...rows, ...bad]).filter((value) => output.includes(value));
       expect(leaked).toEqual([]);
       expect(output).not.toMatch(/params|Failed query|insert into/i);

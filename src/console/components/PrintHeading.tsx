@@ -1,4 +1,5 @@
 import { useI18n } from "../i18n-context.tsx";
+import { todayOnThisComputer } from "../logic/dates.ts";
 
 /**
  * The title a printed list carries (hidden on screen): what it is, whose, and as of when. The
@@ -11,7 +12,7 @@ export function PrintHeading({ title, detail }: { title: string; detail?: string
       <h2>{title}</h2>
       <p>
         {detail ? `${detail} · ` : ""}
-        {t("printedOn", { date: fmt.date(new Date().toISOString().slice(0, 10)) })}
+        {t("printedOn", { date: fmt.date(todayOnThisComputer()) })}
       </p>
     </header>
   );

@@ -36,3 +36,14 @@ export function urgencyOf(daysLeft: number): Urgency {
 export function dateAtUtcMidnight(iso: string): Date {
   return new Date(utcDay(iso) * DAY_MS);
 }
+
+/**
+ * Today's date on the user's computer, "YYYY-MM-DD": what a printed list or a saved file is
+ * dated (in China, 07:00 is still yesterday in UTC).
+ *
+ *   todayOnThisComputer(new Date(2026, 11, 8, 7, 0)) // "2026-12-08"
+ */
+export function todayOnThisComputer(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}

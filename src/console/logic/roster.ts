@@ -20,8 +20,51 @@ export interface RosterFilter {
   reason: GapReason | "";
   /** Part of a name or of a student number; case and surrounding spaces ignored. */
   query: string;
-  /** One class ("" or absent: every class), as the school's file names it. */
+  /** One grade (null or absent: every grade). */
+  grade?: number | null;
+  /**
+   * One class ("" or absent: every class), as the school's file names it ("2班"). A class name
+   * repeats in every grade, so it is one class only together with `grade`.
+   */
   className?: string;
+}
+
+/** A class of the school: its grade and its name within the grade. */
+export interface SchoolClass {
+  grade: number;
+  className: string;
+}
+
+/**
+ * The school's classes, each once, by grade and then by name (numbers in order: 2班 before 10班).
+ *
+ *   classesOf([{ grade: 3, className: "2班" }, { grade: 1, className: "10班" }, { grade: 1, className: "2班" }])
+ *   // [{ grade: 1, className: "2班" }, { grade: 1, className: "10班" }, { grade: 3, className: "2班" }]
+ */
+export function classesOf(rows: readonly Pick<RosterRow, "grade" | "className">[]): SchoolClass[] {
+  const seen = new Map<string, SchoolClass>();
+  for (const { grade, className } of rows) seen.set(`${grade}|${className}`, { grade, className });
+  return [...seen.values()].sort(
+    (a, b) => a.grade - b.grade || a.className.localeCompare(b.className, "zh-CN", { numeric: true }),
+  );
+}
+
+/**
+ * The file a school's export is saved as: school, class, filter and date, joined by "_", with
+ * anything a file system may refuse replaced.
+ *
+ *   rosterFileName(["XX学校", "三年级2班", "未参保"], "2026-12-07") // "XX学校_三年级2班_未参保_2026-12-07.csv"
+ */
+export function rosterFileName(parts: readonly string[], date: string): string {
+  const safe = [...parts, date]
+    .map((p) =>
+      p
+        .trim()
+        .replace(/[^\p{L}\p{N}_-]+/gu, "-")
+        .replace(/^-+|-+$/g, ""),
+    )
+    .filter((p) => p !== "");
+  return `${safe.join("_")}.csv`;
 }
 
 /**
@@ -39,6 +82,7 @@ export function filterRoster<R extends RosterRow>(rows: readonly R[], filter: Ro
     )
       return false;
     if (filter.reason !== "" && !row.reasons.includes(filter.reason)) return false;
+    if (filter.grade !== null && filter.grade !== undefined && row.grade !== filter.grade) return false;
     if (filter.className && row.className !== filter.className) return false;
     if (query !== "" && !row.name.toLowerCase().includes(query) && !row.studentNumber.toLowerCase().includes(query))
       return false;

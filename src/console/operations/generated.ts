@@ -135,7 +135,7 @@ export type ConsoleGapListQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleGapListQuery = { coverageGaps: { totalCount: number | null, edges: Array<{ node: { child: { id: string, name: string | null, idNumber: string | null, residenceRegionCode: string | null }, coverage: { status: CoverageStatus, reasons: Array<GapReason> | null, deadline: string | null, daysLeft: number | null, responsibleActor: ResponsibleActor | null, responsibleCode: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
+export type ConsoleGapListQuery = { coverageGaps: { totalCount: number | null, edges: Array<{ node: { residenceRegionName: string | null, responsibleName: string | null, child: { id: string, name: string | null, idNumber: string | null, residenceRegionCode: string | null }, coverage: { status: CoverageStatus, reasons: Array<GapReason> | null, deadline: string | null, daysLeft: number | null, responsibleActor: ResponsibleActor | null, responsibleCode: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type ConsoleRegionSummaryQueryVariables = Exact<{
   region: string;
@@ -177,7 +177,7 @@ export type ConsoleSchoolSummaryQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleSchoolSummaryQuery = { school: { code: string, name: string, regionCode: string, coverage: { children: number | null, insured: number | null, insuredRate: number | null, statusCounts: Array<{ status: CoverageStatus, count: number | null }> } | null } | null };
+export type ConsoleSchoolSummaryQuery = { school: { code: string, name: string, regionCode: string, coverage: { children: number | null, insured: number | null, insuredRate: number | null, statusCounts: Array<{ status: CoverageStatus, count: number | null }> } | null } | null, policy: { targets: { overallInsuredRate: number } } | null };
 
 export type ConsoleSchoolStudentsQueryVariables = Exact<{
   code: string;
@@ -391,6 +391,8 @@ export const ConsoleGapListDocument = new TypedDocumentString(`
           idNumber
           residenceRegionCode
         }
+        residenceRegionName
+        responsibleName
         coverage {
           status
           reasons
@@ -518,6 +520,11 @@ export const ConsoleSchoolSummaryDocument = new TypedDocumentString(`
         status
         count
       }
+    }
+  }
+  policy: coverageSummary(school: $code, groupBy: REASON) {
+    targets {
+      overallInsuredRate
     }
   }
 }

@@ -7,8 +7,9 @@ import { StatusBadge } from "../components/StatusBadge.tsx";
 import { COVERAGE_STATUSES, GAP_REASONS, type CoverageStatus, type GapReason } from "../logic/coverage-status.ts";
 import { actorKey, reasonKey, statusKey } from "../logic/i18n.ts";
 import { useI18n } from "../i18n-context.tsx";
-import { ConsoleGapListDocument, type ConsoleGapListQuery } from "../operations/generated.ts";
+import { ConsoleGapListDocument, type ConsoleGapListQuery, type ResponsibleActor } from "../operations/generated.ts";
 import { useAsync } from "../use-async.ts";
+import { todayOnThisComputer } from "../logic/dates.ts";
 
 type GapEdge = NonNullable<ConsoleGapListQuery["coverageGaps"]>["edges"][number];
 const PAGE_SIZE = 50;
@@ -90,7 +91,7 @@ export function GapList({ token, region, regionName }: { token: string; region: 
       {firstPage && (
         <>
           <PrintHeading
-            title={t("printGapTitle", { region: regionName, date: fmt.date(new Date().toISOString().slice(0, 10)) })}
+            title={t("printGapTitle", { region: regionName, date: fmt.date(todayOnThisComputer()) })}
             detail={
               firstPage.totalCount != null ? t("gapListTotal", { total: fmt.number(firstPage.totalCount) }) : undefined
             }
@@ -109,22 +110,7 @@ export function GapList({ token, region, regionName }: { token: string; region: 
             </thead>
             <tbody>
               {edges.map(({ node }) => (
-                <tr key={node.child.id}>
-                  <th scope="row" className="name-cell">
-                    {node.child.name ?? "—"}
-                  </th>
-                  <td className="mono">{node.child.idNumber ?? "—"}</td>
-                  <td className="mono">{node.child.residenceRegionCode ?? "—"}</td>
-                  <td>
-                    <StatusBadge status={node.coverage.status as CoverageStatus} />
-                  </td>
-                  <td>{(node.coverage.reasons ?? []).map((r) => t(reasonKey(r as GapReason))).join("、")}</td>
-                  <td>{node.coverage.daysLeft === null ? "—" : <DaysLeft days={node.coverage.daysLeft} />}</td>
-                  <td>
-                    {node.coverage.responsibleActor ? t(actorKey(node.coverage.responsibleActor)) : "—"}{" "}
-                    <span className="muted mono">{node.coverage.responsibleCode ?? ""}</span>
-                  </td>
-                </tr>
+                <GapRow key={node.child.id} node={node} />
               ))}
             </tbody>
           </table>
@@ -136,5 +122,57 @@ export function GapList({ token, region, regionName }: { token: string; region: 
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * Who should act, by name: "西湖区第一小学（学校）", "西湖区（医保经办机构）". The code only where the
+ * hub knows no name for it, and the kind alone where the role may read neither name nor code.
+ */
+function ResponsibleUnit({
+  actor,
+  name,
+  code,
+}: {
+  actor: ResponsibleActor | null;
+  name: string | null;
+  code: string | null;
+}) {
+  const { t } = useI18n();
+  if (!actor) return <>—</>;
+  const kind = t(actorKey(actor));
+  if (name) return <>{t("responsibleUnit", { name, actor: kind })}</>;
+  return (
+    <>
+      {kind} {code && <span className="muted mono">{code}</span>}
+    </>
+  );
+}
+
+/** One child of the gap list: who, where, what status and why, by when, and who should act. */
+function GapRow({ node }: { node: GapEdge["node"] }) {
+  const { t } = useI18n();
+  return (
+    <tr data-child={node.child.id}>
+      <th scope="row" className="name-cell">
+        {node.child.name ?? "—"}
+      </th>
+      <td className="mono">{node.child.idNumber ?? "—"}</td>
+      <td className="nowrap" title={node.child.residenceRegionCode ?? undefined}>
+        {node.residenceRegionName ?? node.child.residenceRegionCode ?? t("unknownResidence")}
+      </td>
+      <td>
+        <StatusBadge status={node.coverage.status as CoverageStatus} />
+      </td>
+      <td>{(node.coverage.reasons ?? []).map((r) => t(reasonKey(r as GapReason))).join("、")}</td>
+      <td>{node.coverage.daysLeft === null ? "—" : <DaysLeft days={node.coverage.daysLeft} />}</td>
+      <td className="responsible" title={node.coverage.responsibleCode ?? undefined}>
+        <ResponsibleUnit
+          actor={node.coverage.responsibleActor}
+          name={node.responsibleName}
+          code={node.coverage.responsibleCode}
+        />
+      </td>
+    </tr>
   );
 }

@@ -7,9 +7,19 @@ import { PrintHeading } from "../components/PrintHeading.tsx";
 import { StatCard } from "../components/StatCard.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { COVERAGE_STATUSES, GAP_REASONS, type CoverageStatus, type GapReason } from "../logic/coverage-status.ts";
-import { csvFileName, toCsv } from "../logic/csv.ts";
+import { toCsv } from "../logic/csv.ts";
 import { actionKey, gradeKey, reasonKey, statusKey } from "../logic/i18n.ts";
-import { filterRoster, paginate, type RosterFilter, type RosterRow, type StatusFilter } from "../logic/roster.ts";
+import {
+  classesOf,
+  filterRoster,
+  paginate,
+  rosterFileName,
+  type RosterFilter,
+  type RosterRow,
+  type SchoolClass,
+  type StatusFilter,
+} from "../logic/roster.ts";
+import { compareToTarget } from "../logic/targets.ts";
 import { suggestedAction } from "../logic/suggested-action.ts";
 import { useI18n, type I18n } from "../i18n-context.tsx";
 import {
@@ -20,6 +30,7 @@ import {
 } from "../operations/generated.ts";
 import { useAsync } from "../use-async.ts";
 import { usePrinting } from "../use-printing.ts";
+import { todayOnThisComputer } from "../logic/dates.ts";
 
 const PAGE_SIZE = 50;
 /** Students fetched per request: a large school (a few thousand) arrives in a handful of requests. */
@@ -37,9 +48,22 @@ const PURPOSE = "school coverage follow-up";
 export function SchoolView({ token, schools }: { token: string; schools: readonly string[] }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const ids = { school: useId(), status: useId(), reason: useId(), search: useId(), className: useId() };
+  const ids = {
+    school: useId(),
+    status: useId(),
+    reason: useId(),
+    search: useId(),
+    grade: useId(),
+    className: useId(),
+  };
   const [code, setCode] = useState(schools[0] ?? "");
-  const [filter, setFilter] = useState<RosterFilter>({ status: "", reason: "", query: "", className: "" });
+  const [filter, setFilter] = useState<RosterFilter>({
+    status: "",
+    reason: "",
+    query: "",
+    grade: null,
+    className: "",
+  });
   const [page, setPage] = useState(1);
 
   const [summary, retrySummary] = useAsync(
@@ -57,23 +81,19 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
     setFilter((f) => ({ ...f, ...change }));
     setPage(1);
   };
-  const exportCsv = () =>
-    downloadText(csvFileName("students", code, new Date().toISOString().slice(0, 10)), rosterCsv(filtered, i18n));
-
   const school = summary.status === "done" ? summary.value.school : null;
-  const classes = useMemo(
-    () =>
-      roster.status === "done"
-        ? [...new Set(roster.value.map((r) => r.className))].sort((a, b) =>
-            a.localeCompare(b, "zh-CN", { numeric: true }),
-          )
-        : [],
-    [roster],
-  );
+  const target = summary.status === "done" ? (summary.value.policy?.targets.overallInsuredRate ?? null) : null;
+  const classes = useMemo(() => (roster.status === "done" ? classesOf(roster.value) : []), [roster]);
+  const classLabel = classLabelOf(filter, i18n);
+  const exportCsv = () =>
+    downloadText(
+      rosterFileName([school?.name ?? code, classLabel, filterLabelOf(filter, i18n)], todayOnThisComputer()),
+      rosterCsv(filtered, i18n),
+    );
   const printTitle = t("printUninsuredTitle", {
     school: school?.name ?? code,
-    class: filter.className ? `${filter.className} ` : `${t("allClasses")} `,
-    date: i18n.fmt.date(new Date().toISOString().slice(0, 10)),
+    class: `${classLabel} `,
+    date: i18n.fmt.date(todayOnThisComputer()),
   });
   const [printRequested, setPrintRequested] = useState(false);
   const printUninsured = () => {
@@ -98,7 +118,8 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
             value={code}
             onChange={(e) => {
               setCode(e.target.value);
-              setPage(1);
+              // Another school has other classes.
+              update({ grade: null, className: "" });
             }}
           >
             {schools.map((s) => (
@@ -110,7 +131,7 @@ export function SchoolView({ token, schools }: { token: string; schools: readonl
         </p>
       )}
       <AsyncStatus state={summary} retry={retrySummary} />
-      {school && <SchoolSummary school={school} />}
+      {school && <SchoolSummary school={school} target={target} />}
       <RosterFilters
         ids={ids}
         filter={filter}
@@ -176,29 +197,63 @@ function useRoster(code: string, token: string) {
   return { roster, retryRoster, progress };
 }
 
-/** The school's name and figures: students, insured, the rate, and each gap status's count. */
-function SchoolSummary({ school }: { school: NonNullable<ConsoleSchoolSummaryQuery["school"]> }) {
+/** Statuses a school's pupil cannot normally have: their cards are left off while they count nobody. */
+const NEWBORN_STATUSES: readonly string[] = ["NEWBORN_IN_WINDOW", "NEWBORN_OVERDUE"];
+
+/**
+ * The school's name and figures: students, insured (a duplicate enrollment is insured: it is
+ * counted there and named under it), the rate beside the policy's target, and the uninsured by
+ * status. Students = 已参保 + the uninsured cards, as the API counts them. Newborn cards are left
+ * off (a pupil is no newborn) unless the school's file somehow holds one, so the cards still add up.
+ */
+function SchoolSummary({
+  school,
+  target,
+}: {
+  school: NonNullable<ConsoleSchoolSummaryQuery["school"]>;
+  target: number | null;
+}) {
   const { t, fmt } = useI18n();
+  const coverage = school.coverage;
+  const count = (status: string) => coverage?.statusCounts.find((c) => c.status === status)?.count ?? 0;
+  const duplicate = count("DUPLICATE");
+  const comparison =
+    coverage && coverage.children !== null && coverage.insured !== null && target !== null
+      ? compareToTarget({ children: coverage.children, insured: coverage.insured }, target)
+      : null;
   return (
     <section aria-label={t("schoolLabel")} className="summary">
       <h2 className="school-name" data-school={school.code}>
         {school.name} <span className="muted">({school.code})</span>
       </h2>
-      {school.coverage && (
+      {coverage && (
         <div className="stats">
-          <StatCard label={t("students")} value={fmt.number(school.coverage.children ?? 0)} />
-          {/* 已参保 counts INSURED only: a duplicate enrollment has its own card, so the cards add up. */}
+          <StatCard label={t("students")} value={fmt.number(coverage.children ?? 0)} />
           <StatCard
             label={t("insured")}
-            value={fmt.number(school.coverage.statusCounts.find((c) => c.status === "INSURED")?.count ?? 0)}
+            value={coverage.insured === null ? "—" : fmt.number(coverage.insured)}
             tone="ok"
+            detail={duplicate > 0 ? t("includingDuplicate", { count: fmt.number(duplicate) }) : undefined}
           />
           <StatCard
-            label={t("insuredRate")}
-            value={school.coverage.insuredRate === null ? "—" : fmt.percent(school.coverage.insuredRate)}
+            label={
+              target === null
+                ? t("insuredRate")
+                : `${t("insuredRate")} (${t("overallTarget", { rate: fmt.percent(target) })})`
+            }
+            value={coverage.insuredRate === null ? "—" : fmt.percent(coverage.insuredRate)}
+            tone={comparison ? (comparison.met ? "ok" : "gap") : undefined}
+            detail={
+              comparison
+                ? comparison.met
+                  ? t("meetsTarget")
+                  : t("shortfall", { count: fmt.number(comparison.shortfall) })
+                : undefined
+            }
           />
-          {school.coverage.statusCounts
-            .filter((c) => c.status !== "INSURED")
+          {coverage.statusCounts
+            .filter((c) => c.status !== "INSURED" && c.status !== "DUPLICATE")
+            .filter((c) => !NEWBORN_STATUSES.includes(c.status) || (c.count ?? 0) > 0)
             .map((c) => (
               <StatCard
                 key={c.status}
@@ -213,6 +268,30 @@ function SchoolSummary({ school }: { school: NonNullable<ConsoleSchoolSummaryQue
   );
 }
 
+/** "三年级2班", "三年级" or "全校": the class the filters show, as a title or a file name says it. */
+function classLabelOf(filter: RosterFilter, i18n: I18n): string {
+  if (filter.grade === null || filter.grade === undefined) return i18n.t("allClasses");
+  const grade = gradeText(filter.grade, i18n.t, i18n.fmt);
+  return filter.className ? i18n.t("gradeClass", { grade, class: filter.className }) : grade;
+}
+
+/** What the status, reason and search filters keep, in words: "未参保", "断保_非本地户籍", "全部学生". */
+function filterLabelOf(filter: RosterFilter, i18n: I18n): string {
+  const { t } = i18n;
+  const parts = [
+    filter.status === "UNINSURED_ANY"
+      ? t("uninsuredShort")
+      : filter.status
+        ? t(statusKey(filter.status))
+        : filter.reason
+          ? ""
+          : t("allStudents"),
+    filter.reason ? t(reasonKey(filter.reason)) : "",
+    filter.query.trim() ? t("searchResults") : "",
+  ];
+  return parts.filter((p) => p !== "").join("_");
+}
+
 /** Filters by status, reason and text, and the CSV export of what they show. */
 function RosterFilters({
   ids,
@@ -223,15 +302,19 @@ function RosterFilters({
   onPrint,
   canExport,
 }: {
-  ids: { status: string; reason: string; search: string; className: string };
+  ids: { status: string; reason: string; search: string; grade: string; className: string };
   filter: RosterFilter;
-  classes: readonly string[];
+  classes: readonly SchoolClass[];
   update: (change: Partial<RosterFilter>) => void;
   onExport: () => void;
   onPrint: () => void;
   canExport: boolean;
 }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
+  const grades = [...new Set(classes.map((c) => c.grade))];
+  const shownClasses = classes.filter(
+    (c) => filter.grade === null || filter.grade === undefined || c.grade === filter.grade,
+  );
   return (
     <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
       <div>
@@ -266,16 +349,39 @@ function RosterFilters({
         </select>
       </div>
       <div>
+        <label htmlFor={ids.grade}>{t("filterGrade")}</label>
+        <select
+          id={ids.grade}
+          value={filter.grade === null || filter.grade === undefined ? "" : String(filter.grade)}
+          onChange={(e) => update({ grade: e.target.value === "" ? null : Number(e.target.value), className: "" })}
+        >
+          <option value="">{t("anyGrade")}</option>
+          {grades.map((g) => (
+            <option key={g} value={String(g)}>
+              {gradeText(g, t, fmt)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
         <label htmlFor={ids.className}>{t("filterClass")}</label>
+        {/* A class is a grade's class: "2班" is in every grade, so the value carries both. */}
         <select
           id={ids.className}
-          value={filter.className ?? ""}
-          onChange={(e) => update({ className: e.target.value })}
+          value={filter.className && filter.grade != null ? `${filter.grade}|${filter.className}` : ""}
+          onChange={(e) => {
+            const bar = e.target.value.indexOf("|");
+            update(
+              bar < 0
+                ? { className: "" }
+                : { grade: Number(e.target.value.slice(0, bar)), className: e.target.value.slice(bar + 1) },
+            );
+          }}
         >
           <option value="">{t("anyClass")}</option>
-          {classes.map((c) => (
-            <option key={c} value={c}>
-              {c}
+          {shownClasses.map((c) => (
+            <option key={`${c.grade}|${c.className}`} value={`${c.grade}|${c.className}`}>
+              {t("gradeClass", { grade: gradeText(c.grade, t, fmt), class: c.className })}
             </option>
           ))}
         </select>

@@ -1,4 +1,4 @@
-import { SCHOOL_KINDS, SEXES, STUDENT_STATUSES } from "../../db/enums.ts";
+import { SCHOOL_KINDS, STUDENT_STATUSES } from "../../db/enums.ts";
 import { schools, studentRegistrations } from "../../db/tables/education.ts";
 import {
   divisionCode,
@@ -9,6 +9,7 @@ import {
   phone,
   recordIdText,
   schoolCode,
+  sex,
   studentNumber,
   text,
 } from "../fields.ts";
@@ -116,7 +117,14 @@ export const studentRegistrationKind: RecordKind = {
       description: "The student's name.",
       example: "王小明",
     },
-    { name: "sex", property: "sex", required: true, parse: oneOf(SEXES), description: "M or F.", example: "M" },
+    {
+      name: "sex",
+      property: "sex",
+      required: true,
+      parse: sex,
+      description: "M or F (男 or 女 are read as M and F).",
+      example: "M",
+    },
     {
       name: "birth_date",
       property: "birthDate",

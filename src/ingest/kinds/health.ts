@@ -1,4 +1,4 @@
-import { CONTRACT_STATUSES, SEXES } from "../../db/enums.ts";
+import { CONTRACT_STATUSES } from "../../db/enums.ts";
 import {
   birthCertificates,
   doctorContracts,
@@ -19,6 +19,7 @@ import {
   oneOf,
   phone,
   recordIdText,
+  sex,
   siteCode,
   text,
   vaccineCode,
@@ -98,7 +99,14 @@ export const birthCertificateKind: RecordKind = {
       description: "The child's name, if given yet (or a placeholder such as 王之子).",
       example: "王小明",
     },
-    { name: "sex", property: "sex", required: true, parse: oneOf(SEXES), description: "M or F.", example: "M" },
+    {
+      name: "sex",
+      property: "sex",
+      required: true,
+      parse: sex,
+      description: "M or F (男 or 女 are read as M and F).",
+      example: "M",
+    },
     {
       name: "birth_date",
       property: "birthDate",
@@ -250,7 +258,14 @@ export const immunizationRecordKind: RecordKind = {
       description: "The child's name as the site wrote it (a placeholder for a newborn).",
       example: "王小明",
     },
-    { name: "sex", property: "sex", required: true, parse: oneOf(SEXES), description: "M or F.", example: "M" },
+    {
+      name: "sex",
+      property: "sex",
+      required: true,
+      parse: sex,
+      description: "M or F (男 or 女 are read as M and F).",
+      example: "M",
+    },
     {
       name: "birth_date",
       property: "birthDate",
@@ -472,8 +487,8 @@ export const doctorContractKind: RecordKind = {
       name: "patient_sex",
       property: "patientSex",
       required: true,
-      parse: oneOf(SEXES),
-      description: "M or F.",
+      parse: sex,
+      description: "M or F (男 or 女 are read as M and F).",
       example: "M",
     },
     {

@@ -1,4 +1,4 @@
-import { GUARDIAN_RELATIONS, REGISTRATION_KINDS, SEXES } from "../../db/enums.ts";
+import { GUARDIAN_RELATIONS, REGISTRATION_KINDS } from "../../db/enums.ts";
 import { guardianships, households, persons } from "../../db/tables/household.ts";
 import {
   divisionCode,
@@ -9,6 +9,7 @@ import {
   phone,
   recordIdText,
   residencePermitNumber,
+  sex,
   text,
 } from "../fields.ts";
 import type { FieldError, RecordKind } from "../kind.ts";
@@ -96,7 +97,14 @@ export const personKind: RecordKind = {
       description: "The person's name.",
       example: "王小明",
     },
-    { name: "sex", property: "sex", required: true, parse: oneOf(SEXES), description: "M or F.", example: "M" },
+    {
+      name: "sex",
+      property: "sex",
+      required: true,
+      parse: sex,
+      description: "M or F (男 or 女 are read as M and F).",
+      example: "M",
+    },
     {
       name: "birth_date",
       property: "birthDate",

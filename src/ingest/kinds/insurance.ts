@@ -1,4 +1,4 @@
-import { ENROLLMENT_STATUSES, PAYER_KINDS, SEXES } from "../../db/enums.ts";
+import { ENROLLMENT_STATUSES, PAYER_KINDS } from "../../db/enums.ts";
 import { NEEDY_CATEGORIES } from "../../domain/insurance-policy.ts";
 import { assistanceEligibility, contributions, coordinationAreas, enrollments } from "../../db/tables/insurance.ts";
 import {
@@ -12,6 +12,7 @@ import {
   monthDay,
   oneOf,
   recordIdText,
+  sex,
   text,
 } from "../fields.ts";
 import type { FieldError, RecordKind } from "../kind.ts";
@@ -121,7 +122,14 @@ export const enrollmentKind: RecordKind = {
       description: "The insured's name.",
       example: "王小明",
     },
-    { name: "sex", property: "sex", required: true, parse: oneOf(SEXES), description: "M or F.", example: "M" },
+    {
+      name: "sex",
+      property: "sex",
+      required: true,
+      parse: sex,
+      description: "M or F (男 or 女 are read as M and F).",
+      example: "M",
+    },
     {
       name: "birth_date",
       property: "birthDate",

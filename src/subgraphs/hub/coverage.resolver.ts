@@ -22,9 +22,10 @@ import {
   CoverageGroup,
   CoverageGroupBy,
   CoverageSummary,
+  CoverageGap,
   HubSchool,
-  type CoverageGap,
 } from "./coverage.type.ts";
+import { divisionName, responsibleName } from "./gap-names.ts";
 import type { HubLoaders } from "./loaders.ts";
 
 type Context = SubgraphContext<HubLoaders>;
@@ -62,6 +63,34 @@ export function toCoverage(row: CoverageRow): ChildCoverage {
 
 function toGap(row: CoverageRow): CoverageGap {
   return { child: { id: String(row.childId) }, coverage: toCoverage(row) };
+}
+
+/**
+ * A gap's names for its codes (#22.3: the gap list named 居住地 and 责任单位 by code): each a
+ * batched read per page (gap-names.ts, the identity loader), never a statement per row.
+ */
+@Resolver(() => CoverageGap)
+export class CoverageGapResolver {
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "The name of the child's residence (Child.residenceRegionCode) as GB/T 2260 has it, e.g. 西湖区; null when " +
+      "the hub cannot place the child.",
+  })
+  async residenceRegionName(@Root() gap: CoverageGap, @Ctx() ctx: Context): Promise<string | null> {
+    return divisionName((await ctx.loaders.identity.load(Number(gap.child.id))).residenceRegionCode);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "The name of who should act (ChildCoverage.responsibleCode): the school's name; the family doctor's health " +
+      "centre and name; for the insurance office, medical assistance and household registration, the division " +
+      "whose office acts (e.g. 西湖区). Null without a gap, or where the caller may not read that unit's name.",
+  })
+  async responsibleName(@Root() gap: CoverageGap, @Ctx() ctx: Context): Promise<string | null> {
+    return responsibleName(ctx, gap.coverage.responsibleActor, gap.coverage.responsibleCode);
+  }
 }
 
 function toGroup(figures: GroupFigures, label: string | null): CoverageGroup {

@@ -6,6 +6,7 @@ import { ChildResolver } from "./child.resolver.ts";
 import {
   ChildCoverageResolver,
   CoverageGapConnectionResolver,
+  CoverageGapResolver,
   CoverageResolver,
   SchoolCoverageResolver,
 } from "./coverage.resolver.ts";
@@ -33,6 +34,7 @@ export const hubSubgraph: SubgraphModule<HubLoaders> = {
           ChildCoverageResolver,
           CoverageResolver,
           CoverageGapConnectionResolver,
+          CoverageGapResolver,
           SchoolCoverageResolver,
           SettingsResolver,
         ],
