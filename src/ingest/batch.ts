@@ -165,9 +165,9 @@ function parseBatch(
 /**
  * Follows a change of these records where their kind says it leads (RecordKind.touches), and
  * returns the children it touched: records that describe a child are linked again, touching the
- * children whose links that opened or closed; a place's records touch the children it places; a
- * detail's, the children of the record it names (or of the ID number it carries), before the
- * change (`namedBefore`, by record id) and after.
+ * children whose links that opened or closed and those they stay linked to; a place's records
+ * touch the children it places; a detail's, the children of the record it names (or of the ID
+ * number it carries), before the change (`namedBefore`, by record id) and after.
  */
 async function followChanges(
   tx: Db,
@@ -189,7 +189,10 @@ async function followChanges(
       recordIds.map((recordId) => ({ source, recordId })),
       { actor },
     );
-    return linked.touchedChildIds;
+    // A changed record that stays with its child changes that child's facts too (a hukou moved,
+    // an enrollment paid): its child is touched as well as those whose links opened or closed.
+    const stayed = await childrenLinkedTo(tx, source, recordIds);
+    return [...new Set([...linked.touchedChildIds, ...stayed])];
   }
   if ("childrenOf" in touches) return childrenLinkedTo(tx, touches.childrenOf.source, await named());
   if ("idNumberHolders" in touches) return holdersOf(tx, await named());

@@ -10,7 +10,7 @@ import {
 import { auditedFields, type FieldChildren } from "../audit/audited-types.ts";
 import type { AuditRecorder } from "../audit/recorder.ts";
 import { maskValue } from "./masking.ts";
-import { decisionForViewer, maskKindOf, unmaskedOnOwnRows, type Decision } from "./field-rules.ts";
+import { decisionForViewer, maskKindOf, type Decision } from "./field-rules.ts";
 import { ANONYMOUS_VIEWER, type Viewer } from "../identity/viewer.ts";
 
 /** What the guard reads from a subgraph's context: the verified viewer and the request's audit recorder. */
@@ -44,8 +44,7 @@ export type GuardError = (
  * 2. a read of a child (a field of an audited type, or a key standing for one in a list: an edge's
  *    cursor, a connection's pageInfo) is recorded for the parent's children (../audit/audited-types.ts);
  * 3. the field's own resolver (the default one for plain properties);
- * 4. a field the viewer may read only masked gets its value masked, unless the row is one the
- *    viewer reads whole (field-rules.ts, UNMASKED_ON_OWN_ROWS: a school's own pupils' 学籍号);
+ * 4. a field the viewer may read only masked gets its value masked;
  * and anything thrown in 2–4 answers `onError(error, …)`.
  *
  * Why not shield at run time: shield and graphql-middleware turn every field, plain properties
@@ -92,20 +91,8 @@ function guardField(
     }
     return decision;
   };
-  // Whether a masked value is shown whole on this row: a check on the parent for the few fields
-  // that have one (UNMASKED_ON_OWN_ROWS), nothing at all for the rest. A check that throws masks.
-  const ownRow = (viewer: Viewer, parent: unknown): boolean => {
-    try {
-      return unmaskedOnOwnRows(viewer, typeName, fieldName)?.(parent) === true;
-    } catch (error) {
-      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      console.error(`field guard: the own-row check of ${name} threw, so the value stays masked: ${detail}`);
-      return false;
-    }
-  };
   return (parent, args, context, info) => {
-    const viewer = context?.viewer ?? ANONYMOUS_VIEWER;
-    const decision = decide(viewer);
+    const decision = decide(context?.viewer ?? ANONYMOUS_VIEWER);
     if (decision === "deny") return onError(null, parent, args, context, info);
     try {
       if (childrenOf !== null && context?.audit) {
@@ -116,7 +103,7 @@ function guardField(
         }
       }
       const value: unknown = resolve(parent, args, context, info);
-      const mask = decision === "mask" && maskKind !== undefined && !ownRow(viewer, parent);
+      const mask = decision === "mask" && maskKind !== undefined;
       if (isThenable(value)) {
         return (mask ? value.then((resolved) => maskValue(maskKind, resolved)) : value).then(
           undefined,
