@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import type { IsoDate } from "../domain/dates.ts";
-import { OWED_REASONS, REASON_PRIORITY } from "../domain/coverage-terms.ts";
+import { GAP_ROW_CONDITION } from "../db/tables/coverage.ts";
+import { REASON_PRIORITY } from "../domain/coverage-terms.ts";
 import { UNEXPLAINED_GAP } from "./summary.ts";
 
 /**
@@ -14,9 +15,10 @@ export const AGE_BAND_SQL = sql.raw(`case when date_part('year', age(as_of, birt
   when date_part('year', age(as_of, birth_date)) < 12 then '6-11'
   when date_part('year', age(as_of, birth_date)) < 15 then '12-14' else '15-17' end`);
 
-// The owed reasons (coverage-terms.ts: NEEDY_WITHOUT_SUBSIDY, SUBSIDY_BELOW_SETTING) make an insured child a gap.
 const quoted = (reasons: readonly string[]) => `array[${reasons.map((r) => `'${r}'`).join(", ")}]::text[]`;
-const GAP_CONDITION = `(status <> 'INSURED' or reasons && ${quoted(OWED_REASONS)})`;
+// The owed reasons (coverage-terms.ts: NEEDY_WITHOUT_SUBSIDY, SUBSIDY_BELOW_SETTING) make an
+// insured child a gap: the condition's one home is the snapshot table's (it is its gap index's too).
+const GAP_CONDITION = GAP_ROW_CONDITION;
 
 /**
  * A snapshot row with a gap, as SQL: any status but INSURED, or an insured child still owed

@@ -1,0 +1,1 @@
+CREATE INDEX "coverage_status_gap_idx" ON "hub"."coverage_status" USING btree ("as_of","deadline","child_id") WHERE (status <> 'INSURED' or reasons && array['NEEDY_WITHOUT_SUBSIDY', 'SUBSIDY_BELOW_SETTING']::text[]);
