@@ -644,6 +644,10 @@ export const CATEGORY_OF: Readonly<Record<string, Category>> = {
   "CoverageGapEdge.node": "gapList",
   "CoverageGap.child": "gapList",
   "CoverageGap.coverage": "gapList",
+  // The gap list's names (#22.3): the residence's name says what its code says; the responsible
+  // unit's name what its code (ChildCoverage.responsibleCode) says.
+  "CoverageGap.residenceRegionName": "residence",
+  "CoverageGap.responsibleName": "gapCode",
   "CoverageSummary.asOf": "statistics",
   "CoverageSummary.coverageYear": "statistics",
   "CoverageSummary.region": "statistics",

@@ -670,54 +670,6 @@ export const MASK_KINDS: Readonly<Record<string, MaskKind>> = {
   "Enrollment.birthCertificateNumber": "certificateNumber",
 };
 
-/**
- * Masked fields a role reads whole on the rows that are its own: the table's decision stays
- * "mask" (what the role reads of every other row, and what the generated tests and the matrix
- * show), and the guard (guard.ts) shows the value unmasked when `owns(parent, viewer)` holds for
- * the object being read. Only a "mask" can be lifted so, never a "deny".
- *
- * - `StudentRegistration.studentNumber`, school administrator (#22.5): a school keeps its own
- *   pupils' 学籍号 (it registered them in the national student system, and finds a pupil by it), so
- *   it reads and searches the whole number of a registration AT ONE OF ITS SCHOOLS. A registration
- *   at another school (a pupil's earlier school, listed under `Child.studentRegistrations`) stays
- *   masked, as it does for every other role. A G number is "G" + the ID number: the school reads
- *   its own pupils' ID numbers through it, which it holds anyway from the enrollment forms;
- *   `Child.idNumber` stays masked for it, as DESIGN.md's matrix says.
- */
-export interface OwnRowUnmask {
-  subjects: readonly PolicySubject[];
-  owns: (parent: unknown, viewer: Viewer) => boolean;
-}
-export const UNMASKED_ON_OWN_ROWS: Readonly<Record<string, OwnRowUnmask>> = {
-  "StudentRegistration.studentNumber": {
-    subjects: ["school_admin"],
-    owns: (parent, viewer) => {
-      const code = (parent as { schoolCode?: unknown } | null)?.schoolCode;
-      return typeof code === "string" && (viewer.scope.schools ?? []).includes(code);
-    },
-  },
-};
-
-/**
- * The check that lifts `typeName.fieldName`'s mask on the viewer's own rows, or null when the
- * viewer reads it masked on every row (or the table does not mask it for the viewer at all).
- *
- * @example unmaskedOnOwnRows(schoolAdmin, "StudentRegistration", "studentNumber")?.({ schoolCode: "2330106101" })
- * // true when "2330106101" is one of the administrator's schools
- */
-export function unmaskedOnOwnRows(
-  viewer: Viewer,
-  typeName: string,
-  fieldName: string,
-): ((parent: unknown) => boolean) | null {
-  const rule = UNMASKED_ON_OWN_ROWS[`${typeName}.${fieldName}`];
-  if (!rule || viewer.role === "anonymous") return null;
-  const subject = policySubjectOf(viewer.role, viewer.scope.department);
-  if (subject === null || !rule.subjects.includes(subject)) return null;
-  if (decisionForViewer(viewer, typeName, fieldName) !== "mask") return null;
-  return (parent) => rule.owns(parent, viewer);
-}
-
 // ── lookups ─────────────────────────────────────────────────────────────────────────────────────
 
 export interface PolicyEntry {
