@@ -4,9 +4,9 @@
  *
  *   npm run bench -- <scenario|all> [--children 100000] [--seed 1] [--runs 20] [--duration 30]
  *     [--connections 50] [--coverage-children N] [--coverage-engines postgres,pglite]
- *     [--linkage-children 20000] [--import-rows 100000] [--keep]
+ *     [--linkage-children 20000] [--import-rows 100000] [--rates 10,25,50] [--batch-rows 5000] [--keep]
  *
- * Scenarios: lookup, roster, overhead, load, coverage, linkage (see bench/scenarios/). The API
+ * Scenarios: lookup, roster, overhead, load, coverage, linkage, province-day (see bench/scenarios/). The API
  * scenarios run on PostgreSQL (PostGraphile, the roster's peer, needs it): DATABASE_URL, or a
  * throwaway loopback server when it is unset. The province is prepared once and shared;
  * --keep reuses one an earlier run left on the same server. Prints a Markdown table and writes
@@ -101,6 +101,8 @@ function readCommandLine(): { wanted: string; chosen: readonly Scenario[]; optio
       warmup: { type: "string", default: "5" },
       duration: { type: "string", default: "30" },
       connections: { type: "string", default: "50" },
+      rates: { type: "string", default: "10,25,50" },
+      "batch-rows": { type: "string", default: "5000" },
       "coverage-children": { type: "string" },
       "coverage-engines": { type: "string", default: "postgres,pglite" },
       "linkage-children": { type: "string", default: "20000" },
@@ -119,6 +121,8 @@ function readCommandLine(): { wanted: string; chosen: readonly Scenario[]; optio
     warmup: whole("warmup", values.warmup, 0),
     duration: whole("duration", values.duration, 1),
     connections: whole("connections", values.connections, 1),
+    rates: values.rates.split(",").map((r) => whole("rates", r.trim(), 1)),
+    batchRows: whole("batch-rows", values["batch-rows"], 0),
     coverageChildren: whole("coverage-children", values["coverage-children"] ?? values.children, 100),
     linkageChildren: whole("linkage-children", values["linkage-children"], 100),
     importRows: whole("import-rows", values["import-rows"], 1),

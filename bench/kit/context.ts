@@ -16,6 +16,10 @@ export interface BenchOptions {
   /** Seconds of the concurrent-load scenario. */
   duration: number;
   connections: number;
+  /** Arrival rates (requests/s) of the province-day scenario, each run for `duration` s. */
+  rates: number[];
+  /** Rows of each department batch sent meanwhile (every 10 s); 0 sends none (reads alone). */
+  batchRows: number;
   /** Children of the coverage-summary scenario's own provinces (default: --children). */
   coverageChildren: number;
   /** Children of the linkage run and rows of the import run in scenario 6. */

@@ -5,6 +5,7 @@ import { gatewayOverhead } from "./gateway-overhead.ts";
 import { concurrentLoad } from "./concurrent-load.ts";
 import { coverageSummary } from "./coverage-summary.ts";
 import { linkageAndImport } from "./linkage-import.ts";
+import { provinceDay } from "./province-day.ts";
 
 /** The suite's scenarios, in the order `all` runs them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -14,4 +15,5 @@ export const SCENARIOS: readonly Scenario[] = [
   concurrentLoad,
   coverageSummary,
   linkageAndImport,
+  provinceDay,
 ];
