@@ -1,7 +1,7 @@
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Department } from "../access/identity/viewer.ts";
 import type { SourceKind } from "../db/enums.ts";
-import { controlCharacterProblem, isFreeText, type FieldParser, type FieldValue } from "./fields.ts";
+import { controlCharacterProblem, isFreeText, sex, type FieldParser, type FieldValue } from "./fields.ts";
 
 /** One column of a department file (and of a GraphQL batch row): how it is written and checked. */
 export interface ColumnSpec {
@@ -13,6 +13,18 @@ export interface ColumnSpec {
   parse: FieldParser;
   description: string;
   example: string;
+}
+
+/** The sex column every kind that describes a child has, under its own name and property. */
+export function sexColumn(name = "sex", property = "sex"): ColumnSpec {
+  return {
+    name,
+    property,
+    required: true,
+    parse: sex,
+    description: "M or F (男 or 女 are read as M and F).",
+    example: "M",
+  };
 }
 
 /** A rejected value: which row, which column, why. */

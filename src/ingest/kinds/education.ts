@@ -9,11 +9,11 @@ import {
   phone,
   recordIdText,
   schoolCode,
-  sex,
   studentNumber,
   text,
 } from "../fields.ts";
 import type { RecordKind } from "../kind.ts";
+import { sexColumn } from "../kind.ts";
 
 export const schoolKind: RecordKind = {
   name: "education.school",
@@ -117,14 +117,7 @@ export const studentRegistrationKind: RecordKind = {
       description: "The student's name.",
       example: "王小明",
     },
-    {
-      name: "sex",
-      property: "sex",
-      required: true,
-      parse: sex,
-      description: "M or F (男 or 女 are read as M and F).",
-      example: "M",
-    },
+    sexColumn(),
     {
       name: "birth_date",
       property: "birthDate",

@@ -19,12 +19,12 @@ import {
   oneOf,
   phone,
   recordIdText,
-  sex,
   siteCode,
   text,
   vaccineCode,
 } from "../fields.ts";
 import type { FieldError, RecordKind } from "../kind.ts";
+import { sexColumn } from "../kind.ts";
 
 const RECORD_ID = {
   name: "record_id",
@@ -99,14 +99,7 @@ export const birthCertificateKind: RecordKind = {
       description: "The child's name, if given yet (or a placeholder such as 王之子).",
       example: "王小明",
     },
-    {
-      name: "sex",
-      property: "sex",
-      required: true,
-      parse: sex,
-      description: "M or F (男 or 女 are read as M and F).",
-      example: "M",
-    },
+    sexColumn(),
     {
       name: "birth_date",
       property: "birthDate",
@@ -258,14 +251,7 @@ export const immunizationRecordKind: RecordKind = {
       description: "The child's name as the site wrote it (a placeholder for a newborn).",
       example: "王小明",
     },
-    {
-      name: "sex",
-      property: "sex",
-      required: true,
-      parse: sex,
-      description: "M or F (男 or 女 are read as M and F).",
-      example: "M",
-    },
+    sexColumn(),
     {
       name: "birth_date",
       property: "birthDate",
@@ -483,14 +469,7 @@ export const doctorContractKind: RecordKind = {
       description: "The child's resident ID number.",
       example: "330106201501010014",
     },
-    {
-      name: "patient_sex",
-      property: "patientSex",
-      required: true,
-      parse: sex,
-      description: "M or F (男 or 女 are read as M and F).",
-      example: "M",
-    },
+    sexColumn("patient_sex", "patientSex"),
     {
       name: "patient_birth_date",
       property: "patientBirthDate",

@@ -9,10 +9,10 @@ import {
   phone,
   recordIdText,
   residencePermitNumber,
-  sex,
   text,
 } from "../fields.ts";
 import type { FieldError, RecordKind } from "../kind.ts";
+import { sexColumn } from "../kind.ts";
 
 export const householdKind: RecordKind = {
   name: "household.household",
@@ -97,14 +97,7 @@ export const personKind: RecordKind = {
       description: "The person's name.",
       example: "王小明",
     },
-    {
-      name: "sex",
-      property: "sex",
-      required: true,
-      parse: sex,
-      description: "M or F (男 or 女 are read as M and F).",
-      example: "M",
-    },
+    sexColumn(),
     {
       name: "birth_date",
       property: "birthDate",

@@ -12,10 +12,10 @@ import {
   monthDay,
   oneOf,
   recordIdText,
-  sex,
   text,
 } from "../fields.ts";
 import type { FieldError, RecordKind } from "../kind.ts";
+import { sexColumn } from "../kind.ts";
 
 const RECORD_ID = {
   name: "record_id",
@@ -122,14 +122,7 @@ export const enrollmentKind: RecordKind = {
       description: "The insured's name.",
       example: "王小明",
     },
-    {
-      name: "sex",
-      property: "sex",
-      required: true,
-      parse: sex,
-      description: "M or F (男 or 女 are read as M and F).",
-      example: "M",
-    },
+    sexColumn(),
     {
       name: "birth_date",
       property: "birthDate",
