@@ -102,8 +102,8 @@ describe("the production build", () => {
       });
       expect(output).toContain("dev-tool guard: on");
 
-      // The welcome's own example: the insurance officer's token and the demo child's ID number.
-      const token = /^\s+insurance_officer\s+(\S+)$/m.exec(output)?.[1];
+      // The welcome's own example (its curl, as the insurance officer): the token and the demo child's ID number.
+      const token = /-H 'authorization: Bearer (\S+)'/.exec(output)?.[1];
       const body = /--data '(.*)'$/m.exec(output)?.[1];
       expect(token, output).toBeTruthy();
       expect(body, output).toBeTruthy();
