@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import type { AuthenticatedViewer } from "../../src/access/identity/viewer.ts";
 import { queryRows } from "../../src/db/client.ts";
 import { yearOf } from "../../src/domain/dates.ts";
+import { runJsonChild } from "../kit/child-json.ts";
 import { bearer, dataOf, type BenchContext, type Scenario } from "../kit/context.ts";
 import { postGraphql } from "../kit/http.ts";
 import type { LoadJob, LoadResult } from "../kit/load-client.ts";
@@ -177,25 +176,10 @@ async function drained(context: BenchContext): Promise<void> {
   }
 }
 
-/** Runs the load generator as a child process (same Node flags, so tsx loads TypeScript) and returns its figures. */
+/** Runs the load generator as a child process and returns its figures. */
 function runLoadClient(job: LoadJob): Promise<LoadResult> {
-  const file = fileURLToPath(new URL("../kit/load-client.ts", import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, file], {
-      env: { ...process.env, HUB_BENCH_LOAD: JSON.stringify(job), HUB_BENCH_CHILD: "1" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      const line = out.trim().split("\n").at(-1) ?? "";
-      if (code !== 0) return reject(new Error(`the load client exited with ${code}: ${out.slice(-500)}`));
-      try {
-        resolve(JSON.parse(line) as LoadResult);
-      } catch {
-        reject(new Error(`the load client printed no result: ${out.slice(-500)}`));
-      }
-    });
+  return runJsonChild<LoadResult>(new URL("../kit/load-client.ts", import.meta.url), "the load client", {
+    HUB_BENCH_LOAD: JSON.stringify(job),
+    HUB_BENCH_CHILD: "1",
   });
 }

@@ -1,12 +1,11 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import type { AuthenticatedViewer } from "../../src/access/identity/viewer.ts";
 import { queryRows, type Db } from "../../src/db/client.ts";
 import { enrollmentKind } from "../../src/ingest/kinds/insurance.ts";
+import { runJsonChild } from "../kit/child-json.ts";
 import { bearer, dataOf, type BenchContext, type Scenario } from "../kit/context.ts";
 import { postGraphql } from "../kit/http.ts";
 import { say } from "../kit/log.ts";
@@ -249,21 +248,11 @@ async function runRate(job: OpenLoopJob, postmaster: number | null) {
   const pgBefore = postmaster === null ? null : postgresCpuMs(postmaster);
   const hubBefore = ownCpuMs();
   try {
-    const result = await new Promise<OpenLoopResult>((resolve, reject) => {
-      const client = fileURLToPath(new URL("../kit/open-loop.ts", import.meta.url));
-      const child = spawn(process.execPath, [...process.execArgv, client], {
-        env: { ...process.env, HUB_BENCH_OPEN_LOOP: file },
-        stdio: ["ignore", "pipe", "inherit"],
-      });
-      let out = "";
-      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-      child.on("error", reject);
-      child.on("exit", (code) => {
-        const line = out.trim().split("\n").at(-1) ?? "";
-        if (code !== 0) return reject(new Error(`the open-loop client exited with ${code}: ${out.slice(-500)}`));
-        resolve(JSON.parse(line) as OpenLoopResult);
-      });
-    });
+    const result = await runJsonChild<OpenLoopResult>(
+      new URL("../kit/open-loop.ts", import.meta.url),
+      "the open-loop client",
+      { HUB_BENCH_OPEN_LOOP: file },
+    );
     const pgAfter = postmaster === null ? null : postgresCpuMs(postmaster);
     return {
       result,

@@ -16,23 +16,20 @@ export const AGE_BAND_SQL = sql.raw(`case when date_part('year', age(as_of, birt
   when date_part('year', age(as_of, birth_date)) < 15 then '12-14' else '15-17' end`);
 
 const quoted = (reasons: readonly string[]) => `array[${reasons.map((r) => `'${r}'`).join(", ")}]::text[]`;
-// The owed reasons (coverage-terms.ts: NEEDY_WITHOUT_SUBSIDY, SUBSIDY_BELOW_SETTING) make an
-// insured child a gap: the condition's one home is the snapshot table's (it is its gap index's too).
-const GAP_CONDITION = GAP_ROW_CONDITION;
 
 /**
  * A snapshot row with a gap, as SQL: any status but INSURED, or an insured child still owed
  * something (`isGap` of domain/coverage-terms.ts, in SQL). What the gap lists list and what the
  * REASON groups count.
  */
-export const GAP_SQL = sql.raw(GAP_CONDITION);
+export const GAP_SQL = sql.raw(GAP_ROW_CONDITION);
 
 /**
  * The REASON group of a snapshot row, as SQL (`reasonGroupOf` in summary.ts says the same in
  * TypeScript): for a gap, the reason leading it (the first of its reasons in REASON_PRIORITY), or
  * UNEXPLAINED_GAP when none does; null for a child without a gap.
  */
-export const REASON_GROUP_SQL = sql.raw(`case when not ${GAP_CONDITION} then null
+export const REASON_GROUP_SQL = sql.raw(`case when not ${GAP_ROW_CONDITION} then null
   else coalesce((select p.r from unnest(${quoted(REASON_PRIORITY)}) with ordinality p(r, i)
                  where p.r = any(reasons) order by p.i limit 1),
                 '${UNEXPLAINED_GAP}') end`);

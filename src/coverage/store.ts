@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { insertBatched } from "../db/bulk-insert.ts";
 import { scopePlacesSql } from "../db/source-queries.ts";
-import { analyzeTables, queryRows, type Db } from "../db/client.ts";
+import { analyzeTables, queryRows, textArrayOf, type Db } from "../db/client.ts";
 import type { IsoDate } from "../domain/dates.ts";
 import { loadCoveragePolicy } from "./facts.ts";
 import { assessChildren } from "./assess.ts";
@@ -211,9 +211,7 @@ async function assessAndInsert(db: Db, ids: readonly number[], asOf: IsoDate, po
     db,
     scopePlacesSql(sql`${sql.param(assessed.map((r) => r.childId))}::bigint[]`),
   );
-  // A driver that leaves text[] as text gives `{a,b}`: places hold no commas, quotes or braces.
-  const asList = (v: string[] | string) => (typeof v === "string" ? v.replace(/^\{|\}$/g, "").split(",") : v);
-  const places = new Map(placed.map((p) => [Number(p.child_id), asList(p.places)]));
+  const places = new Map(placed.map((p) => [Number(p.child_id), textArrayOf(p.places)]));
   const rows = assessed.map((r) => ({ ...r, scopePlaces: [...(places.get(r.childId) ?? [])].sort() }));
   await insertBatched(db, coverageStatus, rows);
   return rows.length;

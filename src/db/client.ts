@@ -284,6 +284,18 @@ export async function queryRows<T extends Record<string, unknown>>(db: Db, query
  *
  *   await analyzeTables(db, [children, links])
  */
+/**
+ * A text[] as the driver gave it: node-postgres and PGlite parse it to an array; a driver that
+ * does not gives `{A,B}`. For arrays of codes only (no commas, quotes or braces inside).
+ *
+ *   textArrayOf("{NEEDY_WITHOUT_SUBSIDY,LAPSED}") // ["NEEDY_WITHOUT_SUBSIDY", "LAPSED"]
+ */
+export function textArrayOf(value: readonly string[] | string): string[] {
+  if (typeof value !== "string") return [...value];
+  const inner = value.replace(/^\{|\}$/g, "");
+  return inner === "" ? [] : inner.split(",");
+}
+
 export async function analyzeTables(db: Db, tables: readonly PgTable[]): Promise<void> {
   const names = tables.map((table) => {
     const { schema, name } = getTableConfig(table);

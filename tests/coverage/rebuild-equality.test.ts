@@ -170,6 +170,22 @@ async function importAll(db: Db, files: readonly ExportedFile[], chunkRows: numb
 }
 
 /**
+ * Starts importing `files` in chunks of `chunkRows` and resolves once three chunks have committed
+ * (the import is under way): the import still running, and the time each chunk committed.
+ */
+async function importUnderWay(db: Db, files: readonly ExportedFile[], chunkRows: number) {
+  const chunksAt: number[] = [];
+  let started: () => void;
+  const underWay = new Promise<void>((resolve) => (started = resolve));
+  const importing = importAll(db, files, chunkRows, () => {
+    chunksAt.push(performance.now());
+    if (chunksAt.length === 3) started();
+  });
+  await underWay;
+  return { importing, chunksAt };
+}
+
+/**
  * Holds, for `ms`, an uncommitted registration of the snapshot of `asOf` (rolled back after), so
  * a build of that date waits at its end with its rows written.
  */
@@ -270,16 +286,7 @@ describe.each(ENGINES)("coverage equals a rebuild on %s", (engine) => {
                 from household.persons where id_number is not null) p,
              (select id, row_number() over (order by id desc) as k from insurance.enrollments) o
        where o.id = e.id and o.k = p.k and p.k <= 15`);
-    let chunks = 0;
-    let started: () => void;
-    const underWay = new Promise<void>((resolve) => (started = resolve));
-    const chunksAt: number[] = [];
-    const importing = importAll(db, details, 5, () => {
-      chunks += 1;
-      chunksAt.push(performance.now());
-      if (chunks === 3) started();
-    });
-    await underWay;
+    const { importing, chunksAt } = await importUnderWay(db, details, 5);
     const linkStart = performance.now();
     await linkAll(db);
     const linkEnd = performance.now();
@@ -317,16 +324,7 @@ describe.each(ENGINES)("coverage equals a rebuild on %s", (engine) => {
     );
     // The import goes on in small chunks; the build starts once it is under way and must end
     // before it does, so chunks commit before, during and after the build.
-    let chunks = 0;
-    let started: () => void;
-    const underWay = new Promise<void>((resolve) => (started = resolve));
-    const chunksAt: number[] = [];
-    const importing = importAll(db, [...late, ...details], 5, () => {
-      chunks += 1;
-      chunksAt.push(performance.now());
-      if (chunks === 3) started();
-    });
-    await underWay;
+    const { importing, chunksAt } = await importUnderWay(db, [...late, ...details], 5);
     // On PostgreSQL, a transaction holding the new date's registration keeps the build from
     // finishing for a while, so chunks certainly commit while its rows are being written.
     const holding = engine === "postgres" ? holdRegistration(db, DATES[1], 1_500) : Promise.resolve();

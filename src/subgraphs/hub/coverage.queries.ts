@@ -3,7 +3,7 @@ import { assessChildren, type StatusRow } from "../../coverage/assess.ts";
 import type { Atom } from "../../coverage/controlled-rounding.ts";
 import { loadCoveragePolicy } from "../../coverage/load-policy.ts";
 import { classOf, type GroupCounts } from "../../coverage/summary.ts";
-import { queryRows, type Db } from "../../db/client.ts";
+import { queryRows, textArrayOf, type Db } from "../../db/client.ts";
 import { withinRegion } from "../../db/region.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { COVERAGE_STATUSES } from "../../domain/coverage-terms.ts";
@@ -50,7 +50,7 @@ function toRow(r: RawRow): CoverageRow {
     asOf: r.as_of,
     coverageYear: r.coverage_year,
     status: r.status,
-    reasons: typeof r.reasons === "string" ? parseTextArray(r.reasons) : r.reasons,
+    reasons: textArrayOf(r.reasons),
     deadline: r.deadline,
     codeWindowEndsOn: r.code_window_ends_on,
     waitingPeriodMonths: r.waiting_period_months,
@@ -59,12 +59,6 @@ function toRow(r: RawRow): CoverageRow {
     action: r.action,
     needyCategory: r.needy_category,
   };
-}
-
-/** `{A,B}` as text (a driver that does not parse text[]): the reason codes hold no commas or quotes. */
-function parseTextArray(text: string): string[] {
-  const inner = text.replace(/^\{|\}$/g, "");
-  return inner === "" ? [] : inner.split(",");
 }
 
 /**
